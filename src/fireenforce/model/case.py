@@ -1,0 +1,165 @@
+"""The Case: what an officer observed, about whom, where, when, and the subject's history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from fireenforce.model.enums import OfficeLevel, Step, SubjectKind
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class Subject(BaseModel):
+    """Who did it: a unit (organisation, including 个体工商户) or an individual."""
+
+    model_config = _STRICT
+    kind: SubjectKind
+    operating: bool = False
+    name: str = ""
+    id: str = ""
+    address: str = ""
+
+
+class Place(BaseModel):
+    """Where it happened. ``high_rise``/``crowded`` select the applicable provision."""
+
+    model_config = _STRICT
+    name: str = ""
+    address: str = ""
+    high_rise: bool = False
+    crowded: bool = False
+
+
+class Office(BaseModel):
+    """The office that acts: its level decides which items it holds."""
+
+    model_config = _STRICT
+    level: OfficeLevel
+    name: str = ""
+
+
+class Facts(BaseModel):
+    """The officer's findings. Extra keys are kept (local facts), not refused."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    serious: bool = False
+    minor: bool = False
+    harm: bool = False
+    rectified_on_spot: bool = False
+    refused: bool = False
+    mitigating: tuple[str, ...] = ()
+    aggravating: tuple[str, ...] = ()
+    narrative: str = ""
+
+
+class HistoryEntry(BaseModel):
+    """An earlier action against the same subject."""
+
+    model_config = _STRICT
+    date: dt.date
+    item: str
+    step: Step
+    rectified: bool = False
+
+
+class Case(BaseModel):
+    """One observed violation. ``item`` or ``description`` is required; ``item`` wins."""
+
+    model_config = _STRICT
+    item: str | None = None
+    description: str = ""
+    subject: Subject
+    place: Place = Field(default_factory=Place)
+    office: Office
+    occurred_on: dt.date | None = None
+    ended_on: dt.date | None = None
+    observed_on: dt.date
+    decided_on: dt.date | None = None
+    facts: Facts = Field(default_factory=Facts)
+    history: tuple[HistoryEntry, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            if data.get("decided_on") is None and "observed_on" in data:
+                data["decided_on"] = data["observed_on"]
+            if data.get("occurred_on") is None and "observed_on" in data:
+                data["occurred_on"] = data["observed_on"]
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Case":
+        if not self.item and not self.description.strip():
+            raise ValueError("item or description is required")
+        return self
+
+    @property
+    def decision_date(self) -> dt.date:
+        return self.decided_on or self.observed_on
+
+    @property
+    def start_date(self) -> dt.date:
+        return self.occurred_on or self.observed_on
+
+
+def check_dates(case: Case) -> None:
+    """Refuse impossible timelines, naming the field. Cheap: called on every decide."""
+    from fireenforce.errors import CaseError
+
+    start, observed, decided = case.start_date, case.observed_on, case.decision_date
+    if start > observed:
+        raise CaseError("occurred_on", f"{start} is after observed_on {observed}")
+    if case.ended_on is not None:
+        if case.ended_on < start:
+            raise CaseError("ended_on", f"conduct ends ({case.ended_on}) before it began ({start})")
+        if case.ended_on > decided:
+            raise CaseError("ended_on", f"{case.ended_on} is after decided_on {decided}")
+    if observed > decided:
+        raise CaseError("decided_on", f"{decided} is before observed_on {observed}")
+    for i, entry in enumerate(case.history):
+        if entry.date > decided:
+            raise CaseError(f"history[{i}].date", f"{entry.date} is after decided_on {decided}")
+
+
+def parse_case(data: Any) -> Case:
+    """A Case from a Case, a dict or JSON text; errors become one-line CaseErrors."""
+    import json
+
+    from pydantic import ValidationError
+
+    from fireenforce.errors import CaseError
+
+    if isinstance(data, Case):
+        case = data
+    else:
+        try:
+            if isinstance(data, (str, bytes)):
+                try:
+                    data = json.loads(data)
+                except json.JSONDecodeError as exc:
+                    raise CaseError("", f"case is not valid JSON: {exc}") from None
+            if not isinstance(data, dict):
+                raise CaseError("", f"a case must be a JSON object, not {type(data).__name__}")
+            case = Case.model_validate(data)
+        except ValidationError as exc:
+            raise CaseError(*_first_error(exc)) from None
+    check_dates(case)
+    return case
+
+
+def _first_error(exc: Any) -> tuple[str, str]:
+    err = exc.errors()[0]
+    loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        msg = "unknown field (a typo?)"
+    elif err["type"] == "literal_error":
+        msg = f"{err.get('input')!r} is not allowed; {err['msg'].removeprefix('Input should be ')}"
+    elif msg.startswith("Value error, "):
+        msg = msg.removeprefix("Value error, ")
+    return loc or "case", msg
