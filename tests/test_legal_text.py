@@ -137,8 +137,8 @@ def _cites(item: dict):
         yield v["cite"]
     for branch in item.get("penalties") or []:
         yield from branch.get("cite") or []
-        if branch.get("precondition_cite"):
-            yield branch["precondition_cite"]
+        pre = branch.get("precondition_cite") or []
+        yield from [pre] if isinstance(pre, str) else pre
     yield from item.get("compulsory") or []
 
 
