@@ -1,0 +1,56 @@
+"""``fireenforce render CASE.json --document TYPE``: a filled legal document for a case."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from fireenforce.cli._io import add_ruleset, iter_json_documents, read_text, write_output
+from fireenforce.errors import CaseError
+from fireenforce.model.enums import DOCUMENT_TYPES
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "render", help="fill a legal document for a case",
+        description="Decide CASE.json and fill one of its legal documents (HTML or plain text).",
+    )
+    parser.add_argument("case", metavar="CASE.json", help="the case (JSON file, or - for stdin)")
+    parser.add_argument("--document", required=True, choices=DOCUMENT_TYPES, metavar="TYPE",
+                        help=f"document type: {', '.join(DOCUMENT_TYPES)}")
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument("--fine", type=int, metavar="N", help="the fine the officer imposes, in yuan")
+    choice.add_argument("--formal-warning", action="store_true", help="impose a formal warning (警告)")
+    parser.add_argument("--format", choices=("html", "text"), default="html", help="output format (default html)")
+    parser.add_argument("--out", metavar="FILE", help="write the document to FILE instead of stdout")
+    add_ruleset(parser)
+    parser.add_argument("--offices", metavar="FILE", help="offices.yaml overriding the ruleset's office details")
+    parser.add_argument("--serial", type=int, metavar="N", help="the document's serial number (blank if omitted)")
+    parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="document date (default: decided_on)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import fireenforce as fe
+    from fireenforce.documents import render
+    from fireenforce.model.case import parse_case
+
+    cases = list(iter_json_documents(read_text(args.case)))
+    if len(cases) != 1:
+        raise CaseError("", f"render takes one case, got {len(cases)}")
+    case = parse_case(cases[0][1])
+    ruleset = fe.load_ruleset(args.ruleset, on=case.decision_date)
+    decision = fe.decide(case, ruleset=ruleset)
+    text = render(
+        case, decision, args.document, fine=args.fine, formal_warning=args.formal_warning,
+        format=args.format, offices=args.offices, serial=args.serial, ruleset=ruleset, date=args.date,
+    )
+    write_output(text, args.out)
+    return 0
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None

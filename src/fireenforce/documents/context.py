@@ -1,0 +1,148 @@
+"""The document context: every value a template may use, built from a case, its decision,
+the resolved office and the officer's choice. Templates see plain dicts, lists and strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from fireenforce.documents.numerals import capitals, chinese_date, number
+from fireenforce.documents.offices import Office
+from fireenforce.model import Case, Decision, LegalBasis
+from fireenforce.model.enums import DocumentType
+
+TITLES: dict[DocumentType, str] = {
+    "inspection_record": "消防监督检查记录",
+    "rectification_order": "责令限期改正通知书",
+    "summary_penalty_decision": "当场行政处罚决定书",
+    "penalty_notice": "行政处罚告知书",
+    "penalty_decision": "行政处罚决定书",
+    "referral_letter": "移送案件通知书",
+}
+PENALTY_DOCUMENTS: frozenset[str] = frozenset({"summary_penalty_decision", "penalty_notice", "penalty_decision"})
+# 警示 is the soft written step; 警告 is only ever the formal penalty (formal_warning).
+STEP_LABELS = {"reminder": "督促提醒", "warning": "警示", "penalty": "行政处罚", "referral": "移交消防救援机构"}
+KIND_LABELS = {
+    "formal_warning": "警告", "fine": "罚款", "suspension": "责令停产停业",
+    "detention": "行政拘留", "stop_use": "责令停止使用", "sealing": "查封",
+}
+CONTEXT_KEYS: frozenset[str] = frozenset({
+    "document", "office", "terms", "party", "place", "dates", "item", "facts", "evidence",
+    "violated", "penalty_basis", "other_basis", "reasons", "step", "hearing_right",
+    "referral_to", "rectification", "sanction", "history", "ruleset",
+})
+
+
+@dataclass(frozen=True)
+class Sanction:
+    """What the officer imposes on a penalty document: a formal warning, a fine, other kinds."""
+
+    formal_warning: bool
+    fine: int | None
+    others: tuple[str, ...] = ()
+
+
+def citation(basis: LegalBasis) -> str:
+    """《title》第X条第Y款第（Z）项."""
+    label = f"《{basis.title}》第{number(basis.article)}条"
+    if basis.paragraph is not None:
+        label += f"第{number(basis.paragraph)}款"
+    if basis.item is not None:
+        label += f"第（{number(basis.item)}）项"
+    return label
+
+
+def document_number(office: Office, year: int, serial: int | None) -> str:
+    """{office code}〔{year}〕{serial:04d}号; without a serial, a blank to fill by hand."""
+    return f"{office.code}〔{year}〕{'____' if serial is None else f'{serial:04d}'}号"
+
+
+def build_context(
+    case: Case,
+    decision: Decision,
+    document: DocumentType,
+    office: Office,
+    *,
+    sanction: Sanction | None,
+    serial: int | None,
+    date: dt.date,
+    format: str,
+) -> dict[str, Any]:
+    """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`."""
+    subject, facts = case.subject, case.facts
+
+    def cited(*roles: str, exclude: bool = False) -> list[dict[str, str]]:
+        return [{"label": citation(b), "text": b.text} for b in decision.legal_basis
+                if (b.role in roles) != exclude]
+
+    return {
+        "document": {
+            "type": document, "title": TITLES[document], "format": format,
+            "number": document_number(office, date.year, serial), "date": chinese_date(date),
+            "companions": [TITLES[d] for d in decision.documents if d != document],
+        },
+        "office": {
+            **office.model_dump(exclude={"terms", "sources"}),
+            "issuer": office.issuer, "entrusted": bool(office.acting_in_name_of),
+        },
+        "terms": office.terms.model_dump(),
+        "party": {
+            "name": subject.name, "kind": subject.kind, "id": subject.id, "address": subject.address,
+            "kind_label": "单位" if subject.kind == "unit" else "个人",
+            "id_label": "统一社会信用代码" if subject.kind == "unit" else "公民身份号码",
+        },
+        "place": {
+            "name": case.place.name, "address": case.place.address,
+            "label": "".join(filter(None, [case.place.name, f"（{case.place.address}）" if case.place.address else ""])),
+        },
+        "dates": {
+            "occurred": chinese_date(case.start_date), "observed": chinese_date(case.observed_on),
+            "decided": chinese_date(case.decision_date),
+            "ended": chinese_date(case.ended_on) if case.ended_on else "",
+        },
+        "item": {"code": decision.item.code, "name": decision.item.name},
+        "facts": {
+            "narrative": facts.narrative, "description": case.description,
+            "serious": facts.serious, "harm": facts.harm, "refused": facts.refused,
+            "rectified_on_spot": facts.rectified_on_spot,
+        },
+        "evidence": [str(e) for e in (getattr(facts, "evidence", None) or [])],
+        "violated": cited("violated"),
+        "penalty_basis": cited("penalty"),
+        "other_basis": cited("violated", "penalty", exclude=True),
+        "reasons": [r.text for r in decision.reasons],
+        "step": {"id": decision.step, "label": STEP_LABELS[decision.step]},
+        "hearing_right": decision.hearing_right,
+        "referral_to": decision.referral_to or office.brigade,
+        "rectification": {
+            "required": decision.rectification.required,
+            "deadline": chinese_date(decision.rectification.deadline) if decision.rectification.deadline else "",
+        },
+        "sanction": _sanction(sanction),
+        "history": [
+            {"date": chinese_date(h.date), "step": STEP_LABELS[h.step], "item": h.item,
+             "rectified": h.rectified}
+            for h in case.history
+        ],
+        "ruleset": {
+            "id": decision.ruleset.id, "version": decision.ruleset.version,
+            "law_date": chinese_date(decision.law_date),
+        },
+    }
+
+
+def _sanction(sanction: Sanction | None) -> dict[str, Any] | None:
+    if sanction is None:
+        return None
+    kinds = [KIND_LABELS["formal_warning"]] if sanction.formal_warning else []
+    if sanction.fine is not None:
+        kinds.append(f"罚款人民币{sanction.fine}元（大写：{capitals(sanction.fine)}）")
+    kinds += [KIND_LABELS.get(k, k) for k in sanction.others]
+    return {
+        "formal_warning": sanction.formal_warning,
+        "fine": sanction.fine,
+        "fine_capitals": capitals(sanction.fine) if sanction.fine is not None else "",
+        "text": "；".join(kinds),
+    }

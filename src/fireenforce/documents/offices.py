@@ -1,0 +1,148 @@
+"""Office details for documents (name, 文书代字, payment, review body, court) and the
+deadlines printed on them, read from ``offices.yaml`` (ruleset) and an optional override file.
+
+Values are never written into templates: an office edits its ``offices.yaml`` (or passes
+``--offices FILE``), and entries marked ``sample: true`` print a visible notice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from fireenforce.errors import DocumentError
+from fireenforce.model.enums import OfficeLevel
+
+_FORBID = ConfigDict(extra="forbid", frozen=True)
+OFFICE_FIELDS = (
+    "name", "code", "form", "acting_in_name_of", "brigade", "address", "phone",
+    "bank", "account_name", "account", "review_body", "court",
+)
+
+
+class OfficeEntry(BaseModel):
+    """One office, or the defaults of an office level; any field may be left to another layer."""
+
+    model_config = _FORBID
+    name: str | None = None
+    code: str | None = None                      # 文书代字, e.g. 西北街消
+    form: Literal["赋权", "委托"] | None = None   # delegation in own name / entrustment
+    acting_in_name_of: str | None = None         # 委托: the entrusting agency the documents name
+    brigade: str | None = None                   # the fire-rescue brigade cases are referred to
+    address: str | None = None
+    phone: str | None = None
+    bank: str | None = None
+    account_name: str | None = None
+    account: str | None = None
+    review_body: str | None = None               # 行政复议机关
+    court: str | None = None                     # 人民法院 for litigation
+    sample: bool | None = None                   # overrides the file's ``sample`` for this entry
+
+
+class Terms(BaseModel):
+    """Time limits printed on documents, each with the source it rests on (a label, not text)."""
+
+    model_config = _FORBID
+    payment_days: int = Field(gt=0)
+    payment_basis: str
+    review_days: int = Field(gt=0)
+    review_basis: str
+    litigation_months: int = Field(gt=0)
+    litigation_basis: str
+    statement_days: int = Field(gt=0)
+    statement_basis: str
+    hearing_request_days: int = Field(gt=0)
+    hearing_basis: str
+
+
+class OfficesFile(BaseModel):
+    """The whole ``offices.yaml``: sample flag, terms, then defaults < levels < named offices."""
+
+    model_config = _FORBID
+    sample: bool = False
+    note: str = ""
+    terms: Terms | None = None
+    defaults: OfficeEntry = OfficeEntry()
+    levels: dict[OfficeLevel, OfficeEntry] = {}
+    offices: dict[str, OfficeEntry] = {}
+
+
+class Office(BaseModel):
+    """The resolved office of one case. ``issuer`` is the name the documents are issued in."""
+
+    model_config = _FORBID
+    level: OfficeLevel
+    name: str
+    code: str
+    form: str = ""
+    acting_in_name_of: str = ""
+    brigade: str = ""
+    address: str = ""
+    phone: str = ""
+    bank: str = ""
+    account_name: str = ""
+    account: str = ""
+    review_body: str = ""
+    court: str = ""
+    sample: bool
+    terms: Terms
+    sources: tuple[str, ...]
+
+    @property
+    def issuer(self) -> str:
+        return self.acting_in_name_of or self.name
+
+
+def load_offices(path: Path) -> OfficesFile:
+    """Parse and validate one offices file; errors are one line naming the file and field."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DocumentError(f"{path}: no such file") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise DocumentError(f"{where}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
+    try:
+        return OfficesFile.model_validate(data or {})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = "unknown field (a typo?)" if err["type"] == "extra_forbidden" else err["msg"]
+        raise DocumentError(f"{path}: {field}: {msg}") from None
+
+
+def resolve_office(
+    files: list[tuple[Path, OfficesFile]], level: OfficeLevel, name: str, *, needs: tuple[str, ...] = ()
+) -> Office:
+    """Merge defaults, level and named office over every file (later layers and files win).
+
+    ``needs`` names fields this document cannot do without (e.g. the bank for a fine).
+    """
+    values: dict[str, Any] = {"name": name} if name else {}
+    terms: dict[str, Any] = {}
+    sample = False
+    for path, data in files:
+        if data.terms:
+            terms.update(data.terms.model_dump())
+        for entry in (data.defaults, data.levels.get(level), data.offices.get(name) if name else None):
+            if entry is None:
+                continue
+            given = {k: v for k, v in entry.model_dump(include=set(OFFICE_FIELDS)).items() if v is not None}
+            values.update(given)
+            if given and (entry.sample if entry.sample is not None else data.sample):
+                sample = True
+    where = ", ".join(str(p) for p, _ in files)
+    if not terms:
+        raise DocumentError(f"{where}: terms: missing (payment, review and hearing time limits)")
+    for field in ("name", "code", *needs):
+        if not values.get(field):
+            who = f"offices.{name}" if name else f"levels.{level}"
+            raise DocumentError(f"{where}: {who}.{field}: missing (needed for this document)")
+    return Office(
+        level=level, sample=sample, terms=Terms.model_validate(terms),
+        sources=tuple(str(p) for p, _ in files), **values,
+    )

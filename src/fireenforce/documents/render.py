@@ -1,0 +1,145 @@
+"""Render one legal document for a case and its decision, refusing what does not fit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Protocol
+
+from jinja2 import TemplateError
+
+from fireenforce.documents.context import KIND_LABELS, PENALTY_DOCUMENTS, TITLES, Sanction, build_context, citation
+from fireenforce.documents.environment import FORMATS, environment
+from fireenforce.documents.offices import Office, load_offices, resolve_office
+from fireenforce.errors import DocumentError
+from fireenforce.model import Case, Decision, Penalty
+from fireenforce.model.enums import DOCUMENT_TYPES, DocumentType
+from fireenforce.resources import data_dir
+
+
+class RulesetLike(Protocol):
+    """Anything with the directory of a ruleset version (``fe.load_ruleset(...)``)."""
+
+    path: Path
+
+
+def render(
+    case: Case,
+    decision: Decision,
+    document: str,
+    *,
+    fine: int | None = None,
+    formal_warning: bool = False,
+    format: str = "html",
+    offices: str | Path | None = None,
+    serial: int | None = None,
+    ruleset: RulesetLike | None = None,
+    date: dt.date | None = None,
+) -> str:
+    """The filled ``document`` (a type id of docs/contract.md) as HTML or plain text.
+
+    ``fine``/``formal_warning`` are the officer's choice on penalty documents; ``offices`` a
+    file overriding the ruleset's ``offices.yaml``; ``serial`` the document's number (blank
+    without it); ``date`` the document date (default: the case's decision date).
+    Raises :class:`DocumentError` for a document, choice or configuration that does not fit.
+    """
+    if format not in FORMATS:
+        raise DocumentError(f"--format: {format!r} is not one of {', '.join(FORMATS)}")
+    kind = _document_type(document, decision)
+    sanction = _sanction(kind, decision, fine, formal_warning)
+    if serial is not None and not 1 <= serial <= 9999:
+        raise DocumentError(f"--serial: {serial} is not a four-digit serial (1–9999)")
+    needs = ("bank", "account_name", "account") if sanction and sanction.fine is not None else ()
+    if kind in PENALTY_DOCUMENTS:
+        needs += ("review_body", "court")
+    office = _office(case, decision, ruleset, offices, needs)
+    context = build_context(
+        case, decision, kind, office, sanction=sanction, serial=serial,
+        date=date or case.decision_date, format=format,
+    )
+    try:
+        text = environment(format).get_template(f"{kind}.j2").render(context)
+    except TemplateError as exc:
+        raise DocumentError(f"template {kind}.j2 ({format}): {exc}") from None
+    return _tidy(text) if format == "text" else text
+
+
+def _tidy(text: str) -> str:
+    """Plain text: no trailing spaces, at most one blank line in a row."""
+    lines = (line.rstrip() for line in text.strip("\n").splitlines())
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def _document_type(document: str, decision: Decision) -> DocumentType:
+    if document not in DOCUMENT_TYPES:
+        raise DocumentError(f"--document: unknown type {document!r}; one of {', '.join(DOCUMENT_TYPES)}")
+    if document not in decision.documents:
+        fits = ", ".join(decision.documents) or "none"
+        raise DocumentError(
+            f"--document: {document} ({TITLES[document]}) does not fit this decision "  # type: ignore[index]
+            f"(step {decision.step}, procedure {decision.procedure}); documents for it: {fits}"
+        )
+    return document  # type: ignore[return-value]
+
+
+def _sanction(kind: str, decision: Decision, fine: int | None, formal_warning: bool) -> Sanction | None:
+    """Validate the officer's choice against the decision's penalty; None off penalty documents."""
+    if kind not in PENALTY_DOCUMENTS:
+        if fine is not None or formal_warning:
+            raise DocumentError(f"--fine/--formal-warning apply only to penalty documents, not {kind}")
+        return None
+    penalty = decision.penalty
+    if penalty is None or not penalty.available:
+        raise DocumentError(f"--document: {kind} needs an available penalty; this decision has none")
+    basis = "、".join(citation(b) for b in decision.legal_basis if b.role == "penalty") or "the penalty provision"
+    kinds = set(penalty.kinds)
+    if formal_warning and "formal_warning" not in kinds:
+        raise DocumentError(
+            f"--formal-warning: 警告 is not a penalty {basis} provides here "
+            f"(kinds: {'、'.join(KIND_LABELS[k] for k in penalty.kinds)})"
+        )
+    if fine is not None:
+        if "fine" not in kinds or penalty.fine is None:
+            raise DocumentError(f"--fine: {basis} provides no fine here")
+        low, high = max(penalty.fine.min, 1), penalty.fine.max
+        if not low <= fine <= high:
+            raise DocumentError(f"--fine: {fine} yuan is outside the legal range {low}–{high} yuan of {basis}")
+    others = tuple(k for k in penalty.kinds if k not in ("fine", "formal_warning"))
+    if penalty.choice == "one":
+        if fine is not None and formal_warning:
+            raise DocumentError(f"--fine/--formal-warning: {basis} allows one of them, not both")
+        if fine is None and not formal_warning:
+            if penalty.kinds == ("formal_warning",):
+                return Sanction(formal_warning=True, fine=None)
+            raise DocumentError(f"--fine N or --formal-warning: choose the penalty ({_options(penalty, basis)})")
+        return Sanction(formal_warning=formal_warning, fine=fine)
+    fine_needed = "fine" in kinds and not (penalty.fine and penalty.fine.optional)
+    if fine_needed and fine is None:
+        raise DocumentError(f"--fine N: choose the fine ({_options(penalty, basis)})")
+    return Sanction(formal_warning="formal_warning" in kinds, fine=fine, others=others)
+
+
+def _options(penalty: Penalty, basis: str) -> str:
+    fine, parts = penalty.fine, []
+    if "formal_warning" in penalty.kinds:
+        parts.append("--formal-warning for 警告")
+    if fine is not None and "fine" in penalty.kinds:
+        parts.append(
+            f"--fine N within {max(fine.min, 1)}–{fine.max} yuan, suggested {fine.suggested.min}–{fine.suggested.max}"
+        )
+    return f"{' or '.join(parts)}; {basis}"
+
+
+def _office(
+    case: Case, decision: Decision, ruleset: RulesetLike | None, offices: str | Path | None,
+    needs: tuple[str, ...],
+) -> Office:
+    base = Path(ruleset.path) if ruleset is not None else data_dir("rulesets") / decision.ruleset.id / decision.ruleset.version
+    paths = [p for p in (base / "offices.yaml",) if p.is_file()]
+    if offices is not None:
+        paths.append(Path(offices))
+    if not paths:
+        raise DocumentError(f"{base / 'offices.yaml'}: no such file (pass --offices FILE)")
+    files = [(p, load_offices(p)) for p in paths]
+    return resolve_office(files, case.office.level, case.office.name, needs=needs)
