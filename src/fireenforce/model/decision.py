@@ -21,7 +21,8 @@ class ItemRef(BaseModel):
 
 
 class LegalBasis(BaseModel):
-    """One cited provision with its verbatim text, as in force on ``in_force_on``."""
+    """One cited provision with its verbatim text; the text version is in force from
+    ``valid_from`` until (excluding) ``valid_to``."""
 
     model_config = _OUT
     instrument: str
@@ -32,7 +33,8 @@ class LegalBasis(BaseModel):
     role: LegalRole
     text: str
     cite: str
-    in_force_on: dt.date
+    valid_from: dt.date
+    valid_to: dt.date | None = None
 
 
 class FineRange(BaseModel):

@@ -1,0 +1,58 @@
+"""The law by date: conduct-time law, lex mitior (penalty-law art. 37), limitation (art. 36)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from fireenforce.engine.dates import add_years
+from fireenforce.errors import CaseError
+from fireenforce.model.case import Case
+from fireenforce.model.decision import Limitation, Reason
+from fireenforce.ruleset.compiled import Ruleset
+from fireenforce.ruleset.items import CompiledItem, Conditions, Resolution
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedLaw:
+    resolution: Resolution
+    day: dt.date
+    reason: Reason
+
+
+def conduct_day(case: Case) -> dt.date:
+    """The time of the conduct: its end; a conduct still going on is judged at decision time."""
+    return case.ended_on if case.ended_on is not None else case.decision_date
+
+
+def applied_law(rs: Ruleset, item: CompiledItem, conditions: Conditions, case: Case) -> AppliedLaw:
+    """The law at the time of the conduct, unless the law at decision time is lighter."""
+    then_day, now_day = conduct_day(case), case.decision_date
+    then = item.resolve(conditions, then_day)
+    if not then.violated:
+        field = "ended_on" if case.ended_on is not None else "decided_on"
+        raise CaseError(field, f"no duty provision of {item.code} in this ruleset is in force on {then_day}")
+    if now_day == then_day:
+        return AppliedLaw(then, then_day, rs.policy_reason("law.conduct-time"))
+    now = item.resolve(conditions, now_day)
+    if then.branch is not None and now.violated:
+        if now.branch is None:
+            return AppliedLaw(now, now_day, rs.policy_reason("law.no-longer-punishable"))
+        if now.branch.severity < then.branch.severity:
+            return AppliedLaw(now, now_day, rs.policy_reason("law.lex-mitior"))
+    return AppliedLaw(then, then_day, rs.policy_reason("law.conduct-time"))
+
+
+def limitation(rs: Ruleset, case: Case) -> tuple[Limitation, tuple[str, ...]]:
+    """Whether the penalty is time-barred: not discovered within the period after the conduct ended."""
+    period = rs.policy.limitation(case.decision_date)
+    if period is None:
+        raise CaseError("decided_on", f"the ruleset has no limitation period for {case.decision_date}")
+    years = period.extended_years if case.facts.harm else period.base_years
+    runs_from = case.ended_on
+    expires = add_years(runs_from, years) if runs_from is not None else None
+    barred = expires is not None and case.observed_on > expires
+    return (
+        Limitation.model_construct(years=years, runs_from=runs_from, expires_on=expires, barred=barred),
+        tuple(period.cites),
+    )

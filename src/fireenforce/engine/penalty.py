@@ -1,0 +1,124 @@
+"""The penalty side of a decision: precondition, competence, tier, fine range, procedure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from fireenforce.model.case import Case
+from fireenforce.model.decision import Fine, FineRange, Reason
+from fireenforce.ruleset.compiled import PRECONDITION_LABELS, SUBJECT_LABELS, TIER_LABELS, Ruleset
+from fireenforce.ruleset.items import CompiledItem, PenaltyBranch
+
+
+@dataclass(frozen=True, slots=True)
+class Competence:
+    holds: bool
+    authority: str | None
+    reason: Reason
+
+
+def competence(rs: Ruleset, item: CompiledItem, branch: PenaltyBranch, level: str) -> Competence:
+    """Whether the acting office may impose this branch; if not, who may."""
+    policy = rs.policy
+    delegation = policy.spec.delegation
+    level_spec = delegation.levels[level]
+    powers = policy.powers[level]
+    label = level_spec.name
+    if not (level_spec.holds_all_items or level in item.delegated_to):
+        authority = delegation.authorities[delegation.default_authority]
+        return Competence(False, authority, rs.policy_reason("power.lacks-item", level_label=label, authority=authority))
+    required = branch.kinds if branch.spec.choice == "one" else branch.required_kinds
+    lacking = [k for k in required if k not in powers]
+    if lacking and (branch.spec.choice == "all" or len(lacking) == len(required)):
+        key = delegation.reserved.get(lacking[0], delegation.default_authority)  # type: ignore[call-overload]
+        authority = delegation.authorities[key]
+        kinds_label = "、".join(policy.kind_labels[k] for k in lacking)
+        return Competence(False, authority, rs.policy_reason(
+            "power.lacks-kind", kinds_label=kinds_label, authority=authority))
+    return Competence(True, None, rs.policy_reason("power.holds", tuple(delegation.form_cites), level_label=label))
+
+
+def precondition_met(case: Case, code: str, cutoff: dt.date) -> bool:
+    """拒不改正 / 逾期不改正: the officer found a refusal, or a written order went unheeded."""
+    if case.facts.refused:
+        return True
+    return any(
+        h.item == code and h.date >= cutoff and h.step != "reminder" and not h.rectified for h in case.history
+    )
+
+
+def precondition_reason(rs: Ruleset, branch: PenaltyBranch, met: bool) -> Reason:
+    cites = tuple(branch.spec.precondition_cite)
+    if met:
+        return rs.policy_reason("precondition.met", cites)
+    label = PRECONDITION_LABELS[branch.spec.precondition or "refusal"]
+    return rs.policy_reason("precondition.missing", cites, precondition_label=label)
+
+
+def tier_of(rs: Ruleset, case: Case) -> tuple[str, Reason]:
+    facts = case.facts
+    rule = rs.policy.tier_table.decide(facts.serious, bool(facts.mitigating) or facts.rectified_on_spot,
+                                       bool(facts.aggravating))
+    return rule.then["tier"], rs.reason(rule.id, rule.text, tuple(rule.cites))
+
+
+def fine_of(rs: Ruleset, branch: PenaltyBranch, tier: str) -> Fine | None:
+    spec = branch.fine
+    if spec is None:
+        return None
+    band = rs.policy.tiers[tier]
+    width = spec.max - spec.min
+    suggested = FineRange.model_construct(min=spec.min + int(width * band.low + 0.5),
+                                          max=spec.min + int(width * band.high + 0.5))
+    return Fine.model_construct(min=spec.min, max=spec.max, suggested=suggested, optional=spec.optional)
+
+
+def formal_warning_fits(rs: Ruleset, branch: PenaltyBranch, tier: str) -> bool:
+    """A formal warning is the penalty to suggest: the only kind, or an alternative in this tier."""
+    if "formal_warning" not in branch.kinds:
+        return False
+    return branch.required_kinds == ("formal_warning",) or rs.policy.tiers[tier].formal_warning
+
+
+def tier_reasons(rs: Ruleset, case: Case, tier: str, fine: Fine | None) -> list[Reason]:
+    label = TIER_LABELS[tier]
+    out = [
+        rs.policy_reason("penalty.tier", fine_min=fine.min, fine_max=fine.max, tier_label=label,
+                         suggested_min=fine.suggested.min, suggested_max=fine.suggested.max)
+        if fine is not None else rs.policy_reason("penalty.tier-no-fine", tier_label=label)
+    ]
+    policy = rs.policy
+    for group, known, rule in (("mitigating", policy.mitigating, "penalty.mitigating"),
+                               ("aggravating", policy.aggravating, "penalty.aggravating")):
+        codes = getattr(case.facts, group)
+        if group == "mitigating" and case.facts.rectified_on_spot:
+            codes = (*codes, "eliminated-harm") if "eliminated-harm" not in codes else codes
+        if codes:
+            texts = "；".join(known[c].text if c in known else c for c in codes)
+            cites = tuple(dict.fromkeys(cite for c in codes if c in known for cite in known[c].cites))
+            out.append(rs.policy_reason(rule, cites, facts=texts))
+    return out
+
+
+def procedure_of(
+    rs: Ruleset, case: Case, branch: PenaltyBranch, fine: Fine | None, warning_fits: bool
+) -> tuple[str, bool, list[Reason]]:
+    """summary within penalty-law art. 51; else general, with a hearing right past the threshold."""
+    day = case.decision_date
+    kind = case.subject.kind
+    limits = rs.policy.summary_limit(day)
+    fine_alone = branch.required_kinds == ("fine",) or (branch.spec.choice == "one" and "fine" in branch.kinds)
+    limit = getattr(limits, kind) if limits else -1
+    if warning_fits or (fine_alone and fine is not None and fine.suggested.min <= limit):
+        return "summary", False, [rs.policy_reason("procedure.summary", tuple(limits.cites) if limits else ())]
+    reasons = [rs.policy_reason("procedure.general")]
+    spec = rs.policy.spec.procedure
+    threshold = rs.policy.hearing_threshold(day)
+    by_amount = threshold is not None and fine is not None and fine.suggested.max >= getattr(threshold, kind)
+    hearing = by_amount or any(k in spec.hearing_kinds for k in branch.kinds)
+    if hearing:
+        amount = getattr(threshold, kind) if threshold else 0
+        reasons.append(rs.policy_reason("procedure.hearing", tuple(spec.hearing_cites) + tuple(threshold.cites if threshold else ()),
+                                        subject_label=SUBJECT_LABELS[kind], threshold=amount))
+    return "general", hearing, reasons

@@ -1,0 +1,1 @@
+"""Rulesets: law and policy as versioned YAML, validated and compiled into an immutable index."""

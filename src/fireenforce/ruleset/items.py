@@ -1,0 +1,134 @@
+"""Catalogue items compiled for lookup: for each period in which the cited law is constant and
+each combination of case conditions, the applicable penalty branch and duty provisions."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+
+from fireenforce.model.decision import Doubt, ItemRef, LegalBasis
+from fireenforce.ruleset.provisions import Provisions
+from fireenforce.ruleset.schema import Branch, Condition, FineSpec, ItemSpec
+
+# (subject, operating, high_rise, crowded, serious, minor)
+Conditions = tuple[str, bool, bool, bool, bool, bool]
+ALL_CONDITIONS: tuple[Conditions, ...] = tuple(
+    itertools.product(("unit", "individual"), (False, True), (False, True), (False, True), (False, True), (False, True))
+)
+_EARLIEST = dt.date(1, 1, 1)
+
+
+def matches(when: Condition, conditions: Conditions) -> bool:
+    subject, operating, high_rise, crowded, serious, minor = conditions
+    return (
+        (when.subject is None or when.subject == subject)
+        and (when.operating is None or when.operating == operating)
+        and (when.high_rise is None or when.high_rise == high_rise)
+        and (when.crowded is None or when.crowded == crowded)
+        and (when.serious is None or when.serious == serious)
+        and (when.minor is None or when.minor == minor)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PenaltyBranch:
+    """One penalty branch as it reads in one period: its provisions and its sanction."""
+
+    item: str
+    id: str
+    spec: Branch
+    basis: tuple[LegalBasis, ...]
+    kinds: tuple[str, ...]
+    fine: FineSpec | None
+    severity: tuple[int, int, int]
+    doubt: Doubt | None
+
+    @property
+    def required_kinds(self) -> tuple[str, ...]:
+        """Kinds the decider must be able to impose (an optional fine may be left out)."""
+        return tuple(k for k in self.kinds if not (k == "fine" and self.fine is not None and self.fine.optional))
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What the law says for one item, period and condition combination."""
+
+    violated: tuple[LegalBasis, ...]
+    branch: PenaltyBranch | None
+    compulsory: tuple[LegalBasis, ...]
+
+
+class ConflictError(Exception):
+    pass
+
+
+class CompiledItem:
+    """An enforcement item: identity, search words, and its law by period and conditions."""
+
+    def __init__(self, spec: ItemSpec, provisions: Provisions, severities: dict[str, int]) -> None:
+        self.spec = spec
+        self.code = spec.code
+        self.name = spec.name
+        self.ref = ItemRef.model_construct(code=spec.code, name=spec.name)
+        self.conduct = spec.conduct
+        self.subjects = tuple(spec.subjects)
+        self.high_rise_only = spec.high_rise_only
+        self.aliases = tuple(spec.aliases)
+        self.keywords = tuple(spec.keywords)
+        self.delegated_to = frozenset(spec.delegated_to)
+        self.rectification_days = spec.rectification_days
+        self.doubts = tuple(Doubt.model_construct(code=d.code, text=d.text) for d in spec.doubts)
+        cites = [c.cite for c in spec.violated] + [c for b in spec.penalties for c in b.cite] + list(spec.compulsory)
+        self._starts = tuple(sorted({_EARLIEST} | provisions.change_dates(cites)))
+        self._periods = tuple(self._resolve_period(start, provisions, severities) for start in self._starts)
+
+    def _resolve_period(
+        self, day: dt.date, provisions: Provisions, severities: dict[str, int]
+    ) -> dict[Conditions, Resolution]:
+        branches = {b.id: self._branch(b, day, provisions, severities) for b in self.spec.penalties}
+        table: dict[Conditions, Resolution] = {}
+        for conditions in ALL_CONDITIONS:
+            violated = tuple(
+                basis
+                for c in self.spec.violated
+                if matches(c.when, conditions) and (basis := provisions.basis(c.cite, "violated", day)) is not None
+            )
+            live = [b for b in self.spec.penalties if branches[b.id] is not None and matches(b.when, conditions)]
+            winners = [b for b in live if not any(b.id in other.exception_to for other in live)]
+            if len(winners) > 1:
+                ids = ", ".join(b.id for b in winners)
+                described = _describe(conditions)
+                raise ConflictError(f"branches {ids} both apply on {day} for {described} and neither is an exception to the other")
+            branch = branches[winners[0].id] if winners else None
+            compulsory = tuple(
+                basis for cite in self.spec.compulsory if (basis := provisions.basis(cite, "compulsory", day)) is not None
+            ) if branch is not None else ()
+            table[conditions] = Resolution(violated, branch, compulsory)
+        return table
+
+    def _branch(
+        self, spec: Branch, day: dt.date, provisions: Provisions, severities: dict[str, int]
+    ) -> PenaltyBranch | None:
+        basis = [provisions.basis(cite, "penalty", day) for cite in spec.cite]
+        if any(b is None for b in basis):
+            return None
+        fine = spec.fine
+        severity = (max(severities[k] for k in spec.kinds), fine.max if fine else 0, fine.min if fine else 0)
+        doubt = Doubt.model_construct(code=spec.doubt.code, text=spec.doubt.text) if spec.doubt else None
+        return PenaltyBranch(self.code, spec.id, spec, tuple(basis), tuple(spec.kinds), fine, severity, doubt)  # type: ignore[arg-type]
+
+    def resolve(self, conditions: Conditions, day: dt.date) -> Resolution:
+        """The law for these conditions on ``day`` (one bisect and one dict lookup)."""
+        return self._periods[bisect.bisect_right(self._starts, day) - 1][conditions]
+
+    def branch_ids(self) -> tuple[str, ...]:
+        return tuple(b.id for b in self.spec.penalties)
+
+
+def _describe(conditions: Conditions) -> str:
+    subject, operating, high_rise, crowded, serious, minor = conditions
+    flags = [name for name, on in (("operating", operating), ("high_rise", high_rise), ("crowded", crowded),
+                                   ("serious", serious), ("minor", minor)) if on]
+    return subject + (" " + "+".join(flags) if flags else "")

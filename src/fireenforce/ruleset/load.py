@@ -1,0 +1,194 @@
+"""Loading: read a ruleset directory strictly, validate it, compile it once, cache it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from fireenforce.errors import CaseError, Finding, RulesetError
+from fireenforce.resources import bundled_family
+from fireenforce.ruleset import checks
+from fireenforce.ruleset.compiled import Policy, Ruleset
+from fireenforce.ruleset.items import CompiledItem, ConflictError
+from fireenforce.ruleset.provisions import Provisions
+from fireenforce.ruleset.schema import POLICY_FILES, InstrumentSpec, ItemSpec, Manifest, PolicySpec
+from fireenforce.ruleset.yamlsafe import Lines, YamlProblem, dotted, line_of, load_yaml
+
+M = TypeVar("M", bound=BaseModel)
+MANIFEST = "ruleset.yaml"
+
+
+class Source:
+    """The parsed files of one version directory, with line maps for error locations."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.findings: list[Finding] = []
+        self.lines: dict[str, Lines] = {}
+
+    def rel(self, path: Path) -> str:
+        return str(path.relative_to(self.root.parent)) if self.root.parent in path.parents else str(path)
+
+    def read(self, path: Path, model: type[M], wrap: str | None = None) -> M | None:
+        name = self.rel(path)
+        try:
+            data, lines = load_yaml(path, name)
+        except YamlProblem as problem:
+            self.findings.append(problem.finding)
+            return None
+        self.lines[name] = lines
+        if wrap is not None:
+            data = {wrap: data}
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(err["loc"][1:] if wrap else err["loc"])
+                message = err["msg"]
+                if err["type"] == "extra_forbidden":
+                    message = "unknown key (a typo?)"
+                elif message.startswith("Value error, "):
+                    message = message.removeprefix("Value error, ")
+                self.findings.append(Finding(
+                    "RS-SCHEMA", message, file=name, line=line_of(lines, loc), field=dotted(loc)))
+            return None
+
+    def line(self, name: str, *loc: str | int) -> int | None:
+        return line_of(self.lines.get(name, {}), loc)
+
+
+def _digest(root: Path) -> tuple[str, tuple[str, ...]]:
+    sha = hashlib.sha256()
+    files = tuple(sorted(
+        str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")
+    ))
+    for rel in files:
+        sha.update(rel.encode() + b"\0")
+        sha.update((root / rel).read_bytes() + b"\0")
+    return "sha256:" + sha.hexdigest(), files
+
+
+def compile_version(root: Path) -> Ruleset:
+    """Read, validate and compile one version directory. Raises RulesetError with all findings."""
+    src = Source(root)
+    if not (root / MANIFEST).is_file():
+        raise RulesetError([Finding("RS-MANIFEST-MISSING", f"no {MANIFEST} in {root}", file=str(root))])
+    manifest = src.read(root / MANIFEST, Manifest)
+    instruments: dict[str, InstrumentSpec] = {}
+    for path in sorted((root / "instruments").glob("*.yaml")):
+        spec = src.read(path, InstrumentSpec)
+        if spec is not None:
+            if spec.id != path.stem:
+                src.findings.append(Finding("RS-FILE-NAME", f"instrument id {spec.id!r} differs from the file name",
+                                            file=src.rel(path), line=src.line(src.rel(path), "id"), field="id"))
+            instruments[spec.id] = spec
+    item_specs: dict[str, tuple[ItemSpec, str]] = {}
+    for path in sorted((root / "catalogue").glob("*.yaml")):
+        spec = src.read(path, ItemSpec)
+        if spec is not None:
+            name = src.rel(path)
+            if spec.code != path.stem:
+                src.findings.append(Finding("RS-FILE-NAME", f"item code {spec.code!r} differs from the file name",
+                                            file=name, line=src.line(name, "code"), field="code"))
+            item_specs[spec.code] = (spec, name)
+    policy_data: dict[str, Any] = {}
+    for key, filename in POLICY_FILES.items():
+        path = root / "policy" / filename
+        if not path.is_file():
+            src.findings.append(Finding("RS-POLICY-MISSING", f"missing policy file {filename}", file=src.rel(root / "policy")))
+            continue
+        try:
+            policy_data[key], src.lines[src.rel(path)] = load_yaml(path, src.rel(path))
+        except YamlProblem as problem:
+            src.findings.append(problem.finding)
+    policy_spec = None
+    if len(policy_data) == len(POLICY_FILES):
+        try:
+            policy_spec = PolicySpec.model_validate(policy_data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                key, *rest = err["loc"]
+                name = src.rel(root / "policy" / POLICY_FILES[str(key)])
+                loc = tuple(rest)
+                message = "unknown key (a typo?)" if err["type"] == "extra_forbidden" else err["msg"]
+                src.findings.append(Finding("RS-SCHEMA", message, file=name, line=src.line(name, *loc), field=dotted(loc)))
+    if src.findings or manifest is None or policy_spec is None:
+        raise RulesetError(src.findings or [Finding("RS-SCHEMA", "invalid ruleset", file=str(root))])
+
+    provisions = Provisions(instruments)
+    policy = Policy(policy_spec)
+    findings = checks.run(src, manifest, provisions, item_specs, policy)
+    severities = {kind: spec.severity for kind, spec in policy_spec.kinds.items()}
+    items: dict[str, CompiledItem] = {}
+    for code, (spec, name) in item_specs.items():
+        try:
+            items[code] = CompiledItem(spec, provisions, severities)
+        except ConflictError as exc:
+            findings.append(Finding("RS-BRANCH-CONFLICT", str(exc), file=name, line=src.line(name, "penalties"),
+                                    field="penalties"))
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise RulesetError(errors)
+    digest, files = _digest(root)
+    ruleset = Ruleset(manifest, provisions, items, policy, root, digest, files)
+    ruleset.warnings = tuple(f for f in findings if f.severity != "error")  # type: ignore[attr-defined]
+    return ruleset
+
+
+_CACHE: dict[tuple[str, tuple[tuple[str, int, int], ...]], Ruleset] = {}
+_LOCK = threading.Lock()
+
+
+def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    return tuple(sorted(
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*") if p.is_file()
+    ))
+
+
+def load_version(root: Path) -> Ruleset:
+    """Compile a version directory once; later calls return the same immutable object."""
+    root = root.resolve()
+    key = (str(root), _signature(root))
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached is None:
+            cached = _CACHE[key] = compile_version(root)
+        return cached
+
+
+def versions_of(family: Path) -> list[Path]:
+    """The version directories of a family, oldest first by effective date."""
+    dirs = [d for d in family.iterdir() if (d / MANIFEST).is_file()]
+    return sorted(dirs, key=lambda d: d.name)
+
+
+def load_ruleset(path: str | Path | None = None, *, on: dt.date | str | None = None) -> Ruleset:
+    """Load a ruleset: a version directory, or a family (pick the version in force ``on``).
+
+    With no path, the bundled Xifeng family; with no date, its newest version.
+    """
+    root = Path(path) if path is not None else bundled_family()
+    if not root.is_dir():
+        raise RulesetError([Finding("RS-NOT-FOUND", "no such ruleset directory", file=str(root))])
+    day = dt.date.fromisoformat(on) if isinstance(on, str) else on
+    if (root / MANIFEST).is_file():
+        ruleset = load_version(root)
+        if day is not None and not ruleset.in_force.covers(day):
+            raise CaseError("decided_on", f"ruleset {ruleset.id} {ruleset.version} is not in force on {day}")
+        return ruleset
+    candidates = versions_of(root)
+    if not candidates:
+        raise RulesetError([Finding("RS-MANIFEST-MISSING", f"no {MANIFEST} here or in any sub-directory", file=str(root))])
+    loaded = [load_version(d) for d in candidates]
+    if day is None:
+        return max(loaded, key=lambda r: r.in_force.from_)
+    for ruleset in loaded:
+        if ruleset.in_force.covers(day):
+            return ruleset
+    spans = ", ".join(f"{r.version} from {r.in_force.from_}" for r in loaded)
+    raise CaseError("decided_on", f"no version of {root.name} is in force on {day} ({spans})")
