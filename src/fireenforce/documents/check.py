@@ -10,11 +10,11 @@ from jinja2 import TemplateSyntaxError, meta, nodes
 from fireenforce.documents.context import CONTEXT_KEYS, TITLES
 from fireenforce.documents.environment import FORMATS, environment, templates_dir
 from fireenforce.documents.offices import load_offices
-from fireenforce.documents.render import RulesetLike
 from fireenforce.errors import DocumentError, Finding
+from fireenforce.ruleset.compiled import Ruleset
 
 
-def check_templates(ruleset: RulesetLike | Path | None = None, *, root: Path | None = None) -> list[Finding]:
+def check_templates(ruleset: Ruleset | Path | None = None, *, root: Path | None = None) -> list[Finding]:
     """Findings for the document templates (``root``, default bundled) and ``ruleset``'s offices.
 
     Codes: ``DOC-MISSING`` (a document type without a template), ``DOC-SYNTAX``,
@@ -47,10 +47,10 @@ def check_templates(ruleset: RulesetLike | Path | None = None, *, root: Path | N
     return _unique(findings)
 
 
-def _check_offices(ruleset: RulesetLike | Path | None) -> list[Finding]:
+def _check_offices(ruleset: Ruleset | Path | None) -> list[Finding]:
     if ruleset is None:
         return []
-    path = Path(getattr(ruleset, "path", ruleset)) / "offices.yaml"
+    path = (ruleset.path if isinstance(ruleset, Ruleset) else Path(ruleset)) / "offices.yaml"
     if not path.is_file():
         return [Finding("DOC-OFFICES", "offices.yaml missing: documents cannot name the office", file=str(path))]
     try:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Protocol
-
 from jinja2 import TemplateError
 
 from fireenforce.documents.context import KIND_LABELS, PENALTY_DOCUMENTS, TITLES, Sanction, build_context, citation
@@ -16,12 +14,7 @@ from fireenforce.errors import DocumentError
 from fireenforce.model import Case, Decision, Penalty
 from fireenforce.model.enums import DOCUMENT_TYPES, DocumentType
 from fireenforce.resources import data_dir
-
-
-class RulesetLike(Protocol):
-    """Anything with the directory of a ruleset version (``fe.load_ruleset(...)``)."""
-
-    path: Path
+from fireenforce.ruleset.compiled import Ruleset
 
 
 def render(
@@ -34,7 +27,7 @@ def render(
     format: str = "html",
     offices: str | Path | None = None,
     serial: int | None = None,
-    ruleset: RulesetLike | None = None,
+    ruleset: Ruleset | None = None,
     date: dt.date | None = None,
 ) -> str:
     """The filled ``document`` (a type id of docs/contract.md) as HTML or plain text.
@@ -48,6 +41,8 @@ def render(
         raise DocumentError(f"--format: {format!r} is not one of {', '.join(FORMATS)}")
     kind = _document_type(document, decision)
     sanction = _sanction(kind, decision, fine, formal_warning)
+    if kind == "summary_penalty_decision" and fine is not None and ruleset is not None:
+        _within_summary_limit(case, ruleset, fine)
     if serial is not None and not 1 <= serial <= 9999:
         raise DocumentError(f"--serial: {serial} is not a four-digit serial (1–9999)")
     needs = ("bank", "account_name", "account") if sanction and sanction.fine is not None else ()
@@ -120,6 +115,16 @@ def _sanction(kind: str, decision: Decision, fine: int | None, formal_warning: b
     return Sanction(formal_warning="formal_warning" in kinds, fine=fine, others=others)
 
 
+def _within_summary_limit(case: Case, ruleset: Ruleset, fine: int) -> None:
+    """A fine decided on the spot must stay within the ruleset's summary limit (penalty-law art. 51)."""
+    limits = ruleset.policy.summary_limit(case.decision_date)
+    if limits is not None and fine > (limit := getattr(limits, case.subject.kind)):
+        raise DocumentError(
+            f"--fine: {fine} yuan exceeds the on-the-spot limit of {limit} yuan for a {case.subject.kind} "
+            f"({', '.join(limits.cites)}); decide it in the general procedure"
+        )
+
+
 def _options(penalty: Penalty, basis: str) -> str:
     fine, parts = penalty.fine, []
     if "formal_warning" in penalty.kinds:
@@ -132,7 +137,7 @@ def _options(penalty: Penalty, basis: str) -> str:
 
 
 def _office(
-    case: Case, decision: Decision, ruleset: RulesetLike | None, offices: str | Path | None,
+    case: Case, decision: Decision, ruleset: Ruleset | None, offices: str | Path | None,
     needs: tuple[str, ...],
 ) -> Office:
     base = Path(ruleset.path) if ruleset is not None else data_dir("rulesets") / decision.ruleset.id / decision.ruleset.version

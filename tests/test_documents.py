@@ -1,0 +1,262 @@
+"""Legal documents: every type renders in both formats with what the law requires, escaping
+and the sandbox hold, and documents that do not fit the decision are refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+
+from fireenforce.documents import render
+from fireenforce.errors import DocumentError
+from fireenforce.model import Case, Decision
+
+FIRE_LAW = "中华人民共和国消防法"
+ART_28 = ("任何单位、个人不得损坏、挪用或者擅自拆除、停用消防设施、器材，不得埋压、圈占、遮挡消火栓或者占用防火间距，"
+          "不得占用、堵塞、封闭疏散通道、安全出口、消防车通道。人员密集场所的门窗不得设置影响逃生和灭火救援的障碍物。")
+ART_60_1_3 = ("单位违反本法规定，有下列行为之一的，责令改正，处五千元以上五万元以下罚款：\n"
+              "（三）占用、堵塞、封闭疏散通道、安全出口或者有其他妨碍安全疏散行为的；")
+ART_60_2 = "个人有前款第二项、第三项、第四项、第五项行为之一的，处警告或者五百元以下罚款。"
+RULESET = {"id": "xifeng", "version": "2024.09", "digest": "sha256:" + "0" * 64}
+DOCS_BY_STEP = {
+    "reminder": ["inspection_record"],
+    "warning": ["inspection_record", "rectification_order"],
+    "referral": ["inspection_record", "referral_letter"],
+}
+
+
+def make_case(kind: str = "unit", narrative: str = "三楼东侧楼道堆放纸箱，堵塞疏散通道约五米。", **extra: Any) -> Case:
+    subject = {"kind": kind, "operating": True, "name": "西峰区某某超市", "id": "91621002MA00000000",
+               "address": "甘肃省庆阳市西峰区北大街1号"}
+    if kind == "individual":
+        subject = {"kind": kind, "name": "张三", "id": "621002199001010000", "address": "西峰区某某小区3号楼"}
+    return Case.model_validate({
+        "item": "EV-BLOCK",
+        "subject": subject,
+        "place": {"name": "某某小区3号楼", "address": "西峰区北街街道某某路8号"},
+        "office": {"level": "street", "name": "北街街道消防安全办公室"},
+        "occurred_on": "2026-05-01",
+        "observed_on": "2026-05-03",
+        "facts": {"narrative": narrative, "evidence": ["现场照片4张", "执法记录仪视频1段"]},
+        "history": [{"date": "2026-03-10", "item": "EV-BLOCK", "step": "reminder", "rectified": False}],
+        **extra,
+    })
+
+
+def make_decision(step: str = "penalty", *, kind: str = "unit", procedure: str = "general",
+                  hearing: bool = False, documents: list[str] | None = None) -> Decision:
+    """A realistic decision for EV-BLOCK, as the engine returns it."""
+    basis = [{"instrument": "fire-law", "title": FIRE_LAW, "article": 28, "role": "violated",
+              "text": ART_28, "cite": "fire-law:28", "valid_from": "2021-04-29"}]
+    if kind == "unit":
+        basis.append({"instrument": "fire-law", "title": FIRE_LAW, "article": 60, "paragraph": 1, "item": 3,
+                      "role": "penalty", "text": ART_60_1_3, "cite": "fire-law:60:1:3", "valid_from": "2021-04-29"})
+        penalty = {"available": True, "kinds": ["fine"], "choice": "all", "tier": "ordinary",
+                   "fine": {"min": 5000, "max": 50000, "suggested": {"min": 18500, "max": 36500}}}
+    else:
+        basis.append({"instrument": "fire-law", "title": FIRE_LAW, "article": 60, "paragraph": 2,
+                      "role": "penalty", "text": ART_60_2, "cite": "fire-law:60:2", "valid_from": "2021-04-29"})
+        penalty = {"available": True, "kinds": ["formal_warning", "fine"], "choice": "one", "tier": "minor",
+                   "fine": {"min": 0, "max": 500, "suggested": {"min": 0, "max": 150}}}
+    if documents is None:
+        penalty_docs = ["summary_penalty_decision"] if procedure == "summary" else ["penalty_notice", "penalty_decision"]
+        documents = DOCS_BY_STEP.get(step, ["inspection_record", *penalty_docs])
+    return Decision.model_validate({
+        "step": step,
+        "item": {"code": "EV-BLOCK", "name": "占用、堵塞、封闭疏散通道、安全出口"},
+        "legal_basis": basis,
+        "penalty": penalty,
+        "procedure": procedure if step == "penalty" else "none",
+        "hearing_right": hearing,
+        "referral_to": "庆阳市西峰区消防救援大队" if step == "referral" else None,
+        "rectification": {"required": True, "deadline": "2026-05-10"},
+        "documents": documents,
+        "reasons": [{"rule": "ladder.after-warning", "text": "当事人经警示后逾期未改正，依法给予行政处罚。",
+                     "cites": ["fire-law:60:1:3"]}],
+        "ruleset": RULESET,
+        "law_date": "2026-05-03",
+        "limitation": {"years": 2, "runs_from": None, "expires_on": None, "barred": False},
+    })
+
+
+def visible(html: str) -> str:
+    """The text of an HTML document without tags or the style sheet."""
+    return re.sub(r"<[^>]+>", "", re.sub(r"<style>.*?</style>", "", html, flags=re.S))
+
+
+def rendered(document: str, decision: Decision | None = None, case: Case | None = None, **kw: Any) -> dict[str, str]:
+    """The document in both formats, HTML reduced to its visible text."""
+    case, decision = case or make_case(), decision or make_decision()
+    return {
+        "html": visible(render(case, decision, document, format="html", **kw)),
+        "text": render(case, decision, document, format="text", **kw),
+    }
+
+
+SAMPLES = [
+    ("inspection_record", "reminder", "general", "unit", {}),
+    ("inspection_record", "penalty", "general", "individual", {}),
+    ("rectification_order", "warning", "general", "unit", {}),
+    ("penalty_notice", "penalty", "general", "unit", {"fine": 20000}),
+    ("penalty_decision", "penalty", "general", "unit", {"fine": 12000}),
+    ("summary_penalty_decision", "penalty", "summary", "individual", {"fine": 200}),
+    ("referral_letter", "referral", "general", "unit", {}),
+]
+
+
+@pytest.mark.parametrize(("document", "step", "procedure", "kind", "choice"), SAMPLES)
+@pytest.mark.parametrize("fmt", ["html", "text"])
+def test_every_type_renders_with_common_elements(document: str, step: str, procedure: str, kind: str,
+                                                  choice: dict[str, Any], fmt: str) -> None:
+    case, decision = make_case(kind), make_decision(step, kind=kind, procedure=procedure)
+    out = render(case, decision, document, format=fmt, serial=7, **choice)
+    text = visible(out) if fmt == "html" else out
+    for element in (case.subject.name, case.subject.address, "《中华人民共和国消防法》第二十八条", ART_28,
+                    "西北街消〔2026〕0007号", "庆阳市西峰区消防救援大队", "（印章）", "送达回执", "2026年5月3日",
+                    "示例配置"):
+        assert element in text, element
+    assert ("<html" in out) == (fmt == "html")
+
+
+def test_html_is_print_ready_a4_with_chinese_fonts() -> None:
+    out = render(make_case(), make_decision(), "penalty_decision", fine=12000)
+    assert "@page { size: A4; margin: 37mm 26mm 35mm 28mm; }" in out
+    assert '"FangSong", "仿宋", "STFangsong", "SimSun", "宋体", "Noto Serif CJK SC", serif' in out
+    assert '"SimHei", "黑体"' in out
+    assert '<html lang="zh-CN">' in out and '<meta charset="utf-8">' in out
+
+
+@pytest.mark.parametrize("fmt", ["html", "text"])
+def test_penalty_decision_has_every_element_of_art_59(fmt: str) -> None:
+    text = rendered("penalty_decision", fine=12000)[fmt]
+    required = [
+        "当事人：西峰区某某超市", "地址：甘肃省庆阳市西峰区北大街1号",                      # (1) name, address
+        "三楼东侧楼道堆放纸箱，堵塞疏散通道约五米。", "现场照片4张", "执法记录仪视频1段",      # (2) facts, evidence
+        "《中华人民共和国消防法》第六十条第一款第（三）项", "占用、堵塞、封闭疏散通道、安全出口或者有其他妨碍安全疏散行为的",
+        "罚款人民币12000元（大写：壹万贰仟元整）",                                         # (3) kind and basis
+        "自收到本决定书之日起十五日内", "中国农业银行庆阳西峰支行", "0000 0000 0000 0000 000",  # (4) how, by when
+        "六十日内依法向庆阳市西峰区人民政府申请行政复议", "六个月内依法向庆阳市西峰区人民法院提起行政诉讼",  # (5)
+        "庆阳市西峰区消防救援大队", "2026年5月3日",                                         # (6) agency, date
+        "（印章）", "当事人签名（盖章）",                                                   # seal, receipt
+        "受庆阳市西峰区消防救援大队委托，由北街街道消防安全办公室实施",
+    ]
+    for element in required:
+        assert element in text, element
+
+
+@pytest.mark.parametrize("fmt", ["html", "text"])
+def test_summary_decision_has_every_element_of_art_52(fmt: str) -> None:
+    case = make_case("individual")
+    decision = make_decision(kind="individual", procedure="summary")
+    text = rendered("summary_penalty_decision", decision, case, fine=100)[fmt]
+    for element in ["当事人：张三", "“占用、堵塞、封闭疏散通道、安全出口”的违法行为",      # the violation
+                    "《中华人民共和国消防法》第六十条第二款", ART_60_2,                      # kind and basis
+                    "罚款人民币100元（大写：壹佰元整）",                                   # amount
+                    "处罚时间：2026年5月3日", "处罚地点：某某小区3号楼",                    # time, place
+                    "六十日内", "六个月内", "行政复议", "行政诉讼",                          # review, litigation
+                    "庆阳市西峰区消防救援大队", "执法人员（签名）", "执法证号",              # agency, officers
+                    "拒绝签收的"]:                                                          # refusal to sign
+        assert element in text, element
+    warned = rendered("summary_penalty_decision", decision, case, formal_warning=True)[fmt]
+    assert "如下行政处罚：警告。" in warned and "缴纳罚款" not in warned
+
+
+@pytest.mark.parametrize("hearing", [True, False])
+def test_notice_states_penalty_reasons_rights_and_hearing_exactly_when_due(hearing: bool) -> None:
+    for text in rendered("penalty_notice", make_decision(hearing=hearing), fine=40000).values():
+        for element in ["罚款人民币40000元（大写：肆万元整）", "三楼东侧楼道堆放纸箱", "当事人经警示后逾期未改正",
+                        "《中华人民共和国消防法》第六十条第一款第（三）项", "陈述和申辩", "三日内"]:
+            assert element in text, element
+        assert ("要求听证的权利" in text) == hearing
+        assert ("五日内" in text) == hearing
+
+
+def test_rectification_order_names_items_deadline_and_what_follows() -> None:
+    for text in rendered("rectification_order", make_decision("warning")).values():
+        assert "占用、堵塞、封闭疏散通道、安全出口" in text
+        assert "于2026年5月10日前改正" in text
+        assert "逾期不改正的，本机关将依照下列规定依法予以处罚" in text
+        assert "警告" not in text  # the soft step is 警示, never 警告
+
+
+def test_referral_letter_names_receiver_facts_basis_and_materials() -> None:
+    for text in rendered("referral_letter", make_decision("referral")).values():
+        for element in ["庆阳市西峰区消防救援大队：", "三楼东侧楼道堆放纸箱", "2026年3月10日，督促提醒（EV-BLOCK），未改正",
+                        "移交材料", "《消防监督检查记录》", "现场照片4张", ART_60_1_3.splitlines()[1]]:
+            assert element in text, element
+
+
+def test_inspection_record_of_a_reminder_notes_the_oral_order() -> None:
+    text = rendered("inspection_record", make_decision("reminder"))["text"]
+    assert "本次处理措施：督促提醒。" in text and "已当场口头责令当事人改正" in text
+
+
+def test_without_serial_the_number_is_left_blank() -> None:
+    text = rendered("inspection_record", make_decision("reminder"))["text"]
+    assert "西北街消〔2026〕____号" in text
+
+
+def test_case_text_is_data_escaped_in_html_and_verbatim_in_text() -> None:
+    narrative = "门口{{ 7*7 }}{% if true %}x{% endif %}<script>alert('x')</script>&"
+    case = make_case(narrative=narrative)
+    html = render(case, make_decision("reminder"), "inspection_record")
+    assert "{{ 7*7 }}{% if true %}x{% endif %}&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;" in html
+    assert "<script>" not in html and "49" not in html
+    text = render(case, make_decision("reminder"), "inspection_record", format="text")
+    assert narrative in text
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"document": "penalty_decision", "decision": make_decision("reminder")},
+     "does not fit this decision (step reminder, procedure none); documents for it: inspection_record"),
+    ({"document": "summary_penalty_decision"}, "documents for it: inspection_record, penalty_notice, penalty_decision"),
+    ({"document": "permit"}, "unknown type 'permit'"),
+    ({"document": "penalty_decision", "fine": 4999}, "4999 yuan is outside the legal range 5000–50000 yuan of 《中华人民共和国消防法》第六十条第一款第（三）项"),
+    ({"document": "penalty_decision", "fine": 50001}, "outside the legal range 5000–50000"),
+    ({"document": "penalty_decision"}, "--fine N: choose the fine (--fine N within 5000–50000 yuan, suggested 18500–36500"),
+    ({"document": "penalty_decision", "formal_warning": True, "fine": 6000}, "警告 is not a penalty"),
+    ({"document": "inspection_record", "fine": 6000}, "apply only to penalty documents"),
+    ({"document": "rectification_order", "decision": make_decision("warning"), "formal_warning": True},
+     "apply only to penalty documents"),
+    ({"document": "penalty_decision", "fine": 6000, "serial": 10000}, "--serial: 10000"),
+    ({"document": "penalty_decision", "fine": 6000, "format": "pdf"}, "--format: 'pdf'"),
+])
+def test_refusals_are_one_clear_line(kwargs: dict[str, Any], message: str) -> None:
+    decision = kwargs.pop("decision", make_decision())
+    document = kwargs.pop("document")
+    with pytest.raises(DocumentError) as info:
+        render(make_case(), decision, document, **kwargs)
+    assert message in str(info.value) and "\n" not in str(info.value)
+    assert info.value.exit_code == 2
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({}, "choose the penalty (--formal-warning for 警告 or --fine N within 1–500 yuan"),
+    ({"fine": 100, "formal_warning": True}, "allows one of them, not both"),
+    ({"fine": 0}, "0 yuan is outside the legal range 1–500 yuan of 《中华人民共和国消防法》第六十条第二款"),
+])
+def test_individual_must_choose_one_penalty(kwargs: dict[str, Any], message: str) -> None:
+    decision = make_decision(kind="individual", procedure="summary")
+    with pytest.raises(DocumentError, match=re.escape(message)):
+        render(make_case("individual"), decision, "summary_penalty_decision", **kwargs)
+
+
+def test_a_penalty_of_formal_warning_alone_needs_no_choice() -> None:
+    data = make_decision(kind="individual", procedure="summary").model_dump(mode="json")
+    data["penalty"].update(kinds=["formal_warning"], fine=None)
+    text = render(make_case("individual"), Decision.model_validate(data), "summary_penalty_decision", format="text")
+    assert "如下行政处罚：警告。" in text
+
+
+def test_document_date_may_differ_from_the_decision_date() -> None:
+    text = render(make_case(), make_decision(), "penalty_decision", fine=6000, format="text", date=dt.date(2026, 6, 1))
+    assert "2026年6月1日" in text and "西北街消〔2026〕____号" in text
+
+
+def test_penalty_documents_refused_without_an_available_penalty() -> None:
+    data = make_decision().model_dump(mode="json")
+    data["penalty"]["available"] = False
+    with pytest.raises(DocumentError, match="needs an available penalty"):
+        render(make_case(), Decision.model_validate(data), "penalty_decision", fine=6000)
