@@ -195,7 +195,7 @@ def _legal_basis(
     if branch is not None:
         out.extend(branch.basis)
         if refused:
-            out.extend(resolution.compulsory)
+            out.extend(branch.compulsory)
     cites: list[tuple[str, str]] = [(c, "procedure") for c in dict.fromkeys(procedure_cites)]
     if step == "penalty":
         cites += [(c, "competence") for c in rs.policy.spec.delegation.form_cites]

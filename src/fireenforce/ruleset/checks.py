@@ -71,8 +71,6 @@ def _items(src: "Source", manifest: Manifest, provisions: Provisions, items: dic
     for code, (spec, name) in items.items():
         for i, c in enumerate(spec.violated):
             yield from _cite(src, provisions, c.cite, name, ("violated", i, "cite"), None)
-        for i, cite in enumerate(spec.compulsory):
-            yield from _cite(src, provisions, cite, name, ("compulsory", i), None)
         ids = [b.id for b in spec.penalties]
         for i, branch in enumerate(spec.penalties):
             where = ("penalties", i)
@@ -81,8 +79,9 @@ def _items(src: "Source", manifest: Manifest, provisions: Provisions, items: dic
                               line=src.line(name, *where, "id"), field=f"penalties[{i}].id")
             for j, cite in enumerate(branch.cite):
                 yield from _cite(src, provisions, cite, name, (*where, "cite", j), None)
-            for j, cite in enumerate(branch.precondition_cite):
-                yield from _cite(src, provisions, cite, name, (*where, "precondition_cite", j), None)
+            for field in ("precondition_cite", "compulsory"):
+                for j, cite in enumerate(getattr(branch, field)):
+                    yield from _cite(src, provisions, cite, name, (*where, field, j), None)
             for other in branch.exception_to:
                 if other not in ids or other == branch.id:
                     yield Finding("RS-BRANCH-EXCEPTION", f"exception_to names unknown branch {other!r}", file=name,

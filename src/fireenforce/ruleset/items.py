@@ -40,6 +40,7 @@ class PenaltyBranch:
     id: str
     spec: Branch
     basis: tuple[LegalBasis, ...]
+    compulsory: tuple[LegalBasis, ...]
     kinds: tuple[str, ...]
     fine: FineSpec | None
     severity: tuple[int, int, int]
@@ -57,7 +58,6 @@ class Resolution:
 
     violated: tuple[LegalBasis, ...]
     branch: PenaltyBranch | None
-    compulsory: tuple[LegalBasis, ...]
 
 
 class ConflictError(Exception):
@@ -80,7 +80,7 @@ class CompiledItem:
         self.delegated_to = frozenset(spec.delegated_to)
         self.rectification_days = spec.rectification_days
         self.doubts = tuple(Doubt.model_construct(code=d.code, text=d.text) for d in spec.doubts)
-        cites = [c.cite for c in spec.violated] + [c for b in spec.penalties for c in b.cite] + list(spec.compulsory)
+        cites = [c.cite for c in spec.violated] + [c for b in spec.penalties for c in (*b.cite, *b.compulsory)]
         self._starts = tuple(sorted({_EARLIEST} | provisions.change_dates(cites)))
         self._periods = tuple(self._resolve_period(start, provisions, severities) for start in self._starts)
 
@@ -102,10 +102,7 @@ class CompiledItem:
                 described = _describe(conditions)
                 raise ConflictError(f"branches {ids} both apply on {day} for {described} and neither is an exception to the other")
             branch = branches[winners[0].id] if winners else None
-            compulsory = tuple(
-                basis for cite in self.spec.compulsory if (basis := provisions.basis(cite, "compulsory", day)) is not None
-            ) if branch is not None else ()
-            table[conditions] = Resolution(violated, branch, compulsory)
+            table[conditions] = Resolution(violated, branch)
         return table
 
     def _branch(
@@ -114,10 +111,14 @@ class CompiledItem:
         basis = [provisions.basis(cite, "penalty", day) for cite in spec.cite]
         if any(b is None for b in basis):
             return None
+        compulsory = tuple(provisions.basis(cite, "compulsory", day) for cite in spec.compulsory)
+        if any(b is None for b in compulsory):
+            return None
         fine = spec.fine
         severity = (max(severities[k] for k in spec.kinds), fine.max if fine else 0, fine.min if fine else 0)
         doubt = Doubt.model_construct(code=spec.doubt.code, text=spec.doubt.text) if spec.doubt else None
-        return PenaltyBranch(self.code, spec.id, spec, tuple(basis), tuple(spec.kinds), fine, severity, doubt)  # type: ignore[arg-type]
+        return PenaltyBranch(self.code, spec.id, spec, tuple(basis), compulsory, tuple(spec.kinds),  # type: ignore[arg-type]
+                             fine, severity, doubt)
 
     def resolve(self, conditions: Conditions, day: dt.date) -> Resolution:
         """The law for these conditions on ``day`` (one bisect and one dict lookup)."""

@@ -123,6 +123,7 @@ class Branch(Spec):
     fine: FineSpec | None = None
     precondition: Literal["refusal", "overdue"] | None = None
     precondition_cite: list[str] = []
+    compulsory: list[str] = []
     target: Literal["subject", "responsible_persons"] = "subject"
     note: str = ""
     doubt: DoubtSpec | None = None
@@ -138,7 +139,6 @@ class ItemSpec(Spec):
     keywords: list[str] = []
     violated: list[CiteWhen] = Field(min_length=1)
     penalties: list[Branch] = []
-    compulsory: list[str] = []
     delegated_to: list[Literal["street", "town", "township"]] = []
     rectification_days: int = Field(ge=0, le=365)
     doubts: list[DoubtSpec] = []

@@ -1,0 +1,61 @@
+"""Plain-text renderings an officer reads (Chinese labels)."""
+
+from __future__ import annotations
+
+from fireenforce.model.decision import Decision, LegalBasis
+
+STEP_LABELS = {"reminder": "督促提醒", "warning": "警示（书面责令限期改正）", "penalty": "行政处罚", "referral": "移交"}
+PROCEDURE_LABELS = {"none": "不适用处罚程序", "summary": "简易程序（当场处罚）", "general": "普通程序"}
+ROLE_LABELS = {"violated": "违反", "penalty": "罚则", "compulsory": "强制执行", "procedure": "程序", "competence": "权限"}
+KIND_LABELS = {"formal_warning": "警告", "fine": "罚款", "suspension": "责令停产停业", "detention": "拘留",
+               "stop_use": "责令停止使用", "sealing": "临时查封"}
+TIER_LABELS = {"minor": "较轻", "ordinary": "一般", "serious": "严重"}
+
+
+def citation(basis: LegalBasis) -> str:
+    """《消防法》第60条第1款第3项."""
+    out = f"《{basis.title}》第{basis.article}条"
+    if basis.paragraph:
+        out += f"第{basis.paragraph}款"
+    if basis.item:
+        out += f"第{basis.item}项"
+    return out
+
+
+def decision_text(d: Decision) -> str:
+    lines = [f"事项：{d.item.code} {d.item.name}", f"处置：{STEP_LABELS[d.step]}"]
+    if d.referral_to:
+        lines[-1] += f"，移交{d.referral_to}"
+    lines.append(f"程序：{PROCEDURE_LABELS[d.procedure]}" + ("；应告知听证权利" if d.hearing_right else ""))
+    if d.penalty is None:
+        lines.append("处罚：法律对该当事人的此项行为未规定行政处罚")
+    else:
+        p = d.penalty
+        joiner = "或者" if p.choice == "one" else "并处"
+        kinds = joiner.join(KIND_LABELS[k] for k in p.kinds)
+        text = f"处罚：{kinds}"
+        if p.fine:
+            text += f"；法定罚款{p.fine.min}至{p.fine.max}元，建议{p.fine.suggested.min}至{p.fine.suggested.max}元"
+        text += f"（{TIER_LABELS[p.tier]}）"
+        if p.formal_warning_suggested:
+            text += "；可予警告"
+        if not p.available:
+            text += "；本案不能处罚"
+        lines.append(text)
+    if d.rectification.required:
+        lines.append(f"整改：{d.rectification.deadline}前改正")
+    lines.append("文书：" + "、".join(d.documents))
+    lines.append("依据：")
+    for b in d.legal_basis:
+        lines.append(f"  [{ROLE_LABELS[b.role]}] {citation(b)}：{b.text}".replace("\n", " "))
+    lines.append("理由：")
+    for i, r in enumerate(d.reasons, 1):
+        cites = f"（{'、'.join(r.cites)}）" if r.cites else ""
+        lines.append(f"  {i}. [{r.rule}] {r.text}{cites}")
+    if d.inferred:
+        lines.append("推定：" + "；".join(f"{i.field}={i.value}（依据“{i.source}”）" for i in d.inferred))
+    if d.doubts:
+        lines.append("存疑：")
+        lines.extend(f"  - [{x.code}] {x.text}" for x in d.doubts)
+    lines.append(f"规则集：{d.ruleset.id} {d.ruleset.version} {d.ruleset.digest}")
+    return "\n".join(lines)
