@@ -123,8 +123,8 @@ def resolve_office(
     ``needs`` names fields this document cannot do without (e.g. the bank for a fine).
     """
     values: dict[str, Any] = {"name": name} if name else {}
+    sample_fields: dict[str, bool] = {}  # field -> whether its final value is a sample value
     terms: dict[str, Any] = {}
-    sample = False
     for path, data in files:
         if data.terms:
             terms.update(data.terms.model_dump())
@@ -133,8 +133,8 @@ def resolve_office(
                 continue
             given = {k: v for k, v in entry.model_dump(include=set(OFFICE_FIELDS)).items() if v is not None}
             values.update(given)
-            if given and (entry.sample if entry.sample is not None else data.sample):
-                sample = True
+            is_sample = entry.sample if entry.sample is not None else data.sample
+            sample_fields.update(dict.fromkeys(given, is_sample))
     where = ", ".join(str(p) for p, _ in files)
     if not terms:
         raise DocumentError(f"{where}: terms: missing (payment, review and hearing time limits)")
@@ -143,6 +143,6 @@ def resolve_office(
             who = f"offices.{name}" if name else f"levels.{level}"
             raise DocumentError(f"{where}: {who}.{field}: missing (needed for this document)")
     return Office(
-        level=level, sample=sample, terms=Terms.model_validate(terms),
+        level=level, sample=any(sample_fields.values()), terms=Terms.model_validate(terms),
         sources=tuple(str(p) for p, _ in files), **values,
     )
