@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -260,3 +261,17 @@ def test_penalty_documents_refused_without_an_available_penalty() -> None:
     data["penalty"]["available"] = False
     with pytest.raises(DocumentError, match="needs an available penalty"):
         render(make_case(), Decision.model_validate(data), "penalty_decision", fine=6000)
+
+
+def test_context_provides_exactly_the_declared_keys() -> None:
+    from fireenforce.documents.context import CONTEXT_KEYS, Sanction, build_context
+    from fireenforce.documents.offices import OfficesFile, Terms, resolve_office
+
+    terms = Terms(payment_days=15, payment_basis="a", review_days=60, review_basis="b", litigation_months=6,
+                  litigation_basis="c", statement_days=3, statement_basis="d", hearing_request_days=5, hearing_basis="e")
+    files = [(Path("x.yaml"), OfficesFile.model_validate({"terms": terms.model_dump(), "offices": {"某办": {"code": "某消"}}}))]
+    office = resolve_office(files, "street", "某办")
+    context = build_context(make_case(), make_decision(), "penalty_decision", office,
+                            sanction=Sanction(formal_warning=False, fine=6000), serial=None, date=dt.date(2026, 5, 3))
+    assert set(context) == CONTEXT_KEYS
+    assert office.sample is False and context["document"]["number"] == "某消〔2026〕____号"

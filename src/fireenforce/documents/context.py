@@ -68,7 +68,6 @@ def build_context(
     sanction: Sanction | None,
     serial: int | None,
     date: dt.date,
-    format: str,
 ) -> dict[str, Any]:
     """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`."""
     subject, facts = case.subject, case.facts
@@ -79,7 +78,7 @@ def build_context(
 
     return {
         "document": {
-            "type": document, "title": TITLES[document], "format": format,
+            "title": TITLES[document],
             "number": document_number(office, date.year, serial), "date": chinese_date(date),
             "companions": [TITLES[d] for d in decision.documents if d != document],
         },
@@ -94,18 +93,15 @@ def build_context(
             "id_label": "统一社会信用代码" if subject.kind == "unit" else "公民身份号码",
         },
         "place": {
-            "name": case.place.name, "address": case.place.address,
             "label": "".join(filter(None, [case.place.name, f"（{case.place.address}）" if case.place.address else ""])),
         },
         "dates": {
             "occurred": chinese_date(case.start_date), "observed": chinese_date(case.observed_on),
-            "decided": chinese_date(case.decision_date),
             "ended": chinese_date(case.ended_on) if case.ended_on else "",
         },
         "item": {"code": decision.item.code, "name": decision.item.name},
         "facts": {
             "narrative": facts.narrative, "description": case.description,
-            "serious": facts.serious, "harm": facts.harm, "refused": facts.refused,
             "rectified_on_spot": facts.rectified_on_spot,
         },
         "evidence": [str(e) for e in (getattr(facts, "evidence", None) or [])],

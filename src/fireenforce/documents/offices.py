@@ -7,6 +7,7 @@ Values are never written into templates: an office edits its ``offices.yaml`` (o
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -97,7 +98,19 @@ class Office(BaseModel):
 
 
 def load_offices(path: Path) -> OfficesFile:
-    """Parse and validate one offices file; errors are one line naming the file and field."""
+    """Parse and validate one offices file; errors are one line naming the file and field.
+
+    Parsed files are cached until they change (size or modification time).
+    """
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise DocumentError(f"{path}: no such file") from None
+    return _load(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _load(path: Path, mtime_ns: int, size: int) -> OfficesFile:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -51,7 +51,7 @@ def render(
     office = _office(case, decision, ruleset, offices, needs)
     context = build_context(
         case, decision, kind, office, sanction=sanction, serial=serial,
-        date=date or case.decision_date, format=format,
+        date=date or case.decision_date,
     )
     try:
         text = environment(format).get_template(f"{kind}.j2").render(context)
