@@ -1,0 +1,158 @@
+"""The standard properties of a ruleset and the engine, as reusable checks.
+
+Each ``check_*(ruleset, case)`` decides the case (and variants of it) and raises AssertionError
+with a clear message when the property fails. ``PROPERTIES`` maps a name to each check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Callable
+
+from fireenforce.engine import decide
+from fireenforce.engine.law import conduct_day
+from fireenforce.model.case import Case, HistoryEntry
+from fireenforce.model.decision import Decision, Penalty
+from fireenforce.ruleset.compiled import Ruleset
+
+Check = Callable[[Ruleset, Case], None]
+LAW_DATE_ROLES = ("violated", "penalty", "compulsory")
+
+
+def _conditions(case: Case) -> tuple[str, bool, bool, bool, bool, bool]:
+    s, p, f = case.subject, case.place, case.facts
+    return (s.kind, s.operating, p.high_rise, p.crowded, f.serious, f.minor)
+
+
+def check_monotone_escalation(ruleset: Ruleset, case: Case) -> None:
+    """Adding an action on the same item inside the window never lowers the step."""
+    rank = ruleset.policy.step_rank
+    before = decide(case, ruleset=ruleset).step
+    day = case.decision_date
+    for step in ruleset.policy.spec.ladder.steps:
+        for rectified in (False, True):
+            entry = HistoryEntry(date=day, item=case.item or "", step=step, rectified=rectified)
+            after = decide(case.model_copy(update={"history": (*case.history, entry)}), ruleset=ruleset).step
+            assert rank[after] >= rank[before], (
+                f"adding a {step} (rectified={rectified}) on {day} lowered the step from {before} to {after}")
+
+
+def check_fine_in_range(ruleset: Ruleset, case: Case) -> None:
+    """The statutory range is the branch's, and the suggested range lies inside it."""
+    decision = decide(case, ruleset=ruleset)
+    fine = decision.penalty.fine if decision.penalty else None
+    if fine is None:
+        return
+    assert 0 <= fine.min <= fine.max, f"statutory range {fine.min}..{fine.max} is empty or negative"
+    assert fine.min <= fine.suggested.min <= fine.suggested.max <= fine.max, (
+        f"suggested {fine.suggested.min}..{fine.suggested.max} is outside the statutory range {fine.min}..{fine.max}")
+    branch = ruleset.items[decision.item.code].resolve(_conditions(case), decision.law_date).branch
+    if branch is not None and branch.fine is not None:
+        assert (fine.min, fine.max) == (branch.fine.min, branch.fine.max), (
+            f"range {fine.min}..{fine.max} differs from branch {branch.id}: {branch.fine.min}..{branch.fine.max}")
+
+
+def check_penalty_has_provision(ruleset: Ruleset, case: Case) -> None:
+    """A penalty step has an available penalty and cites a penalty provision."""
+    decision = decide(case, ruleset=ruleset)
+    if decision.step != "penalty":
+        return
+    assert decision.penalty is not None, "step is penalty but penalty is null"
+    assert decision.penalty.available, "step is penalty but the penalty is not available"
+    assert any(b.role == "penalty" for b in decision.legal_basis), "step is penalty but no provision has role penalty"
+
+
+def check_cites_in_force(ruleset: Ruleset, case: Case) -> None:
+    """Every cited provision is in force on the date its role is judged by, with its text then."""
+    decision = decide(case, ruleset=ruleset)
+    for basis in decision.legal_basis:
+        day = decision.law_date if basis.role in LAW_DATE_ROLES else case.decision_date
+        assert basis.valid_from <= day and (basis.valid_to is None or day < basis.valid_to), (
+            f"{basis.cite} ({basis.role}) is valid {basis.valid_from}..{basis.valid_to}, not on {day}")
+        version = ruleset.provisions.at(basis.cite, day)
+        assert version is not None and version.text == basis.text, f"{basis.cite}: text is not the one in force on {day}"
+
+
+def severity(ruleset: Ruleset, penalty: Penalty) -> tuple[int, int, int]:
+    """Heaviest kind, then maximum and minimum fine: the order lex mitior compares by."""
+    kinds = ruleset.policy.spec.kinds
+    fine = penalty.fine
+    return (max(kinds[k].severity for k in penalty.kinds), fine.max if fine else 0, fine.min if fine else 0)
+
+
+def _at_conduct_time(case: Case, day: dt.date) -> Case:
+    return case.model_copy(update={
+        "decided_on": day, "observed_on": min(case.observed_on, day), "occurred_on": min(case.start_date, day),
+        "history": tuple(h for h in case.history if h.date <= day),
+    })
+
+
+def check_lex_mitior(ruleset: Ruleset, case: Case) -> None:
+    """The penalty applied is never heavier than the one the conduct-time law provides."""
+    then_day = conduct_day(case)
+    if then_day == case.decision_date or not ruleset.coverage.covers(then_day):
+        return
+    now = decide(case, ruleset=ruleset).penalty
+    then = decide(_at_conduct_time(case, then_day), ruleset=ruleset).penalty
+    if now is None:
+        return
+    assert then is not None, f"a penalty is applied though the law on the conduct date {then_day} had none"
+    assert severity(ruleset, now) <= severity(ruleset, then), (
+        f"applied penalty {severity(ruleset, now)} is heavier than the conduct-time law's {severity(ruleset, then)}")
+
+
+def check_deterministic(ruleset: Ruleset, case: Case) -> None:
+    """The same case gives the same decision, whatever the order of its history."""
+    first = decide(case, ruleset=ruleset).model_dump(mode="json")
+    assert decide(case, ruleset=ruleset).model_dump(mode="json") == first, "deciding twice gave different results"
+    history = list(case.history)
+    for seed in range(2):
+        random.Random(seed).shuffle(history)
+        shuffled = decide(case.model_copy(update={"history": tuple(history)}), ruleset=ruleset).model_dump(mode="json")
+        assert shuffled == first, "reordering the history changed the decision"
+
+
+def check_documents(ruleset: Ruleset, case: Case) -> None:
+    """The documents are those the policy lists for the step and procedure."""
+    decision = decide(case, ruleset=ruleset)
+    key = f"penalty.{decision.procedure}" if decision.step == "penalty" else decision.step
+    expected = ruleset.policy.documents.get(key)
+    assert decision.documents == expected, f"documents {decision.documents} for {key}, policy says {expected}"
+
+
+def check_penalty_null_iff_no_branch(ruleset: Ruleset, case: Case) -> None:
+    """``penalty`` is null exactly when the law applied has no branch for this subject."""
+    decision = decide(case, ruleset=ruleset)
+    branch = ruleset.items[decision.item.code].resolve(_conditions(case), decision.law_date).branch
+    assert (decision.penalty is None) == (branch is None), (
+        f"penalty is {'null' if decision.penalty is None else 'set'} but the law on {decision.law_date} has "
+        f"{'no branch' if branch is None else 'branch ' + branch.id}")
+
+
+def check_referral_target(ruleset: Ruleset, case: Case) -> None:
+    """``referral_to`` is set exactly when the step is referral."""
+    decision = decide(case, ruleset=ruleset)
+    assert (decision.referral_to is not None) == (decision.step == "referral"), (
+        f"step {decision.step} with referral_to {decision.referral_to!r}")
+
+
+def check_procedure_only_for_penalty(ruleset: Ruleset, case: Case) -> None:
+    """A procedure is chosen exactly for the penalty step."""
+    decision: Decision = decide(case, ruleset=ruleset)
+    assert (decision.procedure != "none") == (decision.step == "penalty"), (
+        f"step {decision.step} with procedure {decision.procedure}")
+
+
+PROPERTIES: dict[str, Check] = {
+    "monotone-escalation": check_monotone_escalation,
+    "fine-in-range": check_fine_in_range,
+    "penalty-has-provision": check_penalty_has_provision,
+    "cites-in-force": check_cites_in_force,
+    "lex-mitior": check_lex_mitior,
+    "deterministic": check_deterministic,
+    "documents": check_documents,
+    "penalty-null-iff-no-branch": check_penalty_null_iff_no_branch,
+    "referral-target": check_referral_target,
+    "procedure-only-for-penalty": check_procedure_only_for_penalty,
+}

@@ -1,0 +1,205 @@
+"""Hypothesis strategies that generate valid cases for any ruleset.
+
+``cases(ruleset)`` mixes free cases with cases steered into the box of each step-table rule
+(``rule_cases``), so every rule of the policy is exercised; ``fired_rule`` says which one decided.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from hypothesis import strategies as st
+
+from fireenforce.engine import penalty as pen
+from fireenforce.engine.dates import add_months, add_years
+from fireenforce.model.case import Case, Facts, HistoryEntry, Office, Place, Subject
+from fireenforce.model.decision import Decision
+from fireenforce.model.enums import OFFICE_LEVELS
+from fireenforce.ruleset.compiled import Ruleset
+from fireenforce.ruleset.items import ALL_CONDITIONS, CompiledItem, Conditions
+
+OPEN_END_YEARS = 3  # an open in-force period is explored this many years past its start
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """An item, the case conditions, the acting level and whether a refusal is found, with the
+    penalty status (a step-table input) they give on the reference day."""
+
+    code: str
+    conditions: Conditions
+    level: str
+    refused: bool
+    status: str
+
+
+def decision_period(ruleset: Ruleset) -> tuple[dt.date, dt.date]:
+    """First and last decision dates to explore: the in-force period inside the coverage."""
+    start = max(ruleset.in_force.from_, ruleset.coverage.from_)
+    ends = [p.to - dt.timedelta(days=1) for p in (ruleset.in_force, ruleset.coverage) if p.to is not None]
+    return start, min(ends) if ends else add_years(start, OPEN_END_YEARS)
+
+
+def fired_rule(ruleset: Ruleset, decision: Decision) -> str | None:
+    """The id of the step-table rule that decided ``decision``."""
+    ids = set(ruleset.policy.step_table.rule_ids())
+    return next((r.rule for r in decision.reasons if r.rule in ids), None)
+
+
+def _fits(item: CompiledItem, conditions: Conditions) -> bool:
+    return conditions[0] in item.subjects and (conditions[2] or not item.high_rise_only)
+
+
+def profiles(ruleset: Ruleset, codes: Iterable[str], day: dt.date) -> list[Profile]:
+    """Every consistent (item, conditions, level, refused) with its penalty status on ``day``."""
+    out = []
+    for code in codes:
+        item = ruleset.items[code]
+        for conditions in ALL_CONDITIONS:
+            if not _fits(item, conditions):
+                continue
+            branch = item.resolve(conditions, day).branch
+            for level in OFFICE_LEVELS:
+                for refused in (False, True):
+                    if branch is None:
+                        status = "none"
+                    elif branch.spec.precondition and not refused:
+                        status = "unmet"
+                    elif not pen.competence(ruleset, item, branch, level).holds:
+                        status = "no_power"
+                    else:
+                        status = "available"
+                    out.append(Profile(code, conditions, level, refused, status))
+    return out
+
+
+@st.composite
+def _dates(draw: st.DrawFn, start: dt.date, end: dt.date, barred_years: int | None,
+           floor: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.date | None]:
+    """(occurred_on, ended_on, observed_on, decided_on); with ``barred_years`` the conduct ended
+    more than that many years before it was observed."""
+    decided = draw(st.dates(start, end))
+    observed = draw(st.dates(max(floor, decided - dt.timedelta(days=60)), decided))
+    if barred_years is not None:
+        latest_end = add_years(observed, -barred_years) - dt.timedelta(days=1)
+        ended: dt.date | None = draw(st.dates(min(floor, latest_end), latest_end))
+    else:
+        ended = draw(st.none() | st.dates(max(floor, observed - dt.timedelta(days=3 * 365)), observed))
+    first = min(observed, ended) if ended else observed
+    occurred = draw(st.dates(min(first, max(floor, first - dt.timedelta(days=400))), first))
+    return occurred, ended, observed, decided  # type: ignore[return-value]
+
+
+def _history(ruleset: Ruleset, code: str, decided: dt.date, prior: str | None,
+             others: Sequence[str]) -> st.SearchStrategy[tuple[HistoryEntry, ...]]:
+    """Earlier actions: with ``prior``, the highest step on ``code`` inside the window is exactly it
+    (None: anything). Entries outside the window and on other items are mixed in."""
+    steps = ruleset.policy.spec.ladder.steps
+    months = ruleset.policy.lookback_months(decided) or 0
+    cutoff = add_months(decided, -months)
+    inside = st.dates(cutoff, decided)
+    outside = st.dates(cutoff - dt.timedelta(days=500), cutoff - dt.timedelta(days=1))
+    noise = st.builds(HistoryEntry, date=outside, item=st.just(code), step=st.sampled_from(steps),
+                      rectified=st.booleans())
+    if others:
+        noise |= st.builds(HistoryEntry, date=inside | outside, item=st.sampled_from(others),
+                           step=st.sampled_from(steps), rectified=st.booleans())
+    if prior is None:
+        same = st.builds(HistoryEntry, date=inside, item=st.just(code), step=st.sampled_from(steps),
+                         rectified=st.booleans())
+        return st.lists(same | noise, max_size=5).map(tuple)
+    if prior == "none":
+        return st.lists(noise, max_size=3).map(tuple)
+    lower = steps[: steps.index(prior) + 1]
+    top = st.builds(HistoryEntry, date=inside, item=st.just(code), step=st.just(prior), rectified=st.booleans())
+    below = st.builds(HistoryEntry, date=inside, item=st.just(code), step=st.sampled_from(lower),
+                      rectified=st.booleans())
+    return st.tuples(top, st.lists(below | noise, max_size=3)).map(lambda t: (t[0], *t[1]))
+
+
+@st.composite
+def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], prior: str | None, barred: bool,
+          period: tuple[dt.date, dt.date]) -> Case:
+    profile = draw(pool)
+    subject, operating, high_rise, crowded, serious, minor = profile.conditions
+    start, end = period
+    limitation = ruleset.policy.limitation(end)
+    years = limitation.base_years if limitation and barred else None
+    occurred, ended, observed, decided = draw(_dates(start, end, years, ruleset.coverage.from_))
+    item = ruleset.items[profile.code]
+    if ended is not None and not item.resolve(profile.conditions, ended).violated:
+        ended = None  # no duty in force when the conduct ended: judge it as continuing instead
+    facts = Facts(
+        serious=serious, minor=minor, harm=False if barred else draw(st.booleans()),
+        rectified_on_spot=draw(st.booleans()), refused=profile.refused,
+        mitigating=draw(_fact_codes(ruleset.policy.mitigating)),
+        aggravating=draw(_fact_codes(ruleset.policy.aggravating)),
+    )
+    others = [c for c in ruleset.items if c != profile.code]
+    history = draw(_history(ruleset, profile.code, decided, prior, others))
+    if prior is not None and profile.status == "unmet":
+        history = tuple(h.model_copy(update={"rectified": True}) if h.item == profile.code and h.step != "reminder"
+                        else h for h in history)
+    return Case(
+        item=profile.code, subject=Subject(kind=subject, operating=operating),
+        place=Place(high_rise=high_rise, crowded=crowded), office=Office(level=profile.level),
+        occurred_on=occurred, ended_on=ended, observed_on=observed, decided_on=decided, facts=facts,
+        history=history,
+    )
+
+
+def _fact_codes(known: Iterable[str]) -> st.SearchStrategy[tuple[str, ...]]:
+    codes = sorted(known)
+    return st.lists(st.sampled_from(codes), max_size=2, unique=True).map(tuple) if codes else st.just(())
+
+
+def _codes(ruleset: Ruleset, items: Iterable[str] | None) -> list[str]:
+    codes = sorted(ruleset.items) if items is None else [c for c in items if c in ruleset.items]
+    if not codes:
+        raise ValueError("no catalogue item to generate cases for")
+    return codes
+
+
+def rule_cases(ruleset: Ruleset, rule_id: str, *, items: Iterable[str] | None = None,
+               period: tuple[dt.date, dt.date] | None = None) -> st.SearchStrategy[Case] | None:
+    """Cases steered into the box of one step-table rule (prior step, serious, penalty status,
+    acting office), kept only when that rule decides them. None when no item can reach the box."""
+    period = period or decision_period(ruleset)
+    return _aimed(ruleset, rule_id, profiles(ruleset, _codes(ruleset, items), period[0]), period)
+
+
+def _aimed(ruleset: Ruleset, rule_id: str, every: Sequence[Profile],
+           period: tuple[dt.date, dt.date]) -> st.SearchStrategy[Case] | None:
+    from fireenforce.engine import decide
+
+    table = ruleset.policy.step_table
+    box = table.boxes()[table.rule_ids().index(rule_id)]
+    statuses = set(box["penalty"])
+    acting = set(box["acting"])
+    pool = [
+        p for p in every
+        if p.conditions[4] in box["serious"] and ("brigade" if p.level == "brigade" else "office") in acting
+        and (p.status in statuses or ("barred" in statuses and p.status != "none"))
+    ]
+    if not pool:
+        return None
+    barred = statuses == {"barred"}
+    chosen = st.sampled_from(pool)
+    strategy = st.one_of(*(_case(ruleset, chosen, prior, barred, period) for prior in box["prior"]))
+    return strategy.filter(lambda case: fired_rule(ruleset, decide(case, ruleset=ruleset)) == rule_id)
+
+
+def cases(ruleset: Ruleset, *, items: Iterable[str] | None = None,
+          period: tuple[dt.date, dt.date] | None = None) -> st.SearchStrategy[Case]:
+    """Valid cases for ``ruleset``: free ones and ones aimed at each step-table rule.
+
+    ``items`` restricts the catalogue codes; ``period`` the decision dates (default: the
+    ruleset's in-force period inside its coverage)."""
+    period = period or decision_period(ruleset)
+    every = profiles(ruleset, _codes(ruleset, items), period[0])
+    free = _case(ruleset, st.sampled_from(every), None, False, period)
+    aimed = [s for rule in ruleset.policy.step_table.rule_ids()
+             if (s := _aimed(ruleset, rule, every, period)) is not None]
+    return st.one_of(free, *aimed)
