@@ -14,18 +14,8 @@ from fireenforce.ruleset.load import load_ruleset
 __version__ = "0.1.0"
 
 
-def query(text: str, ruleset: Ruleset | None = None, top: int = 5):  # type: ignore[no-untyped-def]
-    """Ranked catalogue items for a plain-Chinese description (see ``fireenforce.query``)."""
-    from fireenforce.query import query as _query
-
-    return _query(text, ruleset=ruleset, top=top)
-
-
-def render(*args, **kwargs):  # type: ignore[no-untyped-def]
-    """A filled legal document for a case and its decision (see ``fireenforce.documents``)."""
-    from fireenforce.documents import render as _render
-
-    return _render(*args, **kwargs)
+from fireenforce.query import query  # noqa: E402  (after the ruleset: the package is a sub-module name)
+from fireenforce.documents import render  # noqa: E402
 
 
 __all__ = [

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from fireenforce.engine import law, penalty as pen
-from fireenforce.engine.dates import add_months
 from fireenforce.errors import CaseError
 from fireenforce.model.case import Case, parse_case
+from fireenforce.model.fast import construct
 from fireenforce.model.decision import (
     Decision, Doubt, Inference, LegalBasis, Penalty, Reason, Rectification,
 )
 from fireenforce.ruleset.compiled import SUBJECT_LABELS, Ruleset
 from fireenforce.ruleset.items import CompiledItem, PenaltyBranch
+from fireenforce.ruleset.schema import TableRule
 
 _NO_INFERENCE: tuple[Inference, ...] = ()
 
@@ -85,62 +87,109 @@ def _item(case: Case, rs: Ruleset) -> tuple[CompiledItem, Case, tuple[Inference,
     return item, case, tuple(inferred), reasons
 
 
-def _prior(rs: Ruleset, case: Case, code: str, cutoff: dt.date) -> str:
+def _history(rs: Ruleset, case: Case, code: str, cutoff: dt.date) -> tuple[str, bool]:
+    """The highest earlier step on this item in the window, and whether a written order went unheeded."""
     rank = rs.policy.step_rank
     escalating = rs.policy.escalating
+    items = rs.items
     best = -1
+    unheeded = False
     for index, entry in enumerate(case.history):
-        if entry.item not in rs.items:
-            raise CaseError(f"history[{index}].item", f"unknown item {entry.item!r}")
-        if entry.item == code and entry.date >= cutoff and entry.step in escalating:
+        if entry.item != code:
+            if entry.item not in items:
+                raise CaseError(f"history[{index}].item", f"unknown item {entry.item!r}")
+            continue
+        if entry.date >= cutoff and entry.step in escalating:
             best = max(best, rank[entry.step])
-    return rs.policy.spec.ladder.steps[best] if best >= 0 else "none"
+            if entry.step != "reminder" and not entry.rectified:
+                unheeded = True
+    return (rs.policy.spec.ladder.steps[best] if best >= 0 else "none"), unheeded or case.facts.refused
+
+
+@dataclass(frozen=True, slots=True)
+class _Core:
+    """Everything in a decision that does not depend on the case's own dates."""
+
+    step: str
+    legal_basis: tuple[LegalBasis, ...]
+    penalty: Penalty | None
+    procedure: str
+    hearing_right: bool
+    referral_to: str | None
+    documents: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+    doubts: tuple[Doubt, ...]
+    days: int
 
 
 def _decide(case: Case, rs: Ruleset) -> Decision:
-    day = case.decision_date
+    day = case.decided_on or case.observed_on
     if not rs.coverage.covers(day):
         raise CaseError("decided_on", f"{day} is outside the dates ruleset {rs.id} {rs.version} answers for "
                                       f"(from {rs.coverage.from_})")
-    item, case, inferred, reasons = _item(case, rs)
-    policy = rs.policy
+    item, case, inferred, pre = _item(case, rs)
     subject, place, facts = case.subject, case.place, case.facts
     conditions = (subject.kind, subject.operating, place.high_rise, place.crowded, facts.serious, facts.minor)
     applied = law.applied_law(rs, item, conditions, case)
-    reasons.append(applied.reason)
+    limitation, limitation_cites = law.limitation(rs, case)
+    prior, refused = _history(rs, case, item.code, rs.policy.lookback_cutoff(day))
+    branch = applied.resolution.branch
+    competence = None if branch is None else pen.competence(rs, item, branch, case.office.level)
+    status = _status(branch, refused, limitation.barred, competence)
+    rule = rs.policy.step_table.decide(prior, facts.serious, status, "brigade" if competence and competence.brigade else "office")
+    tier = pen.tier_of(rs, case)
+    continuing = case.ended_on is None
+    penalty_facts = (facts.mitigating, facts.aggravating, facts.rectified_on_spot) if rule.then["step"] == "penalty" else None
+    key = (id(applied.resolution), applied.reason, id(competence), status, rule.id, refused, tier, penalty_facts,
+           continuing, rs.policy.segment(day), limitation.years if limitation.barred else 0)
+    core = None if pre else rs.cores.get(key)
+    if core is None:
+        core = _core(rs, case, item, applied, limitation.years, limitation_cites, status, rule, refused, competence,
+                     tier, continuing, pre)
+        if not pre:
+            rs.cores.put(key, core)
+    rectification = construct(Rectification, required=continuing,
+                              deadline=day + dt.timedelta(days=core.days) if continuing else None)
+    return construct(
+        Decision, step=core.step, item=item.ref, legal_basis=core.legal_basis, penalty=core.penalty,
+        procedure=core.procedure, hearing_right=core.hearing_right, referral_to=core.referral_to,
+        rectification=rectification, documents=core.documents, reasons=core.reasons, ruleset=rs.ref,
+        law_date=applied.day, limitation=limitation, doubts=core.doubts, inferred=inferred,
+    )
+
+
+def _status(branch: PenaltyBranch | None, refused: bool, barred: bool, competence: pen.Competence | None) -> str:
+    """The penalty's state for this case: an input of the step table."""
+    if branch is None:
+        return "none"
+    if barred:
+        return "barred"
+    if branch.spec.precondition and not refused:
+        return "unmet"
+    return "available" if competence is not None and competence.holds else "no_power"
+
+
+def _core(
+    rs: Ruleset, case: Case, item: CompiledItem, applied: law.AppliedLaw, years: int,
+    limitation_cites: tuple[str, ...], status: str, rule: TableRule, refused: bool,
+    competence: pen.Competence | None, tier: str, continuing: bool, pre: list[Reason],
+) -> _Core:
+    """The date-independent part of a decision, with every reason in the order the rules fired."""
+    day = case.decided_on or case.observed_on
+    policy = rs.policy
+    reasons = [*pre, applied.reason]
     resolution = applied.resolution
     branch = resolution.branch
-    limitation, limitation_cites = law.limitation(rs, case)
-    months = policy.lookback_months(day)
-    cutoff = add_months(day, -months) if months else day
-    prior = _prior(rs, case, item.code, cutoff)
     doubts: list[Doubt] = [*rs.doubts, *item.doubts]
-
-    status = "none"
-    refused = pen.precondition_met(case, item.code, cutoff)
-    met = True
-    competence = None
     if branch is None:
-        reasons.append(rs.policy_reason("law.no-penalty-for-subject", subject_label=SUBJECT_LABELS[subject.kind]))
+        reasons.append(rs.policy_reason("law.no-penalty-for-subject", subject_label=SUBJECT_LABELS[case.subject.kind]))
     else:
         if branch.doubt is not None:
             doubts.append(branch.doubt)
         if branch.spec.precondition:
-            met = refused
-            reasons.append(pen.precondition_reason(rs, branch, met))
-        competence = pen.competence(rs, item, branch, case.office.level)
-        if limitation.barred:
-            status = "barred"
-            reasons.append(rs.policy_reason("limitation.barred", limitation_cites, years=limitation.years))
-        elif not met:
-            status = "unmet"
-        elif not competence.holds:
-            status = "no_power"
-        else:
-            status = "available"
-
-    acting = "brigade" if case.office.level == "brigade" else "office"
-    rule = policy.step_table.decide(prior, facts.serious, status, acting)
+            reasons.append(pen.precondition_reason(rs, branch, refused))
+        if status == "barred":
+            reasons.append(rs.policy_reason("limitation.barred", limitation_cites, years=years))
     step = rule.then["step"]
     reasons.append(rs.reason(rule.id, rule.text, tuple(rule.cites)))
 
@@ -148,42 +197,34 @@ def _decide(case: Case, rs: Ruleset) -> Decision:
     penalty_out = None
     procedure_cites: tuple[str, ...] = ()
     if branch is not None:
-        tier, tier_reason = pen.tier_of(rs, case)
         fine = pen.fine_of(rs, branch, tier)
         warning_fits = pen.formal_warning_fits(rs, branch, tier)
         if step == "penalty":
             reasons.append(competence.reason)  # type: ignore[union-attr]
-            reasons.append(tier_reason)
             reasons.extend(pen.tier_reasons(rs, case, tier, fine))
             procedure, hearing, procedure_reasons = pen.procedure_of(rs, case, branch, fine, warning_fits)
             reasons.extend(procedure_reasons)
             procedure_cites = tuple(c for r in procedure_reasons for c in r.cites)
             doubts.extend(policy_doubts(rs, procedure))
-        penalty_out = Penalty.model_construct(
-            available=status in ("available", "no_power"), kinds=branch.kinds, choice=branch.spec.choice,
+        penalty_out = construct(
+            Penalty, available=status in ("available", "no_power"), kinds=branch.kinds, choice=branch.spec.choice,
             fine=fine, tier=tier, formal_warning_suggested=warning_fits, precondition=branch.spec.precondition,
-            precondition_met=met, note=branch.spec.note,
+            precondition_met=refused or not branch.spec.precondition, note=branch.spec.note,
         )
     if step == "referral":
+        delegation = policy.spec.delegation
         referral_to = competence.authority if competence is not None and competence.authority else \
-            policy.spec.delegation.authorities[policy.spec.delegation.default_authority]
+            delegation.authorities[delegation.default_authority]
         if competence is not None and not competence.holds:
             reasons.append(competence.reason)
 
-    continuing = case.ended_on is None
     days = policy.spec.ladder.reminder_days if step == "reminder" else item.rectification_days
     if continuing:
         reasons.append(rs.policy_reason("rectification.order", days=days))
-    rectification = Rectification.model_construct(
-        required=continuing, deadline=day + dt.timedelta(days=days) if continuing else None)
     documents = policy.documents[step if step != "penalty" else f"penalty.{procedure}"]
     legal_basis = _legal_basis(rs, resolution, branch, refused, day, procedure_cites, step, referral_to is not None)
-    return Decision.model_construct(
-        step=step, item=item.ref, legal_basis=legal_basis, penalty=penalty_out, procedure=procedure,
-        hearing_right=hearing, referral_to=referral_to, rectification=rectification, documents=documents,
-        reasons=tuple(reasons), ruleset=rs.ref, law_date=applied.day, limitation=limitation,
-        doubts=tuple(dict.fromkeys(doubts)), inferred=inferred,
-    )
+    unique = tuple({d.code: d for d in doubts}.values())
+    return _Core(step, legal_basis, penalty_out, procedure, hearing, referral_to, documents, tuple(reasons), unique, days)
 
 
 def _legal_basis(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from fireenforce.engine.dates import add_years
 from fireenforce.errors import CaseError
 from fireenforce.model.case import Case
 from fireenforce.model.decision import Limitation, Reason
+from fireenforce.model.fast import construct
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.items import CompiledItem, Conditions, Resolution
 
@@ -22,12 +24,12 @@ class AppliedLaw:
 
 def conduct_day(case: Case) -> dt.date:
     """The time of the conduct: its end; a conduct still going on is judged at decision time."""
-    return case.ended_on if case.ended_on is not None else case.decision_date
+    return case.ended_on if case.ended_on is not None else (case.decided_on or case.observed_on)
 
 
 def applied_law(rs: Ruleset, item: CompiledItem, conditions: Conditions, case: Case) -> AppliedLaw:
     """The law at the time of the conduct, unless the law at decision time is lighter."""
-    then_day, now_day = conduct_day(case), case.decision_date
+    then_day, now_day = conduct_day(case), case.decided_on or case.observed_on
     then = item.resolve(conditions, then_day)
     if not then.violated:
         field = "ended_on" if case.ended_on is not None else "decided_on"
@@ -45,14 +47,23 @@ def applied_law(rs: Ruleset, item: CompiledItem, conditions: Conditions, case: C
 
 def limitation(rs: Ruleset, case: Case) -> tuple[Limitation, tuple[str, ...]]:
     """Whether the penalty is time-barred: not discovered within the period after the conduct ended."""
-    period = rs.policy.limitation(case.decision_date)
+    day = case.decided_on or case.observed_on
+    period = rs.policy.limitation(day)
     if period is None:
-        raise CaseError("decided_on", f"the ruleset has no limitation period for {case.decision_date}")
+        raise CaseError("decided_on", f"the ruleset has no limitation period for {day}")
     years = period.extended_years if case.facts.harm else period.base_years
     runs_from = case.ended_on
-    expires = add_years(runs_from, years) if runs_from is not None else None
-    barred = expires is not None and case.observed_on > expires
+    if runs_from is None:
+        return _running(years), tuple(period.cites)
+    expires = add_years(runs_from, years)
+    barred = case.observed_on > expires
     return (
-        Limitation.model_construct(years=years, runs_from=runs_from, expires_on=expires, barred=barred),
+        construct(Limitation, years=years, runs_from=runs_from, expires_on=expires, barred=barred),
         tuple(period.cites),
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _running(years: int) -> Limitation:
+    """A continuing violation: the period has not started to run."""
+    return construct(Limitation, years=years, runs_from=None, expires_on=None, barred=False)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from fireenforce.model.case import Case
 from fireenforce.model.decision import Fine, FineRange, Reason
 from fireenforce.ruleset.compiled import PRECONDITION_LABELS, SUBJECT_LABELS, TIER_LABELS, Ruleset
 from fireenforce.ruleset.items import CompiledItem, PenaltyBranch
+from fireenforce.ruleset.schema import TableRule
+from fireenforce.model.fast import construct
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,18 +17,25 @@ class Competence:
     holds: bool
     authority: str | None
     reason: Reason
+    brigade: bool
 
 
 def competence(rs: Ruleset, item: CompiledItem, branch: PenaltyBranch, level: str) -> Competence:
-    """Whether the acting office may impose this branch; if not, who may."""
+    """Whether the acting office may impose this branch; if not, who may (cached per branch and level)."""
+    key = (id(branch), level)
+    found = rs.competences.get(key)
+    if found is None:
+        found = rs.competences[key] = _competence(rs, item, branch, level)
+    return found
+
+
+def _competence(rs: Ruleset, item: CompiledItem, branch: PenaltyBranch, level: str) -> Competence:
+    """Kinds reserved to another authority go there first; then the item must be delegated to the level."""
     policy = rs.policy
     delegation = policy.spec.delegation
     level_spec = delegation.levels[level]
     powers = policy.powers[level]
     label = level_spec.name
-    if not (level_spec.holds_all_items or level in item.delegated_to):
-        authority = delegation.authorities[delegation.default_authority]
-        return Competence(False, authority, rs.policy_reason("power.lacks-item", level_label=label, authority=authority))
     required = branch.kinds if branch.spec.choice == "one" else branch.required_kinds
     lacking = [k for k in required if k not in powers]
     if lacking and (branch.spec.choice == "all" or len(lacking) == len(required)):
@@ -35,17 +43,13 @@ def competence(rs: Ruleset, item: CompiledItem, branch: PenaltyBranch, level: st
         authority = delegation.authorities[key]
         kinds_label = "、".join(policy.kind_labels[k] for k in lacking)
         return Competence(False, authority, rs.policy_reason(
-            "power.lacks-kind", kinds_label=kinds_label, authority=authority))
-    return Competence(True, None, rs.policy_reason("power.holds", tuple(delegation.form_cites), level_label=label))
-
-
-def precondition_met(case: Case, code: str, cutoff: dt.date) -> bool:
-    """拒不改正 / 逾期不改正: the officer found a refusal, or a written order went unheeded."""
-    if case.facts.refused:
-        return True
-    return any(
-        h.item == code and h.date >= cutoff and h.step != "reminder" and not h.rectified for h in case.history
-    )
+            "power.lacks-kind", kinds_label=kinds_label, authority=authority), level == "brigade")
+    if not (level_spec.holds_all_items or level in item.delegated_to):
+        authority = delegation.authorities[delegation.default_authority]
+        return Competence(False, authority, rs.policy_reason("power.lacks-item", level_label=label, authority=authority),
+                          level == "brigade")
+    return Competence(True, None, rs.policy_reason("power.holds", tuple(delegation.form_cites), level_label=label),
+                      level == "brigade")
 
 
 def precondition_reason(rs: Ruleset, branch: PenaltyBranch, met: bool) -> Reason:
@@ -56,11 +60,14 @@ def precondition_reason(rs: Ruleset, branch: PenaltyBranch, met: bool) -> Reason
     return rs.policy_reason("precondition.missing", cites, precondition_label=label)
 
 
-def tier_of(rs: Ruleset, case: Case) -> tuple[str, Reason]:
+def tier_of(rs: Ruleset, case: Case) -> str:
+    return tier_rule(rs, case).then["tier"]
+
+
+def tier_rule(rs: Ruleset, case: Case) -> TableRule:
     facts = case.facts
-    rule = rs.policy.tier_table.decide(facts.serious, bool(facts.mitigating) or facts.rectified_on_spot,
+    return rs.policy.tier_table.decide(facts.serious, bool(facts.mitigating) or facts.rectified_on_spot,
                                        bool(facts.aggravating))
-    return rule.then["tier"], rs.reason(rule.id, rule.text, tuple(rule.cites))
 
 
 def fine_of(rs: Ruleset, branch: PenaltyBranch, tier: str) -> Fine | None:
@@ -69,9 +76,8 @@ def fine_of(rs: Ruleset, branch: PenaltyBranch, tier: str) -> Fine | None:
         return None
     band = rs.policy.tiers[tier]
     width = spec.max - spec.min
-    suggested = FineRange.model_construct(min=spec.min + int(width * band.low + 0.5),
-                                          max=spec.min + int(width * band.high + 0.5))
-    return Fine.model_construct(min=spec.min, max=spec.max, suggested=suggested, optional=spec.optional)
+    suggested = construct(FineRange, min=spec.min + int(width * band.low + 0.5), max=spec.min + int(width * band.high + 0.5))
+    return construct(Fine, min=spec.min, max=spec.max, suggested=suggested, optional=spec.optional)
 
 
 def formal_warning_fits(rs: Ruleset, branch: PenaltyBranch, tier: str) -> bool:
@@ -83,7 +89,9 @@ def formal_warning_fits(rs: Ruleset, branch: PenaltyBranch, tier: str) -> bool:
 
 def tier_reasons(rs: Ruleset, case: Case, tier: str, fine: Fine | None) -> list[Reason]:
     label = TIER_LABELS[tier]
+    rule = tier_rule(rs, case)
     out = [
+        rs.reason(rule.id, rule.text, tuple(rule.cites)),
         rs.policy_reason("penalty.tier", fine_min=fine.min, fine_max=fine.max, tier_label=label,
                          suggested_min=fine.suggested.min, suggested_max=fine.suggested.max)
         if fine is not None else rs.policy_reason("penalty.tier-no-fine", tier_label=label)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from fireenforce.errors import CaseError
 
 from fireenforce.model.enums import OfficeLevel, Step, SubjectKind
 
@@ -109,9 +112,9 @@ class Case(BaseModel):
 
 def check_dates(case: Case) -> None:
     """Refuse impossible timelines, naming the field. Cheap: called on every decide."""
-    from fireenforce.errors import CaseError
-
-    start, observed, decided = case.start_date, case.observed_on, case.decision_date
+    observed = case.observed_on
+    start = case.occurred_on or observed
+    decided = case.decided_on or observed
     if start > observed:
         raise CaseError("occurred_on", f"{start} is after observed_on {observed}")
     if case.ended_on is not None:
@@ -128,12 +131,6 @@ def check_dates(case: Case) -> None:
 
 def parse_case(data: Any) -> Case:
     """A Case from a Case, a dict or JSON text; errors become one-line CaseErrors."""
-    import json
-
-    from pydantic import ValidationError
-
-    from fireenforce.errors import CaseError
-
     if isinstance(data, Case):
         case = data
     else:

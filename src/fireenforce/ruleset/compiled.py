@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import string
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping, Sequence, TypeVar
 
 from fireenforce.model.decision import Doubt, Reason, RulesetRef
+from fireenforce.model.fast import construct
 from fireenforce.ruleset.items import CompiledItem
 from fireenforce.ruleset.provisions import Provisions
 from fireenforce.ruleset.schema import Limits, Manifest, Period, PolicySpec, TierSpec
@@ -39,6 +42,21 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
+class Memo:
+    """A bounded memo for decision parts that depend only on discrete inputs (thread-safe enough:
+    a lost insert under contention only costs a recomputation)."""
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self._data: dict[object, object] = {}
+        self._limit = limit
+        self.get = self._data.get
+
+    def put(self, key: object, value: object) -> None:
+        if len(self._data) >= self._limit:
+            self._data.clear()
+        self._data[key] = value
+
+
 class Policy:
     """Compiled policy: decision tables and dated parameters."""
 
@@ -55,6 +73,29 @@ class Policy:
         self.kind_labels = MappingProxyType({k: v.label for k, v in spec.kinds.items()})
         self.mitigating = MappingProxyType({f.code: f for f in spec.discretion.mitigating})
         self.aggravating = MappingProxyType({f.code: f for f in spec.discretion.aggravating})
+
+    def dated_changes(self) -> set[dt.date]:
+        """Every date on which a dated policy value starts or stops."""
+        spec = self.spec
+        entries = [*spec.ladder.lookback_months, *spec.procedure.summary_limit, *spec.procedure.hearing_threshold,
+                   *spec.limitation.periods]
+        return {d for e in entries for d in (e.from_, e.to) if d is not None}
+
+    def set_segments(self, dates: set[dt.date]) -> None:
+        """Dates at which anything ``decide`` reads by date may change (policy values, provision texts)."""
+        self._segments = tuple(sorted(dates))
+
+    def segment(self, day: dt.date) -> int:
+        """Which stretch of constant policy and law ``day`` falls in (a memo key for decisions)."""
+        return bisect.bisect_right(self._segments, day)
+
+    @functools.lru_cache(maxsize=8192)
+    def lookback_cutoff(self, day: dt.date) -> dt.date:
+        """The first day of the lookback window ending on ``day``."""
+        from fireenforce.engine.dates import add_months
+
+        months = self.lookback_months(day)
+        return add_months(day, -months) if months else day
 
     def lookback_months(self, day: dt.date) -> int | None:
         entry = dated(self.spec.ladder.lookback_months, day)
@@ -96,6 +137,9 @@ class Ruleset:
         self.ref = RulesetRef.model_construct(id=self.id, version=self.version, digest=digest)
         self.doubts = tuple(Doubt.model_construct(code=d.code, text=d.text) for d in manifest.doubts)
         self._reasons: dict[tuple[object, ...], Reason] = {}
+        self.cores = Memo()
+        self.competences: dict[tuple[int, str], object] = {}
+        policy.set_segments(policy.dated_changes() | provisions.change_dates(list(provisions.all_cites())))
 
     def __repr__(self) -> str:
         return f"<Ruleset {self.id} {self.version} {self.digest[:19]}…>"
@@ -110,15 +154,19 @@ class Ruleset:
 
     def reason(self, rule: str, text: str, cites: tuple[str, ...] = (), **params: object) -> Reason:
         """A Reason with ``text`` filled from ``params`` (values only; cached per parameters)."""
-        key = (rule, text, cites, tuple(sorted(params.items())))
+        key = (rule, text, cites, *params.items())
         found = self._reasons.get(key)
         if found is None:
-            found = Reason.model_construct(rule=rule, text=text.format_map(params) if params else text, cites=cites)
+            found = construct(Reason, rule=rule, text=text.format_map(params) if params else text, cites=cites)
             if len(self._reasons) < 100_000:
                 self._reasons[key] = found
         return found
 
     def policy_reason(self, rule: str, extra_cites: tuple[str, ...] = (), **params: object) -> Reason:
         """A Reason from ``policy/reasons.yaml``."""
-        spec = self.policy.spec.reasons[rule]
-        return self.reason(rule, spec.text, tuple(spec.cites) + extra_cites, **params)
+        key = (rule, extra_cites, *params.items())
+        found = self._reasons.get(key)
+        if found is None:
+            spec = self.policy.spec.reasons[rule]
+            found = self._reasons[key] = self.reason(rule, spec.text, tuple(spec.cites) + extra_cites, **params)
+        return found

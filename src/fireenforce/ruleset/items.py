@@ -45,11 +45,7 @@ class PenaltyBranch:
     fine: FineSpec | None
     severity: tuple[int, int, int]
     doubt: Doubt | None
-
-    @property
-    def required_kinds(self) -> tuple[str, ...]:
-        """Kinds the decider must be able to impose (an optional fine may be left out)."""
-        return tuple(k for k in self.kinds if not (k == "fine" and self.fine is not None and self.fine.optional))
+    required_kinds: tuple[str, ...]  # what the decider must be able to impose (an optional fine may be left out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +113,9 @@ class CompiledItem:
         fine = spec.fine
         severity = (max(severities[k] for k in spec.kinds), fine.max if fine else 0, fine.min if fine else 0)
         doubt = Doubt.model_construct(code=spec.doubt.code, text=spec.doubt.text) if spec.doubt else None
+        required = tuple(k for k in spec.kinds if not (k == "fine" and fine is not None and fine.optional))
         return PenaltyBranch(self.code, spec.id, spec, tuple(basis), compulsory, tuple(spec.kinds),  # type: ignore[arg-type]
-                             fine, severity, doubt)
+                             fine, severity, doubt, required)
 
     def resolve(self, conditions: Conditions, day: dt.date) -> Resolution:
         """The law for these conditions on ``day`` (one bisect and one dict lookup)."""

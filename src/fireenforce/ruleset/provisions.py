@@ -61,6 +61,9 @@ class Provisions:
     def __contains__(self, cite: str) -> bool:
         return cite in self._versions
 
+    def all_cites(self) -> tuple[str, ...]:
+        return tuple(self._versions)
+
     def versions(self, cite: str) -> tuple[ProvisionVersion, ...]:
         return self._versions.get(cite, ())
 
