@@ -140,7 +140,7 @@ def _decide(case: Case, rs: Ruleset) -> Decision:
     tier = pen.tier_of(rs, case)
     continuing = case.ended_on is None
     penalty_facts = (facts.mitigating, facts.aggravating, facts.rectified_on_spot) if rule.then["step"] == "penalty" else None
-    key = (id(applied.resolution), applied.reason, id(competence), status, rule.id, refused, tier, penalty_facts,
+    key = (id(applied.resolution), applied.reason.rule, id(competence), status, rule.id, refused, tier, penalty_facts,
            continuing, rs.policy.segment(day), limitation.years if limitation.barred else 0)
     core = None if pre else rs.cores.get(key)
     if core is None:
