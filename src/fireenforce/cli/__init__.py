@@ -39,5 +39,3 @@ def main(argv: list[str] | None = None) -> int:
     return int(code or 0)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

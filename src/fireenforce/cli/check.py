@@ -33,10 +33,11 @@ def _vocabulary(ruleset: Ruleset) -> list[Finding]:
 
 
 def _extra_checks() -> list[Callable[[Ruleset], list[Finding]]]:
-    """Checks beyond loading: document templates and offices, search vocabulary."""
+    """Checks beyond loading: static verification, document templates and offices, search vocabulary."""
     from fireenforce.documents.check import check_templates
+    from fireenforce.verify.static import static_findings
 
-    return [check_templates, _vocabulary]
+    return [static_findings, check_templates, _vocabulary]
 
 
 def check_dir(root: Path) -> tuple[list[tuple[Ruleset | None, Path]], list[Finding]]:
