@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from hypothesis import strategies as st
+from hypothesis import assume, strategies as st
 
 from fireenforce.engine import penalty as pen
 from fireenforce.engine.dates import add_months, add_years
@@ -129,6 +131,7 @@ def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], p
     years = limitation.base_years if limitation and barred else None
     occurred, ended, observed, decided = draw(_dates(start, end, years, ruleset.coverage.from_))
     item = ruleset.items[profile.code]
+    assume(bool(item.resolve(profile.conditions, decided).violated))  # the duty must exist by the decision
     if ended is not None and not item.resolve(profile.conditions, ended).violated:
         ended = None  # no duty in force when the conduct ended: judge it as continuing instead
     facts = Facts(
@@ -150,6 +153,14 @@ def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], p
     )
 
 
+def _pick(pool: Sequence[Profile]) -> st.SearchStrategy[Profile]:
+    """One profile (shrinking towards the first); unlike sampled_from, no huge repr."""
+    def profile_at(index: int) -> Profile:
+        return pool[index]
+
+    return st.integers(0, len(pool) - 1).map(profile_at)
+
+
 def _fact_codes(known: Iterable[str]) -> st.SearchStrategy[tuple[str, ...]]:
     codes = sorted(known)
     return st.lists(st.sampled_from(codes), max_size=2, unique=True).map(tuple) if codes else st.just(())
@@ -164,31 +175,41 @@ def _codes(ruleset: Ruleset, items: Iterable[str] | None) -> list[str]:
 
 def rule_cases(ruleset: Ruleset, rule_id: str, *, items: Iterable[str] | None = None,
                period: tuple[dt.date, dt.date] | None = None) -> st.SearchStrategy[Case] | None:
-    """Cases steered into the box of one step-table rule (prior step, serious, penalty status,
-    acting office), kept only when that rule decides them. None when no item can reach the box."""
+    """Cases steered into the box of one step-table rule: for each input combination (prior step,
+    serious, penalty status, acting office) the table gives to this rule, matching profiles and a
+    history whose highest step is that prior; kept only when the rule decides them. None when no
+    catalogue item can reach the rule."""
     period = period or decision_period(ruleset)
-    return _aimed(ruleset, rule_id, profiles(ruleset, _codes(ruleset, items), period[0]), period)
+    return _aimed(ruleset, rule_id, _by_inputs(profiles(ruleset, _codes(ruleset, items), period[0])), period)
 
 
-def _aimed(ruleset: Ruleset, rule_id: str, every: Sequence[Profile],
+def _by_inputs(every: Iterable[Profile]) -> dict[tuple[bool, str, str], list[Profile]]:
+    """Profiles by the table inputs they fix: (serious, penalty status, acting); a profile with a
+    penalty branch can also be made time-barred by its dates."""
+    out: dict[tuple[bool, str, str], list[Profile]] = defaultdict(list)
+    for p in every:
+        acting = "brigade" if p.level == "brigade" else "office"
+        out[(p.conditions[4], p.status, acting)].append(p)
+        if p.status != "none":
+            out[(p.conditions[4], "barred", acting)].append(p)
+    return out
+
+
+def _aimed(ruleset: Ruleset, rule_id: str, groups: dict[tuple[bool, str, str], list[Profile]],
            period: tuple[dt.date, dt.date]) -> st.SearchStrategy[Case] | None:
     from fireenforce.engine import decide
 
     table = ruleset.policy.step_table
     box = table.boxes()[table.rule_ids().index(rule_id)]
-    statuses = set(box["penalty"])
-    acting = set(box["acting"])
-    pool = [
-        p for p in every
-        if p.conditions[4] in box["serious"] and ("brigade" if p.level == "brigade" else "office") in acting
-        and (p.status in statuses or ("barred" in statuses and p.status != "none"))
+    combos = [c for c in itertools.product(*box.values()) if table.decide(*c).id == rule_id]
+    named = [dict(zip(box, c)) for c in combos]
+    options = [
+        _case(ruleset, _pick(pool), c["prior"], c["penalty"] == "barred", period)
+        for c in named if (pool := groups.get((c["serious"], c["penalty"], c["acting"])))
     ]
-    if not pool:
+    if not options:
         return None
-    barred = statuses == {"barred"}
-    chosen = st.sampled_from(pool)
-    strategy = st.one_of(*(_case(ruleset, chosen, prior, barred, period) for prior in box["prior"]))
-    return strategy.filter(lambda case: fired_rule(ruleset, decide(case, ruleset=ruleset)) == rule_id)
+    return st.one_of(*options).filter(lambda case: fired_rule(ruleset, decide(case, ruleset=ruleset)) == rule_id)
 
 
 def cases(ruleset: Ruleset, *, items: Iterable[str] | None = None,
@@ -199,7 +220,8 @@ def cases(ruleset: Ruleset, *, items: Iterable[str] | None = None,
     ruleset's in-force period inside its coverage)."""
     period = period or decision_period(ruleset)
     every = profiles(ruleset, _codes(ruleset, items), period[0])
-    free = _case(ruleset, st.sampled_from(every), None, False, period)
+    groups = _by_inputs(every)
+    free = _case(ruleset, _pick(every), None, False, period)
     aimed = [s for rule in ruleset.policy.step_table.rule_ids()
-             if (s := _aimed(ruleset, rule, every, period)) is not None]
+             if (s := _aimed(ruleset, rule, groups, period)) is not None]
     return st.one_of(free, *aimed)

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from hypothesis import HealthCheck, given, seed as hypothesis_seed, settings
+from hypothesis import HealthCheck, Phase, given, seed as hypothesis_seed, settings
 
 from fireenforce.model.case import Case
 from fireenforce.ruleset.compiled import Ruleset
@@ -37,13 +37,16 @@ class Outcome:
         }
 
 
-def run_property(ruleset: Ruleset, name: str, check: Check, *, examples: int = 100, seed: int = 0) -> Outcome:
-    """Run ``check`` over generated cases; on failure Hypothesis shrinks to a minimal case."""
+def run_property(ruleset: Ruleset, name: str, check: Check, *, examples: int = 100, seed: int = 0,
+                 shrink: bool = True) -> Outcome:
+    """Run ``check`` over generated cases; on failure Hypothesis shrinks to a minimal case
+    (``shrink=False``: the first failing case, faster)."""
+    phases = [Phase.explicit, Phase.generate, *([Phase.shrink] if shrink else [])]
     failing: list[tuple[Case, str]] = []
     count = [0]
 
     @hypothesis_seed(seed)
-    @settings(max_examples=examples, database=None, deadline=None, print_blob=False,
+    @settings(max_examples=examples, database=None, deadline=None, print_blob=False, phases=phases,
               suppress_health_check=list(HealthCheck))
     @given(cases(ruleset))
     def body(case: Case) -> None:

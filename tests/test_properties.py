@@ -1,0 +1,92 @@
+"""Issue 3's properties over both bundled versions, every step-table rule reached by generated
+cases, and proof that the properties can fail (a broken ruleset; broken deciders swapped in)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from fireenforce.engine import decide
+from fireenforce.model.case import Case
+from fireenforce.model.decision import Decision, FineRange
+from fireenforce.resources import bundled_family
+from fireenforce.ruleset.compiled import Ruleset
+from fireenforce.ruleset.load import load_version
+from fireenforce.testing import PROPERTIES, fired_rule, properties, rule_cases
+from fireenforce.verify.run import run_property
+
+FAMILY = bundled_family()
+VERSIONS = ("2022.03", "2024.09")
+EXAMPLES = 40
+
+
+def bundled(version: str) -> Ruleset:
+    return load_version(FAMILY / version)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("name", sorted(PROPERTIES))
+def test_property_holds(version: str, name: str) -> None:
+    outcome = run_property(bundled(version), name, PROPERTIES[name], examples=EXAMPLES)
+    assert outcome.passed, f"{outcome.message}\ncounterexample: {outcome.case}"
+    assert outcome.examples >= EXAMPLES
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_step_rule_is_reached(version: str) -> None:
+    ruleset = bundled(version)
+    for rule in ruleset.policy.step_table.rule_ids():
+        strategy = rule_cases(ruleset, rule)
+        assert strategy is not None, f"no generated case can reach {rule}"
+        seen: list[str | None] = []
+
+        @settings(max_examples=3, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+        @given(strategy)
+        def reach(case: Case) -> None:
+            seen.append(fired_rule(ruleset, decide(case, ruleset=ruleset)))
+
+        reach()
+        assert seen and set(seen) == {rule}
+
+
+def test_reversed_ladder_breaks_monotone_escalation(tmp_path: Path) -> None:
+    root = tmp_path / "2024.09"
+    shutil.copytree(FAMILY / "2024.09", root)
+    table = root / "policy/step-table.yaml"
+    text = table.read_text(encoding="utf-8")
+    after_warning = "when: {prior: [warning]}\n    then: {step: penalty}"
+    assert after_warning in text
+    table.write_text(text.replace(after_warning, "when: {prior: [warning]}\n    then: {step: reminder}"), encoding="utf-8")
+    outcome = run_property(load_version(root), "monotone-escalation", PROPERTIES["monotone-escalation"], examples=200)
+    assert not outcome.passed and outcome.case is not None
+    assert "lowered the step" in (outcome.message or "") and "to reminder" in (outcome.message or "")
+
+
+def test_suggested_range_beyond_the_law_breaks_fine_in_range(monkeypatch: pytest.MonkeyPatch) -> None:
+    def too_high(case: Case, ruleset: Ruleset) -> Decision:
+        decision = decide(case, ruleset=ruleset)
+        fine = decision.penalty.fine if decision.penalty else None
+        if fine is None:
+            return decision
+        wide = fine.model_copy(update={"suggested": FineRange(min=fine.min, max=fine.max + 1)})
+        return decision.model_copy(update={"penalty": decision.penalty.model_copy(update={"fine": wide})})
+
+    monkeypatch.setattr(properties, "decide", too_high)
+    outcome = run_property(bundled("2024.09"), "fine-in-range", PROPERTIES["fine-in-range"], examples=200,
+                           shrink=False)
+    assert not outcome.passed and "outside the statutory range" in (outcome.message or "")
+    assert outcome.case is not None
+
+
+def test_order_dependent_history_breaks_determinism(monkeypatch: pytest.MonkeyPatch) -> None:
+    def forgets_last(case: Case, ruleset: Ruleset) -> Decision:
+        return decide(case.model_copy(update={"history": case.history[:-1]}), ruleset=ruleset)
+
+    monkeypatch.setattr(properties, "decide", forgets_last)
+    outcome = run_property(bundled("2024.09"), "deterministic", PROPERTIES["deterministic"], examples=300,
+                           shrink=False)
+    assert not outcome.passed and "reordering the history" in (outcome.message or "")
+    assert outcome.case is not None and len(outcome.case.history) >= 2
