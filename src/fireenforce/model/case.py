@@ -69,7 +69,8 @@ class HistoryEntry(BaseModel):
 
 
 class Case(BaseModel):
-    """One observed violation. ``item`` or ``description`` is required; ``item`` wins."""
+    """One observed violation. ``item`` or ``description`` is required; ``item`` wins.
+    ``decided_on`` and ``occurred_on`` default to ``observed_on`` (see ``decision_date``)."""
 
     model_config = _STRICT
     item: str | None = None
@@ -83,17 +84,6 @@ class Case(BaseModel):
     decided_on: dt.date | None = None
     facts: Facts = Field(default_factory=Facts)
     history: tuple[HistoryEntry, ...] = ()
-
-    @model_validator(mode="before")
-    @classmethod
-    def _defaults(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            data = dict(data)
-            if data.get("decided_on") is None and "observed_on" in data:
-                data["decided_on"] = data["observed_on"]
-            if data.get("occurred_on") is None and "observed_on" in data:
-                data["occurred_on"] = data["observed_on"]
-        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> "Case":

@@ -1,0 +1,127 @@
+"""The decide API and CLI as integrators and officers use them: shapes, errors, batches, descriptions."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import fireenforce as fe
+from fireenforce.model import Decision
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = {
+    "item": "EV-BLOCK",
+    "subject": {"kind": "unit", "operating": True, "name": "某某超市"},
+    "office": {"level": "street"},
+    "observed_on": "2026-05-03",
+}
+
+
+def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "fireenforce", *args], input=stdin, capture_output=True,
+                          text=True, cwd=ROOT)
+
+
+def test_decision_json_validates_against_its_own_model() -> None:
+    decision = fe.decide({**BASE, "history": [{"date": "2026-04-01", "item": "EV-BLOCK", "step": "warning"}]})
+    dumped = decision.model_dump(mode="json")
+    assert Decision.model_validate(dumped) == decision
+    assert dumped["step"] == "penalty"
+    assert dumped["penalty"]["fine"] == {"min": 5000, "max": 50000, "suggested": {"min": 18500, "max": 36500},
+                                         "optional": False}
+    assert [b["cite"] for b in dumped["legal_basis"] if b["role"] in ("violated", "penalty")] == [
+        "fire-law:28", "fire-law:16:1:4", "fire-law:60:1:3"]
+    assert dumped["hearing_right"] is True and dumped["procedure"] == "general"
+    assert dumped["ruleset"]["version"] == "2024.09"
+
+
+def test_dict_json_text_and_case_give_the_same_decision() -> None:
+    a = fe.decide(BASE)
+    b = fe.decide(json.dumps(BASE))
+    c = fe.decide(fe.Case.model_validate(BASE))
+    assert a == b == c
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"item": "NOPE"}, "item"),
+    ({"subject": {"kind": "robot"}}, "subject.kind"),
+    ({"office": {"level": "village"}}, "office.level"),
+    ({"observed_on": "2026-13-01"}, "observed_on"),
+    ({"colour": "red"}, "colour"),
+    ({"occurred_on": "2026-05-01", "ended_on": "2026-04-01"}, "ended_on"),
+    ({"history": [{"date": "2026-06-01", "item": "EV-BLOCK", "step": "reminder"}]}, "history[0].date"),
+    ({"history": [{"date": "2026-04-01", "item": "XX-NOPE", "step": "reminder"}]}, "history[0].item"),
+    ({"observed_on": "2020-05-03"}, "decided_on"),
+])
+def test_bad_input_names_the_field(change: dict, field: str) -> None:
+    with pytest.raises(fe.CaseError) as info:
+        fe.decide({**BASE, **change})
+    assert info.value.field == field
+
+
+def test_cli_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps({**BASE, "item": "NOPE"}), encoding="utf-8")
+    run = cli("decide", str(path))
+    assert run.returncode == 2
+    assert run.stderr.strip().count("\n") == 0 and "item: unknown item 'NOPE'" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_cli_json_lines_give_one_result_per_line_and_mark_failures() -> None:
+    lines = "\n".join(json.dumps(c) for c in (BASE, {**BASE, "item": "NOPE"}, {**BASE, "item": "FL-BLOCK"}))
+    run = cli("decide", "-", "--format", "json", stdin=lines)
+    assert run.returncode == 2
+    out = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [o.get("step") for o in out] == ["reminder", None, "reminder"]
+    assert out[1]["error"]["field"] == "item"
+
+
+def test_cli_text_is_what_an_officer_reads() -> None:
+    run = cli("decide", "examples/ebike-highrise.json")
+    assert run.returncode == 0, run.stderr
+    assert "处置：行政处罚" in run.stdout and "高层民用建筑消防安全管理规定》第47条第1款第7项" in run.stdout
+    assert "警告" not in run.stdout.split("依据：")[0], "the soft step is never called 警告"
+
+
+def test_description_picks_a_clear_item_and_says_so() -> None:
+    case = {k: v for k, v in BASE.items() if k != "item"} | {"description": "网吧窗户上焊了防盗网"}
+    decision = fe.decide(case)
+    assert decision.item.code == "OB-CROWDED"
+    assert decision.reasons[0].rule == "item.inferred"
+    assert ("place.crowded", True) in {(i.field, i.value) for i in decision.inferred}
+
+
+def test_description_told_facts_win_over_inferred_ones() -> None:
+    case = {k: v for k, v in BASE.items() if k != "item"} | {
+        "description": "网吧窗户上焊了防盗网", "place": {"crowded": False}}
+    decision = fe.decide(case)
+    assert all(i.field != "place.crowded" for i in decision.inferred)
+    assert decision.penalty is None  # 60(1)(6) needs a crowded place
+
+
+def test_ambiguous_description_is_refused_with_candidates() -> None:
+    case = {k: v for k, v in BASE.items() if k != "item"} | {"description": "消防通道被占了"}
+    with pytest.raises(fe.CaseError) as info:
+        fe.decide(case)
+    assert info.value.field == "description" and "EV-BLOCK" in info.value.message and "FL-BLOCK" in info.value.message
+
+
+def test_decide_many_matches_decide_and_names_the_failing_index() -> None:
+    cases = [BASE, {**BASE, "item": "FF-DAMAGE"}]
+    assert fe.decide_many(cases) == [fe.decide(c) for c in cases]
+    with pytest.raises(fe.CaseError) as info:
+        fe.decide_many([BASE, {**BASE, "item": "NOPE"}])
+    assert info.value.field == "[1].item"
+
+
+def test_default_ruleset_follows_the_decision_date() -> None:
+    old = fe.decide({**BASE, "item": "OB-CROWDED", "place": {"crowded": True}, "observed_on": "2023-05-03",
+                     "facts": {"serious": True}})
+    new = fe.decide({**BASE, "item": "OB-CROWDED", "place": {"crowded": True}, "facts": {"serious": True}})
+    assert (old.ruleset.version, old.step, old.referral_to) == ("2022.03", "referral", "西峰区消防救援大队")
+    assert (new.ruleset.version, new.step) == ("2024.09", "penalty")
