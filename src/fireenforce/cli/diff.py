@@ -10,7 +10,7 @@ from typing import Any
 from fireenforce.cli._io import add_format, dump_json
 from fireenforce.model.case import Case, parse_case
 from fireenforce.ruleset.load import load_version
-from fireenforce.verify.diff import Change, Impact, generated, impact, legal_diff
+from fireenforce.verify.diff import Change, Impact, affected, generated, impact, legal_diff
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--cases", action="append", default=[], metavar="PATH",
                         help="example-case YAML file or folder (repeatable)")
     parser.add_argument("--generated", type=int, default=None, metavar="N",
-                        help="generated cases to re-decide (default 300, or 0 when --cases is given)")
+                        help="generated cases to re-decide, on the items the change touches (all items when a "
+                             "provision or the policy changed); default 300, or 0 when --cases is given")
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the generated cases")
     add_format(parser, "text", "json")
     parser.set_defaults(run=run)
@@ -61,8 +62,9 @@ def _text(old: str, new: str, changes: list[Change], result: Impact) -> str:
 def run(args: argparse.Namespace) -> int:
     old, new = load_version(Path(args.old)), load_version(Path(args.new))
     count = args.generated if args.generated is not None else (0 if args.cases else 300)
-    corpus = _example_cases(args.cases) + (generated(old, new, count, args.seed) if count else [])
     changes = legal_diff(old, new)
+    items = affected(old, new, changes)
+    corpus = _example_cases(args.cases) + (generated(old, new, count, args.seed, items) if count else [])
     result = impact(old, new, corpus)
     if args.format == "json":
         print(dump_json({

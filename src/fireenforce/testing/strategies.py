@@ -154,11 +154,18 @@ def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], p
 
 
 def _pick(pool: Sequence[Profile]) -> st.SearchStrategy[Profile]:
-    """One profile (shrinking towards the first); unlike sampled_from, no huge repr."""
-    def profile_at(index: int) -> Profile:
-        return pool[index]
+    """An item, then one of its profiles: every item equally likely (and no huge repr)."""
+    by_item: dict[str, list[Profile]] = defaultdict(list)
+    for p in pool:
+        by_item[p.code].append(p)
+    groups = list(by_item.values())
 
-    return st.integers(0, len(pool) - 1).map(profile_at)
+    @st.composite
+    def profile(draw: st.DrawFn) -> Profile:
+        group = groups[draw(st.integers(0, len(groups) - 1))]
+        return group[draw(st.integers(0, len(group) - 1))]
+
+    return profile()
 
 
 def _fact_codes(known: Iterable[str]) -> st.SearchStrategy[tuple[str, ...]]:

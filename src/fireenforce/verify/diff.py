@@ -180,14 +180,26 @@ def overlap(old: Ruleset, new: Ruleset) -> tuple[dt.date, dt.date]:
     return start, min([end, *ends])
 
 
-def generated(old: Ruleset, new: Ruleset, count: int, seed: int = 0) -> list[Case]:
-    """``count`` generated cases on the items both versions hold, dated inside both coverages."""
+def affected(old: Ruleset, new: Ruleset, changes: Iterable[Change]) -> list[str]:
+    """Items both versions hold whose decisions may change: those changed, or all of them when a
+    provision or the policy changed."""
+    common = sorted(set(old.items) & set(new.items))
+    changes = list(changes)
+    if any(c.area in ("provision", "policy") for c in changes):
+        return common
+    touched = {c.subject for c in changes if c.area == "item"}
+    return [code for code in common if code in touched] or common
+
+
+def generated(old: Ruleset, new: Ruleset, count: int, seed: int = 0, items: Iterable[str] | None = None) -> list[Case]:
+    """``count`` generated cases on ``items`` (default: every item both versions hold), dated
+    inside both coverages."""
     from hypothesis import HealthCheck, Phase, given, seed as hypothesis_seed, settings
 
     from fireenforce.testing.strategies import cases
 
     out: list[Case] = []
-    common = sorted(set(old.items) & set(new.items))
+    common = sorted(set(old.items) & set(new.items) & set(items if items is not None else old.items))
 
     @hypothesis_seed(seed)
     @settings(max_examples=count, database=None, deadline=None, phases=[Phase.generate],
