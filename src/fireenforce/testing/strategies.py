@@ -78,20 +78,29 @@ def profiles(ruleset: Ruleset, codes: Iterable[str], day: dt.date) -> list[Profi
 
 
 @st.composite
-def _dates(draw: st.DrawFn, start: dt.date, end: dt.date, barred_years: int | None,
-           floor: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.date | None]:
+def _dates(draw: st.DrawFn, start: dt.date, end: dt.date, barred_years: int | None, floor: dt.date,
+           pivots: Sequence[dt.date]) -> tuple[dt.date, dt.date | None, dt.date, dt.date]:
     """(occurred_on, ended_on, observed_on, decided_on); with ``barred_years`` the conduct ended
-    more than that many years before it was observed."""
+    more than that many years before it was observed. Conduct often ends on either side of a
+    ``pivot`` (a day the item's law changes), so the law by date and lex mitior are exercised."""
     decided = draw(st.dates(start, end))
     observed = draw(st.dates(max(floor, decided - dt.timedelta(days=60)), decided))
     if barred_years is not None:
         latest_end = add_years(observed, -barred_years) - dt.timedelta(days=1)
         ended: dt.date | None = draw(st.dates(min(floor, latest_end), latest_end))
     else:
-        ended = draw(st.none() | st.dates(max(floor, observed - dt.timedelta(days=3 * 365)), observed))
+        lowest = max(floor, add_years(observed, -5))
+        near = sorted(_span(lowest, observed, pivots))
+        ends = st.dates(lowest, observed) | st.sampled_from(near) if near else st.dates(lowest, observed)
+        ended = draw(st.none() | ends)
     first = min(observed, ended) if ended else observed
     occurred = draw(st.dates(min(first, max(floor, first - dt.timedelta(days=400))), first))
-    return occurred, ended, observed, decided  # type: ignore[return-value]
+    return occurred, ended, observed, decided
+
+
+def _span(low: dt.date, high: dt.date, pivots: Sequence[dt.date]) -> set[dt.date]:
+    """The days next to the pivots that fall inside [low, high]."""
+    return {d + dt.timedelta(days=k) for d in pivots for k in (-1, 0) if low <= d + dt.timedelta(days=k) <= high}
 
 
 def _history(ruleset: Ruleset, code: str, decided: dt.date, prior: str | None,
@@ -129,8 +138,9 @@ def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], p
     start, end = period
     limitation = ruleset.policy.limitation(end)
     years = limitation.base_years if limitation and barred else None
-    occurred, ended, observed, decided = draw(_dates(start, end, years, ruleset.coverage.from_))
     item = ruleset.items[profile.code]
+    pivots = sorted(ruleset.provisions.change_dates([c for b in item.spec.penalties for c in b.cite]))
+    occurred, ended, observed, decided = draw(_dates(start, end, years, ruleset.coverage.from_, pivots))
     assume(bool(item.resolve(profile.conditions, decided).violated))  # the duty must exist by the decision
     if ended is not None and not item.resolve(profile.conditions, ended).violated:
         ended = None  # no duty in force when the conduct ended: judge it as continuing instead
