@@ -15,4 +15,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
-    return add_months(day, 12 * years)
+    """``day`` in ``years`` years; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

@@ -124,7 +124,7 @@ class _Core:
 
 def _decide(case: Case, rs: Ruleset) -> Decision:
     day = case.decided_on or case.observed_on
-    if not rs.coverage.covers(day):
+    if not rs.covers(day):
         raise CaseError("decided_on", f"{day} is outside the dates ruleset {rs.id} {rs.version} answers for "
                                       f"(from {rs.coverage.from_})")
     item, case, inferred, pre = _item(case, rs)

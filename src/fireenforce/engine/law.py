@@ -34,15 +34,13 @@ def applied_law(rs: Ruleset, item: CompiledItem, conditions: Conditions, case: C
     if not then.violated:
         field = "ended_on" if case.ended_on is not None else "decided_on"
         raise CaseError(field, f"no duty provision of {item.code} in this ruleset is in force on {then_day}")
-    if now_day == then_day:
-        return AppliedLaw(then, then_day, rs.policy_reason("law.conduct-time"))
-    now = item.resolve(conditions, now_day)
-    if then.branch is not None and now.violated:
+    now = then if now_day == then_day else item.resolve(conditions, now_day)
+    if now is not then and then.branch is not None and now.violated:
         if now.branch is None:
-            return AppliedLaw(now, now_day, rs.policy_reason("law.no-longer-punishable"))
+            return AppliedLaw(now, now_day, rs.static_reasons["law.no-longer-punishable"])
         if now.branch.severity < then.branch.severity:
-            return AppliedLaw(now, now_day, rs.policy_reason("law.lex-mitior"))
-    return AppliedLaw(then, then_day, rs.policy_reason("law.conduct-time"))
+            return AppliedLaw(now, now_day, rs.static_reasons["law.lex-mitior"])
+    return AppliedLaw(then, then_day, rs.static_reasons["law.conduct-time"])
 
 
 def limitation(rs: Ruleset, case: Case) -> tuple[Limitation, tuple[str, ...]]:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 Step = Literal["reminder", "warning", "penalty", "referral"]
-STEPS: tuple[Step, ...] = ("reminder", "warning", "penalty", "referral")
+STEPS: tuple[Step, ...] = get_args(Step)
 
 SubjectKind = Literal["unit", "individual"]
 OfficeLevel = Literal["street", "town", "township", "brigade"]
-OFFICE_LEVELS: tuple[OfficeLevel, ...] = ("street", "town", "township", "brigade")
+OFFICE_LEVELS: tuple[OfficeLevel, ...] = get_args(OfficeLevel)
 Procedure = Literal["none", "summary", "general"]
 Tier = Literal["minor", "ordinary", "serious"]
-TIERS: tuple[Tier, ...] = ("minor", "ordinary", "serious")
+TIERS: tuple[Tier, ...] = get_args(Tier)
 PenaltyKind = Literal["formal_warning", "fine", "suspension", "detention", "stop_use", "sealing"]
 DocumentType = Literal[
     "inspection_record",
@@ -22,12 +22,5 @@ DocumentType = Literal[
     "penalty_decision",
     "referral_letter",
 ]
-DOCUMENT_TYPES: tuple[DocumentType, ...] = (
-    "inspection_record",
-    "rectification_order",
-    "summary_penalty_decision",
-    "penalty_notice",
-    "penalty_decision",
-    "referral_letter",
-)
+DOCUMENT_TYPES: tuple[DocumentType, ...] = get_args(DocumentType)
 LegalRole = Literal["violated", "penalty", "procedure", "competence", "compulsory"]

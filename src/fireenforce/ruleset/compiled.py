@@ -107,6 +107,7 @@ class Policy:
     def hearing_threshold(self, day: dt.date) -> Limits | None:
         return dated(self.spec.procedure.hearing_threshold, day)
 
+    @functools.lru_cache(maxsize=8192)
     def limitation(self, day: dt.date):  # type: ignore[no-untyped-def]
         return dated(self.spec.limitation.periods, day)
 
@@ -135,8 +136,12 @@ class Ruleset:
         self.items: Mapping[str, CompiledItem] = MappingProxyType(items)
         self.policy = policy
         self.ref = RulesetRef.model_construct(id=self.id, version=self.version, digest=digest)
+        self.covers = manifest.coverage.covers
         self.doubts = tuple(Doubt.model_construct(code=d.code, text=d.text) for d in manifest.doubts)
         self._reasons: dict[tuple[object, ...], Reason] = {}
+        self.static_reasons: Mapping[str, Reason] = MappingProxyType({
+            rule: self.policy_reason(rule) for rule, spec in policy.spec.reasons.items() if not placeholders(spec.text)
+        })
         self.cores = Memo()
         self.competences: dict[tuple[int, str], object] = {}
         policy.set_segments(policy.dated_changes() | provisions.change_dates(list(provisions.all_cites())))

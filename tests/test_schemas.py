@@ -1,0 +1,29 @@
+"""The exported JSON Schemas (docs/schemas) are the models' own, and examples validate against them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import fireenforce as fe
+from fireenforce.model import Case, Decision
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "schemas"
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "ebike-highrise.json"
+
+
+@pytest.mark.parametrize(("name", "model"), [("case", Case), ("decision", Decision)])
+def test_exported_schema_is_current(name: str, model: type) -> None:
+    exported = json.loads((DOCS / f"{name}.json").read_text(encoding="utf-8"))
+    assert exported == model.model_json_schema(by_alias=True), (
+        f"docs/schemas/{name}.json is stale: run `fireenforce schema {name} > docs/schemas/{name}.json`")
+
+
+def test_example_case_and_its_decision_validate_against_the_schemas() -> None:
+    case = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    jsonschema.validate(case, json.loads((DOCS / "case.json").read_text(encoding="utf-8")))
+    decision = fe.decide(case).model_dump(mode="json")
+    jsonschema.validate(decision, json.loads((DOCS / "decision.json").read_text(encoding="utf-8")))
