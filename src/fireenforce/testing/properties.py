@@ -28,11 +28,11 @@ def _conditions(case: Case) -> tuple[str, bool, bool, bool, bool, bool]:
 def check_monotone_escalation(ruleset: Ruleset, case: Case) -> None:
     """Adding an action on the same item inside the window never lowers the step."""
     rank = ruleset.policy.step_rank
-    before = decide(case, ruleset=ruleset).step
-    day = case.decision_date
+    decision = decide(case, ruleset=ruleset)
+    before, day = decision.step, case.decision_date
     for step in ruleset.policy.spec.ladder.steps:
         for rectified in (False, True):
-            entry = HistoryEntry(date=day, item=case.item or "", step=step, rectified=rectified)
+            entry = HistoryEntry(date=day, item=decision.item.code, step=step, rectified=rectified)
             after = decide(case.model_copy(update={"history": (*case.history, entry)}), ruleset=ruleset).step
             assert rank[after] >= rank[before], (
                 f"adding a {step} (rectified={rectified}) on {day} lowered the step from {before} to {after}")

@@ -8,7 +8,6 @@ item and step, old and new value side by side, with one example case each.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
