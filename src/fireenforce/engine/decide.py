@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -131,7 +132,7 @@ def _decide(case: Case, rs: Ruleset) -> Decision:
     subject, place, facts = case.subject, case.place, case.facts
     conditions = (subject.kind, subject.operating, place.high_rise, place.crowded, facts.serious, facts.minor)
     applied = law.applied_law(rs, item, conditions, case)
-    limitation, limitation_cites = law.limitation(rs, case)
+    limitation = law.limitation(rs, case)
     prior, refused = _history(rs, case, item.code, rs.policy.lookback_cutoff(day))
     branch = applied.resolution.branch
     competence = None if branch is None else pen.competence(rs, item, branch, case.office.level)
@@ -144,18 +145,23 @@ def _decide(case: Case, rs: Ruleset) -> Decision:
            continuing, rs.policy.segment(day), limitation.years if limitation.barred else 0)
     core = None if pre else rs.cores.get(key)
     if core is None:
-        core = _core(rs, case, item, applied, limitation.years, limitation_cites, status, rule, refused, competence,
-                     tier, continuing, pre)
+        core = _core(rs, case, item, applied, limitation.years, status, rule, refused, competence, tier, continuing,
+                     pre)
         if not pre:
             rs.cores.put(key, core)
-    rectification = construct(Rectification, required=continuing,
-                              deadline=day + dt.timedelta(days=core.days) if continuing else None)
+    rectification = _rectification(day + dt.timedelta(days=core.days) if continuing else None)
     return construct(
         Decision, step=core.step, item=item.ref, legal_basis=core.legal_basis, penalty=core.penalty,
         procedure=core.procedure, hearing_right=core.hearing_right, referral_to=core.referral_to,
         rectification=rectification, documents=core.documents, reasons=core.reasons, ruleset=rs.ref,
         law_date=applied.day, limitation=limitation, doubts=core.doubts, inferred=inferred,
     )
+
+
+@functools.lru_cache(maxsize=65536)
+def _rectification(deadline: dt.date | None) -> Rectification:
+    """The order to correct: required, with its deadline, while the conduct continues."""
+    return construct(Rectification, required=deadline is not None, deadline=deadline)
 
 
 def _status(branch: PenaltyBranch | None, refused: bool, barred: bool, competence: pen.Competence | None) -> str:
@@ -170,8 +176,8 @@ def _status(branch: PenaltyBranch | None, refused: bool, barred: bool, competenc
 
 
 def _core(
-    rs: Ruleset, case: Case, item: CompiledItem, applied: law.AppliedLaw, years: int,
-    limitation_cites: tuple[str, ...], status: str, rule: TableRule, refused: bool,
+    rs: Ruleset, case: Case, item: CompiledItem, applied: law.AppliedLaw, years: int, status: str, rule: TableRule,
+    refused: bool,
     competence: pen.Competence | None, tier: str, continuing: bool, pre: list[Reason],
 ) -> _Core:
     """The date-independent part of a decision, with every reason in the order the rules fired."""
@@ -189,7 +195,8 @@ def _core(
         if branch.spec.precondition:
             reasons.append(pen.precondition_reason(rs, branch, refused))
         if status == "barred":
-            reasons.append(rs.policy_reason("limitation.barred", limitation_cites, years=years))
+            cites = tuple(rs.policy.limitation(day).cites)
+            reasons.append(rs.policy_reason("limitation.barred", cites, years=years))
     step = rule.then["step"]
     reasons.append(rs.reason(rule.id, rule.text, tuple(rule.cites)))
 

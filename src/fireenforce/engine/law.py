@@ -43,25 +43,21 @@ def applied_law(rs: Ruleset, item: CompiledItem, conditions: Conditions, case: C
     return AppliedLaw(then, then_day, rs.static_reasons["law.conduct-time"])
 
 
-def limitation(rs: Ruleset, case: Case) -> tuple[Limitation, tuple[str, ...]]:
+def limitation(rs: Ruleset, case: Case) -> Limitation:
     """Whether the penalty is time-barred: not discovered within the period after the conduct ended."""
     day = case.decided_on or case.observed_on
     period = rs.policy.limitation(day)
     if period is None:
         raise CaseError("decided_on", f"the ruleset has no limitation period for {day}")
     years = period.extended_years if case.facts.harm else period.base_years
-    runs_from = case.ended_on
-    if runs_from is None:
-        return _running(years), tuple(period.cites)
-    expires = add_years(runs_from, years)
-    barred = case.observed_on > expires
-    return (
-        construct(Limitation, years=years, runs_from=runs_from, expires_on=expires, barred=barred),
-        tuple(period.cites),
-    )
+    if case.ended_on is None:
+        return _limitation(years, None, None)
+    return _limitation(years, case.ended_on, case.observed_on)
 
 
-@functools.lru_cache(maxsize=16)
-def _running(years: int) -> Limitation:
-    """A continuing violation: the period has not started to run."""
-    return construct(Limitation, years=years, runs_from=None, expires_on=None, barred=False)
+@functools.lru_cache(maxsize=65536)
+def _limitation(years: int, runs_from: dt.date | None, observed: dt.date | None) -> Limitation:
+    """The period runs from the end of the conduct; a continuing conduct has not started it."""
+    expires = add_years(runs_from, years) if runs_from is not None else None
+    barred = expires is not None and observed is not None and observed > expires
+    return construct(Limitation, years=years, runs_from=runs_from, expires_on=expires, barred=barred)
