@@ -86,6 +86,9 @@ def _items(src: "Source", manifest: Manifest, provisions: Provisions, items: dic
                 if other not in ids or other == branch.id:
                     yield Finding("RS-BRANCH-EXCEPTION", f"exception_to names unknown branch {other!r}", file=name,
                                   line=src.line(name, *where, "exception_to"), field=f"penalties[{i}].exception_to")
+            if branch.from_ is not None and branch.to is not None and branch.to <= branch.from_:
+                yield Finding("RS-DATED-ORDER", f"branch ends ({branch.to}) before it starts ({branch.from_})",
+                              file=name, line=src.line(name, *where, "to"), field=f"penalties[{i}].to")
             if branch.fine is not None and branch.fine.min > branch.fine.max:
                 yield Finding("RS-FINE-RANGE", f"fine min {branch.fine.min} is above max {branch.fine.max}",
                               file=name, line=src.line(name, *where, "fine"), field=f"penalties[{i}].fine")

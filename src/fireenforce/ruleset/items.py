@@ -77,7 +77,8 @@ class CompiledItem:
         self.rectification_days = spec.rectification_days
         self.doubts = tuple(Doubt.model_construct(code=d.code, text=d.text) for d in spec.doubts)
         cites = [c.cite for c in spec.violated] + [c for b in spec.penalties for c in (*b.cite, *b.compulsory)]
-        self._starts = tuple(sorted({_EARLIEST} | provisions.change_dates(cites)))
+        branch_dates = {d for b in spec.penalties for d in (b.from_, b.to) if d is not None}
+        self._starts = tuple(sorted({_EARLIEST} | provisions.change_dates(cites) | branch_dates))
         self._periods = tuple(self._resolve_period(start, provisions, severities) for start in self._starts)
 
     def _resolve_period(
@@ -104,6 +105,8 @@ class CompiledItem:
     def _branch(
         self, spec: Branch, day: dt.date, provisions: Provisions, severities: dict[str, int]
     ) -> PenaltyBranch | None:
+        if (spec.from_ is not None and day < spec.from_) or (spec.to is not None and day >= spec.to):
+            return None
         basis = [provisions.basis(cite, "penalty", day) for cite in spec.cite]
         if any(b is None for b in basis):
             return None

@@ -114,7 +114,12 @@ class FineSpec(Spec):
 
 
 class Branch(Spec):
+    """A penalty rule. ``from``/``to`` date it (an amended range is a new dated branch); without
+    them it applies whenever its cited provisions are in force."""
+
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    from_: dt.date | None = Field(None, alias="from")
+    to: dt.date | None = None
     when: Condition = Condition()
     exception_to: list[str] = []
     cite: list[str] = Field(min_length=1)
