@@ -38,7 +38,7 @@ def entries(rs: Ruleset) -> list[dict[str, Any]]:
                     for b in spec.penalties
                 ],
             },
-            "doubts": [d.code for d in item.doubts],
+            "doubts": [d.code for _, d in item.doubts],
         })
     return out
 

@@ -15,7 +15,7 @@ from fireenforce.model.decision import (
     Decision, Doubt, Inference, LegalBasis, Penalty, Reason, Rectification,
 )
 from fireenforce.ruleset.compiled import SUBJECT_LABELS, Ruleset
-from fireenforce.ruleset.items import CompiledItem, PenaltyBranch
+from fireenforce.ruleset.items import CompiledItem, Conditions, PenaltyBranch
 from fireenforce.ruleset.schema import TableRule
 
 _NO_INFERENCE: tuple[Inference, ...] = ()
@@ -145,8 +145,8 @@ def _decide(case: Case, rs: Ruleset) -> Decision:
            continuing, rs.policy.segment(day), limitation.years if limitation.barred else 0)
     core = None if pre else rs.cores.get(key)
     if core is None:
-        core = _core(rs, case, item, applied, limitation.years, status, rule, refused, competence, tier, continuing,
-                     pre)
+        core = _core(rs, case, item, conditions, applied, limitation.years, status, rule, refused, competence, tier,
+                     continuing, pre)
         if not pre:
             rs.cores.put(key, core)
     rectification = _rectification(day + dt.timedelta(days=core.days) if continuing else None)
@@ -176,7 +176,8 @@ def _status(branch: PenaltyBranch | None, refused: bool, barred: bool, competenc
 
 
 def _core(
-    rs: Ruleset, case: Case, item: CompiledItem, applied: law.AppliedLaw, years: int, status: str, rule: TableRule,
+    rs: Ruleset, case: Case, item: CompiledItem, conditions: Conditions, applied: law.AppliedLaw, years: int,
+    status: str, rule: TableRule,
     refused: bool,
     competence: pen.Competence | None, tier: str, continuing: bool, pre: list[Reason],
 ) -> _Core:
@@ -186,7 +187,7 @@ def _core(
     reasons = [*pre, applied.reason]
     resolution = applied.resolution
     branch = resolution.branch
-    doubts: list[Doubt] = [*rs.doubts, *item.doubts]
+    doubts: list[Doubt] = [*rs.doubts, *item.doubts_for(conditions)]
     if branch is None:
         reasons.append(rs.policy_reason("law.no-penalty-for-subject", subject_label=SUBJECT_LABELS[case.subject.kind]))
     else:

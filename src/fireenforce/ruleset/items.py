@@ -75,7 +75,7 @@ class CompiledItem:
         self.keywords = tuple(spec.keywords)
         self.delegated_to = frozenset(spec.delegated_to)
         self.rectification_days = spec.rectification_days
-        self.doubts = tuple(Doubt.model_construct(code=d.code, text=d.text) for d in spec.doubts)
+        self.doubts = tuple((d.when, Doubt.model_construct(code=d.code, text=d.text)) for d in spec.doubts)
         cites = [c.cite for c in spec.violated] + [c for b in spec.penalties for c in (*b.cite, *b.compulsory)]
         branch_dates = {d for b in spec.penalties for d in (b.from_, b.to) if d is not None}
         self._starts = tuple(sorted({_EARLIEST} | provisions.change_dates(cites) | branch_dates))
@@ -123,6 +123,10 @@ class CompiledItem:
     def resolve(self, conditions: Conditions, day: dt.date) -> Resolution:
         """The law for these conditions on ``day`` (one bisect and one dict lookup)."""
         return self._periods[bisect.bisect_right(self._starts, day) - 1][conditions]
+
+    def doubts_for(self, conditions: Conditions) -> list[Doubt]:
+        """The item's doubts that concern a case with these conditions."""
+        return [doubt for when, doubt in self.doubts if matches(when, conditions)]
 
     def branch_ids(self) -> tuple[str, ...]:
         return tuple(b.id for b in self.spec.penalties)

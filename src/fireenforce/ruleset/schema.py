@@ -134,6 +134,12 @@ class Branch(Spec):
     doubt: DoubtSpec | None = None
 
 
+class ItemDoubt(DoubtSpec):
+    """A doubt about an item, shown only in decisions whose case matches ``when``."""
+
+    when: Condition = Condition()
+
+
 class ItemSpec(Spec):
     code: str = Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]+)+$")
     name: str
@@ -146,7 +152,7 @@ class ItemSpec(Spec):
     penalties: list[Branch] = []
     delegated_to: list[Literal["street", "town", "township"]] = []
     rectification_days: int = Field(ge=0, le=365)
-    doubts: list[DoubtSpec] = []
+    doubts: list[ItemDoubt] = []
 
 
 # --- policy ------------------------------------------------------------------------------
