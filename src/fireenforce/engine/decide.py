@@ -249,7 +249,7 @@ def _legal_basis(
     if step == "penalty":
         cites += [(c, "competence") for c in rs.policy.spec.delegation.form_cites]
     elif referral:
-        cites.append(("fire-law:70:1", "competence"))
+        cites += [(c, "competence") for c in rs.policy.spec.delegation.referral_cites]
     for cite, role in cites:
         basis = rs.provisions.basis(cite, role, day)  # type: ignore[arg-type]
         if basis is not None:

@@ -100,8 +100,9 @@ def tier_reasons(rs: Ruleset, case: Case, tier: str, fine: Fine | None) -> list[
     for group, known, rule in (("mitigating", policy.mitigating, "penalty.mitigating"),
                                ("aggravating", policy.aggravating, "penalty.aggravating")):
         codes = getattr(case.facts, group)
-        if group == "mitigating" and case.facts.rectified_on_spot:
-            codes = (*codes, "eliminated-harm") if "eliminated-harm" not in codes else codes
+        spot = policy.spec.discretion.rectified_on_spot
+        if group == "mitigating" and case.facts.rectified_on_spot and spot not in codes:
+            codes = (*codes, spot)
         if codes:
             texts = "；".join(known[c].text if c in known else c for c in codes)
             cites = tuple(dict.fromkeys(cite for c in codes if c in known for cite in known[c].cites))

@@ -139,7 +139,7 @@ def _policy(src: "Source", manifest: Manifest, provisions: Provisions, policy: P
             for j, cite in enumerate(entry.cites):
                 yield from _cite(src, provisions, cite, name, (field, i, "cites", j), entry)
     yield from _dated(src, file_of("ladder"), "lookback_months", policy.spec.ladder.lookback_months, coverage)
-    for key, cites in (("procedure", ("hearing_cites", "general_cites")), ("delegation", ("form_cites",))):
+    for key, cites in (("procedure", ("hearing_cites", "general_cites")), ("delegation", ("form_cites", "referral_cites"))):
         name = file_of(key)
         for field in cites:
             for j, cite in enumerate(getattr(getattr(policy.spec, key), field)):
@@ -149,6 +149,9 @@ def _policy(src: "Source", manifest: Manifest, provisions: Provisions, policy: P
         for i, fact in enumerate(getattr(policy.spec.discretion, group)):
             for j, cite in enumerate(fact.cites):
                 yield from _cite(src, provisions, cite, name, (group, i, "cites", j), coverage)
+    if policy.spec.discretion.rectified_on_spot not in policy.mitigating:
+        yield Finding("RS-FACT-UNKNOWN", "rectified_on_spot must name a mitigating fact code", file=name,
+                      line=src.line(name, "rectified_on_spot"), field="rectified_on_spot")
     for i, tier in enumerate(policy.spec.discretion.tiers):
         if tier.low > tier.high:
             yield Finding("RS-TIER-RANGE", f"tier {tier.tier}: low {tier.low} is above high {tier.high}",

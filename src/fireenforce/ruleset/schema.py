@@ -207,6 +207,7 @@ class DiscretionSpec(Spec):
     table: TableSpec
     mitigating: list[FactSpec] = []
     aggravating: list[FactSpec] = []
+    rectified_on_spot: str
 
 
 class Limits(Period):
@@ -249,6 +250,7 @@ class DelegationSpec(Spec):
     default_authority: str
     form: Literal["entrustment", "empowerment"]
     form_cites: list[str] = []
+    referral_cites: list[str] = []
 
 
 class KindSpec(Spec):
