@@ -14,6 +14,7 @@ import fireenforce as fe
 from fireenforce.errors import RulesetError
 from fireenforce.resources import bundled_family
 from fireenforce.ruleset.load import compile_version
+from fireenforce.ruleset.yamlsafe import LOADERS, YamlProblem, parse_yaml
 
 VERSION = bundled_family() / "2024.09"
 
@@ -142,3 +143,24 @@ def test_generated_rulesets_load_or_fail_with_a_finding(tmp_path_factory: pytest
     assert (branch.fine.min, branch.fine.max) == (lo, hi)
     assert rs.items["EV-BLOCK"].rectification_days == days
     assert rs.policy.spec.ladder.lookback_months[0].value == months
+
+
+@pytest.mark.parametrize("loader", LOADERS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize(("text", "code"), [
+    ("a: &x [1]\nb: *x\n", "RS-YAML-ALIAS"),
+    ("a: 1\na: 2\n", "RS-YAML-DUPLICATE"),
+    ("a: !!python/object/apply:os.system [echo]\n", "RS-YAML-TAG"),
+    ("a: [1\n", "RS-YAML"),
+])
+def test_both_yaml_loaders_refuse_the_same_things(loader: type, text: str, code: str) -> None:
+    with pytest.raises(YamlProblem) as info:
+        parse_yaml(text, "t.yaml", loader)
+    assert info.value.finding.code == code and info.value.finding.line is not None
+
+
+@pytest.mark.parametrize("loader", LOADERS, ids=lambda c: c.__name__)
+def test_both_yaml_loaders_read_keys_as_written_with_lines(loader: type) -> None:
+    data, lines = parse_yaml('provisions:\n  60:1:3:\n    - from: 2021-04-29\n      text: x\n', "t.yaml", loader)
+    assert list(data["provisions"]) == ["60:1:3"]
+    assert str(data["provisions"]["60:1:3"][0]["from"]) == "2021-04-29"
+    assert lines[("provisions", "60:1:3", 0, "text")] == 4
