@@ -15,7 +15,14 @@ __version__ = "0.1.0"
 
 
 from fireenforce.query import query  # noqa: E402  (after the ruleset: the package is a sub-module name)
-from fireenforce.documents import render  # noqa: E402
+
+
+def render(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """A filled legal document; see ``fireenforce.documents.render`` (imported on first use:
+    its numeral library is slow to import and most callers only decide)."""
+    from fireenforce.documents import render as _render
+
+    return _render(*args, **kwargs)
 
 
 __all__ = [
