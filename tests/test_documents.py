@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import json
 from pathlib import Path
 from typing import Any
 
@@ -267,7 +268,7 @@ def test_context_provides_exactly_the_declared_keys() -> None:
     from fireenforce.documents.context import CONTEXT_KEYS, Sanction, build_context
     from fireenforce.documents.offices import OfficesFile, Terms, resolve_office
 
-    terms = Terms(payment_days=15, payment_basis="a", review_days=60, review_basis="b", litigation_months=6,
+    terms = Terms(payment_days=15, payment_basis="a", late_payment_cite="penalty-law:72:1:1", review_days=60, review_basis="b", litigation_months=6,
                   litigation_basis="c", statement_days=3, statement_basis="d", hearing_request_days=5, hearing_basis="e")
     files = [(Path("x.yaml"), OfficesFile.model_validate({"terms": terms.model_dump(), "offices": {"某办": {"code": "某消"}}}))]
     office = resolve_office(files, "street", "某办")
@@ -275,3 +276,16 @@ def test_context_provides_exactly_the_declared_keys() -> None:
                             sanction=Sanction(formal_warning=False, fine=6000), serial=None, date=dt.date(2026, 5, 3))
     assert set(context) == CONTEXT_KEYS
     assert office.sample is False and context["document"]["number"] == "某消〔2026〕____号"
+
+
+def test_late_payment_is_quoted_from_the_ruleset_not_the_template() -> None:
+    import fireenforce as fe
+
+    case = json.loads((Path(__file__).resolve().parents[1] / "examples" / "ebike-highrise.json").read_text("utf-8"))
+    rs = fe.load_ruleset()
+    decision = fe.decide(case, ruleset=rs)
+    text = fe.render(fe.Case.model_validate(case), decision, "penalty_decision", fine=650, format="text", ruleset=rs)
+    quoted = rs.provisions.at("penalty-law:72:1:1", decision.law_date).text
+    assert "百分之三" in quoted and quoted.split("\n")[-1] in text
+    template = (Path(__file__).resolve().parents[1] / "documents" / "parts.j2").read_text("utf-8")
+    assert "百分之三" not in template

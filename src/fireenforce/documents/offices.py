@@ -49,6 +49,7 @@ class Terms(BaseModel):
     model_config = _FORBID
     payment_days: int = Field(gt=0)
     payment_basis: str
+    late_payment_cite: str
     review_days: int = Field(gt=0)
     review_basis: str
     litigation_months: int = Field(gt=0)

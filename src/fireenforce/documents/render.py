@@ -11,7 +11,7 @@ from fireenforce.documents.context import KIND_LABELS, PENALTY_DOCUMENTS, TITLES
 from fireenforce.documents.environment import FORMATS, environment
 from fireenforce.documents.offices import Office, load_offices, resolve_office
 from fireenforce.errors import DocumentError
-from fireenforce.model import Case, Decision, Penalty
+from fireenforce.model import Case, Decision, LegalBasis, Penalty
 from fireenforce.model.enums import DOCUMENT_TYPES, DocumentType
 from fireenforce.resources import data_dir
 from fireenforce.ruleset.compiled import Ruleset
@@ -49,15 +49,33 @@ def render(
     if kind in PENALTY_DOCUMENTS:
         needs += ("review_body", "court")
     office = _office(case, decision, ruleset, offices, needs)
+    day = date or case.decision_date
+    late_payment = None
+    if sanction is not None and sanction.fine is not None:
+        late_payment = _provision(ruleset or _ruleset_of(decision), office.terms.late_payment_cite, day)
     context = build_context(
-        case, decision, kind, office, sanction=sanction, serial=serial,
-        date=date or case.decision_date,
+        case, decision, kind, office, sanction=sanction, serial=serial, date=day, late_payment=late_payment,
     )
     try:
         text = environment(format).get_template(f"{kind}.j2").render(context)
     except TemplateError as exc:
         raise DocumentError(f"template {kind}.j2 ({format}): {exc}") from None
     return _tidy(text) if format == "text" else text
+
+
+def _ruleset_of(decision: Decision) -> Ruleset:
+    """The bundled ruleset version the decision names."""
+    from fireenforce.ruleset.load import load_version
+
+    return load_version(data_dir("rulesets") / decision.ruleset.id / decision.ruleset.version)
+
+
+def _provision(ruleset: Ruleset, cite: str, day: dt.date) -> LegalBasis:
+    basis = ruleset.provisions.basis(cite, "procedure", day)
+    if basis is None:
+        raise DocumentError(f"offices.yaml terms.late_payment_cite: {cite} is not in ruleset "
+                            f"{ruleset.id} {ruleset.version} on {day}")
+    return basis
 
 
 def _tidy(text: str) -> str:
