@@ -268,7 +268,7 @@ def test_context_provides_exactly_the_declared_keys() -> None:
     from fireenforce.documents.context import CONTEXT_KEYS, Sanction, build_context
     from fireenforce.documents.offices import OfficesFile, Terms, resolve_office
 
-    terms = Terms(payment_days=15, payment_basis="a", late_payment_cite="penalty-law:72:1:1", review_days=60, review_basis="b", litigation_months=6,
+    terms = Terms(payment_days=15, payment_basis="a", review_days=60, review_basis="b", litigation_months=6,
                   litigation_basis="c", statement_days=3, statement_basis="d", hearing_request_days=5, hearing_basis="e")
     files = [(Path("x.yaml"), OfficesFile.model_validate({"terms": terms.model_dump(), "offices": {"某办": {"code": "某消"}}}))]
     office = resolve_office(files, "street", "某办")

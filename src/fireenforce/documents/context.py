@@ -31,7 +31,7 @@ KIND_LABELS = {
 CONTEXT_KEYS: frozenset[str] = frozenset({
     "document", "office", "terms", "party", "place", "dates", "item", "facts", "evidence",
     "violated", "penalty_basis", "other_basis", "reasons", "step", "hearing_right",
-    "referral_to", "rectification", "sanction", "history", "ruleset", "late_payment",
+    "referral_to", "rectification", "sanction", "history", "ruleset", "quotes",
 })
 
 
@@ -68,7 +68,7 @@ def build_context(
     sanction: Sanction | None,
     serial: int | None,
     date: dt.date,
-    late_payment: LegalBasis | None = None,
+    quotes: dict[str, LegalBasis] | None = None,
 ) -> dict[str, Any]:
     """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`."""
     subject, facts = case.subject, case.facts
@@ -123,7 +123,7 @@ def build_context(
              "rectified": h.rectified}
             for h in case.history
         ],
-        "late_payment": {"label": citation(late_payment), "text": late_payment.text} if late_payment else None,
+        "quotes": {name: {"label": citation(b), "text": b.text} for name, b in (quotes or {}).items()},
         "ruleset": {
             "id": decision.ruleset.id, "version": decision.ruleset.version,
             "law_date": chinese_date(decision.law_date),

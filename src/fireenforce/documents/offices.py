@@ -49,7 +49,7 @@ class Terms(BaseModel):
     model_config = _FORBID
     payment_days: int = Field(gt=0)
     payment_basis: str
-    late_payment_cite: str
+    quotes: dict[str, str] = Field(default_factory=dict)  # name -> citation quoted from the ruleset
     review_days: int = Field(gt=0)
     review_basis: str
     litigation_months: int = Field(gt=0)

@@ -50,12 +50,8 @@ def render(
         needs += ("review_body", "court")
     office = _office(case, decision, ruleset, offices, needs)
     day = date or case.decision_date
-    late_payment = None
-    if sanction is not None and sanction.fine is not None:
-        late_payment = _provision(ruleset or _ruleset_of(decision), office.terms.late_payment_cite, day)
-    context = build_context(
-        case, decision, kind, office, sanction=sanction, serial=serial, date=day, late_payment=late_payment,
-    )
+    quotes = _quotes(ruleset or _ruleset_of(decision), office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
+    context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes)
     try:
         text = environment(format).get_template(f"{kind}.j2").render(context)
     except TemplateError as exc:
@@ -70,12 +66,16 @@ def _ruleset_of(decision: Decision) -> Ruleset:
     return load_version(data_dir("rulesets") / decision.ruleset.id / decision.ruleset.version)
 
 
-def _provision(ruleset: Ruleset, cite: str, day: dt.date) -> LegalBasis:
-    basis = ruleset.provisions.basis(cite, "procedure", day)
-    if basis is None:
-        raise DocumentError(f"offices.yaml terms.late_payment_cite: {cite} is not in ruleset "
-                            f"{ruleset.id} {ruleset.version} on {day}")
-    return basis
+def _quotes(ruleset: Ruleset, cites: dict[str, str], day: dt.date) -> dict[str, LegalBasis]:
+    """The provisions a document quotes, as the ruleset has them on ``day``."""
+    out = {}
+    for name, cite in cites.items():
+        basis = ruleset.provisions.basis(cite, "procedure", day)
+        if basis is None:
+            raise DocumentError(f"offices.yaml terms.quotes.{name}: {cite} is not in ruleset "
+                                f"{ruleset.id} {ruleset.version} on {day}")
+        out[name] = basis
+    return out
 
 
 def _tidy(text: str) -> str:
