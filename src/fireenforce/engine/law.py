@@ -50,14 +50,14 @@ def limitation(rs: Ruleset, case: Case) -> Limitation:
     if period is None:
         raise CaseError("decided_on", f"the ruleset has no limitation period for {day}")
     years = period.extended_years if case.facts.harm else period.base_years
-    if case.ended_on is None:
-        return _limitation(years, None, None)
-    return _limitation(years, case.ended_on, case.observed_on)
+    ended = case.ended_on
+    if ended is None:
+        return _limitation(years, None, False)
+    return _limitation(years, ended, case.observed_on > add_years(ended, years))
 
 
-@functools.lru_cache(maxsize=65536)
-def _limitation(years: int, runs_from: dt.date | None, observed: dt.date | None) -> Limitation:
+@functools.lru_cache(maxsize=32768)
+def _limitation(years: int, runs_from: dt.date | None, barred: bool) -> Limitation:
     """The period runs from the end of the conduct; a continuing conduct has not started it."""
     expires = add_years(runs_from, years) if runs_from is not None else None
-    barred = expires is not None and observed is not None and observed > expires
     return construct(Limitation, years=years, runs_from=runs_from, expires_on=expires, barred=barred)
