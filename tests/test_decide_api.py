@@ -125,3 +125,27 @@ def test_default_ruleset_follows_the_decision_date() -> None:
     new = fe.decide({**BASE, "item": "OB-CROWDED", "place": {"crowded": True}, "facts": {"serious": True}})
     assert (old.ruleset.version, old.step, old.referral_to) == ("2022.03", "referral", "西峰区消防救援大队")
     assert (new.ruleset.version, new.step) == ("2024.09", "penalty")
+
+
+def test_high_rise_only_item_implies_a_high_rise_place_and_says_so() -> None:
+    decision = fe.decide({**BASE, "item": "FU-HOTWORK-HR", "facts": {"serious": True}})
+    assert [(i.field, i.value) for i in decision.inferred] == [("place.high_rise", True)]
+    assert decision.reasons[0].rule == "place.implied-by-item"
+    assert decision.penalty.fine.min == 2000  # operating: highrise-rules 47, 2000–10000
+
+
+def test_high_rise_only_item_in_a_place_told_not_high_rise_is_refused() -> None:
+    with pytest.raises(fe.CaseError) as info:
+        fe.decide({**BASE, "item": "FU-HOTWORK-HR", "place": {"high_rise": False}})
+    assert info.value.field == "place.high_rise"
+
+
+def test_catalogue_json_lists_every_item_with_its_legal_basis() -> None:
+    run = cli("catalogue", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    items = json.loads(run.stdout)
+    assert isinstance(items, list) and len(items) == len(fe.load_ruleset().items)
+    ev = next(i for i in items if i["code"] == "EV-BLOCK")
+    assert ev["subjects"] == ["unit", "individual"] and "street" in ev["delegated_to"]
+    assert "fire-law:28" in ev["legal_basis"]["violated"]
+    assert any("fire-law:60:1:3" in b["cite"] for b in ev["legal_basis"]["penalty"])

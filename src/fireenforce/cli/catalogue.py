@@ -25,6 +25,8 @@ def entries(rs: Ruleset) -> list[dict[str, Any]]:
     for item in rs.items.values():
         spec = item.spec
         out.append({
+            "ruleset": f"{rs.id} {rs.version}",
+            "catalogue_source": rs.manifest.catalogue.source,
             "code": item.code,
             "name": item.name,
             "subjects": list(item.subjects),
@@ -47,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     rs = load_ruleset(args.ruleset, on=args.on)
     items = entries(rs)
     if args.format == "json":
-        print(dump_json({"ruleset": rs.ref.model_dump(), "source": rs.manifest.catalogue.source, "items": items}))
+        print(dump_json(items))
         return 0
     print(f"{rs.title} {rs.version}（{len(items)}项；目录来源：{rs.manifest.catalogue.source}）")
     for e in items:

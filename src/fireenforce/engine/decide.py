@@ -14,12 +14,9 @@ from fireenforce.model.fast import construct
 from fireenforce.model.decision import (
     Decision, Doubt, Inference, LegalBasis, Penalty, Reason, Rectification,
 )
-from fireenforce.ruleset.compiled import SUBJECT_LABELS, Ruleset
+from fireenforce.ruleset.compiled import PLACE_LABELS, SUBJECT_LABELS, Ruleset
 from fireenforce.ruleset.items import CompiledItem, Conditions, PenaltyBranch
 from fireenforce.ruleset.schema import TableRule
-
-_NO_INFERENCE: tuple[Inference, ...] = ()
-
 
 def decide(case: Case | dict[str, Any] | str, ruleset: Ruleset | None = None) -> Decision:
     """The step to take for one case, with its legal basis, penalty, procedure and reasons.
@@ -61,28 +58,40 @@ def _bundled(day: dt.date) -> Ruleset:
 
 
 def _item(case: Case, rs: Ruleset) -> tuple[CompiledItem, Case, tuple[Inference, ...], list[Reason]]:
-    """The catalogue item: given, or found from the description (and place facts inferred)."""
+    """The catalogue item, given or found from the description, and the place facts it implies."""
+    inferred: list[Inference] = []
+    reasons: list[Reason] = []
     if case.item:
         item = rs.items.get(case.item)
         if item is None:
             raise CaseError("item", f"unknown item {case.item!r} (see `fireenforce catalogue`)")
-        return item, case, _NO_INFERENCE, []
-    from fireenforce.query import infer_place, resolve
+        hints = []
+    else:
+        from fireenforce.query import infer_place, resolve
 
-    match = resolve(case.description, rs)
-    item = rs.items[match.code]
-    reasons = [rs.policy_reason("item.inferred", item_name=item.name, matched="、".join(match.matched))]
-    inferred = [Inference.model_construct(field="item", value=match.code, source=case.description)]
+        match = resolve(case.description, rs)
+        item = rs.items[match.code]
+        reasons.append(rs.policy_reason("item.inferred", item_name=item.name, matched="、".join(match.matched)))
+        inferred.append(construct(Inference, field="item", value=match.code, source=case.description))
+        hints = [(field.removeprefix("place."), value, word) for field, value, word in infer_place(case.description, rs)]
     told = case.place.model_fields_set
+    if item.high_rise_only and not case.place.high_rise:
+        if "high_rise" in told:
+            raise CaseError("place.high_rise", f"false, but item {item.code} exists only in high-rise buildings")
+        hints = [("high_rise", True, None), *(h for h in hints if h[0] != "high_rise")]
+    if not hints:
+        return item, case, tuple(inferred), reasons
     updates: dict[str, bool] = {}
-    for field, value, word in infer_place(case.description, rs):
-        name = field.removeprefix("place.")
+    for name, value, word in hints:
         if name in told or name in updates:
             continue
         updates[name] = value
-        inferred.append(Inference.model_construct(field=field, value=value, source=word))
-        label = {"high_rise": "高层民用建筑", "crowded": "人员密集场所"}.get(name, name)
-        reasons.append(rs.policy_reason("place.inferred", word=word, field_label=label if value else f"非{label}"))
+        inferred.append(construct(Inference, field=f"place.{name}", value=value, source=word or item.code))
+        if word is None:
+            reasons.append(rs.policy_reason("place.implied-by-item", item_name=item.name))
+        else:
+            label = PLACE_LABELS[name]
+            reasons.append(rs.policy_reason("place.inferred", word=word, field_label=label if value else f"非{label}"))
     if updates:
         case = case.model_copy(update={"place": case.place.model_copy(update=updates)})
     return item, case, tuple(inferred), reasons
