@@ -149,3 +149,13 @@ def test_catalogue_json_lists_every_item_with_its_legal_basis() -> None:
     assert ev["subjects"] == ["unit", "individual"] and "street" in ev["delegated_to"]
     assert "fire-law:28" in ev["legal_basis"]["violated"]
     assert any("fire-law:60:1:3" in b["cite"] for b in ev["legal_basis"]["penalty"])
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"observed_on": "May 3"}, "observed_on: 'May 3' is not a date (expected YYYY-MM-DD)"),
+    ({"item": None}, "item: item or description is required"),
+])
+def test_error_messages_read_well(change: dict, message: str) -> None:
+    with pytest.raises(fe.CaseError) as info:
+        fe.decide({k: v for k, v in {**BASE, **change}.items() if v is not None})
+    assert str(info.value) == message

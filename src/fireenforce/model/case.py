@@ -147,6 +147,10 @@ def _first_error(exc: Any) -> tuple[str, str]:
         msg = "unknown field (a typo?)"
     elif err["type"] == "literal_error":
         msg = f"{err.get('input')!r} is not allowed; {err['msg'].removeprefix('Input should be ')}"
+    elif err["type"].startswith("date_"):
+        msg = f"{err.get('input')!r} is not a date (expected YYYY-MM-DD)"
     elif msg.startswith("Value error, "):
         msg = msg.removeprefix("Value error, ")
+        if not loc and msg.startswith("item or description"):
+            loc = "item"
     return loc or "case", msg
