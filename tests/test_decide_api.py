@@ -159,3 +159,9 @@ def test_error_messages_read_well(change: dict, message: str) -> None:
     with pytest.raises(fe.CaseError) as info:
         fe.decide({k: v for k, v in {**BASE, **change}.items() if v is not None})
     assert str(info.value) == message
+
+
+def test_cli_usage_errors_are_one_line_with_exit_2() -> None:
+    run = cli("render", "examples/ebike-highrise.json", "--document", "nope")
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and "--document" in run.stderr and "invalid choice" in run.stderr

@@ -8,12 +8,20 @@ import argparse
 import importlib
 import pkgutil
 import sys
+from typing import NoReturn
 
 from fireenforce.errors import FireEnforceError
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line (``--help`` shows the usage), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="fireenforce",
         description="Fire-safety enforcement rules as code: decide, query, render, check.",
     )
