@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fireenforce.documents.numerals import capitals, chinese_date, from_capitals, number
+import cn2an
+
+from fireenforce.documents.numerals import capitals, chinese_date, number
 
 
 @pytest.mark.parametrize(("amount", "text"), [
@@ -24,7 +26,7 @@ def test_capitals_round_trip_through_cn2an(amount: int) -> None:
     text = capitals(amount)
     assert text.endswith("元整")
     assert set(text) <= set("零壹贰叁肆伍陆柒捌玖拾佰仟万亿元整")
-    assert from_capitals(text) == amount
+    assert int(cn2an.cn2an(text, "smart")) == amount, "cn2an's own parser reads it back"
 
 
 def test_negative_amounts_are_refused() -> None:

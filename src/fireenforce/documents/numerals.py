@@ -14,11 +14,6 @@ def capitals(amount: int) -> str:
     return cn2an.an2cn(amount, "rmb")
 
 
-def from_capitals(text: str) -> int:
-    """The inverse of :func:`capitals` (cn2an's parser), used to verify amounts."""
-    return int(cn2an.cn2an(text, "smart"))
-
-
 def number(value: int) -> str:
     """A count in ordinary Chinese numerals: 15 → 十五, 28 → 二十八."""
     return cn2an.an2cn(value, "low")

@@ -66,7 +66,6 @@ class Policy:
         self.step_table = DecisionTable(spec.step_table)
         self.tier_table = DecisionTable(spec.discretion.table)
         self.tiers: Mapping[str, TierSpec] = MappingProxyType({t.tier: t for t in spec.discretion.tiers})
-        self.next_step = MappingProxyType(dict(spec.ladder.next))
         self.step_rank = MappingProxyType({step: i for i, step in enumerate(spec.ladder.steps)})
         self.escalating = frozenset(spec.ladder.escalating_steps)
         self.documents = MappingProxyType({k: tuple(v) for k, v in spec.procedure.documents.items()})

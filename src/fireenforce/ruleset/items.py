@@ -128,9 +128,6 @@ class CompiledItem:
         """The item's doubts that concern a case with these conditions."""
         return [doubt for when, doubt in self.doubts if matches(when, conditions)]
 
-    def branch_ids(self) -> tuple[str, ...]:
-        return tuple(b.id for b in self.spec.penalties)
-
 
 def _describe(conditions: Conditions) -> str:
     subject, operating, high_rise, crowded, serious, minor = conditions

@@ -165,7 +165,6 @@ class DatedNumber(Period):
 
 class LadderSpec(Spec):
     steps: list[Step]
-    next: dict[Step, Step]
     lookback_months: list[DatedNumber]
     reminder_days: int = Field(ge=0)
     escalating_steps: list[Step]
