@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
+from fireenforce.labels import (
+    DOCUMENT_TITLES, KIND_LABELS, PROCEDURE_LABELS, ROLE_LABELS, STEP_LABELS, TIER_LABELS,
+)
 from fireenforce.model.decision import Decision, LegalBasis
 
-STEP_LABELS = {"reminder": "督促提醒", "warning": "警示（书面责令限期改正）", "penalty": "行政处罚", "referral": "移交"}
-PROCEDURE_LABELS = {"none": "不适用处罚程序", "summary": "简易程序（当场处罚）", "general": "普通程序"}
-ROLE_LABELS = {"violated": "违反", "penalty": "罚则", "compulsory": "强制执行", "procedure": "程序", "competence": "权限"}
-KIND_LABELS = {"formal_warning": "警告", "fine": "罚款", "suspension": "责令停产停业", "detention": "拘留",
-               "stop_use": "责令停止使用", "sealing": "临时查封"}
-TIER_LABELS = {"minor": "较轻", "ordinary": "一般", "serious": "严重"}
 
 
 def citation(basis: LegalBasis) -> str:
@@ -23,7 +20,8 @@ def citation(basis: LegalBasis) -> str:
 
 
 def decision_text(d: Decision) -> str:
-    lines = [f"事项：{d.item.code} {d.item.name}", f"处置：{STEP_LABELS[d.step]}"]
+    step = STEP_LABELS[d.step] + ("（书面责令限期改正）" if d.step == "warning" else "")
+    lines = [f"事项：{d.item.code} {d.item.name}", f"处置：{step}"]
     if d.referral_to:
         lines[-1] += f"，移交{d.referral_to}"
     lines.append(f"程序：{PROCEDURE_LABELS[d.procedure]}" + ("；应告知听证权利" if d.hearing_right else ""))
@@ -44,7 +42,7 @@ def decision_text(d: Decision) -> str:
         lines.append(text)
     if d.rectification.required:
         lines.append(f"整改：{d.rectification.deadline}前改正")
-    lines.append("文书：" + "、".join(d.documents))
+    lines.append("文书：" + "、".join(DOCUMENT_TITLES[doc] for doc in d.documents))
     lines.append("依据：")
     for b in d.legal_basis:
         lines.append(f"  [{ROLE_LABELS[b.role]}] {citation(b)}：{b.text}".replace("\n", " "))

@@ -10,24 +10,11 @@ from typing import Any
 
 from fireenforce.documents.numerals import capitals, chinese_date, number
 from fireenforce.documents.offices import Office
+from fireenforce.labels import DOCUMENT_TITLES as TITLES, KIND_LABELS, STEP_LABELS
 from fireenforce.model import Case, Decision, LegalBasis
 from fireenforce.model.enums import DocumentType
 
-TITLES: dict[DocumentType, str] = {
-    "inspection_record": "消防监督检查记录",
-    "rectification_order": "责令限期改正通知书",
-    "summary_penalty_decision": "当场行政处罚决定书",
-    "penalty_notice": "行政处罚告知书",
-    "penalty_decision": "行政处罚决定书",
-    "referral_letter": "移送案件通知书",
-}
 PENALTY_DOCUMENTS: frozenset[str] = frozenset({"summary_penalty_decision", "penalty_notice", "penalty_decision"})
-# 警示 is the soft written step; 警告 is only ever the formal penalty (formal_warning).
-STEP_LABELS = {"reminder": "督促提醒", "warning": "警示", "penalty": "行政处罚", "referral": "移交消防救援机构"}
-KIND_LABELS = {
-    "formal_warning": "警告", "fine": "罚款", "suspension": "责令停产停业",
-    "detention": "行政拘留", "stop_use": "责令停止使用", "sealing": "查封",
-}
 CONTEXT_KEYS: frozenset[str] = frozenset({
     "document", "office", "terms", "party", "place", "dates", "item", "facts", "evidence",
     "violated", "penalty_basis", "other_basis", "reasons", "step", "hearing_right",

@@ -14,7 +14,8 @@ from fireenforce.model.fast import construct
 from fireenforce.model.decision import (
     Decision, Doubt, Inference, LegalBasis, Penalty, Reason, Rectification,
 )
-from fireenforce.ruleset.compiled import PLACE_LABELS, SUBJECT_LABELS, Ruleset
+from fireenforce.labels import PLACE_LABELS, SUBJECT_LABELS
+from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.items import CompiledItem, Conditions, PenaltyBranch
 from fireenforce.ruleset.schema import TableRule
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from fireenforce.model.case import Case
 from fireenforce.model.decision import Fine, FineRange, Reason
-from fireenforce.ruleset.compiled import PRECONDITION_LABELS, SUBJECT_LABELS, TIER_LABELS, Ruleset
+from fireenforce.labels import PRECONDITION_LABELS, SUBJECT_LABELS, TIER_LABELS
+from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.items import CompiledItem, PenaltyBranch
 from fireenforce.ruleset.schema import TableRule
 from fireenforce.model.fast import construct

@@ -22,10 +22,6 @@ PLACEHOLDERS = frozenset({
     "kinds_label", "tier_label", "suggested_min", "suggested_max", "fine_min", "fine_max", "facts",
     "threshold", "days", "word", "field_label",
 })
-SUBJECT_LABELS = {"unit": "单位", "individual": "个人"}
-PLACE_LABELS = {"high_rise": "高层民用建筑", "crowded": "人员密集场所"}
-PRECONDITION_LABELS = {"refusal": "经责令改正拒不改正", "overdue": "责令限期改正逾期不改正"}
-TIER_LABELS = {"minor": "较轻", "ordinary": "一般", "serious": "严重"}
 
 P = TypeVar("P", bound=Period)
 
