@@ -9,14 +9,14 @@ from typing import Any, Iterable
 
 from fireenforce.engine import law, penalty as pen
 from fireenforce.errors import CaseError
-from fireenforce.model.case import Case, parse_case
+from fireenforce.model.case import Case, check_dates, parse_case
 from fireenforce.model.fast import construct
 from fireenforce.model.decision import (
     Decision, Doubt, Inference, LegalBasis, Penalty, Reason, Rectification,
 )
 from fireenforce.labels import PLACE_LABELS, SUBJECT_LABELS
 from fireenforce.ruleset.compiled import Ruleset
-from fireenforce.ruleset.items import CompiledItem, Conditions, PenaltyBranch
+from fireenforce.ruleset.items import CompiledItem, Conditions, PenaltyBranch, Resolution
 from fireenforce.ruleset.schema import TableRule
 
 def decide(case: Case | dict[str, Any] | str, ruleset: Ruleset | None = None) -> Decision:
@@ -24,7 +24,10 @@ def decide(case: Case | dict[str, Any] | str, ruleset: Ruleset | None = None) ->
 
     ``ruleset`` defaults to the bundled version in force on the decision date.
     """
-    case = parse_case(case)
+    if type(case) is Case:
+        check_dates(case)
+    else:
+        case = parse_case(case)
     rs = ruleset if ruleset is not None else _bundled(case.decision_date)
     return _decide(case, rs)
 
@@ -130,41 +133,52 @@ class _Core:
     documents: tuple[str, ...]
     reasons: tuple[Reason, ...]
     doubts: tuple[Doubt, ...]
-    days: int
+    delay: dt.timedelta  # from the decision date to the rectification deadline
 
 
 def _decide(case: Case, rs: Ruleset) -> Decision:
+    """The hot path: derive the discrete inputs, then reuse the memoised date-independent part."""
     day = case.decided_on or case.observed_on
     if not rs.covers(day):
         raise CaseError("decided_on", f"{day} is outside the dates ruleset {rs.id} {rs.version} answers for "
                                       f"(from {rs.coverage.from_})")
     item, case, inferred, pre = _item(case, rs)
     subject, place, facts = case.subject, case.place, case.facts
-    conditions = (subject.kind, subject.operating, place.high_rise, place.crowded, facts.serious, facts.minor)
-    applied = law.applied_law(rs, item, conditions, case)
-    limitation = law.limitation(rs, case)
-    prior, refused = _history(rs, case, item.code, rs.policy.lookback_cutoff(day))
-    branch = applied.resolution.branch
-    competence = None if branch is None else pen.competence(rs, item, branch, case.office.level)
-    status = _status(branch, refused, limitation.barred, competence)
-    rule = rs.policy.step_table.decide(prior, facts.serious, status, "brigade" if competence and competence.brigade else "office")
-    tier = pen.tier_of(rs, case)
+    serious = facts.serious
+    conditions = (subject.kind, subject.operating, place.high_rise, place.crowded, serious, facts.minor)
+    resolution, law_day, law_reason = law.applied_law(rs, item, conditions, case, day)
+    policy = rs.policy
+    today = policy.on(day)
+    limitation = law.limitation(case, day, today.limitation)
+    prior, refused = _history(rs, case, item.code, today.cutoff)
+    branch = resolution.branch
+    level = case.office.level
+    if branch is None:
+        competence = None
+        status = "none"
+    else:
+        competence = rs.competences.get((id(branch), level)) or pen.competence(rs, item, branch, level)
+        status = _status(branch, refused, limitation.barred, competence)
+    acting = "brigade" if level == "brigade" else "office"
+    rule = policy.step_table.decide(prior, serious, status, acting)
+    tier = policy.tier_table.decide(serious, bool(facts.mitigating) or facts.rectified_on_spot,
+                                    bool(facts.aggravating)).then["tier"]
     continuing = case.ended_on is None
     penalty_facts = (facts.mitigating, facts.aggravating, facts.rectified_on_spot) if rule.then["step"] == "penalty" else None
-    key = (id(applied.resolution), applied.reason.rule, id(competence), status, rule.id, refused, tier, penalty_facts,
-           continuing, rs.policy.segment(day), limitation.years if limitation.barred else 0)
+    key = (id(resolution), law_reason.rule, id(competence), status, rule.id, refused, tier, penalty_facts,
+           continuing, today.segment, limitation.years if limitation.barred else 0)
     core = None if pre else rs.cores.get(key)
     if core is None:
-        core = _core(rs, case, item, conditions, applied, limitation.years, status, rule, refused, competence, tier,
-                     continuing, pre)
+        core = _core(rs, case, item, conditions, resolution, law_reason, limitation.years, status, rule, refused,
+                     competence, tier, continuing, pre)
         if not pre:
             rs.cores.put(key, core)
-    rectification = _rectification(day + dt.timedelta(days=core.days) if continuing else None)
     return construct(
         Decision, step=core.step, item=item.ref, legal_basis=core.legal_basis, penalty=core.penalty,
         procedure=core.procedure, hearing_right=core.hearing_right, referral_to=core.referral_to,
-        rectification=rectification, documents=core.documents, reasons=core.reasons, ruleset=rs.ref,
-        law_date=applied.day, limitation=limitation, doubts=core.doubts, inferred=inferred,
+        rectification=_rectification(day + core.delay if continuing else None), documents=core.documents,
+        reasons=core.reasons, ruleset=rs.ref, law_date=law_day, limitation=limitation, doubts=core.doubts,
+        inferred=inferred,
     )
 
 
@@ -186,16 +200,15 @@ def _status(branch: PenaltyBranch | None, refused: bool, barred: bool, competenc
 
 
 def _core(
-    rs: Ruleset, case: Case, item: CompiledItem, conditions: Conditions, applied: law.AppliedLaw, years: int,
-    status: str, rule: TableRule,
+    rs: Ruleset, case: Case, item: CompiledItem, conditions: Conditions, resolution: Resolution, law_reason: Reason,
+    years: int, status: str, rule: TableRule,
     refused: bool,
     competence: pen.Competence | None, tier: str, continuing: bool, pre: list[Reason],
 ) -> _Core:
     """The date-independent part of a decision, with every reason in the order the rules fired."""
     day = case.decided_on or case.observed_on
     policy = rs.policy
-    reasons = [*pre, applied.reason]
-    resolution = applied.resolution
+    reasons = [*pre, law_reason]
     branch = resolution.branch
     doubts: list[Doubt] = [*rs.doubts, *item.doubts_for(conditions)]
     if branch is None:
@@ -242,7 +255,8 @@ def _core(
     documents = policy.documents[step if step != "penalty" else f"penalty.{procedure}"]
     legal_basis = _legal_basis(rs, resolution, branch, refused, day, procedure_cites, step, referral_to is not None)
     unique = tuple({d.code: d for d in doubts}.values())
-    return _Core(step, legal_basis, penalty_out, procedure, hearing, referral_to, documents, tuple(reasons), unique, days)
+    return _Core(step, legal_basis, penalty_out, procedure, hearing, referral_to, documents, tuple(reasons), unique,
+                 dt.timedelta(days=days))
 
 
 def _legal_basis(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
 
 from fireenforce.engine.dates import add_years
 from fireenforce.errors import CaseError
@@ -13,13 +12,7 @@ from fireenforce.model.decision import Limitation, Reason
 from fireenforce.model.fast import construct
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.items import CompiledItem, Conditions, Resolution
-
-
-@dataclass(frozen=True, slots=True)
-class AppliedLaw:
-    resolution: Resolution
-    day: dt.date
-    reason: Reason
+from fireenforce.ruleset.schema import LimitationPeriod
 
 
 def conduct_day(case: Case) -> dt.date:
@@ -27,9 +20,11 @@ def conduct_day(case: Case) -> dt.date:
     return case.ended_on if case.ended_on is not None else (case.decided_on or case.observed_on)
 
 
-def applied_law(rs: Ruleset, item: CompiledItem, conditions: Conditions, case: Case) -> AppliedLaw:
-    """The law at the time of the conduct, unless the law at decision time is lighter."""
-    then_day, now_day = conduct_day(case), case.decided_on or case.observed_on
+def applied_law(
+    rs: Ruleset, item: CompiledItem, conditions: Conditions, case: Case, now_day: dt.date
+) -> tuple[Resolution, dt.date, Reason]:
+    """The law at the time of the conduct, unless the law at decision time (``now_day``) is lighter."""
+    then_day = case.ended_on if case.ended_on is not None else now_day
     then = item.resolve(conditions, then_day)
     if not then.violated:
         field = "ended_on" if case.ended_on is not None else "decided_on"
@@ -37,16 +32,15 @@ def applied_law(rs: Ruleset, item: CompiledItem, conditions: Conditions, case: C
     now = then if now_day == then_day else item.resolve(conditions, now_day)
     if now is not then and then.branch is not None and now.violated:
         if now.branch is None:
-            return AppliedLaw(now, now_day, rs.static_reasons["law.no-longer-punishable"])
+            return now, now_day, rs.static_reasons["law.no-longer-punishable"]
         if now.branch.severity < then.branch.severity:
-            return AppliedLaw(now, now_day, rs.static_reasons["law.lex-mitior"])
-    return AppliedLaw(then, then_day, rs.static_reasons["law.conduct-time"])
+            return now, now_day, rs.static_reasons["law.lex-mitior"]
+    return then, then_day, rs.static_reasons["law.conduct-time"]
 
 
-def limitation(rs: Ruleset, case: Case) -> Limitation:
-    """Whether the penalty is time-barred: not discovered within the period after the conduct ended."""
-    day = case.decided_on or case.observed_on
-    period = rs.policy.limitation(day)
+def limitation(case: Case, day: dt.date, period: LimitationPeriod | None) -> Limitation:
+    """Whether the penalty is time-barred on ``day`` under ``period``: not discovered within the
+    period after the conduct ended."""
     if period is None:
         raise CaseError("decided_on", f"the ruleset has no limitation period for {day}")
     years = period.extended_years if case.facts.harm else period.base_years

@@ -8,13 +8,13 @@ import functools
 import string
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping, Sequence, TypeVar
+from typing import Mapping, NamedTuple, Sequence, TypeVar
 
 from fireenforce.model.decision import Doubt, Reason, RulesetRef
 from fireenforce.model.fast import construct
 from fireenforce.ruleset.items import CompiledItem
 from fireenforce.ruleset.provisions import Provisions
-from fireenforce.ruleset.schema import Limits, Manifest, Period, PolicySpec, TierSpec
+from fireenforce.ruleset.schema import LimitationPeriod, Limits, Manifest, Period, PolicySpec, TierSpec
 from fireenforce.ruleset.tables import DecisionTable
 
 PLACEHOLDERS = frozenset({
@@ -54,6 +54,14 @@ class Memo:
         self._data[key] = value
 
 
+class PolicyOn(NamedTuple):
+    """The policy as it reads on one day."""
+
+    cutoff: dt.date  # first day of the lookback window
+    limitation: LimitationPeriod | None
+    segment: int  # which stretch of constant policy and law the day falls in
+
+
 class Policy:
     """Compiled policy: decision tables and dated parameters."""
 
@@ -86,12 +94,13 @@ class Policy:
         return bisect.bisect_right(self._segments, day)
 
     @functools.lru_cache(maxsize=8192)
-    def lookback_cutoff(self, day: dt.date) -> dt.date:
-        """The first day of the lookback window ending on ``day``."""
+    def on(self, day: dt.date) -> "PolicyOn":
+        """What the engine reads by date, looked up once per day (cached)."""
         from fireenforce.engine.dates import add_months
 
         months = self.lookback_months(day)
-        return add_months(day, -months) if months else day
+        cutoff = add_months(day, -months) if months else day
+        return PolicyOn(cutoff, self.limitation(day), self.segment(day))
 
     def lookback_months(self, day: dt.date) -> int | None:
         entry = dated(self.spec.ladder.lookback_months, day)
@@ -103,8 +112,7 @@ class Policy:
     def hearing_threshold(self, day: dt.date) -> Limits | None:
         return dated(self.spec.procedure.hearing_threshold, day)
 
-    @functools.lru_cache(maxsize=8192)
-    def limitation(self, day: dt.date):  # type: ignore[no-untyped-def]
+    def limitation(self, day: dt.date) -> LimitationPeriod | None:
         return dated(self.spec.limitation.periods, day)
 
 
