@@ -165,3 +165,21 @@ def test_cli_usage_errors_are_one_line_with_exit_2() -> None:
     run = cli("render", "examples/ebike-highrise.json", "--document", "nope")
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "--document" in run.stderr and "invalid choice" in run.stderr
+
+
+def test_decide_is_thread_safe_and_deterministic() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    rs = fe.load_ruleset()
+    items = sorted(rs.items)
+    cases = [
+        {**BASE, "item": code, "subject": {"kind": rs.items[code].subjects[0], "operating": i % 2 == 0},
+         "place": {"high_rise": rs.items[code].high_rise_only or i % 3 == 0, "crowded": i % 5 == 0},
+         "office": {"level": ("street", "town", "township", "brigade")[i % 4]},
+         "history": [{"date": "2026-04-01", "item": code, "step": ("reminder", "warning", "penalty")[i % 3]}]}
+        for i, code in enumerate(items * 6)
+    ]
+    sequential = [fe.decide(c, rs).model_dump(mode="json") for c in cases]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        threaded = list(pool.map(lambda c: fe.decide(c, rs).model_dump(mode="json"), cases))
+    assert threaded == sequential

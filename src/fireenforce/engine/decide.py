@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -46,14 +47,18 @@ def decide_many(cases: Iterable[Case | dict[str, Any] | str], ruleset: Ruleset |
 
 
 _FAMILY: list[Ruleset] = []
+_FAMILY_LOCK = threading.Lock()
 
 
 def _bundled(day: dt.date) -> Ruleset:
+    """The bundled version in force on ``day`` (the family is loaded once, under a lock)."""
     if not _FAMILY:
         from fireenforce.resources import bundled_family
         from fireenforce.ruleset.load import load_version, versions_of
 
-        _FAMILY.extend(load_version(d) for d in versions_of(bundled_family()))
+        with _FAMILY_LOCK:
+            if not _FAMILY:
+                _FAMILY.extend(load_version(d) for d in versions_of(bundled_family()))
     for rs in _FAMILY:
         if rs.in_force.covers(day):
             return rs
