@@ -98,3 +98,10 @@ def test_no_level_may_impose_the_penalty(tmp_path: Path) -> None:
     findings = broken(tmp_path, "policy/delegation.yaml", "powers: [formal_warning, fine,", "powers: [")
     paths = {Path(f.file).stem for f in findings if f.code == "VF-NO-PENALTY-PATH"}
     assert {"FI-EVAC-STAFF", "SE-UNSEAL", "EV-BLOCK", "FF-DAMAGE"} <= paths
+
+
+def test_a_bound_that_cannot_be_read_from_the_cited_text_is_a_warning(tmp_path: Path) -> None:
+    found = broken(tmp_path, "policy/procedure.yaml", 'cites: ["penalty-law:51"]', 'cites: ["penalty-law:44"]')
+    unverified = [f for f in found if f.code == "VF-PARAM-UNVERIFIED"]
+    assert len(unverified) == 2 and all(f.severity == "warning" for f in unverified)
+    assert "penalty-law:44" in unverified[0].message and "cites" in line_text(tmp_path, unverified[0])

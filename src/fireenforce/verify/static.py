@@ -8,6 +8,7 @@ tables' gaps, overlaps and dead rules, RS-TBL-*). Each finding has a stable VF-*
   the ruleset decides for.
 - VF-PARAM-BOUNDS: a parameter outside its legal bounds (summary limits, art. 51; limitation,
   art. 36; lookback; tier fractions; catalogue fines against the amounts of the cited text).
+- VF-PARAM-UNVERIFIED (warning): a bound that cannot be read from the text the parameter cites.
 """
 
 from __future__ import annotations
@@ -27,11 +28,8 @@ from fireenforce.ruleset.items import ALL_CONDITIONS, CompiledItem, matches
 from fireenforce.ruleset.schema import POLICY_FILES, Branch
 from fireenforce.ruleset.yamlsafe import Lines, line_of, load_yaml
 
-# The statutory numbers, read from the cited provision text where the ruleset has it, else these:
-# 行政处罚法 (2021) art. 51: on-the-spot fines up to 200 yuan (citizens), 3000 (organisations);
-# art. 36 para. 1: limitation 2 years, 5 where life or health is endangered with harm.
-SUMMARY_CITE, SUMMARY_LIMITS = "penalty-law:51", {"individual": 200, "unit": 3000}
-LIMITATION_CITE, LIMITATION_YEARS = "penalty-law:36:1", (2, 5)
+# The statutory bounds are read from the text of the provisions the policy cites (penalty-law
+# art. 51 for the summary limits, art. 36 for limitation); none is written here.
 
 _NUM = r"[0-9零〇一二两三四五六七八九十百千万]+"
 _PAIR = re.compile(rf"({_NUM})元以上({_NUM})元以下")
@@ -144,35 +142,40 @@ def _fine_bounds(ruleset: Ruleset, item: CompiledItem, i: int, branch: Branch, l
                             f"catalogue/{item.code}.yaml", "penalties", i, "fine")
 
 
-def _law_number(ruleset: Ruleset, cite: str, pattern: str, default: int) -> int:
-    """A number read from the provision text (every version must agree), else the documented default."""
-    found = {m for v in ruleset.provisions.versions(cite) for m in re.findall(pattern, v.text)}
-    return _number(found.pop()) if len(found) == 1 else default
+def _law_number(ruleset: Ruleset, cites: list[str], pattern: str) -> tuple[int | None, str]:
+    """A number read from the text of one of ``cites`` (all its versions agreeing), and that cite."""
+    for cite in cites:
+        found = {m for v in ruleset.provisions.versions(cite) for m in re.findall(pattern, v.text)}
+        if len(found) == 1:
+            return _number(found.pop()), cite
+    return None, "、".join(cites) or "no citation"
 
 
 def _policy_findings(ruleset: Ruleset, lines: _Lines) -> Iterator[Finding]:
     spec = ruleset.policy.spec
     procedure, ladder, limitation = (f"policy/{POLICY_FILES[k]}" for k in ("procedure", "ladder", "limitation"))
-    summary = {
-        "individual": _law_number(ruleset, SUMMARY_CITE, rf"公民处以({_NUM})元以下", SUMMARY_LIMITS["individual"]),
-        "unit": _law_number(ruleset, SUMMARY_CITE, rf"组织处以({_NUM})元以下", SUMMARY_LIMITS["unit"]),
-    }
     for i, entry in enumerate(spec.procedure.summary_limit):
-        for kind, bound in summary.items():
-            if getattr(entry, kind) > bound:
+        for kind, pattern in (("individual", rf"公民处以({_NUM})元以下"), ("unit", rf"组织处以({_NUM})元以下")):
+            bound, cite = _law_number(ruleset, entry.cites, pattern)
+            if bound is None:
+                yield lines.finding("VF-PARAM-UNVERIFIED", f"no bound for the {kind} limit in the text of {cite}",
+                                    procedure, "summary_limit", i, "cites", severity="warning")
+            elif getattr(entry, kind) > bound:
                 yield lines.finding("VF-PARAM-BOUNDS", f"summary limit for {kind} {getattr(entry, kind)} is above "
-                                    f"{bound} ({SUMMARY_CITE})", procedure, "summary_limit", i, kind)
-    base = _law_number(ruleset, LIMITATION_CITE, rf"在({_NUM})年内", LIMITATION_YEARS[0])
-    extended = _law_number(ruleset, LIMITATION_CITE, rf"延长至({_NUM})年", LIMITATION_YEARS[1])
+                                    f"{bound} ({cite})", procedure, "summary_limit", i, kind)
     for i, period in enumerate(spec.limitation.periods):
-        for field, law in (("base_years", base), ("extended_years", extended)):
-            if getattr(period, field) != law:
+        for field, pattern in (("base_years", rf"在({_NUM})年内"), ("extended_years", rf"延长至({_NUM})年")):
+            law, cite = _law_number(ruleset, period.cites, pattern)
+            if law is None:
+                yield lines.finding("VF-PARAM-UNVERIFIED", f"no {field} in the text of {cite}", limitation,
+                                    "periods", i, "cites", severity="warning")
+            elif getattr(period, field) != law:
                 yield lines.finding("VF-PARAM-BOUNDS", f"{field} {getattr(period, field)} differs from the "
-                                    f"{law} years of {LIMITATION_CITE}", limitation, "periods", i, field)
+                                    f"{law} years of {cite}", limitation, "periods", i, field)
     for i, entry in enumerate(spec.ladder.lookback_months):
         period = ruleset.policy.limitation(entry.from_)
-        most = period.base_years * 12 if period else base * 12
-        if not 0 < entry.value <= most:
+        most = period.base_years * 12 if period else None
+        if entry.value <= 0 or (most is not None and entry.value > most):
             yield lines.finding("VF-PARAM-BOUNDS", f"lookback of {entry.value} months is not within 1..{most} "
                                 "(the limitation period)", ladder, "lookback_months", i, "value")
     yield from _tier_bounds(ruleset, lines)
