@@ -183,3 +183,11 @@ def test_decide_is_thread_safe_and_deterministic() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         threaded = list(pool.map(lambda c: fe.decide(c, rs).model_dump(mode="json"), cases))
     assert threaded == sequential
+
+
+def test_cli_reads_a_case_file_with_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(BASE, ensure_ascii=False).encode("utf-8"))
+    run = cli("decide", str(path), "--format", "json")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["step"] == "reminder"

@@ -30,7 +30,7 @@ def read_text(source: str) -> str:
         return sys.stdin.read()
     path = Path(source)
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # tolerate a byte-order mark (files saved on Windows)
     except FileNotFoundError:
         raise FireEnforceError(f"{source}: no such file") from None
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
