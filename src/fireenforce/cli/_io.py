@@ -27,7 +27,7 @@ def add_ruleset(parser: argparse.ArgumentParser) -> None:
 def read_text(source: str) -> str:
     """The text of a file, or of stdin for ``-``; a missing file is a one-line error."""
     if source == "-":
-        return sys.stdin.read()
+        return sys.stdin.read().removeprefix("\ufeff")
     path = Path(source)
     try:
         return path.read_text(encoding="utf-8-sig")  # tolerate a byte-order mark (files saved on Windows)
