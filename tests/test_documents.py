@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from fireenforce.documents import render
+from fireenforce.documents.context import PENALTY_DOCUMENTS
 from fireenforce.errors import DocumentError
 from fireenforce.model import Case, Decision
 
@@ -115,8 +116,10 @@ def test_every_type_renders_with_common_elements(document: str, step: str, proce
     case, decision = make_case(kind), make_decision(step, kind=kind, procedure=procedure)
     out = render(case, decision, document, format=fmt, serial=7, **choice)
     text = visible(out) if fmt == "html" else out
+    # entrusted (委托): penalties in the brigade's name; records, orders, referrals in the office's own
+    issuer = "庆阳市西峰区消防救援大队" if document in PENALTY_DOCUMENTS else "北街街道消防安全办公室"
     for element in (case.subject.name, case.subject.address, "《中华人民共和国消防法》第二十八条", ART_28,
-                    "西北街消〔2026〕0007号", "庆阳市西峰区消防救援大队", "（印章）", "送达回执", "2026年5月3日",
+                    "西北街消〔2026〕0007号", issuer, "（印章）", "送达回执", "2026年5月3日",
                     "示例配置"):
         assert element in text, element
     assert ("<html" in out) == (fmt == "html")
@@ -289,3 +292,22 @@ def test_late_payment_is_quoted_from_the_ruleset_not_the_template() -> None:
     assert "百分之三" in quoted and quoted.split("\n")[-1] in text
     template = (Path(__file__).resolve().parents[1] / "documents" / "parts.j2").read_text("utf-8")
     assert "百分之三" not in template
+
+
+def test_only_penalty_documents_are_issued_in_the_entrusting_agency_name() -> None:
+    import fireenforce as fe
+
+    case = {"item": "SH-THREE-IN-ONE", "subject": {"kind": "unit", "operating": True, "name": "某某五金店"},
+            "office": {"level": "township", "name": "什社乡消防安全办公室"}, "observed_on": "2026-05-03",
+            "history": [{"date": "2026-03-01", "item": "SH-THREE-IN-ONE", "step": "warning"}]}
+    decision = fe.decide(case)
+    assert decision.step == "referral"
+    letter = fe.render(fe.Case.model_validate(case), decision, "referral_letter", format="text")
+    head = letter.split("移送案件通知书")[0]
+    assert "什社乡消防安全办公室" in head and "委托" not in letter.split("当事人")[0]
+    penalty_case = {**case, "item": "EV-BLOCK", "subject": {"kind": "individual", "name": "王某"},
+                    "history": [{"date": "2026-03-01", "item": "EV-BLOCK", "step": "warning"}]}
+    penalty = fe.decide(penalty_case)
+    summary = fe.render(fe.Case.model_validate(penalty_case), penalty, "summary_penalty_decision", fine=100,
+                        format="text")
+    assert "受庆阳市西峰区消防救援大队委托，由什社乡消防安全办公室实施" in summary

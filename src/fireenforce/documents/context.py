@@ -59,6 +59,7 @@ def build_context(
 ) -> dict[str, Any]:
     """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`."""
     subject, facts = case.subject, case.facts
+    penalty_document = document in PENALTY_DOCUMENTS
 
     def cited(*roles: str, exclude: bool = False) -> list[dict[str, str]]:
         return [{"label": citation(b), "text": b.text} for b in decision.legal_basis
@@ -72,7 +73,10 @@ def build_context(
         },
         "office": {
             **office.model_dump(exclude={"terms", "sources"}),
-            "issuer": office.issuer, "entrusted": bool(office.acting_in_name_of),
+            # Under 委托 only penalties are imposed in the entrusting agency's name (penalty-law art. 20
+            # para. 4); records, orders and referrals are the office's own acts.
+            "issuer": office.issuer if penalty_document else office.name,
+            "entrusted": bool(office.acting_in_name_of) and penalty_document,
         },
         "terms": office.terms.model_dump(),
         "party": {
