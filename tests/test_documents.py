@@ -182,7 +182,7 @@ def test_rectification_order_names_items_deadline_and_what_follows() -> None:
     for text in rendered("rectification_order", make_decision("warning")).values():
         assert "占用、堵塞、封闭疏散通道、安全出口" in text
         assert "于2026年5月10日前改正" in text
-        assert "逾期不改正的，本机关将依照下列规定依法予以处罚" in text
+        assert "逾期不改正的，将依照下列规定依法予以处罚" in text
         assert "警告" not in text  # the soft step is 警示, never 警告
 
 
