@@ -25,6 +25,7 @@ demo: $(STAMP)
 	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 650 --format text
 
 test: $(STAMP)
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

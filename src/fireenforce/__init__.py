@@ -5,6 +5,8 @@
     decision = fe.decide(case, ruleset=rs)
 """
 
+from typing import Any
+
 from fireenforce.engine import decide, decide_many
 from fireenforce.errors import CaseError, DocumentError, FireEnforceError, RulesetError
 from fireenforce.model import Case, Decision
@@ -17,7 +19,7 @@ __version__ = "0.1.0"
 from fireenforce.query import query  # noqa: E402  (after the ruleset: the package is a sub-module name)
 
 
-def render(*args, **kwargs):  # type: ignore[no-untyped-def]
+def render(*args: Any, **kwargs: Any) -> str:
     """A filled legal document; see ``fireenforce.documents.render`` (imported on first use:
     its numeral library is slow to import and most callers only decide)."""
     from fireenforce.documents import render as _render

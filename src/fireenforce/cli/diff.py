@@ -50,8 +50,8 @@ def _text(old: str, new: str, changes: list[Change], result: Impact) -> str:
     lines.append(f"\nDecisions: {result.changed} of {result.decided} cases change")
     for g in result.groups:
         lines.append(f"  {g.item} {g.old_step} -> {g.new_step}: {g.count} case(s)")
-        for c in g.changes.values():
-            lines.append(f"    {c.field}: {_value(c.old)} -> {_value(c.new)} ({c.count})")
+        for fc in g.changes.values():
+            lines.append(f"    {fc.field}: {_value(fc.old)} -> {_value(fc.new)} ({fc.count})")
         example = next(iter(g.changes.values())).example
         if example is not None:
             lines.append("    example: " + json.dumps(example.model_dump(mode="json", exclude_defaults=True),

@@ -10,7 +10,7 @@ from fireenforce.errors import CaseError
 from fireenforce.model.enums import DOCUMENT_TYPES
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "render", help="fill a legal document for a case",
         description="Decide CASE.json and fill one of its legal documents (HTML or plain text).",

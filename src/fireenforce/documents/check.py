@@ -62,5 +62,4 @@ def _check_offices(ruleset: Ruleset | Path | None) -> list[Finding]:
 
 def _unique(findings: list[Finding]) -> list[Finding]:
     """Shared templates are parsed once per format; report each problem once."""
-    seen: set[str] = set()
-    return [f for f in findings if not (f.format() in seen or seen.add(f.format()))]
+    return list({f.format(): f for f in findings}.values())

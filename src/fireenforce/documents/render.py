@@ -45,7 +45,7 @@ def render(
         _within_summary_limit(case, ruleset, fine)
     if serial is not None and not 1 <= serial <= 9999:
         raise DocumentError(f"--serial: {serial} is not a four-digit serial (1–9999)")
-    needs = ("bank", "account_name", "account") if sanction and sanction.fine is not None else ()
+    needs: tuple[str, ...] = ("bank", "account_name", "account") if sanction and sanction.fine is not None else ()
     if kind in PENALTY_DOCUMENTS:
         needs += ("review_body", "court")
     office = _office(case, decision, ruleset, offices, needs)
@@ -90,10 +90,10 @@ def _document_type(document: str, decision: Decision) -> DocumentType:
     if document not in decision.documents:
         fits = ", ".join(decision.documents) or "none"
         raise DocumentError(
-            f"--document: {document} ({TITLES[document]}) does not fit this decision "  # type: ignore[index]
+            f"--document: {document} ({TITLES[document]}) does not fit this decision "
             f"(step {decision.step}, procedure {decision.procedure}); documents for it: {fits}"
         )
-    return document  # type: ignore[return-value]
+    return document
 
 
 def _sanction(kind: str, decision: Decision, fine: int | None, formal_warning: bool) -> Sanction | None:

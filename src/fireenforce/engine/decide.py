@@ -74,7 +74,7 @@ def _item(case: Case, rs: Ruleset) -> tuple[CompiledItem, Case, tuple[Inference,
         item = rs.items.get(case.item)
         if item is None:
             raise CaseError("item", f"unknown item {case.item!r} (see `fireenforce catalogue`)")
-        hints = []
+        hints: list[tuple[str, bool, str | None]] = []
     else:
         from fireenforce.query import infer_place, resolve
 
@@ -224,7 +224,8 @@ def _core(
         if branch.spec.precondition:
             reasons.append(pen.precondition_reason(rs, branch, refused))
         if status == "barred":
-            cites = tuple(rs.policy.limitation(day).cites)
+            period = rs.policy.limitation(day)
+            cites = tuple(period.cites) if period is not None else ()
             reasons.append(rs.policy_reason("limitation.barred", cites, years=years))
     step = rule.then["step"]
     reasons.append(rs.reason(rule.id, rule.text, tuple(rule.cites)))

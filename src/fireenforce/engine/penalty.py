@@ -24,7 +24,7 @@ class Competence:
 def competence(rs: Ruleset, item: CompiledItem, branch: PenaltyBranch, level: str) -> Competence:
     """Whether the acting office may impose this branch; if not, who may (cached per branch and level)."""
     key = (id(branch), level)
-    found = rs.competences.get(key)
+    found: Competence | None = rs.competences.get(key)
     if found is None:
         found = rs.competences[key] = _competence(rs, item, branch, level)
     return found
@@ -34,7 +34,7 @@ def _competence(rs: Ruleset, item: CompiledItem, branch: PenaltyBranch, level: s
     """Kinds reserved to another authority go there first; then the item must be delegated to the level."""
     policy = rs.policy
     delegation = policy.spec.delegation
-    level_spec = delegation.levels[level]
+    level_spec = delegation.levels[level]  # type: ignore[index]  # a validated OfficeLevel
     powers = policy.powers[level]
     label = level_spec.name
     required = branch.kinds if branch.spec.choice == "one" else branch.required_kinds
@@ -98,8 +98,8 @@ def tier_reasons(rs: Ruleset, case: Case, tier: str, fine: Fine | None) -> list[
         if fine is not None else rs.policy_reason("penalty.tier-no-fine", tier_label=label)
     ]
     policy = rs.policy
-    for group, known, rule in (("mitigating", policy.mitigating, "penalty.mitigating"),
-                               ("aggravating", policy.aggravating, "penalty.aggravating")):
+    for group, known, rule_id in (("mitigating", policy.mitigating, "penalty.mitigating"),
+                                  ("aggravating", policy.aggravating, "penalty.aggravating")):
         codes = getattr(case.facts, group)
         spot = policy.spec.discretion.rectified_on_spot
         if group == "mitigating" and case.facts.rectified_on_spot and spot not in codes:
@@ -107,7 +107,7 @@ def tier_reasons(rs: Ruleset, case: Case, tier: str, fine: Fine | None) -> list[
         if codes:
             texts = "；".join(known[c].text if c in known else c for c in codes)
             cites = tuple(dict.fromkeys(cite for c in codes if c in known for cite in known[c].cites))
-            out.append(rs.policy_reason(rule, cites, facts=texts))
+            out.append(rs.policy_reason(rule_id, cites, facts=texts))
     return out
 
 

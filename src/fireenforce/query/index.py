@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable, Protocol
+from typing import Iterable, Protocol, Sequence
 
 from fireenforce.query.vocabulary import Vocabulary, fold
 
@@ -21,11 +21,18 @@ B = 0.75
 
 
 class ItemLike(Protocol):
-    code: str
-    name: str
-    conduct: str
-    aliases: tuple[str, ...] | list[str]
-    keywords: tuple[str, ...] | list[str]
+    """What the index reads of a catalogue item (read-only)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def conduct(self) -> str: ...
+    @property
+    def aliases(self) -> Sequence[str]: ...
+    @property
+    def keywords(self) -> Sequence[str]: ...
 
 
 @dataclass(frozen=True, slots=True)

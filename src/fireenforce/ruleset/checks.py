@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from fireenforce.errors import Finding
 from fireenforce.model.enums import DOCUMENT_TYPES
 from fireenforce.ruleset.compiled import PLACEHOLDERS, Policy, placeholders
 from fireenforce.ruleset.provisions import Provisions, parse_cite
-from fireenforce.ruleset.schema import POLICY_FILES, ItemSpec, Manifest, Period
+from fireenforce.ruleset.schema import POLICY_FILES, ItemSpec, LimitationPeriod, Limits, Manifest, Period
 
 if TYPE_CHECKING:
     from fireenforce.ruleset.load import Source
@@ -123,11 +123,11 @@ def _policy(src: "Source", manifest: Manifest, provisions: Provisions, policy: P
                 yield from _cite(src, provisions, cite, name, (*prefix, "rules", i, "cites", j), coverage)
             yield from _placeholders(rule.text, name, src.line(name, *prefix, "rules", i, "text"))
     name = file_of("reasons")
-    for rule, spec in policy.spec.reasons.items():
+    for rule_id, spec in policy.spec.reasons.items():
         for j, cite in enumerate(spec.cites):
-            yield from _cite(src, provisions, cite, name, (rule, "cites", j), coverage)
-        yield from _placeholders(spec.text, name, src.line(name, rule, "text"))
-    dated_cites = (
+            yield from _cite(src, provisions, cite, name, (rule_id, "cites", j), coverage)
+        yield from _placeholders(spec.text, name, src.line(name, rule_id, "text"))
+    dated_cites: tuple[tuple[str, str, Sequence[Limits | LimitationPeriod]], ...] = (
         ("procedure", "summary_limit", policy.spec.procedure.summary_limit),
         ("procedure", "hearing_threshold", policy.spec.procedure.hearing_threshold),
         ("limitation", "periods", policy.spec.limitation.periods),
@@ -180,7 +180,7 @@ def _policy(src: "Source", manifest: Manifest, provisions: Provisions, policy: P
                       line=src.line(name, "default_authority"), field="default_authority")
 
 
-def _dated(src: "Source", name: str, field: str, entries: list[Period], coverage: Period) -> Iterable[Finding]:
+def _dated(src: "Source", name: str, field: str, entries: Sequence[Period], coverage: Period) -> Iterable[Finding]:
     """Dated values must not overlap and must cover the whole coverage period."""
     ordered = sorted(entries, key=lambda e: e.from_)
     for earlier, later in zip(ordered, ordered[1:]):

@@ -8,7 +8,7 @@ import functools
 import string
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping, NamedTuple, Sequence, TypeVar
+from typing import Any, Callable, Generic, Hashable, Mapping, NamedTuple, Sequence, TypeVar
 
 from fireenforce.model.decision import Doubt, Reason, RulesetRef
 from fireenforce.model.fast import construct
@@ -39,16 +39,19 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
-class Memo:
+V = TypeVar("V")
+
+
+class Memo(Generic[V]):
     """A bounded memo for decision parts that depend only on discrete inputs (thread-safe enough:
     a lost insert under contention only costs a recomputation)."""
 
     def __init__(self, limit: int = 200_000) -> None:
-        self._data: dict[object, object] = {}
+        self._data: dict[Hashable, V] = {}
         self._limit = limit
-        self.get = self._data.get
+        self.get: Callable[[Hashable], V | None] = self._data.get
 
-    def put(self, key: object, value: object) -> None:
+    def put(self, key: Hashable, value: V) -> None:
         if len(self._data) >= self._limit:
             self._data.clear()
         self._data[key] = value
@@ -73,8 +76,9 @@ class Policy:
         self.step_rank = MappingProxyType({step: i for i, step in enumerate(spec.ladder.steps)})
         self.escalating = frozenset(spec.ladder.escalating_steps)
         self.documents = MappingProxyType({k: tuple(v) for k, v in spec.procedure.documents.items()})
-        self.powers = MappingProxyType({lvl: frozenset(s.powers) for lvl, s in spec.delegation.levels.items()})
-        self.kind_labels = MappingProxyType({k: v.label for k, v in spec.kinds.items()})
+        self.powers: Mapping[str, frozenset[str]] = MappingProxyType(
+            {lvl: frozenset(s.powers) for lvl, s in spec.delegation.levels.items()})
+        self.kind_labels: Mapping[str, str] = MappingProxyType({k: v.label for k, v in spec.kinds.items()})
         self.mitigating = MappingProxyType({f.code: f for f in spec.discretion.mitigating})
         self.aggravating = MappingProxyType({f.code: f for f in spec.discretion.aggravating})
 
@@ -146,8 +150,9 @@ class Ruleset:
         self.static_reasons: Mapping[str, Reason] = MappingProxyType({
             rule: self.policy_reason(rule) for rule, spec in policy.spec.reasons.items() if not placeholders(spec.text)
         })
-        self.cores = Memo()
-        self.competences: dict[tuple[int, str], object] = {}
+        # engine-owned caches (their value types live in the engine): decision cores, competences
+        self.cores: Memo[Any] = Memo()
+        self.competences: dict[tuple[int, str], Any] = {}
         policy.set_segments(policy.dated_changes() | provisions.change_dates(list(provisions.all_cites())))
 
     def __repr__(self) -> str:

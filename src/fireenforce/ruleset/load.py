@@ -89,13 +89,13 @@ def compile_version(root: Path) -> Ruleset:
             instruments[spec.id] = spec
     item_specs: dict[str, tuple[ItemSpec, str]] = {}
     for path in sorted((root / "catalogue").glob("*.yaml")):
-        spec = src.read(path, ItemSpec)
-        if spec is not None:
+        item = src.read(path, ItemSpec)
+        if item is not None:
             name = src.rel(path)
-            if spec.code != path.stem:
-                src.findings.append(Finding("RS-FILE-NAME", f"item code {spec.code!r} differs from the file name",
+            if item.code != path.stem:
+                src.findings.append(Finding("RS-FILE-NAME", f"item code {item.code!r} differs from the file name",
                                             file=name, line=src.line(name, "code"), field="code"))
-            item_specs[spec.code] = (spec, name)
+            item_specs[item.code] = (item, name)
     policy_data: dict[str, Any] = {}
     for key, filename in POLICY_FILES.items():
         path = root / "policy" / filename
@@ -112,8 +112,8 @@ def compile_version(root: Path) -> Ruleset:
             policy_spec = PolicySpec.model_validate(policy_data)
         except ValidationError as exc:
             for err in exc.errors():
-                key, *rest = err["loc"]
-                name = src.rel(root / "policy" / POLICY_FILES[str(key)])
+                part, *rest = err["loc"]
+                name = src.rel(root / "policy" / POLICY_FILES[str(part)])
                 loc = tuple(rest)
                 message = "unknown key (a typo?)" if err["type"] == "extra_forbidden" else err["msg"]
                 src.findings.append(Finding("RS-SCHEMA", message, file=name, line=src.line(name, *loc), field=dotted(loc)))
@@ -123,11 +123,11 @@ def compile_version(root: Path) -> Ruleset:
     provisions = Provisions(instruments)
     policy = Policy(policy_spec)
     findings = checks.run(src, manifest, provisions, item_specs, policy)
-    severities = {kind: spec.severity for kind, spec in policy_spec.kinds.items()}
+    severities: dict[str, int] = {kind: k.severity for kind, k in policy_spec.kinds.items()}
     items: dict[str, CompiledItem] = {}
-    for code, (spec, name) in item_specs.items():
+    for code, (item_spec, name) in item_specs.items():
         try:
-            items[code] = CompiledItem(spec, provisions, severities)
+            items[code] = CompiledItem(item_spec, provisions, severities)
         except ConflictError as exc:
             findings.append(Finding("RS-BRANCH-CONFLICT", str(exc), file=name, line=src.line(name, "penalties"),
                                     field="penalties"))

@@ -33,10 +33,11 @@ class _Strict:
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         event = self.peek_event()  # type: ignore[attr-defined]
         if isinstance(event, yaml.AliasEvent):
-            raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed", event.start_mark)
+            raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed", event.start_mark)  # type: ignore[arg-type]
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise yaml.MarkedYAMLError(None, None, f"anchors (&{anchor}) are not allowed", event.start_mark)
+            raise yaml.MarkedYAMLError(None, None, f"anchors (&{anchor}) are not allowed",
+                                     event.start_mark)
         return super().compose_node(parent, index)  # type: ignore[misc]
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -53,7 +54,7 @@ class _PyLoader(_Strict, yaml.SafeLoader):
 
 LOADERS: list[type] = [_PyLoader]
 if yaml.__with_libyaml__:
-    from yaml.cyaml import CParser
+    from yaml.cyaml import CParser  # type: ignore[attr-defined]
 
     class _CLoader(_Strict, Composer, CParser, SafeConstructor, Resolver):
         """libyaml's events (about five times faster), the same Python composer and constructor."""

@@ -140,9 +140,8 @@ def load_case_file(path: Path) -> list[ExampleCase]:
     try:
         parsed = _File.model_validate(data)
     except ValidationError as exc:
-        findings = [Finding("CASE-SCHEMA", _message(e), file=name, line=line_of(lines, e["loc"]),
-                            field=dotted(e["loc"])) for e in exc.errors()]
-        raise RulesetError(findings) from None
+        raise RulesetError([Finding("CASE-SCHEMA", _message(e), file=name, line=line_of(lines, e["loc"]),
+                                    field=dotted(e["loc"])) for e in exc.errors()]) from None
     findings: list[Finding] = []
     seen: set[str] = set()
     for index, spec in enumerate(parsed.cases):
@@ -155,7 +154,7 @@ def load_case_file(path: Path) -> list[ExampleCase]:
             try:
                 parse_case(spec.case)
             except CaseError as exc:
-                loc = (*at, "case", *exc.field.split("."))
+                loc: tuple[str | int, ...] = (*at, "case", *exc.field.split("."))
                 findings.append(Finding("CASE-INVALID", exc.message, file=name, line=line_of(lines, loc),
                                         field=dotted((*at, "case")) + "." + exc.field))
     if findings:

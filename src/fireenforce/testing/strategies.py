@@ -10,7 +10,7 @@ import datetime as dt
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, cast
 
 from hypothesis import assume, strategies as st
 
@@ -18,7 +18,7 @@ from fireenforce.engine import penalty as pen
 from fireenforce.engine.dates import add_months, add_years
 from fireenforce.model.case import Case, Facts, HistoryEntry, Office, Place, Subject
 from fireenforce.model.decision import Decision
-from fireenforce.model.enums import OFFICE_LEVELS
+from fireenforce.model.enums import OFFICE_LEVELS, OfficeLevel, SubjectKind
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.items import ALL_CONDITIONS, CompiledItem, Conditions
 
@@ -107,7 +107,7 @@ def _history(ruleset: Ruleset, code: str, decided: dt.date, prior: str | None,
              others: Sequence[str]) -> st.SearchStrategy[tuple[HistoryEntry, ...]]:
     """Earlier actions: with ``prior``, the highest step on ``code`` inside the window is exactly it
     (None: anything). Entries outside the window and on other items are mixed in."""
-    steps = ruleset.policy.spec.ladder.steps
+    steps: list[str] = list(ruleset.policy.spec.ladder.steps)
     months = ruleset.policy.lookback_months(decided) or 0
     cutoff = add_months(decided, -months)
     inside = st.dates(cutoff, decided)
@@ -156,8 +156,8 @@ def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], p
         history = tuple(h.model_copy(update={"rectified": True}) if h.item == profile.code and h.step != "reminder"
                         else h for h in history)
     return Case(
-        item=profile.code, subject=Subject(kind=subject, operating=operating),
-        place=Place(high_rise=high_rise, crowded=crowded), office=Office(level=profile.level),
+        item=profile.code, subject=Subject(kind=cast(SubjectKind, subject), operating=operating),
+        place=Place(high_rise=high_rise, crowded=crowded), office=Office(level=cast(OfficeLevel, profile.level)),
         occurred_on=occurred, ended_on=ended, observed_on=observed, decided_on=decided, facts=facts,
         history=history,
     )
@@ -221,8 +221,8 @@ def _aimed(ruleset: Ruleset, rule_id: str, groups: dict[tuple[bool, str, str], l
     combos = [c for c in itertools.product(*box.values()) if table.decide(*c).id == rule_id]
     named = [dict(zip(box, c)) for c in combos]
     options = [
-        _case(ruleset, _pick(pool), c["prior"], c["penalty"] == "barred", period)
-        for c in named if (pool := groups.get((c["serious"], c["penalty"], c["acting"])))
+        _case(ruleset, _pick(pool), cast(str, c["prior"]), c["penalty"] == "barred", period)
+        for c in named if (pool := groups.get(cast(tuple[bool, str, str], (c["serious"], c["penalty"], c["acting"]))))
     ]
     if not options:
         return None

@@ -172,11 +172,11 @@ def _policy_findings(ruleset: Ruleset, lines: _Lines) -> Iterator[Finding]:
             elif getattr(period, field) != law:
                 yield lines.finding("VF-PARAM-BOUNDS", f"{field} {getattr(period, field)} differs from the "
                                     f"{law} years of {cite}", limitation, "periods", i, field)
-    for i, entry in enumerate(spec.ladder.lookback_months):
-        period = ruleset.policy.limitation(entry.from_)
-        most = period.base_years * 12 if period else None
-        if entry.value <= 0 or (most is not None and entry.value > most):
-            yield lines.finding("VF-PARAM-BOUNDS", f"lookback of {entry.value} months is not within 1..{most} "
+    for i, months in enumerate(spec.ladder.lookback_months):
+        limit = ruleset.policy.limitation(months.from_)
+        most = limit.base_years * 12 if limit else None
+        if months.value <= 0 or (most is not None and months.value > most):
+            yield lines.finding("VF-PARAM-BOUNDS", f"lookback of {months.value} months is not within 1..{most} "
                                 "(the limitation period)", ladder, "lookback_months", i, "value")
     yield from _tier_bounds(ruleset, lines)
 
