@@ -287,7 +287,7 @@ def test_late_payment_is_quoted_from_the_ruleset_not_the_template() -> None:
     case = json.loads((Path(__file__).resolve().parents[1] / "examples" / "ebike-highrise.json").read_text("utf-8"))
     rs = fe.load_ruleset()
     decision = fe.decide(case, ruleset=rs)
-    text = fe.render(fe.Case.model_validate(case), decision, "penalty_decision", fine=650, format="text", ruleset=rs)
+    text = fe.render(case, decision, "penalty_decision", fine=650, format="text", ruleset=rs)  # a dict is a case too
     quoted = rs.provisions.at("penalty-law:72:1:1", decision.law_date).text
     assert "百分之三" in quoted and quoted.split("\n")[-1] in text
     template = (Path(__file__).resolve().parents[1] / "documents" / "parts.j2").read_text("utf-8")

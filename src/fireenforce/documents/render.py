@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 from pathlib import Path
 from jinja2 import TemplateError
 
@@ -12,13 +13,14 @@ from fireenforce.documents.environment import FORMATS, environment
 from fireenforce.documents.offices import Office, load_offices, resolve_office
 from fireenforce.errors import DocumentError
 from fireenforce.model import Case, Decision, LegalBasis, Penalty
+from fireenforce.model.case import parse_case
 from fireenforce.model.enums import DOCUMENT_TYPES, DocumentType
 from fireenforce.resources import data_dir
 from fireenforce.ruleset.compiled import Ruleset
 
 
 def render(
-    case: Case,
+    case: Case | dict[str, Any] | str,
     decision: Decision,
     document: str,
     *,
@@ -37,6 +39,7 @@ def render(
     without it); ``date`` the document date (default: the case's decision date).
     Raises :class:`DocumentError` for a document, choice or configuration that does not fit.
     """
+    case = parse_case(case)
     if format not in FORMATS:
         raise DocumentError(f"--format: {format!r} is not one of {', '.join(FORMATS)}")
     kind = _document_type(document, decision)
