@@ -61,10 +61,6 @@ def precondition_reason(rs: Ruleset, branch: PenaltyBranch, met: bool) -> Reason
     return rs.policy_reason("precondition.missing", cites, precondition_label=label)
 
 
-def tier_of(rs: Ruleset, case: Case) -> str:
-    return tier_rule(rs, case).then["tier"]
-
-
 def tier_rule(rs: Ruleset, case: Case) -> TableRule:
     facts = case.facts
     return rs.policy.tier_table.decide(facts.serious, bool(facts.mitigating) or facts.rectified_on_spot,

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Mapping, NamedTuple, Protocol
+from typing import NamedTuple
 
 from fireenforce.errors import CaseError
-from fireenforce.query.index import Index, ItemLike, Match
+from fireenforce.ruleset.compiled import Ruleset
+from fireenforce.query.index import Index, Match
 from fireenforce.query.vocabulary import Vocabulary, fold, load_vocabulary
 
 __all__ = ["Match", "PlaceHint", "Vocabulary", "index_for", "infer_place", "load_vocabulary", "query", "resolve"]
@@ -22,17 +23,6 @@ VOCABULARY_FILE = "vocabulary.yaml"
 _CACHE_SIZE = 8
 _indexes: dict[str, Index] = {}
 _lock = threading.Lock()
-
-
-class Ruleset(Protocol):
-    """What the search needs of a ruleset: its content digest, directory and items."""
-
-    @property
-    def digest(self) -> str: ...
-    @property
-    def path(self) -> Path: ...
-    @property
-    def items(self) -> Mapping[str, ItemLike]: ...
 
 
 class PlaceHint(NamedTuple):
@@ -46,7 +36,7 @@ class PlaceHint(NamedTuple):
 def _ruleset(ruleset: Ruleset | None) -> Ruleset:
     if ruleset is not None:
         return ruleset
-    from fireenforce import load_ruleset  # lazily: the ruleset package imports this one
+    from fireenforce.ruleset.load import load_ruleset
 
     return load_ruleset()
 

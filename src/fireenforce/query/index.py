@@ -11,28 +11,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable, Protocol, Sequence
+from typing import Iterable
 
 from fireenforce.query.vocabulary import Vocabulary, fold
+from fireenforce.ruleset.items import CompiledItem
 
 # BM25 saturation and length normalisation (the usual defaults).
 K1 = 1.2
 B = 0.75
-
-
-class ItemLike(Protocol):
-    """What the index reads of a catalogue item (read-only)."""
-
-    @property
-    def code(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def conduct(self) -> str: ...
-    @property
-    def aliases(self) -> Sequence[str]: ...
-    @property
-    def keywords(self) -> Sequence[str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +94,7 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
 class Index:
     """Built once per ruleset; :meth:`search` is a dictionary look-up per query token."""
 
-    def __init__(self, items: Iterable[ItemLike], vocabulary: Vocabulary) -> None:
+    def __init__(self, items: Iterable[CompiledItem], vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
         self.normalise = Normaliser(vocabulary.synonym_map())
         self.names: dict[str, str] = {}

@@ -166,21 +166,18 @@ class Ruleset:
     def coverage(self) -> Period:
         return self.manifest.coverage
 
-    def reason(self, rule: str, text: str, cites: tuple[str, ...] = (), **params: object) -> Reason:
-        """A Reason with ``text`` filled from ``params`` (values only; cached per parameters)."""
-        key = (rule, text, cites, *params.items())
-        found = self._reasons.get(key)
-        if found is None:
-            found = construct(Reason, rule=rule, text=text.format_map(params) if params else text, cites=cites)
-            if len(self._reasons) < 100_000:
-                self._reasons[key] = found
-        return found
+    @staticmethod
+    def reason(rule: str, text: str, cites: tuple[str, ...] = (), **params: object) -> Reason:
+        """A Reason with ``text`` filled from ``params`` (values only, never evaluated)."""
+        return construct(Reason, rule=rule, text=text.format_map(params) if params else text, cites=cites)
 
     def policy_reason(self, rule: str, extra_cites: tuple[str, ...] = (), **params: object) -> Reason:
-        """A Reason from ``policy/reasons.yaml``."""
+        """A Reason from ``policy/reasons.yaml``, cached per parameters."""
         key = (rule, extra_cites, *params.items())
         found = self._reasons.get(key)
         if found is None:
             spec = self.policy.spec.reasons[rule]
-            found = self._reasons[key] = self.reason(rule, spec.text, tuple(spec.cites) + extra_cites, **params)
+            found = self.reason(rule, spec.text, tuple(spec.cites) + extra_cites, **params)
+            if len(self._reasons) < 100_000:
+                self._reasons[key] = found
         return found
