@@ -17,6 +17,8 @@ from fireenforce.model.decision import (
 )
 from fireenforce.labels import PLACE_LABELS, SUBJECT_LABELS
 from fireenforce.ruleset.compiled import Ruleset
+from fireenforce.resources import bundled_family
+from fireenforce.ruleset.load import in_force_on, load_version, versions_of
 from fireenforce.ruleset.items import CompiledItem, Conditions, PenaltyBranch, Resolution
 from fireenforce.ruleset.schema import TableRule
 
@@ -53,17 +55,10 @@ _FAMILY_LOCK = threading.Lock()
 def _bundled(day: dt.date) -> Ruleset:
     """The bundled version in force on ``day`` (the family is loaded once, under a lock)."""
     if not _FAMILY:
-        from fireenforce.resources import bundled_family
-        from fireenforce.ruleset.load import load_version, versions_of
-
         with _FAMILY_LOCK:
             if not _FAMILY:
                 _FAMILY.extend(load_version(d) for d in versions_of(bundled_family()))
-    for rs in _FAMILY:
-        if rs.in_force.covers(day):
-            return rs
-    spans = ", ".join(f"{r.version} from {r.in_force.from_}" for r in _FAMILY)
-    raise CaseError("decided_on", f"no version of the bundled ruleset is in force on {day} ({spans})")
+    return in_force_on(_FAMILY, day)
 
 
 def _item(case: Case, rs: Ruleset) -> tuple[CompiledItem, Case, tuple[Inference, ...], list[Reason]]:

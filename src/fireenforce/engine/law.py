@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from fireenforce.engine.dates import add_years
+from fireenforce.dates import add_years
 from fireenforce.errors import CaseError
 from fireenforce.model.case import Case
 from fireenforce.model.decision import Limitation, Reason

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Generic, Hashable, Mapping, NamedTuple, Sequence, TypeVar
 
+from fireenforce.dates import add_months
 from fireenforce.model.decision import Doubt, Reason, RulesetRef
 from fireenforce.model.fast import construct
 from fireenforce.ruleset.items import CompiledItem
@@ -68,7 +69,8 @@ class PolicyOn(NamedTuple):
 class Policy:
     """Compiled policy: decision tables and dated parameters."""
 
-    def __init__(self, spec: PolicySpec) -> None:
+    def __init__(self, spec: PolicySpec, law_changes: set[dt.date]) -> None:
+        """``law_changes``: the dates on which a cited provision's text changes."""
         self.spec = spec
         self.step_table = DecisionTable(spec.step_table)
         self.tier_table = DecisionTable(spec.discretion.table)
@@ -81,17 +83,10 @@ class Policy:
         self.kind_labels: Mapping[str, str] = MappingProxyType({k: v.label for k, v in spec.kinds.items()})
         self.mitigating = MappingProxyType({f.code: f for f in spec.discretion.mitigating})
         self.aggravating = MappingProxyType({f.code: f for f in spec.discretion.aggravating})
-
-    def dated_changes(self) -> set[dt.date]:
-        """Every date on which a dated policy value starts or stops."""
-        spec = self.spec
         entries = [*spec.ladder.lookback_months, *spec.procedure.summary_limit, *spec.procedure.hearing_threshold,
                    *spec.limitation.periods]
-        return {d for e in entries for d in (e.from_, e.to) if d is not None}
-
-    def set_segments(self, dates: set[dt.date]) -> None:
-        """Dates at which anything ``decide`` reads by date may change (policy values, provision texts)."""
-        self._segments = tuple(sorted(dates))
+        policy_changes = {d for e in entries for d in (e.from_, e.to) if d is not None}
+        self._segments = tuple(sorted(policy_changes | law_changes))
 
     def segment(self, day: dt.date) -> int:
         """Which stretch of constant policy and law ``day`` falls in (a memo key for decisions)."""
@@ -100,8 +95,6 @@ class Policy:
     @functools.lru_cache(maxsize=8192)
     def on(self, day: dt.date) -> "PolicyOn":
         """What the engine reads by date, looked up once per day (cached)."""
-        from fireenforce.engine.dates import add_months
-
         months = self.lookback_months(day)
         cutoff = add_months(day, -months) if months else day
         return PolicyOn(cutoff, self.limitation(day), self.segment(day))
@@ -153,7 +146,6 @@ class Ruleset:
         # engine-owned caches (their value types live in the engine): decision cores, competences
         self.cores: Memo[Any] = Memo()
         self.competences: dict[tuple[int, str], Any] = {}
-        policy.set_segments(policy.dated_changes() | provisions.change_dates(list(provisions.all_cites())))
 
     def __repr__(self) -> str:
         return f"<Ruleset {self.id} {self.version} {self.digest[:19]}…>"

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import threading
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Sequence, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -121,7 +121,7 @@ def compile_version(root: Path) -> Ruleset:
         raise RulesetError(src.findings or [Finding("RS-SCHEMA", "invalid ruleset", file=str(root))])
 
     provisions = Provisions(instruments)
-    policy = Policy(policy_spec)
+    policy = Policy(policy_spec, provisions.change_dates(list(provisions.all_cites())))
     findings = checks.run(src, manifest, provisions, item_specs, policy)
     severities: dict[str, int] = {kind: k.severity for kind, k in policy_spec.kinds.items()}
     items: dict[str, CompiledItem] = {}
@@ -187,8 +187,14 @@ def load_ruleset(path: str | Path | None = None, *, on: dt.date | str | None = N
     loaded = [load_version(d) for d in candidates]
     if day is None:
         return max(loaded, key=lambda r: r.in_force.from_)
-    for ruleset in loaded:
+    return in_force_on(loaded, day)
+
+
+def in_force_on(versions: Sequence[Ruleset], day: dt.date) -> Ruleset:
+    """The version of a family in force on ``day`` (pure: the versions are already loaded)."""
+    for ruleset in versions:
         if ruleset.in_force.covers(day):
             return ruleset
-    spans = ", ".join(f"{r.version} from {r.in_force.from_}" for r in loaded)
-    raise CaseError("decided_on", f"no version of {root.name} is in force on {day} ({spans})")
+    spans = ", ".join(f"{r.version} from {r.in_force.from_}" for r in versions)
+    family = versions[0].id if versions else "the family"
+    raise CaseError("decided_on", f"no version of {family} is in force on {day} ({spans})")

@@ -15,7 +15,7 @@ from typing import Iterable, Sequence, cast
 from hypothesis import assume, strategies as st
 
 from fireenforce.engine import penalty as pen
-from fireenforce.engine.dates import add_months, add_years
+from fireenforce.dates import add_months, add_years
 from fireenforce.model.case import Case, Facts, HistoryEntry, Office, Place, Subject
 from fireenforce.model.decision import Decision
 from fireenforce.model.enums import OFFICE_LEVELS, OfficeLevel, SubjectKind
