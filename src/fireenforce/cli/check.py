@@ -55,7 +55,7 @@ def check_dir(root: Path) -> tuple[list[tuple[Ruleset | None, Path]], list[Findi
             loaded.append((None, version))
             continue
         loaded.append((ruleset, version))
-        findings.extend(getattr(ruleset, "warnings", ()))
+        findings.extend(ruleset.warnings)
         for check in _extra_checks():
             findings.extend(check(ruleset))
     return loaded, findings

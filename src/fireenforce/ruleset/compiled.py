@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Generic, Hashable, Mapping, NamedTuple, Sequence, TypeVar
 
 from fireenforce.dates import add_months
+from fireenforce.errors import Finding
 from fireenforce.model.decision import Doubt, Reason, RulesetRef
 from fireenforce.model.fast import construct
 from fireenforce.ruleset.items import CompiledItem
@@ -125,6 +126,7 @@ class Ruleset:
         path: Path,
         digest: str,
         files: tuple[str, ...],
+        warnings: tuple[Finding, ...] = (),
     ) -> None:
         self.manifest = manifest
         self.id = manifest.id
@@ -133,6 +135,7 @@ class Ruleset:
         self.digest = digest
         self.path = path
         self.files = files
+        self.warnings = warnings  # findings below error severity from loading
         self.provisions = provisions
         self.items: Mapping[str, CompiledItem] = MappingProxyType(items)
         self.policy = policy

@@ -135,9 +135,7 @@ def compile_version(root: Path) -> Ruleset:
     if errors:
         raise RulesetError(errors)
     digest, files = _digest(root)
-    ruleset = Ruleset(manifest, provisions, items, policy, root, digest, files)
-    ruleset.warnings = tuple(f for f in findings if f.severity != "error")  # type: ignore[attr-defined]
-    return ruleset
+    return Ruleset(manifest, provisions, items, policy, root, digest, files, tuple(findings))
 
 
 _CACHE: dict[tuple[str, tuple[tuple[str, int, int], ...]], Ruleset] = {}
