@@ -6,7 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test bench clean
 
+# durable-rules (triage) compiles a C extension: a compiler and the Python headers, from apt when missing
+HEADERS_OK = $(PY) -c 'import os, sysconfig, sys; sys.exit(not os.path.exists(sysconfig.get_paths()["include"] + "/Python.h"))'
+APT_GET = apt-get -o DPkg::Lock::Timeout=600
+
 $(STAMP): pyproject.toml
+	@if ! command -v cc >/dev/null || ! $(HEADERS_OK); then \
+	  $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq build-essential python3-dev; fi
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
