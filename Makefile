@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean postgresql
+APT := apt-get -o DPkg::Lock::Timeout=600
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,7 +26,12 @@ demo: $(STAMP)
 	@echo "== the penalty decision for a 650 yuan fine (plain text; --format html prints for A4) =="
 	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 650 --format text
 
-test: $(STAMP)
+# The ledger tests start a throwaway PostgreSQL server; install the Debian package when missing.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+	  { $(SUDO) $(APT) update && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y --no-install-recommends postgresql; }
+
+test: $(STAMP) postgresql
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
