@@ -3,42 +3,55 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+from typing import Any
 
-from fireenforce.cli._io import add_format, add_ruleset, dump_json, read_text
+from fireenforce.cli._db import add_db, open_ledger
+from fireenforce.cli._io import add_format, add_ruleset, dump_json, iso_date, read_text
 from fireenforce.ruleset.load import load_ruleset
-from fireenforce.triage import Record, evaluate, parse_signals
-
-
-def iso_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("triage", help="the day's consultations and device-generated findings",
-                            description="Evaluate the ruleset's triggers (policy/triggers.yaml) for one day "
-                                        "over the events of --signals. Needs durable-rules.")
+                            description="Evaluate the ruleset's triggers (policy/triggers.yaml) for one day over "
+                                        "the ledger's signals, findings and referrals, and record the outcomes "
+                                        "(running it twice adds nothing). With --signals FILE: only that file's "
+                                        "events, nothing recorded. Needs durable-rules.")
     parser.add_argument("--on", type=iso_date, required=True, metavar="DATE", help="the triage day")
-    parser.add_argument("--signals", required=True, metavar="FILE", help="events as JSON Lines, or - for stdin")
+    parser.add_argument("--signals", metavar="FILE", help="evaluate this events file alone (a dry run)")
+    add_db(parser)
     add_ruleset(parser)
     add_format(parser, "text", "json")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    ruleset = load_ruleset(args.ruleset, on=args.on)
-    signals = parse_signals(read_text(args.signals), ruleset, args.signals)
-    outcomes = evaluate(ruleset.triggers, [Record.of_signal(s) for s in signals], args.on)
+    if args.signals:
+        from fireenforce.triage import Record, evaluate, parse_signals
+
+        ruleset = load_ruleset(args.ruleset, on=args.on)
+        received = parse_signals(read_text(args.signals), ruleset, args.signals)
+        result = [o.to_json() for o in evaluate(ruleset.triggers, [Record.of_signal(s) for s in received], args.on)]
+    else:
+        from fireenforce.triage.store import run_triage
+
+        with open_ledger(args) as led:
+            result = run_triage(led, args.on)
     if args.format == "json":
-        print(dump_json([o.to_json() for o in outcomes]))
-        return 0
-    if not outcomes:
-        print(f"{args.on}：无会商或设备线索")
-    for o in outcomes:
-        label = "会商" if o.kind == "consultation" else f"线索（{o.item}）"
-        who = "、".join(o.departments) or "本办"
-        print(f"{o.on} {label} {o.place}：{o.text}（{who}；依据 {'、'.join(o.basis)}；{len(o.events)} 条记录）")
+        print(dump_json(result))
+    else:
+        print(_text(args.on.isoformat(), result))
     return 0
+
+
+def _text(day: str, result: list[dict[str, Any]]) -> str:
+    if not result:
+        return f"{day}：无会商或设备线索"
+    lines = []
+    for o in result:
+        label = "会商" if o["kind"] == "consultation" else f"线索（{o['item']}）"
+        who = "、".join(o["departments"]) or "本办"
+        finding = f"；隐患记录 {o['finding']}" if o.get("finding") else ""
+        note = f"；{o['note']}" if o.get("note") else ""
+        lines.append(f"{day} {label} {o['place']}：{o['text']}（{who}；依据 {'、'.join(o['basis'])}；"
+                     f"{len(o['events'])} 条记录{finding}{note}）")
+    return "\n".join(lines)
