@@ -82,7 +82,7 @@ def recount(stream: list[dict[str, Any]], led: Ledger) -> dict[str, dict[str, An
             o["late" if late else "on_time"] += 1
     for action_id, e in acts.items():
         deadline = e["payload"]["deadline"]
-        if deadline and dt.date.fromisoformat(e["at"]) <= LAST and dt.date.fromisoformat(deadline) < LAST:
+        if deadline and e["payload"]["step"] != "referral" and dt.date.fromisoformat(e["at"]) <= LAST and dt.date.fromisoformat(deadline) < LAST:
             check = checked.get(action_id)
             if check is None or dt.date.fromisoformat(check["at"]) > LAST:
                 out[e["office"]]["overdue"] += 1

@@ -76,6 +76,7 @@ def report_json(measured: Measured, month: Month, policy: AssessmentSpec, rulese
                       "consultations": tally.consultations, "median_days_to_close": tally.median_days()})
     return {
         "month": str(month),
+        "jurisdiction": ruleset.manifest.jurisdiction,
         "offices": [scope_json(name, measured.tallies.get((str(month), name), Tally()),
                                measured.campaigns_to_date.get(name, Tally()), policy) for name in names],
         "district": scope_json(DISTRICT, measured.district(month), district_to_date, policy),

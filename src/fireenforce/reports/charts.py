@@ -7,6 +7,8 @@ import io
 import threading
 from typing import Any
 
+from matplotlib.ticker import MaxNLocator
+
 from fireenforce.errors import FireEnforceError
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Noto Sans CJK JP")
@@ -64,6 +66,7 @@ def _trend(plt: Any, report: dict[str, Any]) -> str:
     axis.plot(list(x), [m["overdue"] for m in months], color="#d94801", marker="o", markersize=3, label="月末逾期未复查")
     axis.set_xticks(list(x), labels)
     axis.set_ylabel("件")
+    axis.yaxis.set_major_locator(MaxNLocator(integer=True))
     axis.set_title(f"近十二个月趋势（{report['trend']['scope']}）", loc="left")
     axis.legend(ncols=3, frameon=False, loc="upper left", bbox_to_anchor=(0, -0.12))
     axis.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -82,6 +85,7 @@ def _steps(plt: Any, report: dict[str, Any]) -> str:
         left = [a + b for a, b in zip(left, values)]
     axis.invert_yaxis()
     axis.set_xlabel("件")
+    axis.xaxis.set_major_locator(MaxNLocator(integer=True))
     axis.set_title(f"{report['month']} 各办公室处理措施", loc="left")
     axis.legend(ncols=4, frameon=False, loc="upper left", bbox_to_anchor=(0, -0.18 - 0.25 / max(len(offices), 1)))
     axis.grid(axis="x", color="#dddddd", linewidth=0.6)
@@ -105,5 +109,6 @@ def _closure(plt: Any, report: dict[str, Any]) -> str:
         axis.text(0.5, 0.5, "本月无整改销号", ha="center", va="center", transform=axis.transAxes)
     axis.set_xlabel("自发现至整改销号的天数")
     axis.set_ylabel("件")
+    axis.yaxis.set_major_locator(MaxNLocator(integer=True))
     axis.set_title(f"{report['month']} 整改销号用时分布（{report['closure_days']['scope']}）", loc="left")
     return _svg(figure)

@@ -3,7 +3,7 @@
 Everything is counted by the date of the event it rests on: a finding in the month it was found,
 a closure in the month it was closed, a step in the month it was taken, a re-inspection in the
 month it took place. ``overdue`` is as of the month's last day: orders whose deadline had passed
-by then without a re-inspection. One pass over the rows of the twelve months ending with the
+by then without a re-inspection (referrals excluded: the brigade follows those up). One pass over the rows of the twelve months ending with the
 month gives the month and its trend.
 """
 
@@ -178,6 +178,8 @@ def _actions(conn: Connection, out: Measured, span: list[Month], start: dt.date,
                 tally.on_time += 1
             else:
                 tally.late += 1
+        if step == "referral":  # a referred finding is the brigade's to follow up, not overdue here
+            continue
         for month in span:  # overdue at the month's end: deadline passed, not re-inspected by then
             if day <= month.last and deadline < month.last and (reinspected is None or reinspected > month.last):
                 out.at(month, office).overdue += 1

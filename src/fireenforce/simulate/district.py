@@ -29,13 +29,13 @@ CROWDED_ITEMS = (("EV-BLOCK", 24), ("FF-NONCOMPLIANT", 20), ("FF-DAMAGE", 8), ("
 CAMPAIGN = "anti-theft-bars"  # 防盗窗（网）整治: 排摸、劝导、查处、曝光、拆除
 CAMPAIGN_ITEMS = frozenset({"OB-RESIDENTIAL", "OB-CROWDED"})
 CAMPAIGN_STEPS = ("排摸", "劝导", "查处", "曝光", "拆除")
-LIGHTER_REASONS = (  # a lighter step than suggested
-    "当事人系低保户，经办公室负责人批准从轻",
-    "现场已立即改正并书面承诺，经集体讨论决定",
-    "隐患涉及多户，先行督促提醒以便统一整改",
+LIGHTER_REASONS = (  # a reminder where a written order was suggested
+    "当事人系低保户，经办公室负责人批准先行督促提醒",
+    "现场已立即改正并书面承诺，经集体讨论改为督促提醒",
+    "隐患涉及同一楼栋多户，先行督促提醒以便统一整改",
 )
-HEAVIER_REASONS = (  # a heavier step than suggested
-    "当事人曾多次劝阻无效，经集体讨论从严",
+HEAVIER_REASONS = (  # a written order where a reminder was suggested
+    "当事人曾多次劝阻无效，经集体讨论书面责令改正",
     "隐患位于疏散楼梯唯一出口，危害较大，经负责人批准书面责令改正",
 )
 

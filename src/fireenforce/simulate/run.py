@@ -14,7 +14,6 @@ from fireenforce.dates import add_months
 from fireenforce.engine import decide
 from fireenforce.ledger import Closure, Ledger, Record
 from fireenforce.model.case import parse_case
-from fireenforce.model.enums import STEPS
 from fireenforce.simulate.district import (
     HEAVIER_REASONS, LIGHTER_REASONS, Inspection, build_district, inspections_on, signals_on,
 )
@@ -86,9 +85,9 @@ def _record(led: Ledger, plan: Inspection, summary: Summary) -> Record:
         return led.record(plan.case, officer=plan.officer)
     case = parse_case(plan.case)
     suggested = decide(case.model_copy(update={"history": led.history(case.subject)})).step
-    heavier = suggested == STEPS[0]  # from a reminder only upwards; otherwise one step lighter
-    other = STEPS[STEPS.index(suggested) + (1 if heavier else -1)]
-    reasons = HEAVIER_REASONS if heavier else LIGHTER_REASONS
+    if suggested not in ("reminder", "warning"):  # penalties and referrals are not departed from here
+        return led.record(plan.case, officer=plan.officer)
+    other, reasons = ("warning", HEAVIER_REASONS) if suggested == "reminder" else ("reminder", LIGHTER_REASONS)
     summary.departures += 1
     return led.record(plan.case, officer=plan.officer, step=other, reason=reasons[int(plan.depart * len(reasons))])
 
