@@ -115,7 +115,15 @@ def test_states_are_empty_after_a_run_and_reloading_registers_nothing_twice() ->
     assert [(o.trigger, o.place) for o in evaluate(same, stream, D)] == [(t, p) for t, p, _ in first]
     eng = engine()
     name = eng._ruleset(RS.triggers)
-    assert eng._host.get_facts(name, "place:3号楼") == []
+    with pytest.raises(Exception, match="Could not get facts"):  # the group's state is gone
+        eng._host.get_facts(name, "place:3号楼")
+
+
+def test_more_groups_than_durable_rules_keeps_in_memory() -> None:
+    """durable-rules holds at most 1,024 states; triage evaluates one group at a time."""
+    stream = [blocker(f"楼{b}", D - dt.timedelta(days=d), d) for b in range(3000) for d in (0, 1, 2)]
+    for _ in range(2):
+        assert len(outcomes(stream)) == 3000
 
 
 # --- the property: durable-rules equals a plain reference ------------------------------------------

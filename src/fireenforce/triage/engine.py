@@ -10,7 +10,8 @@ a clock fact with D and the window's first day (event time from the data: no tim
 and, per clause with at least N records, the N-th newest (it decides whether N fall in the window)
 and the newest (it decides whether the pattern is completed today). A rule joins them per clause.
 Every post is checked: a fact no rule accepts (``MessageNotHandledException``) and an action that
-failed (the state's ``exception`` key) raise ``TriageError``; states are deleted after each run.
+failed (the state's ``exception`` key) raise ``TriageError``. Each group's state is emptied and
+deleted as soon as it is evaluated (durable-rules holds at most 1,024 states at once).
 """
 
 from __future__ import annotations
@@ -82,6 +83,13 @@ def _facts(trigger: TriggerSpec, found: Candidates, day: dt.date, sid: str) -> l
     return facts
 
 
+END_RULE = "$end"  # fires on each group's last fact; durable-rules crashes deleting a state no action ran in
+
+
+def _group_done(c: Any) -> None:
+    """The end rule's action: nothing to do; that it ran makes the state safe to delete."""
+
+
 class Engine:
     """The process's one durable-rules host, without its background timer threads."""
 
@@ -102,7 +110,7 @@ class Engine:
         name = self._names.get(triggers.digest)
         if name is None:
             name = f"triage-{triggers.digest[:16]}"
-            definition: dict[str, dict[str, Any]] = {}
+            definition: dict[str, dict[str, Any]] = {END_RULE: {"all": [{"e": {"t": "end"}}], "run": _group_done}}
             for trigger in triggers.triggers:
                 definition.update(_rules(trigger, self._action(trigger.id)))
             self._host.register_rulesets({name: definition})
@@ -116,45 +124,42 @@ class Engine:
         return fire
 
     def _post(self, name: str, sid: str, facts: list[dict[str, Any]]) -> None:
+        """Assert one group's facts (its actions run inside), check, then empty and delete the state:
+        durable-rules keeps at most 1,024 states in memory, so one group is evaluated at a time."""
         try:
             self._host.assert_facts(name, facts)
+            failure = self._host.get_state(name, sid).get("exception")
+            if failure:
+                raise TriageError(f"a triage action failed for {sid}: {str(failure).splitlines()[0]}")
         except self._engine.MessageNotHandledException:
             raise TriageError(f"durable-rules handled no rule for a fact of {sid} (triggers and facts disagree)") from None
         except self._engine.MessageObservedException:
             raise TriageError(f"durable-rules saw a fact of {sid} twice") from None
-        failure = self._host.get_state(name, sid).get("exception")
-        if failure:
-            self._host.update_state(name, {"sid": sid, "exception": None})  # reported once, not on every later run
-            raise TriageError(f"a triage action failed for {sid}: {str(failure).splitlines()[0]}")
+        finally:
+            self._host.retract_facts(name, facts)  # deleting a state that still holds facts crashes durable-rules
+            self._host.delete_state(name, sid)
 
     def evaluate(self, triggers: Triggers, records: Iterable[Record], day: dt.date) -> list[Outcome]:
         """The outcomes of ``day``, in trigger order, then by group."""
         records = list(records)
+        pairs = [(trigger, f"{trigger.per}:{found.group}", found) for trigger in triggers.triggers
+                 for found in candidates(trigger, records, day) if any(found.clauses)]
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for trigger, sid, found in pairs:
+            groups.setdefault(sid, []).extend(_facts(trigger, found, day, sid))
+        for sid, facts in groups.items():
+            facts.append({"sid": sid, "t": "end"})
         with self._lock:
             name = self._ruleset(triggers)
             self._fired.clear()
-            posted: dict[tuple[str, str], Candidates] = {}
-            asserted: list[tuple[str, list[dict[str, Any]]]] = []
             try:
-                for trigger in triggers.triggers:
-                    for found in candidates(trigger, records, day):
-                        if not any(found.clauses):
-                            continue
-                        sid = f"{trigger.per}:{found.group}"
-                        posted[(trigger.id, sid)] = found
-                        facts = _facts(trigger, found, day, sid)
-                        asserted.append((sid, facts))
-                        self._post(name, sid, facts)
+                for sid, facts in groups.items():  # one state per place (compound, subject)
+                    self._post(name, sid, facts)
                 fired = set(self._fired)
             finally:
-                for sid, facts in asserted:  # the next run starts from empty states
-                    self._host.retract_facts(name, facts)
                 self._fired.clear()
-        by_id = {trigger.id: trigger for trigger in triggers.triggers}
-        return [
-            Outcome.of(triggers, by_id[trigger_id], found.group, evidence(by_id[trigger_id], found, day), day)
-            for (trigger_id, sid), found in posted.items() if (trigger_id, sid) in fired
-        ]
+        return [Outcome.of(triggers, trigger, found.group, evidence(trigger, found, day), day)
+                for trigger, sid, found in pairs if (trigger.id, sid) in fired]
 
 
 _ENGINE: Engine | None = None

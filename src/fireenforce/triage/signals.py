@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from typing import Iterator
@@ -64,13 +65,13 @@ class Signal(BaseModel):
     def moment(self) -> dt.datetime:
         return dt.datetime.fromisoformat(self.at)
 
-    @property
+    @functools.cached_property
     def day(self) -> dt.date:
         """The calendar day in China time (a time without an offset is taken as China time)."""
         moment = self.moment
         return moment.astimezone(CHINA).date() if moment.tzinfo is not None else moment.date()
 
-    @property
+    @functools.cached_property
     def id(self) -> str:
         """A content id: the same event sent twice has the same id (and counts once)."""
         canonical = json.dumps(self.model_dump(exclude_none=True), sort_keys=True, ensure_ascii=False)
