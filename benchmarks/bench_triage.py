@@ -25,7 +25,7 @@ from typing import Any
 from fireenforce.ledger import Ledger
 from fireenforce.ledger.database import writing
 from fireenforce.ledger.events import canonical
-from fireenforce.ledger.tables import actions, events, findings
+from fireenforce.ledger.tables import actions, chain_heads, events, findings
 from fireenforce.reports.build import monthly_report
 from fireenforce.reports.html import report_html
 from fireenforce.simulate.district import OFFICES, RESIDENTIAL_ITEMS, CROWDED_ITEMS
@@ -96,8 +96,10 @@ class Rows:
                              "officer": "甲"})
 
     def write(self, led: Ledger) -> None:
+        heads = [{"office": office, "seq": seq, "hash": "0" * 64} for office, seq in self.office_seq.items()]
         with writing(led.engine) as conn:
-            for table, rows in ((events, self.events), (findings, self.findings), (actions, self.actions)):
+            for table, rows in ((events, self.events), (findings, self.findings), (actions, self.actions),
+                                (chain_heads, heads)):
                 for start in range(0, len(rows), 20_000):
                     conn.execute(table.insert(), rows[start:start + 20_000])
 

@@ -169,14 +169,18 @@ def test_triage_on_the_ledger_is_idempotent(seeded: Ledger) -> None:
         assert conn.exec_driver_sql("select count(*) from events").scalar() == events_before
 
 
-def test_a_device_finding_is_recorded_for_the_manager_with_its_events(tmp_path: Path) -> None:
-    led = Ledger(f"sqlite:///{tmp_path / 'l.db'}")
+def _registered(ledger_url: str) -> tuple[Ledger, dict[str, Any], list[Any]]:
+    led = Ledger(ledger_url)
     manager = {"kind": "unit", "operating": True, "name": "庆阳恒安物业服务有限公司", "id": _uscc(), "address": "西峰区北街"}
     store_places(led, parse_places(json.dumps({
         "place": "西峰区阳光小区3号楼", "office": "北街街道消防安全办公室", "level": "street",
         "compound": "阳光小区", "high_rise": True, "crowded": False, "manager": manager}, ensure_ascii=False)))
     text = (Path(__file__).resolve().parents[1] / "examples" / "signals.jsonl").read_text(encoding="utf-8")
-    received = parse_signals(text, fe.load_ruleset())
+    return led, manager, parse_signals(text, fe.load_ruleset())
+
+
+def test_a_device_finding_is_recorded_for_the_manager_with_its_events(ledger_url: str) -> None:
+    led, manager, received = _registered(ledger_url)
     assert store_signals(led, received) == (6, 1)
     assert store_signals(led, received) == (0, 7)
     day = dt.date(2026, 5, 10)
@@ -188,6 +192,25 @@ def test_a_device_finding_is_recorded_for_the_manager_with_its_events(tmp_path: 
     assert facts["events"] == outcome["events"] and facts["trigger"] == "blocker-repeat"
     assert run_triage(led, day) == [outcome]
     assert len(led.due(on="2026-12-31")) == 1  # one finding, not two
+    led.close()
+
+
+def test_a_failed_recording_releases_its_claim_so_a_rerun_records_it(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    led, _, received = _registered(f"sqlite:///{tmp_path / 'l.db'}")
+    store_signals(led, received)
+    day = dt.date(2026, 5, 10)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database went away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Ledger, "record", broken)
+        with pytest.raises(RuntimeError):
+            run_triage(led, day)
+    assert recorded(led, day) == []
+    [outcome] = run_triage(led, day)
+    assert outcome["finding"].startswith("F-")
     led.close()
 
 

@@ -259,7 +259,12 @@ def _record(led: Ledger, trigger: TriggerSpec, outcome: Outcome, latest: dict[st
             on=outcome.on, trigger=outcome.trigger, group=outcome.place, kind=outcome.kind, office=office,
             finding=None, payload=json.dumps(data, ensure_ascii=False), recorded_at=now()))
     if entry is not None:
-        finding = led.record(_device_case(trigger, outcome, entry), officer=SYSTEM_OFFICER).finding
+        try:
+            finding = led.record(_device_case(trigger, outcome, entry), officer=SYSTEM_OFFICER).finding
+        except BaseException:
+            with translate_errors(led.url), writing(led.engine) as conn:  # release the claim: a rerun retries
+                conn.execute(outcomes.delete().where(key))
+            raise
         with translate_errors(led.url), writing(led.engine) as conn:
             conn.execute(outcomes.update().where(key).values(finding=finding))
 
