@@ -61,6 +61,7 @@ class Ledger:
         self.url = resolve_url(url)
         self.ruleset_path = Path(ruleset) if ruleset is not None else None
         self.offices_path = Path(offices) if offices is not None else None
+        self._rulesets: dict[dt.date, Ruleset] = {}
         self.engine = open_engine(self.url, create=create, busy_timeout=busy_timeout)
         try:
             prepare_schema(self.engine, self.url, create=create)
@@ -177,11 +178,13 @@ class Ledger:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def history(self, subject: str | Subject) -> tuple[HistoryEntry, ...]:
-        """The HistoryEntry list decide() would get for this subject (an id, or a Subject)."""
+    def history(self, subject: str | Subject, *, on: DateLike | None = None) -> tuple[HistoryEntry, ...]:
+        """The HistoryEntry list decide() would get for this subject (an id, or a Subject),
+        as known on ``on`` (default: everything recorded)."""
         key = key_for_lookup(subject)
+        day = _day(on, "on") if on is not None else None
         with translate_errors(self.url), self.engine.connect() as conn:
-            return _history(conn, key)
+            return _history(conn, key, day)
 
     def due(self, on: DateLike, office: str | None = None, *, within_days: int = 0) -> list[Due]:
         """Open findings whose deadline passed before ``on`` without re-inspection, and with
@@ -248,7 +251,11 @@ class Ledger:
     # -- internals -------------------------------------------------------------------------
 
     def _ruleset(self, day: dt.date) -> Ruleset:
-        return load_ruleset(self.ruleset_path, on=day)
+        """The ruleset in force on ``day`` (looked up once per day: loading checks every file)."""
+        ruleset = self._rulesets.get(day)
+        if ruleset is None:
+            ruleset = self._rulesets[day] = load_ruleset(self.ruleset_path, on=day)
+        return ruleset
 
     def _office(self, ruleset: Ruleset, case: Case) -> Office:
         paths = [p for p in (Path(ruleset.path) / "offices.yaml", self.offices_path) if p is not None and p.is_file()]
@@ -264,7 +271,7 @@ class Ledger:
 
     def _decide(self, conn: Connection, case: Case, key: str, ruleset: Ruleset, step: str | None,
                 reason: str) -> _Choice:
-        history = _history(conn, key)
+        history = _history(conn, key, case.decision_date)
         decision = decide(case.model_copy(update={"history": history}), ruleset=ruleset)
         if step is None or step == decision.step:
             return _Choice(decision, decision.step, None, history)
@@ -286,6 +293,7 @@ class Ledger:
             "decision": decision.model_dump(mode="json"), "ruleset": decision.ruleset.model_dump(mode="json"),
             "history": [h.model_dump(mode="json") for h in choice.history],
             "departure": departure and departure.model_dump(mode="json"), "officer": officer,
+            "issued_by": _issued_by(office, step),
         })
         issued = []
         for doc_type in _documents(ruleset, decision, step):
@@ -299,7 +307,8 @@ class Ledger:
                           payload={"action": action, "to": decision.referral_to or office.brigade})
         elif deadline is None:  # nothing left to rectify (the conduct has ended)
             writer.append("closure", finding=finding, subject=key, at=day, payload={"reason": "no_rectification"})
-        state = refresh(writer.conn, finding)
+        new = [e for e in writer.appended if e.finding == finding]
+        state = refresh(writer.conn, finding, new if new[0].kind == "finding" else None)
         return Record(
             finding=finding, action=action, status=state.status, decision=decision,  # type: ignore[arg-type]
             documents=tuple(issued), deadline=state.deadline, step=step,  # type: ignore[arg-type]
@@ -322,13 +331,24 @@ def _documents(ruleset: Ruleset, decision: Decision, step: str) -> tuple[str, ..
     return tuple(ruleset.policy.documents[f"penalty.{procedure}" if step == "penalty" else step])
 
 
-def _history(conn: Connection, key: str) -> tuple[HistoryEntry, ...]:
-    rows = conn.execute(
+def _issued_by(office: Office, step: str) -> str:
+    """``fire_rescue`` when the act is the fire-rescue agency's: a brigade's own, or a penalty an
+    office imposes in the agency's name under entrustment (委托); else the office's own act."""
+    if office.level == "brigade" or (step == "penalty" and office.acting_in_name_of):
+        return "fire_rescue"
+    return "office"
+
+
+def _history(conn: Connection, key: str, as_of: dt.date | None = None) -> tuple[HistoryEntry, ...]:
+    """The subject's actions up to ``as_of`` (all without it), as decide reads them."""
+    query = (
         select(actions.c.date, actions.c.item, actions.c.step, actions.c.deadline, actions.c.rectified,
-               actions.c.reinspected_on, actions.c.officer, actions.c.office)
+               actions.c.reinspected_on, actions.c.officer, actions.c.office, actions.c.issued_by)
         .where(actions.c.subject == key).order_by(actions.c.date, actions.c.seq)
     )
-    return tuple(history_entry(r._asdict()) for r in rows)
+    if as_of is not None:
+        query = query.where(actions.c.date <= as_of)
+    return tuple(history_entry(r._asdict(), as_of) for r in conn.execute(query))
 
 
 def _subject_ref(key: str, name: str, weak: bool) -> SubjectRef:

@@ -76,5 +76,6 @@ actions = Table(
     Column("rectified", Boolean, nullable=True),
     Column("reinspected_on", Date, nullable=True),
     Column("officer", String(200), nullable=False),
+    Column("issued_by", String(16), nullable=False),
     Index("ix_actions_subject", "subject", "date", "seq"),
 )
