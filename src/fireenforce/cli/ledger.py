@@ -1,5 +1,5 @@
 """``fireenforce ledger …``: the office's enforcement record (init, record, reinspect, due,
-history, show, verify, export, import, backup, referral, correct)."""
+history, show, verify, export, import, backup, render, referral, correct)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import argparse
 import sys
 from typing import Any, Callable
 
-from fireenforce.cli._io import add_format, add_ruleset, dump_json, iso_date, iter_json_documents, read_text
+from fireenforce.cli._io import (
+    add_format, add_ruleset, dump_json, iso_date, iter_json_documents, read_text, write_output,
+)
 from fireenforce.cli._text import decision_text
 from fireenforce.errors import CaseError
 from fireenforce.labels import DOCUMENT_TITLES, STEP_LABELS
+from fireenforce.model.enums import DOCUMENT_TYPES
 
 STATUS_LABELS = {"open": "待整改复查", "closed": "已整改销号", "referred": "已移交"}
 
@@ -65,6 +68,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE", help="JSON Lines from ledger export, or - for stdin")
     p = add("backup", "an online copy of a SQLite ledger to a new file", _backup)
     p.add_argument("target", metavar="FILE")
+    p = add("render", "a document issued through the ledger, filled with its number", _render)
+    p.add_argument("finding", metavar="FINDING")
+    p.add_argument("--document", required=True, choices=DOCUMENT_TYPES, metavar="TYPE",
+                   help=f"document type: {', '.join(DOCUMENT_TYPES)}")
+    p.add_argument("--action", metavar="ACTION", help="the action that issued it (default: the latest)")
+    choice = p.add_mutually_exclusive_group()
+    choice.add_argument("--fine", type=int, metavar="N", help="the fine the officer imposes, in yuan")
+    choice.add_argument("--formal-warning", action="store_true", help="impose a formal warning (警告)")
+    p.add_argument("--format", choices=("html", "text"), default="html", help="output format (default html)")
+    p.add_argument("--out", metavar="FILE", help="write the document to FILE instead of stdout")
     p = add("referral", "the brigade's answer to a referral: accepted or returned", _referral, "text", "json")
     p.add_argument("finding", metavar="FINDING")
     p.add_argument("--on", required=True, type=iso_date, metavar="YYYY-MM-DD")
@@ -192,6 +205,14 @@ def _backup(args: argparse.Namespace) -> int:
     with _open(args) as led:
         led.backup(args.target)
     print(f"backup written to {args.target}")
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    with _open(args) as led:
+        text = led.render(args.finding, args.document, action=args.action, format=args.format, fine=args.fine,
+                          formal_warning=args.formal_warning)
+    write_output(text, args.out)
     return 0
 
 

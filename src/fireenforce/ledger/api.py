@@ -18,7 +18,7 @@ from fireenforce.errors import CaseError
 from fireenforce.ledger.chain import ChainWriter, finding_events, refresh
 from fireenforce.ledger.database import open_engine, prepare_schema, resolve_url, translate_errors, writing
 from fireenforce.ledger.errors import LedgerError, UnknownFinding
-from fireenforce.ledger.events import new_id
+from fireenforce.ledger.events import Event, new_id
 from fireenforce.ledger.models import (
     Closure, Departure, Due, EventView, FindingView, IssuedDocument, Record, SubjectRef, VerifyReport,
 )
@@ -126,7 +126,7 @@ class Ledger:
                 writer.close()
                 return Closure(finding=finding, closed_on=day)
             refresh(conn, finding)
-            case = self._follow_up(conn, finding, day)
+            case = _case_on(finding_events(conn, finding)[0].payload, day, first=False)
             ruleset = self._ruleset(day)
             choice = self._decide(conn, case, state.subject, ruleset, step, reason)
             record = self._act(writer, finding, state.subject, case, choice, officer, ruleset,
@@ -218,6 +218,31 @@ class Ledger:
             events=tuple(EventView(id=e.id, kind=e.kind, at=e.at, recorded_at=e.recorded_at,
                                    payload=_masked(e.payload)) for e in evs),
         )
+
+    def render(self, finding: str, document: str, *, action: str | None = None, format: str = "html",
+               fine: int | None = None, formal_warning: bool = False) -> str:
+        """A document issued through the ledger, filled with its number: the ``document`` of the
+        finding's latest action that issued one (or of ``action``). ``fine``/``formal_warning``
+        are the officer's choice on penalty documents, as for ``fireenforce render``."""
+        from fireenforce.documents import render
+
+        with translate_errors(self.url), self.engine.connect() as conn:
+            evs = finding_events(conn, finding)
+        if not evs:
+            raise UnknownFinding(f"{finding}: no such finding in the ledger")
+        issued = [e for e in evs if e.kind == "document" and e.payload["type"] == document
+                  and (action is None or e.payload["action"] == action)]
+        if not issued:
+            kinds = sorted({e.payload["type"] for e in evs if e.kind == "document"})
+            raise LedgerError(f"--document: {finding} has no {document} issued through the ledger "
+                              f"(issued: {', '.join(kinds) or 'none'})")
+        doc = issued[-1]
+        act = next(e for e in evs if e.kind == "action" and e.payload["action"] == doc.payload["action"])
+        case = _case_on(evs[0].payload, act.at, first=act is _first_action(evs))
+        case = case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
+        return render(case, Decision.model_validate(act.payload["decision"]), document, fine=fine,
+                      formal_warning=formal_warning, format=format, offices=self.offices_path,
+                      serial=doc.payload["serial"], ruleset=self._ruleset(act.at), date=act.at)
 
     def verify(self) -> VerifyReport:
         """Recompute every office's hash chain, document number series and projection."""
@@ -315,12 +340,19 @@ class Ledger:
             subject=_subject_ref(key, state.subject_name, state.weak), departure=departure,
         )
 
-    def _follow_up(self, conn: Connection, finding: str, day: dt.date) -> Case:
-        """The case a failed re-inspection decides: the original one, observed again on ``day``."""
-        first = finding_events(conn, finding)[0].payload
-        data = {**first["case"], "item": first["item"], "observed_on": day.isoformat(),
-                "decided_on": day.isoformat(), "ended_on": None}
-        return parse_case(data)
+
+
+def _case_on(finding: dict[str, Any], day: dt.date, *, first: bool) -> Case:
+    """The case an action decided: the finding's own for the first action; for a failed
+    re-inspection, the same conduct observed again (and continuing) on ``day``."""
+    if first:
+        return parse_case(finding["case"])
+    return parse_case({**finding["case"], "item": finding["item"], "observed_on": day.isoformat(),
+                       "decided_on": day.isoformat(), "ended_on": None})
+
+
+def _first_action(evs: list[Event]) -> Event:
+    return next(e for e in evs if e.kind == "action")
 
 
 def _documents(ruleset: Ruleset, decision: Decision, step: str) -> tuple[str, ...]:

@@ -69,7 +69,7 @@ def open_engine(url: str, *, create: bool, busy_timeout: float = BUSY_TIMEOUT) -
             if parsed.get_driver_name() != "psycopg":
                 url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
             options = f"-c lock_timeout={int(busy_timeout * 1000)}"
-            return create_engine(url, connect_args={"options": options}, pool_pre_ping=True)
+            return create_engine(url, connect_args={"options": options}, pool_recycle=3600)
     except NoSuchModuleError:
         pass
     raise LedgerUnavailable(f"--db: {display_url(url)}: unsupported database (use sqlite:/// or postgresql+psycopg://)")

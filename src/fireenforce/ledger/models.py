@@ -123,3 +123,4 @@ class VerifyReport(BaseModel):
     events: int
     offices: int
     broken: Broken | None = None
+    heads: dict[str, str] = {}  # office -> the hash of its last event (keep these elsewhere)
