@@ -113,11 +113,11 @@ def synthetic(count: int, seed: int = 1) -> Iterator[tuple[str, list[dict[str, A
                          ("closure", closed, {"reason": "rectified"})]
         rows = []
         seq, prev = heads[office]
-        for kind, at, payload in payloads:
+        for index, (kind, at, payload) in enumerate(payloads):
             seq += 1
-            text, recorded = canonical(payload), now()
-            digest = event_hash(prev, f"E-{n:012x}{seq:04x}"[:18], office, seq, kind, finding, subject, at, recorded, text)
-            rows.append({"id": f"E-{n:012x}{seq:04x}"[:18], "office": office, "office_seq": seq, "kind": kind,
+            event_id, text, recorded = f"E-{n:012x}{index:04x}", canonical(payload), now()
+            digest = event_hash(prev, event_id, office, seq, kind, finding, subject, at, recorded, text)
+            rows.append({"id": event_id, "office": office, "office_seq": seq, "kind": kind,
                          "finding": finding, "subject": subject, "at": at, "recorded_at": recorded, "payload": text,
                          "prev_hash": prev, "hash": digest})
             prev = digest

@@ -193,3 +193,27 @@ def test_verify_passes_on_an_intact_record(led: Ledger) -> None:
     led.reinspect(rec.finding, on="2026-05-09", rectified=False)
     report = led.verify()
     assert report.ok and report.events == event_count(led) and report.offices == 1
+
+
+def test_a_source_key_makes_recording_idempotent(led: Ledger) -> None:
+    first = led.record(case(40), source="trigger-2026-05-03-17")
+    before = event_count(led)
+    again = led.record(case(40, on="2026-05-04"), source="trigger-2026-05-03-17")
+    assert again == first and event_count(led) == before
+    assert led.record(case(40, on="2026-05-04"), source="trigger-2026-05-04-1").finding != first.finding
+
+
+def test_a_fine_is_recorded_within_the_legal_range_only_on_a_penalty(led: Ledger) -> None:
+    with pytest.raises(CaseError, match="^fine: no fine applies"):
+        led.record(case(41), fine=5000)
+    rec = led.record(case(41))
+    warning = led.reinspect(rec.finding, on="2026-05-10", rectified=False)
+    assert isinstance(warning, Record) and warning.step == "warning"
+    before = event_count(led)
+    with pytest.raises(CaseError, match="^fine: 100 yuan is outside the legal range 5000–50000"):
+        led.reinspect(rec.finding, on="2026-05-20", rectified=False, fine=100)
+    assert event_count(led) == before
+    penalty = led.reinspect(rec.finding, on="2026-05-20", rectified=False, fine=20000)
+    assert isinstance(penalty, Record) and penalty.step == "penalty" and penalty.fine == 20000
+    assert "贰万" in led.render(rec.finding, "penalty_decision", format="text") or "20000" in led.render(
+        rec.finding, "penalty_decision", format="text")

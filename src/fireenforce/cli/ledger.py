@@ -38,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add("init", "create or upgrade the ledger's schema", _init)
     p = add("record", "decide a case with the subject's ledger history and record it", _record, "text", "json")
     p.add_argument("case", metavar="CASE.json", help="the case (JSON file, or - for stdin); no history of its own")
+    p.add_argument("--source", metavar="KEY", help="a unique key of the caller's: recording it again adds nothing")
     _officer_options(p)
     add_ruleset(p)
     p.add_argument("--offices", metavar="FILE", help="offices.yaml overriding the ruleset's office details")
@@ -97,6 +98,7 @@ def _officer_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--step", choices=("reminder", "warning", "penalty", "referral"),
                    help="depart from the suggested step (needs --reason)")
     p.add_argument("--reason", default="", help="the written reason for a departure")
+    p.add_argument("--fine", type=int, metavar="N", help="the fine a penalty imposes, in yuan (within the legal range)")
 
 
 def _open(args: argparse.Namespace, *, create: bool = False) -> Any:
@@ -121,7 +123,8 @@ def _record(args: argparse.Namespace) -> int:
     if len(cases) != 1:
         raise CaseError("", f"ledger record takes one case, got {len(cases)}")
     with _open(args) as led:
-        rec = led.record(cases[0][1], officer=args.officer, step=args.step, reason=args.reason)
+        rec = led.record(cases[0][1], officer=args.officer, step=args.step, reason=args.reason, fine=args.fine,
+                         source=args.source)
     _emit(args, rec.model_dump(mode="json"), record_text(rec))
     return 0
 
@@ -131,7 +134,7 @@ def _reinspect(args: argparse.Namespace) -> int:
 
     with _open(args) as led:
         out = led.reinspect(args.finding, on=args.on, rectified=args.rectified, officer=args.officer,
-                            step=args.step, reason=args.reason, note=args.note)
+                            step=args.step, reason=args.reason, note=args.note, fine=args.fine)
     if isinstance(out, Closure):
         _emit(args, out.model_dump(mode="json"), f"{out.finding} 复查已整改，{out.closed_on} 销号")
     else:
@@ -239,6 +242,8 @@ def _correct(args: argparse.Namespace) -> int:
 def record_text(rec: Any) -> str:
     """A recorded action for the officer: the decision, then what the ledger did."""
     lines = [decision_text(rec.decision), "", f"记录：{rec.finding}（处置 {rec.action}）{STATUS_LABELS[rec.status]}"]
+    if rec.fine is not None:
+        lines.append(f"罚款：{rec.fine}元")
     if rec.departure:
         lines.append(f"偏离建议：建议{STEP_LABELS[rec.departure.suggested]}，实际{STEP_LABELS[rec.departure.chosen]}；"
                      f"理由：{rec.departure.reason}")

@@ -22,7 +22,7 @@ from fireenforce.ledger.events import Event, new_id
 from fireenforce.ledger.models import (
     Closure, Departure, Due, EventView, FindingView, IssuedDocument, Record, SubjectRef, VerifyReport,
 )
-from fireenforce.ledger.state import CORRECTABLE, history_entry
+from fireenforce.ledger.state import CORRECTABLE, history_entry, replay
 from fireenforce.ledger.subjects import key_for_lookup, mask_id, masked_key, subject_key
 from fireenforce.ledger.tables import actions, events, findings
 from fireenforce.model import Case, Decision
@@ -42,6 +42,7 @@ class _Choice:
     step: str
     departure: Departure | None
     history: tuple[HistoryEntry, ...]
+    fine: int | None = None
 
 
 class Ledger:
@@ -81,10 +82,13 @@ class Ledger:
     # -- writing ---------------------------------------------------------------------------
 
     def record(self, case: Case | dict[str, Any] | str, *, officer: str = "", step: str | None = None,
-               reason: str = "") -> Record:
+               reason: str = "", fine: int | None = None, source: str | None = None) -> Record:
         """Decide ``case`` with the subject's history from the ledger and record the finding and
         the action (and its numbered documents) atomically. ``step`` departs from the suggested
-        step and needs a written ``reason``. A case with its own ``history`` is refused."""
+        step and needs a written ``reason``; ``fine`` is the fine a penalty imposes (yuan, within
+        the legal range). ``source`` is a caller's unique key (a trigger, a request id): recording
+        the same key again returns the first Record and adds nothing. A case with its own
+        ``history`` is refused."""
         case = parse_case(case)
         if case.history:
             raise CaseError("history", "a case recorded in the ledger carries no history: the ledger supplies it")
@@ -95,18 +99,24 @@ class Ledger:
         office = self._office(ruleset, case)
         with translate_errors(self.url), writing(self.engine) as conn:
             writer = ChainWriter(conn, case.office.name)
+            if source is not None:
+                known = conn.execute(select(findings.c.id).where(findings.c.source == source)).scalar_one_or_none()
+                if known is not None:
+                    return _stored_record(finding_events(conn, known), first=True)
             finding = new_id("F")
-            choice = self._decide(conn, case, key.key, ruleset, step, reason)
+            choice = self._decide(conn, case, key.key, ruleset, step, reason, fine)
             stored = case.model_dump(mode="json", exclude={"history"})
             writer.append("finding", finding=finding, subject=key.key, at=case.observed_on, payload={
                 "case": stored, "item": choice.decision.item.code, "weak": key.weak, "officer": officer,
+                **({"source": source} if source is not None else {}),
             })
             record = self._act(writer, finding, key.key, case, choice, officer, ruleset, office)
             writer.close()
         return record
 
     def reinspect(self, finding: str, *, on: DateLike, rectified: bool, officer: str = "",
-                  step: str | None = None, reason: str = "", note: str = "") -> Record | Closure:
+                  step: str | None = None, reason: str = "", note: str = "", fine: int | None = None,
+                  ) -> Record | Closure:
         """Record a re-inspection (复查). Rectified: the finding is closed (整改销号). Not
         rectified: decide the next step with the unheeded order in the history and record it."""
         day = _day(on, "on")
@@ -128,7 +138,7 @@ class Ledger:
             refresh(conn, finding)
             case = _case_on(finding_events(conn, finding)[0].payload, day, first=False)
             ruleset = self._ruleset(day)
-            choice = self._decide(conn, case, state.subject, ruleset, step, reason)
+            choice = self._decide(conn, case, state.subject, ruleset, step, reason, fine)
             record = self._act(writer, finding, state.subject, case, choice, officer, ruleset,
                                self._office(ruleset, case))
             writer.close()
@@ -240,6 +250,8 @@ class Ledger:
         act = next(e for e in evs if e.kind == "action" and e.payload["action"] == doc.payload["action"])
         case = _case_on(evs[0].payload, act.at, first=act is _first_action(evs))
         case = case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
+        if fine is None and not formal_warning and "penalty" in document:
+            fine = act.payload.get("fine")
         return render(case, Decision.model_validate(act.payload["decision"]), document, fine=fine,
                       formal_warning=formal_warning, format=format, offices=self.offices_path,
                       serial=doc.payload["serial"], ruleset=self._ruleset(act.at), date=act.at)
@@ -295,17 +307,20 @@ class Ledger:
         return str(office)
 
     def _decide(self, conn: Connection, case: Case, key: str, ruleset: Ruleset, step: str | None,
-                reason: str) -> _Choice:
+                reason: str, fine: int | None) -> _Choice:
         history = _history(conn, key, case.decision_date)
         decision = decide(case.model_copy(update={"history": history}), ruleset=ruleset)
-        if step is None or step == decision.step:
-            return _Choice(decision, decision.step, None, history)
-        if step not in STEPS:
-            raise CaseError("step", f"{step!r} is not one of {', '.join(STEPS)}")
-        if not reason.strip():
-            raise CaseError("reason", f"departing from the suggested step {decision.step} to {step} needs a written reason")
-        departure = Departure(suggested=decision.step, chosen=step, reason=reason)
-        return _Choice(decision, step, departure, history)
+        departure = None
+        if step is not None and step != decision.step:
+            if step not in STEPS:
+                raise CaseError("step", f"{step!r} is not one of {', '.join(STEPS)}")
+            if not reason.strip():
+                raise CaseError("reason", f"departing from the suggested step {decision.step} to {step} "
+                                          "needs a written reason")
+            departure = Departure(suggested=decision.step, chosen=step, reason=reason)
+        chosen = step or decision.step
+        _check_fine(decision, chosen, fine)
+        return _Choice(decision, chosen, departure, history, fine)
 
     def _act(self, writer: ChainWriter, finding: str, key: str, case: Case, choice: _Choice, officer: str,
              ruleset: Ruleset, office: Office) -> Record:
@@ -318,7 +333,7 @@ class Ledger:
             "decision": decision.model_dump(mode="json"), "ruleset": decision.ruleset.model_dump(mode="json"),
             "history": [h.model_dump(mode="json") for h in choice.history],
             "departure": departure and departure.model_dump(mode="json"), "officer": officer,
-            "issued_by": _issued_by(office, step),
+            "issued_by": _issued_by(office, step), **({"fine": choice.fine} if choice.fine is not None else {}),
         })
         issued = []
         for doc_type in _documents(ruleset, decision, step):
@@ -337,7 +352,7 @@ class Ledger:
         return Record(
             finding=finding, action=action, status=state.status, decision=decision,  # type: ignore[arg-type]
             documents=tuple(issued), deadline=state.deadline, step=step,  # type: ignore[arg-type]
-            subject=_subject_ref(key, state.subject_name, state.weak), departure=departure,
+            subject=_subject_ref(key, state.subject_name, state.weak), departure=departure, fine=choice.fine,
         )
 
 
@@ -353,6 +368,34 @@ def _case_on(finding: dict[str, Any], day: dt.date, *, first: bool) -> Case:
 
 def _first_action(evs: list[Event]) -> Event:
     return next(e for e in evs if e.kind == "action")
+
+
+def _stored_record(evs: list[Event], *, first: bool) -> Record:
+    """The Record of a finding's first (or latest) action, as stored."""
+    state = replay(evs)
+    act = _first_action(evs) if first else [e for e in evs if e.kind == "action"][-1]
+    p = act.payload
+    action = next(a for a in state.actions if a.id == p["action"])
+    return Record(
+        finding=state.id, action=action.id, status=state.status,  # type: ignore[arg-type]
+        decision=Decision.model_validate(p["decision"]), deadline=state.deadline, step=action.step,  # type: ignore[arg-type]
+        documents=tuple(IssuedDocument(type=d["type"], number=d["number"]) for d in action.documents),
+        subject=_subject_ref(state.subject, state.subject_name, state.weak), fine=action.fine,
+        departure=Departure.model_validate(p["departure"]) if p.get("departure") else None,
+    )
+
+
+def _check_fine(decision: Decision, step: str, fine: int | None) -> None:
+    """A recorded fine belongs to a penalty and stays within the statutory range of the decision."""
+    if fine is None:
+        return
+    penalty = decision.penalty
+    if step != "penalty" or penalty is None or penalty.fine is None or "fine" not in penalty.kinds:
+        raise CaseError("fine", f"no fine applies here (step {step}; the law provides "
+                                f"{'、'.join(penalty.kinds) if penalty else 'no penalty'})")
+    low, high = max(penalty.fine.min, 1), penalty.fine.max
+    if not low <= fine <= high:
+        raise CaseError("fine", f"{fine} yuan is outside the legal range {low}–{high} yuan")
 
 
 def _documents(ruleset: Ruleset, decision: Decision, step: str) -> tuple[str, ...]:

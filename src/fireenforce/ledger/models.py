@@ -53,6 +53,7 @@ class Record(BaseModel):
     step: Step
     subject: SubjectRef
     departure: Departure | None = None
+    fine: int | None = None  # the fine imposed, in yuan, when the officer recorded one
 
 
 class Closure(BaseModel):

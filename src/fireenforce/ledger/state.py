@@ -28,6 +28,7 @@ class ActionState:
     officer: str
     office: str
     issued_by: str
+    fine: int | None = None
     rectified: bool | None = None
     reinspected_on: dt.date | None = None
     documents: list[dict[str, Any]] = field(default_factory=list)
@@ -49,6 +50,7 @@ class FindingState:
     weak: bool
     item: str
     opened_on: dt.date
+    source: str | None = None
     status: str = "open"
     closed_on: dt.date | None = None
     deadline: dt.date | None = None
@@ -66,7 +68,7 @@ class FindingState:
             "id": self.id, "office": self.office, "subject": self.subject, "subject_name": self.subject_name,
             "weak": self.weak, "item": self.item, "status": self.status, "opened_on": self.opened_on,
             "closed_on": self.closed_on, "deadline": self.deadline, "last_step": self.last.step,
-            "last_action": self.last.id,
+            "last_action": self.last.id, "source": self.source,
         }
 
     def action_rows(self) -> list[dict[str, Any]]:
@@ -74,7 +76,7 @@ class FindingState:
         return [
             {"id": a.id, "seq": a.seq, "finding": self.id, "subject": self.subject, "office": a.office,
              "date": a.date, "item": a.item, "step": a.step, "deadline": a.deadline, "rectified": a.rectified,
-             "reinspected_on": a.reinspected_on, "officer": a.officer, "issued_by": a.issued_by}
+             "reinspected_on": a.reinspected_on, "officer": a.officer, "issued_by": a.issued_by, "fine": a.fine}
             for a in self.actions
         ]
 
@@ -90,6 +92,7 @@ def replay(events: Iterable[Event]) -> FindingState:
             state = FindingState(
                 id=ev.finding or "", office=ev.office, subject=ev.subject or "",
                 subject_name=p["case"]["subject"].get("name", ""), weak=p["weak"], item=p["item"], opened_on=ev.at,
+                source=p.get("source"),
             )
             continue
         if state is None:
@@ -106,7 +109,7 @@ def _apply(state: FindingState, ev: Event, by_id: dict[str, Event]) -> None:
         deadline = _date(p.get("deadline"))
         state.actions.append(ActionState(
             id=p["action"], seq=ev.seq, date=ev.at, item=p["item"], step=p["step"], deadline=deadline,
-            officer=p.get("officer", ""), office=ev.office, issued_by=p["issued_by"],
+            officer=p.get("officer", ""), office=ev.office, issued_by=p["issued_by"], fine=p.get("fine"),
         ))
         state.status, state.deadline = ("referred", None) if p["step"] == "referral" else ("open", deadline)
     elif ev.kind == "document":
