@@ -217,3 +217,14 @@ def test_a_fine_is_recorded_within_the_legal_range_only_on_a_penalty(led: Ledger
     assert isinstance(penalty, Record) and penalty.step == "penalty" and penalty.fine == 20000
     assert "贰万" in led.render(rec.finding, "penalty_decision", format="text") or "20000" in led.render(
         rec.finding, "penalty_decision", format="text")
+
+
+def test_events_for_reports_by_office_kind_and_date(led: Ledger) -> None:
+    a = led.record(case(42))
+    led.record(case(43, office=OTHER_OFFICE, on="2026-06-02"))
+    led.reinspect(a.finding, on="2026-05-09", rectified=True)
+    kinds = [e.kind for e in led.events(office="北街街道消防安全办公室")]
+    assert kinds[:2] == ["finding", "action"] and kinds[-2:] == ["reinspection", "closure"]
+    may = list(led.events(since="2026-05-01", until="2026-05-31", kinds=["closure"]))
+    assert [(e.finding, e.at) for e in may] == [(a.finding, dt.date(2026, 5, 9))]
+    assert {e.office for e in led.events(since="2026-06-01")} == {OTHER_OFFICE["name"]}

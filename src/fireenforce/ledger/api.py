@@ -7,7 +7,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Iterable
+from typing import IO, Any, Iterable, Iterator
 
 from sqlalchemy import Connection, select
 
@@ -15,7 +15,7 @@ from fireenforce.documents.context import document_number
 from fireenforce.documents.offices import Office, load_offices, resolve_office
 from fireenforce.engine import decide
 from fireenforce.errors import CaseError
-from fireenforce.ledger.chain import ChainWriter, finding_events, refresh
+from fireenforce.ledger.chain import ChainWriter, finding_events, refresh, to_event
 from fireenforce.ledger.database import open_engine, prepare_schema, resolve_url, translate_errors, writing
 from fireenforce.ledger.errors import LedgerError, UnknownFinding
 from fireenforce.ledger.events import Event, new_id
@@ -255,6 +255,23 @@ class Ledger:
         return render(case, Decision.model_validate(act.payload["decision"]), document, fine=fine,
                       formal_warning=formal_warning, format=format, offices=self.offices_path,
                       serial=doc.payload["serial"], ruleset=self._ruleset(act.at), date=act.at)
+
+    def events(self, office: str | None = None, *, since: DateLike | None = None, until: DateLike | None = None,
+               kinds: Iterable[str] | None = None) -> Iterator[Event]:
+        """The stored events in order, optionally of one office, kinds, and business dates
+        ``since``..``until`` (inclusive), for reports. Unmasked: mask ids before showing them."""
+        query = select(events).order_by(events.c.seq)
+        if office is not None:
+            query = query.where(events.c.office == office)
+        if since is not None:
+            query = query.where(events.c.at >= _day(since, "since"))
+        if until is not None:
+            query = query.where(events.c.at <= _day(until, "until"))
+        if kinds is not None:
+            query = query.where(events.c.kind.in_(list(kinds)))
+        with translate_errors(self.url), self.engine.connect() as conn:
+            for row in conn.execution_options(yield_per=5000).execute(query):
+                yield to_event(row)
 
     def verify(self) -> VerifyReport:
         """Recompute every office's hash chain, document number series and projection."""
