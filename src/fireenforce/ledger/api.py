@@ -123,7 +123,7 @@ class Ledger:
         with translate_errors(self.url), writing(self.engine) as conn:
             office = self._office_of(conn, finding)
             writer = ChainWriter(conn, office)
-            state = refresh(conn, finding)
+            state = replay(finding_events(conn, finding))
             if state.status != "open":
                 raise LedgerError(f"{finding}: the finding is {state.status}; there is nothing to re-inspect")
             if day < state.last.date:
@@ -150,7 +150,7 @@ class Ledger:
         day = _day(on, "on")
         with translate_errors(self.url), writing(self.engine) as conn:
             writer = ChainWriter(conn, self._office_of(conn, finding))
-            state = refresh(conn, finding)
+            state = replay(finding_events(conn, finding))
             if state.status != "referred" or state.referral.get("answer"):
                 raise LedgerError(f"{finding}: no referral awaits an answer (status {state.status})")
             kind = "referral_accepted" if accepted else "referral_returned"
