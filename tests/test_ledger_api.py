@@ -155,6 +155,8 @@ def test_a_correction_is_a_new_event_and_changes_the_state(led: Ledger) -> None:
         led.correct(action_event.id, reason=" ", changes={"deadline": "2026-06-30"})
     with pytest.raises(CaseError, match="^changes.step: "):
         led.correct(action_event.id, reason="录入错误", changes={"step": "penalty"})
+    with pytest.raises(CaseError, match="^changes.deadline: 2026-04-01 is before"):
+        led.correct(action_event.id, reason="录入错误", changes={"deadline": "2026-04-01"})
     led.correct(action_event.id, reason="整改期限录入错误", changes={"deadline": "2026-06-30"})
     view = led.show(rec.finding)
     assert view.deadline == dt.date(2026, 6, 30)

@@ -166,7 +166,7 @@ class Ledger:
         if not reason.strip():
             raise CaseError("reason", "a correction needs a written reason")
         with translate_errors(self.url), writing(self.engine) as conn:
-            row = conn.execute(select(events.c.kind, events.c.finding, events.c.office, events.c.subject)
+            row = conn.execute(select(events.c.kind, events.c.finding, events.c.office, events.c.subject, events.c.at)
                                .where(events.c.id == event)).one_or_none()
             if row is None or row.finding is None:
                 raise UnknownFinding(f"{event}: no such event in the ledger")
@@ -176,7 +176,10 @@ class Ledger:
                     raise CaseError(f"changes.{name}", f"cannot be corrected on a {row.kind} event "
                                                        f"(correctable: {', '.join(allowed) or 'nothing'})")
                 if name == "deadline":
-                    changes = {**changes, name: _day(value, "changes.deadline").isoformat()}
+                    deadline = _day(value, "changes.deadline")
+                    if deadline < row.at:
+                        raise CaseError("changes.deadline", f"{deadline} is before the action's date {row.at}")
+                    changes = {**changes, name: deadline.isoformat()}
             if not changes:
                 raise CaseError("changes", "nothing to correct")
             writer = ChainWriter(conn, row.office)
