@@ -59,7 +59,7 @@ def recount(stream: list[dict[str, Any]], led: Ledger) -> dict[str, dict[str, An
     checked = {e["payload"]["action"]: e for e in stream if e["kind"] == "reinspection"}
     out: dict[str, dict[str, Any]] = defaultdict(lambda: {
         "findings": 0, "closed": 0, "overdue": 0, "steps": Counter(), "referrals": 0, "departures": 0,
-        "days": [], "orders": 0, "on_time": 0, "late": 0, "penalties": 0, "consultations": 0})
+        "days": [], "orders": 0, "on_time": 0, "late": 0, "fines": 0, "unrecorded": 0, "consultations": 0})
     for e in stream:
         o = out[e["office"]]
         if e["kind"] == "finding" and in_month(e):
@@ -70,7 +70,10 @@ def recount(stream: list[dict[str, Any]], led: Ledger) -> dict[str, dict[str, An
         elif e["kind"] == "action" and in_month(e):
             o["steps"][e["payload"]["step"]] += 1
             o["departures"] += e["payload"]["departure"] is not None
-            o["penalties"] += e["payload"]["step"] == "penalty"
+            if e["payload"]["step"] == "penalty":
+                fine = e["payload"].get("fine")
+                o["fines"] += fine or 0
+                o["unrecorded"] += fine is None
         elif e["kind"] == "referral_sent" and in_month(e):
             o["referrals"] += 1
         elif e["kind"] == "document" and in_month(e) and e["payload"]["type"] == "rectification_order":
@@ -111,9 +114,10 @@ def test_every_number_of_the_report_matches_a_naive_recount(seeded: Ledger, stre
         assert office["orders"] == want["orders"]
         assert (office["reinspected_on_time"], office["reinspected_late"]) == (want["on_time"], want["late"])
         assert office["median_days_to_close"] == (statistics.median(want["days"]) if want["days"] else None)
-        assert office["fines"] == 0 and office["fines_unrecorded"] == want["penalties"]
+        assert (office["fines"], office["fines_unrecorded"]) == (want["fines"], want["unrecorded"])
     district = report["district"]
-    for key in ("findings", "closed", "overdue", "referrals", "departures", "consultations", "orders"):
+    assert district["fines"] > 0
+    for key in ("findings", "closed", "overdue", "referrals", "departures", "consultations", "orders", "fines"):
         assert district[key] == sum(o[key] for o in report["offices"])
     all_days = [d for w in expected.values() for d in w["days"]]
     assert district["median_days_to_close"] == statistics.median(all_days)
@@ -195,7 +199,7 @@ def test_a_device_finding_is_recorded_for_the_manager_with_its_events(ledger_url
     led.close()
 
 
-def test_a_failed_recording_releases_its_claim_so_a_rerun_records_it(tmp_path: Path,
+def test_a_run_interrupted_while_recording_is_completed_by_the_next(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     led, _, received = _registered(f"sqlite:///{tmp_path / 'l.db'}")
     store_signals(led, received)
@@ -208,9 +212,11 @@ def test_a_failed_recording_releases_its_claim_so_a_rerun_records_it(tmp_path: P
         patch.setattr(Ledger, "record", broken)
         with pytest.raises(RuntimeError):
             run_triage(led, day)
-    assert recorded(led, day) == []
+    [claimed] = recorded(led, day)
+    assert claimed["finding"] is None
     [outcome] = run_triage(led, day)
-    assert outcome["finding"].startswith("F-")
+    assert outcome["finding"].startswith("F-") and run_triage(led, day) == [outcome]
+    assert len(led.due(on="2026-12-31")) == 1
     led.close()
 
 

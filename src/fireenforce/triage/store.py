@@ -196,13 +196,11 @@ def run_triage(led: Ledger, day: dt.date, ruleset: Ruleset | None = None) -> lis
     ruleset = ruleset or load_ruleset(led.ruleset_path, on=day)
     with translate_errors(led.url), led.engine.connect() as conn:
         records, register = gather(conn, ruleset.triggers, day)
-        done = {(r.trigger, r.group) for r in conn.execute(select(outcomes.c.trigger, outcomes.c.group)
-                                                           .where(outcomes.c.on == day))}
     by_id = {t.id: t for t in ruleset.triggers.triggers}
     latest = {r.id: r for r in records}
     for outcome in evaluate(ruleset.triggers, records, day):
         trigger = by_id[outcome.trigger]
-        if (outcome.trigger, outcome.place) not in done and not _raised_within(led, trigger, outcome):
+        if not _raised_within(led, trigger, outcome):
             _record(led, trigger, outcome, latest, register)
     return recorded(led, day)
 
@@ -245,7 +243,8 @@ def _display(outcome: Outcome) -> str:
 def _record(led: Ledger, trigger: TriggerSpec, outcome: Outcome, latest: dict[str, Record],
             register: dict[str, PlaceEntry]) -> None:
     """Claim the (day, trigger, group) row first, so that neither a second run nor a concurrent one
-    records anything twice; then record the finding and note its id."""
+    records anything twice; then record the finding under a source key, which the ledger records
+    once, so a run interrupted in between completes the row when run again."""
     office = _office(outcome, latest, register)
     data = {**outcome.to_json(), "place": _display(outcome), "office": office}
     entry = register.get(outcome.place) if outcome.kind == "finding" else None
@@ -253,18 +252,16 @@ def _record(led: Ledger, trigger: TriggerSpec, outcome: Outcome, latest: dict[st
         data["note"] = "该场所不在场所登记中，无法确定管理人，未生成隐患记录（fireenforce signals places 登记后重新研判）"
     key = (outcomes.c.on == outcome.on) & (outcomes.c.trigger == outcome.trigger) & (outcomes.c.group == outcome.place)
     with translate_errors(led.url), writing(led.engine) as conn:
-        if conn.execute(select(outcomes.c.kind).where(key)).first() is not None:
+        existing = conn.execute(select(outcomes.c.finding).where(key)).first()
+        if existing is None:
+            conn.execute(outcomes.insert().values(
+                on=outcome.on, trigger=outcome.trigger, group=outcome.place, kind=outcome.kind, office=office,
+                finding=None, payload=json.dumps(data, ensure_ascii=False), recorded_at=now()))
+        elif existing.finding is not None:
             return
-        conn.execute(outcomes.insert().values(
-            on=outcome.on, trigger=outcome.trigger, group=outcome.place, kind=outcome.kind, office=office,
-            finding=None, payload=json.dumps(data, ensure_ascii=False), recorded_at=now()))
     if entry is not None:
-        try:
-            finding = led.record(_device_case(trigger, outcome, entry), officer=SYSTEM_OFFICER).finding
-        except BaseException:
-            with translate_errors(led.url), writing(led.engine) as conn:  # release the claim: a rerun retries
-                conn.execute(outcomes.delete().where(key))
-            raise
+        source = f"triage:{outcome.on.isoformat()}:{outcome.trigger}:{outcome.place}"
+        finding = led.record(_device_case(trigger, outcome, entry), officer=SYSTEM_OFFICER, source=source).finding
         with translate_errors(led.url), writing(led.engine) as conn:
             conn.execute(outcomes.update().where(key).values(finding=finding))
 
