@@ -76,6 +76,7 @@ bench: $(STAMP) postgresql
 	$(BIN)/python benchmarks/bench_decide.py
 	$(BIN)/python benchmarks/bench_query.py
 	$(BIN)/python benchmarks/bench_render.py
+	$(BIN)/python benchmarks/bench_triage.py
 	$(BIN)/python benchmarks/bench_ledger.py
 
 clean:

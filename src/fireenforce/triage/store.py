@@ -9,7 +9,7 @@ import json
 from typing import Any, Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, String, or_, select, type_coerce
 
 from fireenforce.ledger import Ledger
 from fireenforce.ledger.database import translate_errors, writing
@@ -114,18 +114,23 @@ def gather(conn: Connection, triggers: Triggers, day: dt.date) -> tuple[list[Rec
     register = _register(conn)
     records: list[Record] = []
     start = _horizon(triggers, "signal", day)
-    query = select(signals).where(signals.c.day <= day)
+    # the day as stored text on SQLite (parsed once per distinct day below), a date on PostgreSQL
+    query = select(signals.c.id, type_coerce(signals.c.day, String), signals.c.kind, signals.c.source,
+                   signals.c.device, signals.c.place, signals.c.item).where(signals.c.day <= day)
     if start is not None:
         query = query.where(signals.c.day >= start)
-    for row in conn.execute(query):
-        attrs: dict[str, str | bool] = {"kind": row.kind, "source": row.source, "device": row.device,
-                                        "place": row.place}
-        if row.item:
-            attrs["item"] = row.item
-        entry = register.get(row.place)
+    days: dict[Any, dt.date] = {}
+    for sid, stored_day, kind, source, device, place, item in conn.execute(query):
+        attrs: dict[str, str | bool] = {"kind": kind, "source": source, "device": device, "place": place}
+        if item:
+            attrs["item"] = item
+        entry = register.get(place)
         if entry is not None:
             attrs["office"] = entry.office
-        records.append(Record(row.id, "signal", row.day, attrs))
+        when = days.get(stored_day)
+        if when is None:
+            when = days[stored_day] = stored_day if isinstance(stored_day, dt.date) else dt.date.fromisoformat(stored_day)
+        records.append(Record(sid, "signal", when, attrs))
     records += _finding_records(conn, triggers, day, register)
     return records, register
 
