@@ -199,27 +199,33 @@ def run_triage(led: Ledger, day: dt.date, ruleset: Ruleset | None = None) -> lis
     """Evaluate the day, record what is new, and return every outcome of the day as triage JSON
     (recorded ones included: running twice adds nothing and returns the same)."""
     ruleset = ruleset or load_ruleset(led.ruleset_path, on=day)
+    by_id = {t.id: t for t in ruleset.triggers.triggers}
     with translate_errors(led.url), led.engine.connect() as conn:
         records, register = gather(conn, ruleset.triggers, day)
-    by_id = {t.id: t for t in ruleset.triggers.triggers}
+        earlier = _earlier_outcomes(conn, ruleset.triggers, day)
     latest = {r.id: r for r in records}
     for outcome in evaluate(ruleset.triggers, records, day):
         trigger = by_id[outcome.trigger]
-        if not _raised_within(led, trigger, outcome):
-            _record(led, trigger, outcome, latest, register)
+        done = earlier.get((outcome.trigger, outcome.place), ())
+        start = trigger.within.start(day) if trigger.within else day
+        if any(start <= on < day for on, _ in done):
+            continue  # already raised for this group inside the trigger's window
+        today = [finding for on, finding in done if on == day]
+        if today and (today[0] is not None or outcome.kind == "consultation" or outcome.place not in register):
+            continue  # recorded by an earlier run
+        _record(led, trigger, outcome, latest, register)
     return recorded(led, day)
 
 
-def _raised_within(led: Ledger, trigger: TriggerSpec, outcome: Outcome) -> bool:
-    """Whether the trigger was already raised for this group inside its window before the day
-    (a compound with many open e-bike findings is convened once a month, not every day)."""
-    if trigger.within is None:
-        return False
-    query = select(outcomes.c.on).where(
-        outcomes.c.trigger == trigger.id, outcomes.c.group == outcome.place,
-        outcomes.c.on >= trigger.within.start(outcome.on), outcomes.c.on < outcome.on)
-    with translate_errors(led.url), led.engine.connect() as conn:
-        return conn.execute(query.limit(1)).first() is not None
+def _earlier_outcomes(conn: Connection, triggers: Triggers, day: dt.date) -> dict[tuple[str, str], list[tuple[dt.date, str | None]]]:
+    """The outcomes recorded inside the longest trigger window up to ``day`` (for re-runs and quiet periods)."""
+    starts = [t.within.start(day) for t in triggers.triggers if t.within is not None]
+    query = select(outcomes.c.trigger, outcomes.c.group, outcomes.c.on, outcomes.c.finding).where(
+        outcomes.c.on >= min([day, *starts]), outcomes.c.on <= day)
+    found: dict[tuple[str, str], list[tuple[dt.date, str | None]]] = {}
+    for trigger, group, on, finding in conn.execute(query):
+        found.setdefault((trigger, group), []).append((on, finding))
+    return found
 
 
 def recorded(led: Ledger, day: dt.date) -> list[dict[str, Any]]:
