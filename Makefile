@@ -55,7 +55,7 @@ demo: $(STAMP) report-deps
 	@echo "== device events: validate a file, and triage its day without a ledger =="
 	$(BIN)/fireenforce signals check examples/signals.jsonl
 	$(BIN)/fireenforce triage --on 2026-05-10 --signals examples/signals.jsonl
-	@echo "== a seeded year of a simulated district in a fresh ledger (about a minute), its triage and monthly report =="
+	@echo "== a seeded year of a simulated district in a fresh ledger (a minute or two), its triage and monthly report =="
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/fireenforce seed --db $(DEMO_DB) --from 2025-06-01 --months 12 --rate 0.5 --triage-from 2026-04-01
 	$(BIN)/fireenforce triage --db $(DEMO_DB) --on 2026-05-29
