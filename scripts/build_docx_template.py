@@ -79,6 +79,7 @@ def build(out: Path = OUT) -> None:
     _footer(doc)
     _font_table(doc)
     _settings(doc)
+    _slim(doc)
     props = doc.core_properties
     props.author = props.last_modified_by = "fireenforce"
     props.title, props.comments = "法律文书模板", "由 scripts/build_docx_template.py 生成；段落样式可在 Word/WPS 中修改。"
@@ -181,6 +182,21 @@ def _footer(doc: DocumentObject) -> None:
                 f'<w:fldSimple {nsdecls("w")} w:instr=" {field} "><w:r><w:rPr><w:sz w:val="24"/></w:rPr>'
                 f"<w:t>1</w:t></w:r></w:fldSimple>"
             ))
+
+
+def _slim(doc: DocumentObject) -> None:
+    """Drop what python-docx's blank document carries and no document needs (a preview image,
+    legacy styles, custom XML, web settings, the hundred unused styles): smaller, faster."""
+    unused = ("/thumbnail", "/stylesWithEffects", "/customXml", "/webSettings")
+    for rels in (doc.part.package.rels, doc.part.rels):
+        for rid in [rid for rid, rel in rels.items() if rel.reltype.endswith(unused)]:
+            rels.pop(rid)
+    styles = doc.styles.element
+    keep = {s.style_id for s in doc.styles if s.name in ("Normal", "Footer")} | {
+        doc.styles[kind.style].style_id for kind in KINDS.values()}
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in keep and style.get(qn("w:default")) != "1":
+            styles.remove(style)
 
 
 def _settings(doc: DocumentObject) -> None:

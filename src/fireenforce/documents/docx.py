@@ -13,11 +13,11 @@ import re
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, MutableMapping
 
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -40,7 +40,7 @@ def render_docx(markup: str, context: dict[str, Any], root: Path) -> bytes:
     blocks = blocks_of(markup)
     document = DocxTemplate(io.BytesIO(_template_bytes(template_path(root))))
     try:
-        document.render({**context, "blocks": blocks}, jinja_env=_environment())
+        document.render({**context, "blocks": blocks}, jinja_env=_ENVIRONMENT)
     except TemplateError as exc:
         raise DocumentError(f"{template_path(root)}: {exc}") from None
     _complete(document, blocks, template_path(root))
@@ -80,7 +80,7 @@ def check_docx_template(root: Path, known: frozenset[str]) -> list[Finding]:
     if not path.is_file():
         return [Finding("DOC-MISSING", "no Word template for DOCX output", file=str(path))]
     try:
-        names = DocxTemplate(str(path)).get_undeclared_template_variables(_environment())
+        names = DocxTemplate(str(path)).get_undeclared_template_variables(_ENVIRONMENT)
     except TemplateError as exc:
         return [Finding("DOC-SYNTAX", str(exc), file=str(path))]
     return [
@@ -103,9 +103,28 @@ def _read(path: Path, mtime_ns: int, size: int) -> bytes:
     return path.read_bytes()
 
 
-def _environment() -> SandboxedEnvironment:
-    """A fresh environment per render: docxtpl may adjust the one it is given."""
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, auto_reload=False)
+class _Sandbox(SandboxedEnvironment):
+    """Sandboxed, strict, autoescaping; compiles each part of the Word file once (docxtpl asks
+    for every part, header and property on every render, and compiling is most of its time)."""
+
+    _LIMIT = 256
+
+    def __init__(self) -> None:
+        super().__init__(undefined=StrictUndefined, autoescape=True, auto_reload=False)
+        self._compiled: dict[str, Template] = {}
+
+    def from_string(self, source: str | nodes.Template, globals: MutableMapping[str, Any] | None = None,
+                    template_class: type[Template] | None = None) -> Template:
+        if not isinstance(source, str) or globals or template_class:
+            return super().from_string(source, globals, template_class)
+        if (template := self._compiled.get(source)) is None:
+            if len(self._compiled) >= self._LIMIT:
+                self._compiled.clear()
+            template = self._compiled[source] = super().from_string(source)
+        return template
+
+
+_ENVIRONMENT = _Sandbox()
 
 
 def _complete(document: DocxTemplate, blocks: list[dict[str, str]], path: Path) -> None:
