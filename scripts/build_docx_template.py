@@ -19,6 +19,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -159,8 +160,26 @@ def _body(doc: DocumentObject) -> None:
     for index, (name, kind) in enumerate(KINDS.items()):
         doc.add_paragraph(f'{{%p {"if" if index == 0 else "elif"} b.kind == "{name}" %}}')
         _preserve(doc.add_paragraph("{{ b.text }}", style=kind.style))
+        if name == "box":
+            _rows_table(doc)
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p endfor %}")
+
+
+def _rows_table(doc: DocumentObject) -> None:
+    """The lines of a box (the service receipt, the party's statement) as a ruled form, one
+    row each, tall enough to sign in."""
+    table = doc.add_table(rows=3, cols=1)
+    table.style = doc.styles["Table Grid"]
+    for row, text in zip(table.rows, ("{%tr for r in b.rows %}", "{{ r }}", "{%tr endfor %}")):
+        cell = row.cells[0]
+        cell.width = Mm(210 - 28 - 26)
+        cell.paragraphs[0].text = text
+        if text == "{{ r }}":
+            cell.paragraphs[0].style = doc.styles[KINDS["field"].style]
+            _preserve(cell.paragraphs[0])
+            row.height_rule, row.height = WD_ROW_HEIGHT_RULE.AT_LEAST, Mm(14)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
 def _preserve(paragraph: Paragraph) -> None:
@@ -192,7 +211,7 @@ def _slim(doc: DocumentObject) -> None:
         for rid in [rid for rid, rel in rels.items() if rel.reltype.endswith(unused)]:
             rels.pop(rid)
     styles = doc.styles.element
-    keep = {s.style_id for s in doc.styles if s.name in ("Normal", "Footer")} | {
+    keep = {s.style_id for s in doc.styles if s.name in ("Normal", "Footer", "Table Grid")} | {
         doc.styles[kind.style].style_id for kind in KINDS.values()}
     for style in styles.findall(qn("w:style")):
         if style.get(qn("w:styleId")) not in keep and style.get(qn("w:default")) != "1":

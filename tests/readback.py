@@ -8,6 +8,7 @@ import re
 import subprocess
 
 from docx import Document
+from docx.table import Table
 
 FORMATS = ["html", "text", "docx", "pdf"]
 
@@ -18,7 +19,14 @@ def visible(html: str) -> str:
 
 
 def docx_text(data: bytes) -> str:
-    return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    """Paragraphs and table cells of the body, in order."""
+    lines = []
+    for block in Document(io.BytesIO(data)).iter_inner_content():
+        if isinstance(block, Table):
+            lines += [cell.text for row in block.rows for cell in row.cells]
+        else:
+            lines.append(block.text)
+    return "\n".join(lines)
 
 
 def pdf_text(data: bytes) -> str:

@@ -1,8 +1,9 @@
 """DOCX documents: the shared wording, rendered as block markup (``documents/docx/macros.j2``),
 laid out by the Word template ``documents/docx/template.docx`` with docxtpl.
 
-The template sees the document context plus ``blocks``: one ``{"kind", "text"}`` per
-paragraph, text already escaped for WordprocessingML. It is rendered in a sandboxed,
+The template sees the document context plus ``blocks``: one ``{"kind", "text", "rows"}`` per
+paragraph (``rows``: the lines of a box, such as the service receipt, for a table), text
+already escaped for WordprocessingML. It is rendered in a sandboxed,
 strict, autoescaping environment; case text is only ever a value, never template source.
 """
 
@@ -52,7 +53,7 @@ def render_docx(markup: str, context: dict[str, Any], root: Path) -> bytes:
     return out.getvalue()
 
 
-def blocks_of(markup: str) -> list[dict[str, str]]:
+def blocks_of(markup: str) -> list[dict[str, Any]]:
     """The paragraphs of the block markup, their text re-escaped for the Word template.
 
     Braces become character references: docxtpl rewrites ``{_{`` and the like in its output,
@@ -63,15 +64,24 @@ def blocks_of(markup: str) -> list[dict[str, str]]:
         root = ET.fromstring(markup)
     except ET.ParseError as exc:
         raise DocumentError(f"docx block markup is not well-formed ({exc})") from None
-    blocks = []
+    blocks: list[dict[str, Any]] = []
     for element in root:
-        if element.tag not in KINDS or len(element):
+        if element.tag not in KINDS or (len(element) and element.tag != "box"):
             raise DocumentError(f"docx block markup: unknown element <{element.tag}> (kinds: {', '.join(sorted(KINDS))})")
-        text = str(escape((element.text or "").strip("\n"))).replace("{", "&#123;").replace("}", "&#125;")
-        if element.tag not in _LINES:
-            text = text.replace("\n", "\a")  # docxtpl: a new paragraph of the same style
-        blocks.append({"kind": element.tag, "text": Markup(text)})
+        if element.tag == "box":
+            blocks.append({"kind": "box", "text": _escaped(element.get("title", "")),
+                           "rows": [_escaped(line.text or "") for line in element]})
+        else:
+            blocks.append({"kind": element.tag, "text": _escaped(element.text or "", element.tag not in _LINES),
+                           "rows": []})
     return blocks
+
+
+def _escaped(text: str, paragraphs: bool = True) -> Markup:
+    """Text for the template: XML-escaped, braces as character references, and (``paragraphs``)
+    each line a paragraph of the block's style (docxtpl reads ``\\a`` as a paragraph break)."""
+    text = str(escape(text.strip("\n"))).replace("{", "&#123;").replace("}", "&#125;")
+    return Markup(text.replace("\n", "\a") if paragraphs else text)
 
 
 def check_docx_template(root: Path, known: frozenset[str]) -> list[Finding]:
@@ -127,14 +137,11 @@ class _Sandbox(SandboxedEnvironment):
 _ENVIRONMENT = _Sandbox()
 
 
-def _complete(document: DocxTemplate, blocks: list[dict[str, str]], path: Path) -> None:
+def _complete(document: DocxTemplate, blocks: list[dict[str, Any]], path: Path) -> None:
     """Refuse a template that lost a kind of paragraph: every block's text must be in the body."""
     body = _SPACE.sub("", "".join(t.text or "" for t in document.docx.element.body.iter(qn("w:t"))))
     for block in blocks:
-        text = _SPACE.sub("", _plain(block["text"]))
-        if text and text not in body:
-            raise DocumentError(f"{path}: the template does not print blocks of kind {block['kind']!r}")
+        for text in (block["text"], *block["rows"]):
+            if (plain := _SPACE.sub("", Markup(text).unescape())) and plain not in body:
+                raise DocumentError(f"{path}: the template does not print blocks of kind {block['kind']!r}")
 
-
-def _plain(markup: str) -> str:
-    return Markup(markup).unescape()
