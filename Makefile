@@ -28,6 +28,10 @@ demo: $(STAMP)
 	$(BIN)/fireenforce query "楼道里电动车在充电" --top 3
 	@echo "== the penalty decision for a 650 yuan fine (plain text; --format html prints for A4) =="
 	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 650 --format text
+	@echo "== the same decision as DOCX, to edit in Word or WPS (PDF: --format pdf) =="
+	@mkdir -p build
+	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 650 --format docx --out build/penalty_decision.docx
+	@echo "written: build/penalty_decision.docx"
 
 system-packages:
 	@command -v dpkg-query >/dev/null || { echo "not Debian: install $(SYSTEM_PACKAGES) or equivalents by hand"; exit 0; }; \

@@ -38,6 +38,7 @@ def main(seconds: float = 0.5) -> None:
                 jobs.setdefault((document, fmt), (case, decision, document, kw, fmt))
     print(f"{'document':<26}{'format':<8}{'docs/s':>10}")
     for (document, fmt), (case, decision, _, kw, _) in sorted(jobs.items()):
+        render(case, decision, document, format=fmt, ruleset=rs, serial=1, **kw)  # warm: imports, fonts, templates
         count, start = 0, time.perf_counter()
         while (elapsed := time.perf_counter() - start) < seconds or count < 3:
             render(case, decision, document, format=fmt, ruleset=rs, serial=1, **kw)
