@@ -64,7 +64,7 @@ KINDS = {
     "field": Kind("文书栏目", align=WD_ALIGN_PARAGRAPH.LEFT),
     "quote": Kind("文书引用条文", first_line=True),
     "item": Kind("文书列举", first_line=True),
-    "sign": Kind("文书签名栏", align=WD_ALIGN_PARAGRAPH.LEFT, before=6),
+    "sign": Kind("文书签名栏", align=WD_ALIGN_PARAGRAPH.LEFT, before=6, keep_with_next=True),
     "seal": Kind("文书落款", align=WD_ALIGN_PARAGRAPH.RIGHT, before=24, after=12),
     "box": Kind("文书回执标题", font="SimHei", before=18, after=6, keep_with_next=True),
 }

@@ -74,6 +74,9 @@ def test_docx_is_a4_with_gbt9704_margins_and_chinese_fonts() -> None:
     fonts = {p.style.name: p.style.element.rPr.rFonts.get(qn("w:eastAsia")) for p in doc.paragraphs}
     assert fonts["文书标题"] == "SimSun" and fonts["文书正文"] == "SimSun" and fonts["文书小标题"] == "SimHei"
     assert "Normal" not in fonts  # every paragraph has the style of its kind
+    for kept in ("文书小标题", "文书签名栏", "文书回执标题"):  # with what follows: signatures with the seal
+        assert doc.styles[kept].paragraph_format.keep_with_next, kept
+    assert doc.styles["文书落款"].paragraph_format.keep_together
     lang = doc.styles["Normal"].element.rPr.find(qn("w:lang"))
     assert lang.get(qn("w:eastAsia")) == "zh-CN"
     font_table = next(p for p in doc.part.package.parts if str(p.partname) == "/word/fontTable.xml").blob.decode()
