@@ -96,6 +96,13 @@ def test_pdf_is_a4_with_every_font_embedded() -> None:
     assert any("CJK" in row for row in rows), fonts
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fine", [4999, 50001])
+def test_out_of_range_fines_are_refused_in_every_format(fmt: str, fine: int) -> None:
+    with pytest.raises(DocumentError, match=f"{fine} yuan is outside the legal range 5000–50000 yuan"):
+        render(make_case(), make_decision(), "penalty_decision", fine=fine, format=fmt)
+
+
 @pytest.mark.parametrize(("serial", "number"), [(12, "西北街消〔2026〕0012号"), (None, "西北街消〔2026〕____号")])
 def test_the_document_number_is_the_same_in_every_format(serial: int | None, number: str) -> None:
     for fmt in FORMATS:

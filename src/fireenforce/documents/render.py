@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Literal, overload
+from typing import Any, Literal, TypedDict, Unpack, overload
 from pathlib import Path
 from jinja2 import TemplateError
 
@@ -21,58 +21,33 @@ from fireenforce.resources import data_dir
 from fireenforce.ruleset.compiled import Ruleset
 
 OUTPUT_FORMATS = ("html", "text", "docx", "pdf")
+CaseInput = Case | dict[str, Any] | str
+
+
+class Options(TypedDict, total=False):
+    """The keyword options of :func:`render` other than ``format``."""
+
+    fine: int | None
+    formal_warning: bool
+    offices: str | Path | None
+    serial: int | None
+    ruleset: Ruleset | None
+    date: dt.date | None
 
 
 @overload
-def render(
-    case: Case | dict[str, Any] | str,
-    decision: Decision,
-    document: str,
-    *,
-    fine: int | None = None,
-    formal_warning: bool = False,
-    format: Literal["html", "text"] = "html",
-    offices: str | Path | None = None,
-    serial: int | None = None,
-    ruleset: Ruleset | None = None,
-    date: dt.date | None = None,
-) -> str: ...
-
-
+def render(case: CaseInput, decision: Decision, document: str, *, format: Literal["html", "text"] = "html",
+           **options: Unpack[Options]) -> str: ...
 @overload
-def render(
-    case: Case | dict[str, Any] | str,
-    decision: Decision,
-    document: str,
-    *,
-    fine: int | None = None,
-    formal_warning: bool = False,
-    format: Literal["docx", "pdf"],
-    offices: str | Path | None = None,
-    serial: int | None = None,
-    ruleset: Ruleset | None = None,
-    date: dt.date | None = None,
-) -> bytes: ...
-
-
+def render(case: CaseInput, decision: Decision, document: str, *, format: Literal["docx", "pdf"],
+           **options: Unpack[Options]) -> bytes: ...
 @overload
-def render(
-    case: Case | dict[str, Any] | str,
-    decision: Decision,
-    document: str,
-    *,
-    fine: int | None = None,
-    formal_warning: bool = False,
-    format: str,
-    offices: str | Path | None = None,
-    serial: int | None = None,
-    ruleset: Ruleset | None = None,
-    date: dt.date | None = None,
-) -> str | bytes: ...
+def render(case: CaseInput, decision: Decision, document: str, *, format: str,
+           **options: Unpack[Options]) -> str | bytes: ...
 
 
 def render(
-    case: Case | dict[str, Any] | str,
+    case: CaseInput,
     decision: Decision,
     document: str,
     *,
