@@ -82,7 +82,7 @@ class Reason(BaseModel):
 
 
 class Doubt(BaseModel):
-    """Where the law is unclear (INDEX says so), the decision says it."""
+    """Where the law is unclear (legal/INDEX.md says so), the decision says it."""
 
     model_config = _OUT
     code: str
