@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from fireenforce.cli._io import add_ruleset, iter_json_documents, read_text, write_output
-from fireenforce.errors import CaseError
+from fireenforce.cli._io import add_ruleset, one_case, read_text, write_output
 from fireenforce.model.enums import DOCUMENT_TYPES
 
 
@@ -33,12 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import fireenforce as fe
     from fireenforce.documents import render
-    from fireenforce.model.case import parse_case
-
-    cases = list(iter_json_documents(read_text(args.case)))
-    if len(cases) != 1:
-        raise CaseError("", f"render takes one case, got {len(cases)}")
-    case = parse_case(cases[0][1])
+    case = one_case(read_text(args.case), "render")
     ruleset = fe.load_ruleset(args.ruleset, on=case.decision_date)
     decision = fe.decide(case, ruleset=ruleset)
     text = render(

@@ -3,16 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from typing import Any
+from typing import Annotated, Any, Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, ValidationError, model_validator
 
-from fireenforce.errors import CaseError
-
+from fireenforce.errors import CaseError, field_path
+from fireenforce.model import jsontext
 from fireenforce.model.enums import OfficeLevel, Step, SubjectKind
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
+
+MAX_TEXT = 4000  # characters of a description or narrative (a page of writing)
+MAX_NAME = 200  # characters of a name, id or address
+MAX_HISTORY = 1000  # earlier actions against one subject
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+def _iso_date(value: object) -> dt.date:
+    """A date given as a date or as an ISO ``YYYY-MM-DD`` string, within FIRST_DAY..LAST_DAY."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    if type(value) is not dt.date:
+        raise ValueError(f"{value!r} is not a date (expected YYYY-MM-DD)")
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"{value} is outside the dates a case may carry ({FIRST_DAY} to {LAST_DAY})")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+Name = Annotated[str, Field(max_length=MAX_NAME)]
+Text = Annotated[str, Field(max_length=MAX_TEXT)]
 
 
 class Subject(BaseModel):
@@ -20,20 +43,20 @@ class Subject(BaseModel):
 
     model_config = _STRICT
     kind: SubjectKind
-    operating: bool = False
-    name: str = ""
-    id: str = ""
-    address: str = ""
+    operating: StrictBool = False
+    name: Name = ""
+    id: Name = ""
+    address: Name = ""
 
 
 class Place(BaseModel):
     """Where it happened. ``high_rise``/``crowded`` select the applicable provision."""
 
     model_config = _STRICT
-    name: str = ""
-    address: str = ""
-    high_rise: bool = False
-    crowded: bool = False
+    name: Name = ""
+    address: Name = ""
+    high_rise: StrictBool = False
+    crowded: StrictBool = False
 
 
 class Office(BaseModel):
@@ -41,31 +64,32 @@ class Office(BaseModel):
 
     model_config = _STRICT
     level: OfficeLevel
-    name: str = ""
+    name: Name = ""
 
 
 class Facts(BaseModel):
-    """The officer's findings. Extra keys are kept (local facts), not refused."""
+    """The officer's findings. Extra keys are local facts: ``decide`` accepts only those the
+    ruleset declares (``policy/facts.yaml``)."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
-    serious: bool = False
-    minor: bool = False
-    harm: bool = False
-    rectified_on_spot: bool = False
-    refused: bool = False
-    mitigating: tuple[str, ...] = ()
-    aggravating: tuple[str, ...] = ()
-    narrative: str = ""
+    serious: StrictBool = False
+    minor: StrictBool = False
+    harm: StrictBool = False
+    rectified_on_spot: StrictBool = False
+    refused: StrictBool = False
+    mitigating: tuple[Name, ...] = Field(default=(), max_length=50)
+    aggravating: tuple[Name, ...] = Field(default=(), max_length=50)
+    narrative: Text = ""
 
 
 class HistoryEntry(BaseModel):
     """An earlier action against the same subject."""
 
     model_config = _STRICT
-    date: dt.date
-    item: str
+    date: IsoDate
+    item: Name
     step: Step
-    rectified: bool = False
+    rectified: StrictBool = False
 
 
 class Case(BaseModel):
@@ -73,17 +97,17 @@ class Case(BaseModel):
     ``decided_on`` and ``occurred_on`` default to ``observed_on`` (see ``decision_date``)."""
 
     model_config = _STRICT
-    item: str | None = None
-    description: str = ""
+    item: Name | None = None
+    description: Text = ""
     subject: Subject
     place: Place = Field(default_factory=Place)
     office: Office
-    occurred_on: dt.date | None = None
-    ended_on: dt.date | None = None
-    observed_on: dt.date
-    decided_on: dt.date | None = None
+    occurred_on: IsoDate | None = None
+    ended_on: IsoDate | None = None
+    observed_on: IsoDate
+    decided_on: IsoDate | None = None
     facts: Facts = Field(default_factory=Facts)
-    history: tuple[HistoryEntry, ...] = ()
+    history: tuple[HistoryEntry, ...] = Field(default=(), max_length=MAX_HISTORY)
 
     @model_validator(mode="after")
     def _consistent(self) -> "Case":
@@ -119,36 +143,78 @@ def check_dates(case: Case) -> None:
             raise CaseError(f"history[{i}].date", f"{entry.date} is after decided_on {decided}")
 
 
+_LOCAL_TYPES: dict[str, tuple[type, str]] = {
+    "boolean": (bool, "a JSON boolean (true or false)"), "integer": (int, "a JSON integer"),
+    "string": (str, "a JSON string"),
+}
+
+
+def check_local_facts(facts: Facts, declared: Mapping[str, str]) -> None:
+    """Refuse a fact key the ruleset does not declare (a typo would silently change nothing), or
+    a local fact of the wrong type; ``declared`` maps local fact names to their types."""
+    for name, value in (facts.model_extra or {}).items():
+        kind = declared.get(name)
+        if kind is None:
+            known = ", ".join([*Facts.model_fields, *declared])
+            raise CaseError(f"facts.{name}", f"unknown fact {name!r} (a typo?); known facts: {known}")
+        expected, label = _LOCAL_TYPES[kind]
+        if type(value) is not expected or (isinstance(value, str) and len(value) > MAX_TEXT):
+            raise CaseError(f"facts.{name}", f"{_json_type(value)} {value!r:.60} given; expected {label}")
+
+
 def parse_case(data: Any) -> Case:
     """A Case from a Case, a dict or JSON text; errors become one-line CaseErrors."""
     if isinstance(data, Case):
         case = data
     else:
-        try:
-            if isinstance(data, (str, bytes)):
-                try:
-                    data = json.loads(data)
-                except json.JSONDecodeError as exc:
-                    raise CaseError("", f"case is not valid JSON: {exc}") from None
-            if not isinstance(data, dict):
-                raise CaseError("", f"a case must be a JSON object, not {type(data).__name__}")
-            case = Case.model_validate(data)
-        except ValidationError as exc:
-            raise CaseError(*_first_error(exc)) from None
+        if isinstance(data, (str, bytes)):
+            data = jsontext.loads(data)
+        case = case_from_json(data)
     check_dates(case)
     return case
 
 
-def _first_error(exc: Any) -> tuple[str, str]:
-    err = exc.errors()[0]
-    loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
+def case_from_json(data: Any) -> Case:
+    """A Case from a decoded JSON value (which must be an object)."""
+    if not isinstance(data, dict):
+        raise CaseError("case", f"a case must be a JSON object, not {_json_type(data)}")
+    try:
+        return Case.model_validate(data)
+    except ValidationError as exc:
+        raise CaseError(*_first_error(exc)) from None
+
+
+def _json_type(value: object) -> str:
+    names = {str: "a string", bool: "a boolean", int: "a number", float: "a number", list: "a list"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+_KNOWN_KEYS: dict[tuple[str, ...], type[BaseModel]] = {
+    (): Case, ("subject",): Subject, ("place",): Place, ("office",): Office, ("history",): HistoryEntry,
+}
+
+
+def _first_error(exc: ValidationError) -> tuple[str, str]:
+    errors = exc.errors()
+    # an unknown key explains a "missing" one (a typo), so it is reported first
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    loc = field_path(err["loc"])
     msg = err["msg"]
-    if err["type"] == "extra_forbidden":
-        msg = "unknown field (a typo?)"
-    elif err["type"] == "literal_error":
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        model = _KNOWN_KEYS.get(tuple(p for p in err["loc"][:-1] if isinstance(p, str)))
+        known = f"; known fields: {', '.join(model.model_fields)}" if model else ""
+        msg = f"unknown field {err['loc'][-1]!r} (a typo?){known}"
+    elif kind == "literal_error":
         msg = f"{err.get('input')!r} is not allowed; {err['msg'].removeprefix('Input should be ')}"
-    elif err["type"].startswith("date_"):
-        msg = f"{err.get('input')!r} is not a date (expected YYYY-MM-DD)"
+    elif kind in ("bool_type", "string_type", "int_type", "tuple_type", "model_type", "dict_type"):
+        expected = {"bool_type": "a JSON boolean (true or false)", "string_type": "a JSON string",
+                    "int_type": "a JSON integer", "tuple_type": "a JSON list",
+                    "model_type": "a JSON object", "dict_type": "a JSON object"}[kind]
+        msg = f"{_json_type(err.get('input'))} {err.get('input')!r} given; expected {expected}"
+    elif kind in ("string_too_long", "too_long"):
+        unit = "characters" if kind == "string_too_long" else "entries"
+        msg = f"too long: {len(err.get('input') or ())} {unit}; at most {err['ctx']['max_length']}"
     elif msg.startswith("Value error, "):
         msg = msg.removeprefix("Value error, ")
         if not loc and msg.startswith("item or description"):

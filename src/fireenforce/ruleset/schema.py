@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from fireenforce.model.case import Facts
 from fireenforce.model.enums import OfficeLevel, PenaltyKind, Step, SubjectKind, Tier
 
 _SPEC = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -262,6 +263,16 @@ class ReasonSpec(Spec):
     cites: list[str] = []
 
 
+class LocalFactSpec(Spec):
+    """A fact beyond the standard ones that cases may carry under ``facts`` (recorded, not weighed)."""
+
+    type: Literal["boolean", "integer", "string"]
+    label: str = Field(min_length=1)
+
+
+LOCAL_FACT_NAME = r"^[a-z][a-z0-9_]*$"
+
+
 class PolicySpec(Spec):
     """All policy files together (one file per quantity on disk)."""
 
@@ -273,6 +284,15 @@ class PolicySpec(Spec):
     delegation: DelegationSpec
     kinds: dict[PenaltyKind, KindSpec]
     reasons: dict[str, ReasonSpec]
+    facts: dict[Annotated[str, StringConstraints(pattern=LOCAL_FACT_NAME)], LocalFactSpec] = {}
+
+    @field_validator("facts")
+    @classmethod
+    def _local_facts_are_new(cls, facts: dict[str, LocalFactSpec]) -> dict[str, LocalFactSpec]:
+        clash = sorted(set(facts) & set(Facts.model_fields))
+        if clash:
+            raise ValueError(f"local facts {clash} repeat standard facts of the case")
+        return facts
 
 
 POLICY_FILES = {
@@ -285,3 +305,4 @@ POLICY_FILES = {
     "kinds": "penalty-kinds.yaml",
     "reasons": "reasons.yaml",
 }
+OPTIONAL_POLICY_FILES = {"facts": "facts.yaml"}  # local facts cases may carry; none when absent
