@@ -27,3 +27,19 @@ def test_example_case_and_its_decision_validate_against_the_schemas() -> None:
     jsonschema.validate(case, json.loads((DOCS / "case.json").read_text(encoding="utf-8")))
     decision = fe.decide(case).model_dump(mode="json")
     jsonschema.validate(decision, json.loads((DOCS / "decision.json").read_text(encoding="utf-8")))
+
+
+def _undescribed(schema: dict) -> list[str]:
+    """Properties (of the schema and its $defs) without a description."""
+    out = []
+    for owner, node in [("", schema), *schema.get("$defs", {}).items()]:
+        if not node.get("description"):
+            out.append(owner or "(top)")
+        out += [f"{owner}.{name}" for name, prop in node.get("properties", {}).items() if not prop.get("description")]
+    return out
+
+
+@pytest.mark.parametrize("model", [Case, Decision], ids=["case", "decision"])
+def test_every_field_is_described(model: type) -> None:
+    """Integrators read the schema, not the source: every object and field says what it means."""
+    assert _undescribed(model.model_json_schema(by_alias=True)) == []

@@ -18,7 +18,7 @@ from fireenforce.model.decision import (
 from fireenforce.labels import PLACE_LABELS, SUBJECT_LABELS
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.resources import bundled_family
-from fireenforce.ruleset.load import in_force_on, load_version, versions_of
+from fireenforce.ruleset.load import in_force_on, load_family
 from fireenforce.ruleset.items import CompiledItem, Conditions, PenaltyBranch, Resolution
 from fireenforce.ruleset.schema import TableRule
 
@@ -61,7 +61,7 @@ def _bundled(day: dt.date) -> Ruleset:
     if not _FAMILY:
         with _FAMILY_LOCK:
             if not _FAMILY:
-                _FAMILY.extend(load_version(d) for d in versions_of(bundled_family()))
+                _FAMILY.extend(load_family(bundled_family()))
     return in_force_on(_FAMILY, day)
 
 

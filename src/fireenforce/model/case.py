@@ -11,7 +11,7 @@ from fireenforce.errors import CaseError, field_path
 from fireenforce.model import jsontext
 from fireenforce.model.enums import OfficeLevel, Step, SubjectKind
 
-_STRICT = ConfigDict(extra="forbid", frozen=True)
+_STRICT = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 MAX_TEXT = 4000  # characters of a description or narrative (a page of writing)
 MAX_NAME = 200  # characters of a name, id or address
@@ -43,10 +43,15 @@ class Subject(BaseModel):
 
     model_config = _STRICT
     kind: SubjectKind
+    """`unit` (an organisation, including 个体工商户) or `individual`."""
     operating: StrictBool = False
+    """Whether the subject operates a business (经营性); selects the fine range where the law distinguishes."""
     name: Name = ""
+    """The subject's name, as it will appear on documents."""
     id: Name = ""
+    """Unified social credit code or ID number; identifies the subject across cases."""
     address: Name = ""
+    """The subject's address, for documents."""
 
 
 class Place(BaseModel):
@@ -54,9 +59,13 @@ class Place(BaseModel):
 
     model_config = _STRICT
     name: Name = ""
+    """The place's name (building, shop, compound)."""
     address: Name = ""
+    """The place's address."""
     high_rise: StrictBool = False
+    """A high-rise civil building (住宅 over 27 m, public over 24 m); selects the high-rise provisions."""
     crowded: StrictBool = False
+    """A crowded place (人员密集场所); selects the provisions for such places."""
 
 
 class Office(BaseModel):
@@ -64,22 +73,32 @@ class Office(BaseModel):
 
     model_config = _STRICT
     level: OfficeLevel
+    """The acting office's level: `street`, `town`, `township`, or `brigade` (the fire brigade itself)."""
     name: Name = ""
+    """The office's name; documents are headed with it (or with the entrusting agency's)."""
 
 
 class Facts(BaseModel):
     """The officer's findings. Extra keys are local facts: ``decide`` accepts only those the
     ruleset declares (``policy/facts.yaml``)."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, use_attribute_docstrings=True)
     serious: StrictBool = False
+    """The officer finds the circumstances serious (情节严重)."""
     minor: StrictBool = False
+    """The officer finds the circumstances minor (情节轻微)."""
     harm: StrictBool = False
+    """The conduct caused harm (selects the longer limitation period where the policy says so)."""
     rectified_on_spot: StrictBool = False
+    """The subject corrected the violation on the spot (counts as a mitigating fact)."""
     refused: StrictBool = False
+    """The subject refused to correct after being ordered to (meets a 'refuses to correct' precondition)."""
     mitigating: tuple[Name, ...] = Field(default=(), max_length=50)
+    """Codes of mitigating facts (从轻情节) from the ruleset's policy/discretion.yaml."""
     aggravating: tuple[Name, ...] = Field(default=(), max_length=50)
+    """Codes of aggravating facts (从重情节) from the ruleset's policy/discretion.yaml."""
     narrative: Text = ""
+    """The officer's account of what was found, for documents (at most 4000 characters)."""
 
 
 class HistoryEntry(BaseModel):
@@ -87,9 +106,13 @@ class HistoryEntry(BaseModel):
 
     model_config = _STRICT
     date: IsoDate
+    """When the earlier action was taken (ISO date)."""
     item: Name
+    """The catalogue code the earlier action concerned."""
     step: Step
+    """The step taken then: `reminder`, `warning`, `penalty` or `referral`."""
     rectified: StrictBool = False
+    """Whether the subject corrected the violation after that action."""
 
 
 class Case(BaseModel):
@@ -98,16 +121,27 @@ class Case(BaseModel):
 
     model_config = _STRICT
     item: Name | None = None
+    """Catalogue code of the violation (see `fireenforce catalogue`); wins over `description`."""
     description: Text = ""
+    """The officer's own words; used to find the item when `item` is absent (at most 4000 characters)."""
     subject: Subject
+    """Who did it."""
     place: Place = Field(default_factory=Place)
+    """Where it happened."""
     office: Office
+    """The office that acts."""
     occurred_on: IsoDate | None = None
+    """When the conduct began (default: `observed_on`); selects the law in force then."""
     ended_on: IsoDate | None = None
+    """When the conduct ended; null while it continues (then a rectification deadline is set)."""
     observed_on: IsoDate
+    """When the officer found the violation (ISO date)."""
     decided_on: IsoDate | None = None
+    """When the decision is made (default: `observed_on`); selects the ruleset version."""
     facts: Facts = Field(default_factory=Facts)
+    """The officer's findings; other keys only as the ruleset declares them (local facts)."""
     history: tuple[HistoryEntry, ...] = Field(default=(), max_length=MAX_HISTORY)
+    """Earlier actions against the same subject, any item (at most 1000)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> "Case":

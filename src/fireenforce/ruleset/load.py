@@ -181,10 +181,7 @@ def load_ruleset(path: str | Path | None = None, *, on: dt.date | str | None = N
         if day is not None and not (ruleset.in_force.covers(day) and ruleset.covers(day)):
             raise ruleset.outside(day)
         return ruleset
-    candidates = versions_of(root)
-    if not candidates:
-        raise RulesetError([Finding("RS-MANIFEST-MISSING", f"no {MANIFEST} here or in any sub-directory", file=str(root))])
-    loaded = [load_version(d) for d in candidates]
+    loaded = load_family(root)
     if day is None:
         return max(loaded, key=lambda r: r.in_force.from_)
     return in_force_on(loaded, day)
@@ -201,6 +198,46 @@ def _day(on: dt.date | str | None) -> dt.date | None:
 
 def _not_a_date(on: object) -> dt.date:
     raise CaseError("on", f"{on!r} is not a date (expected a date or an ISO string YYYY-MM-DD)")
+
+
+def load_family(root: Path) -> list[Ruleset]:
+    """Every version of a family, oldest first; RulesetError when their periods overlap or leave a gap."""
+    candidates = versions_of(root)
+    if not candidates:
+        raise RulesetError([Finding("RS-MANIFEST-MISSING", f"no {MANIFEST} here or in any sub-directory", file=str(root))])
+    loaded = sorted((load_version(d) for d in candidates), key=lambda r: r.in_force.from_)
+    errors = family_findings(loaded)
+    if errors:
+        raise RulesetError(errors)
+    return loaded
+
+
+def family_findings(versions: Sequence[Ruleset]) -> list[Finding]:
+    """The versions of one family must follow each other: each in force until the next one's date."""
+    out = []
+    ordered = sorted(versions, key=lambda r: r.in_force.from_)
+    for earlier, later in zip(ordered, ordered[1:]):
+        end, start = earlier.in_force.to, later.in_force.from_
+        if end == start:
+            continue
+        problem = ("RS-FAMILY-OVERLAP", f"in force from {start}, while {earlier.version} is still in force "
+                   f"(until {end or 'no end date'})") if end is None or end > start else \
+                  ("RS-FAMILY-GAP", f"in force from {start}, but {earlier.version} ends on {end}: no version "
+                   f"answers from {end} to {start}")
+        name = f"{later.path.name}/{MANIFEST}"
+        out.append(Finding(*problem, file=name, line=_line(later.path / MANIFEST, "in_force"), field="in_force"))
+    ids = {r.id for r in ordered}
+    if len(ids) > 1:
+        out.append(Finding("RS-FAMILY-IDS", f"versions of one family carry different ids: {sorted(ids)}",
+                           file=str(ordered[0].path.parent)))
+    return out
+
+
+def _line(path: Path, key: str) -> int | None:
+    try:
+        return line_of(load_yaml(path, str(path))[1], (key,))
+    except YamlProblem:
+        return None
 
 
 def in_force_on(versions: Sequence[Ruleset], day: dt.date) -> Ruleset:
