@@ -133,7 +133,7 @@ def test_declared_local_facts_are_kept_and_typed(tmp_path: Path) -> None:
     assert decision.step == "reminder"
     with pytest.raises(fe.CaseError, match="facts.occupants: a string '12' given; expected a JSON integer"):
         fe.decide({**BASE, "facts": {"occupants": "12"}}, ruleset=rs)
-    with pytest.raises(fe.CaseError, match="known facts: serious, .*, narrative, occupants"):
+    with pytest.raises(fe.CaseError, match="known facts: serious, .*, evidence, occupants"):
         fe.decide({**BASE, "facts": {"ocupants": 12}}, ruleset=rs)
     with pytest.raises(fe.CaseError, match="unknown fact 'occupants'"):
         fe.decide({**BASE, "facts": {"occupants": 12}})  # the bundled ruleset declares none

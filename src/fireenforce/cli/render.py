@@ -25,7 +25,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_ruleset(parser)
     parser.add_argument("--offices", metavar="FILE", help="offices.yaml overriding the ruleset's office details")
     parser.add_argument("--serial", type=int, metavar="N", help="the document's serial number (blank if omitted)")
-    parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="document date (default: decided_on)")
+    parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+                        help="document date (default: decided_on; a general-procedure penalty_decision: the first "
+                             "day after the statement period of its notice); never before observed_on")
+    parser.add_argument("--notice-date", type=_date, metavar="YYYY-MM-DD",
+                        help="penalty_decision (general procedure): the date of its 行政处罚告知书 (default: decided_on)")
     parser.set_defaults(run=run)
 
 
@@ -38,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     text = render(
         case, decision, args.document, fine=args.fine, formal_warning=args.formal_warning,
         format=args.format, offices=args.offices, serial=args.serial, ruleset=ruleset, date=args.date,
+        notice_date=args.notice_date,
     )
     write_output(text, args.out)
     return 0

@@ -148,6 +148,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
         raise rs.outside(day, what_if)
     if case.facts.model_extra:
         check_local_facts(case.facts, rs.policy.local_facts)
+    digest = case.digest  # of the case as given, before inference
     item, case, inferred, pre = _item(case, rs)
     subject, place, facts = case.subject, case.place, case.facts
     serious = facts.serious
@@ -185,6 +186,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
         rectification=_rectification(day + core.delay if continuing else None), documents=core.documents,
         reasons=core.reasons, ruleset=rs.ref, law_date=law_day, limitation=limitation,
         doubts=core.doubts if in_force else (*core.doubts, _hypothetical(rs, day)), inferred=inferred,
+        case_digest=digest,
     )
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Annotated, Any, Mapping
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, ValidationError, model_validator
 
 from fireenforce.errors import CaseError, field_path
 from fireenforce.model import jsontext
@@ -99,6 +100,8 @@ class Facts(BaseModel):
     """Codes of aggravating facts (从重情节) from the ruleset's policy/discretion.yaml."""
     narrative: Text = ""
     """The officer's account of what was found, for documents (at most 4000 characters)."""
+    evidence: tuple[Name, ...] = Field(default=(), max_length=100)
+    """The evidence collected (photos, video, statements), listed on documents."""
 
 
 class HistoryEntry(BaseModel):
@@ -148,6 +151,24 @@ class Case(BaseModel):
         if not self.item and not self.description.strip():
             raise ValueError("item or description is required")
         return self
+
+    _digest: tuple[int, str] | None = PrivateAttr(default=None)  # (id of the instance, digest)
+
+    @property
+    def digest(self) -> str:
+        """``sha256:`` of the case's JSON (history in date order): a decision names the case it was
+        made for. Computed once per instance (a copy, having another id, computes its own)."""
+        cached = self._digest
+        if cached is None or cached[0] != id(self):
+            cached = (id(self), "sha256:" + hashlib.sha256(self._canonical_json()).hexdigest())
+            self._digest = cached
+        return cached[1]
+
+    def _canonical_json(self) -> bytes:
+        """The case's JSON with its history in date order (the order never changes a decision)."""
+        ordered = tuple(sorted(self.history, key=lambda h: (h.date, h.item, h.step, h.rectified)))
+        case = self if ordered == self.history else self.model_copy(update={"history": ordered})
+        return case.__pydantic_serializer__.to_json(case)
 
     @property
     def decision_date(self) -> dt.date:

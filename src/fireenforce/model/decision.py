@@ -203,3 +203,5 @@ class Decision(BaseModel):
     """Where the law is unclear, what was assumed."""
     inferred: tuple[Inference, ...] = ()
     """Facts inferred from the description rather than given."""
+    case_digest: str = ""
+    """``sha256:`` of the case this decision was made for (its JSON); `render` refuses another case."""
