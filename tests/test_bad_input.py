@@ -114,7 +114,7 @@ def test_verify_examples_must_be_positive(capsys, monkeypatch) -> None:
     with pytest.raises(SystemExit) as info:
         main(["verify", "--examples", "0"])
     assert info.value.code == 2
-    assert "argument --examples: must be at least 1, not 0" in capsys.readouterr().err
+    assert capsys.readouterr().err.startswith("fireenforce: error: argument --examples: must be at least 1, not 0")
 
 
 def test_load_ruleset_names_a_bad_date() -> None:

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
             findings.extend(exc.findings)
     if findings:
         for finding in findings:
-            print(finding.format(), file=sys.stderr)
+            print(f"fireenforce: error: {finding.format()}", file=sys.stderr)
         return 2
     check_what_if(args)
     given = resolver(Path(args.ruleset), args.what_if) if args.ruleset else None
