@@ -166,8 +166,12 @@ class Case(BaseModel):
 
     def _canonical_json(self) -> bytes:
         """The case's JSON with its history in date order (the order never changes a decision)."""
-        ordered = tuple(sorted(self.history, key=lambda h: (h.date, h.item, h.step, h.rectified)))
-        case = self if ordered == self.history else self.model_copy(update={"history": ordered})
+        case = self
+        if len(self.history) > 1:
+            keys = [(h.date, h.item, h.step, h.rectified) for h in self.history]
+            if keys != sorted(keys):
+                order = sorted(range(len(keys)), key=keys.__getitem__)
+                case = self.model_copy(update={"history": tuple(self.history[i] for i in order)})
         return case.__pydantic_serializer__.to_json(case)
 
     @property
