@@ -14,13 +14,7 @@ import fireenforce as fe
 from fireenforce.cli import main
 from fireenforce.model.case import MAX_TEXT
 
-ROOT = Path(__file__).resolve().parents[1]
-BASE = {
-    "item": "EV-BLOCK",
-    "subject": {"kind": "unit", "operating": True, "name": "某某超市"},
-    "office": {"level": "street"},
-    "observed_on": "2026-05-03",
-}
+from test_decide_api import BASE, ROOT  # the same valid case, changed one field at a time
 
 
 def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str,
