@@ -90,3 +90,53 @@ def test_order_dependent_history_breaks_determinism(monkeypatch: pytest.MonkeyPa
                            shrink=False)
     assert not outcome.passed and "reordering the history" in (outcome.message or "")
     assert outcome.case is not None and len(outcome.case.history) >= 2
+
+
+def test_summary_label_past_the_limit_breaks_summary_within_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old defect: a suggested 151–350 yuan for an individual under a summary label."""
+    def always_summary(case: Case, ruleset: Ruleset) -> Decision:
+        decision = decide(case, ruleset=ruleset)
+        return decision.model_copy(update={"procedure": "summary"}) if decision.step == "penalty" else decision
+
+    monkeypatch.setattr(properties, "decide", always_summary)
+    outcome = run_property(bundled("2024.09"), "summary-within-limit", PROPERTIES["summary-within-limit"],
+                           examples=100, shrink=False)
+    assert not outcome.passed and "above the limit" in (outcome.message or "")
+
+
+def test_render_past_the_limit_breaks_documents_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    module = importlib.import_module("fireenforce.documents.render")  # the package exports the function by that name
+    monkeypatch.setattr(module, "_fits_summary", lambda *args: None)
+    outcome = run_property(bundled("2024.09"), "documents-agree", PROPERTIES["documents-agree"], examples=60,
+                           shrink=False)
+    assert not outcome.passed and "above the summary limit" in (outcome.message or "")
+
+
+def test_penalising_despite_article_33_breaks_the_gate(tmp_path: Path) -> None:
+    root = tmp_path / "2024.09"
+    shutil.copytree(FAMILY / "2024.09", root)
+    table = root / "policy/step-table.yaml"
+    text = table.read_text(encoding="utf-8")
+    excused = "when: {penalty: [excused]}\n    then: {step: reminder}"
+    assert excused in text
+    table.write_text(text.replace(excused, "when: {penalty: [excused]}\n    then: {step: penalty}"), encoding="utf-8")
+    outcome = run_property(load_version(root), "article33-gate", PROPERTIES["article33-gate"], examples=100,
+                           shrink=False)
+    assert not outcome.passed and "art. 33 holds" in (outcome.message or "")
+
+
+def test_aggravation_cancelling_mitigation_breaks_the_property(tmp_path: Path) -> None:
+    """The old tier table: mitigating and aggravating facts together gave the ordinary tier."""
+    root = tmp_path / "2024.09"
+    shutil.copytree(FAMILY / "2024.09", root)
+    discretion = root / "policy/discretion.yaml"
+    text = discretion.read_text(encoding="utf-8")
+    mitigating = "when: {mitigating: [true]}\n      then: {tier: minor}"
+    assert mitigating in text
+    discretion.write_text(text.replace(mitigating, "when: {mitigating: [true], aggravating: [false]}\n      then: {tier: minor}"),
+                          encoding="utf-8")
+    outcome = run_property(load_version(root), "mitigation-not-cancelled", PROPERTIES["mitigation-not-cancelled"],
+                           examples=200, shrink=False)
+    assert not outcome.passed and "raised a mitigated tier" in (outcome.message or "")

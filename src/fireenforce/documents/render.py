@@ -44,8 +44,8 @@ def render(
         raise DocumentError(f"--format: {format!r} is not one of {', '.join(FORMATS)}")
     kind = _document_type(document, decision)
     sanction = _sanction(kind, decision, fine, formal_warning)
-    if kind == "summary_penalty_decision" and fine is not None and ruleset is not None:
-        _within_summary_limit(case, ruleset, fine)
+    if kind == "summary_penalty_decision" and sanction is not None:
+        _fits_summary(case, decision, sanction)
     if serial is not None and not 1 <= serial <= 9999:
         raise DocumentError(f"--serial: {serial} is not a four-digit serial (1–9999)")
     needs: tuple[str, ...] = ("bank", "account_name", "account") if sanction and sanction.fine is not None else ()
@@ -53,8 +53,13 @@ def render(
         needs += ("review_body", "court")
     office = _office(case, decision, ruleset, offices, needs)
     day = date or case.decision_date
-    quotes = _quotes(ruleset or _ruleset_of(decision), office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
-    context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes)
+    quotes, hearing = {}, decision.hearing_right
+    if kind in PENALTY_DOCUMENTS:
+        source = ruleset or _ruleset_of(decision)
+        quotes = _quotes(source, office.terms.quotes, day)
+        hearing = kind != "summary_penalty_decision" and (hearing or _hearing_due(source, case, sanction))
+    context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes,
+                            hearing_right=hearing)
     try:
         text = environment(format).get_template(f"{kind}.j2").render(context)
     except TemplateError as exc:
@@ -118,7 +123,7 @@ def _sanction(kind: str, decision: Decision, fine: int | None, formal_warning: b
     if fine is not None:
         if "fine" not in kinds or penalty.fine is None:
             raise DocumentError(f"--fine: {basis} provides no fine here")
-        low, high = max(penalty.fine.min, 1), penalty.fine.max
+        low, high = penalty.fine.min, penalty.fine.max
         if not low <= fine <= high:
             raise DocumentError(f"--fine: {fine} yuan is outside the legal range {low}–{high} yuan of {basis}")
     others = tuple(k for k in penalty.kinds if k not in ("fine", "formal_warning"))
@@ -136,14 +141,30 @@ def _sanction(kind: str, decision: Decision, fine: int | None, formal_warning: b
     return Sanction(formal_warning="formal_warning" in kinds, fine=fine, others=others)
 
 
-def _within_summary_limit(case: Case, ruleset: Ruleset, fine: int) -> None:
-    """A fine decided on the spot must stay within the ruleset's summary limit (penalty-law art. 51)."""
-    limits = ruleset.policy.summary_limit(case.decision_date)
-    if limits is not None and fine > (limit := getattr(limits, case.subject.kind)):
+def _fits_summary(case: Case, decision: Decision, sanction: Sanction) -> None:
+    """An on-the-spot decision carries only a formal warning or a fine up to the limit the decision
+    states (penalty-law art. 51); anything else is decided in the general procedure."""
+    limit = decision.summary_limit
+    general = "penalty_notice and penalty_decision"
+    if sanction.others:
+        kinds = "、".join(KIND_LABELS[k] for k in sanction.others)
+        raise DocumentError(f"--document: {kinds} cannot be decided on the spot (penalty-law art. 51); use {general}")
+    if sanction.fine is not None and (limit is None or sanction.fine > limit):
         raise DocumentError(
-            f"--fine: {fine} yuan exceeds the on-the-spot limit of {limit} yuan for a {case.subject.kind} "
-            f"({', '.join(limits.cites)}); decide it in the general procedure"
+            f"--fine: {sanction.fine} yuan exceeds the on-the-spot limit of {limit} yuan for a {case.subject.kind} "
+            f"(penalty-law art. 51); decide it in the general procedure ({general})"
         )
+
+
+def _hearing_due(ruleset: Ruleset, case: Case, sanction: Sanction | None) -> bool:
+    """The hearing right for the penalty actually imposed: a fine reaching the threshold, or a kind
+    that always carries one (penalty-law art. 63)."""
+    if sanction is None:
+        return False
+    spec = ruleset.policy.spec.procedure
+    threshold = ruleset.policy.hearing_threshold(case.decision_date)
+    by_amount = threshold is not None and sanction.fine is not None and sanction.fine >= getattr(threshold, case.subject.kind)
+    return by_amount or any(k in spec.hearing_kinds for k in sanction.others)
 
 
 def _options(penalty: Penalty, basis: str) -> str:
@@ -152,7 +173,7 @@ def _options(penalty: Penalty, basis: str) -> str:
         parts.append("--formal-warning for 警告")
     if fine is not None and "fine" in penalty.kinds:
         parts.append(
-            f"--fine N within {max(fine.min, 1)}–{fine.max} yuan, suggested {fine.suggested.min}–{fine.suggested.max}"
+            f"--fine N within {fine.min}–{fine.max} yuan, suggested {fine.suggested.min}–{fine.suggested.max}"
         )
     return f"{' or '.join(parts)}; {basis}"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -15,8 +15,17 @@ from fireenforce.model.enums import OfficeLevel, Step, SubjectKind
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
 
+Capacity = Literal["full", "limited", "none"]
+
+
 class Subject(BaseModel):
-    """Who did it: a unit (organisation, including 个体工商户) or an individual."""
+    """Who did it: a unit (organisation, including 个体工商户) or an individual.
+
+    ``born_on`` (individuals): age on the day of the conduct decides penalty-law art. 30.
+    ``capacity`` (individuals, art. 31): at the time of the conduct, ``none`` = a mentally ill or
+    intellectually disabled person who could not recognise or control the conduct; ``limited`` =
+    one who had not wholly lost that ability; ``full`` otherwise (also intermittent illness in a
+    normal state)."""
 
     model_config = _STRICT
     kind: SubjectKind
@@ -24,6 +33,14 @@ class Subject(BaseModel):
     name: str = ""
     id: str = ""
     address: str = ""
+    born_on: dt.date | None = None
+    capacity: Capacity = "full"
+
+    @model_validator(mode="after")
+    def _person_facts(self) -> "Subject":
+        if self.kind == "unit" and (self.born_on is not None or self.capacity != "full"):
+            raise ValueError("born_on and capacity describe an individual, not a unit")
+        return self
 
 
 class Place(BaseModel):
@@ -45,17 +62,30 @@ class Office(BaseModel):
 
 
 class Facts(BaseModel):
-    """The officer's findings. Extra keys are kept (local facts), not refused."""
+    """The officer's findings. Extra keys are kept (local facts), not refused.
+
+    Penalty-law art. 33: ``corrected_in_time`` (及时改正: on the spot or within the deadline set;
+    ``rectified_on_spot`` implies it), ``slight_harm`` (the harm that occurred was slight: needs
+    ``harm``), ``no_fault`` (evidence shows no fault, 33(2))."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
     serious: bool = False
     minor: bool = False
     harm: bool = False
     rectified_on_spot: bool = False
+    corrected_in_time: bool = False
+    slight_harm: bool = False
+    no_fault: bool = False
     refused: bool = False
     mitigating: tuple[str, ...] = ()
     aggravating: tuple[str, ...] = ()
     narrative: str = ""
+
+    @model_validator(mode="after")
+    def _harm_consistent(self) -> "Facts":
+        if self.slight_harm and not self.harm:
+            raise ValueError("slight_harm needs harm: true (the harm that occurred was slight)")
+        return self
 
 
 class HistoryEntry(BaseModel):

@@ -130,3 +130,4 @@ class Decision(BaseModel):
     limitation: Limitation
     doubts: tuple[Doubt, ...] = ()
     inferred: tuple[Inference, ...] = ()
+    summary_limit: int | None = None  # penalty step: the art. 51 on-the-spot fine limit for this subject

@@ -22,7 +22,7 @@ from fireenforce.ruleset.tables import DecisionTable
 PLACEHOLDERS = frozenset({
     "item_name", "matched", "subject_label", "years", "precondition_label", "level_label", "authority",
     "kinds_label", "tier_label", "suggested_min", "suggested_max", "fine_min", "fine_max", "facts",
-    "threshold", "days", "word", "field_label",
+    "threshold", "days", "word", "field_label", "limit", "age",
 })
 
 P = TypeVar("P", bound=Period)

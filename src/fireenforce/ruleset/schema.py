@@ -76,9 +76,17 @@ class InstrumentVersion(Spec):
     from_: dt.date = Field(alias="from")
 
 
+# The rank of an instrument among the sources of law (立法法): what may set a penalty and whose
+# range binds whom (penalty-law art. 13: a ministry rule stays within the range a law sets).
+Rank = Literal["law", "administrative_regulation", "local_regulation", "ministry_rule", "local_rule", "other"]
+RANK_ORDER: dict[str, int] = {"law": 5, "administrative_regulation": 4, "local_regulation": 3, "ministry_rule": 2,
+                              "local_rule": 2, "other": 1}
+
+
 class InstrumentSpec(Spec):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     title: str
+    rank: Rank = "other"
     short_title: str = ""
     issuer: str = ""
     source: str = ""
@@ -108,7 +116,10 @@ class CiteWhen(Spec):
 
 
 class FineSpec(Spec):
-    min: int = Field(ge=0)
+    """A fine of ``min``..``max`` yuan; "N元以下" has no statutory minimum and is written ``min: 1``
+    (a fine of nothing is no fine), so the decision and the documents state the same range."""
+
+    min: int = Field(ge=1)
     max: int = Field(gt=0)
     optional: bool = False
 
@@ -194,9 +205,13 @@ class TierSpec(Spec):
 
 
 class FactSpec(Spec):
+    """A mitigating or aggravating fact. ``confirmed: false`` marks one taken from a text not in
+    force here (e.g. another province's draft): a decision relying on it says so in a doubt."""
+
     code: str
     text: str
     cites: list[str] = []
+    confirmed: bool = True
 
 
 class DiscretionSpec(Spec):
@@ -207,6 +222,31 @@ class DiscretionSpec(Spec):
     mitigating: list[FactSpec] = []
     aggravating: list[FactSpec] = []
     rectified_on_spot: str
+    unconfirmed_doubt: str = "从重、从轻情节中有未经甘肃生效文本确认的情节（见 policy/discretion.yaml），仅供参考。"
+
+
+class ExemptionSpec(Spec):
+    """Penalty-law arts. 30, 31, 33: who is not penalised (a gate before the ladder) and which
+    subject facts mitigate. Ages are whole years on the day of the conduct."""
+
+    no_penalty_below_age: int = Field(ge=0)
+    mitigate_below_age: int = Field(ge=0)
+    juvenile: str        # the mitigating fact code of a subject in [no_penalty_below_age, mitigate_below_age)
+    limited_capacity: str  # the mitigating fact code of capacity "limited" (art. 31, discretionary)
+    reference: str = ""
+
+
+class CompetingSpec(Spec):
+    """Penalty-law arts. 29 and 13: which of several penalty branches one act falls under applies.
+
+    ``higher_fine``: the branch with the higher fine, where a lower-ranking instrument's range
+    counts only up to the range of the higher-ranking one it competes with (art. 13), ties going
+    to the higher rank; ``special_rule``: a branch listed as ``exception_to`` another wins."""
+
+    precedence: Literal["higher_fine", "special_rule"]
+    cites: list[str] = []
+    doubt: dict[Literal["higher_fine", "special_rule"], DoubtSpec]
+    reference: str = ""
 
 
 class Limits(Period):
@@ -237,9 +277,15 @@ class LimitationSpec(Spec):
 
 
 class LevelSpec(Spec):
+    """An office level. ``scope: summary`` holds only what a summary decision can carry (a formal
+    warning, or a fine up to the art. 51 limit: 简易 items); ``cites`` is the level's own
+    competence (default: the delegation's ``form_cites``)."""
+
     name: str
     powers: list[PenaltyKind]
     holds_all_items: bool = False
+    scope: Literal["all", "summary"] = "all"
+    cites: list[str] = []
 
 
 class DelegationSpec(Spec):
@@ -273,6 +319,8 @@ class PolicySpec(Spec):
     delegation: DelegationSpec
     kinds: dict[PenaltyKind, KindSpec]
     reasons: dict[str, ReasonSpec]
+    exemptions: ExemptionSpec
+    competing: CompetingSpec
 
 
 POLICY_FILES = {
@@ -284,4 +332,6 @@ POLICY_FILES = {
     "delegation": "delegation.yaml",
     "kinds": "penalty-kinds.yaml",
     "reasons": "reasons.yaml",
+    "exemptions": "exemptions.yaml",
+    "competing": "competing.yaml",
 }
