@@ -86,7 +86,7 @@ def test_cli_text_is_what_an_officer_reads() -> None:
     assert run.returncode == 0, run.stderr
     # penalty-law arts. 29 and 13 (policy/competing.yaml, default higher_fine): the law's 60(2), not 高层规定 47(7)
     assert "处置：行政处罚" in run.stdout and "《中华人民共和国消防法》第60条第2款" in run.stdout
-    assert "DOUBT-HR47-SPECIAL" in run.stdout
+    assert "DOUBT-HR47-SPECIAL" in run.stdout and "当场处罚限于警告或者200元以下罚款" in run.stdout
     step_line = next(line for line in run.stdout.splitlines() if line.startswith("处置："))
     assert "警告" not in step_line, "the soft step is never called 警告 (警告 appears only as a penalty kind)"
 

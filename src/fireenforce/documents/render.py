@@ -151,7 +151,8 @@ def _fits_summary(case: Case, decision: Decision, sanction: Sanction) -> None:
         raise DocumentError(f"--document: {kinds} cannot be decided on the spot (penalty-law art. 51); use {general}")
     if sanction.fine is not None and (limit is None or sanction.fine > limit):
         raise DocumentError(
-            f"--fine: {sanction.fine} yuan exceeds the on-the-spot limit of {limit} yuan for a {case.subject.kind} "
+            f"--fine: {sanction.fine} yuan exceeds the on-the-spot limit of {limit} yuan for "
+            f"{'a unit' if case.subject.kind == 'unit' else 'an individual'} "
             f"(penalty-law art. 51); decide it in the general procedure ({general})"
         )
 
