@@ -41,14 +41,12 @@ def test_generated_cases_lie_inside_both_coverages() -> None:
 
 def test_referrals_become_penalties() -> None:
     items = affected(OLD, NEW, legal_diff(OLD, NEW))
-    assert "EB-PARK" in items  # delegation changed (2022.03 also limits offices to summary-scope penalties)
-    result = impact(OLD, NEW, generated(OLD, NEW, 300, items=items))
+    assert "EB-PARK" in items and "EV-BLOCK" in items  # EV-BLOCK: 2022.03 limits offices to 简易 (summary-scope) penalties
+    newly_delegated = [code for code in items if OLD.items[code].delegated_to != NEW.items[code].delegated_to]
+    result = impact(OLD, NEW, generated(OLD, NEW, 300, items=newly_delegated))
     assert result.decided == 300 and result.changed > 0
     moved = [g for g in result.groups if (g.old_step, g.new_step) == ("referral", "penalty")]
-    # moved: items not delegated in 2022.03, or its 简易 items where the penalty was beyond a summary decision
-    simple = OLD.policy.spec.delegation.levels["street"].scope == "summary"
-    assert moved and all((simple or not OLD.items[g.item].delegated_to) and NEW.items[g.item].delegated_to
-                         for g in moved)
+    assert moved and all(not OLD.items[g.item].delegated_to and NEW.items[g.item].delegated_to for g in moved)
     group = moved[0]
     referral = [c for c in group.changes.values() if c.field == "referral_to"]
     assert referral and referral[0].old == "西峰区消防救援大队" and referral[0].new is None

@@ -52,15 +52,21 @@ def test_every_step_rule_is_reached(version: str) -> None:
         assert seen and set(seen) == {rule}
 
 
-def test_reversed_ladder_breaks_monotone_escalation(tmp_path: Path) -> None:
+def edited(tmp_path: Path, rel: str, old: str, new: str) -> Ruleset:
+    """A copy of the bundled 2024.09 with one exact edit in one file."""
     root = tmp_path / "2024.09"
     shutil.copytree(FAMILY / "2024.09", root)
-    table = root / "policy/step-table.yaml"
-    text = table.read_text(encoding="utf-8")
-    after_warning = "when: {prior: [warning]}\n    then: {step: penalty}"
-    assert after_warning in text
-    table.write_text(text.replace(after_warning, "when: {prior: [warning]}\n    then: {step: reminder}"), encoding="utf-8")
-    outcome = run_property(load_version(root), "monotone-escalation", PROPERTIES["monotone-escalation"], examples=200)
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return load_version(root)
+
+
+def test_reversed_ladder_breaks_monotone_escalation(tmp_path: Path) -> None:
+    ruleset = edited(tmp_path, "policy/step-table.yaml", "when: {prior: [warning]}\n    then: {step: penalty}",
+                     "when: {prior: [warning]}\n    then: {step: reminder}")
+    outcome = run_property(ruleset, "monotone-escalation", PROPERTIES["monotone-escalation"], examples=200)
     assert not outcome.passed and outcome.case is not None
     assert "lowered the step" in (outcome.message or "") and "to reminder" in (outcome.message or "")
 
@@ -115,28 +121,16 @@ def test_render_past_the_limit_breaks_documents_agree(monkeypatch: pytest.Monkey
 
 
 def test_penalising_despite_article_33_breaks_the_gate(tmp_path: Path) -> None:
-    root = tmp_path / "2024.09"
-    shutil.copytree(FAMILY / "2024.09", root)
-    table = root / "policy/step-table.yaml"
-    text = table.read_text(encoding="utf-8")
-    excused = "when: {penalty: [excused]}\n    then: {step: reminder}"
-    assert excused in text
-    table.write_text(text.replace(excused, "when: {penalty: [excused]}\n    then: {step: penalty}"), encoding="utf-8")
-    outcome = run_property(load_version(root), "article33-gate", PROPERTIES["article33-gate"], examples=100,
-                           shrink=False)
+    ruleset = edited(tmp_path, "policy/step-table.yaml", "when: {penalty: [excused]}\n    then: {step: reminder}",
+                     "when: {penalty: [excused]}\n    then: {step: penalty}")
+    outcome = run_property(ruleset, "article33-gate", PROPERTIES["article33-gate"], examples=100, shrink=False)
     assert not outcome.passed and "art. 33 holds" in (outcome.message or "")
 
 
 def test_aggravation_cancelling_mitigation_breaks_the_property(tmp_path: Path) -> None:
     """The old tier table: mitigating and aggravating facts together gave the ordinary tier."""
-    root = tmp_path / "2024.09"
-    shutil.copytree(FAMILY / "2024.09", root)
-    discretion = root / "policy/discretion.yaml"
-    text = discretion.read_text(encoding="utf-8")
-    mitigating = "when: {mitigating: [true]}\n      then: {tier: minor}"
-    assert mitigating in text
-    discretion.write_text(text.replace(mitigating, "when: {mitigating: [true], aggravating: [false]}\n      then: {tier: minor}"),
-                          encoding="utf-8")
-    outcome = run_property(load_version(root), "mitigation-not-cancelled", PROPERTIES["mitigation-not-cancelled"],
+    ruleset = edited(tmp_path, "policy/discretion.yaml", "when: {mitigating: [true]}\n      then: {tier: minor}",
+                     "when: {mitigating: [true], aggravating: [false]}\n      then: {tier: minor}")
+    outcome = run_property(ruleset, "mitigation-not-cancelled", PROPERTIES["mitigation-not-cancelled"],
                            examples=200, shrink=False)
     assert not outcome.passed and "raised a mitigated tier" in (outcome.message or "")
