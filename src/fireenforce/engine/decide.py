@@ -263,6 +263,8 @@ def _core(
     reasons.append(rs.reason(rule.id, rule.text, tuple(rule.cites)))
     if gate.spared and step in ("penalty", "referral"):
         reasons.append(rs.policy_reason("exemption.first-offence"))
+        first = policy.spec.exemptions.first_offence_doubt
+        doubts.append(construct(Doubt, code=first.code, text=first.text))
 
     procedure, hearing, referral_to, limit = "none", False, None, None
     penalty_out = None

@@ -233,6 +233,7 @@ class ExemptionSpec(Spec):
     mitigate_below_age: int = Field(ge=0)
     juvenile: str        # the mitigating fact code of a subject in [no_penalty_below_age, mitigate_below_age)
     limited_capacity: str  # the mitigating fact code of capacity "limited" (art. 31, discretionary)
+    first_offence_doubt: DoubtSpec  # shown where art. 33(1)'s first-offence discretion is stated
     reference: str = ""
 
 
