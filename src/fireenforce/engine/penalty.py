@@ -61,9 +61,18 @@ def _competence(rs: Ruleset, item: CompiledItem, branch: PenaltyBranch, level: s
 
 def scoped(rs: Ruleset, found: Competence, plan: "Plan", level: str, kind: str) -> Competence:
     """A summary-scope level (简易 items) holds the penalty only when a summary decision can carry
-    the suggested penalty; otherwise it goes to the default authority."""
+    the suggested penalty; otherwise it goes to the default authority. Cached, so the result is
+    one stable object per input (decision memo keys use its identity)."""
     if not (found.holds and found.summary_only):
         return found
+    key = (id(found), kind, plan.limit, plan.summary)
+    cached: Competence | None = rs.competences.get(key)
+    if cached is None:
+        cached = rs.competences[key] = _scoped(rs, found, plan, level, kind)
+    return cached
+
+
+def _scoped(rs: Ruleset, found: Competence, plan: "Plan", level: str, kind: str) -> Competence:
     delegation = rs.policy.spec.delegation
     label = delegation.levels[level].name  # type: ignore[index]
     subject = SUBJECT_LABELS[kind]

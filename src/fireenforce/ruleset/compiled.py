@@ -148,7 +148,7 @@ class Ruleset:
         })
         # engine-owned caches (their value types live in the engine): decision cores, competences
         self.cores: Memo[Any] = Memo()
-        self.competences: dict[tuple[int, str], Any] = {}
+        self.competences: dict[tuple[object, ...], Any] = {}
 
     def __repr__(self) -> str:
         return f"<Ruleset {self.id} {self.version} {self.digest[:19]}…>"
