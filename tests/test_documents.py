@@ -314,3 +314,11 @@ def test_only_penalty_documents_are_issued_in_the_entrusting_agency_name() -> No
     summary = fe.render(fe.Case.model_validate(penalty_case), penalty, "summary_penalty_decision", fine=100,
                         format="text")
     assert "受庆阳市西峰区消防救援大队委托，由什社乡消防安全办公室实施" in summary
+
+
+@pytest.mark.parametrize(("decision_says", "fine", "due"), [(True, 20000, False), (False, 40000, True)])
+def test_hearing_right_follows_the_fine_imposed_not_the_suggestion(decision_says: bool, fine: int, due: bool) -> None:
+    """Penalty-law art. 63: the unit threshold (30000, policy/procedure.yaml) is compared with the
+    fine on the notice, whatever the decision's suggested range reached."""
+    for text in rendered("penalty_notice", make_decision(hearing=decision_says), fine=fine).values():
+        assert ("要求听证的权利" in text) == due

@@ -57,7 +57,7 @@ def render(
     if kind in PENALTY_DOCUMENTS:
         source = ruleset or _ruleset_of(decision)
         quotes = _quotes(source, office.terms.quotes, day)
-        hearing = kind != "summary_penalty_decision" and (hearing or _hearing_due(source, case, sanction))
+        hearing = kind != "summary_penalty_decision" and _hearing_due(source, case, sanction)
     context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes,
                             hearing_right=hearing)
     try:
