@@ -254,6 +254,9 @@ def _documents_agree(ruleset: Ruleset, case: Case) -> None:
         return
     if case.office.level != "brigade" and not case.office.name:
         case = case.model_copy(update={"office": case.office.model_copy(update={"name": _office_name(ruleset, case.office.level)})})
+    from fireenforce.documents.context import citation
+
+    provisions = [citation(b) for b in decision.legal_basis if b.role == "penalty"]
     fine = penalty.fine
     choices: list[tuple[int | None, bool]] = []
     if "formal_warning" in penalty.kinds and penalty.choice == "one":
@@ -280,6 +283,8 @@ def _documents_agree(ruleset: Ruleset, case: Case) -> None:
             assert fits, f"{document} issued a fine of {amount} above the summary limit {limit}"
             if amount is not None:
                 assert f"罚款人民币{amount}元" in text, f"{document} does not state the fine of {amount} yuan"
+            for label in provisions:
+                assert label in text, f"{document} does not cite the penalty provision {label}"
     if fine is not None:
         for outside in (fine.min - 1, fine.max + 1):
             try:
