@@ -4,9 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean postgresql report-deps
+# Debian packages for PDF output and its tests: pango and HarfBuzz's font subsetter (WeasyPrint),
+# a Chinese font (also for the monthly report's charts), poppler-utils (pdftotext reads PDFs back),
+# chromium (the report test renders the HTML report headless). Installed only when missing.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils chromium
 APT := apt-get -o DPkg::Lock::Timeout=600
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test bench clean system-packages postgresql
 
 # durable-rules (triage) compiles a C extension: a compiler and the Python headers, from apt when missing
 HEADERS_OK = $(PY) -c 'import os, sysconfig, sys; sys.exit(not os.path.exists(sysconfig.get_paths()["include"] + "/Python.h"))'
@@ -16,19 +21,12 @@ $(STAMP): pyproject.toml
 	  $(SUDO) $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y -qq build-essential python3-dev; fi
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,pdf]'
 	touch $(STAMP)
-
-# The report's charts need a CJK font; the report test renders the HTML in headless Chromium.
-report-deps:
-	@ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || fc-list :lang=zh 2>/dev/null | grep -q . || \
-	  { $(SUDO) $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y -qq fonts-noto-cjk; }
-	@command -v chromium >/dev/null || \
-	  { $(SUDO) $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y -qq chromium; }
 
 DEMO_DB := $(VENV)/demo-ledger.db
 
-demo: $(STAMP) report-deps
+demo: $(STAMP) system-packages
 	@echo "== the bundled ruleset =="
 	$(BIN)/fireenforce check
 	@echo "== its catalogue =="
@@ -37,8 +35,12 @@ demo: $(STAMP) report-deps
 	$(BIN)/fireenforce decide examples/ebike-highrise.json
 	@echo "== what applies here? =="
 	$(BIN)/fireenforce query "楼道里电动车在充电" --top 3
-	@echo "== the penalty decision for a 650 yuan fine (plain text; --format html prints for A4) =="
-	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 650 --format text
+	@echo "== the penalty decision for a 300 yuan fine (plain text; --format html prints for A4) =="
+	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 300 --format text
+	@echo "== the same decision as DOCX, to edit in Word or WPS (PDF: --format pdf) =="
+	@mkdir -p build
+	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 300 --format docx --out build/penalty_decision.docx
+	@echo "written: build/penalty_decision.docx"
 	@echo "== the ledger on a temporary SQLite file: record, overdue, re-inspect (not rectified), re-inspect (rectified), verify =="
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && db="$$tmp/office.db" && set -e && \
 	$(BIN)/fireenforce ledger init --db "$$db" && \
@@ -63,12 +65,20 @@ demo: $(STAMP) report-deps
 	$(BIN)/fireenforce report --db $(DEMO_DB) --month 2026-05 --format html --out $(VENV)/report-2026-05.html
 	@echo "open $(VENV)/report-2026-05.html in a browser and print it on A4"
 
+system-packages:
+	@command -v dpkg-query >/dev/null || { echo "not Debian: install $(SYSTEM_PACKAGES) or equivalents by hand"; exit 0; }; \
+	missing=$$(for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	[ -z "$$missing" ] && exit 0; \
+	echo "installing" $$missing; \
+	$(SUDO) $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y -qq --no-install-recommends $$missing
+
 # The ledger tests start a throwaway PostgreSQL server; install the Debian package when missing.
 postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
 	  { $(SUDO) $(APT) update && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y --no-install-recommends postgresql; }
 
-test: $(STAMP) postgresql report-deps
+test: $(STAMP) system-packages postgresql
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
