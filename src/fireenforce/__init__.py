@@ -21,28 +21,21 @@ from fireenforce.query import query  # noqa: E402  (after the ruleset: the packa
 
 if TYPE_CHECKING:
     from fireenforce.documents import render
+    from fireenforce.ledger import Ledger
 
 
 def __getattr__(name: str) -> Any:
-    """``render`` is imported on first use (its numeral library is slow to import and most
-    callers only decide); ``fe.render`` is then the real function, with its real signature."""
+    """``render`` and ``Ledger`` are imported on first use (the numeral library is slow to import,
+    SQLAlchemy and Alembic are not needed to decide); the name is then the real object."""
     if name == "render":
         from fireenforce.documents import render
 
         globals()["render"] = render
         return render
-    raise AttributeError(f"module 'fireenforce' has no attribute {name!r}")
-
-
-if TYPE_CHECKING:
-    from fireenforce.ledger import Ledger
-
-
-def __getattr__(name: str) -> Any:
-    """``fe.Ledger`` is imported on first use (SQLAlchemy and Alembic are not needed to decide)."""
     if name == "Ledger":
         from fireenforce.ledger import Ledger
 
+        globals()["Ledger"] = Ledger
         return Ledger
     raise AttributeError(f"module 'fireenforce' has no attribute {name!r}")
 

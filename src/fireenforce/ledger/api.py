@@ -7,7 +7,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Iterable, Iterator, Literal
 
 from sqlalchemy import Connection, select
 
@@ -232,8 +232,9 @@ class Ledger:
                                    payload=_masked(e.payload)) for e in evs),
         )
 
-    def render(self, finding: str, document: str, *, action: str | None = None, format: str = "html",
-               fine: int | None = None, formal_warning: bool = False) -> str:
+    def render(self, finding: str, document: str, *, action: str | None = None,
+               format: Literal["html", "text"] = "html", fine: int | None = None,
+               formal_warning: bool = False) -> str:
         """A document issued through the ledger, filled with its number: the ``document`` of the
         finding's latest action that issued one (or of ``action``). ``fine``/``formal_warning``
         are the officer's choice on penalty documents, as for ``fireenforce render``."""
