@@ -230,3 +230,11 @@ def test_events_for_reports_by_office_kind_and_date(led: Ledger) -> None:
     may = list(led.events(since="2026-05-01", until="2026-05-31", kinds=["closure"]))
     assert [(e.finding, e.at) for e in may] == [(a.finding, dt.date(2026, 5, 9))]
     assert {e.office for e in led.events(since="2026-06-01")} == {OTHER_OFFICE["name"]}
+
+
+def test_history_of_one_office(led: Ledger) -> None:
+    led.record(case(44))
+    led.record(case(44, office=OTHER_OFFICE, on="2026-06-01"))
+    assert len(led.history(uscc(44))) == 2
+    assert [h.date for h in led.history(uscc(44), office=OTHER_OFFICE["name"])] == [dt.date(2026, 6, 1)]
+    assert [h.date for h in led.history(uscc(44), on="2026-05-31")] == [dt.date(2026, 5, 3)]

@@ -191,13 +191,15 @@ class Ledger:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def history(self, subject: str | Subject, *, on: DateLike | None = None) -> tuple[HistoryEntry, ...]:
+    def history(self, subject: str | Subject, *, on: DateLike | None = None,
+                office: str | None = None) -> tuple[HistoryEntry, ...]:
         """The HistoryEntry list decide() would get for this subject (an id, or a Subject),
-        as known on ``on`` (default: everything recorded)."""
+        as known on ``on`` (default: everything recorded); ``office`` keeps only that office's
+        actions (decide itself sees every office's)."""
         key = key_for_lookup(subject)
         day = _day(on, "on") if on is not None else None
         with translate_errors(self.url), self.engine.connect() as conn:
-            return _history(conn, key, day)
+            return _history(conn, key, day, office)
 
     def due(self, on: DateLike, office: str | None = None, *, within_days: int = 0) -> list[Due]:
         """Open findings whose deadline passed before ``on`` without re-inspection, and with
@@ -434,7 +436,8 @@ def _issued_by(office: Office, step: str) -> str:
     return "office"
 
 
-def _history(conn: Connection, key: str, as_of: dt.date | None = None) -> tuple[HistoryEntry, ...]:
+def _history(conn: Connection, key: str, as_of: dt.date | None = None,
+             office: str | None = None) -> tuple[HistoryEntry, ...]:
     """The subject's actions up to ``as_of`` (all without it), as decide reads them."""
     query = (
         select(actions.c.date, actions.c.item, actions.c.step, actions.c.deadline, actions.c.rectified,
@@ -443,6 +446,8 @@ def _history(conn: Connection, key: str, as_of: dt.date | None = None) -> tuple[
     )
     if as_of is not None:
         query = query.where(actions.c.date <= as_of)
+    if office is not None:
+        query = query.where(actions.c.office == office)
     return tuple(history_entry(r._asdict(), as_of) for r in conn.execute(query))
 
 
