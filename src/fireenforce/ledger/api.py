@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
+from pydantic import TypeAdapter
 from sqlalchemy import Connection, select
 
 from fireenforce.documents.context import document_number
@@ -32,6 +33,7 @@ from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.load import load_ruleset
 
 DateLike = dt.date | str
+_DUE_LIST = TypeAdapter(list[Due])
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,15 +210,18 @@ class Ledger:
         if within_days < 0:
             raise CaseError("within_days", f"{within_days} is negative")
         limit = day + dt.timedelta(days=within_days)
-        query = select(findings).where(findings.c.status == "open", findings.c.deadline.is_not(None))
-        query = query.where(findings.c.deadline <= limit if within_days else findings.c.deadline < day)
+        f = findings.c
+        query = select(f.id, f.subject, f.subject_name, f.weak, f.item, f.deadline, f.last_step, f.office)
+        query = query.where(f.status == "open", f.deadline <= limit if within_days else f.deadline < day)
         if office:
-            query = query.where(findings.c.office == office)
+            query = query.where(f.office == office)
         with translate_errors(self.url), self.engine.connect() as conn:
-            rows = conn.execute(query.order_by(findings.c.deadline, findings.c.id)).all()
-        return [Due(finding=r.id, subject=_subject_ref(r.subject, r.subject_name, r.weak), item=r.item,
-                    deadline=r.deadline, last_step=r.last_step, office=r.office, overdue=r.deadline < day)
-                for r in rows]
+            rows = conn.execute(query.order_by(f.deadline, f.id)).all()
+        return _DUE_LIST.validate_python([  # one validation call for the list: the cost is per row
+            {"finding": r.id, "item": r.item, "deadline": r.deadline, "last_step": r.last_step, "office": r.office,
+             "overdue": r.deadline < day, "subject": {"id": masked_key(r.subject), "name": r.subject_name, "weak": r.weak}}
+            for r in rows
+        ])
 
     def show(self, finding: str) -> FindingView:
         """One finding: its state and every event (ids masked)."""
