@@ -280,7 +280,7 @@ class Ledger:
         if kinds is not None:
             query = query.where(events.c.kind.in_(list(kinds)))
         with translate_errors(self.url), self.engine.connect() as conn:
-            for row in conn.execution_options(yield_per=5000).execute(query):
+            for row in conn.execute(query.execution_options(yield_per=5000)):
                 yield to_event(row)
 
     def verify(self) -> VerifyReport:
@@ -289,6 +289,15 @@ class Ledger:
 
         with translate_errors(self.url), self.engine.connect() as conn:
             return verify(conn)
+
+    def rebuild(self) -> int:
+        """Rewrite the current state (findings, actions) and the number counters from the events,
+        holding every office meanwhile; returns the number of findings. The events and the chain
+        heads are not touched, so ``verify`` still judges them."""
+        from fireenforce.ledger.transfer import rebuild
+
+        with translate_errors(self.url), writing(self.engine) as conn:
+            return rebuild(conn)
 
     def export(self, out: IO[str]) -> int:
         """Write every event as JSON Lines to ``out``; returns the number of events."""
