@@ -193,7 +193,7 @@ def test_a_device_finding_is_recorded_for_the_manager_with_its_events(ledger_url
     view = led.show(outcome["finding"])
     assert view.item == "EB-PARK" and view.subject.name == manager["name"] and view.last_step == "reminder"
     facts = view.events[0].payload["case"]["facts"]
-    assert facts["events"] == outcome["events"] and facts["trigger"] == "blocker-repeat"
+    assert facts["trigger_events"].split() == outcome["events"] and facts["trigger"] == "blocker-repeat"
     assert run_triage(led, day) == [outcome]
     assert len(led.due(on="2026-12-31")) == 1  # one finding, not two
     led.close()

@@ -265,7 +265,9 @@ class Ledger:
             fine = act.payload.get("fine")
         return render(case, Decision.model_validate(act.payload["decision"]), document, fine=fine,
                       formal_warning=formal_warning, format=format, offices=self.offices_path,
-                      serial=doc.payload["serial"], ruleset=self._ruleset(act.at), date=act.at)
+                      serial=doc.payload["serial"], ruleset=self._ruleset(act.at),
+                      # a general-procedure decision is dated after its notice's statement period
+                      date=None if document == "penalty_decision" else act.at, notice_date=act.at)
 
     def events(self, office: str | None = None, *, since: DateLike | None = None, until: DateLike | None = None,
                kinds: Iterable[str] | None = None) -> Iterator[Event]:

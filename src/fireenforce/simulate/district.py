@@ -167,7 +167,7 @@ def _inspection(rnd: random.Random, place: Place, day: dt.date, level: str) -> I
         step = rnd.choices(CAMPAIGN_STEPS, weights=(30, 25, 20, 10, 15))[0]
         facts.update({"campaign": CAMPAIGN, "campaign_step": step})
         if step == "拆除":
-            facts["removed_m2"] = round(rnd.uniform(2, 40), 1)
+            facts["removed_m2"] = rnd.randint(2, 40)
     office_index = next(i for i, (name, _, _) in enumerate(OFFICES) if name == place.office)
     officer = f"{SURNAMES[2 * office_index + rnd.randint(0, 1)]}某（执法员）"  # two officers per office
     case = {
