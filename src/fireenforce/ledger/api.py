@@ -267,7 +267,7 @@ class Ledger:
                       formal_warning=formal_warning, format=format, offices=self.offices_path,
                       serial=doc.payload["serial"], ruleset=self._ruleset(act.at),
                       # a general-procedure decision is dated after its notice's statement period
-                      date=None if document == "penalty_decision" else act.at, notice_date=act.at)
+                      **({"notice_date": act.at} if document == "penalty_decision" else {"date": act.at}))
 
     def events(self, office: str | None = None, *, since: DateLike | None = None, until: DateLike | None = None,
                kinds: Iterable[str] | None = None) -> Iterator[Event]:
