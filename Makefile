@@ -4,14 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean postgresql
+# Debian packages for PDF output and its tests: pango and HarfBuzz's font subsetter (WeasyPrint),
+# a Chinese font, poppler-utils (pdftotext reads PDFs back); postgresql for the ledger tests and
+# benchmark (they start a throwaway server of their own). Installed only when missing.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils postgresql
 APT := apt-get -o DPkg::Lock::Timeout=600
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test bench clean system-packages
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,pdf]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -25,6 +29,10 @@ demo: $(STAMP)
 	$(BIN)/fireenforce query "楼道里电动车在充电" --top 3
 	@echo "== the penalty decision for a 650 yuan fine (plain text; --format html prints for A4) =="
 	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 650 --format text
+	@echo "== the same decision as DOCX, to edit in Word or WPS (PDF: --format pdf) =="
+	@mkdir -p build
+	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 650 --format docx --out build/penalty_decision.docx
+	@echo "written: build/penalty_decision.docx"
 	@echo "== the ledger on a temporary SQLite file: record, overdue, re-inspect (not rectified), re-inspect (rectified), verify =="
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && db="$$tmp/office.db" && set -e && \
 	$(BIN)/fireenforce ledger init --db "$$db" && \
@@ -39,16 +47,20 @@ demo: $(STAMP)
 	$(BIN)/fireenforce ledger history 91621002MA71K3QX2K --db "$$db" && \
 	$(BIN)/fireenforce ledger verify --db "$$db"
 
-# The ledger tests start a throwaway PostgreSQL server; install the Debian package when missing.
-postgresql:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
-	  { $(SUDO) $(APT) update && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y --no-install-recommends postgresql; }
+system-packages:
+	@command -v dpkg-query >/dev/null || { echo "not Debian: install $(SYSTEM_PACKAGES) or equivalents by hand"; exit 0; }; \
+	missing=$$(for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	[ -z "$$missing" ] && exit 0; \
+	sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	echo "installing" $$missing; \
+	$$sudo $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $$sudo $(APT) install -y -qq --no-install-recommends $$missing
 
-test: $(STAMP) postgresql
+test: $(STAMP) system-packages
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) postgresql
+bench: $(STAMP) system-packages
 	$(BIN)/python benchmarks/bench_decide.py
 	$(BIN)/python benchmarks/bench_query.py
 	$(BIN)/python benchmarks/bench_render.py

@@ -19,25 +19,22 @@ __version__ = "0.1.0"
 from fireenforce.query import query  # noqa: E402  (after the ruleset: the package is a sub-module name)
 
 
-def render(*args: Any, **kwargs: Any) -> str:
-    """A filled legal document; see ``fireenforce.documents.render`` (imported on first use:
-    its numeral library is slow to import and most callers only decide)."""
-    from fireenforce.documents import render as _render
-
-    return _render(*args, **kwargs)
-
-
 if TYPE_CHECKING:
+    from fireenforce.documents import render
     from fireenforce.ledger import Ledger
 
 
 def __getattr__(name: str) -> Any:
-    """``fe.Ledger`` is imported on first use (SQLAlchemy and Alembic are not needed to decide)."""
-    if name == "Ledger":
-        from fireenforce.ledger import Ledger
+    """``render`` and ``Ledger`` are imported on first use (the numeral library, SQLAlchemy and
+    Alembic are slow to import and most callers only decide); they are then the real objects."""
+    import importlib
 
-        return Ledger
-    raise AttributeError(f"module 'fireenforce' has no attribute {name!r}")
+    lazy = {"render": "fireenforce.documents", "Ledger": "fireenforce.ledger"}
+    if name not in lazy:
+        raise AttributeError(f"module 'fireenforce' has no attribute {name!r}")
+    value = getattr(importlib.import_module(lazy[name]), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [
