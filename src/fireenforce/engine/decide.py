@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 from fireenforce.engine import law, penalty as pen
 from fireenforce.errors import CaseError
-from fireenforce.model.case import Case, check_dates, check_local_facts, parse_case
+from fireenforce.model.case import Case, Subject, check_dates, check_local_facts, parse_case
 from fireenforce.model.fast import construct
 from fireenforce.model.decision import (
     Decision, Doubt, Inference, LegalBasis, Penalty, Reason, Rectification,
@@ -138,6 +138,7 @@ class _Core:
     reasons: tuple[Reason, ...]
     doubts: tuple[Doubt, ...]
     delay: dt.timedelta  # from the decision date to the rectification deadline
+    summary_limit: int | None
 
 
 def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
@@ -158,26 +159,34 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
     today = policy.on(day)
     limitation = law.limitation(case, day, today.limitation)
     prior, refused = _history(rs, case, item.code, today.cutoff)
+    ground, extra = pen.subject_grounds(rs, case, law.conduct_day(case)) if _personal(subject) else (None, ())
+    excuse = pen.excuse(case, ground)
+    mitigated = bool(facts.mitigating) or facts.rectified_on_spot or bool(extra)
+    tier = policy.tier_table.decide(serious, mitigated, bool(facts.aggravating)).then["tier"]
     branch = resolution.branch
     level = case.office.level
+    plan = None
     if branch is None:
         competence = None
         status = "none"
     else:
         competence = rs.competences.get((id(branch), level)) or pen.competence(rs, item, branch, level)
-        status = _status(branch, refused, limitation.barred, competence)
+        if competence.summary_only:
+            plan = pen.plan(rs, branch, tier, subject.kind, day, True)
+            competence = pen.scoped(rs, competence, plan, level, subject.kind)
+        status = _status(branch, refused, limitation.barred, excuse, competence)
     acting = "brigade" if level == "brigade" else "office"
     rule = policy.step_table.decide(prior, serious, status, acting)
-    tier = policy.tier_table.decide(serious, bool(facts.mitigating) or facts.rectified_on_spot,
-                                    bool(facts.aggravating)).then["tier"]
     continuing = case.ended_on is None
-    penalty_facts = (facts.mitigating, facts.aggravating, facts.rectified_on_spot) if rule.then["step"] == "penalty" else None
+    spared = branch is not None and status != "excused" and pen.sparable(case, prior)
+    penalty_facts = (facts.mitigating, facts.aggravating, facts.rectified_on_spot, extra) \
+        if rule.then["step"] == "penalty" else None
     key = (id(resolution), law_reason.rule, id(competence), status, rule.id, refused, tier, penalty_facts,
-           continuing, today.segment, limitation.years if limitation.barred else 0)
+           continuing, today.segment, limitation.years if limitation.barred else 0, excuse, spared)
     core = None if pre else rs.cores.get(key)
     if core is None:
         core = _core(rs, case, item, conditions, resolution, law_reason, limitation.years, status, rule, refused,
-                     competence, tier, continuing, pre)
+                     competence, tier, continuing, pre, _Gate(excuse, spared, extra, plan))
         if not pre:
             rs.cores.put(key, core)
     return construct(
@@ -186,7 +195,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
         rectification=_rectification(day + core.delay if continuing else None), documents=core.documents,
         reasons=core.reasons, ruleset=rs.ref, law_date=law_day, limitation=limitation,
         doubts=core.doubts if in_force else (*core.doubts, _hypothetical(rs, day)), inferred=inferred,
-        case_digest=digest,
+        case_digest=digest, summary_limit=core.summary_limit,
     )
 
 
@@ -197,18 +206,37 @@ def _hypothetical(rs: Ruleset, day: dt.date) -> Doubt:
                      f"（适用期间 {start} 起{f'至 {end} 前' if end else ''}），本决定仅供比较版本，不得据以执法。")
 
 
+def _personal(subject: Subject) -> bool:
+    """Whether the subject carries facts of penalty-law arts. 30–31."""
+    return subject.born_on is not None or subject.capacity != "full"
+
+
+@dataclass(frozen=True, slots=True)
+class _Gate:
+    """Penalty-law arts. 30–33 for this case: the mandatory ground of no penalty, whether art.
+    33(1)'s discretion to spare is open, the subject's mitigating codes, a precomputed plan."""
+
+    excuse: str | None
+    spared: bool
+    extra: tuple[str, ...]
+    plan: pen.Plan | None
+
+
 @functools.lru_cache(maxsize=65536)
 def _rectification(deadline: dt.date | None) -> Rectification:
     """The order to correct: required, with its deadline, while the conduct continues."""
     return construct(Rectification, required=deadline is not None, deadline=deadline)
 
 
-def _status(branch: PenaltyBranch | None, refused: bool, barred: bool, competence: pen.Competence | None) -> str:
+def _status(branch: PenaltyBranch | None, refused: bool, barred: bool, excuse: str | None,
+            competence: pen.Competence | None) -> str:
     """The penalty's state for this case: an input of the step table."""
     if branch is None:
         return "none"
     if barred:
         return "barred"
+    if excuse is not None:
+        return "excused"
     if branch.spec.precondition and not refused:
         return "unmet"
     return "available" if competence is not None and competence.holds else "no_power"
@@ -218,7 +246,7 @@ def _core(
     rs: Ruleset, case: Case, item: CompiledItem, conditions: Conditions, resolution: Resolution, law_reason: Reason,
     years: int, status: str, rule: TableRule,
     refused: bool,
-    competence: pen.Competence | None, tier: str, continuing: bool, pre: list[Reason],
+    competence: pen.Competence | None, tier: str, continuing: bool, pre: list[Reason], gate: _Gate,
 ) -> _Core:
     """The date-independent part of a decision, with every reason in the order the rules fired."""
     day = case.decided_on or case.observed_on
@@ -226,11 +254,20 @@ def _core(
     reasons = [*pre, law_reason]
     branch = resolution.branch
     doubts: list[Doubt] = [*rs.doubts, *item.doubts_for(conditions)]
+    if resolution.competed:
+        competing = policy.spec.competing
+        reasons.append(rs.policy_reason(f"law.competing-{competing.precedence.replace('_', '-')}"))
+        doubt = competing.doubt[competing.precedence]
+        doubts.append(construct(Doubt, code=doubt.code, text=doubt.text))
     if branch is None:
         reasons.append(rs.policy_reason("law.no-penalty-for-subject", subject_label=SUBJECT_LABELS[case.subject.kind]))
     else:
         if branch.doubt is not None:
             doubts.append(branch.doubt)
+        if status == "excused":
+            rule_id = f"exemption.{gate.excuse}"
+            reasons.append(rs.policy_reason(rule_id, age=policy.spec.exemptions.no_penalty_below_age)
+                           if gate.excuse == "under-age" else rs.policy_reason(rule_id))
         if branch.spec.precondition:
             reasons.append(pen.precondition_reason(rs, branch, refused))
         if status == "barred":
@@ -239,23 +276,31 @@ def _core(
             reasons.append(rs.policy_reason("limitation.barred", cites, years=years))
     step = rule.then["step"]
     reasons.append(rs.reason(rule.id, rule.text, tuple(rule.cites)))
+    if gate.spared and step in ("penalty", "referral"):
+        reasons.append(rs.policy_reason("exemption.first-offence"))
+        first = policy.spec.exemptions.first_offence_doubt
+        doubts.append(construct(Doubt, code=first.code, text=first.text))
 
-    procedure, hearing, referral_to = "none", False, None
+    procedure, hearing, referral_to, limit = "none", False, None, None
     penalty_out = None
     procedure_cites: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
     if branch is not None:
-        fine = pen.fine_of(rs, branch, tier)
-        warning_fits = pen.formal_warning_fits(rs, branch, tier)
+        plan = gate.plan or pen.plan(rs, branch, tier, case.subject.kind, day, False)
+        fine = plan.fine
         if step == "penalty":
             reasons.append(competence.reason)  # type: ignore[union-attr]
-            reasons.extend(pen.tier_reasons(rs, case, tier, fine))
-            procedure, hearing, procedure_reasons = pen.procedure_of(rs, case, branch, fine, warning_fits)
+            reasons.extend(pen.tier_reasons(rs, case, tier, fine, gate.extra))
+            procedure, hearing, procedure_reasons = pen.procedure_of(rs, case, branch, plan)
             reasons.extend(procedure_reasons)
             procedure_cites = tuple(c for r in procedure_reasons for c in r.cites)
-            doubts.extend(policy_doubts(rs, procedure))
+            doubts.extend(policy_doubts(rs, procedure, case.facts.aggravating))
+            documents = tuple(dict.fromkeys(d for p in pen.procedures(plan, procedure)
+                                            for d in policy.documents[f"penalty.{p}"]))
+            limit = plan.limit
         penalty_out = construct(
             Penalty, available=status in ("available", "no_power"), kinds=branch.kinds, choice=branch.spec.choice,
-            fine=fine, tier=tier, formal_warning_suggested=warning_fits, precondition=branch.spec.precondition,
+            fine=fine, tier=tier, formal_warning_suggested=plan.warning, precondition=branch.spec.precondition,
             precondition_met=refused or not branch.spec.precondition, note=branch.spec.note,
         )
     if step == "referral":
@@ -268,16 +313,17 @@ def _core(
     days = policy.spec.ladder.reminder_days if step == "reminder" else item.rectification_days
     if continuing:
         reasons.append(rs.policy_reason("rectification.order", days=days))
-    documents = policy.documents[step if step != "penalty" else f"penalty.{procedure}"]
-    legal_basis = _legal_basis(rs, resolution, branch, refused, day, procedure_cites, step, referral_to is not None)
+    documents = documents or policy.documents[step]
+    own = competence.cites if competence is not None else ()
+    legal_basis = _legal_basis(rs, resolution, branch, refused, day, procedure_cites, step, referral_to is not None, own)
     unique = tuple({d.code: d for d in doubts}.values())
     return _Core(step, legal_basis, penalty_out, procedure, hearing, referral_to, documents, tuple(reasons), unique,
-                 dt.timedelta(days=days))
+                 dt.timedelta(days=days), limit)
 
 
 def _legal_basis(
     rs: Ruleset, resolution: law.Resolution, branch: PenaltyBranch | None, refused: bool, day: dt.date,
-    procedure_cites: tuple[str, ...], step: str, referral: bool,
+    procedure_cites: tuple[str, ...], step: str, referral: bool, own: tuple[str, ...],
 ) -> tuple[LegalBasis, ...]:
     """Duty violated, penalty provision, compulsory execution (after a refusal), procedure, competence."""
     out = list(resolution.violated)
@@ -287,7 +333,7 @@ def _legal_basis(
             out.extend(branch.compulsory)
     cites: list[tuple[str, str]] = [(c, "procedure") for c in dict.fromkeys(procedure_cites)]
     if step == "penalty":
-        cites += [(c, "competence") for c in rs.policy.spec.delegation.form_cites]
+        cites += [(c, "competence") for c in own]
     elif referral:
         cites += [(c, "competence") for c in rs.policy.spec.delegation.referral_cites]
     for cite, role in cites:
@@ -297,12 +343,15 @@ def _legal_basis(
     return tuple(out)
 
 
-def policy_doubts(rs: Ruleset, procedure: str) -> list[Doubt]:
+def policy_doubts(rs: Ruleset, procedure: str, aggravating: tuple[str, ...]) -> list[Doubt]:
     """Unconfirmed policy parameters that this penalty decision relied on."""
     out = []
     discretion = rs.policy.spec.discretion
     if not discretion.confirmed:
         out.append(Doubt.model_construct(code="DOUBT-DISCRETION-TIERS", text=f"裁量阶次比例未经甘肃基准确认：{discretion.reference}"))
+    known = rs.policy.aggravating
+    if any(code in known and not known[code].confirmed for code in aggravating):
+        out.append(Doubt.model_construct(code="DOUBT-AGGRAVATING-UNCONFIRMED", text=discretion.unconfirmed_doubt))
     if procedure == "general":
         threshold = rs.policy.spec.procedure.hearing_threshold
         for entry in threshold:
