@@ -5,16 +5,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 # Debian packages for PDF output and its tests: pango and HarfBuzz's font subsetter (WeasyPrint),
-# a Chinese font (also for the monthly report's charts), poppler-utils (pdftotext reads PDFs back),
+# a Chinese font (also for the monthly report's charts), poppler-utils (pdftotext reads PDFs back);
+# postgresql for the ledger tests and benchmark (they start a throwaway server of their own);
 # chromium (the report test renders the HTML report headless). Installed only when missing.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils chromium
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils postgresql chromium
 APT := apt-get -o DPkg::Lock::Timeout=600
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-
-.PHONY: demo test bench clean system-packages postgresql
-
 # durable-rules (triage) compiles a C extension: a compiler and the Python headers, from apt when missing
 HEADERS_OK = $(PY) -c 'import os, sysconfig, sys; sys.exit(not os.path.exists(sysconfig.get_paths()["include"] + "/Python.h"))'
+
+.PHONY: demo test bench clean system-packages
 
 $(STAMP): pyproject.toml
 	@if ! command -v cc >/dev/null || ! $(HEADERS_OK); then \
@@ -73,16 +73,11 @@ system-packages:
 	echo "installing" $$missing; \
 	$(SUDO) $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y -qq --no-install-recommends $$missing
 
-# The ledger tests start a throwaway PostgreSQL server; install the Debian package when missing.
-postgresql:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
-	  { $(SUDO) $(APT) update && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y --no-install-recommends postgresql; }
-
-test: $(STAMP) system-packages postgresql
+test: $(STAMP) system-packages
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) postgresql
+bench: $(STAMP) system-packages
 	$(BIN)/python benchmarks/bench_decide.py
 	$(BIN)/python benchmarks/bench_query.py
 	$(BIN)/python benchmarks/bench_render.py
