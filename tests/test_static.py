@@ -95,7 +95,7 @@ def test_cite_in_force_only_before_the_coverage(tmp_path: Path) -> None:
 
 
 def test_no_level_may_impose_the_penalty(tmp_path: Path) -> None:
-    findings = broken(tmp_path, "policy/delegation.yaml", "powers: [formal_warning, fine,", "powers: [")
+    findings = broken(tmp_path, "policy/delegation.yaml", "powers: [formal_warning, fine", "powers: [sealing")
     paths = {Path(f.file).stem for f in findings if f.code == "VF-NO-PENALTY-PATH"}
     assert {"FI-EVAC-STAFF", "SE-UNSEAL", "EV-BLOCK", "FF-DAMAGE"} <= paths
 

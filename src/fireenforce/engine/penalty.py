@@ -16,7 +16,7 @@ from fireenforce.model.fast import construct
 @dataclass(frozen=True, slots=True)
 class Competence:
     holds: bool
-    authority: str | None
+    authority: str | None  # the code (policy/delegation.yaml authorities) of who may, when this office may not
     reason: Reason
     brigade: bool
 
@@ -41,14 +41,13 @@ def _competence(rs: Ruleset, item: CompiledItem, branch: PenaltyBranch, level: s
     lacking = [k for k in required if k not in powers]
     if lacking and (branch.spec.choice == "all" or len(lacking) == len(required)):
         key = delegation.reserved.get(lacking[0], delegation.default_authority)  # type: ignore[call-overload]
-        authority = delegation.authorities[key]
         kinds_label = "、".join(policy.kind_labels[k] for k in lacking)
-        return Competence(False, authority, rs.policy_reason(
-            "power.lacks-kind", kinds_label=kinds_label, authority=authority), level == "brigade")
+        return Competence(False, key, rs.policy_reason(
+            "power.lacks-kind", kinds_label=kinds_label, authority=delegation.authorities[key]), level == "brigade")
     if not (level_spec.holds_all_items or level in item.delegated_to):
-        authority = delegation.authorities[delegation.default_authority]
-        return Competence(False, authority, rs.policy_reason("power.lacks-item", level_label=label, authority=authority),
-                          level == "brigade")
+        key = delegation.default_authority
+        return Competence(False, key, rs.policy_reason("power.lacks-item", level_label=label,
+                                                        authority=delegation.authorities[key]), level == "brigade")
     return Competence(True, None, rs.policy_reason("power.holds", tuple(delegation.form_cites), level_label=label),
                       level == "brigade")
 

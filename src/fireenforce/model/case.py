@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from fireenforce.errors import CaseError
 
-from fireenforce.model.enums import OfficeLevel, Step, SubjectKind
+from fireenforce.model.enums import Issuer, OfficeLevel, Step, SubjectKind
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -45,7 +45,12 @@ class Office(BaseModel):
 
 
 class Facts(BaseModel):
-    """The officer's findings. Extra keys are kept (local facts), not refused."""
+    """The officer's findings. Extra keys are kept (local facts), not refused.
+
+    ``refused``: the subject refuses to correct (拒不改正); it is an element only after a written
+    order to correct was served. ``crime_suspected``: the conduct is suspected to be a crime (the
+    case goes to the judicial organs). ``sealing_needed``: the hazard calls for 临时查封.
+    """
 
     model_config = ConfigDict(extra="allow", frozen=True)
     serious: bool = False
@@ -53,19 +58,49 @@ class Facts(BaseModel):
     harm: bool = False
     rectified_on_spot: bool = False
     refused: bool = False
+    crime_suspected: bool = False
+    sealing_needed: bool = False
     mitigating: tuple[str, ...] = ()
     aggravating: tuple[str, ...] = ()
     narrative: str = ""
 
+    @model_validator(mode="after")
+    def _coherent(self) -> "Facts":
+        if self.minor and self.serious:
+            raise ValueError("minor and serious contradict each other (情节较轻 and 情节严重); give one")
+        return self
+
 
 class HistoryEntry(BaseModel):
-    """An earlier action against the same subject."""
+    """An earlier action against the same subject, with the order to correct it carried.
+
+    ``deadline``: the order's deadline (default: ``date`` plus the item's rectification days, the
+    ladder's reminder days for a reminder). ``rectified``: the subject corrected the conduct (a
+    later finding is then a relapse). ``reinspected_on``: the day of the re-inspection that found
+    ``rectified``. ``issued_by``: ``office`` (the office in its own name) or ``fire_rescue`` (the
+    fire-rescue agency, or an office acting in its name).
+    """
 
     model_config = _STRICT
-    date: dt.date
-    item: str
-    step: Step
-    rectified: bool = False
+    date: dt.date = Field(description="The day the action was taken (the order served).")
+    item: str = Field(description="The catalogue code of the conduct acted on.")
+    step: Step = Field(description="The step taken.")
+    rectified: bool = Field(default=False, description="The subject corrected the conduct; a later finding is a relapse.")
+    deadline: dt.date | None = Field(default=None, description=(
+        "The order's deadline; default: date plus the item's rectification days (the ladder's reminder days "
+        "for a reminder). Until it has passed unrectified, the order is re-inspected, not escalated."))
+    reinspected_on: dt.date | None = Field(default=None, description="The day of the re-inspection that found `rectified`.")
+    issued_by: Issuer = Field(default="office", description=(
+        "Who issued the order: `office` (in its own name) or `fire_rescue` (the fire-rescue agency, or an office "
+        "acting in its name); 消防法 60(1)(7) needs `fire_rescue`."))
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "HistoryEntry":
+        if self.deadline is not None and self.deadline < self.date:
+            raise ValueError(f"deadline {self.deadline} is before the order's date {self.date}")
+        if self.reinspected_on is not None and self.reinspected_on < self.date:
+            raise ValueError(f"reinspected_on {self.reinspected_on} is before the order's date {self.date}")
+        return self
 
 
 class Case(BaseModel):
@@ -117,6 +152,8 @@ def check_dates(case: Case) -> None:
     for i, entry in enumerate(case.history):
         if entry.date > decided:
             raise CaseError(f"history[{i}].date", f"{entry.date} is after decided_on {decided}")
+        if entry.reinspected_on is not None and entry.reinspected_on > decided:
+            raise CaseError(f"history[{i}].reinspected_on", f"{entry.reinspected_on} is after decided_on {decided}")
 
 
 def parse_case(data: Any) -> Case:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from fireenforce.model.enums import DocumentType, LegalRole, PenaltyKind, Procedure, Step, Tier
+from fireenforce.model.enums import Choice, DocumentType, LegalRole, PenaltyKind, Precondition, Procedure, Step, Tier
 
 _OUT = ConfigDict(extra="forbid", frozen=True)
 
@@ -59,19 +59,33 @@ class Penalty(BaseModel):
     model_config = _OUT
     available: bool
     kinds: tuple[PenaltyKind, ...]
-    choice: str
+    choice: Choice
     fine: Fine | None
     tier: Tier
     formal_warning_suggested: bool = False
-    precondition: str | None = None
+    precondition: Precondition | None = None
     precondition_met: bool = True
     note: str = ""
 
 
 class Rectification(BaseModel):
+    """The order to correct: given only for a continuing violation of a specific duty that was not
+    corrected on the spot; ``deadline`` is set exactly when ``required`` is."""
+
     model_config = _OUT
     required: bool
     deadline: dt.date | None
+
+
+class Reinspection(BaseModel):
+    """An order to correct (``step``, given ``ordered_on``) is still running: nothing new is
+    issued; re-inspect from ``due`` (the day after ``deadline``)."""
+
+    model_config = _OUT
+    step: Step
+    ordered_on: dt.date
+    deadline: dt.date
+    due: dt.date
 
 
 class Reason(BaseModel):
@@ -121,7 +135,9 @@ class Decision(BaseModel):
     penalty: Penalty | None
     procedure: Procedure
     hearing_right: bool
-    referral_to: str | None
+    referral_to: str | None = Field(description="Who the case goes to: an authority code of the ruleset "
+                                                "(brigade, public_security, judicial …); null unless step is referral.")
+    referral_label: str | None = Field(default=None, description="The Chinese name of `referral_to`.")
     rectification: Rectification
     documents: tuple[DocumentType, ...]
     reasons: tuple[Reason, ...]
@@ -130,3 +146,4 @@ class Decision(BaseModel):
     limitation: Limitation
     doubts: tuple[Doubt, ...] = ()
     inferred: tuple[Inference, ...] = ()
+    reinspection: Reinspection | None = None

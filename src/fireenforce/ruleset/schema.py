@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from fireenforce.model.enums import OfficeLevel, PenaltyKind, Step, SubjectKind, Tier
+from fireenforce.model.enums import Choice, OfficeLevel, PenaltyKind, Precondition, Step, SubjectKind, Tier
 
 _SPEC = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -124,9 +124,9 @@ class Branch(Spec):
     exception_to: list[str] = []
     cite: list[str] = Field(min_length=1)
     kinds: list[PenaltyKind] = Field(min_length=1)
-    choice: Literal["one", "all"] = "all"
+    choice: Choice = "all"
     fine: FineSpec | None = None
-    precondition: Literal["refusal", "overdue"] | None = None
+    precondition: Precondition | None = None
     precondition_cite: list[str] = []
     compulsory: list[str] = []
     target: Literal["subject", "responsible_persons"] = "subject"
@@ -140,12 +140,31 @@ class ItemDoubt(DoubtSpec):
     when: Condition = Condition()
 
 
+class ItemReferral(Spec):
+    """The item goes to another authority at once for cases matching ``when`` (e.g. conduct the
+    law leaves to the public security organs)."""
+
+    when: Condition = Condition()
+    to: str
+    cites: list[str] = []
+    text: str
+
+
 class ItemSpec(Spec):
+    """A catalogue item. ``completed``: a completed act, not a continuing hazard (no order to
+    correct, no soft steps, limitation from the act). ``duty: general``: only a general duty
+    binds, so the office advises and educates but issues no written order to correct.
+    ``operating_only``: the provision binds only operating places (生产、储存、经营)."""
+
     code: str = Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]+)+$")
     name: str
     conduct: str
     subjects: list[SubjectKind] = Field(min_length=1)
     high_rise_only: bool = False
+    operating_only: bool = False
+    completed: bool = False
+    duty: Literal["specific", "general"] = "specific"
+    referrals: list[ItemReferral] = []
     aliases: list[str] = []
     keywords: list[str] = []
     violated: list[CiteWhen] = Field(min_length=1)
@@ -168,6 +187,8 @@ class LadderSpec(Spec):
     lookback_months: list[DatedNumber]
     reminder_days: int = Field(ge=0)
     escalating_steps: list[Step]
+    written_orders: list[Step]   # steps whose entry is a written order to correct (an element's basis)
+    reinspect_steps: list[Step]  # steps whose running order is re-inspected before the ladder moves on
     reference: str = ""
 
 
@@ -252,6 +273,23 @@ class DelegationSpec(Spec):
     referral_cites: list[str] = []
 
 
+class FactReferral(Spec):
+    """A fact that sends the case to another authority: always (``to``), or unless the acting
+    level holds the measure ``kind`` it calls for (then to the authority reserved for it)."""
+
+    fact: Literal["crime_suspected", "sealing_needed"]
+    to: str | None = None
+    kind: PenaltyKind | None = None
+    cites: list[str] = []
+    text: str
+
+    @model_validator(mode="after")
+    def _target(self) -> "FactReferral":
+        if (self.to is None) == (self.kind is None):
+            raise ValueError("give exactly one of 'to' and 'kind'")
+        return self
+
+
 class KindSpec(Spec):
     label: str
     severity: int = Field(ge=1)
@@ -273,6 +311,7 @@ class PolicySpec(Spec):
     delegation: DelegationSpec
     kinds: dict[PenaltyKind, KindSpec]
     reasons: dict[str, ReasonSpec]
+    referrals: list[FactReferral]
 
 
 POLICY_FILES = {
@@ -284,4 +323,5 @@ POLICY_FILES = {
     "delegation": "delegation.yaml",
     "kinds": "penalty-kinds.yaml",
     "reasons": "reasons.yaml",
+    "referrals": "referrals.yaml",
 }
