@@ -15,7 +15,7 @@ from fireenforce.verify import static_findings
 from fireenforce.verify.static import amounts
 
 FAMILY = bundled_family()
-VERSIONS = ("2022.03", "2024.09")
+VERSIONS = ("2021.07", "2022.03", "2024.09")
 
 
 def broken(tmp_path: Path, rel: str, old: str, new: str) -> list[Finding]:
