@@ -130,37 +130,51 @@ def _history(rs: Ruleset, case: Case, item: CompiledItem, cutoff: dt.date) -> _R
     its deadline unrectified; 拒不改正 a written order and a refusal (or the deadline missed);
     经消防救援机构通知 such an order issued by (or in the name of) the fire-rescue agency.
     """
+    code = item.code
+    mine = False
+    for index, entry in enumerate(case.history):
+        if entry.item == code:
+            mine = True
+        elif entry.item not in rs.items:
+            raise CaseError(f"history[{index}].item", f"unknown item {entry.item!r}")
+    if not mine:
+        return _NO_RECORD
     policy = rs.policy
     rank = policy.step_rank
-    code = item.code
     today = case.decided_on or case.observed_on
-    continuing = case.ended_on is None
+    orders = item.orders
+    pending = orders and case.ended_on is None
     best = -1
     running: HistoryEntry | None = None
     running_deadline: dt.date | None = None
     served = overdue = notice = False
-    for index, entry in enumerate(case.history):
+    for entry in case.history:
         if entry.item != code:
-            if entry.item not in rs.items:
-                raise CaseError(f"history[{index}].item", f"unknown item {entry.item!r}")
             continue
-        deadline = order_deadline(rs, item, entry)
-        if entry.step in policy.written_orders and not entry.rectified and item.orders:
+        deadline = entry.deadline or entry.date + _order_days(rs, item, entry.step)
+        if orders and not entry.rectified and entry.step in policy.written_orders:
             served = True
             if today > deadline:
                 overdue = True
                 notice = notice or entry.issued_by == "fire_rescue"
         if entry.date < cutoff or entry.step not in policy.escalating:
             continue
-        if continuing and item.orders and not entry.rectified and today <= deadline and entry.step in policy.reinspect_steps:
+        if pending and not entry.rectified and today <= deadline and entry.step in policy.reinspect_steps:
             if running is None or rank[entry.step] > rank[running.step]:
                 running, running_deadline = entry, deadline
-        else:
-            best = max(best, rank[entry.step])
-    elements = frozenset(name for name, met in (
-        ("overdue", overdue), ("refusal", served and (overdue or case.facts.refused)), ("notice", notice)) if met)
+        elif best < rank[entry.step]:
+            best = rank[entry.step]
+    elements = _ELEMENTS[(overdue, served and (overdue or case.facts.refused), notice)]
     prior = policy.spec.ladder.steps[best] if best >= 0 else "none"
     return _Record(prior, running, running_deadline, elements)
+
+
+_ELEMENTS = {
+    (overdue, refusal, notice): frozenset(name for name, met in (
+        ("overdue", overdue), ("refusal", refusal), ("notice", notice)) if met)
+    for overdue in (False, True) for refusal in (False, True) for notice in (False, True)
+}
+_NO_RECORD = _Record("none", None, None, frozenset())
 
 
 def order_deadline(rs: Ruleset, item: CompiledItem, entry: HistoryEntry) -> dt.date:
