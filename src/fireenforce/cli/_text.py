@@ -28,7 +28,9 @@ def decision_text(d: Decision) -> str:
         lines.append(f"复查：{d.reinspection.ordered_on}的改正期限至{d.reinspection.deadline}，"
                      f"不作新的处置，自{d.reinspection.due}起复查")
     lines.append(f"程序：{PROCEDURE_LABELS[d.procedure]}" + ("；应告知听证权利" if d.hearing_right else ""))
-    if d.penalty is None:
+    if d.penalty is None and d.referral_label:
+        lines.append(f"处罚：由{d.referral_label}依法决定")
+    elif d.penalty is None:
         lines.append("处罚：法律对该当事人的此项行为未规定行政处罚")
     else:
         p = d.penalty

@@ -339,7 +339,9 @@ def _core(
     branch = resolution.branch
     doubts: list[Doubt] = [*rs.doubts, *item.doubts_for(conditions)]
     if branch is None:
-        reasons.append(rs.policy_reason("law.no-penalty-for-subject", subject_label=SUBJECT_LABELS[case.subject.kind]))
+        if trigger is None:  # a referral leaves the penalty to the authority it goes to
+            reasons.append(rs.policy_reason("law.no-penalty-for-subject",
+                                            subject_label=SUBJECT_LABELS[case.subject.kind]))
     else:
         if branch.doubt is not None:
             doubts.append(branch.doubt)
