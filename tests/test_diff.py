@@ -51,7 +51,8 @@ def test_referrals_become_penalties() -> None:
     assert referral and referral[0].old == "brigade" and referral[0].new is None
     example = referral[0].example
     assert example is not None
-    assert decide(example, ruleset=OLD).step == "referral" and decide(example, ruleset=NEW).step == "penalty"
+    assert decide(example, ruleset=OLD, what_if=True).step == "referral"
+    assert decide(example, ruleset=NEW, what_if=True).step == "penalty"
 
 
 def test_a_changed_fine_shows_old_and_new_numbers(tmp_path: Path) -> None:

@@ -83,12 +83,14 @@ def make_decision(step: str = "penalty", *, kind: str = "unit", procedure: str =
         "ruleset": RULESET,
         "law_date": "2026-05-03",
         "limitation": {"years": 2, "runs_from": None, "expires_on": None, "barred": False},
+        "case_digest": make_case(kind).digest,
     })
 
 
 def rendered(document: str, decision: Decision | None = None, case: Case | None = None, **kw: Any) -> dict[str, str]:
     """The document in every format, as its reader sees it (flattened: compare with ``flat``)."""
-    case, decision = case or make_case(), decision or make_decision()
+    case = case or make_case()
+    decision = (decision or make_decision()).model_copy(update={"case_digest": case.digest})
     return {fmt: text_of(render(case, decision, document, format=fmt, **kw), fmt) for fmt in FORMATS}
 
 
@@ -201,10 +203,11 @@ def test_without_serial_the_number_is_left_blank() -> None:
 def test_case_text_is_data_escaped_in_html_and_verbatim_in_text() -> None:
     narrative = "门口{{ 7*7 }}{% if true %}x{% endif %}<script>alert('x')</script>&"
     case = make_case(narrative=narrative)
-    html = render(case, make_decision("reminder"), "inspection_record")
+    decision = make_decision("reminder").model_copy(update={"case_digest": case.digest})
+    html = render(case, decision, "inspection_record")
     assert "{{ 7*7 }}{% if true %}x{% endif %}&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;" in html
     assert "<script>" not in html and "49" not in html
-    text = render(case, make_decision("reminder"), "inspection_record", format="text")
+    text = render(case, decision, "inspection_record", format="text")
     assert narrative in text
 
 

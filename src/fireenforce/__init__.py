@@ -5,7 +5,7 @@
     decision = fe.decide(case, ruleset=rs)
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fireenforce.engine import decide, decide_many
 from fireenforce.errors import CaseError, DocumentError, FireEnforceError, RulesetError
@@ -19,13 +19,19 @@ __version__ = "0.1.0"
 from fireenforce.query import query  # noqa: E402  (after the ruleset: the package is a sub-module name)
 
 
-def render(*args: Any, **kwargs: Any) -> str | bytes:
-    """A filled legal document (``str`` for HTML and text, ``bytes`` for DOCX and PDF); see
-    ``fireenforce.documents.render`` (imported on first use: its numeral library is slow to
-    import and most callers only decide)."""
-    from fireenforce.documents import render as _render
+if TYPE_CHECKING:
+    from fireenforce.documents import render
 
-    return _render(*args, **kwargs)
+
+def __getattr__(name: str) -> Any:
+    """``render`` is imported on first use (its numeral library is slow to import and most
+    callers only decide); ``fe.render`` is then the real function, with its real signature."""
+    if name == "render":
+        from fireenforce.documents import render
+
+        globals()["render"] = render
+        return render
+    raise AttributeError(f"module 'fireenforce' has no attribute {name!r}")
 
 
 __all__ = [

@@ -56,8 +56,10 @@ def build_context(
     serial: int | None,
     date: dt.date,
     quotes: dict[str, LegalBasis] | None = None,
+    grounds: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`."""
+    """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`. ``grounds`` are
+    the reasons the document states (none by default: engine reasons are working notes)."""
     subject, facts = case.subject, case.facts
     penalty_document = document in PENALTY_DOCUMENTS
 
@@ -96,11 +98,11 @@ def build_context(
             "narrative": facts.narrative, "description": case.description,
             "rectified_on_spot": facts.rectified_on_spot,
         },
-        "evidence": [str(e) for e in (getattr(facts, "evidence", None) or [])],
+        "evidence": list(facts.evidence),
         "violated": cited("violated"),
         "penalty_basis": cited("penalty"),
         "other_basis": cited("violated", "penalty", exclude=True),
-        "reasons": [r.text for r in decision.reasons],
+        "reasons": list(grounds or ()),
         "step": {"id": decision.step, "label": STEP_LABELS[decision.step]},
         "hearing_right": decision.hearing_right,
         "referral_to": decision.referral_label if decision.referral_to not in (None, "brigade") else office.brigade,

@@ -33,6 +33,7 @@ class Options(TypedDict, total=False):
     serial: int | None
     ruleset: Ruleset | None
     date: dt.date | None
+    notice_date: dt.date | None
 
 
 @overload
@@ -58,16 +59,24 @@ def render(
     serial: int | None = None,
     ruleset: Ruleset | None = None,
     date: dt.date | None = None,
+    notice_date: dt.date | None = None,
 ) -> str | bytes:
     """The filled ``document`` (a type id of docs/contract.md) as HTML or plain text (``str``),
     or as DOCX or PDF (``bytes``).
 
-    ``fine``/``formal_warning`` are the officer's choice on penalty documents; ``offices`` a
-    file overriding the ruleset's ``offices.yaml``; ``serial`` the document's number (blank
-    without it); ``date`` the document date (default: the case's decision date).
+    ``case`` is the case ``decision`` was made for (checked by its digest); ``fine``/
+    ``formal_warning`` are the officer's choice on penalty documents; ``offices`` a file
+    overriding the ruleset's ``offices.yaml``; ``serial`` the document's number (blank without
+    it); ``date`` the document date (default: the case's decision date; for a general-procedure
+    penalty decision, the first day after the statement period of its notice); ``notice_date``
+    the date of that 行政处罚告知书 (default: the decision date).
     Raises :class:`DocumentError` for a document, choice or configuration that does not fit.
     """
     case = parse_case(case)
+    refuse_unprintable(case.model_dump(mode="json"))
+    if decision.case_digest != case.digest:
+        raise DocumentError("decision: it was made for another case (its case_digest differs); "
+                            "decide this case and render with that decision")
     if format not in OUTPUT_FORMATS:
         raise DocumentError(f"--format: {format!r} is not one of {', '.join(OUTPUT_FORMATS)}")
     kind = _document_type(document, decision)
@@ -80,10 +89,11 @@ def render(
     if kind in PENALTY_DOCUMENTS:
         needs += ("review_body", "court")
     office = _office(case, decision, ruleset, offices, needs)
-    day = date or case.decision_date
-    quotes = _quotes(ruleset or _ruleset_of(decision), office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
-    context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes)
-    refuse_unprintable(case.model_dump(mode="json"))
+    day = _document_date(case, decision, kind, office, date, notice_date)
+    rs = ruleset or _ruleset_of(decision)
+    quotes = _quotes(rs, office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
+    context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes,
+                            grounds=_grounds(rs, decision, kind))
     refuse_unprintable(context)
     if format == "docx":
         from fireenforce.documents.docx import render_docx  # docxtpl is slow to import; most renders are HTML
@@ -100,6 +110,43 @@ def _fill(kind: str, format: str, context: dict[str, Any]) -> str:
         return environment(format).get_template(f"{kind}.j2").render(context)
     except TemplateError as exc:
         raise DocumentError(f"template {kind}.j2 ({format}): {exc}") from None
+
+
+def _document_date(case: Case, decision: Decision, kind: str, office: Office, date: dt.date | None,
+                   notice_date: dt.date | None) -> dt.date:
+    """The document's date: never before the inspection; a general-procedure penalty decision
+    only after the statement (and hearing request) period its notice gives (penalty-law art. 44–45,
+    63–64; the periods are the ruleset's ``offices.yaml`` terms)."""
+    observed = case.observed_on
+    for name, value in (("notice_date", notice_date), ("date", date)):
+        if value is not None and value < observed:
+            raise DocumentError(f"{name}: {value} is before the inspection (observed_on {observed})")
+    if kind != "penalty_decision" or decision.procedure != "general":
+        if notice_date is not None:
+            raise DocumentError(f"notice_date: only a general-procedure penalty_decision follows a notice, not {kind}")
+        return date or case.decision_date
+    terms = office.terms
+    days = max(terms.statement_days, terms.hearing_request_days if decision.hearing_right else 0)
+    notice = notice_date or case.decision_date
+    earliest = notice + dt.timedelta(days=days + 1)
+    if date is not None and date < earliest:
+        raise DocumentError(
+            f"date: {date} is within the {days}-day period the notice of {notice} gives for statements"
+            f"{' and a hearing request' if decision.hearing_right else ''} ({terms.statement_basis}"
+            f"{'；' + terms.hearing_basis if decision.hearing_right else ''}); "
+            f"the decision may be dated {earliest} or later")
+    return date or earliest
+
+
+def _grounds(ruleset: Ruleset, decision: Decision, kind: str) -> list[str]:
+    """The reasons a document states: why this step (the step table's rule) and, on a referral
+    letter, why the office may not act itself. Working notes of the engine (suggested ranges,
+    the office's own competence, procedure choice) stay out of legal documents."""
+    table = set(ruleset.policy.step_table.rule_ids())
+    keep = {r.rule for r in decision.reasons if r.rule in table}
+    if kind == "referral_letter":
+        keep |= {r.rule for r in decision.reasons if r.rule.startswith("power.") and r.rule != "power.holds"}
+    return [r.text for r in decision.reasons if r.rule in keep]
 
 
 def _ruleset_of(decision: Decision) -> Ruleset:

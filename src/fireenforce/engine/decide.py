@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 from fireenforce.engine import law, penalty as pen
 from fireenforce.errors import CaseError
-from fireenforce.model.case import Case, HistoryEntry, check_dates, parse_case
+from fireenforce.model.case import Case, HistoryEntry, check_dates, check_local_facts, parse_case
 from fireenforce.model.fast import construct
 from fireenforce.model.decision import (
     Decision, Doubt, Inference, LegalBasis, Penalty, Reason, Rectification, Reinspection,
@@ -18,33 +18,37 @@ from fireenforce.model.decision import (
 from fireenforce.labels import PLACE_LABELS, STEP_LABELS, SUBJECT_LABELS
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.resources import bundled_family
-from fireenforce.ruleset.load import in_force_on, load_version, versions_of
+from fireenforce.ruleset.load import in_force_on, load_family
 from fireenforce.ruleset.items import CompiledItem, Conditions, PenaltyBranch, Resolution
 from fireenforce.ruleset.schema import TableRule
 
-def decide(case: Case | dict[str, Any] | str, ruleset: Ruleset | None = None) -> Decision:
+def decide(case: Case | dict[str, Any] | str, ruleset: Ruleset | None = None, *, what_if: bool = False) -> Decision:
     """The step to take for one case, with its legal basis, penalty, procedure and reasons.
 
-    ``ruleset`` defaults to the bundled version in force on the decision date.
+    ``ruleset`` defaults to the bundled version in force on the decision date. A version answers
+    only for the dates it is in force; ``what_if=True`` (legal staff comparing versions) applies
+    it to any date its law covers, and the decision then says it is hypothetical (a doubt).
     """
     if type(case) is Case:
         check_dates(case)
     else:
         case = parse_case(case)
     rs = ruleset if ruleset is not None else _bundled(case.decision_date)
-    return _decide(case, rs)
+    return _decide(case, rs, what_if)
 
 
-def decide_many(cases: Iterable[Case | dict[str, Any] | str], ruleset: Ruleset | None = None) -> list[Decision]:
-    """``decide`` over a batch (errors propagate with the index of the failing case)."""
+def decide_many(
+    cases: Iterable[Case | dict[str, Any] | str], ruleset: Ruleset | None = None, *, what_if: bool = False,
+) -> list[Decision]:
+    """``decide`` over a batch: all decisions, or the first error with the failing case's index."""
     out: list[Decision] = []
     append = out.append
     for index, case in enumerate(cases):
         try:
             parsed = parse_case(case)
-            append(_decide(parsed, ruleset if ruleset is not None else _bundled(parsed.decision_date)))
+            append(_decide(parsed, ruleset if ruleset is not None else _bundled(parsed.decision_date), what_if))
         except CaseError as exc:
-            raise CaseError(f"[{index}].{exc.field}" if exc.field else f"[{index}]", exc.message) from None
+            raise exc.within(f"[{index}]") from None
     return out
 
 
@@ -57,7 +61,7 @@ def _bundled(day: dt.date) -> Ruleset:
     if not _FAMILY:
         with _FAMILY_LOCK:
             if not _FAMILY:
-                _FAMILY.extend(load_version(d) for d in versions_of(bundled_family()))
+                _FAMILY.extend(load_family(bundled_family()))
     return in_force_on(_FAMILY, day)
 
 
@@ -218,12 +222,15 @@ class _Step:
     cites: tuple[str, ...] = ()  # the referral's own basis (competence)
 
 
-def _decide(case: Case, rs: Ruleset) -> Decision:
+def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
     """The hot path: derive the discrete inputs, then reuse the memoised date-independent part."""
     day = case.decided_on or case.observed_on
-    if not rs.covers(day):
-        raise CaseError("decided_on", f"{day} is outside the dates ruleset {rs.id} {rs.version} answers for "
-                                      f"(from {rs.coverage.from_})")
+    in_force = rs.in_force.covers(day)
+    if not rs.covers(day) or not (in_force or what_if):
+        raise rs.outside(day, what_if)
+    if case.facts.model_extra:
+        check_local_facts(case.facts, rs.policy.local_facts)
+    digest = case.digest  # of the case as given, before inference
     item, case, inferred, pre = _item(case, rs)
     if item.completed and case.ended_on is None:
         case = case.model_copy(update={"ended_on": case.start_date})
@@ -277,9 +284,17 @@ def _decide(case: Case, rs: Ruleset) -> Decision:
         Decision, step=core.step, item=item.ref, legal_basis=core.legal_basis, penalty=core.penalty,
         procedure=core.procedure, hearing_right=core.hearing_right, referral_to=core.referral_to,
         referral_label=core.referral_label, rectification=rectification, documents=core.documents,
-        reasons=core.reasons, ruleset=rs.ref, law_date=law_day, limitation=limitation, doubts=core.doubts,
-        inferred=inferred, reinspection=reinspection,
+        reasons=core.reasons, ruleset=rs.ref, law_date=law_day, limitation=limitation,
+        doubts=core.doubts if in_force else (*core.doubts, _hypothetical(rs, day)), inferred=inferred,
+        case_digest=digest, reinspection=reinspection,
     )
+
+
+def _hypothetical(rs: Ruleset, day: dt.date) -> Doubt:
+    """The doubt a what-if decision carries: the version applied is not the law of its date."""
+    start, end = rs.answers_for
+    return construct(Doubt, code="DOUBT-WHAT-IF", text=f"假设性决定：规则 {rs.id} {rs.version} 于 {day} 不施行"
+                     f"（适用期间 {start} 起{f'至 {end} 前' if end else ''}），本决定仅供比较版本，不得据以执法。")
 
 
 @functools.lru_cache(maxsize=65536)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from fireenforce.errors import Finding
+from fireenforce.errors import Finding, field_path
 from fireenforce.model.enums import DOCUMENT_TYPES
 from fireenforce.ruleset.compiled import PLACEHOLDERS, Policy, placeholders
 from fireenforce.ruleset.provisions import Provisions, parse_cite
@@ -55,7 +55,7 @@ def _instruments(src: "Source", provisions: Provisions) -> Iterable[Finding]:
 def _cite(src: "Source", provisions: Provisions, cite: str, name: str, loc: tuple[str | int, ...],
           period: Period | None) -> Iterable[Finding]:
     """A citation must exist; with a period, it must be in force on every day of it."""
-    field = ".".join(str(p) for p in loc)
+    field = field_path(loc)
     line = src.line(name, *loc)
     if cite not in provisions:
         yield Finding("RS-CITE-UNKNOWN", f"{cite} is not among the ruleset's provisions", file=name, line=line, field=field)
@@ -130,7 +130,7 @@ def _policy(src: "Source", manifest: Manifest, provisions: Provisions, policy: P
         for problem in table.problems:
             loc = (*prefix, "rules", problem.rule_index) if problem.rule_index is not None else (*prefix, "rules")
             yield Finding(f"RS-{problem.code}", problem.message, file=name, line=src.line(name, *loc),
-                          field=".".join(str(p) for p in loc))
+                          field=field_path(loc))
         for i, rule in enumerate(table.spec.rules):
             for j, cite in enumerate(rule.cites):
                 yield from _cite(src, provisions, cite, name, (*prefix, "rules", i, "cites", j), coverage)

@@ -190,20 +190,27 @@ def bundled_suites() -> list[Path]:
     return [d / "cases" for d in versions_of(bundled_family()) if (d / "cases").is_dir()]
 
 
-def resolver(ruleset: Path | None) -> Callable[[Case], Ruleset]:
-    """Ruleset per case: the given version, or the version of a family in force on the decision date."""
+def resolver(ruleset: Path | None, what_if: bool = False) -> Callable[[Case], Ruleset]:
+    """Ruleset per case: the given version (for the dates it answers, or for any date with
+    ``what_if``), or the version of a family in force on the decision date."""
     root = ruleset if ruleset is not None else bundled_family()
-    if (root / MANIFEST).is_file():
-        return lambda case: load_ruleset(root)
-    return lambda case: load_ruleset(root, on=case.decision_date)
+    return lambda case: load_ruleset(root, on=None if what_if else case.decision_date)
 
 
-def run_case(example: ExampleCase, ruleset_for: Callable[[Case], Ruleset]) -> list[Mismatch]:
+def version_of(path: Path) -> Path | None:
+    """The ruleset version folder a case file sits in (``<version>/cases/...``), if any."""
+    for parent in path.resolve().parents:
+        if (parent / MANIFEST).is_file():
+            return parent
+    return None
+
+
+def run_case(example: ExampleCase, ruleset_for: Callable[[Case], Ruleset], what_if: bool = False) -> list[Mismatch]:
     """Decide one case and compare the fields its ``expect`` names; [] when it passes."""
     expect = example.spec.expect
     try:
         case = parse_case(example.spec.case)
-        actual = decide(case, ruleset_for(case)).model_dump(mode="json")
+        actual = decide(case, ruleset_for(case), what_if=what_if).model_dump(mode="json")
     except CaseError as exc:
         if expect.error is None:
             return [Mismatch("error", None, str(exc))]

@@ -97,7 +97,7 @@ def check_lex_mitior(ruleset: Ruleset, case: Case) -> None:
     if then_day == case.decision_date or not ruleset.coverage.covers(then_day):
         return
     now = decide(case, ruleset=ruleset).penalty
-    then = decide(_at_conduct_time(case, then_day), ruleset=ruleset).penalty
+    then = decide(_at_conduct_time(case, then_day), ruleset=ruleset, what_if=True).penalty
     if now is None:
         return
     assert then is not None, f"a penalty is applied though the law on the conduct date {then_day} had none"

@@ -248,7 +248,7 @@ def _aimed(ruleset: Ruleset, rule_id: str, groups: dict[Inputs, list[Profile]],
     ]
     if not options:
         return None
-    return st.one_of(*options).filter(lambda case: fired_rule(ruleset, decide(case, ruleset=ruleset)) == rule_id)
+    return st.one_of(*options).filter(lambda case: fired_rule(ruleset, decide(case, ruleset=ruleset, what_if=True)) == rule_id)
 
 
 def cases(ruleset: Ruleset, *, items: Iterable[str] | None = None,
