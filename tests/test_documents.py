@@ -63,7 +63,7 @@ def make_decision(step: str = "penalty", *, kind: str = "unit", procedure: str =
         basis.append({"instrument": "fire-law", "title": FIRE_LAW, "article": 60, "paragraph": 2,
                       "role": "penalty", "text": ART_60_2, "cite": "fire-law:60:2", "valid_from": "2021-04-29"})
         penalty = {"available": True, "kinds": ["formal_warning", "fine"], "choice": "one", "tier": "minor",
-                   "fine": {"min": 0, "max": 500, "suggested": {"min": 0, "max": 150}}}
+                   "fine": {"min": 1, "max": 500, "suggested": {"min": 1, "max": 151}}}
     if documents is None:
         penalty_docs = ["summary_penalty_decision"] if procedure == "summary" else ["penalty_notice", "penalty_decision"]
         documents = DOCS_BY_STEP.get(step, ["inspection_record", *penalty_docs])
@@ -84,6 +84,7 @@ def make_decision(step: str = "penalty", *, kind: str = "unit", procedure: str =
         "law_date": "2026-05-03",
         "limitation": {"years": 2, "runs_from": None, "expires_on": None, "barred": False},
         "case_digest": make_case(kind).digest,
+        "summary_limit": (3000 if kind == "unit" else 200) if step == "penalty" else None,
     })
 
 
@@ -167,8 +168,10 @@ def test_summary_decision_has_every_element_of_art_52(fmt: str) -> None:
 
 @pytest.mark.parametrize("hearing", [True, False])
 def test_notice_states_penalty_reasons_rights_and_hearing_exactly_when_due(hearing: bool) -> None:
-    for text in rendered("penalty_notice", make_decision(hearing=hearing), fine=40000).values():
-        for element in ["罚款人民币40000元（大写：肆万元整）", "三楼东侧楼道堆放纸箱", "当事人经警示后逾期未改正",
+    # the hearing right follows the fine actually imposed: 40000 reaches the unit threshold (30000), 20000 does not
+    fine, amount = (40000, "罚款人民币40000元（大写：肆万元整）") if hearing else (20000, "罚款人民币20000元（大写：贰万元整）")
+    for text in rendered("penalty_notice", make_decision(hearing=hearing), fine=fine).values():
+        for element in [amount, "三楼东侧楼道堆放纸箱", "当事人经警示后逾期未改正",
                         "《中华人民共和国消防法》第六十条第一款第（三）项", "陈述和申辩", "三日内"]:
             assert element in text, element
         assert ("要求听证的权利" in text) == hearing
@@ -285,7 +288,7 @@ def test_late_payment_is_quoted_from_the_ruleset_not_the_template() -> None:
     case = json.loads((Path(__file__).resolve().parents[1] / "examples" / "ebike-highrise.json").read_text("utf-8"))
     rs = fe.load_ruleset()
     decision = fe.decide(case, ruleset=rs)
-    text = fe.render(case, decision, "penalty_decision", fine=650, format="text", ruleset=rs)  # a dict is a case too
+    text = fe.render(case, decision, "penalty_decision", fine=450, format="text", ruleset=rs)  # a dict is a case too
     quoted = rs.provisions.at("penalty-law:72:1:1", decision.law_date).text
     assert "百分之三" in quoted and quoted.split("\n")[-1] in text
     template = (Path(__file__).resolve().parents[1] / "documents" / "parts.j2").read_text("utf-8")
@@ -309,3 +312,11 @@ def test_only_penalty_documents_are_issued_in_the_entrusting_agency_name() -> No
     summary = fe.render(fe.Case.model_validate(penalty_case), penalty, "summary_penalty_decision", fine=100,
                         format="text")
     assert "受庆阳市西峰区消防救援大队委托，由什社乡消防安全办公室实施" in summary
+
+
+@pytest.mark.parametrize(("decision_says", "fine", "due"), [(True, 20000, False), (False, 40000, True)])
+def test_hearing_right_follows_the_fine_imposed_not_the_suggestion(decision_says: bool, fine: int, due: bool) -> None:
+    """Penalty-law art. 63: the unit threshold (30000, policy/procedure.yaml) is compared with the
+    fine on the notice, whatever the decision's suggested range reached."""
+    for text in rendered("penalty_notice", make_decision(hearing=decision_says), fine=fine).values():
+        assert ("要求听证的权利" in text) == due

@@ -184,7 +184,7 @@ def test_cli_writes_binary_documents_to_a_file_or_a_pipe(tmp_path: Path, fmt: st
                                                         capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     case = Path(__file__).resolve().parents[1] / "examples" / "ebike-highrise.json"
     out = tmp_path / f"decision.{fmt}"
-    args = ["render", str(case), "--document", "penalty_decision", "--fine", "650", "--format", fmt, "--serial", "3"]
+    args = ["render", str(case), "--document", "penalty_decision", "--fine", "300", "--format", fmt, "--serial", "3"]
     assert main([*args, "--out", str(out)]) == 0
     assert out.read_bytes().startswith(magic)
     assert "〔2026〕0003号" in text_of(out.read_bytes(), fmt)
@@ -196,6 +196,6 @@ def test_cli_refuses_binary_output_to_a_terminal(monkeypatch: pytest.MonkeyPatch
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     case = Path(__file__).resolve().parents[1] / "examples" / "ebike-highrise.json"
-    code = main(["render", str(case), "--document", "penalty_decision", "--fine", "650", "--format", "docx"])
+    code = main(["render", str(case), "--document", "penalty_decision", "--fine", "300", "--format", "docx"])
     err = capsys.readouterr().err
     assert code == 2 and "--out FILE: --format docx is binary" in err and err.count("\n") == 1

@@ -46,15 +46,15 @@ def _date_line(text: str) -> str:
 
 
 def test_a_general_penalty_decision_follows_the_statement_period_of_its_notice() -> None:
-    decision = fe.decide(CASE)  # 20000 yuan for a unit: the hearing right applies (5 days, ruleset terms)
+    decision = fe.decide(CASE)  # 40000 yuan for a unit reaches the hearing threshold: 5 days (ruleset terms)
     assert decision.procedure == "general" and decision.hearing_right
     with pytest.raises(fe.DocumentError, match="date: 2026-05-08 is within the 5-day period the notice of 2026-05-03"):
-        fe.render(CASE, decision, "penalty_decision", fine=20000, date=dt.date(2026, 5, 8))
-    assert _date_line(fe.render(CASE, decision, "penalty_decision", fine=20000, format="text")) == "2026年5月9日"
-    later = fe.render(CASE, decision, "penalty_decision", fine=20000, format="text", notice_date=dt.date(2026, 5, 10))
+        fe.render(CASE, decision, "penalty_decision", fine=40000, date=dt.date(2026, 5, 8))
+    assert _date_line(fe.render(CASE, decision, "penalty_decision", fine=40000, format="text")) == "2026年5月9日"
+    later = fe.render(CASE, decision, "penalty_decision", fine=40000, format="text", notice_date=dt.date(2026, 5, 10))
     assert _date_line(later) == "2026年5月16日"
     with pytest.raises(fe.DocumentError, match="notice_date: only a general-procedure penalty_decision"):
-        fe.render(CASE, decision, "penalty_notice", fine=20000, notice_date=dt.date(2026, 5, 4))
+        fe.render(CASE, decision, "penalty_notice", fine=40000, notice_date=dt.date(2026, 5, 4))
 
 
 def test_the_statement_period_is_ruleset_data(tmp_path: Path) -> None:
@@ -65,7 +65,7 @@ def test_the_statement_period_is_ruleset_data(tmp_path: Path) -> None:
     offices.write_text(text.replace("hearing_request_days: 5", "hearing_request_days: 10"), encoding="utf-8")
     rs = fe.load_ruleset(root)
     decision = fe.decide(CASE, ruleset=rs)
-    out = fe.render(CASE, decision, "penalty_decision", fine=20000, format="text", ruleset=rs)
+    out = fe.render(CASE, decision, "penalty_decision", fine=40000, format="text", ruleset=rs)
     assert _date_line(out) == "2026年5月14日"
 
 

@@ -27,7 +27,8 @@ def decision_text(d: Decision) -> str:
     if d.reinspection is not None:
         lines.append(f"复查：{d.reinspection.ordered_on}的改正期限至{d.reinspection.deadline}，"
                      f"不作新的处置，自{d.reinspection.due}起复查")
-    lines.append(f"程序：{PROCEDURE_LABELS[d.procedure]}" + ("；应告知听证权利" if d.hearing_right else ""))
+    limit = f"（当场处罚限于警告或者{d.summary_limit}元以下罚款）" if d.summary_limit is not None else ""
+    lines.append(f"程序：{PROCEDURE_LABELS[d.procedure]}" + limit + ("；应告知听证权利" if d.hearing_right else ""))
     if d.penalty is None and d.referral_label:
         lines.append(f"处罚：由{d.referral_label}依法决定")
     elif d.penalty is None:

@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 from fireenforce.engine import law, penalty as pen
 from fireenforce.errors import CaseError
-from fireenforce.model.case import Case, HistoryEntry, check_dates, check_local_facts, parse_case
+from fireenforce.model.case import Case, HistoryEntry, Subject, check_dates, check_local_facts, parse_case
 from fireenforce.model.fast import construct
 from fireenforce.model.decision import (
     Decision, Doubt, Inference, LegalBasis, Penalty, Reason, Rectification, Reinspection,
@@ -210,6 +210,7 @@ class _Core:
     reasons: tuple[Reason, ...]
     doubts: tuple[Doubt, ...]
     delay: dt.timedelta | None  # from the decision date to the rectification deadline; None: no order
+    summary_limit: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,14 +243,22 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
     today = policy.on(day)
     limitation = law.limitation(case, day, today.limitation)
     record = _history(rs, case, item, today.cutoff)
+    ground, extra = pen.subject_grounds(rs, case, law.conduct_day(case)) if _personal(subject) else (None, ())
+    excuse = pen.excuse(case, ground)
+    mitigated = bool(facts.mitigating) or facts.rectified_on_spot or bool(extra)
+    tier = policy.tier_table.decide(serious, mitigated, bool(facts.aggravating)).then["tier"]
     branch = resolution.branch
     level = case.office.level
+    plan = None
     if branch is None:
         competence = None
         status = "none"
     else:
         competence = rs.competences.get((id(branch), level)) or pen.competence(rs, item, branch, level)
-        status = _status(branch, record.elements, limitation.barred, competence)
+        if competence.summary_only:
+            plan = pen.plan(rs, branch, tier, subject.kind, day, True)
+            competence = pen.scoped(rs, competence, plan, level, subject.kind)
+        status = _status(branch, record.elements, limitation.barred, excuse, competence)
     acting = "brigade" if level == "brigade" else "office"
     rule = policy.step_table.decide(record.prior, serious, status, acting, item.completed)
     running = record.running
@@ -261,16 +270,17 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
         running = None
     continuing = case.ended_on is None
     order = item.orders and continuing and not facts.rectified_on_spot
-    tier = policy.tier_table.decide(serious, bool(facts.mitigating) or facts.rectified_on_spot,
-                                    bool(facts.aggravating)).then["tier"]
-    penalty_facts = (facts.mitigating, facts.aggravating) if rule.then["step"] == "penalty" else None
+    spared = branch is not None and status != "excused" and pen.sparable(case, record.prior)
+    penalty_facts = (facts.mitigating, facts.aggravating, extra) if rule.then["step"] == "penalty" else None
     key = (id(resolution), law_reason.rule, id(competence), status, rule.id, record.elements, tier, penalty_facts,
            order, facts.rectified_on_spot, facts.crime_suspected, facts.sealing_needed, level,
-           running.step if running else None, today.segment, limitation.years if limitation.barred else 0)
+           running.step if running else None, today.segment, limitation.years if limitation.barred else 0,
+           excuse, spared)
     core = None if pre else rs.cores.get(key)
     if core is None:
         core = _core(rs, case, item, conditions, resolution, law_reason, limitation.years, status, rule, trigger,
-                     record.elements, competence, tier, order, running.step if running else None, pre)
+                     record.elements, competence, tier, order, running.step if running else None, pre,
+                     _Gate(excuse, spared, extra, plan))
         if not pre:
             rs.cores.put(key, core)
     reinspection = None
@@ -286,7 +296,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
         referral_label=core.referral_label, rectification=rectification, documents=core.documents,
         reasons=core.reasons, ruleset=rs.ref, law_date=law_day, limitation=limitation,
         doubts=core.doubts if in_force else (*core.doubts, _hypothetical(rs, day)), inferred=inferred,
-        case_digest=digest, reinspection=reinspection,
+        case_digest=digest, summary_limit=core.summary_limit, reinspection=reinspection,
     )
 
 
@@ -297,19 +307,37 @@ def _hypothetical(rs: Ruleset, day: dt.date) -> Doubt:
                      f"（适用期间 {start} 起{f'至 {end} 前' if end else ''}），本决定仅供比较版本，不得据以执法。")
 
 
+def _personal(subject: Subject) -> bool:
+    """Whether the subject carries facts of penalty-law arts. 30–31."""
+    return subject.born_on is not None or subject.capacity != "full"
+
+
+@dataclass(frozen=True, slots=True)
+class _Gate:
+    """Penalty-law arts. 30–33 for this case: the mandatory ground of no penalty, whether art.
+    33(1)'s discretion to spare is open, the subject's mitigating codes, a precomputed plan."""
+
+    excuse: str | None
+    spared: bool
+    extra: tuple[str, ...]
+    plan: pen.Plan | None
+
+
 @functools.lru_cache(maxsize=65536)
 def _rectification(deadline: dt.date | None) -> Rectification:
     """The order to correct: required exactly when it has a deadline."""
     return construct(Rectification, required=deadline is not None, deadline=deadline)
 
 
-def _status(branch: PenaltyBranch | None, elements: frozenset[str], barred: bool,
+def _status(branch: PenaltyBranch | None, elements: frozenset[str], barred: bool, excuse: str | None,
             competence: pen.Competence | None) -> str:
     """The penalty's state for this case: an input of the step table."""
     if branch is None:
         return "none"
     if barred:
         return "barred"
+    if excuse is not None:
+        return "excused"
     if branch.spec.precondition and branch.spec.precondition not in elements:
         return "unmet"
     return "available" if competence is not None and competence.holds else "no_power"
@@ -345,7 +373,7 @@ def _referral(rs: Ruleset, case: Case, item: CompiledItem, conditions: Condition
 def _core(
     rs: Ruleset, case: Case, item: CompiledItem, conditions: Conditions, resolution: Resolution, law_reason: Reason,
     years: int, status: str, rule: TableRule, trigger: _Step | None, elements: frozenset[str],
-    competence: pen.Competence | None, tier: str, order: bool, running: str | None, pre: list[Reason],
+    competence: pen.Competence | None, tier: str, order: bool, running: str | None, pre: list[Reason], gate: _Gate,
 ) -> _Core:
     """The date-independent part of a decision, with every reason in the order the rules fired."""
     day = case.decided_on or case.observed_on
@@ -353,6 +381,11 @@ def _core(
     reasons = [*pre, law_reason]
     branch = resolution.branch
     doubts: list[Doubt] = [*rs.doubts, *item.doubts_for(conditions)]
+    if resolution.competed:
+        competing = policy.spec.competing
+        reasons.append(rs.policy_reason(f"law.competing-{competing.precedence.replace('_', '-')}"))
+        doubt = competing.doubt[competing.precedence]
+        doubts.append(construct(Doubt, code=doubt.code, text=doubt.text))
     if branch is None:
         if trigger is None:  # a referral leaves the penalty to the authority it goes to
             reasons.append(rs.policy_reason("law.no-penalty-for-subject",
@@ -360,6 +393,10 @@ def _core(
     else:
         if branch.doubt is not None:
             doubts.append(branch.doubt)
+        if status == "excused":
+            rule_id = f"exemption.{gate.excuse}"
+            reasons.append(rs.policy_reason(rule_id, age=policy.spec.exemptions.no_penalty_below_age)
+                           if gate.excuse == "under-age" else rs.policy_reason(rule_id))
         if branch.spec.precondition:
             reasons.append(pen.precondition_reason(rs, branch, branch.spec.precondition in elements))
         if status == "barred":
@@ -370,25 +407,33 @@ def _core(
     step = running or chosen.step
     reasons.append(chosen.reason if running is None else
                    rs.policy_reason("reinspection.running", step_label=STEP_LABELS[running]))
+    if gate.spared and step in ("penalty", "referral") and running is None:
+        reasons.append(rs.policy_reason("exemption.first-offence"))
+        first = policy.spec.exemptions.first_offence_doubt
+        doubts.append(construct(Doubt, code=first.code, text=first.text))
 
-    procedure, hearing = "none", False
+    procedure, hearing, limit = "none", False, None
     referral_to: str | None = None
     penalty_out = None
     procedure_cites: tuple[str, ...] = ()
+    penalty_documents: tuple[str, ...] = ()
     refused = "refusal" in elements
     if branch is not None:
-        fine = pen.fine_of(rs, branch, tier)
-        warning_fits = pen.formal_warning_fits(rs, branch, tier)
+        plan = gate.plan or pen.plan(rs, branch, tier, case.subject.kind, day, False)
+        fine = plan.fine
         if step == "penalty" and running is None:
             reasons.append(competence.reason)  # type: ignore[union-attr]
-            reasons.extend(pen.tier_reasons(rs, case, tier, fine))
-            procedure, hearing, procedure_reasons = pen.procedure_of(rs, case, branch, fine, warning_fits)
+            reasons.extend(pen.tier_reasons(rs, case, tier, fine, gate.extra))
+            procedure, hearing, procedure_reasons = pen.procedure_of(rs, case, branch, plan)
             reasons.extend(procedure_reasons)
             procedure_cites = tuple(c for r in procedure_reasons for c in r.cites)
-            doubts.extend(policy_doubts(rs, procedure))
+            doubts.extend(policy_doubts(rs, procedure, case.facts.aggravating))
+            penalty_documents = tuple(dict.fromkeys(d for p in pen.procedures(plan, procedure)
+                                                    for d in policy.documents[f"penalty.{p}"]))
+            limit = plan.limit
         penalty_out = construct(
             Penalty, available=status in ("available", "no_power"), kinds=branch.kinds, choice=branch.spec.choice,
-            fine=fine, tier=tier, formal_warning_suggested=warning_fits, precondition=branch.spec.precondition,
+            fine=fine, tier=tier, formal_warning_suggested=plan.warning, precondition=branch.spec.precondition,
             precondition_met=not branch.spec.precondition or branch.spec.precondition in elements,
             note=branch.spec.note,
         )
@@ -408,18 +453,19 @@ def _core(
     if running is not None:
         documents: tuple[str, ...] = policy.documents["reinspection"]
     else:
-        documents = policy.documents[step if step != "penalty" else f"penalty.{procedure}"]
+        documents = penalty_documents or policy.documents[step]
         if order:
             delay = _order_days(rs, item, step)
             reasons.append(rs.policy_reason("rectification.order", days=delay.days))
         else:
             reasons.append(rs.policy_reason(_no_order_rule(item, case)))
             documents = tuple(d for d in documents if d not in ORDER_DOCUMENTS)
-    legal_basis = _legal_basis(rs, resolution, branch, refused, day, procedure_cites, step, referral_cites)
+    own = competence.cites if competence is not None else ()
+    legal_basis = _legal_basis(rs, resolution, branch, refused, day, procedure_cites, step, referral_cites, own)
     unique = tuple({d.code: d for d in doubts}.values())
     label = policy.spec.delegation.authorities[referral_to] if referral_to is not None else None
     return _Core(step, legal_basis, penalty_out, procedure, hearing, referral_to, label, documents, tuple(reasons),
-                 unique, delay)
+                 unique, delay, limit)
 
 
 ORDER_DOCUMENTS = frozenset({"rectification_order"})  # documents that order a correction with a deadline
@@ -438,7 +484,7 @@ def _no_order_rule(item: CompiledItem, case: Case) -> str:
 
 def _legal_basis(
     rs: Ruleset, resolution: law.Resolution, branch: PenaltyBranch | None, refused: bool, day: dt.date,
-    procedure_cites: tuple[str, ...], step: str, referral_cites: tuple[str, ...],
+    procedure_cites: tuple[str, ...], step: str, referral_cites: tuple[str, ...], own: tuple[str, ...],
 ) -> tuple[LegalBasis, ...]:
     """Duty violated, penalty provision, compulsory execution (after a refusal), procedure, competence."""
     out = list(resolution.violated)
@@ -448,7 +494,7 @@ def _legal_basis(
             out.extend(branch.compulsory)
     cites: list[tuple[str, str]] = [(c, "procedure") for c in dict.fromkeys(procedure_cites)]
     if step == "penalty" and procedure_cites:
-        cites += [(c, "competence") for c in rs.policy.spec.delegation.form_cites]
+        cites += [(c, "competence") for c in own]
     elif step == "referral":
         cites += [(c, "competence") for c in referral_cites]
     for cite, role in cites:
@@ -458,12 +504,15 @@ def _legal_basis(
     return tuple(out)
 
 
-def policy_doubts(rs: Ruleset, procedure: str) -> list[Doubt]:
+def policy_doubts(rs: Ruleset, procedure: str, aggravating: tuple[str, ...]) -> list[Doubt]:
     """Unconfirmed policy parameters that this penalty decision relied on."""
     out = []
     discretion = rs.policy.spec.discretion
     if not discretion.confirmed:
         out.append(Doubt.model_construct(code="DOUBT-DISCRETION-TIERS", text=f"裁量阶次比例未经甘肃基准确认：{discretion.reference}"))
+    known = rs.policy.aggravating
+    if any(code in known and not known[code].confirmed for code in aggravating):
+        out.append(Doubt.model_construct(code="DOUBT-AGGRAVATING-UNCONFIRMED", text=discretion.unconfirmed_doubt))
     if procedure == "general":
         threshold = rs.policy.spec.procedure.hearing_threshold
         for entry in threshold:

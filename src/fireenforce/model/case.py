@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Annotated, Any, Mapping
+from typing import Annotated, Any, Literal, Mapping
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, ValidationError, model_validator
 
@@ -39,8 +39,17 @@ Name = Annotated[str, Field(max_length=MAX_NAME)]
 Text = Annotated[str, Field(max_length=MAX_TEXT)]
 
 
+Capacity = Literal["full", "limited", "none"]
+
+
 class Subject(BaseModel):
-    """Who did it: a unit (organisation, including 个体工商户) or an individual."""
+    """Who did it: a unit (organisation, including 个体工商户) or an individual.
+
+    ``born_on`` (individuals): age on the day of the conduct decides penalty-law art. 30.
+    ``capacity`` (individuals, art. 31): at the time of the conduct, ``none`` = a mentally ill or
+    intellectually disabled person who could not recognise or control the conduct; ``limited`` =
+    one who had not wholly lost that ability; ``full`` otherwise (also intermittent illness in a
+    normal state)."""
 
     model_config = _STRICT
     kind: SubjectKind
@@ -53,6 +62,16 @@ class Subject(BaseModel):
     """Unified social credit code or ID number; identifies the subject across cases."""
     address: Name = ""
     """The subject's address, for documents."""
+    born_on: IsoDate | None = None
+    """Individuals: the date of birth; age on the day of the conduct decides penalty-law art. 30."""
+    capacity: Capacity = "full"
+    """Individuals, penalty-law art. 31: `none`, `limited` or `full` capacity to recognise or control the conduct."""
+
+    @model_validator(mode="after")
+    def _person_facts(self) -> "Subject":
+        if self.kind == "unit" and (self.born_on is not None or self.capacity != "full"):
+            raise ValueError("born_on and capacity describe an individual, not a unit")
+        return self
 
 
 class Place(BaseModel):
@@ -81,7 +100,11 @@ class Office(BaseModel):
 
 class Facts(BaseModel):
     """The officer's findings. Extra keys are local facts: ``decide`` accepts only those the
-    ruleset declares (``policy/facts.yaml``)."""
+    ruleset declares (``policy/facts.yaml``).
+
+    Penalty-law art. 33: ``corrected_in_time`` (及时改正: on the spot or within the deadline set;
+    ``rectified_on_spot`` implies it), ``slight_harm`` (the harm that occurred was slight: needs
+    ``harm``), ``no_fault`` (evidence shows no fault, 33(2))."""
 
     model_config = ConfigDict(extra="allow", frozen=True, use_attribute_docstrings=True)
     serious: StrictBool = False
@@ -92,6 +115,12 @@ class Facts(BaseModel):
     """The conduct caused harm (selects the longer limitation period where the policy says so)."""
     rectified_on_spot: StrictBool = False
     """The subject corrected the violation on the spot (counts as a mitigating fact)."""
+    corrected_in_time: StrictBool = False
+    """The subject corrected the violation in time (penalty-law art. 33(1))."""
+    slight_harm: StrictBool = False
+    """The harm that occurred was slight (penalty-law art. 33(1); needs `harm`)."""
+    no_fault: StrictBool = False
+    """Evidence shows the subject had no fault (penalty-law art. 33(2))."""
     refused: StrictBool = False
     """The subject refuses to correct (拒不改正); an element only after a written order to correct was served."""
     crime_suspected: StrictBool = False
@@ -111,6 +140,8 @@ class Facts(BaseModel):
     def _coherent(self) -> "Facts":
         if self.minor and self.serious:
             raise ValueError("minor and serious contradict each other (情节较轻 and 情节严重); give one")
+        if self.slight_harm and not self.harm:
+            raise ValueError("slight_harm needs harm: true (the harm that occurred was slight)")
         return self
 
 

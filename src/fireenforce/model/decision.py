@@ -225,5 +225,7 @@ class Decision(BaseModel):
     """Facts inferred from the description rather than given."""
     case_digest: str = ""
     """``sha256:`` of the case this decision was made for (its JSON); `render` refuses another case."""
+    summary_limit: int | None = None
+    """Penalty step: the art. 51 on-the-spot (summary) fine limit for this subject, in yuan."""
     reinspection: Reinspection | None = None
     """An order to correct still running: nothing new is issued, re-inspect from `due`; null otherwise."""

@@ -165,6 +165,20 @@ def _policy(src: "Source", manifest: Manifest, provisions: Provisions, policy: P
     if policy.spec.discretion.rectified_on_spot not in policy.mitigating:
         yield Finding("RS-FACT-UNKNOWN", "rectified_on_spot must name a mitigating fact code", file=name,
                       line=src.line(name, "rectified_on_spot"), field="rectified_on_spot")
+    exemptions, name_ex = policy.spec.exemptions, file_of("exemptions")
+    for field in ("juvenile", "limited_capacity"):
+        if getattr(exemptions, field) not in policy.mitigating:
+            yield Finding("RS-FACT-UNKNOWN", f"{field} must name a mitigating fact code of policy/discretion.yaml",
+                          file=name_ex, line=src.line(name_ex, field), field=field)
+    if exemptions.no_penalty_below_age > exemptions.mitigate_below_age:
+        yield Finding("RS-AGES", "no_penalty_below_age is above mitigate_below_age", file=name_ex,
+                      line=src.line(name_ex, "no_penalty_below_age"), field="no_penalty_below_age")
+    name_co = file_of("competing")
+    for j, cite in enumerate(policy.spec.competing.cites):
+        yield from _cite(src, provisions, cite, name_co, ("cites", j), coverage)
+    if set(policy.spec.competing.doubt) != {"higher_fine", "special_rule"}:
+        yield Finding("RS-COMPETING", "doubt needs a text for both higher_fine and special_rule", file=name_co,
+                      line=src.line(name_co, "doubt"), field="doubt")
     for i, tier in enumerate(policy.spec.discretion.tiers):
         if tier.low > tier.high:
             yield Finding("RS-TIER-RANGE", f"tier {tier.tier}: low {tier.low} is above high {tier.high}",
@@ -184,6 +198,9 @@ def _policy(src: "Source", manifest: Manifest, provisions: Provisions, policy: P
                               line=src.line(name, "documents", key), field=f"documents.{key}")
     delegation = policy.spec.delegation
     name = file_of("delegation")
+    for level, level_spec in delegation.levels.items():
+        for j, cite in enumerate(level_spec.cites):
+            yield from _cite(src, provisions, cite, name, ("levels", level, "cites", j), coverage)
     for kind, authority in delegation.reserved.items():
         if authority not in delegation.authorities:
             yield Finding("RS-AUTHORITY", f"reserved kind {kind} goes to unknown authority {authority!r}",

@@ -22,7 +22,7 @@ from fireenforce.ruleset.tables import DecisionTable
 PLACEHOLDERS = frozenset({
     "item_name", "matched", "subject_label", "years", "precondition_label", "level_label", "authority",
     "kinds_label", "tier_label", "suggested_min", "suggested_max", "fine_min", "fine_max", "facts",
-    "threshold", "days", "word", "field_label", "step_label",
+    "threshold", "days", "word", "field_label", "limit", "age", "step_label",
 })
 
 P = TypeVar("P", bound=Period)
@@ -151,7 +151,7 @@ class Ruleset:
         })
         # engine-owned caches (their value types live in the engine): decision cores, competences
         self.cores: Memo[Any] = Memo()
-        self.competences: dict[tuple[int, str], Any] = {}
+        self.competences: dict[tuple[object, ...], Any] = {}
 
     def __repr__(self) -> str:
         return f"<Ruleset {self.id} {self.version} {self.digest[:19]}…>"

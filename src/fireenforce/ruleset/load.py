@@ -129,7 +129,7 @@ def compile_version(root: Path) -> Ruleset:
     items: dict[str, CompiledItem] = {}
     for code, (item_spec, name) in item_specs.items():
         try:
-            items[code] = CompiledItem(item_spec, provisions, severities)
+            items[code] = CompiledItem(item_spec, provisions, severities, policy_spec.competing.precedence)
         except ConflictError as exc:
             findings.append(Finding("RS-BRANCH-CONFLICT", str(exc), file=name, line=src.line(name, "penalties"),
                                     field="penalties"))

@@ -116,6 +116,13 @@ class InstrumentVersion(Spec):
     """Effective date."""
 
 
+# The rank of an instrument among the sources of law (立法法): what may set a penalty and whose
+# range binds whom (penalty-law art. 13: a ministry rule stays within the range a law sets).
+Rank = Literal["law", "administrative_regulation", "local_regulation", "ministry_rule", "local_rule", "other"]
+RANK_ORDER: dict[str, int] = {"law": 5, "administrative_regulation": 4, "local_regulation": 3, "ministry_rule": 2,
+                              "local_rule": 2, "other": 1}
+
+
 class InstrumentSpec(Spec):
     """`instruments/<id>.yaml`: one law or rule with the provisions the ruleset cites."""
 
@@ -123,6 +130,8 @@ class InstrumentSpec(Spec):
     """Instrument id (as in docs/contract.md), equal to the file name."""
     title: str
     """Full title."""
+    rank: Rank = "other"
+    """Its rank among the sources of law (penalty-law art. 13: whose range binds whom)."""
     short_title: str = ""
     """Short title (消防法)."""
     issuer: str = ""
@@ -167,10 +176,11 @@ class CiteWhen(Spec):
 
 
 class FineSpec(Spec):
-    """A statutory fine range in yuan."""
+    """A fine of ``min``..``max`` yuan; "N元以下" has no statutory minimum and is written ``min: 1``
+    (a fine of nothing is no fine), so the decision and the documents state the same range."""
 
-    min: int = Field(ge=0)
-    """Minimum (0: no minimum)."""
+    min: int = Field(ge=1)
+    """Minimum (1 for "N元以下")."""
     max: int = Field(gt=0)
     """Maximum."""
     optional: bool = False
@@ -344,7 +354,8 @@ class TierSpec(Spec):
 
 
 class FactSpec(Spec):
-    """A known mitigating or aggravating fact."""
+    """A mitigating or aggravating fact. ``confirmed: false`` marks one taken from a text not in
+    force here (e.g. another province's draft): a decision relying on it says so in a doubt."""
 
     code: str
     """Its code, given in `facts.mitigating`/`aggravating`."""
@@ -352,6 +363,8 @@ class FactSpec(Spec):
     """What it is."""
     cites: list[str] = []
     """Its legal basis."""
+    confirmed: bool = True
+    """False where the fact comes from a text not in force here; decisions relying on it say so."""
 
 
 class DiscretionSpec(Spec):
@@ -371,6 +384,43 @@ class DiscretionSpec(Spec):
     """Known aggravating facts."""
     rectified_on_spot: str
     """The mitigating fact `facts.rectified_on_spot` counts as."""
+    unconfirmed_doubt: str = "从重、从轻情节中有未经甘肃生效文本确认的情节（见 policy/discretion.yaml），仅供参考。"
+    """The doubt shown when a decision relies on an unconfirmed fact."""
+
+
+class ExemptionSpec(Spec):
+    """Penalty-law arts. 30, 31, 33: who is not penalised (a gate before the ladder) and which
+    subject facts mitigate. Ages are whole years on the day of the conduct."""
+
+    no_penalty_below_age: int = Field(ge=0)
+    """Art. 30: no penalty below this age."""
+    mitigate_below_age: int = Field(ge=0)
+    """Art. 30: mandatory mitigation below this age."""
+    juvenile: str
+    """The mitigating fact code of a subject aged from `no_penalty_below_age` to below `mitigate_below_age`."""
+    limited_capacity: str
+    """The mitigating fact code of capacity `limited` (art. 31, discretionary)."""
+    first_offence_doubt: DoubtSpec
+    """Shown where art. 33(1)'s first-offence discretion is stated."""
+    reference: str = ""
+    """Where the rules come from."""
+
+
+class CompetingSpec(Spec):
+    """Penalty-law arts. 29 and 13: which of several penalty branches one act falls under applies.
+
+    ``higher_fine``: the branch with the higher fine, where a lower-ranking instrument's range
+    counts only up to the range of the higher-ranking one it competes with (art. 13), ties going
+    to the higher rank; ``special_rule``: a branch listed as ``exception_to`` another wins."""
+
+    precedence: Literal["higher_fine", "special_rule"]
+    """Which branch wins: the higher fine (arts. 29, 13) or the special rule."""
+    cites: list[str] = []
+    """The articles the choice rests on."""
+    doubt: dict[Literal["higher_fine", "special_rule"], DoubtSpec]
+    """The doubt stated under each setting."""
+    reference: str = ""
+    """Where the rule comes from."""
 
 
 class Limits(Period):
@@ -424,7 +474,9 @@ class LimitationSpec(Spec):
 
 
 class LevelSpec(Spec):
-    """An office level's powers."""
+    """An office level. ``scope: summary`` holds only what a summary decision can carry (a formal
+    warning, or a fine up to the art. 51 limit: 简易 items); ``cites`` is the level's own
+    competence (default: the delegation's ``form_cites``)."""
 
     name: str
     """The level's name."""
@@ -432,6 +484,10 @@ class LevelSpec(Spec):
     """Penalty kinds the level may impose."""
     holds_all_items: bool = False
     """The level holds every item (the brigade)."""
+    scope: Literal["all", "summary"] = "all"
+    """`summary`: only what a summary decision can carry (简易 items)."""
+    cites: list[str] = []
+    """The level's own competence (default: the delegation's `form_cites`)."""
 
 
 class DelegationSpec(Spec):
@@ -518,6 +574,8 @@ class PolicySpec(Spec):
     reasons: dict[str, ReasonSpec]
     referrals: list[FactReferral]
     """`policy/referrals.yaml`: facts that refer a case at once."""
+    exemptions: ExemptionSpec
+    competing: CompetingSpec
     facts: dict[Annotated[str, StringConstraints(pattern=LOCAL_FACT_NAME)], LocalFactSpec] = {}
 
     @field_validator("facts")
@@ -539,5 +597,7 @@ POLICY_FILES = {
     "kinds": "penalty-kinds.yaml",
     "reasons": "reasons.yaml",
     "referrals": "referrals.yaml",
+    "exemptions": "exemptions.yaml",
+    "competing": "competing.yaml",
 }
 OPTIONAL_POLICY_FILES = {"facts": "facts.yaml"}  # local facts cases may carry; none when absent

@@ -44,6 +44,7 @@ class PenaltyExpect(BaseModel):
     available: bool | None = None
     precondition: Precondition | None = None
     precondition_met: bool | None = None
+    formal_warning_suggested: bool | None = None
 
 
 class RectificationExpect(BaseModel):
@@ -84,7 +85,10 @@ class Expect(BaseModel):
     rectification: RectificationExpect | None = None
     reinspection: ReinspectionExpect | None = None
     rules: list[str] | None = None
+    rules_absent: list[str] | None = None
     doubts_include: list[str] | None = None
+    doubts_absent: list[str] | None = None
+    summary_limit: int | None = None
     law_date: dt.date | None = None
     version: str | None = None
     error: ErrorExpect | None = None
@@ -249,9 +253,15 @@ def _view(key: str, expected: Any, actual: dict[str, Any]) -> Any:
     if key == "rules":
         fired = [r["rule"] for r in actual["reasons"]]
         return expected if _in_order(expected, fired) else fired
+    if key == "rules_absent":
+        fired_ids = {r["rule"] for r in actual["reasons"]}
+        return [r for r in expected if r not in fired_ids]
     if key == "doubts_include":
         codes = [d["code"] for d in actual["doubts"]]
         return [c for c in expected if c in codes]
+    if key == "doubts_absent":
+        found = {d["code"] for d in actual["doubts"]}
+        return [c for c in expected if c not in found]
     return actual[key]
 
 

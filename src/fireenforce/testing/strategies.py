@@ -137,7 +137,7 @@ def _history(ruleset: Ruleset, code: str, decided: dt.date, prior: str | None,
 
 @st.composite
 def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], prior: str | None, barred: bool,
-          period: tuple[dt.date, dt.date]) -> Case:
+          period: tuple[dt.date, dt.date], excused: bool = False) -> Case:
     profile = draw(pool)
     subject, operating, high_rise, crowded, serious, minor = profile.conditions
     start, end = period
@@ -152,9 +152,12 @@ def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], p
         assume(bool(item.resolve(profile.conditions, ended).violated))
     elif ended is not None and not item.resolve(profile.conditions, ended).violated:
         ended = None  # no duty in force when the conduct ended: judge it as continuing instead
+    harm = False if barred else draw(st.booleans())
+    rare = st.sampled_from((False, False, False, True))  # grounds of no penalty: often enough, not always
     facts = Facts(
-        serious=serious, minor=minor, harm=False if barred else draw(st.booleans()),
-        rectified_on_spot=draw(st.booleans()), refused=profile.refused,
+        serious=serious, minor=minor, harm=harm, slight_harm=harm and draw(rare),
+        rectified_on_spot=draw(st.booleans()), corrected_in_time=draw(rare), no_fault=excused or draw(rare),
+        refused=profile.refused,
         mitigating=draw(_fact_codes(ruleset.policy.mitigating)),
         aggravating=draw(_fact_codes(ruleset.policy.aggravating)),
     )
@@ -222,7 +225,7 @@ Inputs = tuple[bool, str, str, bool]  # (serious, penalty status, acting, comple
 
 def _by_inputs(ruleset: Ruleset, every: Iterable[Profile]) -> dict[Inputs, list[Profile]]:
     """Profiles by the table inputs they fix: (serious, penalty status, acting, completed); a profile
-    with a penalty branch can also be made time-barred by its dates."""
+    with a penalty branch can also be made time-barred by its dates, or excused by its facts (no fault)."""
     out: dict[Inputs, list[Profile]] = defaultdict(list)
     for p in every:
         acting = "brigade" if p.level == "brigade" else "office"
@@ -230,6 +233,7 @@ def _by_inputs(ruleset: Ruleset, every: Iterable[Profile]) -> dict[Inputs, list[
         out[(p.conditions[4], p.status, acting, completed)].append(p)
         if p.status != "none":
             out[(p.conditions[4], "barred", acting, completed)].append(p)
+            out[(p.conditions[4], "excused", acting, completed)].append(p)
     return out
 
 
@@ -242,7 +246,7 @@ def _aimed(ruleset: Ruleset, rule_id: str, groups: dict[Inputs, list[Profile]],
     combos = [c for c in itertools.product(*box.values()) if table.decide(*c).id == rule_id]
     named = [dict(zip(box, c)) for c in combos]
     options = [
-        _case(ruleset, _pick(pool), cast(str, c["prior"]), c["penalty"] == "barred", period)
+        _case(ruleset, _pick(pool), cast(str, c["prior"]), c["penalty"] == "barred", period, c["penalty"] == "excused")
         for c in named
         if (pool := groups.get(cast(Inputs, (c["serious"], c["penalty"], c["acting"], c["completed"]))))
     ]
