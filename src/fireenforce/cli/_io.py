@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -128,3 +129,31 @@ def write_output(text: str, out: str | None) -> None:
         Path(out).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def iso_date(text: str) -> dt.date:
+    """An argparse type: YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def check_binary_target(format: str, out: str | None) -> None:
+    """DOCX and PDF are never written to a terminal."""
+    if format in ("docx", "pdf") and not out and sys.stdout.isatty():
+        raise FireEnforceError(f"--out FILE: --format {format} is binary; name a file, or redirect stdout")
+
+
+def write_document(document: str | bytes, out: str | None) -> None:
+    """A rendered document (text, or DOCX/PDF bytes) to ``out`` or stdout."""
+    if isinstance(document, str):
+        write_output(document, out)
+    elif not out:
+        sys.stdout.buffer.write(document)
+        sys.stdout.buffer.flush()
+    else:
+        try:
+            Path(out).write_bytes(document)
+        except OSError as exc:
+            raise FireEnforceError(f"--out: cannot write {out} ({exc.strerror or exc.__class__.__name__})") from None
