@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Annotated, Any, Literal, Mapping
+from typing import Annotated, Any, Collection, Literal, Mapping
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, ValidationError, model_validator
 
@@ -254,6 +254,16 @@ def check_local_facts(facts: Facts, declared: Mapping[str, str]) -> None:
         expected, label = _LOCAL_TYPES[kind]
         if type(value) is not expected or (isinstance(value, str) and len(value) > MAX_TEXT):
             raise CaseError(f"facts.{name}", f"{_json_type(value)} {value!r:.60} given; expected {label}")
+
+
+def check_fact_codes(facts: Facts, mitigating: Collection[str], aggravating: Collection[str]) -> None:
+    """Refuse a mitigating or aggravating fact code the ruleset does not declare (a typo would
+    silently change the tier); the collections are the ruleset's known codes."""
+    for group, known in (("mitigating", mitigating), ("aggravating", aggravating)):
+        for index, code in enumerate(getattr(facts, group)):
+            if code not in known:
+                raise CaseError(f"facts.{group}[{index}]", f"unknown {group} fact {code!r} (a typo?); "
+                                f"known {group} facts: {', '.join(known) or 'none'}")
 
 
 def parse_case(data: Any) -> Case:
