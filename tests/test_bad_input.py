@@ -74,10 +74,22 @@ def test_bad_json_text(text: str, expected: str, capsys, monkeypatch) -> None:
     assert refused(capsys, monkeypatch, text).startswith(expected)
 
 
-def test_duplicate_keys_are_refused_at_any_depth() -> None:
-    text = json.dumps(BASE).replace('"kind": "unit"', '"kind": "unit", "kind": "individual"')
-    with pytest.raises(fe.CaseError, match="kind: duplicate key"):
+@pytest.mark.parametrize(("old", "new", "path"), [
+    ('"kind": "unit"', '"kind": "unit", "kind": "individual"', "subject.kind"),
+    ('"name": "某某超市"', '"name": "某某超市", "name": "别家"', "subject.name"),
+    ('"serious": true', '"serious": true, "serious": false', "facts.serious"),
+    ('"step": "warning"', '"step": "warning", "step": "penalty"', "history[0].step"),
+])
+def test_duplicate_keys_are_refused_with_their_full_path(old: str, new: str, path: str, capsys, monkeypatch) -> None:
+    case = {**BASE, "subject": {"kind": "unit", "name": "某某超市"}, "facts": {"serious": True},
+            "history": [{"date": "2026-01-02", "item": "EV-BLOCK", "step": "warning"}]}
+    text = json.dumps(case, ensure_ascii=False)
+    assert old in text
+    text = text.replace(old, new)
+    with pytest.raises(fe.CaseError) as info:
         fe.decide(text)
+    assert str(info.value) == f"{path}: duplicate key (given twice in one JSON object)"
+    assert refused(capsys, monkeypatch, f"[{text}]") == f"[0].{path}: duplicate key (given twice in one JSON object)"
 
 
 def test_a_json_list_is_all_or_none(capsys, monkeypatch) -> None:
