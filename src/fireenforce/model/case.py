@@ -34,7 +34,9 @@ def _iso_date(value: object) -> dt.date:
     return value
 
 
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+# The JSON Schema says what _iso_date accepts: an ISO date of the years FIRST_DAY..LAST_DAY.
+DATE_PATTERN = r"^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), Field(json_schema_extra={"pattern": DATE_PATTERN})]
 Name = Annotated[str, Field(max_length=MAX_NAME)]
 Text = Annotated[str, Field(max_length=MAX_TEXT)]
 
