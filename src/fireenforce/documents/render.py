@@ -10,6 +10,7 @@ from jinja2 import TemplateError
 
 from fireenforce.documents.context import KIND_LABELS, PENALTY_DOCUMENTS, TITLES, Sanction, build_context, citation
 from fireenforce.documents.environment import environment, templates_dir
+from fireenforce.documents.inputs import day_of, decision_of, flag, path_of, whole
 from fireenforce.documents.offices import Office, load_offices, resolve_office
 from fireenforce.documents.pdf import pdf_of
 from fireenforce.documents.printable import refuse_unprintable
@@ -21,7 +22,10 @@ from fireenforce.resources import data_dir
 from fireenforce.ruleset.compiled import Ruleset
 
 OUTPUT_FORMATS = ("html", "text", "docx", "pdf")
+WHAT_IF_DOUBT = "DOUBT-WHAT-IF"  # the doubt decide(..., what_if=True) adds
 CaseInput = Case | dict[str, Any] | str
+DecisionInput = Decision | dict[str, Any] | str
+DateInput = dt.date | str | None
 
 
 class Options(TypedDict, total=False):
@@ -32,24 +36,24 @@ class Options(TypedDict, total=False):
     offices: str | Path | None
     serial: int | None
     ruleset: Ruleset | None
-    date: dt.date | None
-    notice_date: dt.date | None
+    date: DateInput
+    notice_date: DateInput
 
 
 @overload
-def render(case: CaseInput, decision: Decision, document: str, *, format: Literal["html", "text"] = "html",
+def render(case: CaseInput, decision: DecisionInput, document: str, *, format: Literal["html", "text"] = "html",
            **options: Unpack[Options]) -> str: ...
 @overload
-def render(case: CaseInput, decision: Decision, document: str, *, format: Literal["docx", "pdf"],
+def render(case: CaseInput, decision: DecisionInput, document: str, *, format: Literal["docx", "pdf"],
            **options: Unpack[Options]) -> bytes: ...
 @overload
-def render(case: CaseInput, decision: Decision, document: str, *, format: str,
+def render(case: CaseInput, decision: DecisionInput, document: str, *, format: str,
            **options: Unpack[Options]) -> str | bytes: ...
 
 
 def render(
     case: CaseInput,
-    decision: Decision,
+    decision: DecisionInput,
     document: str,
     *,
     fine: int | None = None,
@@ -58,21 +62,32 @@ def render(
     offices: str | Path | None = None,
     serial: int | None = None,
     ruleset: Ruleset | None = None,
-    date: dt.date | None = None,
-    notice_date: dt.date | None = None,
+    date: DateInput = None,
+    notice_date: DateInput = None,
 ) -> str | bytes:
     """The filled ``document`` (a type id of docs/contract.md) as HTML or plain text (``str``),
     or as DOCX or PDF (``bytes``).
 
-    ``case`` is the case ``decision`` was made for (checked by its digest); ``fine``/
+    ``case`` is the case ``decision`` was made for (checked by its digest); ``decision`` a
+    Decision, its dict or its JSON text, never a what-if one; ``fine``/
     ``formal_warning`` are the officer's choice on penalty documents; ``offices`` a file
     overriding the ruleset's ``offices.yaml``; ``serial`` the document's number (blank without
-    it); ``date`` the document date (default: the case's decision date; for a general-procedure
-    penalty decision, the first day after the statement period of its notice); ``notice_date``
-    the date of that 行政处罚告知书 (default: the decision date).
+    it); ``date`` the document date, a date or ``"YYYY-MM-DD"`` (default: the case's decision
+    date; for a general-procedure penalty decision, the first day after the statement period of
+    its notice); ``notice_date`` the date of that 行政处罚告知书 (default: the decision date).
     Raises :class:`DocumentError` for a document, choice or configuration that does not fit.
     """
     case = parse_case(case)
+    decision = decision_of(decision)
+    fine, serial = whole("fine", fine, "the fine in yuan"), whole("serial", serial, "the serial number")
+    formal_warning = flag("formal_warning", formal_warning)
+    date, notice_date = day_of("date", date), day_of("notice_date", notice_date)
+    offices = path_of("offices", offices)
+    if ruleset is not None and not isinstance(ruleset, Ruleset):
+        raise DocumentError(f"ruleset: {type(ruleset).__name__} given; expected a Ruleset (fireenforce.load_ruleset)")
+    if any(doubt.code == WHAT_IF_DOUBT for doubt in decision.doubts):
+        raise DocumentError("decision: a what-if decision (DOUBT-WHAT-IF) is hypothetical and cannot become a "
+                            "legal document; decide the case under the version in force on its date")
     refuse_unprintable(case.model_dump(mode="json"))
     if decision.case_digest != case.digest:
         raise DocumentError("decision: it was made for another case (its case_digest differs); "
