@@ -14,7 +14,7 @@ from fireenforce.documents.inputs import day_of, decision_of, flag, path_of, who
 from fireenforce.documents.offices import Office, load_offices, resolve_office
 from fireenforce.documents.pdf import pdf_of
 from fireenforce.documents.printable import refuse_unprintable
-from fireenforce.errors import DocumentError
+from fireenforce.errors import CaseError, DocumentError, field_path
 from fireenforce.model import Case, Decision, LegalBasis, Penalty
 from fireenforce.model.case import parse_case
 from fireenforce.model.enums import DOCUMENT_TYPES, DocumentType
@@ -94,6 +94,7 @@ def render(
                             "decide this case and render with that decision")
     if format not in OUTPUT_FORMATS:
         raise DocumentError(f"--format: {format!r} is not one of {', '.join(OUTPUT_FORMATS)}")
+    rs = _verified(case, decision, ruleset)
     kind = _document_type(document, decision)
     sanction = _sanction(kind, decision, fine, formal_warning)
     if kind == "summary_penalty_decision" and sanction is not None:
@@ -104,7 +105,6 @@ def render(
     if kind in PENALTY_DOCUMENTS:
         needs += ("review_body", "court")
     office = _office(case, decision, ruleset, offices, needs)
-    rs = ruleset or _ruleset_of(decision)
     hearing = decision.hearing_right
     if kind in PENALTY_DOCUMENTS:
         hearing = kind != "summary_penalty_decision" and _hearing_due(rs, case, sanction)
@@ -167,11 +167,50 @@ def _grounds(ruleset: Ruleset, decision: Decision, kind: str) -> list[str]:
     return [r.text for r in decision.reasons if r.rule in keep]
 
 
-def _ruleset_of(decision: Decision) -> Ruleset:
-    """The bundled ruleset version the decision names."""
-    from fireenforce.ruleset.load import load_version
+def _verified(case: Case, decision: Decision, ruleset: Ruleset | None) -> Ruleset:
+    """The ruleset ``decision`` was made by (``ruleset``, or the bundled version it names),
+    having decided ``case`` again with it: a document states what the law decides for the case,
+    never an edited decision (decide is deterministic and fast, so this costs little)."""
+    ref = decision.ruleset
+    made_by = f"ruleset {ref.id} {ref.version} ({ref.digest})"
+    if ruleset is None:
+        folder = data_dir("rulesets") / ref.id / ref.version
+        if not folder.is_dir():
+            raise DocumentError(f"decision: made by {made_by}, which is not bundled; pass the ruleset it was made by")
+        from fireenforce.ruleset.load import load_version
 
-    return load_version(data_dir("rulesets") / decision.ruleset.id / decision.ruleset.version)
+        ruleset = load_version(folder)
+    if ruleset.digest != ref.digest:
+        raise DocumentError(f"decision: made by {made_by}, not by ruleset {ruleset.id} {ruleset.version} "
+                            f"({ruleset.digest}); render with the ruleset the decision was made by")
+    from fireenforce.engine.decide import decide
+
+    try:
+        fresh = decide(case, ruleset)
+    except CaseError as exc:
+        raise DocumentError(f"decision: ruleset {ruleset.id} {ruleset.version} does not decide this case ({exc})") from None
+    differing = _first_difference(decision.model_dump(mode="json"), fresh.model_dump(mode="json"))
+    if differing is not None:
+        raise DocumentError(f"decision.{differing}: differs from what ruleset {ruleset.id} {ruleset.version} "
+                            "decides for this case; render the decision decide returns, unedited")
+    return ruleset
+
+
+def _first_difference(given: Any, fresh: Any, path: tuple[str | int, ...] = ()) -> str | None:
+    """The path of the first field where two decision dumps differ (None when equal)."""
+    if isinstance(given, dict) and isinstance(fresh, dict):
+        for key in dict.fromkeys([*given, *fresh]):
+            found = _first_difference(given.get(key), fresh.get(key), (*path, key))
+            if found is not None:
+                return found
+        return None
+    if isinstance(given, list) and isinstance(fresh, list):
+        for index, (one, other) in enumerate(zip(given, fresh)):
+            found = _first_difference(one, other, (*path, index))
+            if found is not None:
+                return found
+        return None if len(given) == len(fresh) else field_path((*path, min(len(given), len(fresh))))
+    return None if given == fresh else field_path(path)
 
 
 def _quotes(ruleset: Ruleset, cites: dict[str, str], day: dt.date) -> dict[str, LegalBasis]:
