@@ -346,3 +346,30 @@ def test_hearing_right_follows_the_fine_imposed_not_the_suggestion(fine: int, du
     assert decision.hearing_right  # the suggested range reaches the threshold
     for text in rendered("penalty_notice", decision, fine=fine).values():
         assert ("要求听证的权利" in text) == due
+
+
+@pytest.mark.parametrize(("document", "step", "procedure", "kind", "choice"), SAMPLES)
+def test_documents_carry_no_engine_notes(document: str, step: str, procedure: str, kind: str,
+                                         choice: dict[str, Any]) -> None:
+    """The ruleset reference stays in the decision JSON; a legal document never names it."""
+    decision = make_decision(step, kind=kind)
+    for fmt, text in rendered(document, decision, **choice).items():
+        for note in ("适用规则", "法律适用日期", decision.ruleset.id, decision.ruleset.version):
+            assert note not in text, (fmt, note)
+
+
+def test_narrative_paragraphs_are_kept_in_every_format() -> None:
+    narrative = "一、三楼东侧楼道堆放纸箱。\n二、二楼安全出口<上锁>&。\r\n\n三、当事人称已通知清理。"
+    case = make_case(narrative=narrative, step="reminder")
+    decision = make_decision("reminder", case=case)
+    html = render(case, decision, "inspection_record")
+    assert "<p>现场情况：一、三楼东侧楼道堆放纸箱。</p>" in html
+    assert "<p>二、二楼安全出口&lt;上锁&gt;&amp;。</p>" in html and "<p>三、当事人称已通知清理。</p>" in html
+    text = render(case, decision, "inspection_record", format="text")
+    assert "　　现场情况：一、三楼东侧楼道堆放纸箱。\n\n　　二、二楼安全出口<上锁>&。\n\n　　三、当事人称已通知清理。" in text
+    from docx import Document
+    import io
+
+    paragraphs = [p.text for p in Document(io.BytesIO(render(case, decision, "inspection_record", format="docx"))).paragraphs]
+    start = paragraphs.index("现场情况：一、三楼东侧楼道堆放纸箱。")
+    assert paragraphs[start + 1:start + 3] == ["二、二楼安全出口<上锁>&。", "三、当事人称已通知清理。"]
