@@ -166,3 +166,14 @@ def test_ruleset_findings_use_the_same_path_notation(tmp_path: Path) -> None:
     with pytest.raises(fe.RulesetError) as info:
         fe.load_ruleset(root)
     assert [f.field for f in info.value.findings if f.code == "RS-CITE-UNKNOWN"] == ["penalties[0].cite[0]"]
+
+
+def test_null_is_named_once_and_what_if_in_each_interface_s_words(capsys, monkeypatch) -> None:
+    assert refused(capsys, monkeypatch, json.dumps({**BASE, "facts": {"narrative": None}})) == \
+        "facts.narrative: null given; expected a JSON string"
+    old = str(ROOT / "rulesets" / "xifeng" / "2022.03")
+    with pytest.raises(fe.CaseError) as info:
+        fe.decide(BASE, ruleset=fe.load_ruleset(old))
+    assert str(info.value).endswith("needs what_if=True") and "--what-if" not in str(info.value)
+    cli = refused(capsys, monkeypatch, json.dumps(BASE), "--ruleset", old)
+    assert cli.endswith("needs --what-if") and "what_if" not in cli

@@ -317,7 +317,8 @@ def _first_error(exc: ValidationError) -> tuple[str, str]:
         expected = {"bool_type": "a JSON boolean (true or false)", "string_type": "a JSON string",
                     "int_type": "a JSON integer", "tuple_type": "a JSON list",
                     "model_type": "a JSON object", "dict_type": "a JSON object"}[kind]
-        msg = f"{_json_type(err.get('input'))} {err.get('input')!r} given; expected {expected}"
+        given = err.get("input")
+        msg = f"{'null' if given is None else f'{_json_type(given)} {given!r}'} given; expected {expected}"
     elif kind in ("string_too_long", "too_long"):
         unit = "characters" if kind == "string_too_long" else "entries"
         msg = f"too long: {len(err.get('input') or ())} {unit}; at most {err['ctx']['max_length']}"
