@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 # Debian packages for PDF output and its tests: pango and HarfBuzz's font subsetter (WeasyPrint),
-# a Chinese font, poppler-utils (pdftotext reads PDFs back). Installed only when missing.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
+# a Chinese font, poppler-utils (pdftotext reads PDFs back); postgresql for the ledger tests and
+# benchmark (they start a throwaway server of their own). Installed only when missing.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils postgresql
 APT := apt-get -o DPkg::Lock::Timeout=600
 
 .PHONY: demo test bench clean system-packages
@@ -32,6 +33,19 @@ demo: $(STAMP)
 	@mkdir -p build
 	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 300 --format docx --out build/penalty_decision.docx
 	@echo "written: build/penalty_decision.docx"
+	@echo "== the ledger on a temporary SQLite file: record, overdue, re-inspect (not rectified), re-inspect (rectified), verify =="
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && db="$$tmp/office.db" && set -e && \
+	$(BIN)/fireenforce ledger init --db "$$db" && \
+	$(BIN)/fireenforce ledger record examples/ledger-shop.json --db "$$db" --officer 王某 --format json > "$$tmp/rec.json" && \
+	finding=$$($(BIN)/python -c 'import json,sys; print(json.load(open(sys.argv[1]))["finding"])' "$$tmp/rec.json") && \
+	echo "-- recorded $$finding; due for re-inspection on 2026-05-12:" && \
+	$(BIN)/fireenforce ledger due --on 2026-05-12 --db "$$db" && \
+	echo "-- re-inspected on 2026-05-12, not rectified: the next step, decided with the ledger's history" && \
+	$(BIN)/fireenforce ledger reinspect "$$finding" --on 2026-05-12 --not-rectified --officer 王某 --db "$$db" && \
+	echo "-- re-inspected on 2026-05-20, rectified:" && \
+	$(BIN)/fireenforce ledger reinspect "$$finding" --on 2026-05-20 --rectified --db "$$db" && \
+	$(BIN)/fireenforce ledger history 91621002MA71K3QX2K --db "$$db" && \
+	$(BIN)/fireenforce ledger verify --db "$$db"
 
 system-packages:
 	@command -v dpkg-query >/dev/null || { echo "not Debian: install $(SYSTEM_PACKAGES) or equivalents by hand"; exit 0; }; \
@@ -46,10 +60,11 @@ test: $(STAMP) system-packages
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) system-packages
 	$(BIN)/python benchmarks/bench_decide.py
 	$(BIN)/python benchmarks/bench_query.py
 	$(BIN)/python benchmarks/bench_render.py
+	$(BIN)/python benchmarks/bench_ledger.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis

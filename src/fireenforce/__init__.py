@@ -21,20 +21,23 @@ from fireenforce.query import query  # noqa: E402  (after the ruleset: the packa
 
 if TYPE_CHECKING:
     from fireenforce.documents import render
+    from fireenforce.ledger import Ledger
 
 
 def __getattr__(name: str) -> Any:
-    """``render`` is imported on first use (its numeral library is slow to import and most
-    callers only decide); ``fe.render`` is then the real function, with its real signature."""
-    if name == "render":
-        from fireenforce.documents import render
+    """``render`` and ``Ledger`` are imported on first use (the numeral library, SQLAlchemy and
+    Alembic are slow to import and most callers only decide); they are then the real objects."""
+    import importlib
 
-        globals()["render"] = render
-        return render
-    raise AttributeError(f"module 'fireenforce' has no attribute {name!r}")
+    lazy = {"render": "fireenforce.documents", "Ledger": "fireenforce.ledger"}
+    if name not in lazy:
+        raise AttributeError(f"module 'fireenforce' has no attribute {name!r}")
+    value = getattr(importlib.import_module(lazy[name]), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [
-    "Case", "CaseError", "Decision", "DocumentError", "FireEnforceError", "Ruleset", "RulesetError",
+    "Case", "CaseError", "Decision", "DocumentError", "FireEnforceError", "Ledger", "Ruleset", "RulesetError",
     "decide", "decide_many", "load_ruleset", "query", "render",
 ]

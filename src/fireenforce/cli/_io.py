@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -135,3 +136,31 @@ def cli_words(message: str) -> str:
     """A library message as the CLI user reads it: the flag (``--what-if``) where Python names
     the parameter (``what_if=True``)."""
     return message.replace(WHAT_IF_PARAMETER, "--what-if")
+
+
+def iso_date(text: str) -> dt.date:
+    """An argparse type: YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def check_binary_target(format: str, out: str | None) -> None:
+    """DOCX and PDF are never written to a terminal."""
+    if format in ("docx", "pdf") and not out and sys.stdout.isatty():
+        raise FireEnforceError(f"--out FILE: --format {format} is binary; name a file, or redirect stdout")
+
+
+def write_document(document: str | bytes, out: str | None) -> None:
+    """A rendered document (text, or DOCX/PDF bytes) to ``out`` or stdout."""
+    if isinstance(document, str):
+        write_output(document, out)
+    elif not out:
+        sys.stdout.buffer.write(document)
+        sys.stdout.buffer.flush()
+    else:
+        try:
+            Path(out).write_bytes(document)
+        except OSError as exc:
+            raise FireEnforceError(f"--out: cannot write {out} ({exc.strerror or exc.__class__.__name__})") from None

@@ -1,0 +1,494 @@
+"""``fe.Ledger``: the office's enforcement record. Every write is one transaction that appends
+hash-chained events and refreshes the projections; decide gets its history from here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator
+
+from pydantic import TypeAdapter
+from sqlalchemy import Connection, select
+
+from fireenforce.documents.context import document_number
+from fireenforce.documents.offices import Office, load_offices, resolve_office
+from fireenforce.engine import decide
+from fireenforce.errors import CaseError
+from fireenforce.ledger.chain import ChainWriter, finding_events, refresh, to_event
+from fireenforce.ledger.database import open_engine, prepare_schema, resolve_url, translate_errors, writing
+from fireenforce.ledger.errors import LedgerError, UnknownFinding
+from fireenforce.ledger.events import Event, new_id
+from fireenforce.ledger.models import (
+    Closure, Departure, Due, EventView, FindingView, IssuedDocument, Record, SubjectRef, VerifyReport,
+)
+from fireenforce.ledger.state import CORRECTABLE, history_entry, replay
+from fireenforce.ledger.subjects import key_for_lookup, mask_id, masked_key, subject_key
+from fireenforce.ledger.tables import actions, events, findings
+from fireenforce.model import Case, Decision
+from fireenforce.model.case import HistoryEntry, Subject, parse_case
+from fireenforce.model.enums import STEPS
+from fireenforce.ruleset.compiled import Ruleset
+from fireenforce.ruleset.load import load_ruleset
+
+DateLike = dt.date | str
+_DUE_LIST = TypeAdapter(list[Due])
+
+
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    """The engine's decision, the step taken, a departure from it, and the history decided on."""
+
+    decision: Decision
+    step: str
+    departure: Departure | None
+    history: tuple[HistoryEntry, ...]
+    fine: int | None = None
+
+
+class Ledger:
+    """The enforcement record on a database: ``url`` is a SQLAlchemy URL or a SQLite file path
+    (default: ``$FIREENFORCE_DB``, else ``~/.local/share/fireenforce/ledger.db``).
+
+    ``create`` makes a missing database and schema (else a missing one is an error); an older
+    schema is upgraded, a newer one refused. ``ruleset`` is a ruleset directory (default: the
+    bundled family, the version in force on each case's date); ``offices`` a file overriding
+    the ruleset's ``offices.yaml`` (document numbers use each office's 文书代字).
+    """
+
+    def __init__(
+        self, url: str | os.PathLike[str] | None = None, *, ruleset: str | os.PathLike[str] | None = None,
+        offices: str | os.PathLike[str] | None = None, create: bool = True, busy_timeout: float = 30.0,
+    ) -> None:
+        self.url = resolve_url(url)
+        self.ruleset_path = Path(ruleset) if ruleset is not None else None
+        self.offices_path = Path(offices) if offices is not None else None
+        self._rulesets: dict[dt.date, Ruleset] = {}
+        self.engine = open_engine(self.url, create=create, busy_timeout=busy_timeout)
+        try:
+            prepare_schema(self.engine, self.url, create=create)
+        except BaseException:
+            self.engine.dispose()
+            raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def record(self, case: Case | dict[str, Any] | str, *, officer: str = "", step: str | None = None,
+               reason: str = "", fine: int | None = None, source: str | None = None) -> Record:
+        """Decide ``case`` with the subject's history from the ledger and record the finding and
+        the action (and its numbered documents) atomically. ``step`` departs from the suggested
+        step and needs a written ``reason``; ``fine`` is the fine a penalty imposes (yuan, within
+        the legal range). ``source`` is a caller's unique key (a trigger, a request id): recording
+        the same key again returns the first Record and adds nothing. A case with its own
+        ``history`` is refused."""
+        case = parse_case(case)
+        if case.history:
+            raise CaseError("history", "a case recorded in the ledger carries no history: the ledger supplies it")
+        if not case.office.name.strip():
+            raise CaseError("office.name", "the ledger keeps each office's record: name the office")
+        key = subject_key(case.subject)
+        ruleset = self._ruleset(case.decision_date)
+        office = self._office(ruleset, case)
+        with translate_errors(self.url), writing(self.engine) as conn:
+            writer = ChainWriter(conn, case.office.name)
+            if source is not None:
+                known = conn.execute(select(findings.c.id).where(findings.c.source == source)).scalar_one_or_none()
+                if known is not None:
+                    return _stored_record(finding_events(conn, known), first=True)
+            finding = new_id("F")
+            choice = self._decide(conn, case, key.key, ruleset, step, reason, fine)
+            stored = case.model_dump(mode="json", exclude={"history"})
+            writer.append("finding", finding=finding, subject=key.key, at=case.observed_on, payload={
+                "case": stored, "item": choice.decision.item.code, "weak": key.weak, "officer": officer,
+                **({"source": source} if source is not None else {}),
+            })
+            record = self._act(writer, finding, key.key, case, choice, officer, ruleset, office)
+            writer.close()
+        return record
+
+    def reinspect(self, finding: str, *, on: DateLike, rectified: bool, officer: str = "",
+                  step: str | None = None, reason: str = "", note: str = "", fine: int | None = None,
+                  ) -> Record | Closure:
+        """Record a re-inspection (复查). Rectified: the finding is closed (整改销号). Not
+        rectified: decide the next step with the unheeded order in the history and record it."""
+        day = _day(on, "on")
+        with translate_errors(self.url), writing(self.engine) as conn:
+            office = self._office_of(conn, finding)
+            writer = ChainWriter(conn, office)
+            state = replay(finding_events(conn, finding))
+            if state.status != "open":
+                raise LedgerError(f"{finding}: the finding is {state.status}; there is nothing to re-inspect")
+            if day < state.last.date:
+                raise CaseError("on", f"{day} is before the last action on {finding} ({state.last.date})")
+            writer.append("reinspection", finding=finding, subject=state.subject, at=day,
+                          payload={"action": state.last.id, "rectified": rectified, "officer": officer, "note": note})
+            if rectified:
+                writer.append("closure", finding=finding, subject=state.subject, at=day, payload={"reason": "rectified"})
+                refresh(conn, finding)
+                writer.close()
+                return Closure(finding=finding, closed_on=day)
+            refresh(conn, finding)
+            case = _case_on(finding_events(conn, finding)[0].payload, day, first=False)
+            ruleset = self._ruleset(day)
+            choice = self._decide(conn, case, state.subject, ruleset, step, reason, fine)
+            record = self._act(writer, finding, state.subject, case, choice, officer, ruleset,
+                               self._office(ruleset, case))
+            writer.close()
+        return record
+
+    def referral_answer(self, finding: str, *, on: DateLike, accepted: bool, result: str = "") -> FindingView:
+        """The brigade's answer to a referral (移交): accepted, or returned to the office (the
+        finding is open again and due at once). ``result`` is the brigade's result in words."""
+        day = _day(on, "on")
+        with translate_errors(self.url), writing(self.engine) as conn:
+            writer = ChainWriter(conn, self._office_of(conn, finding))
+            state = replay(finding_events(conn, finding))
+            if state.status != "referred" or state.referral.get("answer"):
+                raise LedgerError(f"{finding}: no referral awaits an answer (status {state.status})")
+            kind = "referral_accepted" if accepted else "referral_returned"
+            writer.append(kind, finding=finding, subject=state.subject, at=day, payload={"result": result})
+            refresh(conn, finding)
+            writer.close()
+        return self.show(finding)
+
+    def correct(self, event: str, *, reason: str, changes: dict[str, Any]) -> str:
+        """Correct an earlier event by a new ``correction`` event (the old one stays as it was).
+        Correctable: an action's ``deadline``; a finding's ``subject_name`` or ``note``; a
+        re-inspection's ``note``. Returns the correction's event id."""
+        if not reason.strip():
+            raise CaseError("reason", "a correction needs a written reason")
+        with translate_errors(self.url), writing(self.engine) as conn:
+            row = conn.execute(select(events.c.kind, events.c.finding, events.c.office, events.c.subject, events.c.at)
+                               .where(events.c.id == event)).one_or_none()
+            if row is None or row.finding is None:
+                raise UnknownFinding(f"{event}: no such event in the ledger")
+            allowed = CORRECTABLE.get(row.kind, ())
+            for name, value in changes.items():
+                if name not in allowed:
+                    raise CaseError(f"changes.{name}", f"cannot be corrected on a {row.kind} event "
+                                                       f"(correctable: {', '.join(allowed) or 'nothing'})")
+                if name == "deadline":
+                    deadline = _day(value, "changes.deadline")
+                    if deadline < row.at:
+                        raise CaseError("changes.deadline", f"{deadline} is before the action's date {row.at}")
+                    changes = {**changes, name: deadline.isoformat()}
+            if not changes:
+                raise CaseError("changes", "nothing to correct")
+            writer = ChainWriter(conn, row.office)
+            ev = writer.append("correction", finding=row.finding, subject=row.subject, at=dt.date.today(),
+                               payload={"target": event, "changes": changes, "reason": reason})
+            refresh(conn, row.finding)
+            writer.close()
+        return ev.id
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def history(self, subject: str | Subject, *, on: DateLike | None = None,
+                office: str | None = None) -> tuple[HistoryEntry, ...]:
+        """The HistoryEntry list decide() would get for this subject (an id, or a Subject),
+        as known on ``on`` (default: everything recorded); ``office`` keeps only that office's
+        actions (decide itself sees every office's)."""
+        key = key_for_lookup(subject)
+        day = _day(on, "on") if on is not None else None
+        with translate_errors(self.url), self.engine.connect() as conn:
+            return _history(conn, key, day, office)
+
+    def due(self, on: DateLike, office: str | None = None, *, within_days: int = 0) -> list[Due]:
+        """Open findings whose deadline passed before ``on`` without re-inspection, and with
+        ``within_days`` those falling due within that many days."""
+        day = _day(on, "on")
+        if within_days < 0:
+            raise CaseError("within_days", f"{within_days} is negative")
+        limit = day + dt.timedelta(days=within_days)
+        f = findings.c
+        query = select(f.id, f.subject, f.subject_name, f.weak, f.item, f.deadline, f.last_step, f.office)
+        query = query.where(f.status == "open", f.deadline <= limit if within_days else f.deadline < day)
+        if office:
+            query = query.where(f.office == office)
+        with translate_errors(self.url), self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(f.deadline, f.id)).all()
+        return _DUE_LIST.validate_python([  # one validation call for the list: the cost is per row
+            {"finding": r.id, "item": r.item, "deadline": r.deadline, "last_step": r.last_step, "office": r.office,
+             "overdue": r.deadline < day, "subject": {"id": masked_key(r.subject), "name": r.subject_name, "weak": r.weak}}
+            for r in rows
+        ])
+
+    def show(self, finding: str) -> FindingView:
+        """One finding: its state and every event (ids masked)."""
+        with translate_errors(self.url), self.engine.connect() as conn:
+            row = conn.execute(select(findings).where(findings.c.id == finding)).one_or_none()
+            if row is None:
+                raise UnknownFinding(f"{finding}: no such finding in the ledger")
+            evs = finding_events(conn, finding)
+        return FindingView(
+            finding=row.id, office=row.office, status=row.status,
+            subject=_subject_ref(row.subject, row.subject_name, row.weak), item=row.item,
+            opened_on=row.opened_on, closed_on=row.closed_on, deadline=row.deadline, last_step=row.last_step,
+            last_action=row.last_action,
+            events=tuple(EventView(id=e.id, kind=e.kind, at=e.at, recorded_at=e.recorded_at,
+                                   payload=_masked(e.payload)) for e in evs),
+        )
+
+    def render(self, finding: str, document: str, *, action: str | None = None, format: str = "html",
+               fine: int | None = None, formal_warning: bool = False, date: DateLike | None = None) -> str | bytes:
+        """A document issued through the ledger, filled with its number: the ``document`` of the
+        finding's latest action that issued one (or of ``action``), as HTML, text, DOCX or PDF.
+        ``fine``/``formal_warning`` are the officer's choice on penalty documents (default: the
+        fine recorded). ``date`` is the document's date: by default the action's, except for a
+        general-procedure penalty decision, which follows its notice (dated the action's day)
+        once the statement period has run."""
+        from fireenforce.documents import render
+
+        with translate_errors(self.url), self.engine.connect() as conn:
+            evs = finding_events(conn, finding)
+        if not evs:
+            raise UnknownFinding(f"{finding}: no such finding in the ledger")
+        issued = [e for e in evs if e.kind == "document" and e.payload["type"] == document
+                  and (action is None or e.payload["action"] == action)]
+        if not issued:
+            kinds = sorted({e.payload["type"] for e in evs if e.kind == "document"})
+            raise LedgerError(f"--document: {finding} has no {document} issued through the ledger "
+                              f"(issued: {', '.join(kinds) or 'none'})")
+        doc = issued[-1]
+        act = next(e for e in evs if e.kind == "action" and e.payload["action"] == doc.payload["action"])
+        case = _case_on(evs[0].payload, act.at, first=act is _first_action(evs))
+        case = case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
+        if fine is None and not formal_warning and "penalty" in document:
+            fine = act.payload.get("fine")
+        decision = Decision.model_validate(act.payload["decision"])
+        follows_notice = document == "penalty_decision" and decision.procedure == "general"
+        day = _day(date, "date") if date is not None else None if follows_notice else act.at
+        return render(case, decision, document, fine=fine, formal_warning=formal_warning, format=format,
+                      offices=self.offices_path, serial=doc.payload["serial"], ruleset=self._ruleset(act.at),
+                      date=day, notice_date=act.at if follows_notice else None)
+
+    def events(self, office: str | None = None, *, since: DateLike | None = None, until: DateLike | None = None,
+               kinds: Iterable[str] | None = None) -> Iterator[Event]:
+        """The stored events in order, optionally of one office, kinds, and business dates
+        ``since``..``until`` (inclusive), for reports. Unmasked: mask ids before showing them."""
+        query = select(events).order_by(events.c.seq)
+        if office is not None:
+            query = query.where(events.c.office == office)
+        if since is not None:
+            query = query.where(events.c.at >= _day(since, "since"))
+        if until is not None:
+            query = query.where(events.c.at <= _day(until, "until"))
+        if kinds is not None:
+            query = query.where(events.c.kind.in_(list(kinds)))
+        with translate_errors(self.url), self.engine.connect() as conn:
+            for row in conn.execute(query.execution_options(yield_per=5000)):
+                yield to_event(row)
+
+    def verify(self) -> VerifyReport:
+        """Recompute every office's hash chain, document number series and projection."""
+        from fireenforce.ledger.verify import verify
+
+        with translate_errors(self.url), self.engine.connect() as conn:
+            return verify(conn)
+
+    def rebuild(self) -> int:
+        """Rewrite the current state (findings, actions) and the number counters from the events,
+        holding every office meanwhile; returns the number of findings. The events and the chain
+        heads are not touched, so ``verify`` still judges them."""
+        from fireenforce.ledger.transfer import rebuild
+
+        with translate_errors(self.url), writing(self.engine) as conn:
+            return rebuild(conn)
+
+    def export(self, out: IO[str]) -> int:
+        """Write every event as JSON Lines to ``out``; returns the number of events."""
+        from fireenforce.ledger.transfer import export_lines, write_lines
+
+        with translate_errors(self.url), self.engine.connect() as conn:
+            return write_lines(export_lines(conn), out)
+
+    def import_(self, lines: Iterable[str], *, source: str = "import") -> int:
+        """Load an export into this (empty) ledger, rebuild its state and verify it; all or nothing."""
+        from fireenforce.ledger.transfer import import_events, parse_lines
+
+        evs = parse_lines(lines, source)
+        with translate_errors(self.url), writing(self.engine) as conn:
+            return import_events(conn, evs, source)
+
+    def backup(self, target: str | os.PathLike[str]) -> None:
+        """An online copy of a SQLite ledger to a new file ``target``."""
+        from fireenforce.ledger.transfer import backup_sqlite
+
+        with translate_errors(self.url):
+            backup_sqlite(self.engine, Path(target))
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _ruleset(self, day: dt.date) -> Ruleset:
+        """The ruleset in force on ``day`` (looked up once per day: loading checks every file)."""
+        ruleset = self._rulesets.get(day)
+        if ruleset is None:
+            ruleset = self._rulesets[day] = load_ruleset(self.ruleset_path, on=day)
+        return ruleset
+
+    def _office(self, ruleset: Ruleset, case: Case) -> Office:
+        paths = [p for p in (Path(ruleset.path) / "offices.yaml", self.offices_path) if p is not None and p.is_file()]
+        if self.offices_path is not None and not self.offices_path.is_file():
+            raise LedgerError(f"--offices: {self.offices_path}: no such file")
+        return resolve_office([(p, load_offices(p)) for p in paths], case.office.level, case.office.name)
+
+    def _office_of(self, conn: Connection, finding: str) -> str:
+        office = conn.execute(select(findings.c.office).where(findings.c.id == finding)).scalar_one_or_none()
+        if office is None:
+            raise UnknownFinding(f"{finding}: no such finding in the ledger")
+        return str(office)
+
+    def _decide(self, conn: Connection, case: Case, key: str, ruleset: Ruleset, step: str | None,
+                reason: str, fine: int | None) -> _Choice:
+        history = _history(conn, key, case.decision_date)
+        decision = decide(case.model_copy(update={"history": history}), ruleset=ruleset)
+        departure = None
+        if step is not None and step != decision.step:
+            if step not in STEPS:
+                raise CaseError("step", f"{step!r} is not one of {', '.join(STEPS)}")
+            if not reason.strip():
+                raise CaseError("reason", f"departing from the suggested step {decision.step} to {step} "
+                                          "needs a written reason")
+            departure = Departure(suggested=decision.step, chosen=step, reason=reason)
+        chosen = step or decision.step
+        _check_fine(decision, chosen, fine)
+        return _Choice(decision, chosen, departure, history, fine)
+
+    def _act(self, writer: ChainWriter, finding: str, key: str, case: Case, choice: _Choice, officer: str,
+             ruleset: Ruleset, office: Office) -> Record:
+        """Append the action, its numbered documents and what follows from the step."""
+        decision, step, departure = choice.decision, choice.step, choice.departure
+        action, day = new_id("A"), case.decision_date
+        deadline = decision.rectification.deadline if decision.rectification.required else None
+        writer.append("action", finding=finding, subject=key, at=day, payload={
+            "action": action, "item": decision.item.code, "step": step, "deadline": deadline and deadline.isoformat(),
+            "decision": decision.model_dump(mode="json"), "ruleset": decision.ruleset.model_dump(mode="json"),
+            "history": [h.model_dump(mode="json") for h in choice.history],
+            "departure": departure and departure.model_dump(mode="json"), "officer": officer,
+            "issued_by": _issued_by(office, step), **({"fine": choice.fine} if choice.fine is not None else {}),
+        })
+        issued = []
+        for doc_type in _documents(ruleset, decision, step):
+            serial = writer.next_serial(doc_type, day.year)
+            number = document_number(office, day.year, serial)
+            writer.append("document", finding=finding, subject=key, at=day, payload={
+                "action": action, "type": doc_type, "year": day.year, "serial": serial, "number": number})
+            issued.append(IssuedDocument(type=doc_type, number=number))  # type: ignore[arg-type]
+        if step == "referral":
+            writer.append("referral_sent", finding=finding, subject=key, at=day,
+                          payload={"action": action, "to": decision.referral_to or office.brigade})
+        elif deadline is None:  # nothing left to rectify (the conduct has ended)
+            writer.append("closure", finding=finding, subject=key, at=day, payload={"reason": "no_rectification"})
+        new = [e for e in writer.appended if e.finding == finding]
+        state = refresh(writer.conn, finding, new if new[0].kind == "finding" else None)
+        return Record(
+            finding=finding, action=action, status=state.status, decision=decision,  # type: ignore[arg-type]
+            documents=tuple(issued), deadline=state.deadline, step=step,  # type: ignore[arg-type]
+            subject=_subject_ref(key, state.subject_name, state.weak), departure=departure, fine=choice.fine,
+        )
+
+
+
+def _case_on(finding: dict[str, Any], day: dt.date, *, first: bool) -> Case:
+    """The case an action decided: the finding's own for the first action; for a failed
+    re-inspection, the same conduct observed again (and continuing) on ``day``."""
+    if first:
+        return parse_case(finding["case"])
+    return parse_case({**finding["case"], "item": finding["item"], "observed_on": day.isoformat(),
+                       "decided_on": day.isoformat(), "ended_on": None})
+
+
+def _first_action(evs: list[Event]) -> Event:
+    return next(e for e in evs if e.kind == "action")
+
+
+def _stored_record(evs: list[Event], *, first: bool) -> Record:
+    """The Record of a finding's first (or latest) action, as stored."""
+    state = replay(evs)
+    act = _first_action(evs) if first else [e for e in evs if e.kind == "action"][-1]
+    p = act.payload
+    action = next(a for a in state.actions if a.id == p["action"])
+    return Record(
+        finding=state.id, action=action.id, status=state.status,  # type: ignore[arg-type]
+        decision=Decision.model_validate(p["decision"]), deadline=state.deadline, step=action.step,  # type: ignore[arg-type]
+        documents=tuple(IssuedDocument(type=d["type"], number=d["number"]) for d in action.documents),
+        subject=_subject_ref(state.subject, state.subject_name, state.weak), fine=action.fine,
+        departure=Departure.model_validate(p["departure"]) if p.get("departure") else None,
+    )
+
+
+def _check_fine(decision: Decision, step: str, fine: int | None) -> None:
+    """A recorded fine belongs to a penalty and stays within the statutory range of the decision."""
+    if fine is None:
+        return
+    penalty = decision.penalty
+    if step != "penalty" or penalty is None or penalty.fine is None or "fine" not in penalty.kinds:
+        raise CaseError("fine", f"no fine applies here (step {step}; the law provides "
+                                f"{'、'.join(penalty.kinds) if penalty else 'no penalty'})")
+    low, high = max(penalty.fine.min, 1), penalty.fine.max
+    if not low <= fine <= high:
+        raise CaseError("fine", f"{fine} yuan is outside the legal range {low}–{high} yuan")
+
+
+def _documents(ruleset: Ruleset, decision: Decision, step: str) -> tuple[str, ...]:
+    """The documents of the step taken: the decision's own, or for a departure the ruleset's list."""
+    if step == decision.step:
+        return tuple(decision.documents)
+    procedure = decision.procedure if decision.procedure != "none" else "general"
+    return tuple(ruleset.policy.documents[f"penalty.{procedure}" if step == "penalty" else step])
+
+
+def _issued_by(office: Office, step: str) -> str:
+    """``fire_rescue`` when the act is the fire-rescue agency's: a brigade's own, or a penalty an
+    office imposes in the agency's name under entrustment (委托); else the office's own act."""
+    if office.level == "brigade" or (step == "penalty" and office.acting_in_name_of):
+        return "fire_rescue"
+    return "office"
+
+
+def _history(conn: Connection, key: str, as_of: dt.date | None = None,
+             office: str | None = None) -> tuple[HistoryEntry, ...]:
+    """The subject's actions up to ``as_of`` (all without it), as decide reads them."""
+    query = (
+        select(actions.c.date, actions.c.item, actions.c.step, actions.c.deadline, actions.c.rectified,
+               actions.c.reinspected_on, actions.c.officer, actions.c.office, actions.c.issued_by)
+        .where(actions.c.subject == key).order_by(actions.c.date, actions.c.seq)
+    )
+    if as_of is not None:
+        query = query.where(actions.c.date <= as_of)
+    if office is not None:
+        query = query.where(actions.c.office == office)
+    return tuple(history_entry(r._asdict(), as_of) for r in conn.execute(query))
+
+
+def _subject_ref(key: str, name: str, weak: bool) -> SubjectRef:
+    return SubjectRef(id=masked_key(key), name=name, weak=weak)
+
+
+def _masked(payload: dict[str, Any]) -> dict[str, Any]:
+    """A payload with the subject's id masked (the finding event holds the full case)."""
+    case = payload.get("case")
+    if not isinstance(case, dict) or not case.get("subject", {}).get("id"):
+        return payload
+    subject = {**case["subject"], "id": mask_id(str(case["subject"]["id"]))}
+    return {**payload, "case": {**case, "subject": subject}}
+
+
+def _day(value: DateLike, field: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise CaseError(field, f"{value!r} is not a date (expected YYYY-MM-DD)") from None
+
