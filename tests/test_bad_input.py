@@ -177,3 +177,11 @@ def test_null_is_named_once_and_what_if_in_each_interface_s_words(capsys, monkey
     assert str(info.value).endswith("needs what_if=True") and "--what-if" not in str(info.value)
     cli = refused(capsys, monkeypatch, json.dumps(BASE), "--ruleset", old)
     assert cli.endswith("needs --what-if") and "what_if" not in cli
+
+
+def test_the_officer_s_text_cites_provisions_by_their_names(capsys, monkeypatch) -> None:
+    code, out, _ = run(capsys, monkeypatch, "decide", "-", stdin=json.dumps(BASE))
+    assert code == 0
+    reasons = out.split("理由：", 1)[1].split("存疑：", 1)[0]
+    assert "（《中华人民共和国行政处罚法》第三十七条）" in reasons
+    assert "penalty-law:" not in reasons and "inspection-rules:" not in reasons
