@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -134,13 +134,15 @@ def parse_case(data: Any) -> Case:
                 raise CaseError("", f"a case must be a JSON object, not {type(data).__name__}")
             case = Case.model_validate(data)
         except ValidationError as exc:
-            raise CaseError(*_first_error(exc)) from None
+            raise CaseError(*first_error(exc.errors())) from None
     check_dates(case)
     return case
 
 
-def _first_error(exc: Any) -> tuple[str, str]:
-    err = exc.errors()[0]
+def first_error(errors: Sequence[Any]) -> tuple[str, str]:
+    """(field, message) for the first of pydantic's validation errors, in the library's words
+    (the CLI and the HTTP API both report bad input with it)."""
+    err = errors[0]
     loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
     msg = err["msg"]
     if err["type"] == "extra_forbidden":
