@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean browser
+
+# The browser tests drive the system Chromium (Debian packages, never a browser download).
+APT_GET := apt-get -o DPkg::Lock::Timeout=600
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,7 +28,14 @@ demo: $(STAMP)
 	@echo "== the penalty decision for a 650 yuan fine (plain text; --format html prints for A4) =="
 	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 650 --format text
 
-test: $(STAMP)
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+		echo "== installing chromium and fonts-noto-cjk for the browser tests =="; \
+		$(SUDO) $(APT_GET) update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT_GET) install -y -qq --no-install-recommends chromium fonts-noto-cjk; \
+	fi
+
+test: $(STAMP) browser
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
