@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+from fireenforce.resources import bundled_family
 from fireenforce.ruleset.compiled import Ruleset
-from fireenforce.ruleset.load import load_ruleset
+from fireenforce.ruleset.load import MANIFEST, in_force_on, load_ruleset, load_version, versions_of
 
 DEFAULT_MAX_BODY = 256 * 1024  # bytes: a case is a few kilobytes; a batch belongs to the CLI
 
@@ -23,6 +25,16 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     offices: Path | None = None
 
+    @cached_property
+    def _versions(self) -> tuple[Ruleset, ...]:
+        """The ruleset's versions, compiled once for the life of the service (a request never
+        touches the ruleset files: checking them for changes costs milliseconds)."""
+        newest = load_ruleset(self.ruleset)  # the library's own errors for a broken directory
+        root = self.ruleset or bundled_family()
+        return (newest,) if (root / MANIFEST).is_file() else tuple(load_version(d) for d in versions_of(root))
+
     def ruleset_on(self, day: dt.date | None = None) -> Ruleset:
         """The ruleset version in force on ``day`` (the newest without a day)."""
-        return load_ruleset(self.ruleset, on=day)
+        if day is None:
+            return max(self._versions, key=lambda r: r.in_force.from_)
+        return in_force_on(self._versions, day)
