@@ -4,10 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean browser
-
-# The browser tests drive the system Chromium (Debian packages, never a browser download).
-APT_GET := apt-get -o DPkg::Lock::Timeout=600
+.PHONY: demo test bench clean postgresql browser
+APT := apt-get -o DPkg::Lock::Timeout=600
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
@@ -28,14 +26,17 @@ demo: $(STAMP)
 	@echo "== the penalty decision for a 650 yuan fine (plain text; --format html prints for A4) =="
 	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 650 --format text
 
-browser:
-	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
-		echo "== installing chromium and fonts-noto-cjk for the browser tests =="; \
-		$(SUDO) $(APT_GET) update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT_GET) install -y -qq --no-install-recommends chromium fonts-noto-cjk; \
-	fi
+# The ledger tests start a throwaway PostgreSQL server; install the Debian package when missing.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+	  { $(SUDO) $(APT) update && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y --no-install-recommends postgresql; }
 
-test: $(STAMP) browser
+# The browser tests drive the system Chromium (Debian packages, never a browser download).
+browser:
+	@{ [ -x /usr/bin/chromium ] && dpkg -s fonts-noto-cjk >/dev/null 2>&1; } || \
+	  { $(SUDO) $(APT) update && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y --no-install-recommends chromium fonts-noto-cjk; }
+
+test: $(STAMP) postgresql browser
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 

@@ -5,7 +5,7 @@
     decision = fe.decide(case, ruleset=rs)
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fireenforce.engine import decide, decide_many
 from fireenforce.errors import CaseError, DocumentError, FireEnforceError, RulesetError
@@ -27,7 +27,20 @@ def render(*args: Any, **kwargs: Any) -> str:
     return _render(*args, **kwargs)
 
 
+if TYPE_CHECKING:
+    from fireenforce.ledger import Ledger
+
+
+def __getattr__(name: str) -> Any:
+    """``fe.Ledger`` is imported on first use (SQLAlchemy and Alembic are not needed to decide)."""
+    if name == "Ledger":
+        from fireenforce.ledger import Ledger
+
+        return Ledger
+    raise AttributeError(f"module 'fireenforce' has no attribute {name!r}")
+
+
 __all__ = [
-    "Case", "CaseError", "Decision", "DocumentError", "FireEnforceError", "Ruleset", "RulesetError",
+    "Case", "CaseError", "Decision", "DocumentError", "FireEnforceError", "Ledger", "Ruleset", "RulesetError",
     "decide", "decide_many", "load_ruleset", "query", "render",
 ]

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
-from fireenforce.cli._io import add_ruleset, iter_json_documents, read_text, write_output
+from fireenforce.cli._io import add_ruleset, iso_date, iter_json_documents, read_text, write_output
 from fireenforce.errors import CaseError
 from fireenforce.model.enums import DOCUMENT_TYPES
 
@@ -26,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_ruleset(parser)
     parser.add_argument("--offices", metavar="FILE", help="offices.yaml overriding the ruleset's office details")
     parser.add_argument("--serial", type=int, metavar="N", help="the document's serial number (blank if omitted)")
-    parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="document date (default: decided_on)")
+    parser.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="document date (default: decided_on)")
     parser.set_defaults(run=run)
 
 
@@ -48,9 +47,3 @@ def run(args: argparse.Namespace) -> int:
     write_output(text, args.out)
     return 0
 
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None

@@ -1,0 +1,236 @@
+"""``fireenforce ledger …``: the office's enforcement record (init, record, reinspect, due,
+history, show, verify, export, import, backup, referral, correct)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, Callable
+
+from fireenforce.cli._io import add_format, add_ruleset, dump_json, iso_date, iter_json_documents, read_text
+from fireenforce.cli._text import decision_text
+from fireenforce.errors import CaseError
+from fireenforce.labels import DOCUMENT_TITLES, STEP_LABELS
+
+STATUS_LABELS = {"open": "待整改复查", "closed": "已整改销号", "referred": "已移交"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("ledger", help="the enforcement record: record, re-inspect, due, verify",
+                            description="The office's enforcement record on a database (SQLite file or PostgreSQL). "
+                                        "--db URL or FILE, else $FIREENFORCE_DB, else ~/.local/share/fireenforce/ledger.db.")
+    commands = parser.add_subparsers(dest="ledger_command", required=True, metavar="COMMAND")
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", metavar="URL", help="sqlite:///FILE, postgresql+psycopg://…, or a file path")
+    db.add_argument("--wait", type=float, default=30.0, metavar="SECONDS",
+                    help="how long to wait for another writer before giving up (default 30)")
+
+    def add(name: str, help: str, run: Callable[[argparse.Namespace], int], *formats: str) -> argparse.ArgumentParser:
+        p = commands.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".", parents=[db])
+        if formats:
+            add_format(p, *formats)
+        p.set_defaults(run=run)
+        return p
+
+    add("init", "create or upgrade the ledger's schema", _init)
+    p = add("record", "decide a case with the subject's ledger history and record it", _record, "text", "json")
+    p.add_argument("case", metavar="CASE.json", help="the case (JSON file, or - for stdin); no history of its own")
+    _officer_options(p)
+    add_ruleset(p)
+    p.add_argument("--offices", metavar="FILE", help="offices.yaml overriding the ruleset's office details")
+    p = add("reinspect", "record a re-inspection: close the finding, or record the next step", _reinspect,
+            "text", "json")
+    p.add_argument("finding", metavar="FINDING")
+    p.add_argument("--on", required=True, type=iso_date, metavar="YYYY-MM-DD", help="the re-inspection date")
+    result = p.add_mutually_exclusive_group(required=True)
+    result.add_argument("--rectified", dest="rectified", action="store_true", help="rectified: close the finding")
+    result.add_argument("--not-rectified", dest="rectified", action="store_false", help="not rectified: next step")
+    p.add_argument("--note", default="", help="what the re-inspection found")
+    _officer_options(p)
+    add_ruleset(p)
+    p.add_argument("--offices", metavar="FILE", help="offices.yaml overriding the ruleset's office details")
+    p = add("due", "open findings whose deadline has passed without re-inspection", _due, "text", "json")
+    p.add_argument("--on", required=True, type=iso_date, metavar="YYYY-MM-DD", help="the day to look from")
+    p.add_argument("--office", metavar="NAME", help="only this office's findings")
+    p.add_argument("--within", type=int, default=0, metavar="N", help="also those falling due within N days")
+    p = add("history", "a subject's history entries (what decide is given)", _history, "text", "json")
+    p.add_argument("subject_id", metavar="SUBJECT_ID", help="统一社会信用代码 or 居民身份证号码")
+    p = add("show", "one finding with all its events", _show, "text", "json")
+    p.add_argument("finding", metavar="FINDING")
+    add("verify", "recompute the hash chains, numbers and state; exit 1 at the first broken event",
+        _verify, "text", "json")
+    p = add("export", "the whole record as JSON Lines", _export)
+    p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    p = add("import", "load an export into a new, empty ledger (and verify it)", _import)
+    p.add_argument("file", metavar="FILE", help="JSON Lines from ledger export, or - for stdin")
+    p = add("backup", "an online copy of a SQLite ledger to a new file", _backup)
+    p.add_argument("target", metavar="FILE")
+    p = add("referral", "the brigade's answer to a referral: accepted or returned", _referral, "text", "json")
+    p.add_argument("finding", metavar="FINDING")
+    p.add_argument("--on", required=True, type=iso_date, metavar="YYYY-MM-DD")
+    answer = p.add_mutually_exclusive_group(required=True)
+    answer.add_argument("--accepted", dest="accepted", action="store_true")
+    answer.add_argument("--returned", dest="accepted", action="store_false")
+    p.add_argument("--result", default="", help="the brigade's result in words")
+    p = add("correct", "correct an earlier event by a new event with a reason", _correct, "text", "json")
+    p.add_argument("event", metavar="EVENT")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--set", dest="changes", action="append", required=True, metavar="FIELD=VALUE",
+                   help="e.g. deadline=2026-06-01 (repeatable)")
+
+
+def _officer_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--officer", default="", metavar="NAME", help="the officer recording it")
+    p.add_argument("--step", choices=("reminder", "warning", "penalty", "referral"),
+                   help="depart from the suggested step (needs --reason)")
+    p.add_argument("--reason", default="", help="the written reason for a departure")
+
+
+def _open(args: argparse.Namespace, *, create: bool = False) -> Any:
+    from fireenforce.ledger import Ledger
+
+    return Ledger(args.db, create=create, ruleset=getattr(args, "ruleset", None),
+                  offices=getattr(args, "offices", None), busy_timeout=args.wait)
+
+
+def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    print(dump_json(data) if args.format == "json" else text)
+
+
+def _init(args: argparse.Namespace) -> int:
+    with _open(args, create=True) as led:
+        print(f"ledger ready: {_display(led.url)}")
+    return 0
+
+
+def _record(args: argparse.Namespace) -> int:
+    cases = list(iter_json_documents(read_text(args.case)))
+    if len(cases) != 1:
+        raise CaseError("", f"ledger record takes one case, got {len(cases)}")
+    with _open(args) as led:
+        rec = led.record(cases[0][1], officer=args.officer, step=args.step, reason=args.reason)
+    _emit(args, rec.model_dump(mode="json"), record_text(rec))
+    return 0
+
+
+def _reinspect(args: argparse.Namespace) -> int:
+    from fireenforce.ledger import Closure
+
+    with _open(args) as led:
+        out = led.reinspect(args.finding, on=args.on, rectified=args.rectified, officer=args.officer,
+                            step=args.step, reason=args.reason, note=args.note)
+    if isinstance(out, Closure):
+        _emit(args, out.model_dump(mode="json"), f"{out.finding} 复查已整改，{out.closed_on} 销号")
+    else:
+        _emit(args, out.model_dump(mode="json"), record_text(out))
+    return 0
+
+
+def _due(args: argparse.Namespace) -> int:
+    with _open(args) as led:
+        rows = led.due(on=args.on, office=args.office, within_days=args.within)
+    lines = [f"{d.finding}  {d.deadline}{'（逾期）' if d.overdue else ''}  {d.item}  {STEP_LABELS[d.last_step]}  "
+             f"{d.subject.name} {d.subject.id}{'（弱匹配）' if d.subject.weak else ''}  {d.office}" for d in rows]
+    _emit(args, [d.model_dump(mode="json") for d in rows], "\n".join(lines) or f"{args.on}：无到期待复查的发现")
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    with _open(args) as led:
+        entries = led.history(args.subject_id)
+    lines = [f"{h.date}  {h.item}  {STEP_LABELS[h.step]}  {'已整改' if h.rectified else '未整改或未复查'}" for h in entries]
+    _emit(args, [h.model_dump(mode="json") for h in entries], "\n".join(lines) or "无记录")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    with _open(args) as led:
+        view = led.show(args.finding)
+    head = [f"{view.finding}  {view.item}  {STATUS_LABELS[view.status]}  {view.office}",
+            f"当事人：{view.subject.name} {view.subject.id}{'（弱匹配：按名称和地址）' if view.subject.weak else ''}",
+            f"最近处置：{STEP_LABELS[view.last_step]}" + (f"；整改期限 {view.deadline}" if view.deadline else "")]
+    events = [f"  {e.at}  {e.kind}  {e.id}" + (f"  {e.payload['number']}" if e.kind == "document" else "")
+              for e in view.events]
+    _emit(args, view.model_dump(mode="json"), "\n".join(head + ["事件："] + events))
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    with _open(args) as led:
+        report = led.verify()
+    if report.ok:
+        text = f"ledger intact: {report.events} events in {report.offices} office chain(s)"
+    else:
+        b = report.broken
+        assert b is not None
+        where = f"event {b.event} (#{b.office_seq} of {b.office})" if b.event else f"office {b.office or '-'}"
+        text = f"ledger broken at {where}: {b.reason}"
+    _emit(args, report.model_dump(mode="json"), text)
+    return 0 if report.ok else 1
+
+
+def _export(args: argparse.Namespace) -> int:
+    with _open(args) as led:
+        if args.out:
+            with open(args.out, "w", encoding="utf-8") as out:
+                count = led.export(out)
+            print(f"{count} events written to {args.out}", file=sys.stderr)
+        else:
+            led.export(sys.stdout)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    lines = read_text(args.file).splitlines()
+    with _open(args, create=True) as led:
+        count = led.import_(lines, source=args.file)
+    print(f"{count} events imported and verified")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    with _open(args) as led:
+        led.backup(args.target)
+    print(f"backup written to {args.target}")
+    return 0
+
+
+def _referral(args: argparse.Namespace) -> int:
+    with _open(args) as led:
+        view = led.referral_answer(args.finding, on=args.on, accepted=args.accepted, result=args.result)
+    _emit(args, view.model_dump(mode="json"), f"{view.finding} {STATUS_LABELS[view.status]}")
+    return 0
+
+
+def _correct(args: argparse.Namespace) -> int:
+    changes = {}
+    for item in args.changes:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise CaseError("--set", f"{item!r} is not FIELD=VALUE")
+        changes[name.strip()] = value.strip()
+    with _open(args) as led:
+        event = led.correct(args.event, reason=args.reason, changes=changes)
+    _emit(args, {"event": event}, f"更正已记录：{event}")
+    return 0
+
+
+def record_text(rec: Any) -> str:
+    """A recorded action for the officer: the decision, then what the ledger did."""
+    lines = [decision_text(rec.decision), "", f"记录：{rec.finding}（处置 {rec.action}）{STATUS_LABELS[rec.status]}"]
+    if rec.departure:
+        lines.append(f"偏离建议：建议{STEP_LABELS[rec.departure.suggested]}，实际{STEP_LABELS[rec.departure.chosen]}；"
+                     f"理由：{rec.departure.reason}")
+    lines += [f"文书：{DOCUMENT_TITLES[d.type]} {d.number}" for d in rec.documents]
+    if rec.deadline:
+        lines.append(f"整改期限：{rec.deadline}")
+    if rec.subject.weak:
+        lines.append("注意：当事人无证件号码，按名称和地址匹配历史记录（弱匹配）")
+    return "\n".join(lines)
+
+
+def _display(url: str) -> str:
+    from fireenforce.ledger.database import display_url
+
+    return display_url(url)
+

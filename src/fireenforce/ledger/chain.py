@@ -1,0 +1,93 @@
+"""Appending to an office's hash chain, numbering documents, and refreshing projections; all
+inside the caller's write transaction, which holds the office's chain head locked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Iterable
+
+from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Table
+
+from fireenforce.ledger.events import GENESIS, Event, canonical, event_hash, new_id, now
+from fireenforce.ledger.state import FindingState, replay
+from fireenforce.ledger.tables import actions, chain_heads, counters, events, findings
+
+
+def insert_missing(conn: Connection, table: Table, values: dict[str, Any]) -> None:
+    """INSERT unless the primary key exists (both backends)."""
+    dialect = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(dialect(table).values(**values).on_conflict_do_nothing())
+
+
+class ChainWriter:
+    """Appends events to one office's chain; call :meth:`close` before committing."""
+
+    def __init__(self, conn: Connection, office: str) -> None:
+        self.conn, self.office = conn, office
+        insert_missing(conn, chain_heads, {"office": office, "seq": 0, "hash": GENESIS})
+        head = conn.execute(
+            select(chain_heads.c.seq, chain_heads.c.hash).where(chain_heads.c.office == office).with_for_update()
+        ).one()
+        self.seq, self.hash = head.seq, head.hash
+        self.appended: list[Event] = []
+
+    def append(self, kind: str, *, finding: str | None, subject: str | None, at: dt.date,
+               payload: dict[str, Any]) -> Event:
+        event_id, recorded_at, text = new_id("E"), now(), canonical(payload)
+        office_seq = self.seq + 1
+        digest = event_hash(self.hash, event_id, self.office, office_seq, kind, finding, subject, at, recorded_at, text)
+        seq = self.conn.execute(insert(events).values(
+            id=event_id, office=self.office, office_seq=office_seq, kind=kind, finding=finding, subject=subject,
+            at=at, recorded_at=recorded_at, payload=text, prev_hash=self.hash, hash=digest,
+        ).returning(events.c.seq)).scalar_one()
+        event = Event(seq=seq, id=event_id, office=self.office, office_seq=office_seq, kind=kind, finding=finding,  # type: ignore[arg-type]
+                      subject=subject, at=at, recorded_at=recorded_at, payload=json.loads(text),
+                      prev_hash=self.hash, hash=digest)
+        self.seq, self.hash = office_seq, digest
+        self.appended.append(event)
+        return event
+
+    def next_serial(self, doc_type: str, year: int) -> int:
+        """The next number of ``doc_type`` in ``year`` for this office (gap-free: it rolls back
+        with the transaction)."""
+        key = {"office": self.office, "doc_type": doc_type, "year": year}
+        insert_missing(self.conn, counters, {**key, "last": 0})
+        where = (counters.c.office == self.office) & (counters.c.doc_type == doc_type) & (counters.c.year == year)
+        serial = int(self.conn.execute(select(counters.c.last).where(where)).scalar_one()) + 1
+        self.conn.execute(update(counters).where(where).values(last=serial))
+        return serial
+
+    def close(self) -> None:
+        self.conn.execute(update(chain_heads).where(chain_heads.c.office == self.office)
+                          .values(seq=self.seq, hash=self.hash))
+
+
+def to_event(row: Row[Any]) -> Event:
+    data = row._asdict()
+    data["payload"] = json.loads(data["payload"])
+    return Event.model_validate(data)
+
+
+def finding_events(conn: Connection, finding: str) -> list[Event]:
+    rows = conn.execute(select(events).where(events.c.finding == finding).order_by(events.c.seq))
+    return [to_event(r) for r in rows]
+
+
+def refresh(conn: Connection, finding: str) -> FindingState:
+    """Recompute one finding's projection rows from its events."""
+    state = replay(finding_events(conn, finding))
+    write_projection(conn, [state])
+    return state
+
+
+def write_projection(conn: Connection, states: Iterable[FindingState]) -> None:
+    states = list(states)
+    ids = [s.id for s in states]
+    conn.execute(delete(actions).where(actions.c.finding.in_(ids)))
+    conn.execute(delete(findings).where(findings.c.id.in_(ids)))
+    conn.execute(insert(findings), [s.projection() for s in states])
+    conn.execute(insert(actions), [row for s in states for row in s.action_rows()])

@@ -1,0 +1,125 @@
+"""What the ledger returns (pydantic, frozen); ``model_dump(mode="json")`` is the contract's JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from fireenforce.model import Decision
+from fireenforce.model.enums import DocumentType, Step
+
+_OUT = ConfigDict(extra="forbid", frozen=True)
+Status = Literal["open", "closed", "referred"]
+
+
+class IssuedDocument(BaseModel):
+    """A document issued through the ledger, with its number (unique per office, type and year)."""
+
+    model_config = _OUT
+    type: DocumentType
+    number: str
+
+
+class SubjectRef(BaseModel):
+    """A subject as lists show it: the id masked; ``weak`` when matched by name and address only."""
+
+    model_config = _OUT
+    id: str
+    name: str
+    weak: bool = False
+
+
+class Departure(BaseModel):
+    """The officer chose another step than the one suggested, and said why."""
+
+    model_config = _OUT
+    suggested: Step
+    chosen: Step
+    reason: str
+
+
+class Record(BaseModel):
+    """A recorded action on a finding: from ``record`` and from a re-inspection that escalates."""
+
+    model_config = _OUT
+    finding: str
+    action: str
+    status: Status
+    decision: Decision
+    documents: tuple[IssuedDocument, ...]
+    deadline: dt.date | None
+    step: Step
+    subject: SubjectRef
+    departure: Departure | None = None
+
+
+class Closure(BaseModel):
+    """A finding closed (整改销号) after a re-inspection found it rectified."""
+
+    model_config = _OUT
+    finding: str
+    status: Literal["closed"] = "closed"
+    closed_on: dt.date
+
+
+class Due(BaseModel):
+    """An open finding whose deadline passed (or falls within the asked window)."""
+
+    model_config = _OUT
+    finding: str
+    subject: SubjectRef
+    item: str
+    deadline: dt.date
+    last_step: Step
+    office: str
+    overdue: bool
+
+
+class EventView(BaseModel):
+    """One event of a finding, for ``show`` (ids masked)."""
+
+    model_config = _OUT
+    id: str
+    kind: str
+    at: dt.date
+    recorded_at: str
+    payload: dict[str, Any]
+
+
+class FindingView(BaseModel):
+    """One finding with its current state and all its events."""
+
+    model_config = _OUT
+    finding: str
+    office: str
+    status: Status
+    subject: SubjectRef
+    item: str
+    opened_on: dt.date
+    closed_on: dt.date | None
+    deadline: dt.date | None
+    last_step: Step
+    last_action: str
+    events: tuple[EventView, ...]
+
+
+class Broken(BaseModel):
+    """The first place the record does not hold together."""
+
+    model_config = _OUT
+    office: str
+    event: str | None
+    office_seq: int | None
+    reason: str
+
+
+class VerifyReport(BaseModel):
+    """``ok`` when every chain, number series and projection recomputes from the events."""
+
+    model_config = _OUT
+    ok: bool
+    events: int
+    offices: int
+    broken: Broken | None = None

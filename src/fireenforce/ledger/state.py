@@ -1,0 +1,157 @@
+"""Current state derived from events: the pure replay that both the projection tables and
+``verify`` use, and the one mapping from a recorded action to the HistoryEntry decide reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from fireenforce.ledger.events import Event
+from fireenforce.model.case import HistoryEntry
+
+CORRECTABLE = {
+    "action": ("deadline",),
+    "reinspection": ("note",),
+    "finding": ("subject_name", "note"),
+}
+
+
+@dataclass(slots=True)
+class ActionState:
+    id: str
+    seq: int
+    date: dt.date
+    item: str
+    step: str
+    deadline: dt.date | None
+    officer: str
+    office: str
+    rectified: bool | None = None
+    reinspected_on: dt.date | None = None
+    documents: list[dict[str, Any]] = field(default_factory=list)
+
+    def history_fields(self) -> dict[str, Any]:
+        return {
+            "date": self.date, "item": self.item, "step": self.step, "deadline": self.deadline,
+            "rectified": self.rectified, "reinspected_on": self.reinspected_on,
+            "officer": self.officer, "office": self.office,
+        }
+
+
+@dataclass(slots=True)
+class FindingState:
+    id: str
+    office: str
+    subject: str
+    subject_name: str
+    weak: bool
+    item: str
+    opened_on: dt.date
+    status: str = "open"
+    closed_on: dt.date | None = None
+    deadline: dt.date | None = None
+    actions: list[ActionState] = field(default_factory=list)
+    referral: dict[str, Any] = field(default_factory=dict)
+    corrections: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def last(self) -> ActionState:
+        return self.actions[-1]
+
+    def projection(self) -> dict[str, Any]:
+        """The ``findings`` row."""
+        return {
+            "id": self.id, "office": self.office, "subject": self.subject, "subject_name": self.subject_name,
+            "weak": self.weak, "item": self.item, "status": self.status, "opened_on": self.opened_on,
+            "closed_on": self.closed_on, "deadline": self.deadline, "last_step": self.last.step,
+            "last_action": self.last.id,
+        }
+
+    def action_rows(self) -> list[dict[str, Any]]:
+        """The ``actions`` rows."""
+        return [
+            {"id": a.id, "seq": a.seq, "finding": self.id, "subject": self.subject, "office": a.office,
+             "date": a.date, "item": a.item, "step": a.step, "deadline": a.deadline, "rectified": a.rectified,
+             "reinspected_on": a.reinspected_on, "officer": a.officer}
+            for a in self.actions
+        ]
+
+
+def replay(events: Iterable[Event]) -> FindingState:
+    """The state of one finding from its events, in order."""
+    state: FindingState | None = None
+    by_id: dict[str, Event] = {}
+    for ev in events:
+        by_id[ev.id] = ev
+        p = ev.payload
+        if ev.kind == "finding":
+            state = FindingState(
+                id=ev.finding or "", office=ev.office, subject=ev.subject or "",
+                subject_name=p["case"]["subject"].get("name", ""), weak=p["weak"], item=p["item"], opened_on=ev.at,
+            )
+            continue
+        if state is None:
+            raise ValueError(f"event {ev.id}: {ev.kind} before the finding event")
+        _apply(state, ev, by_id)
+    if state is None or not state.actions:
+        raise ValueError("a finding needs a finding event and an action")
+    return state
+
+
+def _apply(state: FindingState, ev: Event, by_id: dict[str, Event]) -> None:
+    p = ev.payload
+    if ev.kind == "action":
+        deadline = _date(p.get("deadline"))
+        state.actions.append(ActionState(
+            id=p["action"], seq=ev.seq, date=ev.at, item=p["item"], step=p["step"], deadline=deadline,
+            officer=p.get("officer", ""), office=ev.office,
+        ))
+        state.status, state.deadline = ("referred", None) if p["step"] == "referral" else ("open", deadline)
+    elif ev.kind == "document":
+        _action(state, p["action"]).documents.append(
+            {"type": p["type"], "number": p["number"], "serial": p["serial"], "year": p["year"]})
+    elif ev.kind == "reinspection":
+        last = state.last
+        last.rectified, last.reinspected_on = p["rectified"], ev.at
+    elif ev.kind == "closure":
+        state.status, state.closed_on, state.deadline = "closed", ev.at, None
+    elif ev.kind == "referral_sent":
+        state.status, state.deadline = "referred", None
+        state.referral = {"sent_on": ev.at, "to": p.get("to")}
+    elif ev.kind in ("referral_accepted", "referral_returned"):
+        accepted = ev.kind == "referral_accepted"
+        state.referral.update({"answer": "accepted" if accepted else "returned", "answered_on": ev.at,
+                               "result": p.get("result", "")})
+        state.status, state.deadline = ("referred", None) if accepted else ("open", ev.at)
+    elif ev.kind == "correction":
+        _correct(state, by_id[p["target"]], p["changes"])
+        state.corrections.append({"event": ev.id, "target": p["target"], "reason": p["reason"]})
+
+
+def _correct(state: FindingState, target: Event, changes: dict[str, Any]) -> None:
+    if target.kind == "action" and "deadline" in changes:
+        action = _action(state, target.payload["action"])
+        action.deadline = _date(changes["deadline"])
+        if action is state.last and state.status == "open":
+            state.deadline = action.deadline
+    if target.kind == "finding" and "subject_name" in changes:
+        state.subject_name = changes["subject_name"]
+
+
+def _action(state: FindingState, action_id: str) -> ActionState:
+    for action in state.actions:
+        if action.id == action_id:
+            return action
+    raise ValueError(f"action {action_id} is not part of finding {state.id}")
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def history_entry(fields: dict[str, Any]) -> HistoryEntry:
+    """The single mapping from a recorded action to what decide reads. Every field the model
+    declares is filled; unknown results (not re-inspected yet) are left to the model's default."""
+    known = HistoryEntry.model_fields
+    return HistoryEntry(**{k: v for k, v in fields.items() if k in known and v is not None})

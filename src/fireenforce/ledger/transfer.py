@@ -1,0 +1,98 @@
+"""The whole record as JSON Lines (one event per line, in order) and back, and an online
+backup of a SQLite file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, Engine, func, insert, select, text
+
+from fireenforce.ledger.chain import to_event
+from fireenforce.ledger.errors import LedgerError
+from fireenforce.ledger.events import Event, canonical
+from fireenforce.ledger.state import replay
+from fireenforce.ledger.tables import chain_heads, counters, events
+from fireenforce.ledger.chain import write_projection
+from fireenforce.ledger.verify import verify
+
+
+def export_lines(conn: Connection) -> Iterator[str]:
+    """Every event as one JSON line, in the order it was recorded."""
+    rows = conn.execution_options(yield_per=5000).execute(select(events).order_by(events.c.seq))
+    for row in rows:
+        yield json.dumps(to_event(row).model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+
+
+def parse_lines(lines: Iterable[str], source: str) -> list[Event]:
+    out = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            out.append(Event.model_validate_json(line))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err["loc"]) or "event"
+            raise LedgerError(f"{source}:{number}: {field}: {err['msg']}") from None
+    return out
+
+
+def import_events(conn: Connection, evs: list[Event], source: str) -> int:
+    """Load exported events into an empty ledger, rebuild its state, and verify it."""
+    if conn.execute(select(func.count()).select_from(events)).scalar_one():
+        raise LedgerError(f"{source}: the target ledger is not empty; import only into a new one")
+    if not evs:
+        return 0
+    conn.execute(insert(events), [{**e.model_dump(), "payload": canonical(e.payload)} for e in evs])
+    heads: dict[str, Event] = {}
+    last: dict[tuple[str, str, int], int] = {}
+    by_finding: dict[str, list[Event]] = {}
+    for e in evs:
+        heads[e.office] = e
+        if e.kind == "document":
+            key = (e.office, e.payload["type"], e.payload["year"])
+            last[key] = max(last.get(key, 0), e.payload["serial"])
+        if e.finding:
+            by_finding.setdefault(e.finding, []).append(e)
+    conn.execute(insert(chain_heads), [{"office": o, "seq": e.office_seq, "hash": e.hash} for o, e in heads.items()])
+    if last:
+        conn.execute(insert(counters), [{"office": o, "doc_type": t, "year": y, "last": n} for (o, t, y), n in last.items()])
+    try:
+        states = [replay(group) for group in by_finding.values()]
+    except (KeyError, ValueError) as exc:
+        raise LedgerError(f"{source}: the events do not replay ({exc})") from None
+    write_projection(conn, states)
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT setval(pg_get_serial_sequence('events', 'seq'), (SELECT max(seq) FROM events))"))
+    report = verify(conn)
+    if not report.ok and report.broken is not None:
+        raise LedgerError(f"{source}: the imported record does not verify: {report.broken.reason} "
+                          f"(office {report.broken.office}, event {report.broken.event})")
+    return len(evs)
+
+
+def backup_sqlite(engine: Engine, target: Path) -> None:
+    """Copy a live SQLite ledger to ``target`` page by page (writers may continue meanwhile)."""
+    if engine.dialect.name != "sqlite":
+        raise LedgerError("backup: only SQLite files are backed up here; use pg_dump for PostgreSQL")
+    if target.exists():
+        raise LedgerError(f"{target}: exists already; choose a new file")
+    raw = engine.raw_connection()
+    try:
+        with sqlite3.connect(target) as dest:
+            raw.driver_connection.backup(dest)  # type: ignore[union-attr]
+        dest.close()
+    finally:
+        raw.close()
+
+
+def write_lines(lines: Iterable[str], out: IO[str]) -> int:
+    count = 0
+    for line in lines:
+        out.write(line + "\n")
+        count += 1
+    return count

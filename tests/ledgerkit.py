@@ -1,0 +1,37 @@
+"""Valid ids and cases for the ledger tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fireenforce.ledger.subjects import resident_id_check, uscc_check
+
+OFFICE = {"level": "street", "name": "北街街道消防安全办公室"}
+OTHER_OFFICE = {"level": "street", "name": "南街街道消防安全办公室"}
+
+
+def uscc(n: int) -> str:
+    """A valid 统一社会信用代码, distinct for each n."""
+    body = f"91620000MA{n:07d}"
+    return body + uscc_check(body)
+
+
+def resident_id(n: int) -> str:
+    """A valid 居民身份证号码, distinct for each n."""
+    body = f"62100219900101{n % 1000:03d}"
+    return body + resident_id_check(body)
+
+
+def case(n: int = 1, *, item: str = "EV-BLOCK", on: str = "2026-05-03", office: dict[str, str] | None = None,
+         **over: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "item": item,
+        "subject": {"kind": "unit", "operating": True, "name": f"某某超市{n}号店", "id": uscc(n),
+                    "address": "西峰区北街"},
+        "place": {"name": "某某超市", "address": "西峰区北街", "crowded": True},
+        "office": office or OFFICE,
+        "observed_on": on,
+        "facts": {"narrative": "安全出口上锁"},
+    }
+    data.update(over)
+    return data

@@ -1,0 +1,195 @@
+"""The ledger's Python API on SQLite and PostgreSQL: record, history, reinspect, due, numbers,
+departures, referrals, corrections, show, and refusals that leave nothing behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+import fireenforce as fe
+from fireenforce.errors import CaseError
+from fireenforce.ledger import Closure, Ledger, LedgerError, Record, UnknownFinding
+from fireenforce.ledger.tables import events
+from ledgerkit import OTHER_OFFICE, case, uscc
+
+NUMBER = re.compile(r"^西北街消〔2026〕(\d{4})号$")
+
+
+@pytest.fixture
+def led(ledger_url: str) -> Ledger:
+    ledger = Ledger(ledger_url)
+    yield ledger
+    ledger.close()
+
+
+def event_count(led: Ledger) -> int:
+    with led.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(events)).scalar_one())
+
+
+def test_record_returns_the_contract_shape_and_the_decision_with_its_ruleset(led: Ledger) -> None:
+    rec = led.record(case(1), officer="王某")
+    data = rec.model_dump(mode="json")
+    assert {"finding", "action", "status", "decision", "documents", "deadline"} <= set(data)
+    assert data["finding"].startswith("F-") and data["action"].startswith("A-") and data["status"] == "open"
+    plain = fe.decide(case(1))
+    assert rec.decision == plain  # no history yet: the same as a bare decide
+    assert data["deadline"] == plain.rectification.deadline.isoformat()
+    assert [d["type"] for d in data["documents"]] == list(plain.documents)
+    assert all(NUMBER.match(d["number"]) for d in data["documents"])
+    assert data["subject"] == {"id": uscc(1)[:6] + "*" * 8 + uscc(1)[-4:], "name": "某某超市1号店", "weak": False}
+    assert uscc(1) not in str(data)
+
+
+def test_the_ledger_supplies_history_and_the_ladder_climbs(led: Ledger) -> None:
+    first = led.record(case(2))
+    second = led.record(case(2, on="2026-06-01"))
+    history = led.history(uscc(2))
+    assert [(h.date, h.step) for h in history] == [(dt.date(2026, 5, 3), first.step), (dt.date(2026, 6, 1), second.step)]
+    expected = fe.decide({**case(2, on="2026-06-01"), "history": [history[0].model_dump(mode="json")]})
+    assert second.decision == expected
+    assert second.decision.step != "reminder" or first.step != "reminder"
+
+
+def test_a_case_with_its_own_history_is_refused_and_writes_nothing(led: Ledger) -> None:
+    bad = {**case(3), "history": [{"date": "2026-03-01", "item": "EV-BLOCK", "step": "reminder"}]}
+    with pytest.raises(CaseError, match="^history: "):
+        led.record(bad)
+    assert event_count(led) == 0
+
+
+@pytest.mark.parametrize("field, value", [("subject.id", "91620000MA00000010"), ("observed_on", "2026-13-01")])
+def test_bad_input_is_one_line_naming_the_field_and_leaves_nothing(led: Ledger, field: str, value: str) -> None:
+    data = case(4)
+    if field == "subject.id":
+        data["subject"] = {**data["subject"], "id": value}
+    else:
+        data[field] = value
+    with pytest.raises(CaseError) as info:
+        led.record(data)
+    assert str(info.value).startswith(f"{field}: ") and "\n" not in str(info.value)
+    assert value not in str(info.value) or field != "subject.id"  # the id itself is masked
+    assert event_count(led) == 0
+
+
+def test_reinspection_rectified_closes_the_finding(led: Ledger) -> None:
+    rec = led.record(case(5))
+    out = led.reinspect(rec.finding, on="2026-05-06", rectified=True)
+    assert out == Closure(finding=rec.finding, closed_on=dt.date(2026, 5, 6))
+    view = led.show(rec.finding)
+    assert (view.status, view.deadline, view.closed_on) == ("closed", None, dt.date(2026, 5, 6))
+    assert led.due(on="2026-12-31", within_days=30) == []
+    assert [h.rectified for h in led.history(uscc(5))] == [True]
+    with pytest.raises(LedgerError, match="closed"):
+        led.reinspect(rec.finding, on="2026-05-07", rectified=False)
+
+
+def test_reinspection_not_rectified_decides_the_next_step_with_the_unheeded_order(led: Ledger) -> None:
+    rec = led.record(case(6))
+    nxt = led.reinspect(rec.finding, on="2026-05-10", rectified=False, officer="李某")
+    assert isinstance(nxt, Record) and nxt.finding == rec.finding and nxt.action != rec.action
+    history = led.history(uscc(6))
+    assert history[0].rectified is False and history[0].step == rec.step
+    replay = fe.decide({**case(6, on="2026-05-10"), "decided_on": "2026-05-10",
+                        "history": [history[0].model_dump(mode="json")]})
+    assert nxt.decision == replay
+    assert len(led.show(rec.finding).events) > 4
+
+
+def test_due_lists_open_findings_past_their_deadline(led: Ledger) -> None:
+    a = led.record(case(7))
+    b = led.record(case(8, office=OTHER_OFFICE, on="2026-05-20"))
+    deadline_a, deadline_b = a.deadline, b.deadline
+    assert deadline_a and deadline_b
+    assert led.due(on=deadline_a) == []  # the deadline day itself is still within time
+    due = led.due(on=deadline_a + dt.timedelta(days=1))
+    assert [d.finding for d in due] == [a.finding] and due[0].overdue and due[0].last_step == a.step
+    assert due[0].model_dump(mode="json")["subject"]["id"].count("*") == 8
+    later = deadline_b + dt.timedelta(days=1)
+    assert [d.finding for d in led.due(on=later)] == [a.finding, b.finding]
+    assert [d.finding for d in led.due(on=later, office=OTHER_OFFICE["name"])] == [b.finding]
+    soon = led.due(on=deadline_a + dt.timedelta(days=1), within_days=30)
+    assert [(d.finding, d.overdue) for d in soon] == [(a.finding, True), (b.finding, False)]
+
+
+def test_document_numbers_are_per_office_type_and_year_and_gap_free(led: Ledger) -> None:
+    numbers = [led.record(case(10 + n)).documents[0].number for n in range(3)]
+    assert [int(NUMBER.match(n).group(1)) for n in numbers] == [1, 2, 3]
+    other = led.record(case(20, office=OTHER_OFFICE)).documents[0].number
+    assert other == "西南街消〔2026〕0001号"
+    next_year = led.record(case(21, on="2027-01-04")).documents[0].number
+    assert next_year == "西北街消〔2027〕0001号"
+
+
+def test_a_departure_needs_a_written_reason_and_is_recorded(led: Ledger) -> None:
+    suggested = fe.decide(case(30)).step
+    chosen = "warning" if suggested != "warning" else "reminder"
+    with pytest.raises(CaseError, match="^reason: "):
+        led.record(case(30), step=chosen)
+    assert event_count(led) == 0
+    rec = led.record(case(30), step=chosen, reason="当事人此前已被口头提醒两次")
+    assert rec.step == chosen and rec.departure and rec.departure.suggested == suggested
+    assert led.history(uscc(30))[0].step == chosen
+    assert "rectification_order" in [d.type for d in rec.documents] or chosen != "warning"
+
+
+def test_a_referral_is_sent_and_answered(led: Ledger) -> None:
+    rec = led.record(case(31), step="referral", reason="涉嫌重大火灾隐患，移交大队")
+    assert rec.status == "referred" and rec.deadline is None
+    assert "referral_letter" in [d.type for d in rec.documents]
+    with pytest.raises(LedgerError):
+        led.reinspect(rec.finding, on="2026-05-10", rectified=True)
+    view = led.referral_answer(rec.finding, on="2026-05-12", accepted=False, result="不属于本大队管辖，退回")
+    assert view.status == "open" and view.deadline == dt.date(2026, 5, 12)
+    assert [d.finding for d in led.due(on="2026-05-13")] == [rec.finding]
+    assert view.events[-1].payload["result"] == "不属于本大队管辖，退回"
+
+
+def test_a_correction_is_a_new_event_and_changes_the_state(led: Ledger) -> None:
+    rec = led.record(case(32))
+    action_event = next(e for e in led.show(rec.finding).events if e.kind == "action")
+    with pytest.raises(CaseError, match="^reason: "):
+        led.correct(action_event.id, reason=" ", changes={"deadline": "2026-06-30"})
+    with pytest.raises(CaseError, match="^changes.step: "):
+        led.correct(action_event.id, reason="录入错误", changes={"step": "penalty"})
+    led.correct(action_event.id, reason="整改期限录入错误", changes={"deadline": "2026-06-30"})
+    view = led.show(rec.finding)
+    assert view.deadline == dt.date(2026, 6, 30)
+    assert [e.kind for e in view.events].count("action") == 1 and view.events[-1].kind == "correction"
+    assert next(e for e in view.events if e.kind == "action").payload == action_event.payload
+    assert led.history(uscc(32))[0].model_dump().get("deadline", dt.date(2026, 6, 30)) == dt.date(2026, 6, 30)
+    assert led.verify().ok
+
+
+def test_subjects_without_an_id_match_by_normalised_name_and_address_weakly(led: Ledger) -> None:
+    person = {"kind": "individual", "name": "张 某", "address": "西峰区北街某小区5号楼"}
+    first = led.record(case(33, item="EB-CHARGE", subject=person))
+    assert first.subject.weak and first.subject.id == ""
+    again = {**person, "name": "张某", "address": "西峰区北街某小区５号楼"}  # fullwidth digit, no space
+    led.record(case(33, item="EB-CHARGE", subject=again, on="2026-06-01"))
+    assert len(led.history(fe.Case.model_validate(case(33, subject=again)).subject)) == 2
+
+
+def test_unknown_ids_are_typed_errors(led: Ledger) -> None:
+    with pytest.raises(UnknownFinding, match="F-nothing"):
+        led.show("F-nothing")
+    with pytest.raises(UnknownFinding):
+        led.reinspect("F-nothing", on="2026-05-01", rectified=True)
+    with pytest.raises(CaseError, match="^subject_id: "):
+        led.history("12345")
+
+
+def test_show_masks_the_id_everywhere(led: Ledger) -> None:
+    rec = led.record(case(34))
+    text = led.show(rec.finding).model_dump_json()
+    assert uscc(34) not in text and uscc(34)[-4:] in text
+
+
+def test_verify_passes_on_an_intact_record(led: Ledger) -> None:
+    rec = led.record(case(35))
+    led.reinspect(rec.finding, on="2026-05-09", rectified=False)
+    report = led.verify()
+    assert report.ok and report.events == event_count(led) and report.offices == 1

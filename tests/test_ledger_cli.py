@@ -1,0 +1,152 @@
+"""``fireenforce ledger …``: JSON for programs, text for officers, one-line errors with exit 2
+(bad case, missing, read-only, locked or newer-schema database), verify's exit 1."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from fireenforce.cli import main
+from ledgerkit import case, uscc
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["ledger", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    path = str(tmp_path / "office.db")
+    assert run(capsys, "init", "--db", path)[0] == 0
+    return path
+
+
+def write_case(tmp_path: Path, data: dict) -> str:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def test_the_loop_from_the_command_line(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "record", write_case(tmp_path, case(1)), "--db", db, "--officer", "王某", "--format", "json")
+    rec = json.loads(out)
+    assert code == 0 and rec["status"] == "open" and rec["documents"][0]["number"] == "西北街消〔2026〕0001号"
+    code, out, _ = run(capsys, "due", "--db", db, "--on", "2026-06-01", "--format", "json")
+    due = json.loads(out)
+    assert due == [{"finding": rec["finding"], "subject": {"id": uscc(1)[:6] + "*" * 8 + uscc(1)[-4:],
+                    "name": "某某超市1号店", "weak": False}, "item": "EV-BLOCK", "deadline": rec["deadline"],
+                    "last_step": rec["decision"]["step"], "office": "北街街道消防安全办公室", "overdue": True}]
+    code, out, _ = run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-06-01", "--not-rectified",
+                       "--format", "json")
+    nxt = json.loads(out)
+    assert code == 0 and nxt["finding"] == rec["finding"] and nxt["action"] != rec["action"]
+    code, out, _ = run(capsys, "history", uscc(1), "--db", db, "--format", "json")
+    assert [h["rectified"] for h in json.loads(out)] == [False, False]
+    code, out, _ = run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-07-01", "--rectified",
+                       "--format", "json")
+    assert json.loads(out) == {"finding": rec["finding"], "status": "closed", "closed_on": "2026-07-01"}
+    code, out, _ = run(capsys, "show", rec["finding"], "--db", db)
+    assert code == 0 and "已整改销号" in out and uscc(1) not in out
+    code, out, _ = run(capsys, "verify", "--db", db)
+    assert code == 0 and out.startswith("ledger intact")
+
+
+def test_text_output_for_the_officer(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "record", write_case(tmp_path, case(2)), "--db", db)
+    assert code == 0 and "文书：消防监督检查记录 西北街消〔2026〕0001号" in out and "整改期限" in out
+
+
+def test_export_and_import_round_trip(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rec = json.loads(run(capsys, "record", write_case(tmp_path, case(3)), "--db", db, "--format", "json")[1])
+    run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-05-09", "--not-rectified")
+    exported = tmp_path / "out.jsonl"
+    assert run(capsys, "export", "--db", db, "--out", str(exported))[0] == 0
+    copy = str(tmp_path / "copy.db")
+    code, out, _ = run(capsys, "import", str(exported), "--db", copy)
+    assert code == 0 and out.startswith(f"{len(exported.read_text().splitlines())} events")
+    again = run(capsys, "export", "--db", copy)[1]
+    assert again == exported.read_text(encoding="utf-8")
+    code, _, err = run(capsys, "import", str(exported), "--db", copy)
+    assert code == 2 and "not empty" in err
+
+
+def test_backup_is_a_working_ledger(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "record", write_case(tmp_path, case(4)), "--db", db)
+    target = str(tmp_path / "backup.db")
+    assert run(capsys, "backup", target, "--db", db)[0] == 0
+    assert run(capsys, "export", "--db", target)[1] == run(capsys, "export", "--db", db)[1]
+    code, _, err = run(capsys, "backup", target, "--db", db)
+    assert code == 2 and "exists" in err
+
+
+def one_line_error(code: int, err: str, *fragments: str) -> None:
+    assert code == 2, err
+    assert err.count("\n") == 1 and err.startswith("fireenforce: error: ") and "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err
+
+
+def test_a_bad_case_is_refused(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = case(5)
+    bad["subject"]["id"] = uscc(5)[:-1] + ("0" if uscc(5)[-1] != "0" else "1")
+    code, out, err = run(capsys, "record", write_case(tmp_path, bad), "--db", db)
+    one_line_error(code, err, "subject.id", "check digit")
+    assert uscc(5)[6:14] not in err
+    assert run(capsys, "export", "--db", db)[1] == ""
+
+
+def test_a_missing_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "due", "--on", "2026-05-01", "--db", str(tmp_path / "none.db"))
+    one_line_error(code, err, "no ledger there", "ledger init")
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_a_file_that_is_not_a_ledger(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sqlite3.connect(tmp_path / "other.db").execute("CREATE TABLE t (x)").connection.commit()
+    code, _, err = run(capsys, "due", "--on", "2026-05-01", "--db", str(tmp_path / "other.db"))
+    one_line_error(code, err, "not a fireenforce ledger")
+
+
+def test_a_read_only_database(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///file:{db}?mode=ro&uri=true"
+    assert run(capsys, "due", "--on", "2026-05-01", "--db", url)[0] == 0  # reading works
+    code, _, err = run(capsys, "record", write_case(tmp_path, case(6)), "--db", url)
+    one_line_error(code, err, "read-only")
+
+
+def test_a_locked_database(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        code, _, err = run(capsys, "record", write_case(tmp_path, case(7)), "--db", db, "--wait", "0.2")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    one_line_error(code, err, "locked")
+
+
+def test_a_newer_schema(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    code, _, err = run(capsys, "due", "--on", "2026-05-01", "--db", db)
+    one_line_error(code, err, "9999", "newer")
+
+
+def test_verify_exit_1_names_the_broken_event(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "record", write_case(tmp_path, case(8)), "--db", db)
+    with sqlite3.connect(db) as conn:
+        event = conn.execute("SELECT id FROM events WHERE office_seq = 2").fetchone()[0]
+        conn.execute("UPDATE events SET payload = '{}' WHERE id = ?", (event,))
+    code, out, _ = run(capsys, "verify", "--db", db)
+    assert code == 1 and event in out and "edited" in out
+
+
+def test_the_url_comes_from_the_environment(db: str, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("FIREENFORCE_DB", db)
+    assert run(capsys, "verify")[1].startswith("ledger intact: 0 events")
