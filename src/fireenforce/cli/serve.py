@@ -30,6 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                             description="Serve the HTTP API under /v1 (OpenAPI at /openapi.json) and the "
                                         "officer's phone page at /. Put it behind a TLS reverse proxy "
                                         "to reach it beyond this machine (docs/service.md).")
+    parser.add_argument("--db", metavar="URL", help="the ledger: sqlite:///FILE, postgresql+psycopg://…, or a file path "
+                                                    "(default $FIREENFORCE_DB, else the default ledger file)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
     add_ruleset(parser)
@@ -46,11 +48,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from fireenforce.ledger.database import resolve_url
     from fireenforce.service import Settings, create_app
 
     if args.offices is not None and not args.offices.is_file():
         raise FireEnforceError(f"--offices: {args.offices}: no such file")
-    settings = Settings(ruleset=Path(args.ruleset) if args.ruleset else None, offices=args.offices,
+    settings = Settings(db=resolve_url(args.db), ruleset=Path(args.ruleset) if args.ruleset else None, offices=args.offices,
                         max_body=args.max_body, cors_origins=tuple(args.cors_origin))
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
                 server_header=False, date_header=True)

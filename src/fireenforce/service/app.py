@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from fireenforce import __version__
-from fireenforce.service import api, errors, page
+from fireenforce.ledger import Ledger
+from fireenforce.service import api, errors, ledger_api, page
 from fireenforce.service.limits import BodyLimit
 from fireenforce.service.settings import Settings
 
@@ -16,14 +20,25 @@ Bad input answers 422 with `{"error": {"field", "message"}}`, the message the CL
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """A ready application; ``settings`` default to the bundled ruleset and no CORS."""
+    """A ready application; ``settings`` default to the bundled ruleset, no ledger and no CORS.
+    The ledger (``settings.db``) must exist: ``fireenforce ledger init`` creates it."""
     settings = settings or Settings()
-    settings.ruleset_on()  # a broken ruleset stops the start, not the first request
+    settings.ruleset_on()  # a broken ruleset or ledger stops the start, not the first request
+    ledger = Ledger(settings.db, create=False, ruleset=settings.ruleset, offices=settings.offices) if settings.db else None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if ledger is not None:
+            ledger.close()
+
     app = FastAPI(title="fireenforce", version=__version__, description=DESCRIPTION,
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings = settings
+    app.state.ledger = ledger
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(ledger_api.router)
     page.mount(app)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),

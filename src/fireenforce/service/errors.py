@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 
 from fireenforce.errors import CaseError, FireEnforceError
+from fireenforce.ledger import LedgerError, LedgerUnavailable, UnknownFinding
 from fireenforce.model.case import first_error
 
 log = logging.getLogger("fireenforce.service")
@@ -74,6 +75,19 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         return error_response(422, *validation_error(list(exc.errors()), exc.body))
+
+    @app.exception_handler(UnknownFinding)
+    async def _unknown(request: Request, exc: UnknownFinding) -> JSONResponse:
+        return error_response(404, "", str(exc))
+
+    @app.exception_handler(LedgerUnavailable)
+    async def _unavailable(request: Request, exc: LedgerUnavailable) -> JSONResponse:
+        log.error("ledger unavailable: %s", exc)
+        return error_response(503, "", "the ledger cannot be used now; try again later (logged)")
+
+    @app.exception_handler(LedgerError)
+    async def _state(request: Request, exc: LedgerError) -> JSONResponse:
+        return error_response(409, "", str(exc))
 
     @app.exception_handler(FireEnforceError)
     async def _library(request: Request, exc: FireEnforceError) -> JSONResponse:

@@ -16,10 +16,12 @@ DEFAULT_MAX_BODY = 256 * 1024  # bytes: a case is a few kilobytes; a batch belon
 
 @dataclass(frozen=True)
 class Settings:
-    """``ruleset``: a ruleset directory (default: the bundled family); ``max_body``: the largest
+    """``db``: the ledger (a URL or SQLite file; without it the ledger endpoints answer 503);
+    ``ruleset``: a ruleset directory (default: the bundled family); ``max_body``: the largest
     request body accepted, in bytes; ``cors_origins``: origins allowed to call the API from a
     browser (none by default); ``offices``: an offices.yaml overriding the ruleset's."""
 
+    db: str | None = None
     ruleset: Path | None = None
     max_body: int = DEFAULT_MAX_BODY
     cors_origins: tuple[str, ...] = ()

@@ -1,0 +1,104 @@
+"""Who may see and change which records.
+
+A token acts for one office. An officer's token reads and writes that office's records only:
+another office's finding answers 404, exactly as one that does not exist. The brigade reads
+every office's records and writes its own; legal staff read everything and write nothing (403).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+
+from fireenforce.errors import CaseError
+from fireenforce.ledger import FindingView, Ledger, UnknownFinding
+from fireenforce.ledger.database import translate_errors
+from fireenforce.ledger.subjects import key_for_lookup
+from fireenforce.ledger.tables import findings
+from fireenforce.model import Case
+from fireenforce.service.tokens import Principal, TokenRefused, TokenStore
+
+bearer = HTTPBearer(auto_error=False, description="a token from: fireenforce token add --office NAME --role ROLE")
+NOT_FOUND = "no such finding in your office's record"
+
+
+def ledger_of(request: Request) -> Ledger:
+    ledger: Ledger | None = request.app.state.ledger
+    if ledger is None:
+        raise HTTPException(503, "this server keeps no ledger (start it with: fireenforce serve --db URL)")
+    return ledger
+
+
+def tokens_of(request: Request) -> TokenStore:
+    return TokenStore(ledger_of(request))
+
+
+def authenticate(request: Request, token: str) -> Principal:
+    """The principal of ``token``; 401 saying why when there is none."""
+    try:
+        return tokens_of(request).authenticate(token)
+    except TokenRefused as exc:
+        raise HTTPException(401, str(exc), headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
+
+
+def principal(request: Request,
+              credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
+    """The API's caller, from ``Authorization: Bearer TOKEN``."""
+    ledger_of(request)  # no ledger, no tokens: 503 before 401
+    if credentials is None:
+        raise HTTPException(401, "a bearer token is required (Authorization: Bearer TOKEN)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return authenticate(request, credentials.credentials)
+
+
+Caller = Annotated[Principal, Depends(principal)]
+
+
+def visible(ledger: Ledger, who: Principal, finding: str) -> FindingView:
+    """The finding, if ``who`` may read it; otherwise 404, as if it did not exist."""
+    try:
+        view = ledger.show(finding)
+    except UnknownFinding:
+        raise HTTPException(404, f"{finding}: {NOT_FOUND}") from None
+    if not who.reads_all and view.office != who.office:
+        raise HTTPException(404, f"{finding}: {NOT_FOUND}")
+    return view
+
+
+def changeable(ledger: Ledger, who: Principal, finding: str) -> FindingView:
+    """The finding, if ``who`` may add to it (its own office's); 404 or 403 otherwise."""
+    view = visible(ledger, who, finding)
+    may_write(who)
+    if view.office != who.office:
+        raise HTTPException(403, f"{finding} belongs to {view.office}: {who.role} tokens do not change another office's records")
+    return view
+
+
+def may_write(who: Principal) -> None:
+    if not who.writes:
+        raise HTTPException(403, "legal staff tokens read the record and write nothing")
+
+
+def own_case(who: Principal, case: Case) -> Case:
+    """The case as recorded by ``who``'s office: an empty office name is the token's, another is refused."""
+    may_write(who)
+    office = case.office
+    if office.name and office.name != who.office:
+        raise CaseError("office.name", f"{office.name!r} is not the office of this token ({who.office})")
+    if who.level is not None and office.level != who.level:
+        raise CaseError("office.level", f"{office.level!r} is not the level of {who.office} ({who.level})")
+    return case if office.name else case.model_copy(update={"office": office.model_copy(update={"name": who.office})})
+
+
+def subject_visible(ledger: Ledger, who: Principal, subject_id: str) -> None:
+    """404 unless the subject has a finding ``who`` may read (the history itself is what decide
+    uses, across offices, as the ledger keeps it)."""
+    key = key_for_lookup(subject_id)
+    query = select(findings.c.office).where(findings.c.subject == key).distinct()
+    with translate_errors(ledger.url), ledger.engine.connect() as conn:
+        offices = set(conn.execute(query).scalars())
+    if not offices or (not who.reads_all and who.office not in offices):
+        raise HTTPException(404, f"{subject_id}: no such subject in your office's record")
