@@ -1,9 +1,11 @@
 """The officer's page in a real browser (the system Chromium, driven by Playwright) on a
 390 px phone: type what you see, pick the item, fill who and where, read the decision.
-Screenshots of each step go to test-output/phone/ for a person to look at."""
+Then, logged in as an office: record it and open its numbered document, and work the list of
+re-inspections due. Screenshots of each step go to test-output/phone/ for a person to look at."""
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import threading
 import time
@@ -14,7 +16,9 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from fireenforce.service import create_app
+from fireenforce.ledger import Ledger
+from fireenforce.service import Settings, create_app
+from fireenforce.service.tokens import TokenStore
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -30,9 +34,19 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
+def office_token(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """A ledger in a temporary directory, and a token of 北街街道消防安全办公室."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('ledger') / 'ledger.db'}"
+    with Ledger(url) as ledger:
+        token, _ = TokenStore(ledger).add("北街街道消防安全办公室", "officer")
+    return url, token
+
+
+@pytest.fixture(scope="module")
+def base_url(office_token: tuple[str, str]) -> Iterator[str]:
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app(Settings(db=office_token[0]))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -75,8 +89,12 @@ def no_sideways_scroll(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
-def test_steps_1_to_3_on_a_phone(page: Page) -> None:
-    page.goto("/")
+def test_the_five_steps_on_a_phone(page: Page, office_token: tuple[str, str]) -> None:
+    page.goto("/login")
+    page.fill("input[name=token]", office_token[1])
+    page.click("button.primary")
+    expect(page.locator(".account span")).to_have_text("北街街道消防安全办公室")
+
     page.fill("#q", "楼道里电动车在充电")  # results appear while typing (no submit)
     first = page.locator("#matches a").first
     expect(first).to_contain_text("为电动自行车充电")
@@ -89,7 +107,9 @@ def test_steps_1_to_3_on_a_phone(page: Page) -> None:
     page.fill("input[name=subject_name]", "张某")
     page.fill("input[name=place_name]", "某小区5号楼")
     page.check("input[name=high_rise]")
-    page.fill("input[name=office_name]", "北街街道消防安全办公室")
+    observed = dt.date.today() - dt.timedelta(days=10)  # its deadline has passed: due for re-inspection today
+    page.fill("input[name=observed_on]", observed.isoformat())
+    page.fill("input[name=officer]", "王某")
     no_sideways_scroll(page)
     shot(page, "2-case")
 
@@ -101,6 +121,31 @@ def test_steps_1_to_3_on_a_phone(page: Page) -> None:
     expect(page.locator(".basis blockquote").first).to_be_visible()
     no_sideways_scroll(page)
     shot(page, "3-decision")
+
+    page.click("text=记录到台账并编号文书")
+    expect(page.locator(".status")).to_contain_text("已记录")
+    number = page.locator(".number").first.inner_text()
+    assert number.startswith("西北街消〔") and number.endswith("0001号")
+    with page.expect_popup() as opened:
+        page.locator("form.document button.open").first.click()
+    document = opened.value
+    expect(document.locator("body")).to_contain_text(number)
+    document.close()
+    no_sideways_scroll(page)
+    shot(page, "4-record")
+
+    page.click("text=今日复查")
+    row = page.locator(".due").first
+    expect(row).to_contain_text("张某")
+    no_sideways_scroll(page)
+    shot(page, "5-due")
+    row.locator("button.bad").click()  # not rectified: the next step
+    expect(page.locator(".step")).to_have_text("警示")
+    shot(page, "5-next-step")
+    page.goto(f"/due?on={(dt.date.today() + dt.timedelta(days=60)).isoformat()}")
+    page.locator(".due button.ok").first.click()  # rectified by then: closed
+    expect(page.locator(".notice")).to_contain_text("已销号")
+    shot(page, "5-closed")
 
 
 def test_the_search_works_without_javascript(browser: Browser, base_url: str) -> None:

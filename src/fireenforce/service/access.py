@@ -21,6 +21,7 @@ from fireenforce.ledger.tables import findings
 from fireenforce.model import Case
 from fireenforce.service.tokens import Principal, TokenRefused, TokenStore
 
+SESSION_COOKIE = "fe_token"
 bearer = HTTPBearer(auto_error=False, description="a token from: fireenforce token add --office NAME --role ROLE")
 NOT_FOUND = "no such finding in your office's record"
 
@@ -102,3 +103,18 @@ def subject_visible(ledger: Ledger, who: Principal, subject_id: str) -> None:
         offices = set(conn.execute(query).scalars())
     if not offices or (not who.reads_all and who.office not in offices):
         raise HTTPException(404, f"{subject_id}: no such subject in your office's record")
+
+
+def page_principal(request: Request) -> Principal | None:
+    """Who is logged in to the page (the token in its HttpOnly cookie), if anyone."""
+    if not hasattr(request.state, "principal"):
+        token = request.cookies.get(SESSION_COOKIE, "")
+        who = None
+        if token and request.app.state.ledger is not None:
+            try:
+                who = tokens_of(request).authenticate(token)
+            except TokenRefused:
+                who = None
+        request.state.principal = who
+    found: Principal | None = request.state.principal
+    return found

@@ -15,7 +15,7 @@ from fireenforce.query import Match
 from fireenforce.ruleset.catalogue import CatalogueEntry, catalogue_entries
 from fireenforce.service.actions import MAX_TOP, RenderRequest, decide_case, render_document, search
 from fireenforce.service.errors import ErrorBody
-from fireenforce.service.settings import Settings
+from fireenforce.service.settings import settings_of
 
 BAD_INPUT: dict[int | str, dict[str, Any]] = {422: {"model": ErrorBody, "description": "bad input: the field and why"}}
 router = APIRouter(prefix="/v1", responses={413: {"model": ErrorBody, "description": "request body too large"}})
@@ -26,11 +26,6 @@ class Health(BaseModel):
     status: str
     version: str
     ruleset: RulesetRef
-
-
-def settings_of(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 @router.get("/health", response_model=Health, tags=["service"])

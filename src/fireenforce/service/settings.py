@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from fastapi import Request
+
 from fireenforce.resources import bundled_family
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.load import MANIFEST, in_force_on, load_ruleset, load_version, versions_of
@@ -40,3 +42,9 @@ class Settings:
         if day is None:
             return max(self._versions, key=lambda r: r.in_force.from_)
         return in_force_on(self._versions, day)
+
+
+def settings_of(request: Request) -> Settings:
+    """The settings of the application serving ``request``."""
+    settings: Settings = request.app.state.settings
+    return settings

@@ -9,11 +9,13 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from starlette.datastructures import FormData
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from fireenforce import labels
 from fireenforce.documents.context import citation
+from fireenforce.service.access import page_principal
 from fireenforce.service.csrf import FIELD, csrf_token, set_csrf_cookie
 
 HERE = Path(__file__).parent
@@ -21,7 +23,7 @@ STATIC = HERE / "static"
 PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
-STEPS = ("查询", "填写", "决定")
+STEPS = ("查询", "填写", "决定", "记录", "复查")
 
 
 @lru_cache(maxsize=1)
@@ -35,6 +37,11 @@ def environment() -> SandboxedEnvironment:
     return env
 
 
+def form_values(form: FormData) -> dict[str, str]:
+    """A posted form's text fields (files are never expected)."""
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
 def _yuan(amount: int) -> str:
     return f"{amount:,}元"
 
@@ -42,10 +49,21 @@ def _yuan(amount: int) -> str:
 def page(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
     """A page of the officer's app, with its CSRF token in the forms and in the cookie."""
     context.setdefault("step", 0)
-    html = environment().get_template(template).render(csrf_field=FIELD, csrf=csrf_token(request), **context)
+    context.setdefault("notice", "")
+    html = environment().get_template(template).render(
+        csrf_field=FIELD, csrf=csrf_token(request), who=page_principal(request),
+        has_ledger=request.app.state.ledger is not None, **context)
     response = HTMLResponse(html, status_code=status, headers={
         "Content-Security-Policy": PAGE_CSP, "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer", "Cache-Control": "no-store",
     })
     set_csrf_cookie(request, response)
     return response
+
+
+def document_response(text: str, download_as: str | None) -> HTMLResponse:
+    """A filled document, self-contained (its own styles); ``download_as`` names the file."""
+    headers = {"Content-Security-Policy": DOCUMENT_CSP, "X-Content-Type-Options": "nosniff"}
+    if download_as:
+        headers["Content-Disposition"] = f'attachment; filename="{download_as}.html"'
+    return HTMLResponse(text, headers=headers)
