@@ -1,8 +1,10 @@
 """Requests per second and latency of the HTTP API under 50 concurrent clients.
 
-Starts ``fireenforce serve`` (one uvicorn process) on a free port of 127.0.0.1, then keeps
-50 keep-alive clients busy for a fixed time per endpoint and reports requests/s, p50 and p99
-latency and the number of errors (any answer but the expected status).
+Starts ``fireenforce serve`` (one uvicorn process) on a free port of 127.0.0.1 with a new
+SQLite ledger in a temporary directory, then keeps 50 keep-alive clients busy for a fixed
+time per endpoint and reports requests/s, p50 and p99 latency and the number of errors (any
+answer but the expected status). ``POST /v1/decide`` gets 2,000 varied generated cases;
+``POST /v1/findings`` records a new subject's case each time, with an officer's token.
 Run: ``.venv/bin/python benchmarks/bench_service.py [SECONDS]``.
 """
 
@@ -15,6 +17,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_decide import generate  # noqa: E402  (a sibling script)
 
 import fireenforce as fe  # noqa: E402
+from fireenforce.ledger import Ledger  # noqa: E402
+from fireenforce.ledger.subjects import uscc_check  # noqa: E402
+from fireenforce.service.tokens import TokenStore  # noqa: E402
 
 CLIENTS = 50
+OFFICE = "北街街道消防安全办公室"
 
 
 @dataclass
@@ -116,19 +123,38 @@ def report(name: str, result: Result, seconds: float) -> None:
         print(f"    {error}")
 
 
+def finding_body(n: int) -> bytes:
+    """A case about a new subject (a valid 统一社会信用代码 per n), for the office of the token."""
+    body = f"91620000MA{n:08d}"[:17]
+    case = {"item": "EV-BLOCK", "subject": {"kind": "unit", "operating": True, "name": f"某某超市{n}号店",
+                                            "id": body + uscc_check(body)},
+            "place": {"name": "某某超市", "crowded": True}, "office": {"level": "street", "name": OFFICE},
+            "observed_on": "2026-05-03", "facts": {"narrative": "安全出口上锁"}}
+    return json.dumps({"case": case, "officer": "王某"}, ensure_ascii=False).encode()
+
+
 def main() -> int:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
     port = free_port()
     decide = [post_request(port, "/v1/decide", json.dumps(c.model_dump(mode="json", exclude_defaults=True)).encode(), {})
               for c in generate(fe.load_ruleset(), 2000)]
-    server = start_server(port, [])
-    try:
-        asyncio.run(load(port, lambda i: decide[i % len(decide)], 2, 200))  # warm up
-        print(f"{CLIENTS} concurrent clients, {seconds:.0f} s per endpoint, one uvicorn process, {os.cpu_count()} cores")
-        report("POST /v1/decide", asyncio.run(load(port, lambda i: decide[i % len(decide)], seconds, 200)), seconds)
-    finally:
-        server.terminate()
-        server.wait(10)
+    with tempfile.TemporaryDirectory(prefix="fe-bench-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'ledger.db'}"
+        with Ledger(url) as ledger:
+            token, _ = TokenStore(ledger).add(OFFICE, "officer")
+        auth = {"Authorization": f"Bearer {token}"}
+        server = start_server(port, ["--db", url])
+        try:
+            asyncio.run(load(port, lambda i: decide[i % len(decide)], 2, 200))  # warm up
+            print(f"{CLIENTS} concurrent clients, {seconds:.0f} s per endpoint, one uvicorn process, "
+                  f"{os.cpu_count()} cores, SQLite ledger")
+            report("POST /v1/decide", asyncio.run(load(port, lambda i: decide[i % len(decide)], seconds, 200)), seconds)
+            findings = asyncio.run(load(port, lambda i: post_request(port, "/v1/findings", finding_body(i), auth),
+                                        seconds, 201))
+            report("POST /v1/findings", findings, seconds)
+        finally:
+            server.terminate()
+            server.wait(10)
     return 0
 
 

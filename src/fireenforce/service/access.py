@@ -7,6 +7,7 @@ every office's records and writes its own; legal staff read everything and write
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -31,6 +32,13 @@ def ledger_of(request: Request) -> Ledger:
     if ledger is None:
         raise HTTPException(503, "this server keeps no ledger (start it with: fireenforce serve --db URL)")
     return ledger
+
+
+def write_gate(request: Request) -> AbstractContextManager[object]:
+    """Writers of a SQLite ledger take turns in this process rather than in SQLite's busy
+    handler, which sleeps and retries: under load that made the slowest writes wait seconds."""
+    gate: AbstractContextManager[object] = request.app.state.write_gate
+    return gate
 
 
 def tokens_of(request: Request) -> TokenStore:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
+import threading
+from contextlib import asynccontextmanager, nullcontext
 from typing import AsyncIterator
 
 from fastapi import FastAPI
@@ -10,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from fireenforce import __version__
 from fireenforce.ledger import Ledger
+from fireenforce.ledger.database import is_sqlite
 from fireenforce.service import api, errors, ledger_api, page
 from fireenforce.service.limits import BodyLimit
 from fireenforce.service.settings import Settings
@@ -36,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.ledger = ledger
+    app.state.write_gate = threading.Lock() if ledger is not None and is_sqlite(ledger.engine) else nullcontext()
     errors.install(app)
     app.include_router(api.router)
     app.include_router(ledger_api.router)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from fireenforce.ledger import Closure, Due, FindingView, Record
 from fireenforce.model import Case, HistoryEntry
 from fireenforce.model.enums import Step
-from fireenforce.service.access import Caller, changeable, ledger_of, own_case, subject_visible, visible
+from fireenforce.service.access import Caller, changeable, ledger_of, own_case, subject_visible, visible, write_gate
 from fireenforce.service.errors import ErrorBody
 
 _ERRORS = {
@@ -62,7 +62,8 @@ def record(request: Request, body: FindingRequest, who: Caller) -> Response:
     """Decide the case with the subject's history from the ledger, and record the finding, the
     action and its numbered documents."""
     case = own_case(who, body.case)
-    return _created(ledger_of(request).record(case, officer=body.officer, step=body.step, reason=body.reason))
+    with write_gate(request):
+        return _created(ledger_of(request).record(case, officer=body.officer, step=body.step, reason=body.reason))
 
 
 @router.post("/findings/{finding}/reinspections", status_code=201, response_model=Record | Closure)
@@ -70,8 +71,9 @@ def reinspect(request: Request, finding: FindingId, body: ReinspectionRequest, w
     """Record a re-inspection: a Closure when rectified, otherwise the Record of the next step."""
     ledger = ledger_of(request)
     changeable(ledger, who, finding)
-    return _created(ledger.reinspect(finding, on=body.on, rectified=body.rectified, officer=body.officer,
-                                     note=body.note, step=body.step, reason=body.reason))
+    with write_gate(request):
+        return _created(ledger.reinspect(finding, on=body.on, rectified=body.rectified, officer=body.officer,
+                                         note=body.note, step=body.step, reason=body.reason))
 
 
 @router.get("/findings/{finding}", response_model=FindingView)

@@ -14,7 +14,7 @@ from fireenforce.ledger import Closure, Record
 from fireenforce.model.case import parse_case
 from fireenforce.service import views
 from fireenforce.service.access import (
-    SESSION_COOKIE, authenticate, changeable, ledger_of, own_case, page_principal, visible,
+    SESSION_COOKIE, authenticate, changeable, ledger_of, own_case, page_principal, visible, write_gate,
 )
 from fireenforce.service.csrf import check_csrf, set_cookie
 from fireenforce.service.errors import library_error
@@ -78,7 +78,8 @@ async def record(request: Request) -> Response:
     values = views.form_values(form)
     try:
         case = own_case(who, parse_case(values.get("case", "")))
-        result = ledger_of(request).record(case, officer=values.get("officer", ""))
+        with write_gate(request):
+            result = ledger_of(request).record(case, officer=values.get("officer", ""))
     except FireEnforceError as exc:
         return views.page(request, "problem.html.j2", status=422, step=4, error=library_error(exc)[1])
     return _record_page(request, result)
@@ -145,8 +146,9 @@ async def reinspect(request: Request, finding: str) -> Response:
         day = dt.date.today()
     try:
         changeable(ledger, who, finding)
-        result = ledger.reinspect(finding, on=day, rectified=values.get("rectified") == "1",
-                                  officer=values.get("officer", ""))
+        with write_gate(request):
+            result = ledger.reinspect(finding, on=day, rectified=values.get("rectified") == "1",
+                                      officer=values.get("officer", ""))
     except FireEnforceError as exc:
         return _due_page(request, who, day, notice=f"{finding}：{library_error(exc)[1]}")
     if isinstance(result, Closure):
