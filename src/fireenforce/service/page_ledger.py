@@ -14,7 +14,7 @@ from fireenforce.ledger import Closure, Record
 from fireenforce.model.case import parse_case
 from fireenforce.service import views
 from fireenforce.service.access import (
-    SESSION_COOKIE, authenticate, changeable, ledger_of, own_case, page_principal, visible, write_gate,
+    SESSION_COOKIE, authenticate, changeable, ledger_of, may_write, own_case, page_principal, visible, write_gate,
 )
 from fireenforce.service.csrf import check_csrf, set_cookie
 from fireenforce.service.errors import library_error
@@ -30,13 +30,15 @@ def _login_first() -> RedirectResponse:
     return RedirectResponse("/login", status_code=303)
 
 
-def _writer(request: Request) -> Principal:
+async def _posted(request: Request, *, writes: bool) -> tuple[Principal | None, dict[str, str]]:
+    """A checked form post: who is logged in (None: send to /login) and the form's fields;
+    403 when the post would write and the login may not."""
+    form = await request.form()
+    check_csrf(request, form)
     who = page_principal(request)
-    if who is None:
-        raise HTTPException(401, "log in first (/login)")
-    if not who.writes:
-        raise HTTPException(403, "legal staff tokens read the record and write nothing")
-    return who
+    if who is not None and writes:
+        may_write(who)
+    return who, views.form_values(form)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -70,12 +72,9 @@ async def logout(request: Request) -> Response:
 @router.post("/record", response_class=HTMLResponse)
 async def record(request: Request) -> Response:
     """Step 4: record the decided case in the ledger (decided again, with the subject's history)."""
-    form = await request.form()
-    check_csrf(request, form)
-    if page_principal(request) is None:
+    who, values = await _posted(request, writes=True)
+    if who is None:
         return _login_first()
-    who = _writer(request)
-    values = views.form_values(form)
     try:
         case = own_case(who, parse_case(values.get("case", "")))
         with write_gate(request):
@@ -92,12 +91,9 @@ def _record_page(request: Request, result: Record, status: int = 200) -> Respons
 @router.post("/findings/{finding}/documents")
 async def document(request: Request, finding: str) -> Response:
     """A numbered document of the finding's latest action, to read, print or download."""
-    form = await request.form()
-    check_csrf(request, form)
-    who = page_principal(request)
+    who, values = await _posted(request, writes=False)
     if who is None:
         return _login_first()
-    values = views.form_values(form)
     kind = values.get("document", "")
     try:
         fine = values.get("fine", "").strip()
@@ -133,12 +129,9 @@ def _due_page(request: Request, who: Principal, day: dt.date, notice: str = "") 
 @router.post("/findings/{finding}/reinspect", response_class=HTMLResponse)
 async def reinspect(request: Request, finding: str) -> Response:
     """Rectified: the finding is closed (back to the list). Not rectified: the next step (step 4)."""
-    form = await request.form()
-    check_csrf(request, form)
-    if page_principal(request) is None:
+    who, values = await _posted(request, writes=True)
+    if who is None:
         return _login_first()
-    who = _writer(request)
-    values = views.form_values(form)
     ledger = ledger_of(request)
     try:
         day = dt.date.fromisoformat(values.get("on", ""))
