@@ -4,17 +4,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean postgresql browser
+.PHONY: demo test bench clean postgresql report-deps
 APT := apt-get -o DPkg::Lock::Timeout=600
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# durable-rules (triage) compiles a C extension: a compiler and the Python headers, from apt when missing
+HEADERS_OK = $(PY) -c 'import os, sysconfig, sys; sys.exit(not os.path.exists(sysconfig.get_paths()["include"] + "/Python.h"))'
+
 $(STAMP): pyproject.toml
+	@if ! command -v cc >/dev/null || ! $(HEADERS_OK); then \
+	  $(SUDO) $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y -qq build-essential python3-dev; fi
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# A CJK font and the system Chromium (Debian packages, never a browser download): the report's charts,
+# and the report and officer's-page tests in headless Chromium.
+report-deps:
+	@ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || fc-list :lang=zh 2>/dev/null | grep -q . || \
+	  { $(SUDO) $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y -qq fonts-noto-cjk; }
+	@command -v chromium >/dev/null || \
+	  { $(SUDO) $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y -qq chromium; }
+
+DEMO_DB := $(VENV)/demo-ledger.db
+
+demo: $(STAMP) report-deps
 	@echo "== the bundled ruleset =="
 	$(BIN)/fireenforce check
 	@echo "== its catalogue =="
@@ -25,18 +40,23 @@ demo: $(STAMP)
 	$(BIN)/fireenforce query "楼道里电动车在充电" --top 3
 	@echo "== the penalty decision for a 650 yuan fine (plain text; --format html prints for A4) =="
 	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 650 --format text
+	@echo "== device events: validate a file, and triage its day without a ledger =="
+	$(BIN)/fireenforce signals check examples/signals.jsonl
+	$(BIN)/fireenforce triage --on 2026-05-10 --signals examples/signals.jsonl
+	@echo "== a seeded year of a simulated district in a fresh ledger (about a minute), its triage and monthly report =="
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/fireenforce seed --db $(DEMO_DB) --from 2025-06-01 --months 12 --rate 0.5 --triage-from 2026-04-01
+	$(BIN)/fireenforce triage --db $(DEMO_DB) --on 2026-05-29
+	$(BIN)/fireenforce report --db $(DEMO_DB) --month 2026-05 --format csv --out $(VENV)/report-2026-05.csv
+	$(BIN)/fireenforce report --db $(DEMO_DB) --month 2026-05 --format html --out $(VENV)/report-2026-05.html
+	@echo "open $(VENV)/report-2026-05.html in a browser and print it on A4"
 
 # The ledger tests start a throwaway PostgreSQL server; install the Debian package when missing.
 postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
 	  { $(SUDO) $(APT) update && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y --no-install-recommends postgresql; }
 
-# The browser tests drive the system Chromium (Debian packages, never a browser download).
-browser:
-	@{ [ -x /usr/bin/chromium ] && dpkg -s fonts-noto-cjk >/dev/null 2>&1; } || \
-	  { $(SUDO) $(APT) update && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y --no-install-recommends chromium fonts-noto-cjk; }
-
-test: $(STAMP) postgresql browser
+test: $(STAMP) postgresql report-deps
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 

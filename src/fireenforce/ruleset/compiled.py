@@ -17,7 +17,9 @@ from fireenforce.model.fast import construct
 from fireenforce.ruleset.items import CompiledItem
 from fireenforce.ruleset.provisions import Provisions
 from fireenforce.ruleset.schema import LimitationPeriod, Limits, Manifest, Period, PolicySpec, TierSpec
+from fireenforce.ruleset.assessment import DEFAULT as DEFAULT_ASSESSMENT, AssessmentSpec
 from fireenforce.ruleset.tables import DecisionTable
+from fireenforce.ruleset.triggers import NO_TRIGGERS, Triggers
 
 PLACEHOLDERS = frozenset({
     "item_name", "matched", "subject_label", "years", "precondition_label", "level_label", "authority",
@@ -127,6 +129,8 @@ class Ruleset:
         digest: str,
         files: tuple[str, ...],
         warnings: tuple[Finding, ...] = (),
+        triggers: Triggers = NO_TRIGGERS,
+        assessment: AssessmentSpec = DEFAULT_ASSESSMENT,
     ) -> None:
         self.manifest = manifest
         self.id = manifest.id
@@ -139,6 +143,8 @@ class Ruleset:
         self.provisions = provisions
         self.items: Mapping[str, CompiledItem] = MappingProxyType(items)
         self.policy = policy
+        self.triggers = triggers  # triage triggers and signal kinds (policy/triggers.yaml)
+        self.assessment = assessment  # the monthly report's policy (policy/assessment.yaml)
         self.ref = RulesetRef.model_construct(id=self.id, version=self.version, digest=digest)
         self.covers = manifest.coverage.covers
         self.doubts = tuple(Doubt.model_construct(code=d.code, text=d.text) for d in manifest.doubts)
