@@ -16,16 +16,15 @@ from fireenforce.model.enums import Step
 from fireenforce.service.access import Caller, changeable, ledger_of, own_case, subject_visible, visible, write_gate
 from fireenforce.service.errors import ErrorBody
 
-_ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody, "description": text} for code, text in {
     401: "no token, an unknown one, or a revoked one",
     403: "the token may read but not change this",
     404: "no such id in the caller's records",
     409: "the finding's state does not allow this (closed, referred)",
     422: "bad input: the field and why",
     503: "the ledger cannot be used now (none configured, locked, unreachable)",
-}
-router = APIRouter(prefix="/v1", tags=["ledger"],
-                   responses={code: {"model": ErrorBody, "description": text} for code, text in _ERRORS.items()})
+}.items()}
+router = APIRouter(prefix="/v1", tags=["ledger"], responses=ERRORS)
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
 FindingId = Annotated[str, Path(description="the finding's id (F-…)", max_length=40)]
 
