@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean postgresql report-deps
+# Debian packages for PDF output and its tests: pango and HarfBuzz's font subsetter (WeasyPrint),
+# a Chinese font, poppler-utils (pdftotext reads PDFs back). Installed only when missing.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
+.PHONY: demo test bench clean postgresql report-deps system-packages
 APT := apt-get -o DPkg::Lock::Timeout=600
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -16,7 +19,7 @@ $(STAMP): pyproject.toml
 	  $(SUDO) $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y -qq build-essential python3-dev; fi
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,pdf]'
 	touch $(STAMP)
 
 # A CJK font and the system Chromium (Debian packages, never a browser download): the report's charts,
@@ -40,6 +43,10 @@ demo: $(STAMP) report-deps
 	$(BIN)/fireenforce query "楼道里电动车在充电" --top 3
 	@echo "== the penalty decision for a 650 yuan fine (plain text; --format html prints for A4) =="
 	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 650 --format text
+	@echo "== the same decision as DOCX, to edit in Word or WPS (PDF: --format pdf) =="
+	@mkdir -p build
+	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 650 --format docx --out build/penalty_decision.docx
+	@echo "written: build/penalty_decision.docx"
 	@echo "== device events: validate a file, and triage its day without a ledger =="
 	$(BIN)/fireenforce signals check examples/signals.jsonl
 	$(BIN)/fireenforce triage --on 2026-05-10 --signals examples/signals.jsonl
@@ -56,7 +63,16 @@ postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
 	  { $(SUDO) $(APT) update && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y --no-install-recommends postgresql; }
 
-test: $(STAMP) postgresql report-deps
+system-packages:
+	@command -v dpkg-query >/dev/null || { echo "not Debian: install $(SYSTEM_PACKAGES) or equivalents by hand"; exit 0; }; \
+	missing=$$(for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	[ -z "$$missing" ] && exit 0; \
+	sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	echo "installing" $$missing; \
+	$$sudo $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $$sudo $(APT) install -y -qq --no-install-recommends $$missing
+
+test: $(STAMP) postgresql report-deps system-packages
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 

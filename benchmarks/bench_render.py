@@ -1,4 +1,5 @@
 """Documents rendered per second, for each type and format, from real decisions.
+PDF needs the extra fireenforce[pdf]; each measurement renders at least three documents.
 
 Run: .venv/bin/python benchmarks/bench_render.py [seconds-per-measurement]
 """
@@ -33,15 +34,16 @@ def main(seconds: float = 0.5) -> None:
         decision = fe.decide(case, ruleset=rs)
         for document in decision.documents:
             kw = choice if "penalty" in document else {}
-            for fmt in ("html", "text"):
+            for fmt in ("html", "text", "docx", "pdf"):
                 jobs.setdefault((document, fmt), (case, decision, document, kw, fmt))
     print(f"{'document':<26}{'format':<8}{'docs/s':>10}")
     for (document, fmt), (case, decision, _, kw, _) in sorted(jobs.items()):
+        render(case, decision, document, format=fmt, ruleset=rs, serial=1, **kw)  # warm: imports, fonts, templates
         count, start = 0, time.perf_counter()
-        while (elapsed := time.perf_counter() - start) < seconds:
+        while (elapsed := time.perf_counter() - start) < seconds or count < 3:
             render(case, decision, document, format=fmt, ruleset=rs, serial=1, **kw)
             count += 1
-        print(f"{document:<26}{fmt:<8}{count / elapsed:>10.0f}")
+        print(f"{document:<26}{fmt:<8}{count / elapsed:>10.1f}")
 
 
 if __name__ == "__main__":

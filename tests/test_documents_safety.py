@@ -21,7 +21,7 @@ MALICIOUS = [
 ]
 
 
-@pytest.mark.parametrize("fmt", ["html", "text"])
+@pytest.mark.parametrize("fmt", ["html", "text", "docx"])
 def test_environment_is_sandboxed_and_strict(fmt: str) -> None:
     env = environment(fmt)
     assert isinstance(env, SandboxedEnvironment)
@@ -35,9 +35,10 @@ def test_sandbox_blocks_attribute_tricks(source: str) -> None:
         environment("html").from_string(source).render()
 
 
-def test_html_autoescapes_and_text_does_not() -> None:
+def test_html_and_docx_markup_autoescape_and_text_does_not() -> None:
     data = {"x": "<b>&</b>"}
     assert environment("html").from_string("{{ x }}").render(data) == "&lt;b&gt;&amp;&lt;/b&gt;"
+    assert environment("docx").from_string("{{ x }}").render(data) == "&lt;b&gt;&amp;&lt;/b&gt;"
     assert environment("text").from_string("{{ x }}").render(data) == "<b>&</b>"
 
 

@@ -19,9 +19,10 @@ __version__ = "0.1.0"
 from fireenforce.query import query  # noqa: E402  (after the ruleset: the package is a sub-module name)
 
 
-def render(*args: Any, **kwargs: Any) -> str:
-    """A filled legal document; see ``fireenforce.documents.render`` (imported on first use:
-    its numeral library is slow to import and most callers only decide)."""
+def render(*args: Any, **kwargs: Any) -> str | bytes:
+    """A filled legal document (``str`` for HTML and text, ``bytes`` for DOCX and PDF); see
+    ``fireenforce.documents.render`` (imported on first use: its numeral library is slow to
+    import and most callers only decide)."""
     from fireenforce.documents import render as _render
 
     return _render(*args, **kwargs)

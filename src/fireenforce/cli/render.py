@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from fireenforce.cli._io import add_ruleset, iso_date, iter_json_documents, read_text, write_output
-from fireenforce.errors import CaseError
+from fireenforce.errors import CaseError, FireEnforceError
 from fireenforce.model.enums import DOCUMENT_TYPES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "render", help="fill a legal document for a case",
-        description="Decide CASE.json and fill one of its legal documents (HTML or plain text).",
+        description="Decide CASE.json and fill one of its legal documents (HTML, plain text, DOCX or PDF). "
+                    "DOCX and PDF are binary: they need --out FILE, or stdout redirected to a file or pipe.",
     )
     parser.add_argument("case", metavar="CASE.json", help="the case (JSON file, or - for stdin)")
     parser.add_argument("--document", required=True, choices=DOCUMENT_TYPES, metavar="TYPE",
@@ -20,7 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     choice = parser.add_mutually_exclusive_group()
     choice.add_argument("--fine", type=int, metavar="N", help="the fine the officer imposes, in yuan")
     choice.add_argument("--formal-warning", action="store_true", help="impose a formal warning (警告)")
-    parser.add_argument("--format", choices=("html", "text"), default="html", help="output format (default html)")
+    parser.add_argument("--format", choices=("html", "text", "docx", "pdf"), default="html",
+                        help="output format (default html; pdf needs the extra fireenforce[pdf])")
     parser.add_argument("--out", metavar="FILE", help="write the document to FILE instead of stdout")
     add_ruleset(parser)
     parser.add_argument("--offices", metavar="FILE", help="offices.yaml overriding the ruleset's office details")
@@ -40,10 +44,26 @@ def run(args: argparse.Namespace) -> int:
     case = parse_case(cases[0][1])
     ruleset = fe.load_ruleset(args.ruleset, on=case.decision_date)
     decision = fe.decide(case, ruleset=ruleset)
-    text = render(
+    if args.format in ("docx", "pdf") and not args.out and sys.stdout.isatty():
+        raise FireEnforceError(f"--out FILE: --format {args.format} is binary; name a file, or redirect stdout")
+    document = render(
         case, decision, args.document, fine=args.fine, formal_warning=args.formal_warning,
         format=args.format, offices=args.offices, serial=args.serial, ruleset=ruleset, date=args.date,
     )
-    write_output(text, args.out)
+    if isinstance(document, bytes):
+        _write_binary(document, args.out)
+    else:
+        write_output(document, args.out)
     return 0
+
+
+def _write_binary(data: bytes, out: str | None) -> None:
+    if not out:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        Path(out).write_bytes(data)
+    except OSError as exc:
+        raise FireEnforceError(f"--out: cannot write {out} ({exc.strerror or exc.__class__.__name__})") from None
 

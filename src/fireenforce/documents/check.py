@@ -43,6 +43,9 @@ def check_templates(ruleset: Ruleset | Path | None = None, *, root: Path | None 
                         "DOC-UNDEFINED", f"variable {node.name!r} is not in the document context",
                         file=str(path), line=node.lineno, field=node.name,
                     ))
+    from fireenforce.documents.docx import check_docx_template  # docxtpl is slow to import
+
+    findings.extend(check_docx_template(root, CONTEXT_KEYS))
     findings.extend(_check_offices(ruleset))
     return _unique(findings)
 

@@ -2,8 +2,9 @@
 
 Templates are only ever loaded from the ``documents/`` folder, never from strings. Each type
 has one template (``<type>.j2``) holding its wording once; it extends ``layout.j2`` and imports
-``macros.j2``, which the loader finds first in ``documents/html/`` or ``documents/text/``.
-The HTML environment autoescapes everything; case text is always data, never template code.
+``macros.j2``, which the loader finds first in ``documents/html/``, ``documents/text/`` or
+``documents/docx/`` (block markup for the Word template). The HTML and DOCX environments
+autoescape everything; case text is always data, never template code.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from fireenforce.documents.numerals import capitals, number
 from fireenforce.resources import data_dir
 
-FORMATS = ("html", "text")
+FORMATS = ("html", "text", "docx")  # docx: block markup for the Word template (documents.docx)
 
 
 def templates_dir() -> Path:
@@ -27,14 +28,14 @@ def templates_dir() -> Path:
 
 @lru_cache(maxsize=None)
 def environment(format: str, root: Path | None = None) -> SandboxedEnvironment:
-    """The environment for ``html`` or ``text`` output, loading from ``root`` (default: bundled)."""
+    """The environment for ``html``, ``text`` or ``docx`` markup, loading from ``root`` (default: bundled)."""
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; one of {', '.join(FORMATS)}")
     root = root or templates_dir()
     env = SandboxedEnvironment(
         loader=FileSystemLoader([root / format, root]),
         undefined=StrictUndefined,
-        autoescape=format == "html",
+        autoescape=format != "text",
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

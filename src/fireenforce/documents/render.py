@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, Literal, TypedDict, Unpack, overload
 from pathlib import Path
 from jinja2 import TemplateError
 
 from fireenforce.documents.context import KIND_LABELS, PENALTY_DOCUMENTS, TITLES, Sanction, build_context, citation
-from fireenforce.documents.environment import FORMATS, environment
+from fireenforce.documents.environment import environment, templates_dir
 from fireenforce.documents.offices import Office, load_offices, resolve_office
+from fireenforce.documents.pdf import pdf_of
+from fireenforce.documents.printable import refuse_unprintable
 from fireenforce.errors import DocumentError
 from fireenforce.model import Case, Decision, LegalBasis, Penalty
 from fireenforce.model.case import parse_case
@@ -18,9 +20,34 @@ from fireenforce.model.enums import DOCUMENT_TYPES, DocumentType
 from fireenforce.resources import data_dir
 from fireenforce.ruleset.compiled import Ruleset
 
+OUTPUT_FORMATS = ("html", "text", "docx", "pdf")
+CaseInput = Case | dict[str, Any] | str
+
+
+class Options(TypedDict, total=False):
+    """The keyword options of :func:`render` other than ``format``."""
+
+    fine: int | None
+    formal_warning: bool
+    offices: str | Path | None
+    serial: int | None
+    ruleset: Ruleset | None
+    date: dt.date | None
+
+
+@overload
+def render(case: CaseInput, decision: Decision, document: str, *, format: Literal["html", "text"] = "html",
+           **options: Unpack[Options]) -> str: ...
+@overload
+def render(case: CaseInput, decision: Decision, document: str, *, format: Literal["docx", "pdf"],
+           **options: Unpack[Options]) -> bytes: ...
+@overload
+def render(case: CaseInput, decision: Decision, document: str, *, format: str,
+           **options: Unpack[Options]) -> str | bytes: ...
+
 
 def render(
-    case: Case | dict[str, Any] | str,
+    case: CaseInput,
     decision: Decision,
     document: str,
     *,
@@ -31,8 +58,9 @@ def render(
     serial: int | None = None,
     ruleset: Ruleset | None = None,
     date: dt.date | None = None,
-) -> str:
-    """The filled ``document`` (a type id of docs/contract.md) as HTML or plain text.
+) -> str | bytes:
+    """The filled ``document`` (a type id of docs/contract.md) as HTML or plain text (``str``),
+    or as DOCX or PDF (``bytes``).
 
     ``fine``/``formal_warning`` are the officer's choice on penalty documents; ``offices`` a
     file overriding the ruleset's ``offices.yaml``; ``serial`` the document's number (blank
@@ -40,8 +68,8 @@ def render(
     Raises :class:`DocumentError` for a document, choice or configuration that does not fit.
     """
     case = parse_case(case)
-    if format not in FORMATS:
-        raise DocumentError(f"--format: {format!r} is not one of {', '.join(FORMATS)}")
+    if format not in OUTPUT_FORMATS:
+        raise DocumentError(f"--format: {format!r} is not one of {', '.join(OUTPUT_FORMATS)}")
     kind = _document_type(document, decision)
     sanction = _sanction(kind, decision, fine, formal_warning)
     if kind == "summary_penalty_decision" and fine is not None and ruleset is not None:
@@ -55,11 +83,23 @@ def render(
     day = date or case.decision_date
     quotes = _quotes(ruleset or _ruleset_of(decision), office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
     context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes)
+    refuse_unprintable(case.model_dump(mode="json"))
+    refuse_unprintable(context)
+    if format == "docx":
+        from fireenforce.documents.docx import render_docx  # docxtpl is slow to import; most renders are HTML
+
+        return render_docx(_fill(kind, "docx", context), context, templates_dir())
+    text = _fill(kind, "text" if format == "text" else "html", context)
+    if format == "pdf":
+        return pdf_of(text)
+    return _tidy(text) if format == "text" else text
+
+
+def _fill(kind: str, format: str, context: dict[str, Any]) -> str:
     try:
-        text = environment(format).get_template(f"{kind}.j2").render(context)
+        return environment(format).get_template(f"{kind}.j2").render(context)
     except TemplateError as exc:
         raise DocumentError(f"template {kind}.j2 ({format}): {exc}") from None
-    return _tidy(text) if format == "text" else text
 
 
 def _ruleset_of(decision: Decision) -> Ruleset:
