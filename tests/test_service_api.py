@@ -107,6 +107,9 @@ def test_render_fills_the_document_as_html_or_text(client: TestClient) -> None:
     assert "行政处罚决定书" in html.text and "罚款人民币650元（大写：陆佰伍拾元整）" in html.text
     text = client.post("/v1/render", json={**request, "format": "text"})
     assert text.headers["content-type"] == "text/plain; charset=utf-8" and "<" not in text.text
+    word = client.post("/v1/render", json={**request, "format": "docx"})
+    assert word.headers["content-disposition"] == 'attachment; filename="penalty_decision.docx"'
+    assert word.content.startswith(b"PK") and word.headers["content-type"].endswith("wordprocessingml.document")
 
 
 def test_render_refuses_a_fine_outside_the_legal_range_as_the_cli_does(

@@ -131,6 +131,9 @@ def test_the_five_steps_on_a_phone(page: Page, office_token: tuple[str, str]) ->
     document = opened.value
     expect(document.locator("body")).to_contain_text(number)
     document.close()
+    with page.expect_download() as download:
+        page.locator("form.document button[value=docx]").first.click()
+    assert download.value.suggested_filename == "inspection_record.docx"
     no_sideways_scroll(page)
     shot(page, "4-record")
 

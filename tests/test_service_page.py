@@ -104,11 +104,14 @@ def test_documents_open_and_download(client: TestClient) -> None:
     case_json = re.search(r'name="case" value="([^"]+)"', page.text)
     assert case_json
     form = {"case": html.unescape(case_json.group(1)), "document": "inspection_record", "csrf": csrf_of(page.text)}
-    opened = client.post("/document", data=form)
+    opened = client.post("/document", data={**form, "format": "html"})
     assert opened.status_code == 200 and "消防监督检查记录" in opened.text
     assert "content-disposition" not in opened.headers
-    downloaded = client.post("/document", data={**form, "download": "1"})
-    assert downloaded.headers["content-disposition"] == 'attachment; filename="inspection_record.html"'
+    word = client.post("/document", data={**form, "format": "docx"})
+    assert word.headers["content-disposition"] == 'attachment; filename="inspection_record.docx"'
+    assert word.content.startswith(b"PK")  # a zip: the Word file
+    pdf = client.post("/document", data={**form, "format": "pdf"})
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     refused = client.post("/document", data={**form, "document": "penalty_decision", "fine": "650"})
     assert refused.status_code == 422 and "documents for it: inspection_record" in refused.text
 

@@ -26,7 +26,7 @@ class RenderRequest(BaseModel):
     document: DocumentType
     fine: int | None = Field(None, description="the fine imposed, in yuan (penalty documents)")
     formal_warning: bool = Field(False, description="impose a formal warning (警告) instead of a fine")
-    format: Literal["html", "text"] = "html"
+    format: Literal["html", "text", "docx", "pdf"] = Field("html", description="docx and pdf come as attachments")
     serial: int | None = Field(None, description="the document's serial number (1–9999); blank without it")
     date: dt.date | None = Field(None, description="the document date; default: the case's decision date")
 
@@ -45,7 +45,7 @@ def decide_case(settings: Settings, case: Case) -> Decision:
     return decide(case, ruleset=settings.ruleset_on(case.decision_date))
 
 
-def render_document(settings: Settings, request: RenderRequest) -> str:
+def render_document(settings: Settings, request: RenderRequest) -> str | bytes:
     """The filled document, refused (DocumentError) where it does not fit the decision."""
     if request.fine is not None and request.formal_warning:
         raise CaseError("fine", "give either fine or formal_warning, not both")

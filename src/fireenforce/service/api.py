@@ -15,6 +15,7 @@ from fireenforce.query import Match
 from fireenforce.ruleset.catalogue import CatalogueEntry, catalogue_entries
 from fireenforce.service.actions import MAX_TOP, RenderRequest, decide_case, render_document, search
 from fireenforce.service.errors import ErrorBody
+from fireenforce.service.views import MEDIA_TYPES, document_response
 from fireenforce.service.settings import settings_of
 
 BAD_INPUT: dict[int | str, dict[str, Any]] = {422: {"model": ErrorBody, "description": "bad input: the field and why"}}
@@ -61,12 +62,10 @@ async def decide(request: Request, case: Case) -> Response:
 
 @router.post(
     "/render", response_class=Response, tags=["documents"],
-    responses={**BAD_INPUT, 200: {"description": "the filled document",
-                                  "content": {"text/html": {"schema": {"type": "string"}},
-                                              "text/plain": {"schema": {"type": "string"}}}}},
+    responses={**BAD_INPUT, 200: {"description": "the filled document", "content": {
+        media.split(";")[0]: {"schema": {"type": "string", **({"format": "binary"} if fmt in ("docx", "pdf") else {})}}
+        for fmt, media in MEDIA_TYPES.items()}}},
 )
 def render(request: Request, body: RenderRequest) -> Response:
     """A filled legal document for a case (as ``fireenforce render``); a fine outside the legal range is refused."""
-    text = render_document(settings_of(request), body)
-    media = "text/html" if body.format == "html" else "text/plain"
-    return Response(text, media_type=f"{media}; charset=utf-8")
+    return document_response(render_document(settings_of(request), body), body.document, body.format)

@@ -98,7 +98,7 @@ async def document(request: Request) -> Response:
         text = render_document(settings_of(request), body)
     except FireEnforceError as exc:
         return views.page(request, "problem.html.j2", status=422, step=3, error=library_error(exc)[1])
-    return views.document_response(text, body.document if values.get("download") else None)
+    return views.document_response(text, body.document, body.format)
 
 
 def render_request(values: dict[str, str]) -> RenderRequest:
@@ -107,6 +107,7 @@ def render_request(values: dict[str, str]) -> RenderRequest:
         return RenderRequest.model_validate({
             "case": json.loads(values.get("case") or "null"), "document": values.get("document", ""),
             "fine": values.get("fine") or None, "formal_warning": values.get("formal_warning") == "on",
+            "format": values.get("format") or "html",
         })
     except json.JSONDecodeError:
         raise CaseError("case", "the form's case is not valid JSON; start again from step 1") from None

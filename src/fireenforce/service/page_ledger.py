@@ -94,16 +94,17 @@ async def document(request: Request, finding: str) -> Response:
     who, values = await _posted(request, writes=False)
     if who is None:
         return _login_first()
-    kind = values.get("document", "")
+    kind, format = values.get("document", ""), values.get("format") or "html"
     try:
         fine = values.get("fine", "").strip()
         if fine and not fine.isdigit():
             raise CaseError("fine", f"{fine!r} is not a whole number of yuan")
         text = action_document(settings_of(request), ledger_of(request), visible(ledger_of(request), who, finding).finding,
-                               kind, fine=int(fine) if fine else None, formal_warning=values.get("formal_warning") == "on")
+                               kind, format=format, fine=int(fine) if fine else None,
+                               formal_warning=values.get("formal_warning") == "on")
     except FireEnforceError as exc:
         return views.page(request, "problem.html.j2", status=422, step=4, error=library_error(exc)[1])
-    return views.document_response(text, kind if values.get("download") else None)
+    return views.document_response(text, kind, format)
 
 
 @router.get("/due", response_class=HTMLResponse)

@@ -16,8 +16,8 @@ from fireenforce.model.case import parse_case
 from fireenforce.service.settings import Settings
 
 
-def action_document(settings: Settings, ledger: Ledger, finding: str, document: str, *,
-                    fine: int | None = None, formal_warning: bool = False) -> str:
+def action_document(settings: Settings, ledger: Ledger, finding: str, document: str, *, format: str = "html",
+                    fine: int | None = None, formal_warning: bool = False) -> str | bytes:
     """``document`` of the finding's latest action, numbered as the ledger issued it."""
     with translate_errors(ledger.url), ledger.engine.connect() as conn:
         events = finding_events(conn, finding)
@@ -33,7 +33,7 @@ def action_document(settings: Settings, ledger: Ledger, finding: str, document: 
     if action is not actions[0]:  # a later step, decided on the re-inspection day (as the ledger decided it)
         case_data.update(observed_on=action.at.isoformat(), decided_on=action.at.isoformat(), ended_on=None)
     return render(
-        parse_case(case_data), Decision.model_validate(action.payload["decision"]), document, fine=fine,
+        parse_case(case_data), Decision.model_validate(action.payload["decision"]), document, format=format, fine=fine,
         formal_warning=formal_warning, offices=settings.offices, serial=serials[document],
         ruleset=settings.ruleset_on(action.at), date=action.at,
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
@@ -61,9 +61,16 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
     return response
 
 
-def document_response(text: str, download_as: str | None) -> HTMLResponse:
-    """A filled document, self-contained (its own styles); ``download_as`` names the file."""
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8", "text": "text/plain; charset=utf-8", "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def document_response(document: str | bytes, kind: str, format: str) -> Response:
+    """A filled document: HTML and text to read in place (self-contained, its own styles), DOCX
+    and PDF as files named after the document type."""
     headers = {"Content-Security-Policy": DOCUMENT_CSP, "X-Content-Type-Options": "nosniff"}
-    if download_as:
-        headers["Content-Disposition"] = f'attachment; filename="{download_as}.html"'
-    return HTMLResponse(text, headers=headers)
+    if format in ("docx", "pdf"):
+        headers["Content-Disposition"] = f'attachment; filename="{kind}.{format}"'
+    return Response(document, media_type=MEDIA_TYPES[format], headers=headers)
