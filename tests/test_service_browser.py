@@ -16,9 +16,8 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from fireenforce.ledger import Ledger
 from fireenforce.service import Settings, create_app
-from fireenforce.service.tokens import TokenStore
+from servicekit import ledger_with_tokens
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -37,9 +36,7 @@ def free_port() -> int:
 def office_token(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     """A ledger in a temporary directory, and a token of 北街街道消防安全办公室."""
     url = f"sqlite:///{tmp_path_factory.mktemp('ledger') / 'ledger.db'}"
-    with Ledger(url) as ledger:
-        token, _ = TokenStore(ledger).add("北街街道消防安全办公室", "officer")
-    return url, token
+    return url, ledger_with_tokens(url, "north")["north"]
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,7 @@ from fireenforce.ledger import Ledger
 from fireenforce.service import Settings, create_app
 from fireenforce.service.tokens import TokenStore
 from ledgerkit import OFFICE, OTHER_OFFICE, case, uscc
-
-BRIGADE = "庆阳市西峰区消防救援大队"
+from servicekit import BRIGADE, ledger_with_tokens
 
 
 class Office:
@@ -33,11 +32,9 @@ class Office:
 @pytest.fixture()
 def world(tmp_path: Any) -> Iterator[dict[str, Any]]:
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    tokens = ledger_with_tokens(url)
     with Ledger(url) as ledger:
         store = TokenStore(ledger)
-        tokens = {name: store.add(office, role)[0] for name, office, role in (
-            ("north", OFFICE["name"], "officer"), ("south", OTHER_OFFICE["name"], "officer"),
-            ("brigade", BRIGADE, "brigade"), ("legal", "西峰区司法局", "legal"))}
         revoked, info = store.add(OFFICE["name"], "officer")
         store.revoke(info.id)
     with TestClient(create_app(Settings(db=url))) as client:
@@ -168,8 +165,7 @@ def test_without_a_ledger_the_ledger_endpoints_say_so() -> None:
 
 
 def test_the_ledger_endpoints_on_postgresql(ledger_url: str) -> None:
-    with Ledger(ledger_url) as ledger:
-        token, _ = TokenStore(ledger).add(OFFICE["name"], "officer")
+    token = ledger_with_tokens(ledger_url, "north")["north"]
     with TestClient(create_app(Settings(db=ledger_url))) as client:
         north = Office(client, token)
         rec = recorded(north)

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from fireenforce.ledger import Ledger
 from fireenforce.service import Settings, create_app
-from fireenforce.service.tokens import TokenStore
-from ledgerkit import OFFICE, OTHER_OFFICE, uscc
+from ledgerkit import OFFICE, uscc
+from servicekit import ledger_with_tokens
 from test_service_page import csrf_of
 
 STEP2 = {"item": "EV-BLOCK", "q": "安全出口上锁", "subject_kind": "unit", "operating": "on", "subject_name": "某某超市",
@@ -25,10 +25,7 @@ STEP2 = {"item": "EV-BLOCK", "q": "安全出口上锁", "subject_kind": "unit", 
 @pytest.fixture()
 def site(tmp_path: Path) -> Iterator[dict[str, Any]]:
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
-    with Ledger(url) as ledger:
-        store = TokenStore(ledger)
-        tokens = {"north": store.add(OFFICE["name"], "officer")[0], "south": store.add(OTHER_OFFICE["name"], "officer")[0],
-                  "legal": store.add("西峰区司法局", "legal")[0]}
+    tokens = ledger_with_tokens(url, "north", "south", "legal")
     app = create_app(Settings(db=url))
     with TestClient(app) as client:
         yield {"client": client, "app": app, "tokens": tokens, "url": url}

@@ -20,16 +20,16 @@ from schemathesis.specs.openapi.checks import (
 
 from fireenforce.ledger import Ledger
 from fireenforce.service import Settings, create_app
-from fireenforce.service.tokens import TokenStore
-from ledgerkit import OFFICE, case as ledger_case
+from ledgerkit import case as ledger_case
+from servicekit import ledger_with_tokens
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 _TMP = tempfile.TemporaryDirectory(prefix="fe-schema-")
 _URL = f"sqlite:///{Path(_TMP.name) / 'ledger.db'}"
+TOKEN = ledger_with_tokens(_URL, "north")["north"]
 with Ledger(_URL) as _ledger:
-    TOKEN, _ = TokenStore(_ledger).add(OFFICE["name"], "officer")
     _ledger.record(ledger_case(1))  # something to find, re-inspect and list
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(Settings(db=_URL)))
 

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from fireenforce.ledger import Ledger
 from fireenforce.reports.build import monthly_report
 from fireenforce.service import Settings, create_app
-from fireenforce.service.tokens import TokenStore
 from ledgerkit import OFFICE, OTHER_OFFICE, case
+from servicekit import ledger_with_tokens
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = [json.loads(line) for line in (ROOT / "examples/signals.jsonl").read_text(encoding="utf-8").splitlines()
@@ -24,10 +24,8 @@ EVENTS = [json.loads(line) for line in (ROOT / "examples/signals.jsonl").read_te
 @pytest.fixture()
 def api(tmp_path: Path) -> Iterator[dict[str, Any]]:
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    tokens = ledger_with_tokens(url)
     with Ledger(url) as ledger:
-        store = TokenStore(ledger)
-        tokens = {"north": store.add(OFFICE["name"], "officer")[0], "south": store.add(OTHER_OFFICE["name"], "officer")[0],
-                  "legal": store.add("西峰区司法局", "legal")[0], "brigade": store.add("庆阳市西峰区消防救援大队", "brigade")[0]}
         ledger.record(case(1))
         ledger.record(case(2, office=OTHER_OFFICE))
     with TestClient(create_app(Settings(db=url))) as client:

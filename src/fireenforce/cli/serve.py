@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from fireenforce.cli._db import add_db
 from fireenforce.cli._io import add_ruleset
 from fireenforce.errors import FireEnforceError
 
@@ -30,8 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                             description="Serve the HTTP API under /v1 (OpenAPI at /openapi.json) and the "
                                         "officer's phone page at /. Put it behind a TLS reverse proxy "
                                         "to reach it beyond this machine (docs/service.md).")
-    parser.add_argument("--db", metavar="URL", help="the ledger: sqlite:///FILE, postgresql+psycopg://…, or a file path "
-                                                    "(default $FIREENFORCE_DB, else the default ledger file)")
+    add_db(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
     add_ruleset(parser)

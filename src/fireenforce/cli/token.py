@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Callable
 
+from fireenforce.cli._db import add_db, open_ledger
 from fireenforce.cli._io import add_format, dump_json
 from fireenforce.model.enums import OFFICE_LEVELS
 
@@ -20,12 +21,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                             description="Bearer tokens for the HTTP API and the officer's page, kept (hashed) "
                                         "in the ledger's database.")
     commands = parser.add_subparsers(dest="token_command", required=True, metavar="COMMAND")
-    db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--db", metavar="URL", help="the ledger: sqlite:///FILE, postgresql+psycopg://…, or a file path "
-                                                "(default $FIREENFORCE_DB, else the default ledger file)")
 
     def add(name: str, help: str, run: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
-        p = commands.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".", parents=[db])
+        p = commands.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".")
+        add_db(p)
         p.set_defaults(run=run)
         return p
 
@@ -41,10 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _store(args: argparse.Namespace) -> "TokenStore":  # imported late: the CLI starts fast
-    from fireenforce.ledger import Ledger
     from fireenforce.service.tokens import TokenStore
 
-    return TokenStore(Ledger(args.db, create=False))
+    return TokenStore(open_ledger(args, create=False))
 
 
 def _add(args: argparse.Namespace) -> int:
