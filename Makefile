@@ -47,6 +47,19 @@ demo: $(STAMP) report-deps
 	@mkdir -p build
 	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 650 --format docx --out build/penalty_decision.docx
 	@echo "written: build/penalty_decision.docx"
+	@echo "== the ledger on a temporary SQLite file: record, overdue, re-inspect (not rectified), re-inspect (rectified), verify =="
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && db="$$tmp/office.db" && set -e && \
+	$(BIN)/fireenforce ledger init --db "$$db" && \
+	$(BIN)/fireenforce ledger record examples/ledger-shop.json --db "$$db" --officer 王某 --format json > "$$tmp/rec.json" && \
+	finding=$$($(BIN)/python -c 'import json,sys; print(json.load(open(sys.argv[1]))["finding"])' "$$tmp/rec.json") && \
+	echo "-- recorded $$finding; due for re-inspection on 2026-05-12:" && \
+	$(BIN)/fireenforce ledger due --on 2026-05-12 --db "$$db" && \
+	echo "-- re-inspected on 2026-05-12, not rectified: the next step, decided with the ledger's history" && \
+	$(BIN)/fireenforce ledger reinspect "$$finding" --on 2026-05-12 --not-rectified --officer 王某 --db "$$db" && \
+	echo "-- re-inspected on 2026-05-20, rectified:" && \
+	$(BIN)/fireenforce ledger reinspect "$$finding" --on 2026-05-20 --rectified --db "$$db" && \
+	$(BIN)/fireenforce ledger history 91621002MA71K3QX2K --db "$$db" && \
+	$(BIN)/fireenforce ledger verify --db "$$db"
 	@echo "== device events: validate a file, and triage its day without a ledger =="
 	$(BIN)/fireenforce signals check examples/signals.jsonl
 	$(BIN)/fireenforce triage --on 2026-05-10 --signals examples/signals.jsonl
@@ -76,11 +89,13 @@ test: $(STAMP) postgresql report-deps system-packages
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) postgresql
 	$(BIN)/python benchmarks/bench_decide.py
 	$(BIN)/python benchmarks/bench_query.py
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_service.py
+	$(BIN)/python benchmarks/bench_triage.py
+	$(BIN)/python benchmarks/bench_ledger.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis

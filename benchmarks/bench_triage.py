@@ -25,7 +25,7 @@ from typing import Any
 from fireenforce.ledger import Ledger
 from fireenforce.ledger.database import writing
 from fireenforce.ledger.events import canonical
-from fireenforce.ledger.tables import actions, events, findings
+from fireenforce.ledger.tables import actions, chain_heads, events, findings
 from fireenforce.reports.build import monthly_report
 from fireenforce.reports.html import report_html
 from fireenforce.simulate.district import OFFICES, RESIDENTIAL_ITEMS, CROWDED_ITEMS
@@ -74,7 +74,8 @@ class Rows:
                 "office": {"level": level, "name": office}, "observed_on": opened.isoformat(), "facts": facts}
         self.event(office, "finding", finding, opened, {"case": case, "item": item, "weak": False, "officer": "甲"})
         departure = {"suggested": "reminder", "chosen": "warning", "reason": "从严"} if rnd.random() < 0.02 else None
-        self.event(office, "action", finding, opened, {"action": action, "item": item, "step": step,
+        fine = 100 * rnd.randint(5, 100) if step == "penalty" else None
+        self.event(office, "action", finding, opened, {"action": action, "item": item, "step": step, "fine": fine,
                                                        "deadline": deadline.isoformat(), "departure": departure})
         self.event(office, "document", finding, opened, {"action": action, "type": "inspection_record"})
         if step == "warning":
@@ -93,19 +94,22 @@ class Rows:
         self.actions.append({"id": action, "seq": len(self.events), "finding": finding, "subject": "id:bench",
                              "office": office, "date": opened, "item": item, "step": step, "deadline": deadline,
                              "rectified": True if reinspected else None, "reinspected_on": reinspected,
-                             "officer": "甲"})
+                             "officer": "甲", "issued_by": "office", "fine": fine})
 
     def write(self, led: Ledger) -> None:
+        heads = [{"office": office, "seq": seq, "hash": "0" * 64} for office, seq in self.office_seq.items()]
         with writing(led.engine) as conn:
-            for table, rows in ((events, self.events), (findings, self.findings), (actions, self.actions)):
+            for table, rows in ((events, self.events), (findings, self.findings), (actions, self.actions),
+                                (chain_heads, heads)):
                 for start in range(0, len(rows), 20_000):
                     conn.execute(table.insert(), rows[start:start + 20_000])
 
 
 def timed(label: str, func: Any) -> Any:
-    start = time.perf_counter()
+    """Wall time, and this process's CPU time (the shared machine's load varies the first)."""
+    start, cpu = time.perf_counter(), time.process_time()
     result = func()
-    print(f"  {label}: {time.perf_counter() - start:.2f} s", flush=True)
+    print(f"  {label}: {time.perf_counter() - start:.2f} s ({time.process_time() - cpu:.2f} s CPU)", flush=True)
     return result
 
 

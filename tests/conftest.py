@@ -8,7 +8,7 @@ from typing import Iterator
 
 import pytest
 
-import pgserver
+from fireenforce.testing import pgserver
 
 
 @pytest.fixture(scope="session")

@@ -155,6 +155,8 @@ def test_a_correction_is_a_new_event_and_changes_the_state(led: Ledger) -> None:
         led.correct(action_event.id, reason=" ", changes={"deadline": "2026-06-30"})
     with pytest.raises(CaseError, match="^changes.step: "):
         led.correct(action_event.id, reason="录入错误", changes={"step": "penalty"})
+    with pytest.raises(CaseError, match="^changes.deadline: 2026-04-01 is before"):
+        led.correct(action_event.id, reason="录入错误", changes={"deadline": "2026-04-01"})
     led.correct(action_event.id, reason="整改期限录入错误", changes={"deadline": "2026-06-30"})
     view = led.show(rec.finding)
     assert view.deadline == dt.date(2026, 6, 30)
@@ -193,3 +195,38 @@ def test_verify_passes_on_an_intact_record(led: Ledger) -> None:
     led.reinspect(rec.finding, on="2026-05-09", rectified=False)
     report = led.verify()
     assert report.ok and report.events == event_count(led) and report.offices == 1
+
+
+def test_a_source_key_makes_recording_idempotent(led: Ledger) -> None:
+    first = led.record(case(40), source="trigger-2026-05-03-17")
+    before = event_count(led)
+    again = led.record(case(40, on="2026-05-04"), source="trigger-2026-05-03-17")
+    assert again == first and event_count(led) == before
+    assert led.record(case(40, on="2026-05-04"), source="trigger-2026-05-04-1").finding != first.finding
+
+
+def test_a_fine_is_recorded_within_the_legal_range_only_on_a_penalty(led: Ledger) -> None:
+    with pytest.raises(CaseError, match="^fine: no fine applies"):
+        led.record(case(41), fine=5000)
+    rec = led.record(case(41))
+    warning = led.reinspect(rec.finding, on="2026-05-10", rectified=False)
+    assert isinstance(warning, Record) and warning.step == "warning"
+    before = event_count(led)
+    with pytest.raises(CaseError, match="^fine: 100 yuan is outside the legal range 5000–50000"):
+        led.reinspect(rec.finding, on="2026-05-20", rectified=False, fine=100)
+    assert event_count(led) == before
+    penalty = led.reinspect(rec.finding, on="2026-05-20", rectified=False, fine=20000)
+    assert isinstance(penalty, Record) and penalty.step == "penalty" and penalty.fine == 20000
+    assert "贰万" in led.render(rec.finding, "penalty_decision", format="text") or "20000" in led.render(
+        rec.finding, "penalty_decision", format="text")
+
+
+def test_events_for_reports_by_office_kind_and_date(led: Ledger) -> None:
+    a = led.record(case(42))
+    led.record(case(43, office=OTHER_OFFICE, on="2026-06-02"))
+    led.reinspect(a.finding, on="2026-05-09", rectified=True)
+    kinds = [e.kind for e in led.events(office="北街街道消防安全办公室")]
+    assert kinds[:2] == ["finding", "action"] and kinds[-2:] == ["reinspection", "closure"]
+    may = list(led.events(since="2026-05-01", until="2026-05-31", kinds=["closure"]))
+    assert [(e.finding, e.at) for e in may] == [(a.finding, dt.date(2026, 5, 9))]
+    assert {e.office for e in led.events(since="2026-06-01")} == {OTHER_OFFICE["name"]}

@@ -150,3 +150,20 @@ def test_the_url_comes_from_the_environment(db: str, monkeypatch: pytest.MonkeyP
                                             capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("FIREENFORCE_DB", db)
     assert run(capsys, "verify")[1].startswith("ledger intact: 0 events")
+
+
+def test_documents_issued_through_the_ledger_carry_their_numbers(db: str, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    rec = json.loads(run(capsys, "record", write_case(tmp_path, case(10)), "--db", db, "--format", "json")[1])
+    code, out, _ = run(capsys, "render", rec["finding"], "--document", "inspection_record", "--format", "text",
+                       "--db", db)
+    assert code == 0 and rec["documents"][0]["number"] in out and "〔2026〕____号" not in out
+    nxt = json.loads(run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-05-20", "--not-rectified",
+                         "--format", "json")[1])
+    for doc in nxt["documents"]:
+        code, out, err = run(capsys, "render", rec["finding"], "--document", doc["type"], "--format", "text",
+                             "--db", db, *(["--fine", "6000"] if "penalty" in doc["type"] else []))
+        assert code == 0, err
+        assert doc["number"] in out
+    code, _, err = run(capsys, "render", rec["finding"], "--document", "referral_letter", "--db", db)
+    one_line_error(code, err, "referral_letter", "issued:")

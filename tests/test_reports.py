@@ -59,7 +59,7 @@ def recount(stream: list[dict[str, Any]], led: Ledger) -> dict[str, dict[str, An
     checked = {e["payload"]["action"]: e for e in stream if e["kind"] == "reinspection"}
     out: dict[str, dict[str, Any]] = defaultdict(lambda: {
         "findings": 0, "closed": 0, "overdue": 0, "steps": Counter(), "referrals": 0, "departures": 0,
-        "days": [], "orders": 0, "on_time": 0, "late": 0, "penalties": 0, "consultations": 0})
+        "days": [], "orders": 0, "on_time": 0, "late": 0, "fines": 0, "unrecorded": 0, "consultations": 0})
     for e in stream:
         o = out[e["office"]]
         if e["kind"] == "finding" and in_month(e):
@@ -70,7 +70,10 @@ def recount(stream: list[dict[str, Any]], led: Ledger) -> dict[str, dict[str, An
         elif e["kind"] == "action" and in_month(e):
             o["steps"][e["payload"]["step"]] += 1
             o["departures"] += e["payload"]["departure"] is not None
-            o["penalties"] += e["payload"]["step"] == "penalty"
+            if e["payload"]["step"] == "penalty":
+                fine = e["payload"].get("fine")
+                o["fines"] += fine or 0
+                o["unrecorded"] += fine is None
         elif e["kind"] == "referral_sent" and in_month(e):
             o["referrals"] += 1
         elif e["kind"] == "document" and in_month(e) and e["payload"]["type"] == "rectification_order":
@@ -111,9 +114,10 @@ def test_every_number_of_the_report_matches_a_naive_recount(seeded: Ledger, stre
         assert office["orders"] == want["orders"]
         assert (office["reinspected_on_time"], office["reinspected_late"]) == (want["on_time"], want["late"])
         assert office["median_days_to_close"] == (statistics.median(want["days"]) if want["days"] else None)
-        assert office["fines"] == 0 and office["fines_unrecorded"] == want["penalties"]
+        assert (office["fines"], office["fines_unrecorded"]) == (want["fines"], want["unrecorded"])
     district = report["district"]
-    for key in ("findings", "closed", "overdue", "referrals", "departures", "consultations", "orders"):
+    assert district["fines"] > 0
+    for key in ("findings", "closed", "overdue", "referrals", "departures", "consultations", "orders", "fines"):
         assert district[key] == sum(o[key] for o in report["offices"])
     all_days = [d for w in expected.values() for d in w["days"]]
     assert district["median_days_to_close"] == statistics.median(all_days)
@@ -169,14 +173,18 @@ def test_triage_on_the_ledger_is_idempotent(seeded: Ledger) -> None:
         assert conn.exec_driver_sql("select count(*) from events").scalar() == events_before
 
 
-def test_a_device_finding_is_recorded_for_the_manager_with_its_events(tmp_path: Path) -> None:
-    led = Ledger(f"sqlite:///{tmp_path / 'l.db'}")
+def _registered(ledger_url: str) -> tuple[Ledger, dict[str, Any], list[Any]]:
+    led = Ledger(ledger_url)
     manager = {"kind": "unit", "operating": True, "name": "庆阳恒安物业服务有限公司", "id": _uscc(), "address": "西峰区北街"}
     store_places(led, parse_places(json.dumps({
         "place": "西峰区阳光小区3号楼", "office": "北街街道消防安全办公室", "level": "street",
         "compound": "阳光小区", "high_rise": True, "crowded": False, "manager": manager}, ensure_ascii=False)))
     text = (Path(__file__).resolve().parents[1] / "examples" / "signals.jsonl").read_text(encoding="utf-8")
-    received = parse_signals(text, fe.load_ruleset())
+    return led, manager, parse_signals(text, fe.load_ruleset())
+
+
+def test_a_device_finding_is_recorded_for_the_manager_with_its_events(ledger_url: str) -> None:
+    led, manager, received = _registered(ledger_url)
     assert store_signals(led, received) == (6, 1)
     assert store_signals(led, received) == (0, 7)
     day = dt.date(2026, 5, 10)
@@ -188,6 +196,27 @@ def test_a_device_finding_is_recorded_for_the_manager_with_its_events(tmp_path: 
     assert facts["events"] == outcome["events"] and facts["trigger"] == "blocker-repeat"
     assert run_triage(led, day) == [outcome]
     assert len(led.due(on="2026-12-31")) == 1  # one finding, not two
+    led.close()
+
+
+def test_a_run_interrupted_while_recording_is_completed_by_the_next(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    led, _, received = _registered(f"sqlite:///{tmp_path / 'l.db'}")
+    store_signals(led, received)
+    day = dt.date(2026, 5, 10)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database went away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Ledger, "record", broken)
+        with pytest.raises(RuntimeError):
+            run_triage(led, day)
+    [claimed] = recorded(led, day)
+    assert claimed["finding"] is None
+    [outcome] = run_triage(led, day)
+    assert outcome["finding"].startswith("F-") and run_triage(led, day) == [outcome]
+    assert len(led.due(on="2026-12-31")) == 1
     led.close()
 
 

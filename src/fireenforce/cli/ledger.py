@@ -1,5 +1,5 @@
 """``fireenforce ledger …``: the office's enforcement record (init, record, reinspect, due,
-history, show, verify, export, import, backup, referral, correct)."""
+history, show, verify, export, import, backup, render, referral, correct)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import argparse
 import sys
 from typing import Any, Callable
 
-from fireenforce.cli._io import add_format, add_ruleset, dump_json, iso_date, iter_json_documents, read_text
+from fireenforce.cli._io import (
+    add_format, add_ruleset, dump_json, iso_date, iter_json_documents, read_text, write_output,
+)
 from fireenforce.cli._text import decision_text
 from fireenforce.errors import CaseError
 from fireenforce.labels import DOCUMENT_TITLES, STEP_LABELS
+from fireenforce.model.enums import DOCUMENT_TYPES
 
 STATUS_LABELS = {"open": "待整改复查", "closed": "已整改销号", "referred": "已移交"}
 
@@ -35,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add("init", "create or upgrade the ledger's schema", _init)
     p = add("record", "decide a case with the subject's ledger history and record it", _record, "text", "json")
     p.add_argument("case", metavar="CASE.json", help="the case (JSON file, or - for stdin); no history of its own")
+    p.add_argument("--source", metavar="KEY", help="a unique key of the caller's: recording it again adds nothing")
     _officer_options(p)
     add_ruleset(p)
     p.add_argument("--offices", metavar="FILE", help="offices.yaml overriding the ruleset's office details")
@@ -65,6 +69,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE", help="JSON Lines from ledger export, or - for stdin")
     p = add("backup", "an online copy of a SQLite ledger to a new file", _backup)
     p.add_argument("target", metavar="FILE")
+    p = add("render", "a document issued through the ledger, filled with its number", _render)
+    p.add_argument("finding", metavar="FINDING")
+    p.add_argument("--document", required=True, choices=DOCUMENT_TYPES, metavar="TYPE",
+                   help=f"document type: {', '.join(DOCUMENT_TYPES)}")
+    p.add_argument("--action", metavar="ACTION", help="the action that issued it (default: the latest)")
+    choice = p.add_mutually_exclusive_group()
+    choice.add_argument("--fine", type=int, metavar="N", help="the fine the officer imposes, in yuan")
+    choice.add_argument("--formal-warning", action="store_true", help="impose a formal warning (警告)")
+    p.add_argument("--format", choices=("html", "text"), default="html", help="output format (default html)")
+    p.add_argument("--out", metavar="FILE", help="write the document to FILE instead of stdout")
     p = add("referral", "the brigade's answer to a referral: accepted or returned", _referral, "text", "json")
     p.add_argument("finding", metavar="FINDING")
     p.add_argument("--on", required=True, type=iso_date, metavar="YYYY-MM-DD")
@@ -84,6 +98,7 @@ def _officer_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--step", choices=("reminder", "warning", "penalty", "referral"),
                    help="depart from the suggested step (needs --reason)")
     p.add_argument("--reason", default="", help="the written reason for a departure")
+    p.add_argument("--fine", type=int, metavar="N", help="the fine a penalty imposes, in yuan (within the legal range)")
 
 
 def _open(args: argparse.Namespace, *, create: bool = False) -> Any:
@@ -108,7 +123,8 @@ def _record(args: argparse.Namespace) -> int:
     if len(cases) != 1:
         raise CaseError("", f"ledger record takes one case, got {len(cases)}")
     with _open(args) as led:
-        rec = led.record(cases[0][1], officer=args.officer, step=args.step, reason=args.reason)
+        rec = led.record(cases[0][1], officer=args.officer, step=args.step, reason=args.reason, fine=args.fine,
+                         source=args.source)
     _emit(args, rec.model_dump(mode="json"), record_text(rec))
     return 0
 
@@ -118,7 +134,7 @@ def _reinspect(args: argparse.Namespace) -> int:
 
     with _open(args) as led:
         out = led.reinspect(args.finding, on=args.on, rectified=args.rectified, officer=args.officer,
-                            step=args.step, reason=args.reason, note=args.note)
+                            step=args.step, reason=args.reason, note=args.note, fine=args.fine)
     if isinstance(out, Closure):
         _emit(args, out.model_dump(mode="json"), f"{out.finding} 复查已整改，{out.closed_on} 销号")
     else:
@@ -195,6 +211,14 @@ def _backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _render(args: argparse.Namespace) -> int:
+    with _open(args) as led:
+        text = led.render(args.finding, args.document, action=args.action, format=args.format, fine=args.fine,
+                          formal_warning=args.formal_warning)
+    write_output(text, args.out)
+    return 0
+
+
 def _referral(args: argparse.Namespace) -> int:
     with _open(args) as led:
         view = led.referral_answer(args.finding, on=args.on, accepted=args.accepted, result=args.result)
@@ -218,6 +242,8 @@ def _correct(args: argparse.Namespace) -> int:
 def record_text(rec: Any) -> str:
     """A recorded action for the officer: the decision, then what the ledger did."""
     lines = [decision_text(rec.decision), "", f"记录：{rec.finding}（处置 {rec.action}）{STATUS_LABELS[rec.status]}"]
+    if rec.fine is not None:
+        lines.append(f"罚款：{rec.fine}元")
     if rec.departure:
         lines.append(f"偏离建议：建议{STEP_LABELS[rec.departure.suggested]}，实际{STEP_LABELS[rec.departure.chosen]}；"
                      f"理由：{rec.departure.reason}")

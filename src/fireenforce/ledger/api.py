@@ -7,7 +7,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Iterable
+from typing import IO, Any, Iterable, Iterator
 
 from sqlalchemy import Connection, select
 
@@ -15,14 +15,14 @@ from fireenforce.documents.context import document_number
 from fireenforce.documents.offices import Office, load_offices, resolve_office
 from fireenforce.engine import decide
 from fireenforce.errors import CaseError
-from fireenforce.ledger.chain import ChainWriter, finding_events, refresh
+from fireenforce.ledger.chain import ChainWriter, finding_events, refresh, to_event
 from fireenforce.ledger.database import open_engine, prepare_schema, resolve_url, translate_errors, writing
 from fireenforce.ledger.errors import LedgerError, UnknownFinding
-from fireenforce.ledger.events import new_id
+from fireenforce.ledger.events import Event, new_id
 from fireenforce.ledger.models import (
     Closure, Departure, Due, EventView, FindingView, IssuedDocument, Record, SubjectRef, VerifyReport,
 )
-from fireenforce.ledger.state import CORRECTABLE, history_entry
+from fireenforce.ledger.state import CORRECTABLE, history_entry, replay
 from fireenforce.ledger.subjects import key_for_lookup, mask_id, masked_key, subject_key
 from fireenforce.ledger.tables import actions, events, findings
 from fireenforce.model import Case, Decision
@@ -42,6 +42,7 @@ class _Choice:
     step: str
     departure: Departure | None
     history: tuple[HistoryEntry, ...]
+    fine: int | None = None
 
 
 class Ledger:
@@ -61,6 +62,7 @@ class Ledger:
         self.url = resolve_url(url)
         self.ruleset_path = Path(ruleset) if ruleset is not None else None
         self.offices_path = Path(offices) if offices is not None else None
+        self._rulesets: dict[dt.date, Ruleset] = {}
         self.engine = open_engine(self.url, create=create, busy_timeout=busy_timeout)
         try:
             prepare_schema(self.engine, self.url, create=create)
@@ -80,10 +82,13 @@ class Ledger:
     # -- writing ---------------------------------------------------------------------------
 
     def record(self, case: Case | dict[str, Any] | str, *, officer: str = "", step: str | None = None,
-               reason: str = "") -> Record:
+               reason: str = "", fine: int | None = None, source: str | None = None) -> Record:
         """Decide ``case`` with the subject's history from the ledger and record the finding and
         the action (and its numbered documents) atomically. ``step`` departs from the suggested
-        step and needs a written ``reason``. A case with its own ``history`` is refused."""
+        step and needs a written ``reason``; ``fine`` is the fine a penalty imposes (yuan, within
+        the legal range). ``source`` is a caller's unique key (a trigger, a request id): recording
+        the same key again returns the first Record and adds nothing. A case with its own
+        ``history`` is refused."""
         case = parse_case(case)
         if case.history:
             raise CaseError("history", "a case recorded in the ledger carries no history: the ledger supplies it")
@@ -94,25 +99,31 @@ class Ledger:
         office = self._office(ruleset, case)
         with translate_errors(self.url), writing(self.engine) as conn:
             writer = ChainWriter(conn, case.office.name)
+            if source is not None:
+                known = conn.execute(select(findings.c.id).where(findings.c.source == source)).scalar_one_or_none()
+                if known is not None:
+                    return _stored_record(finding_events(conn, known), first=True)
             finding = new_id("F")
-            choice = self._decide(conn, case, key.key, ruleset, step, reason)
+            choice = self._decide(conn, case, key.key, ruleset, step, reason, fine)
             stored = case.model_dump(mode="json", exclude={"history"})
             writer.append("finding", finding=finding, subject=key.key, at=case.observed_on, payload={
                 "case": stored, "item": choice.decision.item.code, "weak": key.weak, "officer": officer,
+                **({"source": source} if source is not None else {}),
             })
             record = self._act(writer, finding, key.key, case, choice, officer, ruleset, office)
             writer.close()
         return record
 
     def reinspect(self, finding: str, *, on: DateLike, rectified: bool, officer: str = "",
-                  step: str | None = None, reason: str = "", note: str = "") -> Record | Closure:
+                  step: str | None = None, reason: str = "", note: str = "", fine: int | None = None,
+                  ) -> Record | Closure:
         """Record a re-inspection (复查). Rectified: the finding is closed (整改销号). Not
         rectified: decide the next step with the unheeded order in the history and record it."""
         day = _day(on, "on")
         with translate_errors(self.url), writing(self.engine) as conn:
             office = self._office_of(conn, finding)
             writer = ChainWriter(conn, office)
-            state = refresh(conn, finding)
+            state = replay(finding_events(conn, finding))
             if state.status != "open":
                 raise LedgerError(f"{finding}: the finding is {state.status}; there is nothing to re-inspect")
             if day < state.last.date:
@@ -125,9 +136,9 @@ class Ledger:
                 writer.close()
                 return Closure(finding=finding, closed_on=day)
             refresh(conn, finding)
-            case = self._follow_up(conn, finding, day)
+            case = _case_on(finding_events(conn, finding)[0].payload, day, first=False)
             ruleset = self._ruleset(day)
-            choice = self._decide(conn, case, state.subject, ruleset, step, reason)
+            choice = self._decide(conn, case, state.subject, ruleset, step, reason, fine)
             record = self._act(writer, finding, state.subject, case, choice, officer, ruleset,
                                self._office(ruleset, case))
             writer.close()
@@ -139,7 +150,7 @@ class Ledger:
         day = _day(on, "on")
         with translate_errors(self.url), writing(self.engine) as conn:
             writer = ChainWriter(conn, self._office_of(conn, finding))
-            state = refresh(conn, finding)
+            state = replay(finding_events(conn, finding))
             if state.status != "referred" or state.referral.get("answer"):
                 raise LedgerError(f"{finding}: no referral awaits an answer (status {state.status})")
             kind = "referral_accepted" if accepted else "referral_returned"
@@ -155,7 +166,7 @@ class Ledger:
         if not reason.strip():
             raise CaseError("reason", "a correction needs a written reason")
         with translate_errors(self.url), writing(self.engine) as conn:
-            row = conn.execute(select(events.c.kind, events.c.finding, events.c.office, events.c.subject)
+            row = conn.execute(select(events.c.kind, events.c.finding, events.c.office, events.c.subject, events.c.at)
                                .where(events.c.id == event)).one_or_none()
             if row is None or row.finding is None:
                 raise UnknownFinding(f"{event}: no such event in the ledger")
@@ -165,7 +176,10 @@ class Ledger:
                     raise CaseError(f"changes.{name}", f"cannot be corrected on a {row.kind} event "
                                                        f"(correctable: {', '.join(allowed) or 'nothing'})")
                 if name == "deadline":
-                    changes = {**changes, name: _day(value, "changes.deadline").isoformat()}
+                    deadline = _day(value, "changes.deadline")
+                    if deadline < row.at:
+                        raise CaseError("changes.deadline", f"{deadline} is before the action's date {row.at}")
+                    changes = {**changes, name: deadline.isoformat()}
             if not changes:
                 raise CaseError("changes", "nothing to correct")
             writer = ChainWriter(conn, row.office)
@@ -177,11 +191,13 @@ class Ledger:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def history(self, subject: str | Subject) -> tuple[HistoryEntry, ...]:
-        """The HistoryEntry list decide() would get for this subject (an id, or a Subject)."""
+    def history(self, subject: str | Subject, *, on: DateLike | None = None) -> tuple[HistoryEntry, ...]:
+        """The HistoryEntry list decide() would get for this subject (an id, or a Subject),
+        as known on ``on`` (default: everything recorded)."""
         key = key_for_lookup(subject)
+        day = _day(on, "on") if on is not None else None
         with translate_errors(self.url), self.engine.connect() as conn:
-            return _history(conn, key)
+            return _history(conn, key, day)
 
     def due(self, on: DateLike, office: str | None = None, *, within_days: int = 0) -> list[Due]:
         """Open findings whose deadline passed before ``on`` without re-inspection, and with
@@ -216,6 +232,51 @@ class Ledger:
                                    payload=_masked(e.payload)) for e in evs),
         )
 
+    def render(self, finding: str, document: str, *, action: str | None = None, format: str = "html",
+               fine: int | None = None, formal_warning: bool = False) -> str | bytes:
+        """A document issued through the ledger, filled with its number (bytes for docx and pdf):
+        the ``document`` of the finding's latest action that issued one (or of ``action``).
+        ``fine``/``formal_warning`` are the officer's choice on penalty documents, as for
+        ``fireenforce render``."""
+        from fireenforce.documents import render
+
+        with translate_errors(self.url), self.engine.connect() as conn:
+            evs = finding_events(conn, finding)
+        if not evs:
+            raise UnknownFinding(f"{finding}: no such finding in the ledger")
+        issued = [e for e in evs if e.kind == "document" and e.payload["type"] == document
+                  and (action is None or e.payload["action"] == action)]
+        if not issued:
+            kinds = sorted({e.payload["type"] for e in evs if e.kind == "document"})
+            raise LedgerError(f"--document: {finding} has no {document} issued through the ledger "
+                              f"(issued: {', '.join(kinds) or 'none'})")
+        doc = issued[-1]
+        act = next(e for e in evs if e.kind == "action" and e.payload["action"] == doc.payload["action"])
+        case = _case_on(evs[0].payload, act.at, first=act is _first_action(evs))
+        case = case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
+        if fine is None and not formal_warning and "penalty" in document:
+            fine = act.payload.get("fine")
+        return render(case, Decision.model_validate(act.payload["decision"]), document, fine=fine,
+                      formal_warning=formal_warning, format=format, offices=self.offices_path,
+                      serial=doc.payload["serial"], ruleset=self._ruleset(act.at), date=act.at)
+
+    def events(self, office: str | None = None, *, since: DateLike | None = None, until: DateLike | None = None,
+               kinds: Iterable[str] | None = None) -> Iterator[Event]:
+        """The stored events in order, optionally of one office, kinds, and business dates
+        ``since``..``until`` (inclusive), for reports. Unmasked: mask ids before showing them."""
+        query = select(events).order_by(events.c.seq)
+        if office is not None:
+            query = query.where(events.c.office == office)
+        if since is not None:
+            query = query.where(events.c.at >= _day(since, "since"))
+        if until is not None:
+            query = query.where(events.c.at <= _day(until, "until"))
+        if kinds is not None:
+            query = query.where(events.c.kind.in_(list(kinds)))
+        with translate_errors(self.url), self.engine.connect() as conn:
+            for row in conn.execution_options(yield_per=5000).execute(query):
+                yield to_event(row)
+
     def verify(self) -> VerifyReport:
         """Recompute every office's hash chain, document number series and projection."""
         from fireenforce.ledger.verify import verify
@@ -248,7 +309,11 @@ class Ledger:
     # -- internals -------------------------------------------------------------------------
 
     def _ruleset(self, day: dt.date) -> Ruleset:
-        return load_ruleset(self.ruleset_path, on=day)
+        """The ruleset in force on ``day`` (looked up once per day: loading checks every file)."""
+        ruleset = self._rulesets.get(day)
+        if ruleset is None:
+            ruleset = self._rulesets[day] = load_ruleset(self.ruleset_path, on=day)
+        return ruleset
 
     def _office(self, ruleset: Ruleset, case: Case) -> Office:
         paths = [p for p in (Path(ruleset.path) / "offices.yaml", self.offices_path) if p is not None and p.is_file()]
@@ -263,17 +328,20 @@ class Ledger:
         return str(office)
 
     def _decide(self, conn: Connection, case: Case, key: str, ruleset: Ruleset, step: str | None,
-                reason: str) -> _Choice:
-        history = _history(conn, key)
+                reason: str, fine: int | None) -> _Choice:
+        history = _history(conn, key, case.decision_date)
         decision = decide(case.model_copy(update={"history": history}), ruleset=ruleset)
-        if step is None or step == decision.step:
-            return _Choice(decision, decision.step, None, history)
-        if step not in STEPS:
-            raise CaseError("step", f"{step!r} is not one of {', '.join(STEPS)}")
-        if not reason.strip():
-            raise CaseError("reason", f"departing from the suggested step {decision.step} to {step} needs a written reason")
-        departure = Departure(suggested=decision.step, chosen=step, reason=reason)
-        return _Choice(decision, step, departure, history)
+        departure = None
+        if step is not None and step != decision.step:
+            if step not in STEPS:
+                raise CaseError("step", f"{step!r} is not one of {', '.join(STEPS)}")
+            if not reason.strip():
+                raise CaseError("reason", f"departing from the suggested step {decision.step} to {step} "
+                                          "needs a written reason")
+            departure = Departure(suggested=decision.step, chosen=step, reason=reason)
+        chosen = step or decision.step
+        _check_fine(decision, chosen, fine)
+        return _Choice(decision, chosen, departure, history, fine)
 
     def _act(self, writer: ChainWriter, finding: str, key: str, case: Case, choice: _Choice, officer: str,
              ruleset: Ruleset, office: Office) -> Record:
@@ -286,6 +354,7 @@ class Ledger:
             "decision": decision.model_dump(mode="json"), "ruleset": decision.ruleset.model_dump(mode="json"),
             "history": [h.model_dump(mode="json") for h in choice.history],
             "departure": departure and departure.model_dump(mode="json"), "officer": officer,
+            "issued_by": _issued_by(office, step), **({"fine": choice.fine} if choice.fine is not None else {}),
         })
         issued = []
         for doc_type in _documents(ruleset, decision, step):
@@ -299,19 +368,55 @@ class Ledger:
                           payload={"action": action, "to": decision.referral_to or office.brigade})
         elif deadline is None:  # nothing left to rectify (the conduct has ended)
             writer.append("closure", finding=finding, subject=key, at=day, payload={"reason": "no_rectification"})
-        state = refresh(writer.conn, finding)
+        new = [e for e in writer.appended if e.finding == finding]
+        state = refresh(writer.conn, finding, new if new[0].kind == "finding" else None)
         return Record(
             finding=finding, action=action, status=state.status, decision=decision,  # type: ignore[arg-type]
             documents=tuple(issued), deadline=state.deadline, step=step,  # type: ignore[arg-type]
-            subject=_subject_ref(key, state.subject_name, state.weak), departure=departure,
+            subject=_subject_ref(key, state.subject_name, state.weak), departure=departure, fine=choice.fine,
         )
 
-    def _follow_up(self, conn: Connection, finding: str, day: dt.date) -> Case:
-        """The case a failed re-inspection decides: the original one, observed again on ``day``."""
-        first = finding_events(conn, finding)[0].payload
-        data = {**first["case"], "item": first["item"], "observed_on": day.isoformat(),
-                "decided_on": day.isoformat(), "ended_on": None}
-        return parse_case(data)
+
+
+def _case_on(finding: dict[str, Any], day: dt.date, *, first: bool) -> Case:
+    """The case an action decided: the finding's own for the first action; for a failed
+    re-inspection, the same conduct observed again (and continuing) on ``day``."""
+    if first:
+        return parse_case(finding["case"])
+    return parse_case({**finding["case"], "item": finding["item"], "observed_on": day.isoformat(),
+                       "decided_on": day.isoformat(), "ended_on": None})
+
+
+def _first_action(evs: list[Event]) -> Event:
+    return next(e for e in evs if e.kind == "action")
+
+
+def _stored_record(evs: list[Event], *, first: bool) -> Record:
+    """The Record of a finding's first (or latest) action, as stored."""
+    state = replay(evs)
+    act = _first_action(evs) if first else [e for e in evs if e.kind == "action"][-1]
+    p = act.payload
+    action = next(a for a in state.actions if a.id == p["action"])
+    return Record(
+        finding=state.id, action=action.id, status=state.status,  # type: ignore[arg-type]
+        decision=Decision.model_validate(p["decision"]), deadline=state.deadline, step=action.step,  # type: ignore[arg-type]
+        documents=tuple(IssuedDocument(type=d["type"], number=d["number"]) for d in action.documents),
+        subject=_subject_ref(state.subject, state.subject_name, state.weak), fine=action.fine,
+        departure=Departure.model_validate(p["departure"]) if p.get("departure") else None,
+    )
+
+
+def _check_fine(decision: Decision, step: str, fine: int | None) -> None:
+    """A recorded fine belongs to a penalty and stays within the statutory range of the decision."""
+    if fine is None:
+        return
+    penalty = decision.penalty
+    if step != "penalty" or penalty is None or penalty.fine is None or "fine" not in penalty.kinds:
+        raise CaseError("fine", f"no fine applies here (step {step}; the law provides "
+                                f"{'、'.join(penalty.kinds) if penalty else 'no penalty'})")
+    low, high = max(penalty.fine.min, 1), penalty.fine.max
+    if not low <= fine <= high:
+        raise CaseError("fine", f"{fine} yuan is outside the legal range {low}–{high} yuan")
 
 
 def _documents(ruleset: Ruleset, decision: Decision, step: str) -> tuple[str, ...]:
@@ -322,13 +427,24 @@ def _documents(ruleset: Ruleset, decision: Decision, step: str) -> tuple[str, ..
     return tuple(ruleset.policy.documents[f"penalty.{procedure}" if step == "penalty" else step])
 
 
-def _history(conn: Connection, key: str) -> tuple[HistoryEntry, ...]:
-    rows = conn.execute(
+def _issued_by(office: Office, step: str) -> str:
+    """``fire_rescue`` when the act is the fire-rescue agency's: a brigade's own, or a penalty an
+    office imposes in the agency's name under entrustment (委托); else the office's own act."""
+    if office.level == "brigade" or (step == "penalty" and office.acting_in_name_of):
+        return "fire_rescue"
+    return "office"
+
+
+def _history(conn: Connection, key: str, as_of: dt.date | None = None) -> tuple[HistoryEntry, ...]:
+    """The subject's actions up to ``as_of`` (all without it), as decide reads them."""
+    query = (
         select(actions.c.date, actions.c.item, actions.c.step, actions.c.deadline, actions.c.rectified,
-               actions.c.reinspected_on, actions.c.officer, actions.c.office)
+               actions.c.reinspected_on, actions.c.officer, actions.c.office, actions.c.issued_by)
         .where(actions.c.subject == key).order_by(actions.c.date, actions.c.seq)
     )
-    return tuple(history_entry(r._asdict()) for r in rows)
+    if as_of is not None:
+        query = query.where(actions.c.date <= as_of)
+    return tuple(history_entry(r._asdict(), as_of) for r in conn.execute(query))
 
 
 def _subject_ref(key: str, name: str, weak: bool) -> SubjectRef:

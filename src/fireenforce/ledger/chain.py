@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy import Table
@@ -15,6 +15,15 @@ from sqlalchemy import Table
 from fireenforce.ledger.events import GENESIS, Event, canonical, event_hash, new_id, now
 from fireenforce.ledger.state import FindingState, replay
 from fireenforce.ledger.tables import actions, chain_heads, counters, events, findings
+
+
+_INSERT_EVENT = insert(events).returning(events.c.seq)
+_BUMP_COUNTER = (
+    update(counters)
+    .where(counters.c.office == bindparam("k_office"), counters.c.doc_type == bindparam("k_type"),
+           counters.c.year == bindparam("k_year"))
+    .values(last=counters.c.last + 1).returning(counters.c.last)
+)
 
 
 def insert_missing(conn: Connection, table: Table, values: dict[str, Any]) -> None:
@@ -28,10 +37,11 @@ class ChainWriter:
 
     def __init__(self, conn: Connection, office: str) -> None:
         self.conn, self.office = conn, office
-        insert_missing(conn, chain_heads, {"office": office, "seq": 0, "hash": GENESIS})
-        head = conn.execute(
-            select(chain_heads.c.seq, chain_heads.c.hash).where(chain_heads.c.office == office).with_for_update()
-        ).one()
+        locked = select(chain_heads.c.seq, chain_heads.c.hash).where(chain_heads.c.office == office).with_for_update()
+        head = conn.execute(locked).one_or_none()
+        if head is None:  # the office's first event (another writer may be creating it too)
+            insert_missing(conn, chain_heads, {"office": office, "seq": 0, "hash": GENESIS})
+            head = conn.execute(locked).one()
         self.seq, self.hash = head.seq, head.hash
         self.appended: list[Event] = []
 
@@ -40,10 +50,11 @@ class ChainWriter:
         event_id, recorded_at, text = new_id("E"), now(), canonical(payload)
         office_seq = self.seq + 1
         digest = event_hash(self.hash, event_id, self.office, office_seq, kind, finding, subject, at, recorded_at, text)
-        seq = self.conn.execute(insert(events).values(
-            id=event_id, office=self.office, office_seq=office_seq, kind=kind, finding=finding, subject=subject,
-            at=at, recorded_at=recorded_at, payload=text, prev_hash=self.hash, hash=digest,
-        ).returning(events.c.seq)).scalar_one()
+        seq = self.conn.execute(_INSERT_EVENT, {
+            "id": event_id, "office": self.office, "office_seq": office_seq, "kind": kind, "finding": finding,
+            "subject": subject, "at": at, "recorded_at": recorded_at, "payload": text, "prev_hash": self.hash,
+            "hash": digest,
+        }).scalar_one()
         event = Event(seq=seq, id=event_id, office=self.office, office_seq=office_seq, kind=kind, finding=finding,  # type: ignore[arg-type]
                       subject=subject, at=at, recorded_at=recorded_at, payload=json.loads(text),
                       prev_hash=self.hash, hash=digest)
@@ -54,12 +65,13 @@ class ChainWriter:
     def next_serial(self, doc_type: str, year: int) -> int:
         """The next number of ``doc_type`` in ``year`` for this office (gap-free: it rolls back
         with the transaction)."""
-        key = {"office": self.office, "doc_type": doc_type, "year": year}
-        insert_missing(self.conn, counters, {**key, "last": 0})
-        where = (counters.c.office == self.office) & (counters.c.doc_type == doc_type) & (counters.c.year == year)
-        serial = int(self.conn.execute(select(counters.c.last).where(where)).scalar_one()) + 1
-        self.conn.execute(update(counters).where(where).values(last=serial))
-        return serial
+        key = {"k_office": self.office, "k_type": doc_type, "k_year": year}
+        bumped = self.conn.execute(_BUMP_COUNTER, key).scalar_one_or_none()
+        if bumped is not None:
+            return int(bumped)
+        # The office holds its chain lock, so no other writer can create this counter meanwhile.
+        self.conn.execute(insert(counters).values(office=self.office, doc_type=doc_type, year=year, last=1))
+        return 1
 
     def close(self) -> None:
         self.conn.execute(update(chain_heads).where(chain_heads.c.office == self.office)
@@ -77,17 +89,19 @@ def finding_events(conn: Connection, finding: str) -> list[Event]:
     return [to_event(r) for r in rows]
 
 
-def refresh(conn: Connection, finding: str) -> FindingState:
-    """Recompute one finding's projection rows from its events."""
-    state = replay(finding_events(conn, finding))
-    write_projection(conn, [state])
+def refresh(conn: Connection, finding: str, new: list[Event] | None = None) -> FindingState:
+    """Recompute one finding's projection rows from its events (``new``: all its events, for a
+    finding created in this transaction)."""
+    state = replay(new if new is not None else finding_events(conn, finding))
+    write_projection(conn, [state], replace=new is None)
     return state
 
 
-def write_projection(conn: Connection, states: Iterable[FindingState]) -> None:
+def write_projection(conn: Connection, states: Iterable[FindingState], *, replace: bool = False) -> None:
     states = list(states)
-    ids = [s.id for s in states]
-    conn.execute(delete(actions).where(actions.c.finding.in_(ids)))
-    conn.execute(delete(findings).where(findings.c.id.in_(ids)))
+    if replace:
+        ids = [s.id for s in states]
+        conn.execute(delete(actions).where(actions.c.finding.in_(ids)))
+        conn.execute(delete(findings).where(findings.c.id.in_(ids)))
     conn.execute(insert(findings), [s.projection() for s in states])
     conn.execute(insert(actions), [row for s in states for row in s.action_rows()])

@@ -18,7 +18,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 
 from fireenforce.ledger.errors import (
-    LedgerLocked, LedgerReadOnly, LedgerSchemaError, LedgerUnavailable,
+    LedgerError, LedgerLocked, LedgerReadOnly, LedgerSchemaError, LedgerUnavailable,
 )
 
 ENV_VAR = "FIREENFORCE_DB"
@@ -69,7 +69,7 @@ def open_engine(url: str, *, create: bool, busy_timeout: float = BUSY_TIMEOUT) -
             if parsed.get_driver_name() != "psycopg":
                 url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
             options = f"-c lock_timeout={int(busy_timeout * 1000)}"
-            return create_engine(url, connect_args={"options": options}, pool_pre_ping=True)
+            return create_engine(url, connect_args={"options": options}, pool_recycle=3600)
     except NoSuchModuleError:
         pass
     raise LedgerUnavailable(f"--db: {display_url(url)}: unsupported database (use sqlite:/// or postgresql+psycopg://)")
@@ -177,6 +177,8 @@ def _translated(url: str, exc: DBAPIError) -> Exception:
         return LedgerReadOnly(f"{where}: the database is read-only ({message})")
     if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
         return LedgerLocked(f"{where}: the ledger stayed locked by another writer for too long ({message})")
+    if "unique" in lowered or "duplicate key" in lowered:
+        return LedgerError(f"{where}: a concurrent write recorded the same key first; try again ({message})")
     if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
         return LedgerUnavailable(f"{where}: not a fireenforce ledger ({message})")
     if exc.connection_invalidated or "connect" in lowered or "unable to open" in lowered or "not a database" in lowered:

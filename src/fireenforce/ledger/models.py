@@ -53,6 +53,7 @@ class Record(BaseModel):
     step: Step
     subject: SubjectRef
     departure: Departure | None = None
+    fine: int | None = None  # the fine imposed, in yuan, when the officer recorded one
 
 
 class Closure(BaseModel):
@@ -123,3 +124,4 @@ class VerifyReport(BaseModel):
     events: int
     offices: int
     broken: Broken | None = None
+    heads: dict[str, str] = {}  # office -> the hash of its last event (keep these elsewhere)

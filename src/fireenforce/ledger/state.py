@@ -27,6 +27,8 @@ class ActionState:
     deadline: dt.date | None
     officer: str
     office: str
+    issued_by: str
+    fine: int | None = None
     rectified: bool | None = None
     reinspected_on: dt.date | None = None
     documents: list[dict[str, Any]] = field(default_factory=list)
@@ -35,7 +37,7 @@ class ActionState:
         return {
             "date": self.date, "item": self.item, "step": self.step, "deadline": self.deadline,
             "rectified": self.rectified, "reinspected_on": self.reinspected_on,
-            "officer": self.officer, "office": self.office,
+            "officer": self.officer, "office": self.office, "issued_by": self.issued_by,
         }
 
 
@@ -48,6 +50,7 @@ class FindingState:
     weak: bool
     item: str
     opened_on: dt.date
+    source: str | None = None
     status: str = "open"
     closed_on: dt.date | None = None
     deadline: dt.date | None = None
@@ -65,7 +68,7 @@ class FindingState:
             "id": self.id, "office": self.office, "subject": self.subject, "subject_name": self.subject_name,
             "weak": self.weak, "item": self.item, "status": self.status, "opened_on": self.opened_on,
             "closed_on": self.closed_on, "deadline": self.deadline, "last_step": self.last.step,
-            "last_action": self.last.id,
+            "last_action": self.last.id, "source": self.source,
         }
 
     def action_rows(self) -> list[dict[str, Any]]:
@@ -73,7 +76,7 @@ class FindingState:
         return [
             {"id": a.id, "seq": a.seq, "finding": self.id, "subject": self.subject, "office": a.office,
              "date": a.date, "item": a.item, "step": a.step, "deadline": a.deadline, "rectified": a.rectified,
-             "reinspected_on": a.reinspected_on, "officer": a.officer}
+             "reinspected_on": a.reinspected_on, "officer": a.officer, "issued_by": a.issued_by, "fine": a.fine}
             for a in self.actions
         ]
 
@@ -89,6 +92,7 @@ def replay(events: Iterable[Event]) -> FindingState:
             state = FindingState(
                 id=ev.finding or "", office=ev.office, subject=ev.subject or "",
                 subject_name=p["case"]["subject"].get("name", ""), weak=p["weak"], item=p["item"], opened_on=ev.at,
+                source=p.get("source"),
             )
             continue
         if state is None:
@@ -105,7 +109,7 @@ def _apply(state: FindingState, ev: Event, by_id: dict[str, Event]) -> None:
         deadline = _date(p.get("deadline"))
         state.actions.append(ActionState(
             id=p["action"], seq=ev.seq, date=ev.at, item=p["item"], step=p["step"], deadline=deadline,
-            officer=p.get("officer", ""), office=ev.office,
+            officer=p.get("officer", ""), office=ev.office, issued_by=p["issued_by"], fine=p.get("fine"),
         ))
         state.status, state.deadline = ("referred", None) if p["step"] == "referral" else ("open", deadline)
     elif ev.kind == "document":
@@ -150,8 +154,18 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def history_entry(fields: dict[str, Any]) -> HistoryEntry:
+def history_entry(fields: dict[str, Any], as_of: dt.date | None = None) -> HistoryEntry:
     """The single mapping from a recorded action to what decide reads. Every field the model
-    declares is filled; unknown results (not re-inspected yet) are left to the model's default."""
+    declares is filled; a result not known ``as_of`` that day (not re-inspected yet) is left to
+    the model's default."""
+    if as_of is not None and fields.get("reinspected_on") is not None and fields["reinspected_on"] > as_of:
+        fields = {**fields, "rectified": None, "reinspected_on": None}
     known = HistoryEntry.model_fields
     return HistoryEntry(**{k: v for k, v in fields.items() if k in known and v is not None})
+
+
+def history_of(states: Iterable[FindingState], subject: str, as_of: dt.date | None = None) -> tuple[HistoryEntry, ...]:
+    """A subject's history replayed from findings' states: the same list the ledger hands decide."""
+    rows = sorted((a.date, a.seq, a) for s in states if s.subject == subject for a in s.actions
+                  if as_of is None or a.date <= as_of)
+    return tuple(history_entry(a.history_fields(), as_of) for _, _, a in rows)

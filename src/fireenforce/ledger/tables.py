@@ -57,9 +57,11 @@ findings = Table(
     Column("deadline", Date, nullable=True),
     Column("last_step", String(16), nullable=False),
     Column("last_action", String(24), nullable=False),
+    Column("source", String(200), nullable=True),
     Index("ix_findings_due", "status", "deadline"),
     Index("ix_findings_office_due", "office", "status", "deadline"),
     Index("ix_findings_subject", "subject"),
+    Index("ix_findings_source", "source", unique=True),
 )
 
 actions = Table(
@@ -76,5 +78,7 @@ actions = Table(
     Column("rectified", Boolean, nullable=True),
     Column("reinspected_on", Date, nullable=True),
     Column("officer", String(200), nullable=False),
+    Column("issued_by", String(16), nullable=False),
+    Column("fine", Integer, nullable=True),
     Index("ix_actions_subject", "subject", "date", "seq"),
 )

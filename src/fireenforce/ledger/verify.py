@@ -28,7 +28,8 @@ def verify(conn: Connection) -> VerifyReport:
     heads = {r.office: (r.seq, r.hash) for r in conn.execute(select(chain_heads))}
     total, serials, broken = _chains(conn, heads)
     broken = broken or _numbers(conn, serials) or _projections(conn)
-    return VerifyReport(ok=broken is None, events=total, offices=len(heads), broken=broken)
+    return VerifyReport(ok=broken is None, events=total, offices=len(heads), broken=broken,
+                        heads={office: digest for office, (_, digest) in sorted(heads.items())})
 
 
 def _stream(conn: Connection, query: Any) -> Iterator[Any]:

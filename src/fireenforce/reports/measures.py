@@ -9,6 +9,7 @@ month gives the month and its trend.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import statistics
@@ -108,9 +109,13 @@ class Measured:
     campaigns_to_date: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     offices: set[str] = field(default_factory=set)
 
-    def at(self, month: Month, office: str) -> Tally:
-        self.offices.add(office)
-        return self.tallies.setdefault((str(month), office), Tally())
+    def at(self, month: Month | str, office: str) -> Tally:
+        key = (month if isinstance(month, str) else str(month), office)
+        tally = self.tallies.get(key)
+        if tally is None:
+            self.offices.add(office)
+            tally = self.tallies[key] = Tally()
+        return tally
 
     def district(self, month: Month) -> Tally:
         total = Tally()
@@ -127,8 +132,8 @@ def measure(conn: Connection, month: Month, policy: AssessmentSpec, *, months: i
     out = Measured(span)
     start, end = first.first, month.last
 
-    def month_of(day: dt.date) -> Month | None:
-        return Month(day.replace(day=1)) if start <= day <= end else None
+    def month_of(day: dt.date) -> str | None:
+        return f"{day.year:04d}-{day.month:02d}" if start <= day <= end else None
 
     _findings(conn, out, start, end, month_of)
     _actions(conn, out, span, start, end, month_of, policy)
@@ -162,6 +167,7 @@ def _findings(conn: Connection, out: Measured, start: dt.date, end: dt.date, mon
 def _actions(conn: Connection, out: Measured, span: list[Month], start: dt.date, end: dt.date, month_of: Any,
              policy: AssessmentSpec) -> None:
     grace = policy.reinspection.working_days
+    lasts, keys = [m.last for m in span], [str(m) for m in span]
     query = select(actions.c.office, actions.c.date, actions.c.step, actions.c.deadline,
                    actions.c.reinspected_on).where(
         actions.c.date <= end,
@@ -180,9 +186,12 @@ def _actions(conn: Connection, out: Measured, span: list[Month], start: dt.date,
                 tally.late += 1
         if step == "referral":  # a referred finding is the brigade's to follow up, not overdue here
             continue
-        for month in span:  # overdue at the month's end: deadline passed, not re-inspected by then
-            if day <= month.last and deadline < month.last and (reinspected is None or reinspected > month.last):
-                out.at(month, office).overdue += 1
+        # overdue at the end of each month whose last day is on or after the action, after the
+        # deadline, and before the re-inspection
+        first = bisect.bisect_left(lasts, max(day, deadline + dt.timedelta(days=1)))
+        stop = len(lasts) if reinspected is None else bisect.bisect_left(lasts, reinspected)
+        for index in range(first, stop):
+            out.at(keys[index], office).overdue += 1
 
 
 def _events(conn: Connection, out: Measured, start: dt.date, end: dt.date, month_of: Any) -> None:

@@ -131,6 +131,7 @@ class Inspection:
     late_days: tuple[int, ...]  # days after each deadline the re-inspection takes place
     referral_accepted: bool
     answer_days: int
+    fine_share: float  # where in the suggested range a fine falls
 
 
 def _pick(rnd: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
@@ -177,7 +178,7 @@ def _inspection(rnd: random.Random, place: Place, day: dt.date, level: str) -> I
     fixes_after = 0 if rnd.random() < 0.78 else (1 if rnd.random() < 0.7 else 2)
     late = tuple(rnd.randint(4, 20) if rnd.random() < 0.12 else rnd.randint(0, 2) for _ in range(fixes_after + 1))
     return Inspection(case, officer, rnd.random() if rnd.random() < 0.03 else None, fixes_after,
-                      late, rnd.random() < 0.75, rnd.randint(3, 20))
+                      late, rnd.random() < 0.75, rnd.randint(3, 20), rnd.random())
 
 
 def signals_on(district: District, day: dt.date, seed: int, rate: float = 1.0) -> Iterator[dict[str, Any]]:

@@ -79,17 +79,22 @@ def seed_ledger(led: Ledger, *, seed: int = 2026, start: dt.date = dt.date(2025,
 
 
 def _record(led: Ledger, plan: Inspection, summary: Summary) -> Record:
+    """Record the finding as the officer would: the suggested step (or, for a few, a departure
+    with its reason), and for a fine the amount within the suggested range."""
     summary.findings += 1
     summary.counts[plan.case["item"]] = summary.counts.get(plan.case["item"], 0) + 1
-    if plan.depart is None:
-        return led.record(plan.case, officer=plan.officer)
     case = parse_case(plan.case)
-    suggested = decide(case.model_copy(update={"history": led.history(case.subject)})).step
-    if suggested not in ("reminder", "warning"):  # penalties and referrals are not departed from here
-        return led.record(plan.case, officer=plan.officer)
-    other, reasons = ("warning", HEAVIER_REASONS) if suggested == "reminder" else ("reminder", LIGHTER_REASONS)
-    summary.departures += 1
-    return led.record(plan.case, officer=plan.officer, step=other, reason=reasons[int(plan.depart * len(reasons))])
+    decision = decide(case.model_copy(update={"history": led.history(case.subject)}))
+    if plan.depart is not None and decision.step in ("reminder", "warning"):
+        other, reasons = ("warning", HEAVIER_REASONS) if decision.step == "reminder" else ("reminder", LIGHTER_REASONS)
+        summary.departures += 1
+        return led.record(plan.case, officer=plan.officer, step=other, reason=reasons[int(plan.depart * len(reasons))])
+    fine = None
+    penalty = decision.penalty
+    if decision.step == "penalty" and penalty is not None and penalty.fine is not None and "fine" in penalty.kinds:
+        low, high = penalty.fine.suggested.min, penalty.fine.suggested.max
+        fine = min(max(penalty.fine.min, 1, round((low + plan.fine_share * (high - low)) / 50) * 50), penalty.fine.max)
+    return led.record(plan.case, officer=plan.officer, fine=fine)
 
 
 def _schedule(record: Record, plan: Inspection, day: dt.date, attempt: int, queue: list[_Due],

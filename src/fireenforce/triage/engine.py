@@ -83,6 +83,12 @@ def _facts(trigger: TriggerSpec, found: Candidates, day: dt.date, sid: str) -> l
     return facts
 
 
+def _of_sources(trigger: TriggerSpec, by_source: dict[str, list[Record]]) -> Iterable[Record]:
+    """Only the kinds of records the trigger's clauses count."""
+    for source in sorted({clause.source for clause in trigger.all}):
+        yield from by_source.get(source, ())
+
+
 END_RULE = "$end"  # fires on each group's last fact; durable-rules crashes deleting a state no action ran in
 
 
@@ -141,9 +147,11 @@ class Engine:
 
     def evaluate(self, triggers: Triggers, records: Iterable[Record], day: dt.date) -> list[Outcome]:
         """The outcomes of ``day``, in trigger order, then by group."""
-        records = list(records)
+        by_source: dict[str, list[Record]] = {}
+        for record in records:
+            by_source.setdefault(record.source, []).append(record)
         pairs = [(trigger, f"{trigger.per}:{found.group}", found) for trigger in triggers.triggers
-                 for found in candidates(trigger, records, day) if any(found.clauses)]
+                 for found in candidates(trigger, _of_sources(trigger, by_source), day) if any(found.clauses)]
         groups: dict[str, list[dict[str, Any]]] = {}
         for trigger, sid, found in pairs:
             groups.setdefault(sid, []).extend(_facts(trigger, found, day, sid))

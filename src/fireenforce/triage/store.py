@@ -9,7 +9,7 @@ import json
 from typing import Any, Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, String, or_, select, type_coerce
 
 from fireenforce.ledger import Ledger
 from fireenforce.ledger.database import translate_errors, writing
@@ -114,18 +114,23 @@ def gather(conn: Connection, triggers: Triggers, day: dt.date) -> tuple[list[Rec
     register = _register(conn)
     records: list[Record] = []
     start = _horizon(triggers, "signal", day)
-    query = select(signals).where(signals.c.day <= day)
+    # the day as stored text on SQLite (parsed once per distinct day below), a date on PostgreSQL
+    query = select(signals.c.id, type_coerce(signals.c.day, String), signals.c.kind, signals.c.source,
+                   signals.c.device, signals.c.place, signals.c.item).where(signals.c.day <= day)
     if start is not None:
         query = query.where(signals.c.day >= start)
-    for row in conn.execute(query):
-        attrs: dict[str, str | bool] = {"kind": row.kind, "source": row.source, "device": row.device,
-                                        "place": row.place}
-        if row.item:
-            attrs["item"] = row.item
-        entry = register.get(row.place)
+    days: dict[Any, dt.date] = {}
+    for sid, stored_day, kind, source, device, place, item in conn.execute(query):
+        attrs: dict[str, str | bool] = {"kind": kind, "source": source, "device": device, "place": place}
+        if item:
+            attrs["item"] = item
+        entry = register.get(place)
         if entry is not None:
             attrs["office"] = entry.office
-        records.append(Record(row.id, "signal", row.day, attrs))
+        when = days.get(stored_day)
+        if when is None:
+            when = days[stored_day] = stored_day if isinstance(stored_day, dt.date) else dt.date.fromisoformat(stored_day)
+        records.append(Record(sid, "signal", when, attrs))
     records += _finding_records(conn, triggers, day, register)
     return records, register
 
@@ -194,29 +199,33 @@ def run_triage(led: Ledger, day: dt.date, ruleset: Ruleset | None = None) -> lis
     """Evaluate the day, record what is new, and return every outcome of the day as triage JSON
     (recorded ones included: running twice adds nothing and returns the same)."""
     ruleset = ruleset or load_ruleset(led.ruleset_path, on=day)
+    by_id = {t.id: t for t in ruleset.triggers.triggers}
     with translate_errors(led.url), led.engine.connect() as conn:
         records, register = gather(conn, ruleset.triggers, day)
-        done = {(r.trigger, r.group) for r in conn.execute(select(outcomes.c.trigger, outcomes.c.group)
-                                                           .where(outcomes.c.on == day))}
-    by_id = {t.id: t for t in ruleset.triggers.triggers}
+        earlier = _earlier_outcomes(conn, ruleset.triggers, day)
     latest = {r.id: r for r in records}
     for outcome in evaluate(ruleset.triggers, records, day):
         trigger = by_id[outcome.trigger]
-        if (outcome.trigger, outcome.place) not in done and not _raised_within(led, trigger, outcome):
-            _record(led, trigger, outcome, latest, register)
+        done = earlier.get((outcome.trigger, outcome.place), ())
+        start = trigger.within.start(day) if trigger.within else day
+        if any(start <= on < day for on, _ in done):
+            continue  # already raised for this group inside the trigger's window
+        today = [finding for on, finding in done if on == day]
+        if today and (today[0] is not None or outcome.kind == "consultation" or outcome.place not in register):
+            continue  # recorded by an earlier run
+        _record(led, trigger, outcome, latest, register)
     return recorded(led, day)
 
 
-def _raised_within(led: Ledger, trigger: TriggerSpec, outcome: Outcome) -> bool:
-    """Whether the trigger was already raised for this group inside its window before the day
-    (a compound with many open e-bike findings is convened once a month, not every day)."""
-    if trigger.within is None:
-        return False
-    query = select(outcomes.c.on).where(
-        outcomes.c.trigger == trigger.id, outcomes.c.group == outcome.place,
-        outcomes.c.on >= trigger.within.start(outcome.on), outcomes.c.on < outcome.on)
-    with translate_errors(led.url), led.engine.connect() as conn:
-        return conn.execute(query.limit(1)).first() is not None
+def _earlier_outcomes(conn: Connection, triggers: Triggers, day: dt.date) -> dict[tuple[str, str], list[tuple[dt.date, str | None]]]:
+    """The outcomes recorded inside the longest trigger window up to ``day`` (for re-runs and quiet periods)."""
+    starts = [t.within.start(day) for t in triggers.triggers if t.within is not None]
+    query = select(outcomes.c.trigger, outcomes.c.group, outcomes.c.on, outcomes.c.finding).where(
+        outcomes.c.on >= min([day, *starts]), outcomes.c.on <= day)
+    found: dict[tuple[str, str], list[tuple[dt.date, str | None]]] = {}
+    for trigger, group, on, finding in conn.execute(query):
+        found.setdefault((trigger, group), []).append((on, finding))
+    return found
 
 
 def recorded(led: Ledger, day: dt.date) -> list[dict[str, Any]]:
@@ -245,7 +254,8 @@ def _display(outcome: Outcome) -> str:
 def _record(led: Ledger, trigger: TriggerSpec, outcome: Outcome, latest: dict[str, Record],
             register: dict[str, PlaceEntry]) -> None:
     """Claim the (day, trigger, group) row first, so that neither a second run nor a concurrent one
-    records anything twice; then record the finding and note its id."""
+    records anything twice; then record the finding under a source key, which the ledger records
+    once, so a run interrupted in between completes the row when run again."""
     office = _office(outcome, latest, register)
     data = {**outcome.to_json(), "place": _display(outcome), "office": office}
     entry = register.get(outcome.place) if outcome.kind == "finding" else None
@@ -253,13 +263,16 @@ def _record(led: Ledger, trigger: TriggerSpec, outcome: Outcome, latest: dict[st
         data["note"] = "该场所不在场所登记中，无法确定管理人，未生成隐患记录（fireenforce signals places 登记后重新研判）"
     key = (outcomes.c.on == outcome.on) & (outcomes.c.trigger == outcome.trigger) & (outcomes.c.group == outcome.place)
     with translate_errors(led.url), writing(led.engine) as conn:
-        if conn.execute(select(outcomes.c.kind).where(key)).first() is not None:
+        existing = conn.execute(select(outcomes.c.finding).where(key)).first()
+        if existing is None:
+            conn.execute(outcomes.insert().values(
+                on=outcome.on, trigger=outcome.trigger, group=outcome.place, kind=outcome.kind, office=office,
+                finding=None, payload=json.dumps(data, ensure_ascii=False), recorded_at=now()))
+        elif existing.finding is not None:
             return
-        conn.execute(outcomes.insert().values(
-            on=outcome.on, trigger=outcome.trigger, group=outcome.place, kind=outcome.kind, office=office,
-            finding=None, payload=json.dumps(data, ensure_ascii=False), recorded_at=now()))
     if entry is not None:
-        finding = led.record(_device_case(trigger, outcome, entry), officer=SYSTEM_OFFICER).finding
+        source = f"triage:{outcome.on.isoformat()}:{outcome.trigger}:{outcome.place}"
+        finding = led.record(_device_case(trigger, outcome, entry), officer=SYSTEM_OFFICER, source=source).finding
         with translate_errors(led.url), writing(led.engine) as conn:
             conn.execute(outcomes.update().where(key).values(finding=finding))
 

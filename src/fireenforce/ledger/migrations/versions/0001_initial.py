@@ -79,6 +79,7 @@ def upgrade() -> None:
         sa.Column("rectified", sa.Boolean, nullable=True),
         sa.Column("reinspected_on", sa.Date, nullable=True),
         sa.Column("officer", sa.String(200), nullable=False),
+        sa.Column("issued_by", sa.String(16), nullable=False),
     )
     op.create_index("ix_actions_finding", "actions", ["finding"])
     op.create_index("ix_actions_subject", "actions", ["subject", "date", "seq"])

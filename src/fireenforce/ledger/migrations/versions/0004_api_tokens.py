@@ -1,15 +1,15 @@
 """API tokens of ``fireenforce serve``: one row per token, holding only its SHA-256 hash, the
 office (or the brigade, or legal staff) it acts for, its role, and when it was revoked.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,5 +1,12 @@
-"""A throwaway PostgreSQL server for the tests: initdb in a temporary directory, a free port on
-127.0.0.1, run as the ``postgres`` system user when we are root (PostgreSQL refuses root)."""
+"""A throwaway PostgreSQL server for tests and benchmarks: initdb in a temporary directory, a
+free port on 127.0.0.1, run as the ``postgres`` system user when we are root (PostgreSQL
+refuses root). Needs the server binaries (Debian: ``apt-get install postgresql``).
+
+    server = start()
+    url = server.create_database()   # postgresql+psycopg://postgres@127.0.0.1:PORT/fe_…
+    ...
+    server.stop()
+"""
 
 from __future__ import annotations
 
@@ -57,7 +64,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start() -> Server:
+def start(*, durable: bool = False) -> Server:
+    """Start a server; ``durable`` keeps fsync on (benchmarks), tests run without it."""
     bindir = find_bindir()
     root = Path(tempfile.mkdtemp(prefix="fe-pg-"))
     prefix: list[str] = []
@@ -67,9 +75,10 @@ def start() -> Server:
     data, log = root / "data", root / "server.log"
     subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
                     "--locale=C", "--no-sync"], check=True, capture_output=True)
-    for attempt in range(5):
+    for _attempt in range(5):  # the free port may be taken between choosing and binding it
         port = free_port()
-        options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60"
+        options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=60"
+        options += "" if durable else " -c fsync=off -c synchronous_commit=off"
         done = subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log),
                                "-w", "-t", "60", "start"], capture_output=True, text=True)
         if done.returncode == 0:

@@ -1,0 +1,30 @@
+"""Schema migrations: a ledger made by the first schema is upgraded in place (SQLite through
+batch mode) and keeps verifying; the head is what the tables declare."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from fireenforce.ledger import Ledger
+from fireenforce.ledger.database import _alembic_config, open_engine, schema_revisions, writing
+from fireenforce.ledger.tables import metadata
+from ledgerkit import case
+
+
+def test_an_older_ledger_is_upgraded_and_still_verifies(ledger_url: str) -> None:
+    engine = open_engine(ledger_url, create=True)
+    with writing(engine) as conn:
+        command.upgrade(_alembic_config(conn), "0001")
+    engine.dispose()
+    with Ledger(ledger_url) as led:  # upgrades to the head
+        rec = led.record(case(1), source="first")
+        assert led.verify().ok and led.record(case(1), source="first") == rec
+        with led.engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_revision() == schema_revisions()[0]
+
+
+def test_the_migrations_build_exactly_the_declared_tables(ledger_url: str) -> None:
+    with Ledger(ledger_url) as led, led.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []

@@ -1,0 +1,117 @@
+"""Hypothesis: random sequences of record / reinspect / correct / days passing keep the ledger's
+invariants: a closed finding has no open deadline; the history handed to decide (and served by
+``history``) equals the events replayed; document numbers stay gap-free; ``due`` agrees with
+the replayed state; ``verify`` passes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from sqlalchemy import select
+
+from fireenforce.ledger import Ledger, Record
+from fireenforce.ledger.chain import to_event
+from fireenforce.ledger.events import Event
+from fireenforce.ledger.state import FindingState, history_of, replay
+from fireenforce.ledger.tables import events
+from ledgerkit import OTHER_OFFICE, case, uscc
+
+ITEMS = ("EV-BLOCK", "EB-PARK", "FL-BLOCK")
+START = dt.date(2026, 3, 2)
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    @initialize()
+    def open_ledger(self) -> None:
+        self.dir = tempfile.TemporaryDirectory()
+        self.led = Ledger(Path(self.dir.name) / "ledger.db")
+        self.day = START
+        self.findings: list[str] = []
+
+    def teardown(self) -> None:
+        if hasattr(self, "led"):
+            self.led.close()
+            self.dir.cleanup()
+
+    def replayed(self) -> tuple[list[Event], dict[str, FindingState]]:
+        with self.led.engine.connect() as conn:
+            evs = [to_event(r) for r in conn.execute(select(events).order_by(events.c.seq))]
+        groups: dict[str, list[Event]] = defaultdict(list)
+        for e in evs:
+            if e.finding:
+                groups[e.finding].append(e)
+        return evs, {f: replay(g) for f, g in groups.items()}
+
+    def last_action_history(self, finding: str) -> list[dict]:
+        evs, _ = self.replayed()
+        return [e for e in evs if e.finding == finding and e.kind == "action"][-1].payload["history"]
+
+    @rule(days=st.integers(0, 20))
+    def time_passes(self, days: int) -> None:
+        self.day += dt.timedelta(days=days)
+
+    @rule(subject=st.integers(1, 3), item=st.sampled_from(ITEMS), other_office=st.booleans())
+    def record(self, subject: int, item: str, other_office: bool) -> None:
+        _, states = self.replayed()
+        expected = history_of(states.values(), f"id:{uscc(subject)}", self.day)
+        rec = self.led.record(case(subject, item=item, on=self.day.isoformat(),
+                                   office=OTHER_OFFICE if other_office else None))
+        assert [h.model_dump(mode="json") for h in expected] == self.last_action_history(rec.finding)
+        self.findings.append(rec.finding)
+
+    @precondition(lambda self: bool(getattr(self, "findings", None)))
+    @rule(pick=st.integers(0, 1000), rectified=st.booleans())
+    def reinspect(self, pick: int, rectified: bool) -> None:
+        _, states = self.replayed()
+        open_ones = [f for f in self.findings if states[f].status == "open" and states[f].last.date <= self.day]
+        if not open_ones:
+            return
+        finding = open_ones[pick % len(open_ones)]
+        out = self.led.reinspect(finding, on=self.day, rectified=rectified)
+        if isinstance(out, Record):
+            assert not rectified and out.finding == finding
+            _, after = self.replayed()
+            assert after[finding].actions.pop().id == out.action  # what decide saw: all but the new action
+            expected = history_of(after.values(), states[finding].subject, self.day)
+            assert self.last_action_history(finding) == [h.model_dump(mode="json") for h in expected]
+        else:
+            assert rectified and out.closed_on == self.day
+
+    @precondition(lambda self: bool(getattr(self, "findings", None)))
+    @rule(pick=st.integers(0, 1000), extra=st.integers(0, 30))
+    def correct_deadline(self, pick: int, extra: int) -> None:
+        evs, _ = self.replayed()
+        actions = [e for e in evs if e.kind == "action"]
+        target = actions[pick % len(actions)]
+        new = target.at + dt.timedelta(days=extra)
+        self.led.correct(target.id, reason="期限录入有误", changes={"deadline": new.isoformat()})
+
+    @invariant()
+    def invariants_hold(self) -> None:
+        if not hasattr(self, "led"):
+            return
+        _, states = self.replayed()
+        for state in states.values():
+            if state.status == "closed":
+                assert state.deadline is None and state.closed_on is not None
+            if state.status == "referred":
+                assert state.deadline is None
+        for subject in {s.subject for s in states.values()}:
+            assert self.led.history(subject.removeprefix("id:")) == history_of(states.values(), subject)
+        due = {d.finding for d in self.led.due(on=self.day)}
+        assert due == {f for f, s in states.items() if s.status == "open" and s.deadline and s.deadline < self.day}
+        report = self.led.verify()
+        assert report.ok, report.broken
+
+
+LedgerMachine.TestCase.settings = settings(
+    max_examples=25, stateful_step_count=12, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+test_ledger_state_machine = LedgerMachine.TestCase
