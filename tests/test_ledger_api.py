@@ -230,3 +230,35 @@ def test_events_for_reports_by_office_kind_and_date(led: Ledger) -> None:
     may = list(led.events(since="2026-05-01", until="2026-05-31", kinds=["closure"]))
     assert [(e.finding, e.at) for e in may] == [(a.finding, dt.date(2026, 5, 9))]
     assert {e.office for e in led.events(since="2026-06-01")} == {OTHER_OFFICE["name"]}
+
+
+def test_history_of_one_office(led: Ledger) -> None:
+    led.record(case(44))
+    led.record(case(44, office=OTHER_OFFICE, on="2026-06-01"))
+    assert len(led.history(uscc(44))) == 2
+    assert [h.date for h in led.history(uscc(44), office=OTHER_OFFICE["name"])] == [dt.date(2026, 6, 1)]
+    assert [h.date for h in led.history(uscc(44), on="2026-05-31")] == [dt.date(2026, 5, 3)]
+
+
+def test_export_import_round_trip_on_each_backend(led: Ledger, request: pytest.FixtureRequest, tmp_path) -> None:
+    import io
+
+    rec = led.record(case(45))
+    led.reinspect(rec.finding, on="2026-05-10", rectified=False)
+    led.record(case(46, office=OTHER_OFFICE))
+    first = io.StringIO()
+    count = led.export(first)
+    if led.engine.dialect.name == "sqlite":
+        url = f"sqlite:///{tmp_path / 'copy.db'}"
+    else:
+        url = request.getfixturevalue("postgres").create_database()
+    with Ledger(url) as copy:
+        assert copy.import_(first.getvalue().splitlines()) == count
+        second = io.StringIO()
+        copy.export(second)
+        assert second.getvalue() == first.getvalue()
+        assert copy.show(rec.finding) == led.show(rec.finding) and copy.verify().ok
+        nxt = copy.record(case(47))  # the copy carries on numbering where the original stopped
+        assert nxt.documents[0].number == "西北街消〔2026〕0003号"
+    with pytest.raises(LedgerError, match="^line:1: "):
+        Ledger(f"sqlite:///{tmp_path / 'bad.db'}").import_(['{"seq": 1}'], source="line")

@@ -88,3 +88,19 @@ def test_a_gap_in_the_numbers_is_found(led: Ledger) -> None:
 def test_a_forged_head_is_found(led: Ledger) -> None:
     tamper(led, update(chain_heads).values(seq=chain_heads.c.seq + 1))
     assert not led.verify().ok
+
+
+def test_rebuild_restores_the_state_from_the_events(led: Ledger) -> None:
+    due_before = led.due(on="2026-12-31")
+    tamper(led, update(findings).values(status="closed", deadline=None))
+    tamper(led, update(counters).values(last=counters.c.last + 5))
+    assert not led.verify().ok
+    assert led.rebuild() == 4
+    assert led.verify().ok and led.due(on="2026-12-31") == due_before
+
+
+def test_rebuild_leaves_a_broken_chain_broken(led: Ledger) -> None:
+    target, _ = nth_event(led, 4)
+    tamper(led, update(events).where(events.c.id == target).values(recorded_at="2020-01-01T00:00:00+00:00"))
+    led.rebuild()
+    assert led.verify().broken.event == target

@@ -63,6 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("finding", metavar="FINDING")
     add("verify", "recompute the hash chains, numbers and state; exit 1 at the first broken event",
         _verify, "text", "json")
+    add("rebuild", "rewrite the current state and number counters from the events", _rebuild)
     p = add("export", "the whole record as JSON Lines", _export)
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
     p = add("import", "load an export into a new, empty ledger (and verify it)", _import)
@@ -183,6 +184,13 @@ def _verify(args: argparse.Namespace) -> int:
         text = f"ledger broken at {where}: {b.reason}"
     _emit(args, report.model_dump(mode="json"), text)
     return 0 if report.ok else 1
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    with _open(args) as led:
+        count = led.rebuild()
+    print(f"state rebuilt from the events: {count} findings")
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
+from pydantic import TypeAdapter
 from sqlalchemy import Connection, select
 
 from fireenforce.documents.context import document_number
@@ -32,6 +33,7 @@ from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.load import load_ruleset
 
 DateLike = dt.date | str
+_DUE_LIST = TypeAdapter(list[Due])
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,13 +193,15 @@ class Ledger:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def history(self, subject: str | Subject, *, on: DateLike | None = None) -> tuple[HistoryEntry, ...]:
+    def history(self, subject: str | Subject, *, on: DateLike | None = None,
+                office: str | None = None) -> tuple[HistoryEntry, ...]:
         """The HistoryEntry list decide() would get for this subject (an id, or a Subject),
-        as known on ``on`` (default: everything recorded)."""
+        as known on ``on`` (default: everything recorded); ``office`` keeps only that office's
+        actions (decide itself sees every office's)."""
         key = key_for_lookup(subject)
         day = _day(on, "on") if on is not None else None
         with translate_errors(self.url), self.engine.connect() as conn:
-            return _history(conn, key, day)
+            return _history(conn, key, day, office)
 
     def due(self, on: DateLike, office: str | None = None, *, within_days: int = 0) -> list[Due]:
         """Open findings whose deadline passed before ``on`` without re-inspection, and with
@@ -206,15 +210,18 @@ class Ledger:
         if within_days < 0:
             raise CaseError("within_days", f"{within_days} is negative")
         limit = day + dt.timedelta(days=within_days)
-        query = select(findings).where(findings.c.status == "open", findings.c.deadline.is_not(None))
-        query = query.where(findings.c.deadline <= limit if within_days else findings.c.deadline < day)
+        f = findings.c
+        query = select(f.id, f.subject, f.subject_name, f.weak, f.item, f.deadline, f.last_step, f.office)
+        query = query.where(f.status == "open", f.deadline <= limit if within_days else f.deadline < day)
         if office:
-            query = query.where(findings.c.office == office)
+            query = query.where(f.office == office)
         with translate_errors(self.url), self.engine.connect() as conn:
-            rows = conn.execute(query.order_by(findings.c.deadline, findings.c.id)).all()
-        return [Due(finding=r.id, subject=_subject_ref(r.subject, r.subject_name, r.weak), item=r.item,
-                    deadline=r.deadline, last_step=r.last_step, office=r.office, overdue=r.deadline < day)
-                for r in rows]
+            rows = conn.execute(query.order_by(f.deadline, f.id)).all()
+        return _DUE_LIST.validate_python([  # one validation call for the list: the cost is per row
+            {"finding": r.id, "item": r.item, "deadline": r.deadline, "last_step": r.last_step, "office": r.office,
+             "overdue": r.deadline < day, "subject": {"id": masked_key(r.subject), "name": r.subject_name, "weak": r.weak}}
+            for r in rows
+        ])
 
     def show(self, finding: str) -> FindingView:
         """One finding: its state and every event (ids masked)."""
@@ -274,7 +281,7 @@ class Ledger:
         if kinds is not None:
             query = query.where(events.c.kind.in_(list(kinds)))
         with translate_errors(self.url), self.engine.connect() as conn:
-            for row in conn.execution_options(yield_per=5000).execute(query):
+            for row in conn.execute(query.execution_options(yield_per=5000)):
                 yield to_event(row)
 
     def verify(self) -> VerifyReport:
@@ -283,6 +290,15 @@ class Ledger:
 
         with translate_errors(self.url), self.engine.connect() as conn:
             return verify(conn)
+
+    def rebuild(self) -> int:
+        """Rewrite the current state (findings, actions) and the number counters from the events,
+        holding every office meanwhile; returns the number of findings. The events and the chain
+        heads are not touched, so ``verify`` still judges them."""
+        from fireenforce.ledger.transfer import rebuild
+
+        with translate_errors(self.url), writing(self.engine) as conn:
+            return rebuild(conn)
 
     def export(self, out: IO[str]) -> int:
         """Write every event as JSON Lines to ``out``; returns the number of events."""
@@ -435,7 +451,8 @@ def _issued_by(office: Office, step: str) -> str:
     return "office"
 
 
-def _history(conn: Connection, key: str, as_of: dt.date | None = None) -> tuple[HistoryEntry, ...]:
+def _history(conn: Connection, key: str, as_of: dt.date | None = None,
+             office: str | None = None) -> tuple[HistoryEntry, ...]:
     """The subject's actions up to ``as_of`` (all without it), as decide reads them."""
     query = (
         select(actions.c.date, actions.c.item, actions.c.step, actions.c.deadline, actions.c.rectified,
@@ -444,6 +461,8 @@ def _history(conn: Connection, key: str, as_of: dt.date | None = None) -> tuple[
     )
     if as_of is not None:
         query = query.where(actions.c.date <= as_of)
+    if office is not None:
+        query = query.where(actions.c.office == office)
     return tuple(history_entry(r._asdict(), as_of) for r in conn.execute(query))
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Iterable
+from itertools import groupby
+from typing import Any, Iterable, Iterator
 
 from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -87,6 +88,14 @@ def to_event(row: Row[Any]) -> Event:
 def finding_events(conn: Connection, finding: str) -> list[Event]:
     rows = conn.execute(select(events).where(events.c.finding == finding).order_by(events.c.seq))
     return [to_event(r) for r in rows]
+
+
+def finding_groups(conn: Connection) -> Iterator[tuple[str, list[Event]]]:
+    """Every finding's events, finding by finding, each in order (streamed)."""
+    query = select(events).where(events.c.finding.is_not(None)).order_by(events.c.finding, events.c.seq)
+    with conn.execute(query.execution_options(yield_per=5000)) as rows:
+        for finding, group in groupby(rows, key=lambda r: r.finding):
+            yield finding, [to_event(r) for r in group]
 
 
 def refresh(conn: Connection, finding: str, new: list[Event] | None = None) -> FindingState:

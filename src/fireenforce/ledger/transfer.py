@@ -9,20 +9,20 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, func, insert, select, text
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 
 from fireenforce.ledger.chain import to_event
 from fireenforce.ledger.errors import LedgerError
 from fireenforce.ledger.events import Event, canonical
 from fireenforce.ledger.state import replay
-from fireenforce.ledger.tables import chain_heads, counters, events
-from fireenforce.ledger.chain import write_projection
+from fireenforce.ledger.tables import actions, chain_heads, counters, events, findings
+from fireenforce.ledger.chain import finding_groups, write_projection
 from fireenforce.ledger.verify import verify
 
 
 def export_lines(conn: Connection) -> Iterator[str]:
     """Every event as one JSON line, in the order it was recorded."""
-    rows = conn.execution_options(yield_per=5000).execute(select(events).order_by(events.c.seq))
+    rows = conn.execute(select(events).order_by(events.c.seq).execution_options(yield_per=5000))
     for row in rows:
         yield json.dumps(to_event(row).model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
 
@@ -49,23 +49,13 @@ def import_events(conn: Connection, evs: list[Event], source: str) -> int:
         return 0
     conn.execute(insert(events), [{**e.model_dump(), "payload": canonical(e.payload)} for e in evs])
     heads: dict[str, Event] = {}
-    last: dict[tuple[str, str, int], int] = {}
-    by_finding: dict[str, list[Event]] = {}
     for e in evs:
         heads[e.office] = e
-        if e.kind == "document":
-            key = (e.office, e.payload["type"], e.payload["year"])
-            last[key] = max(last.get(key, 0), e.payload["serial"])
-        if e.finding:
-            by_finding.setdefault(e.finding, []).append(e)
     conn.execute(insert(chain_heads), [{"office": o, "seq": e.office_seq, "hash": e.hash} for o, e in heads.items()])
-    if last:
-        conn.execute(insert(counters), [{"office": o, "doc_type": t, "year": y, "last": n} for (o, t, y), n in last.items()])
     try:
-        states = [replay(group) for group in by_finding.values()]
-    except (KeyError, ValueError) as exc:
-        raise LedgerError(f"{source}: the events do not replay ({exc})") from None
-    write_projection(conn, states)
+        rebuild(conn)
+    except LedgerError as exc:
+        raise LedgerError(f"{source}: {exc}") from None
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT setval(pg_get_serial_sequence('events', 'seq'), (SELECT max(seq) FROM events))"))
     report = verify(conn)
@@ -73,6 +63,28 @@ def import_events(conn: Connection, evs: list[Event], source: str) -> int:
         raise LedgerError(f"{source}: the imported record does not verify: {report.broken.reason} "
                           f"(office {report.broken.office}, event {report.broken.event})")
     return len(evs)
+
+
+def rebuild(conn: Connection) -> int:
+    """Replace the projections and the number counters by a replay of the events."""
+    conn.execute(select(chain_heads).with_for_update()).all()  # every office waits meanwhile
+    try:
+        states = [replay(evs) for _, evs in finding_groups(conn)]
+    except (KeyError, ValueError) as exc:
+        raise LedgerError(f"the events do not replay ({exc})") from None
+    conn.execute(delete(actions))
+    conn.execute(delete(findings))
+    for start in range(0, len(states), 2000):
+        write_projection(conn, states[start:start + 2000])
+    last: dict[tuple[str, str, int], int] = {}
+    for row in conn.execute(select(events.c.office, events.c.payload).where(events.c.kind == "document")):
+        p = json.loads(row.payload)
+        key = (row.office, p["type"], p["year"])
+        last[key] = max(last.get(key, 0), p["serial"])
+    conn.execute(delete(counters))
+    if last:
+        conn.execute(insert(counters), [{"office": o, "doc_type": t, "year": y, "last": n} for (o, t, y), n in last.items()])
+    return len(states)
 
 
 def backup_sqlite(engine: Engine, target: Path) -> None:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from itertools import groupby
 from typing import Any, Iterator
 
 from sqlalchemy import Connection, select
 
-from fireenforce.ledger.chain import to_event
+from fireenforce.ledger.chain import finding_groups
 from fireenforce.ledger.events import GENESIS, event_hash
 from fireenforce.ledger.models import Broken, VerifyReport
 from fireenforce.ledger.state import replay
@@ -33,7 +32,7 @@ def verify(conn: Connection) -> VerifyReport:
 
 
 def _stream(conn: Connection, query: Any) -> Iterator[Any]:
-    yield from conn.execution_options(yield_per=_BATCH).execute(query)
+    yield from conn.execute(query.execution_options(yield_per=_BATCH))
 
 
 def _chains(conn: Connection, heads: dict[str, tuple[int, str]]) -> tuple[int, dict[tuple[str, str, int], list[int]], Broken | None]:
@@ -96,9 +95,7 @@ def _projections(conn: Connection) -> Broken | None:
     stored_actions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in conn.execute(select(actions).order_by(actions.c.seq)):
         stored_actions[r.finding].append(r._asdict())
-    rows = _stream(conn, select(events).where(events.c.finding.is_not(None)).order_by(events.c.finding, events.c.seq))
-    for finding, group in groupby(rows, key=lambda r: r.finding):
-        evs = [to_event(r) for r in group]
+    for finding, evs in finding_groups(conn):
         try:
             state = replay(evs)
         except (KeyError, ValueError) as exc:
