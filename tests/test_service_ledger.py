@@ -170,3 +170,12 @@ def test_the_ledger_endpoints_on_postgresql(ledger_url: str) -> None:
         north = Office(client, token)
         rec = recorded(north)
         assert north.get(f"/v1/findings/{rec['finding']}").json()["finding"] == rec["finding"]
+
+
+def test_an_officer_sees_only_its_own_offices_part_of_a_subjects_history(world: dict[str, Any]) -> None:
+    recorded(world["north"])
+    recorded(world["south"], 1, office=OTHER_OFFICE, observed_on="2026-05-04")  # the same subject, elsewhere
+    path = f"/v1/subjects/{uscc(1)}/history"
+    assert [h["date"] for h in world["north"].get(path).json()] == ["2026-05-03"]
+    assert [h["date"] for h in world["south"].get(path).json()] == ["2026-05-04"]
+    assert [h["date"] for h in world["brigade"].get(path).json()] == ["2026-05-03", "2026-05-04"]

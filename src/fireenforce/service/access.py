@@ -12,13 +12,9 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select
 
 from fireenforce.errors import CaseError
 from fireenforce.ledger import FindingView, Ledger, UnknownFinding
-from fireenforce.ledger.database import translate_errors
-from fireenforce.ledger.subjects import key_for_lookup
-from fireenforce.ledger.tables import findings
 from fireenforce.model import Case
 from fireenforce.service.tokens import Principal, TokenRefused, TokenStore
 
@@ -100,17 +96,6 @@ def own_case(who: Principal, case: Case) -> Case:
     if who.level is not None and office.level != who.level:
         raise CaseError("office.level", f"{office.level!r} is not the level of {who.office} ({who.level})")
     return case if office.name else case.model_copy(update={"office": office.model_copy(update={"name": who.office})})
-
-
-def subject_visible(ledger: Ledger, who: Principal, subject_id: str) -> None:
-    """404 unless the subject has a finding ``who`` may read (the history itself is what decide
-    uses, across offices, as the ledger keeps it)."""
-    key = key_for_lookup(subject_id)
-    query = select(findings.c.office).where(findings.c.subject == key).distinct()
-    with translate_errors(ledger.url), ledger.engine.connect() as conn:
-        offices = set(conn.execute(query).scalars())
-    if not offices or (not who.reads_all and who.office not in offices):
-        raise HTTPException(404, f"{subject_id}: no such subject in your office's record")
 
 
 def page_principal(request: Request) -> Principal | None:

@@ -18,7 +18,6 @@ from fireenforce.service.access import (
 )
 from fireenforce.service.csrf import check_csrf, set_cookie
 from fireenforce.service.errors import library_error
-from fireenforce.service.recorded import action_document
 from fireenforce.service.settings import settings_of
 from fireenforce.service.tokens import Principal
 
@@ -99,9 +98,9 @@ async def document(request: Request, finding: str) -> Response:
         fine = values.get("fine", "").strip()
         if fine and not fine.isdigit():
             raise CaseError("fine", f"{fine!r} is not a whole number of yuan")
-        text = action_document(settings_of(request), ledger_of(request), visible(ledger_of(request), who, finding).finding,
-                               kind, format=format, fine=int(fine) if fine else None,
-                               formal_warning=values.get("formal_warning") == "on")
+        ledger = ledger_of(request)
+        text = ledger.render(visible(ledger, who, finding).finding, kind, format=format, fine=int(fine) if fine else None,
+                             formal_warning=values.get("formal_warning") == "on")
     except FireEnforceError as exc:
         return views.page(request, "problem.html.j2", status=422, step=4, error=library_error(exc)[1])
     return views.document_response(text, kind, format)
