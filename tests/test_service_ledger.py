@@ -179,3 +179,13 @@ def test_an_officer_sees_only_its_own_offices_part_of_a_subjects_history(world: 
     assert [h["date"] for h in world["north"].get(path).json()] == ["2026-05-03"]
     assert [h["date"] for h in world["south"].get(path).json()] == ["2026-05-04"]
     assert [h["date"] for h in world["brigade"].get(path).json()] == ["2026-05-03", "2026-05-04"]
+
+
+def test_a_retried_request_with_its_source_key_records_once(world: dict[str, Any]) -> None:
+    north, south = world["north"], world["south"]
+    first = north.post("/v1/findings", {"case": case(5), "source": "grid-4711"}).json()
+    again = north.post("/v1/findings", {"case": case(5), "source": "grid-4711"})
+    assert again.json()["finding"] == first["finding"]
+    assert len(north.get("/v1/due", on="2026-06-01").json()) == 1
+    elsewhere = south.post("/v1/findings", {"case": case(6, office=OTHER_OFFICE), "source": "grid-4711"})
+    assert elsewhere.status_code == 201 and elsewhere.json()["finding"] != first["finding"]

@@ -38,6 +38,9 @@ class FindingRequest(BaseModel):
     officer: str = Field("", description="the officer recording it")
     step: Step | None = Field(None, description="depart from the suggested step (needs a reason)")
     reason: str = Field("", description="the written reason for a departure")
+    fine: int | None = Field(None, description="the fine a penalty imposes, in yuan (within the legal range)")
+    source: str | None = Field(None, max_length=200, description="your unique key for this finding (a request id): "
+                                                                 "sending the same key again returns the first Record")
 
 
 class ReinspectionRequest(BaseModel):
@@ -50,6 +53,7 @@ class ReinspectionRequest(BaseModel):
     note: str = Field("", description="what the re-inspection found")
     step: Step | None = None
     reason: str = ""
+    fine: int | None = Field(None, description="the fine a penalty imposes, in yuan")
 
 
 def _created(model: BaseModel) -> Response:
@@ -61,8 +65,10 @@ def record(request: Request, body: FindingRequest, who: Caller) -> Response:
     """Decide the case with the subject's history from the ledger, and record the finding, the
     action and its numbered documents."""
     case = own_case(who, body.case)
+    source = f"{who.office}:{body.source}" if body.source else None  # one office's keys never meet another's
     with write_gate(request):
-        return _created(ledger_of(request).record(case, officer=body.officer, step=body.step, reason=body.reason))
+        return _created(ledger_of(request).record(case, officer=body.officer, step=body.step, reason=body.reason,
+                                                  fine=body.fine, source=source))
 
 
 @router.post("/findings/{finding}/reinspections", status_code=201, response_model=Record | Closure)
@@ -72,7 +78,7 @@ def reinspect(request: Request, finding: FindingId, body: ReinspectionRequest, w
     changeable(ledger, who, finding)
     with write_gate(request):
         return _created(ledger.reinspect(finding, on=body.on, rectified=body.rectified, officer=body.officer,
-                                         note=body.note, step=body.step, reason=body.reason))
+                                         note=body.note, step=body.step, reason=body.reason, fine=body.fine))
 
 
 @router.get("/findings/{finding}", response_model=FindingView)
