@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Column, MetaData, String, Table, select, update
+from sqlalchemy import Column, String, Table, select, update
 
 from fireenforce.errors import CaseError
 from fireenforce.ledger import Ledger, LedgerError
 from fireenforce.ledger.database import translate_errors, writing
+from fireenforce.ledger.tables import metadata
 from fireenforce.model.enums import OFFICE_LEVELS, OfficeLevel
 
 Role = Literal["officer", "brigade", "legal"]
@@ -28,8 +29,8 @@ PREFIX = "fe_"
 # Office names end in the unit they belong to: 北街街道…, 董志镇…, 什社乡….
 _LEVEL_MARKS: tuple[tuple[str, OfficeLevel], ...] = (("街道", "street"), ("镇", "town"), ("乡", "township"))
 
-api_tokens = Table(
-    "api_tokens", MetaData(),
+api_tokens = Table(  # in the ledger's metadata, as the migrations build it (0004_api_tokens)
+    "api_tokens", metadata,
     Column("id", String(16), primary_key=True),
     Column("hash", String(64), nullable=False, unique=True),
     Column("office", String(200), nullable=False),
