@@ -41,11 +41,11 @@ demo: $(STAMP) report-deps
 	$(BIN)/fireenforce decide examples/ebike-highrise.json
 	@echo "== what applies here? =="
 	$(BIN)/fireenforce query "楼道里电动车在充电" --top 3
-	@echo "== the penalty decision for a 650 yuan fine (plain text; --format html prints for A4) =="
-	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 650 --format text
+	@echo "== the penalty decision for a 300 yuan fine (plain text; --format html prints for A4) =="
+	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 300 --format text
 	@echo "== the same decision as DOCX, to edit in Word or WPS (PDF: --format pdf) =="
 	@mkdir -p build
-	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 650 --format docx --out build/penalty_decision.docx
+	$(BIN)/fireenforce render examples/ebike-highrise.json --document penalty_decision --fine 300 --format docx --out build/penalty_decision.docx
 	@echo "written: build/penalty_decision.docx"
 	@echo "== the ledger on a temporary SQLite file: record, overdue, re-inspect (not rectified), re-inspect (rectified), verify =="
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && db="$$tmp/office.db" && set -e && \

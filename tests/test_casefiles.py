@@ -118,4 +118,6 @@ cases:
     assert main(["test", str(path), "--ruleset", str(family / "2024.09"), "--format", "json"]) == 0
     assert '"passed": 1' in capsys.readouterr().out
     assert main(["test", str(path), "--ruleset", str(family / "2022.03"), "--format", "json"]) == 1
+    assert "outside the dates ruleset xifeng 2022.03 answers for" in capsys.readouterr().out
+    assert main(["test", str(path), "--ruleset", str(family / "2022.03"), "--what-if", "--format", "json"]) == 1
     assert '"actual": "referral"' in capsys.readouterr().out

@@ -84,8 +84,11 @@ def test_cli_json_lines_give_one_result_per_line_and_mark_failures() -> None:
 def test_cli_text_is_what_an_officer_reads() -> None:
     run = cli("decide", "examples/ebike-highrise.json")
     assert run.returncode == 0, run.stderr
-    assert "处置：行政处罚" in run.stdout and "高层民用建筑消防安全管理规定》第47条第1款第7项" in run.stdout
-    assert "警告" not in run.stdout.split("依据：")[0], "the soft step is never called 警告"
+    # penalty-law arts. 29 and 13 (policy/competing.yaml, default higher_fine): the law's 60(2), not 高层规定 47(7)
+    assert "处置：行政处罚" in run.stdout and "《中华人民共和国消防法》第60条第2款" in run.stdout
+    assert "DOUBT-HR47-SPECIAL" in run.stdout and "当场处罚限于警告或者200元以下罚款" in run.stdout
+    step_line = next(line for line in run.stdout.splitlines() if line.startswith("处置："))
+    assert "警告" not in step_line, "the soft step is never called 警告 (警告 appears only as a penalty kind)"
 
 
 def test_description_picks_a_clear_item_and_says_so() -> None:

@@ -41,8 +41,9 @@ def test_generated_cases_lie_inside_both_coverages() -> None:
 
 def test_referrals_become_penalties() -> None:
     items = affected(OLD, NEW, legal_diff(OLD, NEW))
-    assert "EB-PARK" in items and "EV-BLOCK" not in items  # only delegation changed
-    result = impact(OLD, NEW, generated(OLD, NEW, 300, items=items))
+    assert "EB-PARK" in items and "EV-BLOCK" in items  # EV-BLOCK: 2022.03 limits offices to 简易 (summary-scope) penalties
+    newly_delegated = [code for code in items if OLD.items[code].delegated_to != NEW.items[code].delegated_to]
+    result = impact(OLD, NEW, generated(OLD, NEW, 300, items=newly_delegated))
     assert result.decided == 300 and result.changed > 0
     moved = [g for g in result.groups if (g.old_step, g.new_step) == ("referral", "penalty")]
     assert moved and all(not OLD.items[g.item].delegated_to and NEW.items[g.item].delegated_to for g in moved)
@@ -51,7 +52,8 @@ def test_referrals_become_penalties() -> None:
     assert referral and referral[0].old == "西峰区消防救援大队" and referral[0].new is None
     example = referral[0].example
     assert example is not None
-    assert decide(example, ruleset=OLD).step == "referral" and decide(example, ruleset=NEW).step == "penalty"
+    assert decide(example, ruleset=OLD, what_if=True).step == "referral"
+    assert decide(example, ruleset=NEW, what_if=True).step == "penalty"
 
 
 def test_a_changed_fine_shows_old_and_new_numbers(tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def make_decision(step: str = "penalty", *, kind: str = "unit", procedure: str =
         basis.append({"instrument": "fire-law", "title": FIRE_LAW, "article": 60, "paragraph": 2,
                       "role": "penalty", "text": ART_60_2, "cite": "fire-law:60:2", "valid_from": "2021-04-29"})
         penalty = {"available": True, "kinds": ["formal_warning", "fine"], "choice": "one", "tier": "minor",
-                   "fine": {"min": 0, "max": 500, "suggested": {"min": 0, "max": 150}}}
+                   "fine": {"min": 1, "max": 500, "suggested": {"min": 1, "max": 151}}}
     if documents is None:
         penalty_docs = ["summary_penalty_decision"] if procedure == "summary" else ["penalty_notice", "penalty_decision"]
         documents = DOCS_BY_STEP.get(step, ["inspection_record", *penalty_docs])
@@ -82,12 +82,15 @@ def make_decision(step: str = "penalty", *, kind: str = "unit", procedure: str =
         "ruleset": RULESET,
         "law_date": "2026-05-03",
         "limitation": {"years": 2, "runs_from": None, "expires_on": None, "barred": False},
+        "case_digest": make_case(kind).digest,
+        "summary_limit": (3000 if kind == "unit" else 200) if step == "penalty" else None,
     })
 
 
 def rendered(document: str, decision: Decision | None = None, case: Case | None = None, **kw: Any) -> dict[str, str]:
     """The document in every format, as its reader sees it (flattened: compare with ``flat``)."""
-    case, decision = case or make_case(), decision or make_decision()
+    case = case or make_case()
+    decision = (decision or make_decision()).model_copy(update={"case_digest": case.digest})
     return {fmt: text_of(render(case, decision, document, format=fmt, **kw), fmt) for fmt in FORMATS}
 
 
@@ -164,8 +167,10 @@ def test_summary_decision_has_every_element_of_art_52(fmt: str) -> None:
 
 @pytest.mark.parametrize("hearing", [True, False])
 def test_notice_states_penalty_reasons_rights_and_hearing_exactly_when_due(hearing: bool) -> None:
-    for text in rendered("penalty_notice", make_decision(hearing=hearing), fine=40000).values():
-        for element in ["罚款人民币40000元（大写：肆万元整）", "三楼东侧楼道堆放纸箱", "当事人经警示后逾期未改正",
+    # the hearing right follows the fine actually imposed: 40000 reaches the unit threshold (30000), 20000 does not
+    fine, amount = (40000, "罚款人民币40000元（大写：肆万元整）") if hearing else (20000, "罚款人民币20000元（大写：贰万元整）")
+    for text in rendered("penalty_notice", make_decision(hearing=hearing), fine=fine).values():
+        for element in [amount, "三楼东侧楼道堆放纸箱", "当事人经警示后逾期未改正",
                         "《中华人民共和国消防法》第六十条第一款第（三）项", "陈述和申辩", "三日内"]:
             assert element in text, element
         assert ("要求听证的权利" in text) == hearing
@@ -200,10 +205,11 @@ def test_without_serial_the_number_is_left_blank() -> None:
 def test_case_text_is_data_escaped_in_html_and_verbatim_in_text() -> None:
     narrative = "门口{{ 7*7 }}{% if true %}x{% endif %}<script>alert('x')</script>&"
     case = make_case(narrative=narrative)
-    html = render(case, make_decision("reminder"), "inspection_record")
+    decision = make_decision("reminder").model_copy(update={"case_digest": case.digest})
+    html = render(case, decision, "inspection_record")
     assert "{{ 7*7 }}{% if true %}x{% endif %}&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;" in html
     assert "<script>" not in html and "49" not in html
-    text = render(case, make_decision("reminder"), "inspection_record", format="text")
+    text = render(case, decision, "inspection_record", format="text")
     assert narrative in text
 
 
@@ -281,7 +287,7 @@ def test_late_payment_is_quoted_from_the_ruleset_not_the_template() -> None:
     case = json.loads((Path(__file__).resolve().parents[1] / "examples" / "ebike-highrise.json").read_text("utf-8"))
     rs = fe.load_ruleset()
     decision = fe.decide(case, ruleset=rs)
-    text = fe.render(case, decision, "penalty_decision", fine=650, format="text", ruleset=rs)  # a dict is a case too
+    text = fe.render(case, decision, "penalty_decision", fine=450, format="text", ruleset=rs)  # a dict is a case too
     quoted = rs.provisions.at("penalty-law:72:1:1", decision.law_date).text
     assert "百分之三" in quoted and quoted.split("\n")[-1] in text
     template = (Path(__file__).resolve().parents[1] / "documents" / "parts.j2").read_text("utf-8")
@@ -305,3 +311,11 @@ def test_only_penalty_documents_are_issued_in_the_entrusting_agency_name() -> No
     summary = fe.render(fe.Case.model_validate(penalty_case), penalty, "summary_penalty_decision", fine=100,
                         format="text")
     assert "受庆阳市西峰区消防救援大队委托，由什社乡消防安全办公室实施" in summary
+
+
+@pytest.mark.parametrize(("decision_says", "fine", "due"), [(True, 20000, False), (False, 40000, True)])
+def test_hearing_right_follows_the_fine_imposed_not_the_suggestion(decision_says: bool, fine: int, due: bool) -> None:
+    """Penalty-law art. 63: the unit threshold (30000, policy/procedure.yaml) is compared with the
+    fine on the notice, whatever the decision's suggested range reached."""
+    for text in rendered("penalty_notice", make_decision(hearing=decision_says), fine=fine).values():
+        assert ("要求听证的权利" in text) == due

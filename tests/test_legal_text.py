@@ -1,4 +1,5 @@
-"""Every provision text in every bundled ruleset version is verbatim from ../shared/legal.
+"""Every provision text in every bundled ruleset version is verbatim from the statute file its
+instrument names as ``source`` (the repository's ``legal/`` folder).
 
 Citation convention (see the header comment of each instrument file):
 
@@ -20,7 +21,6 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 RULESETS = REPO / "rulesets"
-LEGAL = Path(__file__).resolve().parents[2] / "shared" / "legal"
 
 ARTICLE = re.compile(r"^### 第(\d+)条\s*$")
 ITEM = re.compile(r"^（[一二三四五六七八九十]+）")
@@ -65,7 +65,7 @@ def _articles(source: str) -> dict[str, list[str]]:
     """Article number -> its non-empty lines (blocks), as in the source file."""
     articles: dict[str, list[str]] = {}
     current: list[str] | None = None
-    for line in (LEGAL / source).read_text(encoding="utf-8").splitlines():
+    for line in (REPO / source).read_text(encoding="utf-8").splitlines():
         match = ARTICLE.match(line)
         if match:
             current = articles.setdefault(match.group(1), [])
@@ -106,12 +106,6 @@ def _expected(source: str, ref: str) -> str:
     return items[i - 1]
 
 
-@pytest.fixture(autouse=True)
-def _need_legal():
-    if not LEGAL.is_dir():
-        pytest.skip(f"legal sources not available at {LEGAL}")
-
-
 def test_bundled_versions_exist():
     assert _versions(), "no bundled ruleset versions found"
     assert _instrument_files(), "no instrument files found"
@@ -120,7 +114,8 @@ def test_bundled_versions_exist():
 @pytest.mark.parametrize(("source", "ref", "text"), _provision_cases())
 def test_provision_text_is_verbatim(source: str, ref: str, text: str):
     assert CITE.match(ref), f"bad provision key {ref!r}"
-    assert (LEGAL / source).is_file(), f"source file {source} missing"
+    assert source.startswith("legal/"), f"source {source!r} is not a file of the repository's legal/ folder"
+    assert (REPO / source).is_file(), f"source file {source} missing"
     assert text == _expected(source, ref)
 
 

@@ -52,15 +52,21 @@ def test_every_step_rule_is_reached(version: str) -> None:
         assert seen and set(seen) == {rule}
 
 
-def test_reversed_ladder_breaks_monotone_escalation(tmp_path: Path) -> None:
+def edited(tmp_path: Path, rel: str, old: str, new: str) -> Ruleset:
+    """A copy of the bundled 2024.09 with one exact edit in one file."""
     root = tmp_path / "2024.09"
     shutil.copytree(FAMILY / "2024.09", root)
-    table = root / "policy/step-table.yaml"
-    text = table.read_text(encoding="utf-8")
-    after_warning = "when: {prior: [warning]}\n    then: {step: penalty}"
-    assert after_warning in text
-    table.write_text(text.replace(after_warning, "when: {prior: [warning]}\n    then: {step: reminder}"), encoding="utf-8")
-    outcome = run_property(load_version(root), "monotone-escalation", PROPERTIES["monotone-escalation"], examples=200)
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return load_version(root)
+
+
+def test_reversed_ladder_breaks_monotone_escalation(tmp_path: Path) -> None:
+    ruleset = edited(tmp_path, "policy/step-table.yaml", "when: {prior: [warning]}\n    then: {step: penalty}",
+                     "when: {prior: [warning]}\n    then: {step: reminder}")
+    outcome = run_property(ruleset, "monotone-escalation", PROPERTIES["monotone-escalation"], examples=200)
     assert not outcome.passed and outcome.case is not None
     assert "lowered the step" in (outcome.message or "") and "to reminder" in (outcome.message or "")
 
@@ -90,3 +96,41 @@ def test_order_dependent_history_breaks_determinism(monkeypatch: pytest.MonkeyPa
                            shrink=False)
     assert not outcome.passed and "reordering the history" in (outcome.message or "")
     assert outcome.case is not None and len(outcome.case.history) >= 2
+
+
+def test_summary_label_past_the_limit_breaks_summary_within_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old defect: a suggested 151–350 yuan for an individual under a summary label."""
+    def always_summary(case: Case, ruleset: Ruleset) -> Decision:
+        decision = decide(case, ruleset=ruleset)
+        return decision.model_copy(update={"procedure": "summary"}) if decision.step == "penalty" else decision
+
+    monkeypatch.setattr(properties, "decide", always_summary)
+    outcome = run_property(bundled("2024.09"), "summary-within-limit", PROPERTIES["summary-within-limit"],
+                           examples=100, shrink=False)
+    assert not outcome.passed and "above the limit" in (outcome.message or "")
+
+
+def test_render_past_the_limit_breaks_documents_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    module = importlib.import_module("fireenforce.documents.render")  # the package exports the function by that name
+    monkeypatch.setattr(module, "_fits_summary", lambda *args: None)
+    outcome = run_property(bundled("2024.09"), "documents-agree", PROPERTIES["documents-agree"], examples=60,
+                           shrink=False)
+    assert not outcome.passed and "above the summary limit" in (outcome.message or "")
+
+
+def test_penalising_despite_article_33_breaks_the_gate(tmp_path: Path) -> None:
+    ruleset = edited(tmp_path, "policy/step-table.yaml", "when: {penalty: [excused]}\n    then: {step: reminder}",
+                     "when: {penalty: [excused]}\n    then: {step: penalty}")
+    outcome = run_property(ruleset, "article33-gate", PROPERTIES["article33-gate"], examples=100, shrink=False)
+    assert not outcome.passed and "art. 33 holds" in (outcome.message or "")
+
+
+def test_aggravation_cancelling_mitigation_breaks_the_property(tmp_path: Path) -> None:
+    """The old tier table: mitigating and aggravating facts together gave the ordinary tier."""
+    ruleset = edited(tmp_path, "policy/discretion.yaml", "when: {mitigating: [true]}\n      then: {tier: minor}",
+                     "when: {mitigating: [true], aggravating: [false]}\n      then: {tier: minor}")
+    outcome = run_property(ruleset, "mitigation-not-cancelled", PROPERTIES["mitigation-not-cancelled"],
+                           examples=200, shrink=False)
+    assert not outcome.passed and "raised a mitigated tier" in (outcome.message or "")

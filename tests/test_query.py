@@ -201,3 +201,29 @@ def test_cli_query_text_and_other_version(capsys: pytest.CaptureFixture[str]) ->
 def test_cli_query_refuses_empty_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["query", "！？"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_docs_query_md_figures_are_what_the_code_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/query.md quotes outputs and figures; they must not drift from the code."""
+    doc = (ROOT / "docs" / "query.md").read_text(encoding="utf-8")
+    assert f"# {query('楼道里电动车在充电', RS, top=3)[0]!r}\n" in doc
+    assert f"# {infer_place('网吧在高楼里', RS)!r}\n" in doc
+    assert main(["query", "消防通道被占了", "--top", "3"]) == 0
+    assert capsys.readouterr().out in doc
+    top1, top3 = _hits(CASES)
+    held1, held3 = _hits(EVAL["holdout"])
+    figure = (f"Evaluation set top-1 {top1:.1%}, top-3 {top3:.0%}; held out top-1 {held1:.0%}, top-3 {held3:.0%}."
+              .replace("%", " %"))
+    assert figure in " ".join(doc.split()), figure
+    resolved = sum(1 for case in CASES if _resolves(case["text"]))
+    assert f"{resolved} of {len(CASES)} resolve" in doc
+    clarity = index_for(RS).vocabulary.clarity
+    assert f"({clarity.min_score}, {clarity.min_ratio})" in doc
+
+
+def _resolves(text: str) -> bool:
+    try:
+        resolve(text, RS)
+    except CaseError:
+        return False
+    return True

@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 
 import fireenforce as fe
+from fireenforce.cli.schema import SCHEMAS
 from fireenforce.model import Case, Decision
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "schemas"
@@ -27,3 +28,20 @@ def test_example_case_and_its_decision_validate_against_the_schemas() -> None:
     jsonschema.validate(case, json.loads((DOCS / "case.json").read_text(encoding="utf-8")))
     decision = fe.decide(case).model_dump(mode="json")
     jsonschema.validate(decision, json.loads((DOCS / "decision.json").read_text(encoding="utf-8")))
+
+
+def _undescribed(schema: dict) -> list[str]:
+    """Properties (of the schema and its $defs) without a description."""
+    out = []
+    for owner, node in [("", schema), *schema.get("$defs", {}).items()]:
+        if not node.get("description"):
+            out.append(owner or "(top)")
+        out += [f"{owner}.{name}" for name, prop in node.get("properties", {}).items() if not prop.get("description")]
+    return out
+
+
+@pytest.mark.parametrize("kind", sorted(SCHEMAS))
+def test_every_field_is_described(kind: str) -> None:
+    """Integrators and legal staff read the schema (`fireenforce schema KIND`), not the source:
+    every object and field says what it means."""
+    assert _undescribed(SCHEMAS[kind].model_json_schema(by_alias=True)) == []

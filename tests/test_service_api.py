@@ -101,10 +101,10 @@ def test_bodies_that_are_no_case(client: TestClient, body: bytes, message: str) 
 
 
 def test_render_fills_the_document_as_html_or_text(client: TestClient) -> None:
-    request = {"case": CASE, "document": "penalty_decision", "fine": 650}
+    request = {"case": CASE, "document": "penalty_decision", "fine": 300}
     html = client.post("/v1/render", json=request)
     assert html.status_code == 200 and html.headers["content-type"] == "text/html; charset=utf-8"
-    assert "行政处罚决定书" in html.text and "罚款人民币650元（大写：陆佰伍拾元整）" in html.text
+    assert "行政处罚决定书" in html.text and "罚款人民币300元（大写：叁佰元整）" in html.text
     text = client.post("/v1/render", json={**request, "format": "text"})
     assert text.headers["content-type"] == "text/plain; charset=utf-8" and "<" not in text.text
     word = client.post("/v1/render", json={**request, "format": "docx"})
@@ -116,16 +116,16 @@ def test_render_refuses_a_fine_outside_the_legal_range_as_the_cli_does(
         client: TestClient, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "case.json"
     path.write_text(json.dumps(CASE, ensure_ascii=False), encoding="utf-8")
-    assert cli_main(["render", str(path), "--document", "penalty_decision", "--fine", "5"]) == 2
+    assert cli_main(["render", str(path), "--document", "penalty_decision", "--fine", "5000"]) == 2
     printed = capsys.readouterr().err.strip().removeprefix("fireenforce: error: ")
-    answer = client.post("/v1/render", json={"case": CASE, "document": "penalty_decision", "fine": 5})
+    answer = client.post("/v1/render", json={"case": CASE, "document": "penalty_decision", "fine": 5000})
     assert answer.status_code == 422
     assert answer.json()["error"]["field"] == "fine" and f"--fine: {answer.json()['error']['message']}" == printed
 
 
 @pytest.mark.parametrize(("change", "field"), [
     ({"document": "love_letter"}, "document"),
-    ({"fine": 650, "formal_warning": True}, "fine"),
+    ({"fine": 300, "formal_warning": True}, "fine"),
     ({"case": {**CASE, "observed_on": "tomorrow"}}, "case.observed_on"),
 ])
 def test_render_names_the_bad_field(client: TestClient, change: dict[str, Any], field: str) -> None:

@@ -112,7 +112,7 @@ def test_documents_open_and_download(client: TestClient) -> None:
     assert word.content.startswith(b"PK")  # a zip: the Word file
     pdf = client.post("/document", data={**form, "format": "pdf"})
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    refused = client.post("/document", data={**form, "document": "penalty_decision", "fine": "650"})
+    refused = client.post("/document", data={**form, "document": "penalty_decision", "fine": "300"})
     assert refused.status_code == 422 and "documents for it: inspection_record" in refused.text
 
 

@@ -19,24 +19,24 @@ __version__ = "0.1.0"
 from fireenforce.query import query  # noqa: E402  (after the ruleset: the package is a sub-module name)
 
 
-def render(*args: Any, **kwargs: Any) -> str | bytes:
-    """A filled legal document (``str`` for HTML and text, ``bytes`` for DOCX and PDF); see
-    ``fireenforce.documents.render`` (imported on first use: its numeral library is slow to
-    import and most callers only decide)."""
-    from fireenforce.documents import render as _render
-
-    return _render(*args, **kwargs)
-
-
 if TYPE_CHECKING:
+    from fireenforce.documents import render
     from fireenforce.ledger import Ledger
 
 
 def __getattr__(name: str) -> Any:
-    """``fe.Ledger`` is imported on first use (SQLAlchemy and Alembic are not needed to decide)."""
+    """``render`` and ``Ledger`` are imported on first use (the numeral library is slow to
+    import, and SQLAlchemy and Alembic are not needed to decide); ``fe.render`` is then the real
+    function, with its real signature."""
+    if name == "render":
+        from fireenforce.documents import render
+
+        globals()["render"] = render
+        return render
     if name == "Ledger":
         from fireenforce.ledger import Ledger
 
+        globals()["Ledger"] = Ledger
         return Ledger
     raise AttributeError(f"module 'fireenforce' has no attribute {name!r}")
 

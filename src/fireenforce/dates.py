@@ -20,3 +20,10 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def full_years(born: dt.date, day: dt.date) -> int:
+    """Age in full years (周岁) on ``day``: a year of age is complete from the day after the
+    birthday, as ages are counted in Chinese law (已满十四周岁 begins the day after the 14th birthday)."""
+    years = day.year - born.year
+    return years if day > add_years(born, years) else years - 1

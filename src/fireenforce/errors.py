@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 
+def field_path(loc: tuple[str | int, ...] | list[str | int]) -> str:
+    """A field's path in the one notation of every message: ``penalties[0].cite[0]``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
 class FireEnforceError(Exception):
     """Base class: every error the library raises on bad input is one of these."""
 
@@ -16,6 +24,16 @@ class CaseError(FireEnforceError, ValueError):
         self.field = field
         self.message = message
         super().__init__(f"{field}: {message}" if field else message)
+
+    def within(self, where: str) -> "CaseError":
+        """This error as part of a larger input: ``[2]`` (a list entry) gives ``[2].subject.kind``,
+        ``line 3`` (a JSON Lines line) gives ``line 3: subject.kind``."""
+        own = "" if self.field == "case" else self.field
+        if not where:
+            return self
+        if not own:
+            return CaseError(where, self.message)
+        return CaseError(f"{where}.{own}" if where.startswith("[") else f"{where}: {own}", self.message)
 
 
 class RulesetError(FireEnforceError):

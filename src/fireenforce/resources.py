@@ -8,7 +8,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def data_dir(name: str) -> Path:
-    """``rulesets`` or ``documents``: the wheel's copy, else the source checkout's."""
+    """``rulesets``, ``documents`` or ``legal``: the wheel's copy, else the source checkout's."""
     for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parents[1] / name):
         if candidate.is_dir():
             return candidate

@@ -17,7 +17,7 @@ class _Parser(argparse.ArgumentParser):
     """Usage errors in one line (``--help`` shows the usage), exit code 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"fireenforce: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

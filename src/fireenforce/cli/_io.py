@@ -7,9 +7,11 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from fireenforce.errors import CaseError, FireEnforceError
+from fireenforce.model import jsontext
+from fireenforce.model.case import Case, case_from_json, parse_case
 
 
 def add_format(parser: argparse.ArgumentParser, *choices: str) -> None:
@@ -25,6 +27,29 @@ def add_ruleset(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_what_if(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--what-if", action="store_true",
+                        help="with --ruleset VERSION: decide even on dates that version is not in force "
+                             "(a hypothetical decision, marked DOUBT-WHAT-IF; for comparing versions)")
+
+
+def check_what_if(args: argparse.Namespace) -> None:
+    """``--what-if`` applies one version to dates it is not in force: it needs that version."""
+    if args.what_if and not (args.ruleset and (Path(args.ruleset) / "ruleset.yaml").is_file()):
+        raise CaseError("--what-if", "needs --ruleset naming one version directory")
+
+
+def positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def read_text(source: str) -> str:
     """The text of a file, or of stdin for ``-``; a missing file is a one-line error."""
     if source == "-":
@@ -38,28 +63,61 @@ def read_text(source: str) -> str:
         raise FireEnforceError(f"{source}: cannot read ({exc.__class__.__name__})") from None
 
 
-def iter_json_documents(text: str) -> Iterator[tuple[str, Any]]:
-    """One JSON object, a JSON list, or JSON Lines; yields (label, object) per case."""
+class Inputs(NamedTuple):
+    """The cases of one input: ``kind`` is ``object`` (one case), ``list`` (a JSON list: all
+    results or none) or ``lines`` (JSON Lines: one result per line); each case is (label, value)."""
+
+    kind: str
+    cases: list[tuple[str, Any]]
+
+
+def read_cases(text: str) -> Inputs:
+    """One JSON object, a JSON list, or JSON Lines. A JSON Lines line that is not JSON stays in
+    the list as its CaseError (the other lines still get results)."""
     stripped = text.strip()
     if not stripped:
-        raise CaseError("", "no case given (empty input)")
+        raise CaseError("case", "no case given (empty input)")
     try:
-        whole = json.loads(stripped)
-    except json.JSONDecodeError:
-        whole = None
+        whole = jsontext.loads(stripped)
+    except jsontext.JsonSyntaxError:
+        if "\n" not in stripped:
+            raise
+        lines: list[tuple[str, Any]] = []
         for number, line in enumerate(stripped.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                yield f"line {number}", json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CaseError("", f"line {number}: not valid JSON ({exc.msg})") from None
-        return
+            if line.strip():
+                label = f"line {number}"
+                try:
+                    lines.append((label, jsontext.loads(line)))
+                except CaseError as exc:
+                    lines.append((label, exc))
+        return Inputs("lines", lines)
     if isinstance(whole, list):
-        for index, obj in enumerate(whole):
-            yield f"case [{index}]", obj
-    else:
-        yield "", whole
+        return Inputs("list", [(f"[{index}]", obj) for index, obj in enumerate(whole)])
+    return Inputs("object", [("", whole)])
+
+
+def iter_json_documents(text: str) -> Iterator[tuple[str, Any]]:
+    """(label, decoded value) per case of one input, for commands that take every case or none
+    (``[2]`` in a list, ``line 3`` in JSON Lines); a line that is not JSON raises."""
+    for label, value in read_cases(text).cases:
+        if isinstance(value, CaseError):
+            raise value.within(label)
+        yield label, value
+
+
+def case_of(value: Any) -> Case:
+    """The checked Case of one input entry (a decoded JSON value, or the error decoding it)."""
+    if isinstance(value, CaseError):
+        raise value
+    return parse_case(case_from_json(value))
+
+
+def one_case(text: str, command: str) -> Case:
+    """The single case ``command`` takes (a JSON object)."""
+    inputs = read_cases(text)
+    if inputs.kind != "object":
+        raise CaseError("case", f"{command} takes one case (a JSON object), not a {'JSON list' if inputs.kind == 'list' else 'JSON Lines batch'}")
+    return case_of(inputs.cases[0][1])
 
 
 def dump_json(obj: Any) -> str:

@@ -24,7 +24,8 @@ def decision_text(d: Decision) -> str:
     lines = [f"事项：{d.item.code} {d.item.name}", f"处置：{step}"]
     if d.referral_to:
         lines[-1] += f"，移交{d.referral_to}"
-    lines.append(f"程序：{PROCEDURE_LABELS[d.procedure]}" + ("；应告知听证权利" if d.hearing_right else ""))
+    limit = f"（当场处罚限于警告或者{d.summary_limit}元以下罚款）" if d.summary_limit is not None else ""
+    lines.append(f"程序：{PROCEDURE_LABELS[d.procedure]}" + limit + ("；应告知听证权利" if d.hearing_right else ""))
     if d.penalty is None:
         lines.append("处罚：法律对该当事人的此项行为未规定行政处罚")
     else:

@@ -26,9 +26,12 @@ def run(args: argparse.Namespace) -> int:
         print(dump_json(items))
         return 0
     print(f"{rs.title} {rs.version}（{len(items)}项；目录来源：{rs.manifest.catalogue.source}）")
+    labels = rs.policy.kind_labels
     for e in items:
         fines = "；".join(
-            f"{b['branch']}: {b['fine']['min']}—{b['fine']['max']}元" if b["fine"] else f"{b['branch']}: {'/'.join(b['kinds'])}"
+            f"{b['branch']}: " + "、".join(
+                labels[k] + (f" {b['fine']['min']}—{b['fine']['max']}元" if k == "fine" and b["fine"] else "")
+                for k in b["kinds"])
             for b in e["legal_basis"]["penalty"]
         ) or "无罚则"
         levels = ",".join(e["delegated_to"]) or "—"

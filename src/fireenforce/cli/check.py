@@ -10,7 +10,7 @@ from fireenforce.cli._io import add_format, dump_json
 from fireenforce.errors import Finding, RulesetError
 from fireenforce.resources import bundled_family
 from fireenforce.ruleset.compiled import Ruleset
-from fireenforce.ruleset.load import MANIFEST, load_version, versions_of
+from fireenforce.ruleset.load import MANIFEST, family_findings, load_version, versions_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,6 +58,8 @@ def check_dir(root: Path) -> tuple[list[tuple[Ruleset | None, Path]], list[Findi
         findings.extend(ruleset.warnings)
         for check in _extra_checks():
             findings.extend(check(ruleset))
+    if not (root / MANIFEST).is_file():
+        findings.extend(family_findings([r for r, _ in loaded if r is not None]))
     return loaded, findings
 
 
@@ -74,10 +76,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         for finding in findings:
             print(finding.format())
-        for ruleset, path in loaded:
-            if ruleset is not None:
-                print(f"ok: {ruleset.id} {ruleset.version} ({len(ruleset.items)} items, in force from "
-                      f"{ruleset.in_force.from_}) {ruleset.digest}")
         if errors:
             print(f"{len(errors)} error(s)")
+            return 2
+        for ruleset, _ in loaded:
+            assert ruleset is not None  # a version that failed to load is an error
+            print(f"ok: {ruleset.id} {ruleset.version} ({len(ruleset.items)} items, in force from "
+                  f"{ruleset.in_force.from_}{f' until {ruleset.in_force.to}' if ruleset.in_force.to else ''}) "
+                  f"{ruleset.digest}")
     return 2 if errors else 0

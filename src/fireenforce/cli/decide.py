@@ -1,50 +1,76 @@
-"""``fireenforce decide``: one case, a JSON list or JSON Lines; one result per case."""
+"""``fireenforce decide``: one case, a JSON list (all results or none) or JSON Lines (one
+result per line)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Callable
 
-from fireenforce.cli._io import add_format, add_ruleset, dump_json, iter_json_documents, read_text
+from fireenforce.cli._io import add_format, add_ruleset, add_what_if, check_what_if, case_of, dump_json, read_cases, read_text
 from fireenforce.cli._text import decision_text
 from fireenforce.engine import decide
 from fireenforce.errors import CaseError, FireEnforceError
-from fireenforce.model.case import parse_case
+from fireenforce.model.case import Case
+from fireenforce.model.decision import Decision
 from fireenforce.ruleset.load import load_ruleset
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("decide", help="decide the step for one or more cases",
-                            description="Decide the enforcement step. CASE is a JSON file or - for stdin; "
-                                        "a JSON list or JSON Lines gives one result per case.")
+                            description="Decide the enforcement step. CASE is a JSON file or - for stdin. "
+                                        "A JSON list gives all results or none (every bad case is reported); "
+                                        "JSON Lines give one result per line, a bad line its error.")
     parser.add_argument("case", metavar="CASE", help="case JSON file, or - for stdin")
     add_ruleset(parser)
+    add_what_if(parser)
     add_format(parser, "text", "json")
     parser.set_defaults(run=run)
 
 
+def _decider(args: argparse.Namespace) -> Callable[[Case], Decision]:
+    check_what_if(args)
+
+    def run_one(case: Case) -> Decision:
+        if not args.ruleset:
+            return decide(case)
+        on = None if args.what_if else case.decision_date
+        return decide(case, ruleset=load_ruleset(Path(args.ruleset), on=on), what_if=args.what_if)
+
+    return run_one
+
+
+def _print(decision: Decision, args: argparse.Namespace, single: bool) -> None:
+    if args.format == "json":
+        print(dump_json(decision.model_dump(mode="json")))
+    else:
+        print(decision_text(decision) + ("" if single else "\n"))
+
+
 def run(args: argparse.Namespace) -> int:
-    documents = list(iter_json_documents(read_text(args.case)))
-    single = len(documents) == 1 and documents[0][0] == ""
-    failed = 0
-    for label, obj in documents:
+    inputs = read_cases(read_text(args.case))
+    run_one = _decider(args)
+    if inputs.kind == "object":
+        _print(run_one(case_of(inputs.cases[0][1])), args, True)
+        return 0
+    results: list[tuple[str, Decision | CaseError]] = []
+    for label, value in inputs.cases:
         try:
-            case = parse_case(obj)
-            ruleset = load_ruleset(Path(args.ruleset), on=case.decision_date) if args.ruleset else None
-            decision = decide(case, ruleset=ruleset)
+            results.append((label, run_one(case_of(value))))
+        except CaseError as exc:
+            results.append((label, exc))
         except FireEnforceError as exc:
-            if single:
-                raise
-            failed += 1
-            field = exc.field if isinstance(exc, CaseError) else ""
-            message = exc.message if isinstance(exc, CaseError) else str(exc)
-            print(f"fireenforce: error: {label}: {exc}", file=sys.stderr)
+            results.append((label, CaseError("", str(exc))))
+    errors = [(label, r) for label, r in results if isinstance(r, CaseError)]
+    for label, error in errors:
+        print(f"fireenforce: error: {error.within(label)}", file=sys.stderr)
+    if inputs.kind == "list" and errors:
+        return 2  # a JSON list is decided whole: no results when any case is bad
+    for label, result in results:
+        if isinstance(result, CaseError):
             if args.format == "json":
-                print(dump_json({"error": {"case": label, "field": field, "message": message}}))
-            continue
-        if args.format == "json":
-            print(dump_json(decision.model_dump(mode="json")))
+                print(dump_json({"error": {"case": label, "field": result.field, "message": result.message}}))
         else:
-            print(decision_text(decision) + ("" if single else "\n"))
-    return 2 if failed else 0
+            _print(result, args, False)
+    return 2 if errors else 0

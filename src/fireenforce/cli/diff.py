@@ -43,11 +43,14 @@ def _value(value: Any, width: int = 120) -> str:
 
 
 def _text(old: str, new: str, changes: list[Change], result: Impact) -> str:
-    lines = [f"Legal changes {old} -> {new}: {len(changes)}"]
+    lines = [f"Legal changes {Path(old).name} -> {Path(new).name}: {len(changes)}"]
     for c in changes:
         where = f"{c.subject}{' ' + c.path if c.path else ''}"
         lines.append(f"  {c.area:9} {where}: {_value(c.old)} -> {_value(c.new)}")
     lines.append(f"\nDecisions: {result.changed} of {result.decided} cases change")
+    if result.groups:
+        lines.append(f"  (each example decides with `fireenforce decide - --what-if --ruleset {old}`, "
+                     f"then with `--ruleset {new}`)")
     for g in result.groups:
         lines.append(f"  {g.item} {g.old_step} -> {g.new_step}: {g.count} case(s)")
         for fc in g.changes.values():
@@ -74,5 +77,5 @@ def run(args: argparse.Namespace) -> int:
                        "groups": [g.to_json() for g in result.groups]},
         }))
     else:
-        print(_text(old.version, new.version, changes, result))
+        print(_text(args.old, args.new, changes, result))
     return 0

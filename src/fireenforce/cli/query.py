@@ -5,23 +5,16 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
-from fireenforce.cli._io import add_format, add_ruleset, dump_json
+from fireenforce.cli._io import add_format, add_ruleset, dump_json, positive
 from fireenforce.errors import CaseError
 from fireenforce.query import query
 from fireenforce.ruleset.load import load_ruleset
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("query", help="rank catalogue items for a plain-Chinese description")
     parser.add_argument("text", metavar="TEXT", help="what was observed, in the officer's own words")
-    parser.add_argument("--top", type=_positive, default=5, metavar="N", help="at most N items (default 5)")
+    parser.add_argument("--top", type=positive, default=5, metavar="N", help="at most N items (default 5)")
     add_ruleset(parser)
     add_format(parser, "text", "json")
     parser.set_defaults(run=run)

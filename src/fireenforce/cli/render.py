@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from fireenforce.cli._io import add_ruleset, iso_date, iter_json_documents, read_text, write_output
-from fireenforce.errors import CaseError, FireEnforceError
+from fireenforce.cli._io import add_ruleset, iso_date, one_case, read_text, write_output
+from fireenforce.errors import FireEnforceError
 from fireenforce.model.enums import DOCUMENT_TYPES
 
 
@@ -29,19 +29,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_ruleset(parser)
     parser.add_argument("--offices", metavar="FILE", help="offices.yaml overriding the ruleset's office details")
     parser.add_argument("--serial", type=int, metavar="N", help="the document's serial number (blank if omitted)")
-    parser.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="document date (default: decided_on)")
+    parser.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD",
+                        help="document date (default: decided_on; a general-procedure penalty_decision: the first "
+                             "day after the statement period of its notice); never before observed_on")
+    parser.add_argument("--notice-date", type=iso_date, metavar="YYYY-MM-DD",
+                        help="penalty_decision (general procedure): the date of its 行政处罚告知书 (default: decided_on)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     import fireenforce as fe
     from fireenforce.documents import render
-    from fireenforce.model.case import parse_case
-
-    cases = list(iter_json_documents(read_text(args.case)))
-    if len(cases) != 1:
-        raise CaseError("", f"render takes one case, got {len(cases)}")
-    case = parse_case(cases[0][1])
+    case = one_case(read_text(args.case), "render")
     ruleset = fe.load_ruleset(args.ruleset, on=case.decision_date)
     decision = fe.decide(case, ruleset=ruleset)
     if args.format in ("docx", "pdf") and not args.out and sys.stdout.isatty():
@@ -49,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     document = render(
         case, decision, args.document, fine=args.fine, formal_warning=args.formal_warning,
         format=args.format, offices=args.offices, serial=args.serial, ruleset=ruleset, date=args.date,
+        notice_date=args.notice_date,
     )
     if isinstance(document, bytes):
         _write_binary(document, args.out)

@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from fireenforce.cli._io import add_format, add_ruleset, dump_json
+from fireenforce.cli._io import add_format, add_ruleset, add_what_if, check_what_if, dump_json
 from fireenforce.errors import FireEnforceError, RulesetError
 from fireenforce.testing.casefiles import (
-    ExampleCase, bundled_suites, case_files, format_mismatches, load_case_file, resolver, run_case,
+    ExampleCase, bundled_suites, case_files, format_mismatches, load_case_file, resolver, run_case, version_of,
 )
 
 
@@ -17,9 +17,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("test", help="run example-case files against a ruleset",
                             description="Run example-case files (docs/case-files.md). PATH is a file or a folder "
                                         "of *.yaml; default: the cases/ folder of the newest bundled version. "
+                                        "Without --ruleset a file inside a version folder (<version>/cases/) is "
+                                        "decided by that version; other files by the bundled family. "
                                         "Exit 1 when a case fails, 2 for bad input files.")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="case file or folder")
     add_ruleset(parser)
+    add_what_if(parser)
     add_format(parser, "text", "json")
     parser.set_defaults(run=run)
 
@@ -38,10 +41,12 @@ def run(args: argparse.Namespace) -> int:
             findings.extend(exc.findings)
     if findings:
         for finding in findings:
-            print(finding.format(), file=sys.stderr)
+            print(f"fireenforce: error: {finding.format()}", file=sys.stderr)
         return 2
-    ruleset_for = resolver(Path(args.ruleset) if args.ruleset else None)
-    results = [(case, run_case(case, ruleset_for)) for case in cases]
+    check_what_if(args)
+    given = resolver(Path(args.ruleset), args.what_if) if args.ruleset else None
+    results = [(case, run_case(case, given or resolver(version_of(Path(case.file))), args.what_if))
+               for case in cases]
     failed = sum(1 for _, mismatches in results if mismatches)
     passed = len(results) - failed
     if args.format == "json":

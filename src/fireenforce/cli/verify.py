@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from fireenforce.cli._io import add_format, dump_json
+from fireenforce.cli._io import add_format, positive, dump_json
 from fireenforce.resources import bundled_family
 from fireenforce.ruleset.load import MANIFEST, load_version, versions_of
 
@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                         "citations in force, lex mitior, ...) over generated cases; print a "
                                         "shrunk counterexample for each failure. Exit 1 when any property fails.")
     parser.add_argument("dir", nargs="?", metavar="DIR", help="a version or a family (default: the bundled family)")
-    parser.add_argument("--examples", type=int, default=100, metavar="N", help="cases per property (default 100)")
+    parser.add_argument("--examples", type=positive, default=100, metavar="N", help="cases per property (default 100)")
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0: reproducible)")
     parser.add_argument("--property", action="append", dest="properties", metavar="NAME",
                         help="run only this property (repeatable)")

@@ -15,6 +15,7 @@ from fireenforce.model import Case, Decision, LegalBasis
 from fireenforce.model.enums import DocumentType
 
 PENALTY_DOCUMENTS: frozenset[str] = frozenset({"summary_penalty_decision", "penalty_notice", "penalty_decision"})
+GENERAL_DOCUMENTS: frozenset[str] = frozenset({"penalty_notice", "penalty_decision"})
 CONTEXT_KEYS: frozenset[str] = frozenset({
     "document", "office", "terms", "party", "place", "dates", "item", "facts", "evidence",
     "violated", "penalty_basis", "other_basis", "reasons", "step", "hearing_right",
@@ -56,8 +57,12 @@ def build_context(
     serial: int | None,
     date: dt.date,
     quotes: dict[str, LegalBasis] | None = None,
+    grounds: list[str] | None = None,
+    hearing_right: bool | None = None,
 ) -> dict[str, Any]:
-    """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`."""
+    """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`. ``grounds`` are
+    the reasons the document states (none by default: engine reasons are working notes);
+    ``hearing_right``: for the penalty actually imposed (default: the decision's)."""
     subject, facts = case.subject, case.facts
     penalty_document = document in PENALTY_DOCUMENTS
 
@@ -69,7 +74,7 @@ def build_context(
         "document": {
             "title": TITLES[document],
             "number": document_number(office, date.year, serial), "date": chinese_date(date),
-            "companions": [TITLES[d] for d in decision.documents if d != document],
+            "companions": [TITLES[d] for d in decision.documents if d != document and d not in _other_procedure(document)],
         },
         "office": {
             **office.model_dump(exclude={"terms", "sources"}),
@@ -96,13 +101,13 @@ def build_context(
             "narrative": facts.narrative, "description": case.description,
             "rectified_on_spot": facts.rectified_on_spot,
         },
-        "evidence": [str(e) for e in (getattr(facts, "evidence", None) or [])],
+        "evidence": list(facts.evidence),
         "violated": cited("violated"),
         "penalty_basis": cited("penalty"),
         "other_basis": cited("violated", "penalty", exclude=True),
-        "reasons": [r.text for r in decision.reasons],
+        "reasons": list(grounds or ()),
         "step": {"id": decision.step, "label": STEP_LABELS[decision.step]},
-        "hearing_right": decision.hearing_right,
+        "hearing_right": decision.hearing_right if hearing_right is None else hearing_right,
         "referral_to": decision.referral_to or office.brigade,
         "rectification": {
             "required": decision.rectification.required,
@@ -120,6 +125,13 @@ def build_context(
             "law_date": chinese_date(decision.law_date),
         },
     }
+
+
+def _other_procedure(document: DocumentType) -> frozenset[str]:
+    """A penalty document's procedure excludes the other procedure's documents."""
+    if document == "summary_penalty_decision":
+        return GENERAL_DOCUMENTS
+    return frozenset({"summary_penalty_decision"}) if document in GENERAL_DOCUMENTS else frozenset()
 
 
 def _sanction(sanction: Sanction | None) -> dict[str, Any] | None:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from fireenforce.errors import DocumentError
+from fireenforce.errors import CaseError, DocumentError, field_path
 from fireenforce.model.enums import OfficeLevel
 
 _FORBID = ConfigDict(extra="forbid", frozen=True)
@@ -124,7 +124,7 @@ def _load(path: Path, mtime_ns: int, size: int) -> OfficesFile:
         return OfficesFile.model_validate(data or {})
     except ValidationError as exc:
         err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        field = field_path(err["loc"]) or "(top level)"
         msg = "unknown field (a typo?)" if err["type"] == "extra_forbidden" else err["msg"]
         raise DocumentError(f"{path}: {field}: {msg}") from None
 
@@ -152,7 +152,10 @@ def resolve_office(
     where = ", ".join(str(p) for p, _ in files)
     if not terms:
         raise DocumentError(f"{where}: terms: missing (payment, review and hearing time limits)")
-    for field in ("name", "code", *needs):
+    if not values.get("name"):
+        raise CaseError("office.name", f"missing: the document is headed with the office's name, and "
+                                       f"{where} gives none for level {level}")
+    for field in ("code", *needs):
         if not values.get(field):
             who = f"offices.{name}" if name else f"levels.{level}"
             raise DocumentError(f"{where}: {who}.{field}: missing (needed for this document)")

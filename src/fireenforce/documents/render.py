@@ -33,6 +33,7 @@ class Options(TypedDict, total=False):
     serial: int | None
     ruleset: Ruleset | None
     date: dt.date | None
+    notice_date: dt.date | None
 
 
 @overload
@@ -58,32 +59,44 @@ def render(
     serial: int | None = None,
     ruleset: Ruleset | None = None,
     date: dt.date | None = None,
+    notice_date: dt.date | None = None,
 ) -> str | bytes:
     """The filled ``document`` (a type id of docs/contract.md) as HTML or plain text (``str``),
     or as DOCX or PDF (``bytes``).
 
-    ``fine``/``formal_warning`` are the officer's choice on penalty documents; ``offices`` a
-    file overriding the ruleset's ``offices.yaml``; ``serial`` the document's number (blank
-    without it); ``date`` the document date (default: the case's decision date).
+    ``case`` is the case ``decision`` was made for (checked by its digest); ``fine``/
+    ``formal_warning`` are the officer's choice on penalty documents; ``offices`` a file
+    overriding the ruleset's ``offices.yaml``; ``serial`` the document's number (blank without
+    it); ``date`` the document date (default: the case's decision date; for a general-procedure
+    penalty decision, the first day after the statement period of its notice); ``notice_date``
+    the date of that 行政处罚告知书 (default: the decision date).
     Raises :class:`DocumentError` for a document, choice or configuration that does not fit.
     """
     case = parse_case(case)
+    refuse_unprintable(case.model_dump(mode="json"))
+    if decision.case_digest != case.digest:
+        raise DocumentError("decision: it was made for another case (its case_digest differs); "
+                            "decide this case and render with that decision")
     if format not in OUTPUT_FORMATS:
         raise DocumentError(f"--format: {format!r} is not one of {', '.join(OUTPUT_FORMATS)}")
     kind = _document_type(document, decision)
     sanction = _sanction(kind, decision, fine, formal_warning)
-    if kind == "summary_penalty_decision" and fine is not None and ruleset is not None:
-        _within_summary_limit(case, ruleset, fine)
+    if kind == "summary_penalty_decision" and sanction is not None:
+        _fits_summary(case, decision, sanction)
     if serial is not None and not 1 <= serial <= 9999:
         raise DocumentError(f"--serial: {serial} is not a four-digit serial (1–9999)")
     needs: tuple[str, ...] = ("bank", "account_name", "account") if sanction and sanction.fine is not None else ()
     if kind in PENALTY_DOCUMENTS:
         needs += ("review_body", "court")
     office = _office(case, decision, ruleset, offices, needs)
-    day = date or case.decision_date
-    quotes = _quotes(ruleset or _ruleset_of(decision), office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
-    context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes)
-    refuse_unprintable(case.model_dump(mode="json"))
+    rs = ruleset or _ruleset_of(decision)
+    hearing = decision.hearing_right
+    if kind in PENALTY_DOCUMENTS:
+        hearing = kind != "summary_penalty_decision" and _hearing_due(rs, case, sanction)
+    day = _document_date(case, kind, office, date, notice_date, hearing)
+    quotes = _quotes(rs, office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
+    context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes,
+                            grounds=_grounds(rs, decision, kind), hearing_right=hearing)
     refuse_unprintable(context)
     if format == "docx":
         from fireenforce.documents.docx import render_docx  # docxtpl is slow to import; most renders are HTML
@@ -100,6 +113,43 @@ def _fill(kind: str, format: str, context: dict[str, Any]) -> str:
         return environment(format).get_template(f"{kind}.j2").render(context)
     except TemplateError as exc:
         raise DocumentError(f"template {kind}.j2 ({format}): {exc}") from None
+
+
+def _document_date(case: Case, kind: str, office: Office, date: dt.date | None,
+                   notice_date: dt.date | None, hearing: bool) -> dt.date:
+    """The document's date: never before the inspection; a general-procedure penalty decision
+    only after the statement (and hearing request) period its notice gives (penalty-law art. 44–45,
+    63–64; the periods are the ruleset's ``offices.yaml`` terms)."""
+    observed = case.observed_on
+    for name, value in (("notice_date", notice_date), ("date", date)):
+        if value is not None and value < observed:
+            raise DocumentError(f"{name}: {value} is before the inspection (observed_on {observed})")
+    if kind != "penalty_decision":
+        if notice_date is not None:
+            raise DocumentError(f"notice_date: only a general-procedure penalty_decision follows a notice, not {kind}")
+        return date or case.decision_date
+    terms = office.terms
+    days = max(terms.statement_days, terms.hearing_request_days if hearing else 0)
+    notice = notice_date or case.decision_date
+    earliest = notice + dt.timedelta(days=days + 1)
+    if date is not None and date < earliest:
+        raise DocumentError(
+            f"date: {date} is within the {days}-day period the notice of {notice} gives for statements"
+            f"{' and a hearing request' if hearing else ''} ({terms.statement_basis}"
+            f"{'；' + terms.hearing_basis if hearing else ''}); "
+            f"the decision may be dated {earliest} or later")
+    return date or earliest
+
+
+def _grounds(ruleset: Ruleset, decision: Decision, kind: str) -> list[str]:
+    """The reasons a document states: why this step (the step table's rule) and, on a referral
+    letter, why the office may not act itself. Working notes of the engine (suggested ranges,
+    the office's own competence, procedure choice) stay out of legal documents."""
+    table = set(ruleset.policy.step_table.rule_ids())
+    keep = {r.rule for r in decision.reasons if r.rule in table}
+    if kind == "referral_letter":
+        keep |= {r.rule for r in decision.reasons if r.rule.startswith("power.") and r.rule != "power.holds"}
+    return [r.text for r in decision.reasons if r.rule in keep]
 
 
 def _ruleset_of(decision: Decision) -> Ruleset:
@@ -158,7 +208,7 @@ def _sanction(kind: str, decision: Decision, fine: int | None, formal_warning: b
     if fine is not None:
         if "fine" not in kinds or penalty.fine is None:
             raise DocumentError(f"--fine: {basis} provides no fine here")
-        low, high = max(penalty.fine.min, 1), penalty.fine.max
+        low, high = penalty.fine.min, penalty.fine.max
         if not low <= fine <= high:
             raise DocumentError(f"--fine: {fine} yuan is outside the legal range {low}–{high} yuan of {basis}")
     others = tuple(k for k in penalty.kinds if k not in ("fine", "formal_warning"))
@@ -176,14 +226,31 @@ def _sanction(kind: str, decision: Decision, fine: int | None, formal_warning: b
     return Sanction(formal_warning="formal_warning" in kinds, fine=fine, others=others)
 
 
-def _within_summary_limit(case: Case, ruleset: Ruleset, fine: int) -> None:
-    """A fine decided on the spot must stay within the ruleset's summary limit (penalty-law art. 51)."""
-    limits = ruleset.policy.summary_limit(case.decision_date)
-    if limits is not None and fine > (limit := getattr(limits, case.subject.kind)):
+def _fits_summary(case: Case, decision: Decision, sanction: Sanction) -> None:
+    """An on-the-spot decision carries only a formal warning or a fine up to the limit the decision
+    states (penalty-law art. 51); anything else is decided in the general procedure."""
+    limit = decision.summary_limit
+    general = "penalty_notice and penalty_decision"
+    if sanction.others:
+        kinds = "、".join(KIND_LABELS[k] for k in sanction.others)
+        raise DocumentError(f"--document: {kinds} cannot be decided on the spot (penalty-law art. 51); use {general}")
+    if sanction.fine is not None and (limit is None or sanction.fine > limit):
         raise DocumentError(
-            f"--fine: {fine} yuan exceeds the on-the-spot limit of {limit} yuan for a {case.subject.kind} "
-            f"({', '.join(limits.cites)}); decide it in the general procedure"
+            f"--fine: {sanction.fine} yuan exceeds the on-the-spot limit of {limit} yuan for "
+            f"{'a unit' if case.subject.kind == 'unit' else 'an individual'} "
+            f"(penalty-law art. 51); decide it in the general procedure ({general})"
         )
+
+
+def _hearing_due(ruleset: Ruleset, case: Case, sanction: Sanction | None) -> bool:
+    """The hearing right for the penalty actually imposed: a fine reaching the threshold, or a kind
+    that always carries one (penalty-law art. 63)."""
+    if sanction is None:
+        return False
+    spec = ruleset.policy.spec.procedure
+    threshold = ruleset.policy.hearing_threshold(case.decision_date)
+    by_amount = threshold is not None and sanction.fine is not None and sanction.fine >= getattr(threshold, case.subject.kind)
+    return by_amount or any(k in spec.hearing_kinds for k in sanction.others)
 
 
 def _options(penalty: Penalty, basis: str) -> str:
@@ -192,7 +259,7 @@ def _options(penalty: Penalty, basis: str) -> str:
         parts.append("--formal-warning for 警告")
     if fine is not None and "fine" in penalty.kinds:
         parts.append(
-            f"--fine N within {max(fine.min, 1)}–{fine.max} yuan, suggested {fine.suggested.min}–{fine.suggested.max}"
+            f"--fine N within {fine.min}–{fine.max} yuan, suggested {fine.suggested.min}–{fine.suggested.max}"
         )
     return f"{' or '.join(parts)}; {basis}"
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from fireenforce.dates import full_years
 from fireenforce.model.case import Case
 from fireenforce.model.decision import Fine, FineRange, Reason
 from fireenforce.labels import PRECONDITION_LABELS, SUBJECT_LABELS, TIER_LABELS
@@ -19,6 +21,8 @@ class Competence:
     authority: str | None
     reason: Reason
     brigade: bool
+    cites: tuple[str, ...] = ()  # the acting level's own competence provisions (cited on a penalty)
+    summary_only: bool = False  # the level holds only what a summary decision can carry
 
 
 def competence(rs: Ruleset, item: CompiledItem, branch: PenaltyBranch, level: str) -> Competence:
@@ -37,6 +41,7 @@ def _competence(rs: Ruleset, item: CompiledItem, branch: PenaltyBranch, level: s
     level_spec = delegation.levels[level]  # type: ignore[index]  # a validated OfficeLevel
     powers = policy.powers[level]
     label = level_spec.name
+    brigade = level == "brigade"
     required = branch.kinds if branch.spec.choice == "one" else branch.required_kinds
     lacking = [k for k in required if k not in powers]
     if lacking and (branch.spec.choice == "all" or len(lacking) == len(required)):
@@ -44,13 +49,78 @@ def _competence(rs: Ruleset, item: CompiledItem, branch: PenaltyBranch, level: s
         authority = delegation.authorities[key]
         kinds_label = "、".join(policy.kind_labels[k] for k in lacking)
         return Competence(False, authority, rs.policy_reason(
-            "power.lacks-kind", kinds_label=kinds_label, authority=authority), level == "brigade")
+            "power.lacks-kind", kinds_label=kinds_label, authority=authority), brigade)
     if not (level_spec.holds_all_items or level in item.delegated_to):
         authority = delegation.authorities[delegation.default_authority]
         return Competence(False, authority, rs.policy_reason("power.lacks-item", level_label=label, authority=authority),
-                          level == "brigade")
-    return Competence(True, None, rs.policy_reason("power.holds", tuple(delegation.form_cites), level_label=label),
-                      level == "brigade")
+                          brigade)
+    cites = tuple(level_spec.cites or delegation.form_cites)
+    return Competence(True, None, rs.policy_reason("power.holds", cites, level_label=label), brigade, cites,
+                      level_spec.scope == "summary")
+
+
+def scoped(rs: Ruleset, found: Competence, plan: "Plan", level: str, kind: str) -> Competence:
+    """A summary-scope level (简易 items) holds the penalty only when a summary decision can carry
+    the suggested penalty; otherwise it goes to the default authority. Cached, so the result is
+    one stable object per input (decision memo keys use its identity)."""
+    if not (found.holds and found.summary_only):
+        return found
+    key = (id(found), kind, plan.limit, plan.summary)
+    cached: Competence | None = rs.competences.get(key)
+    if cached is None:
+        cached = rs.competences[key] = _scoped(rs, found, plan, level, kind)
+    return cached
+
+
+def _scoped(rs: Ruleset, found: Competence, plan: "Plan", level: str, kind: str) -> Competence:
+    delegation = rs.policy.spec.delegation
+    label = delegation.levels[level].name  # type: ignore[index]
+    subject = SUBJECT_LABELS[kind]
+    if plan.summary:
+        reason = rs.policy_reason("power.summary-scope", found.cites, level_label=label, subject_label=subject,
+                                  limit=plan.limit)
+        return Competence(True, None, reason, found.brigade, found.cites, True)
+    authority = delegation.authorities[delegation.default_authority]
+    reason = rs.policy_reason("power.beyond-summary-scope", level_label=label, subject_label=subject, limit=plan.limit,
+                              authority=authority)
+    return Competence(False, authority, reason, found.brigade)
+
+
+def subject_grounds(rs: Ruleset, case: Case, conduct: dt.date) -> tuple[str | None, tuple[str, ...]]:
+    """Penalty-law arts. 30, 31 from the subject: a mandatory ground of no penalty, or the
+    mitigating fact codes the subject brings (a 14–18-year-old; limited capacity)."""
+    spec = rs.policy.spec.exemptions
+    subject = case.subject
+    extra: list[str] = []
+    if subject.born_on is not None:
+        age = full_years(subject.born_on, conduct)
+        if age < spec.no_penalty_below_age:
+            return "under-age", ()
+        if age < spec.mitigate_below_age:
+            extra.append(spec.juvenile)
+    if subject.capacity == "none":
+        return "incapable", ()
+    if subject.capacity == "limited":
+        extra.append(spec.limited_capacity)
+    return None, tuple(extra)
+
+
+def excuse(case: Case, ground: str | None) -> str | None:
+    """The mandatory ground of no penalty (arts. 30, 31, 33(1) first sentence, 33(2)), if any."""
+    facts = case.facts
+    if ground is not None:
+        return ground
+    if facts.no_fault:
+        return "no-fault"
+    if facts.minor and (facts.corrected_in_time or facts.rectified_on_spot) and not facts.harm:
+        return "minor-corrected"
+    return None
+
+
+def sparable(case: Case, prior: str) -> bool:
+    """Art. 33(1) second sentence: a first offence with slight harm, corrected in time, MAY be spared."""
+    facts = case.facts
+    return prior == "none" and facts.slight_harm and (facts.corrected_in_time or facts.rectified_on_spot)
 
 
 def precondition_reason(rs: Ruleset, branch: PenaltyBranch, met: bool) -> Reason:
@@ -61,10 +131,9 @@ def precondition_reason(rs: Ruleset, branch: PenaltyBranch, met: bool) -> Reason
     return rs.policy_reason("precondition.missing", cites, precondition_label=label)
 
 
-def tier_rule(rs: Ruleset, case: Case) -> TableRule:
+def tier_rule(rs: Ruleset, case: Case, mitigated: bool) -> TableRule:
     facts = case.facts
-    return rs.policy.tier_table.decide(facts.serious, bool(facts.mitigating) or facts.rectified_on_spot,
-                                       bool(facts.aggravating))
+    return rs.policy.tier_table.decide(facts.serious, mitigated, bool(facts.aggravating))
 
 
 def fine_of(rs: Ruleset, branch: PenaltyBranch, tier: str) -> Fine | None:
@@ -84,22 +153,61 @@ def formal_warning_fits(rs: Ruleset, branch: PenaltyBranch, tier: str) -> bool:
     return branch.required_kinds == ("formal_warning",) or rs.policy.tiers[tier].formal_warning
 
 
-def tier_reasons(rs: Ruleset, case: Case, tier: str, fine: Fine | None) -> list[Reason]:
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The penalty to suggest and the procedures it and the other lawful choices need (art. 51)."""
+
+    fine: Fine | None  # statutory range, and the tier's suggestion (within a summary scope: up to the limit)
+    warning: bool      # a formal warning is the suggested penalty
+    limit: int         # the on-the-spot fine limit for this subject on the decision date
+    summary: bool      # the suggested penalty can be decided on the spot
+    possible: bool     # some lawful penalty of this branch can be decided on the spot
+    needed: bool       # some lawful penalty of this branch needs the general procedure
+    cites: tuple[str, ...]
+
+
+SUMMARY_KINDS = frozenset({"formal_warning", "fine"})
+
+
+def plan(rs: Ruleset, branch: PenaltyBranch, tier: str, kind: str, day: dt.date, summary_only: bool) -> Plan:
+    """Which procedures the branch's penalties need: a formal warning, or a fine alone up to the
+    subject's limit, may be decided on the spot; anything else needs the general procedure."""
+    limits = rs.policy.summary_limit(day)
+    limit = getattr(limits, kind) if limits else -1
+    cites = tuple(limits.cites) if limits else ()
+    fine, warning = fine_of(rs, branch, tier), formal_warning_fits(rs, branch, tier)
+    spec = branch.fine
+    if branch.spec.choice == "one":
+        possible = "formal_warning" in branch.kinds or (spec is not None and "fine" in branch.kinds and spec.min <= limit)
+    else:
+        required = set(branch.required_kinds)
+        possible = required <= SUMMARY_KINDS and ("fine" not in required or (spec is not None and spec.min <= limit))
+    needed = any(k not in SUMMARY_KINDS for k in branch.kinds) or (spec is not None and spec.max > limit)
+    summary = possible and (warning or (fine is not None and fine.suggested.min <= limit if summary_only
+                                        else fine is not None and fine.suggested.max <= limit))
+    if summary_only and summary and fine is not None and not warning and fine.suggested.max > limit:
+        fine = fine.model_copy(update={"suggested": construct(FineRange, min=fine.suggested.min, max=limit)})
+    return Plan(fine, warning, limit, summary, possible, needed and not summary_only, cites)
+
+
+def tier_reasons(rs: Ruleset, case: Case, tier: str, fine: Fine | None, extra: tuple[str, ...]) -> list[Reason]:
+    """The tier rule, the suggested range and the facts that moved it; ``extra``: mitigating fact
+    codes that come from the subject (arts. 30, 31) rather than from ``facts.mitigating``."""
     label = TIER_LABELS[tier]
-    rule = tier_rule(rs, case)
+    policy = rs.policy
+    spot = policy.spec.discretion.rectified_on_spot
+    mitigating = (*case.facts.mitigating, *(c for c in extra if c not in case.facts.mitigating))
+    if case.facts.rectified_on_spot and spot not in mitigating:
+        mitigating = (*mitigating, spot)
+    rule = tier_rule(rs, case, bool(mitigating))
     out = [
         rs.reason(rule.id, rule.text, tuple(rule.cites)),
         rs.policy_reason("penalty.tier", fine_min=fine.min, fine_max=fine.max, tier_label=label,
                          suggested_min=fine.suggested.min, suggested_max=fine.suggested.max)
         if fine is not None else rs.policy_reason("penalty.tier-no-fine", tier_label=label)
     ]
-    policy = rs.policy
-    for group, known, rule_id in (("mitigating", policy.mitigating, "penalty.mitigating"),
-                                  ("aggravating", policy.aggravating, "penalty.aggravating")):
-        codes = getattr(case.facts, group)
-        spot = policy.spec.discretion.rectified_on_spot
-        if group == "mitigating" and case.facts.rectified_on_spot and spot not in codes:
-            codes = (*codes, spot)
+    for codes, known, rule_id in ((mitigating, policy.mitigating, "penalty.mitigating"),
+                                  (case.facts.aggravating, policy.aggravating, "penalty.aggravating")):
         if codes:
             texts = "；".join(known[c].text if c in known else c for c in codes)
             cites = tuple(dict.fromkeys(cite for c in codes if c in known for cite in known[c].cites))
@@ -107,24 +215,34 @@ def tier_reasons(rs: Ruleset, case: Case, tier: str, fine: Fine | None) -> list[
     return out
 
 
-def procedure_of(
-    rs: Ruleset, case: Case, branch: PenaltyBranch, fine: Fine | None, warning_fits: bool
-) -> tuple[str, bool, list[Reason]]:
-    """summary within penalty-law art. 51; else general, with a hearing right past the threshold."""
-    day = case.decision_date
+def procedure_of(rs: Ruleset, case: Case, branch: PenaltyBranch, found: Plan) -> tuple[str, bool, list[Reason]]:
+    """summary when the suggested penalty fits penalty-law art. 51; else general, with a hearing
+    right past the threshold. Where both procedures are lawful for some choice, it says so."""
     kind = case.subject.kind
-    limits = rs.policy.summary_limit(day)
-    fine_alone = branch.required_kinds == ("fine",) or (branch.spec.choice == "one" and "fine" in branch.kinds)
-    limit = getattr(limits, kind) if limits else -1
-    if warning_fits or (fine_alone and fine is not None and fine.suggested.min <= limit):
-        return "summary", False, [rs.policy_reason("procedure.summary", tuple(limits.cites) if limits else ())]
-    reasons = [rs.policy_reason("procedure.general")]
-    spec = rs.policy.spec.procedure
-    threshold = rs.policy.hearing_threshold(day)
-    by_amount = threshold is not None and fine is not None and fine.suggested.max >= getattr(threshold, kind)
-    hearing = by_amount or any(k in spec.hearing_kinds for k in branch.kinds)
-    if hearing:
-        amount = getattr(threshold, kind) if threshold else 0
-        reasons.append(rs.policy_reason("procedure.hearing", tuple(spec.hearing_cites) + tuple(threshold.cites if threshold else ()),
-                                        subject_label=SUBJECT_LABELS[kind], threshold=amount))
-    return "general", hearing, reasons
+    subject, limit = SUBJECT_LABELS[kind], found.limit
+    if found.summary:
+        reasons = [rs.policy_reason("procedure.summary", found.cites, subject_label=subject, limit=limit)]
+        procedure, hearing = "summary", False
+    else:
+        reasons = [rs.policy_reason("procedure.general", subject_label=subject, limit=limit)]
+        spec = rs.policy.spec.procedure
+        threshold = rs.policy.hearing_threshold(case.decision_date)
+        fine = found.fine
+        by_amount = threshold is not None and fine is not None and fine.suggested.max >= getattr(threshold, kind)
+        hearing = by_amount or any(k in spec.hearing_kinds for k in branch.kinds)
+        if hearing:
+            amount = getattr(threshold, kind) if threshold else 0
+            reasons.append(rs.policy_reason("procedure.hearing", tuple(spec.hearing_cites) + tuple(threshold.cites if threshold else ()),
+                                            subject_label=SUBJECT_LABELS[kind], threshold=amount))
+        procedure = "general"
+    if found.possible and found.needed:
+        reasons.append(rs.policy_reason("procedure.either", subject_label=subject, limit=limit))
+    return procedure, hearing, reasons
+
+
+def procedures(found: Plan, procedure: str) -> tuple[str, ...]:
+    """The procedures whose documents the decision names: its own first, then the other one
+    where some lawful choice needs it."""
+    other = "general" if procedure == "summary" else "summary"
+    lawful = found.needed if other == "general" else found.possible
+    return (procedure, other) if lawful else (procedure,)

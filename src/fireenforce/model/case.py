@@ -3,37 +3,89 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from typing import Any, Sequence
+import hashlib
+from typing import Annotated, Any, Literal, Mapping, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, ValidationError, model_validator
 
-from fireenforce.errors import CaseError
-
+from fireenforce.errors import CaseError, field_path
+from fireenforce.model import jsontext
 from fireenforce.model.enums import OfficeLevel, Step, SubjectKind
 
-_STRICT = ConfigDict(extra="forbid", frozen=True)
+_STRICT = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+MAX_TEXT = 4000  # characters of a description or narrative (a page of writing)
+MAX_NAME = 200  # characters of a name, id or address
+MAX_HISTORY = 1000  # earlier actions against one subject
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+def _iso_date(value: object) -> dt.date:
+    """A date given as a date or as an ISO ``YYYY-MM-DD`` string, within FIRST_DAY..LAST_DAY."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    if type(value) is not dt.date:
+        raise ValueError(f"{value!r} is not a date (expected YYYY-MM-DD)")
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"{value} is outside the dates a case may carry ({FIRST_DAY} to {LAST_DAY})")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+Name = Annotated[str, Field(max_length=MAX_NAME)]
+Text = Annotated[str, Field(max_length=MAX_TEXT)]
+
+
+Capacity = Literal["full", "limited", "none"]
 
 
 class Subject(BaseModel):
-    """Who did it: a unit (organisation, including 个体工商户) or an individual."""
+    """Who did it: a unit (organisation, including 个体工商户) or an individual.
+
+    ``born_on`` (individuals): age on the day of the conduct decides penalty-law art. 30.
+    ``capacity`` (individuals, art. 31): at the time of the conduct, ``none`` = a mentally ill or
+    intellectually disabled person who could not recognise or control the conduct; ``limited`` =
+    one who had not wholly lost that ability; ``full`` otherwise (also intermittent illness in a
+    normal state)."""
 
     model_config = _STRICT
     kind: SubjectKind
-    operating: bool = False
-    name: str = ""
-    id: str = ""
-    address: str = ""
+    """`unit` (an organisation, including 个体工商户) or `individual`."""
+    operating: StrictBool = False
+    """Whether the subject operates a business (经营性); selects the fine range where the law distinguishes."""
+    name: Name = ""
+    """The subject's name, as it will appear on documents."""
+    id: Name = ""
+    """Unified social credit code or ID number; identifies the subject across cases."""
+    address: Name = ""
+    """The subject's address, for documents."""
+    born_on: IsoDate | None = None
+    """Individuals: the date of birth; age on the day of the conduct decides penalty-law art. 30."""
+    capacity: Capacity = "full"
+    """Individuals, penalty-law art. 31: `none`, `limited` or `full` capacity to recognise or control the conduct."""
+
+    @model_validator(mode="after")
+    def _person_facts(self) -> "Subject":
+        if self.kind == "unit" and (self.born_on is not None or self.capacity != "full"):
+            raise ValueError("born_on and capacity describe an individual, not a unit")
+        return self
 
 
 class Place(BaseModel):
     """Where it happened. ``high_rise``/``crowded`` select the applicable provision."""
 
     model_config = _STRICT
-    name: str = ""
-    address: str = ""
-    high_rise: bool = False
-    crowded: bool = False
+    name: Name = ""
+    """The place's name (building, shop, compound)."""
+    address: Name = ""
+    """The place's address."""
+    high_rise: StrictBool = False
+    """A high-rise civil building (住宅 over 27 m, public over 24 m); selects the high-rise provisions."""
+    crowded: StrictBool = False
+    """A crowded place (人员密集场所); selects the provisions for such places."""
 
 
 class Office(BaseModel):
@@ -41,31 +93,64 @@ class Office(BaseModel):
 
     model_config = _STRICT
     level: OfficeLevel
-    name: str = ""
+    """The acting office's level: `street`, `town`, `township`, or `brigade` (the fire brigade itself)."""
+    name: Name = ""
+    """The office's name; documents are headed with it (or with the entrusting agency's)."""
 
 
 class Facts(BaseModel):
-    """The officer's findings. Extra keys are kept (local facts), not refused."""
+    """The officer's findings. Extra keys are local facts: ``decide`` accepts only those the
+    ruleset declares (``policy/facts.yaml``).
 
-    model_config = ConfigDict(extra="allow", frozen=True)
-    serious: bool = False
-    minor: bool = False
-    harm: bool = False
-    rectified_on_spot: bool = False
-    refused: bool = False
-    mitigating: tuple[str, ...] = ()
-    aggravating: tuple[str, ...] = ()
-    narrative: str = ""
+    Penalty-law art. 33: ``corrected_in_time`` (及时改正: on the spot or within the deadline set;
+    ``rectified_on_spot`` implies it), ``slight_harm`` (the harm that occurred was slight: needs
+    ``harm``), ``no_fault`` (evidence shows no fault, 33(2))."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, use_attribute_docstrings=True)
+    serious: StrictBool = False
+    """The officer finds the circumstances serious (情节严重)."""
+    minor: StrictBool = False
+    """The officer finds the circumstances minor (情节轻微)."""
+    harm: StrictBool = False
+    """The conduct caused harm (selects the longer limitation period where the policy says so)."""
+    rectified_on_spot: StrictBool = False
+    """The subject corrected the violation on the spot (counts as a mitigating fact)."""
+    corrected_in_time: StrictBool = False
+    """The subject corrected the violation in time (penalty-law art. 33(1))."""
+    slight_harm: StrictBool = False
+    """The harm that occurred was slight (penalty-law art. 33(1); needs `harm`)."""
+    no_fault: StrictBool = False
+    """Evidence shows the subject had no fault (penalty-law art. 33(2))."""
+    refused: StrictBool = False
+    """The subject refused to correct after being ordered to (meets a 'refuses to correct' precondition)."""
+    mitigating: tuple[Name, ...] = Field(default=(), max_length=50)
+    """Codes of mitigating facts (从轻情节) from the ruleset's policy/discretion.yaml."""
+    aggravating: tuple[Name, ...] = Field(default=(), max_length=50)
+    """Codes of aggravating facts (从重情节) from the ruleset's policy/discretion.yaml."""
+    narrative: Text = ""
+    """The officer's account of what was found, for documents (at most 4000 characters)."""
+    evidence: tuple[Name, ...] = Field(default=(), max_length=100)
+    """The evidence collected (photos, video, statements), listed on documents."""
+
+    @model_validator(mode="after")
+    def _harm_consistent(self) -> "Facts":
+        if self.slight_harm and not self.harm:
+            raise ValueError("slight_harm needs harm: true (the harm that occurred was slight)")
+        return self
 
 
 class HistoryEntry(BaseModel):
     """An earlier action against the same subject."""
 
     model_config = _STRICT
-    date: dt.date
-    item: str
+    date: IsoDate
+    """When the earlier action was taken (ISO date)."""
+    item: Name
+    """The catalogue code the earlier action concerned."""
     step: Step
-    rectified: bool = False
+    """The step taken then: `reminder`, `warning`, `penalty` or `referral`."""
+    rectified: StrictBool = False
+    """Whether the subject corrected the violation after that action."""
 
 
 class Case(BaseModel):
@@ -73,23 +158,56 @@ class Case(BaseModel):
     ``decided_on`` and ``occurred_on`` default to ``observed_on`` (see ``decision_date``)."""
 
     model_config = _STRICT
-    item: str | None = None
-    description: str = ""
+    item: Name | None = None
+    """Catalogue code of the violation (see `fireenforce catalogue`); wins over `description`."""
+    description: Text = ""
+    """The officer's own words; used to find the item when `item` is absent (at most 4000 characters)."""
     subject: Subject
+    """Who did it."""
     place: Place = Field(default_factory=Place)
+    """Where it happened."""
     office: Office
-    occurred_on: dt.date | None = None
-    ended_on: dt.date | None = None
-    observed_on: dt.date
-    decided_on: dt.date | None = None
+    """The office that acts."""
+    occurred_on: IsoDate | None = None
+    """When the conduct began (default: `observed_on`); selects the law in force then."""
+    ended_on: IsoDate | None = None
+    """When the conduct ended; null while it continues (then a rectification deadline is set)."""
+    observed_on: IsoDate
+    """When the officer found the violation (ISO date)."""
+    decided_on: IsoDate | None = None
+    """When the decision is made (default: `observed_on`); selects the ruleset version."""
     facts: Facts = Field(default_factory=Facts)
-    history: tuple[HistoryEntry, ...] = ()
+    """The officer's findings; other keys only as the ruleset declares them (local facts)."""
+    history: tuple[HistoryEntry, ...] = Field(default=(), max_length=MAX_HISTORY)
+    """Earlier actions against the same subject, any item (at most 1000)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> "Case":
         if not self.item and not self.description.strip():
             raise ValueError("item or description is required")
         return self
+
+    _digest: tuple[int, str] | None = PrivateAttr(default=None)  # (id of the instance, digest)
+
+    @property
+    def digest(self) -> str:
+        """``sha256:`` of the case's JSON (history in date order): a decision names the case it was
+        made for. Computed once per instance (a copy, having another id, computes its own)."""
+        cached = self._digest
+        if cached is None or cached[0] != id(self):
+            cached = (id(self), "sha256:" + hashlib.sha256(self._canonical_json()).hexdigest())
+            self._digest = cached
+        return cached[1]
+
+    def _canonical_json(self) -> bytes:
+        """The case's JSON with its history in date order (the order never changes a decision)."""
+        case = self
+        if len(self.history) > 1:
+            keys = [(h.date, h.item, h.step, h.rectified) for h in self.history]
+            if keys != sorted(keys):
+                order = sorted(range(len(keys)), key=keys.__getitem__)
+                case = self.model_copy(update={"history": tuple(self.history[i] for i in order)})
+        return case.__pydantic_serializer__.to_json(case)
 
     @property
     def decision_date(self) -> dt.date:
@@ -119,38 +237,79 @@ def check_dates(case: Case) -> None:
             raise CaseError(f"history[{i}].date", f"{entry.date} is after decided_on {decided}")
 
 
+_LOCAL_TYPES: dict[str, tuple[type, str]] = {
+    "boolean": (bool, "a JSON boolean (true or false)"), "integer": (int, "a JSON integer"),
+    "string": (str, "a JSON string"),
+}
+
+
+def check_local_facts(facts: Facts, declared: Mapping[str, str]) -> None:
+    """Refuse a fact key the ruleset does not declare (a typo would silently change nothing), or
+    a local fact of the wrong type; ``declared`` maps local fact names to their types."""
+    for name, value in (facts.model_extra or {}).items():
+        kind = declared.get(name)
+        if kind is None:
+            known = ", ".join([*Facts.model_fields, *declared])
+            raise CaseError(f"facts.{name}", f"unknown fact {name!r} (a typo?); known facts: {known}")
+        expected, label = _LOCAL_TYPES[kind]
+        if type(value) is not expected or (isinstance(value, str) and len(value) > MAX_TEXT):
+            raise CaseError(f"facts.{name}", f"{_json_type(value)} {value!r:.60} given; expected {label}")
+
+
 def parse_case(data: Any) -> Case:
     """A Case from a Case, a dict or JSON text; errors become one-line CaseErrors."""
     if isinstance(data, Case):
         case = data
     else:
-        try:
-            if isinstance(data, (str, bytes)):
-                try:
-                    data = json.loads(data)
-                except json.JSONDecodeError as exc:
-                    raise CaseError("", f"case is not valid JSON: {exc}") from None
-            if not isinstance(data, dict):
-                raise CaseError("", f"a case must be a JSON object, not {type(data).__name__}")
-            case = Case.model_validate(data)
-        except ValidationError as exc:
-            raise CaseError(*first_error(exc.errors())) from None
+        if isinstance(data, (str, bytes)):
+            data = jsontext.loads(data)
+        case = case_from_json(data)
     check_dates(case)
     return case
 
 
+def case_from_json(data: Any) -> Case:
+    """A Case from a decoded JSON value (which must be an object)."""
+    if not isinstance(data, dict):
+        raise CaseError("case", f"a case must be a JSON object, not {_json_type(data)}")
+    try:
+        return Case.model_validate(data)
+    except ValidationError as exc:
+        raise CaseError(*first_error(exc.errors())) from None
+
+
+def _json_type(value: object) -> str:
+    names = {str: "a string", bool: "a boolean", int: "a number", float: "a number", list: "a list"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+_KNOWN_KEYS: dict[tuple[str, ...], type[BaseModel]] = {
+    (): Case, ("subject",): Subject, ("place",): Place, ("office",): Office, ("history",): HistoryEntry,
+}
+
+
 def first_error(errors: Sequence[Any]) -> tuple[str, str]:
-    """(field, message) for the first of pydantic's validation errors, in the library's words
-    (the CLI and the HTTP API both report bad input with it)."""
-    err = errors[0]
-    loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
+    """(field, message) for pydantic's validation errors of a case, in the library's words (the
+    CLI and the HTTP API both report bad input with it)."""
+    # an unknown key explains a "missing" one (a typo), so it is reported first
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    loc = field_path(err["loc"])
     msg = err["msg"]
-    if err["type"] == "extra_forbidden":
-        msg = "unknown field (a typo?)"
-    elif err["type"] == "literal_error":
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        model = _KNOWN_KEYS.get(tuple(p for p in err["loc"][:-1] if isinstance(p, str)))
+        known = f"; known fields: {', '.join(model.model_fields)}" if model else ""
+        msg = f"unknown field {err['loc'][-1]!r} (a typo?){known}"
+    elif kind == "literal_error":
         msg = f"{err.get('input')!r} is not allowed; {err['msg'].removeprefix('Input should be ')}"
-    elif err["type"].startswith("date_"):
-        msg = f"{err.get('input')!r} is not a date (expected YYYY-MM-DD)"
+    elif kind in ("bool_type", "string_type", "int_type", "tuple_type", "model_type", "dict_type"):
+        expected = {"bool_type": "a JSON boolean (true or false)", "string_type": "a JSON string",
+                    "int_type": "a JSON integer", "tuple_type": "a JSON list",
+                    "model_type": "a JSON object", "dict_type": "a JSON object"}[kind]
+        msg = f"{_json_type(err.get('input'))} {err.get('input')!r} given; expected {expected}"
+    elif kind in ("string_too_long", "too_long"):
+        unit = "characters" if kind == "string_too_long" else "entries"
+        msg = f"too long: {len(err.get('input') or ())} {unit}; at most {err['ctx']['max_length']}"
     elif msg.startswith("Value error, "):
         msg = msg.removeprefix("Value error, ")
         if not loc and msg.startswith("item or description"):

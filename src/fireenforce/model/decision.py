@@ -11,13 +11,17 @@ from pydantic import BaseModel, ConfigDict
 
 from fireenforce.model.enums import DocumentType, LegalRole, PenaltyKind, Procedure, Step, Tier
 
-_OUT = ConfigDict(extra="forbid", frozen=True)
+_OUT = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class ItemRef(BaseModel):
+    """The catalogue item a decision concerns."""
+
     model_config = _OUT
     code: str
+    """Catalogue code of the item."""
     name: str
+    """The item's name (the conduct, in Chinese)."""
 
 
 class LegalBasis(BaseModel):
@@ -26,21 +30,35 @@ class LegalBasis(BaseModel):
 
     model_config = _OUT
     instrument: str
+    """Instrument id (`fire-law`, `penalty-law`, `highrise-rules`, ...)."""
     title: str
+    """The instrument's full title."""
     article: int
+    """Article number."""
     paragraph: int | None = None
+    """Paragraph (款) number, or null when the whole article is cited."""
     item: int | None = None
+    """Item (项) number, or null."""
     role: LegalRole
+    """Why it is cited: `violated` duty, `penalty` provision, `procedure`, `competence`, `compulsory` execution."""
     text: str
+    """The provision's text, verbatim."""
     cite: str
+    """The citation `instrument:article[:paragraph[:item]]`, e.g. `fire-law:60:1:3`."""
     valid_from: dt.date
+    """First day this text is in force."""
     valid_to: dt.date | None = None
+    """First day it is no longer in force, or null."""
 
 
 class FineRange(BaseModel):
+    """A range of amounts in yuan."""
+
     model_config = _OUT
     min: int
+    """Lowest amount, in yuan."""
     max: int
+    """Highest amount, in yuan."""
 
 
 class Fine(BaseModel):
@@ -48,9 +66,13 @@ class Fine(BaseModel):
 
     model_config = _OUT
     min: int
+    """Statutory minimum for this subject, in yuan (0 when the law sets no minimum)."""
     max: int
+    """Statutory maximum for this subject, in yuan."""
     suggested: FineRange
+    """The sub-range the discretion tier suggests."""
     optional: bool = False
+    """The fine may be imposed or not (处……罚款 as one of several options)."""
 
 
 class Penalty(BaseModel):
@@ -58,35 +80,55 @@ class Penalty(BaseModel):
 
     model_config = _OUT
     available: bool
+    """The penalty can be imposed in this case (not time-barred, precondition met)."""
     kinds: tuple[PenaltyKind, ...]
+    """Penalty kinds the provision provides: `formal_warning`, `fine`, `suspension`, `detention`, `stop_use`, `sealing`."""
     choice: str
+    """How the kinds combine: `all` (imposed together) or `one` (one of them)."""
     fine: Fine | None
+    """The fine range, or null when the provision has no fine."""
     tier: Tier
+    """Discretion tier: `minor`, `ordinary` or `serious`."""
     formal_warning_suggested: bool = False
+    """A formal warning (警告) fits this case instead of a fine."""
     precondition: str | None = None
+    """What must happen before the penalty applies: `refusal` (refuses to correct), `overdue`, or null."""
     precondition_met: bool = True
+    """Whether that precondition is met."""
     note: str = ""
+    """A note of the ruleset on this penalty."""
 
 
 class Rectification(BaseModel):
+    """The order to correct."""
+
     model_config = _OUT
     required: bool
+    """A written order to correct is due (the conduct continues)."""
     deadline: dt.date | None
+    """The correction deadline, or null."""
 
 
 class Reason(BaseModel):
+    """One rule that fired, in words, with its citations."""
+
     model_config = _OUT
     rule: str
+    """Id of the rule that fired (a ruleset rule or policy reason)."""
     text: str
+    """The reason, in Chinese."""
     cites: tuple[str, ...] = ()
+    """Citations the reason relies on."""
 
 
 class Doubt(BaseModel):
-    """Where the law is unclear (INDEX says so), the decision says it."""
+    """Where the law is unclear (legal/INDEX.md says so), the decision says it."""
 
     model_config = _OUT
     code: str
+    """Stable code of the doubt (`DOUBT-...`)."""
     text: str
+    """What is unclear and what was assumed."""
 
 
 class Inference(BaseModel):
@@ -94,39 +136,74 @@ class Inference(BaseModel):
 
     model_config = _OUT
     field: str
+    """The case field inferred (`item`, `place.high_rise`, `place.crowded`)."""
     value: str | bool
+    """The inferred value."""
     source: str
+    """The words or item it was inferred from."""
 
 
 class Limitation(BaseModel):
+    """The limitation period (追责时效) of this case."""
+
     model_config = _OUT
     years: int
+    """Limitation period in years (行政处罚法 art. 36)."""
     runs_from: dt.date | None
+    """The day the period starts (the conduct's end), or null while it continues."""
     expires_on: dt.date | None
+    """The last day a penalty may be imposed, or null while the conduct continues."""
     barred: bool
+    """The penalty is time-barred."""
 
 
 class RulesetRef(BaseModel):
+    """The ruleset version that decided."""
+
     model_config = _OUT
     id: str
+    """Ruleset id."""
     version: str
+    """Ruleset version."""
     digest: str
+    """Content hash of the version's files (`sha256:...`)."""
 
 
 class Decision(BaseModel):
+    """The step to take, with its legal basis, penalty, procedure, documents and reasons."""
+
     model_config = _OUT
     step: Step
+    """The step to take: `reminder`, `warning`, `penalty` or `referral`."""
     item: ItemRef
+    """The catalogue item decided."""
     legal_basis: tuple[LegalBasis, ...]
+    """Provisions cited, with their verbatim text."""
     penalty: Penalty | None
+    """What the law provides for this subject, or null when it provides no penalty."""
     procedure: Procedure
+    """Penalty procedure: `none`, `summary` (当场) or `general`."""
     hearing_right: bool
+    """The subject has the right to a hearing (听证)."""
     referral_to: str | None
+    """The authority the case is handed to, or null."""
     rectification: Rectification
+    """The order to correct and its deadline."""
     documents: tuple[DocumentType, ...]
+    """Legal documents to issue, by type id (see `fireenforce render`)."""
     reasons: tuple[Reason, ...]
+    """Why, rule by rule, in the order the rules fired."""
     ruleset: RulesetRef
+    """The ruleset version that decided (reproducibility)."""
     law_date: dt.date
+    """The date whose law was applied (conduct time, or decision time under lex mitior)."""
     limitation: Limitation
+    """The limitation period for this case."""
     doubts: tuple[Doubt, ...] = ()
+    """Where the law is unclear, what was assumed."""
     inferred: tuple[Inference, ...] = ()
+    """Facts inferred from the description rather than given."""
+    case_digest: str = ""
+    """``sha256:`` of the case this decision was made for (its JSON); `render` refuses another case."""
+    summary_limit: int | None = None
+    """Penalty step: the art. 51 on-the-spot (summary) fine limit for this subject, in yuan."""

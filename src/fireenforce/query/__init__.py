@@ -15,6 +15,7 @@ from typing import NamedTuple
 from fireenforce.errors import CaseError
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.query.index import Index, Match
+from fireenforce.model.case import MAX_TEXT
 from fireenforce.query.vocabulary import Vocabulary, fold, load_vocabulary
 
 __all__ = ["Match", "PlaceHint", "Vocabulary", "index_for", "infer_place", "load_vocabulary", "query", "resolve"]
@@ -60,6 +61,8 @@ def query(text: str, ruleset: Ruleset | None = None, top: int = 5) -> list[Match
     character (empty, spaces, punctuation) or no word in common with any item gives ``[]``."""
     if top < 1:
         raise CaseError("top", f"must be at least 1, not {top}")
+    if len(text) > MAX_TEXT:
+        raise CaseError("text", f"too long: {len(text)} characters; at most {MAX_TEXT}")
     return index_for(ruleset).search(text, top)
 
 

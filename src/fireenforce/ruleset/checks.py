@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from fireenforce.errors import Finding
+from fireenforce.errors import Finding, field_path
 from fireenforce.model.enums import DOCUMENT_TYPES
 from fireenforce.ruleset.compiled import PLACEHOLDERS, Policy, placeholders
 from fireenforce.ruleset.provisions import Provisions, parse_cite
@@ -55,7 +55,7 @@ def _instruments(src: "Source", provisions: Provisions) -> Iterable[Finding]:
 def _cite(src: "Source", provisions: Provisions, cite: str, name: str, loc: tuple[str | int, ...],
           period: Period | None) -> Iterable[Finding]:
     """A citation must exist; with a period, it must be in force on every day of it."""
-    field = ".".join(str(p) for p in loc)
+    field = field_path(loc)
     line = src.line(name, *loc)
     if cite not in provisions:
         yield Finding("RS-CITE-UNKNOWN", f"{cite} is not among the ruleset's provisions", file=name, line=line, field=field)
@@ -117,7 +117,7 @@ def _policy(src: "Source", manifest: Manifest, provisions: Provisions, policy: P
         for problem in table.problems:
             loc = (*prefix, "rules", problem.rule_index) if problem.rule_index is not None else (*prefix, "rules")
             yield Finding(f"RS-{problem.code}", problem.message, file=name, line=src.line(name, *loc),
-                          field=".".join(str(p) for p in loc))
+                          field=field_path(loc))
         for i, rule in enumerate(table.spec.rules):
             for j, cite in enumerate(rule.cites):
                 yield from _cite(src, provisions, cite, name, (*prefix, "rules", i, "cites", j), coverage)
@@ -152,6 +152,20 @@ def _policy(src: "Source", manifest: Manifest, provisions: Provisions, policy: P
     if policy.spec.discretion.rectified_on_spot not in policy.mitigating:
         yield Finding("RS-FACT-UNKNOWN", "rectified_on_spot must name a mitigating fact code", file=name,
                       line=src.line(name, "rectified_on_spot"), field="rectified_on_spot")
+    exemptions, name_ex = policy.spec.exemptions, file_of("exemptions")
+    for field in ("juvenile", "limited_capacity"):
+        if getattr(exemptions, field) not in policy.mitigating:
+            yield Finding("RS-FACT-UNKNOWN", f"{field} must name a mitigating fact code of policy/discretion.yaml",
+                          file=name_ex, line=src.line(name_ex, field), field=field)
+    if exemptions.no_penalty_below_age > exemptions.mitigate_below_age:
+        yield Finding("RS-AGES", "no_penalty_below_age is above mitigate_below_age", file=name_ex,
+                      line=src.line(name_ex, "no_penalty_below_age"), field="no_penalty_below_age")
+    name_co = file_of("competing")
+    for j, cite in enumerate(policy.spec.competing.cites):
+        yield from _cite(src, provisions, cite, name_co, ("cites", j), coverage)
+    if set(policy.spec.competing.doubt) != {"higher_fine", "special_rule"}:
+        yield Finding("RS-COMPETING", "doubt needs a text for both higher_fine and special_rule", file=name_co,
+                      line=src.line(name_co, "doubt"), field="doubt")
     for i, tier in enumerate(policy.spec.discretion.tiers):
         if tier.low > tier.high:
             yield Finding("RS-TIER-RANGE", f"tier {tier.tier}: low {tier.low} is above high {tier.high}",
@@ -171,6 +185,9 @@ def _policy(src: "Source", manifest: Manifest, provisions: Provisions, policy: P
                               line=src.line(name, "documents", key), field=f"documents.{key}")
     delegation = policy.spec.delegation
     name = file_of("delegation")
+    for level, level_spec in delegation.levels.items():
+        for j, cite in enumerate(level_spec.cites):
+            yield from _cite(src, provisions, cite, name, ("levels", level, "cites", j), coverage)
     for kind, authority in delegation.reserved.items():
         if authority not in delegation.authorities:
             yield Finding("RS-AUTHORITY", f"reserved kind {kind} goes to unknown authority {authority!r}",

@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Generic, Hashable, Mapping, NamedTuple, Sequence, TypeVar
 
 from fireenforce.dates import add_months
-from fireenforce.errors import Finding
+from fireenforce.errors import CaseError, Finding
 from fireenforce.model.decision import Doubt, Reason, RulesetRef
 from fireenforce.model.fast import construct
 from fireenforce.ruleset.items import CompiledItem
@@ -24,7 +24,7 @@ from fireenforce.ruleset.triggers import NO_TRIGGERS, Triggers
 PLACEHOLDERS = frozenset({
     "item_name", "matched", "subject_label", "years", "precondition_label", "level_label", "authority",
     "kinds_label", "tier_label", "suggested_min", "suggested_max", "fine_min", "fine_max", "facts",
-    "threshold", "days", "word", "field_label",
+    "threshold", "days", "word", "field_label", "limit", "age",
 })
 
 P = TypeVar("P", bound=Period)
@@ -84,6 +84,7 @@ class Policy:
         self.powers: Mapping[str, frozenset[str]] = MappingProxyType(
             {lvl: frozenset(s.powers) for lvl, s in spec.delegation.levels.items()})
         self.kind_labels: Mapping[str, str] = MappingProxyType({k: v.label for k, v in spec.kinds.items()})
+        self.local_facts: Mapping[str, str] = MappingProxyType({name: f.type for name, f in spec.facts.items()})
         self.mitigating = MappingProxyType({f.code: f for f in spec.discretion.mitigating})
         self.aggravating = MappingProxyType({f.code: f for f in spec.discretion.aggravating})
         entries = [*spec.ladder.lookback_months, *spec.procedure.summary_limit, *spec.procedure.hearing_threshold,
@@ -154,7 +155,7 @@ class Ruleset:
         })
         # engine-owned caches (their value types live in the engine): decision cores, competences
         self.cores: Memo[Any] = Memo()
-        self.competences: dict[tuple[int, str], Any] = {}
+        self.competences: dict[tuple[object, ...], Any] = {}
 
     def __repr__(self) -> str:
         return f"<Ruleset {self.id} {self.version} {self.digest[:19]}…>"
@@ -166,6 +167,21 @@ class Ruleset:
     @property
     def coverage(self) -> Period:
         return self.manifest.coverage
+
+    @property
+    def answers_for(self) -> tuple[dt.date, dt.date | None]:
+        """The dates this version decides for: its force inside its coverage (end excluded)."""
+        start = max(self.in_force.from_, self.coverage.from_)
+        ends = [p.to for p in (self.in_force, self.coverage) if p.to is not None]
+        return start, min(ends) if ends else None
+
+    def outside(self, day: dt.date, what_if: bool = False) -> CaseError:
+        """The error for a decision date this version does not answer for."""
+        start, end = self.answers_for
+        span = f"from {start}" + (f" until {end}" if end else "")
+        hint = "" if what_if else "; a hypothetical decision under this version needs what_if=True (CLI --what-if)"
+        return CaseError("decided_on", f"{day} is outside the dates ruleset {self.id} {self.version} answers for "
+                                       f"({span}){hint}")
 
     @staticmethod
     def reason(rule: str, text: str, cites: tuple[str, ...] = (), **params: object) -> Reason:

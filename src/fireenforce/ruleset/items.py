@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from fireenforce.model.decision import Doubt, ItemRef, LegalBasis
 from fireenforce.ruleset.provisions import Provisions
-from fireenforce.ruleset.schema import Branch, Condition, FineSpec, ItemSpec
+from fireenforce.ruleset.provisions import parse_cite
+from fireenforce.ruleset.schema import RANK_ORDER, Branch, Condition, FineSpec, ItemSpec
 
 # (subject, operating, high_rise, crowded, serious, minor)
 Conditions = tuple[str, bool, bool, bool, bool, bool]
@@ -54,6 +55,7 @@ class Resolution:
 
     violated: tuple[LegalBasis, ...]
     branch: PenaltyBranch | None
+    competed: bool = False  # the branch was chosen among provisions of different norms (penalty-law art. 29)
 
 
 class ConflictError(Exception):
@@ -63,8 +65,14 @@ class ConflictError(Exception):
 class CompiledItem:
     """An enforcement item: identity, search words, and its law by period and conditions."""
 
-    def __init__(self, spec: ItemSpec, provisions: Provisions, severities: dict[str, int]) -> None:
+    def __init__(self, spec: ItemSpec, provisions: Provisions, severities: dict[str, int],
+                 precedence: str = "special_rule") -> None:
+        """``precedence``: how an exception branch citing another norm competes with the branch it
+        is an exception to (``policy/competing.yaml``)."""
         self.spec = spec
+        self._precedence = precedence
+        self._rank = {b.id: min(RANK_ORDER[provisions.instruments[parse_cite(c)[0]].rank] for c in b.cite)
+                      for b in spec.penalties}
         self.code = spec.code
         self.name = spec.name
         self.ref = ItemRef.model_construct(code=spec.code, name=spec.name)
@@ -93,14 +101,43 @@ class CompiledItem:
                 if matches(c.when, conditions) and (basis := provisions.basis(c.cite, "violated", day)) is not None
             )
             live = [b for b in self.spec.penalties if branches[b.id] is not None and matches(b.when, conditions)]
-            winners = [b for b in live if not any(b.id in other.exception_to for other in live)]
+            overridden, competed = self._overridden(live)
+            winners = [b for b in live if b.id not in overridden]
             if len(winners) > 1:
                 ids = ", ".join(b.id for b in winners)
                 described = _describe(conditions)
                 raise ConflictError(f"branches {ids} both apply on {day} for {described} and neither is an exception to the other")
             branch = branches[winners[0].id] if winners else None
-            table[conditions] = Resolution(violated, branch)
+            table[conditions] = Resolution(violated, branch, competed)
         return table
+
+    def _overridden(self, live: list[Branch]) -> tuple[set[str], bool]:
+        """Branches set aside by an exception, and whether two norms competed. An exception citing
+        the same provision (情节较轻/严重) always wins; one citing another norm competes with the
+        branch it excepts: under ``higher_fine`` the higher fine wins (art. 29), a lower-ranking
+        instrument's range counting only up to the higher-ranking one's maximum (art. 13)."""
+        out: set[str] = set()
+        competed = False
+        for special in live:
+            for general in live:
+                if general.id not in special.exception_to:
+                    continue
+                if set(special.cite) & set(general.cite):
+                    out.add(general.id)
+                    continue
+                competed = True
+                if self._precedence == "special_rule" or self._weight(special, general) >= self._weight(general, special):
+                    out.add(general.id)
+                else:
+                    out.add(special.id)
+        return out, competed
+
+    def _weight(self, branch: Branch, rival: Branch) -> tuple[int, int]:
+        """(fine maximum as far as it may count against ``rival``, rank of the branch's instrument)."""
+        top = branch.fine.max if branch.fine else 0
+        if self._rank[branch.id] < self._rank[rival.id]:
+            top = min(top, rival.fine.max if rival.fine else 0)
+        return top, self._rank[branch.id]
 
     def _branch(
         self, spec: Branch, day: dt.date, provisions: Provisions, severities: dict[str, int]

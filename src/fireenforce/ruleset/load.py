@@ -16,7 +16,7 @@ from fireenforce.ruleset import checks
 from fireenforce.ruleset.compiled import Policy, Ruleset
 from fireenforce.ruleset.items import CompiledItem, ConflictError
 from fireenforce.ruleset.provisions import Provisions
-from fireenforce.ruleset.schema import POLICY_FILES, InstrumentSpec, ItemSpec, Manifest, PolicySpec
+from fireenforce.ruleset.schema import OPTIONAL_POLICY_FILES, POLICY_FILES, InstrumentSpec, ItemSpec, Manifest, PolicySpec
 from fireenforce.ruleset.assessment import check_assessment, read_assessment
 from fireenforce.ruleset.triggers import check_triggers, read_triggers
 from fireenforce.ruleset.yamlsafe import Lines, YamlProblem, dotted, line_of, load_yaml
@@ -99,9 +99,11 @@ def compile_version(root: Path) -> Ruleset:
                                             file=name, line=src.line(name, "code"), field="code"))
             item_specs[item.code] = (item, name)
     policy_data: dict[str, Any] = {}
-    for key, filename in POLICY_FILES.items():
+    for key, filename in {**POLICY_FILES, **OPTIONAL_POLICY_FILES}.items():
         path = root / "policy" / filename
         if not path.is_file():
+            if key in OPTIONAL_POLICY_FILES:
+                continue
             src.findings.append(Finding("RS-POLICY-MISSING", f"missing policy file {filename}", file=src.rel(root / "policy")))
             continue
         try:
@@ -111,13 +113,13 @@ def compile_version(root: Path) -> Ruleset:
     triggers = read_triggers(src, root)
     assessment = read_assessment(src, root)
     policy_spec = None
-    if len(policy_data) == len(POLICY_FILES):
+    if all(key in policy_data for key in POLICY_FILES):
         try:
             policy_spec = PolicySpec.model_validate(policy_data)
         except ValidationError as exc:
             for err in exc.errors():
                 part, *rest = err["loc"]
-                name = src.rel(root / "policy" / POLICY_FILES[str(part)])
+                name = src.rel(root / "policy" / {**POLICY_FILES, **OPTIONAL_POLICY_FILES}[str(part)])
                 loc = tuple(rest)
                 message = "unknown key (a typo?)" if err["type"] == "extra_forbidden" else err["msg"]
                 src.findings.append(Finding("RS-SCHEMA", message, file=name, line=src.line(name, *loc), field=dotted(loc)))
@@ -133,7 +135,7 @@ def compile_version(root: Path) -> Ruleset:
     items: dict[str, CompiledItem] = {}
     for code, (item_spec, name) in item_specs.items():
         try:
-            items[code] = CompiledItem(item_spec, provisions, severities)
+            items[code] = CompiledItem(item_spec, provisions, severities, policy_spec.competing.precedence)
         except ConflictError as exc:
             findings.append(Finding("RS-BRANCH-CONFLICT", str(exc), file=name, line=src.line(name, "penalties"),
                                     field="penalties"))
@@ -179,19 +181,69 @@ def load_ruleset(path: str | Path | None = None, *, on: dt.date | str | None = N
     root = Path(path) if path is not None else bundled_family()
     if not root.is_dir():
         raise RulesetError([Finding("RS-NOT-FOUND", "no such ruleset directory", file=str(root))])
-    day = dt.date.fromisoformat(on) if isinstance(on, str) else on
+    day = _day(on)
     if (root / MANIFEST).is_file():
         ruleset = load_version(root)
-        if day is not None and not ruleset.in_force.covers(day):
-            raise CaseError("decided_on", f"ruleset {ruleset.id} {ruleset.version} is not in force on {day}")
+        if day is not None and not (ruleset.in_force.covers(day) and ruleset.covers(day)):
+            raise ruleset.outside(day)
         return ruleset
-    candidates = versions_of(root)
-    if not candidates:
-        raise RulesetError([Finding("RS-MANIFEST-MISSING", f"no {MANIFEST} here or in any sub-directory", file=str(root))])
-    loaded = [load_version(d) for d in candidates]
+    loaded = load_family(root)
     if day is None:
         return max(loaded, key=lambda r: r.in_force.from_)
     return in_force_on(loaded, day)
+
+
+def _day(on: dt.date | str | None) -> dt.date | None:
+    if on is None or type(on) is dt.date:
+        return on
+    try:
+        return dt.date.fromisoformat(on) if isinstance(on, str) and len(on) == 10 else _not_a_date(on)
+    except ValueError:
+        return _not_a_date(on)
+
+
+def _not_a_date(on: object) -> dt.date:
+    raise CaseError("on", f"{on!r} is not a date (expected a date or an ISO string YYYY-MM-DD)")
+
+
+def load_family(root: Path) -> list[Ruleset]:
+    """Every version of a family, oldest first; RulesetError when their periods overlap or leave a gap."""
+    candidates = versions_of(root)
+    if not candidates:
+        raise RulesetError([Finding("RS-MANIFEST-MISSING", f"no {MANIFEST} here or in any sub-directory", file=str(root))])
+    loaded = sorted((load_version(d) for d in candidates), key=lambda r: r.in_force.from_)
+    errors = family_findings(loaded)
+    if errors:
+        raise RulesetError(errors)
+    return loaded
+
+
+def family_findings(versions: Sequence[Ruleset]) -> list[Finding]:
+    """The versions of one family must follow each other: each in force until the next one's date."""
+    out = []
+    ordered = sorted(versions, key=lambda r: r.in_force.from_)
+    for earlier, later in zip(ordered, ordered[1:]):
+        end, start = earlier.in_force.to, later.in_force.from_
+        if end == start:
+            continue
+        problem = ("RS-FAMILY-OVERLAP", f"in force from {start}, while {earlier.version} is still in force "
+                   f"(until {end or 'no end date'})") if end is None or end > start else \
+                  ("RS-FAMILY-GAP", f"in force from {start}, but {earlier.version} ends on {end}: no version "
+                   f"answers from {end} to {start}")
+        name = f"{later.path.name}/{MANIFEST}"
+        out.append(Finding(*problem, file=name, line=_line(later.path / MANIFEST, "in_force"), field="in_force"))
+    ids = {r.id for r in ordered}
+    if len(ids) > 1:
+        out.append(Finding("RS-FAMILY-IDS", f"versions of one family carry different ids: {sorted(ids)}",
+                           file=str(ordered[0].path.parent)))
+    return out
+
+
+def _line(path: Path, key: str) -> int | None:
+    try:
+        return line_of(load_yaml(path, str(path))[1], (key,))
+    except YamlProblem:
+        return None
 
 
 def in_force_on(versions: Sequence[Ruleset], day: dt.date) -> Ruleset:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from fireenforce.model.case import Facts
 from fireenforce.model.enums import OfficeLevel, PenaltyKind, Step, SubjectKind, Tier
 
-_SPEC = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+_SPEC = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True)
 
 
 class Spec(BaseModel):
+    """A part of a ruleset file (strict: unknown keys are refused)."""
+
     model_config = _SPEC
 
 
@@ -20,7 +23,9 @@ class Period(Spec):
     """``from <= date < to``; ``to`` omitted means open-ended."""
 
     from_: dt.date = Field(alias="from")
+    """First day (ISO date) the entry applies."""
     to: dt.date | None = None
+    """First day it no longer applies; omitted: open-ended."""
 
     @model_validator(mode="after")
     def _ordered(self) -> "Period":
@@ -33,57 +38,110 @@ class Period(Spec):
 
 
 class DoubtSpec(Spec):
+    """Where the law is unclear: a stable code and what is assumed."""
+
     code: str = Field(pattern=r"^DOUBT-[A-Z0-9-]+$")
+    """Stable code, `DOUBT-...`."""
     text: str
+    """What is unclear and what the ruleset assumes."""
 
 
 class ChangeEntry(Spec):
+    """One published version's changes."""
+
     version: str
+    """The version."""
     date: dt.date
+    """Its publication date."""
     changes: list[str]
+    """What changed, in words."""
 
 
 class CatalogueInfo(Spec):
+    """Where the catalogue of items comes from."""
+
     source: Literal["reconstructed", "official"]
+    """`official` (an official list) or `reconstructed` (from the penalty provisions)."""
     note: str = ""
+    """How it was made and what to check."""
 
 
 class Manifest(Spec):
+    """`ruleset.yaml`: the version's identity, dates, doubts and changelog."""
+
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    """Ruleset family id (lower case)."""
     title: str
+    """The ruleset's title."""
     jurisdiction: str
+    """Where it applies."""
     version: str
+    """This version's name (e.g. `2024.09`)."""
     published: dt.date
+    """Publication date."""
     in_force: Period
+    """The decision dates this version is in force: until the next version's `from`."""
     coverage: Period
+    """The decision dates the law in this version answers for (its earliest dated texts)."""
     catalogue: CatalogueInfo
+    """Where the catalogue comes from."""
     doubts: list[DoubtSpec] = []
+    """Ruleset-wide doubts, repeated in every decision."""
     notes: list[str] = []
+    """Notes for legal staff (conventions, deadlines)."""
     changelog: list[ChangeEntry] = []
+    """Changes by version."""
 
 
 # --- instruments -------------------------------------------------------------------------
 
 
 class ProvisionText(Period):
+    """One dated text of a provision, verbatim from the statute file."""
+
     text: str = Field(min_length=1)
+    """The text, copied exactly."""
     published: dt.date | None = None
+    """When this text was published, if it differs from `from`."""
 
 
 class InstrumentVersion(Spec):
+    """A version of an instrument (an amendment)."""
+
     label: str
+    """Its name (e.g. 2021年修正)."""
     published: dt.date
+    """Publication date."""
     from_: dt.date = Field(alias="from")
+    """Effective date."""
+
+
+# The rank of an instrument among the sources of law (立法法): what may set a penalty and whose
+# range binds whom (penalty-law art. 13: a ministry rule stays within the range a law sets).
+Rank = Literal["law", "administrative_regulation", "local_regulation", "ministry_rule", "local_rule", "other"]
+RANK_ORDER: dict[str, int] = {"law": 5, "administrative_regulation": 4, "local_regulation": 3, "ministry_rule": 2,
+                              "local_rule": 2, "other": 1}
 
 
 class InstrumentSpec(Spec):
+    """`instruments/<id>.yaml`: one law or rule with the provisions the ruleset cites."""
+
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    """Instrument id (as in docs/contract.md), equal to the file name."""
     title: str
+    """Full title."""
+    rank: Rank = "other"
+    """Its rank among the sources of law (penalty-law art. 13: whose range binds whom)."""
     short_title: str = ""
+    """Short title (消防法)."""
     issuer: str = ""
+    """Issuing body."""
     source: str = ""
+    """The statute file in the repository (`legal/...`) the texts were copied from."""
     versions: list[InstrumentVersion] = []
+    """Publication and effective dates of the instrument's versions."""
     provisions: dict[str, list[ProvisionText]]
+    """Texts by citation key (`A`, `A:P`, `A:P:I`), each a dated list."""
 
 
 # --- catalogue ---------------------------------------------------------------------------
@@ -95,22 +153,38 @@ class Condition(Spec):
     """A box over the case: each key given must match; absent keys match anything."""
 
     subject: SubjectKind | None = None
+    """`unit` or `individual`."""
     operating: bool | None = None
+    """The subject operates a business."""
     high_rise: bool | None = None
+    """A high-rise building."""
     crowded: bool | None = None
+    """A crowded place."""
     serious: bool | None = None
+    """Serious circumstances."""
     minor: bool | None = None
+    """Minor circumstances."""
 
 
 class CiteWhen(Spec):
+    """A cited provision, for the cases ``when`` matches."""
+
     cite: str
+    """Citation `instrument:article[:paragraph[:item]]`."""
     when: Condition = Condition()
+    """The cases it applies to (absent: all)."""
 
 
 class FineSpec(Spec):
-    min: int = Field(ge=0)
+    """A fine of ``min``..``max`` yuan; "N元以下" has no statutory minimum and is written ``min: 1``
+    (a fine of nothing is no fine), so the decision and the documents state the same range."""
+
+    min: int = Field(ge=1)
+    """Minimum (1 for "N元以下")."""
     max: int = Field(gt=0)
+    """Maximum."""
     optional: bool = False
+    """The fine may be added or not (可以并处)."""
 
 
 class Branch(Spec):
@@ -118,148 +192,325 @@ class Branch(Spec):
     them it applies whenever its cited provisions are in force."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """Branch id, unique in the item."""
     from_: dt.date | None = Field(None, alias="from")
+    """First day the branch applies (an amended range)."""
     to: dt.date | None = None
+    """First day it no longer applies."""
     when: Condition = Condition()
+    """The cases it applies to."""
     exception_to: list[str] = []
+    """Branches this one overrides when both apply."""
     cite: list[str] = Field(min_length=1)
+    """The penalty provisions."""
     kinds: list[PenaltyKind] = Field(min_length=1)
+    """Penalty kinds provided."""
     choice: Literal["one", "all"] = "all"
+    """`all`: the kinds together; `one`: one of them."""
     fine: FineSpec | None = None
+    """The fine range, if `fine` is a kind."""
     precondition: Literal["refusal", "overdue"] | None = None
+    """What must happen first: `refusal` (拒不改正) or `overdue` (逾期不改正)."""
     precondition_cite: list[str] = []
+    """The provisions that set the precondition."""
     compulsory: list[str] = []
+    """Compulsory execution cited after a refusal."""
     target: Literal["subject", "responsible_persons"] = "subject"
+    """Who is penalised: the `subject`, or its `responsible_persons`."""
     note: str = ""
+    """A note shown with the penalty."""
     doubt: DoubtSpec | None = None
+    """A doubt shown in decisions this branch decides."""
 
 
 class ItemDoubt(DoubtSpec):
     """A doubt about an item, shown only in decisions whose case matches ``when``."""
 
     when: Condition = Condition()
+    """The cases the doubt concerns (absent: all)."""
 
 
 class ItemSpec(Spec):
+    """`catalogue/<CODE>.yaml`: one enforcement item."""
+
     code: str = Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]+)+$")
+    """Catalogue code, equal to the file name."""
     name: str
+    """The item's name (the conduct)."""
     conduct: str
+    """The conduct as the law words it."""
     subjects: list[SubjectKind] = Field(min_length=1)
+    """Who can commit it."""
     high_rise_only: bool = False
+    """The item exists only in high-rise buildings."""
     aliases: list[str] = []
+    """Phrases officers use (search)."""
     keywords: list[str] = []
+    """Search words."""
     violated: list[CiteWhen] = Field(min_length=1)
+    """Duty provisions violated."""
     penalties: list[Branch] = []
+    """Penalty branches."""
     delegated_to: list[Literal["street", "town", "township"]] = []
+    """Office levels holding the penalty power."""
     rectification_days: int = Field(ge=0, le=365)
+    """Default deadline of the written order to correct, in days."""
     doubts: list[ItemDoubt] = []
+    """Doubts about the item, shown in the decisions they concern."""
 
 
 # --- policy ------------------------------------------------------------------------------
 
 
 class DatedNumber(Period):
+    """A number that applies from a date."""
+
     value: int
+    """The number."""
     reference: str = ""
+    """Where it comes from."""
 
 
 class LadderSpec(Spec):
+    """`policy/ladder.yaml`: the enforcement ladder."""
+
     steps: list[Step]
+    """The steps in order."""
     lookback_months: list[DatedNumber]
+    """How far back earlier steps count, in months (dated)."""
     reminder_days: int = Field(ge=0)
+    """Deadline of the oral order noted at a reminder, in days."""
     escalating_steps: list[Step]
+    """Earlier steps that count towards the next one."""
     reference: str = ""
+    """Where the ladder comes from."""
 
 
 class TableRule(Spec):
+    """One rule of a decision table: a box of input values and its outcome."""
+
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$")
+    """Rule id (`ladder.after-warning`)."""
     when: dict[str, list[str | bool]] = {}
+    """Input values the rule covers (absent input: any)."""
     then: dict[str, str]
+    """The outputs."""
     text: str
+    """The reason, in words."""
     cites: list[str] = []
+    """Citations of the reason."""
 
 
 class TableSpec(Spec):
+    """A decision table."""
+
     inputs: dict[str, list[str | bool]]
+    """Each input with its finite domain."""
     hit_policy: Literal["unique", "first"] = "unique"
+    """`unique` (one rule per case) or `first` (the first that matches)."""
     outputs: list[str]
+    """Output names."""
     rules: list[TableRule] = Field(min_length=1)
+    """The rules."""
 
 
 class TierSpec(Spec):
+    """A discretion tier: its share of the statutory range."""
+
     tier: Tier
+    """`minor`, `ordinary` or `serious`."""
     low: float = Field(ge=0, le=1)
+    """Lower end of the suggested range, as a fraction of the statutory range."""
     high: float = Field(ge=0, le=1)
+    """Upper end, as a fraction."""
     formal_warning: bool = False
+    """A formal warning fits this tier."""
 
 
 class FactSpec(Spec):
+    """A mitigating or aggravating fact. ``confirmed: false`` marks one taken from a text not in
+    force here (e.g. another province's draft): a decision relying on it says so in a doubt."""
+
     code: str
+    """Its code, given in `facts.mitigating`/`aggravating`."""
     text: str
+    """What it is."""
     cites: list[str] = []
+    """Its legal basis."""
+    confirmed: bool = True
+    """False where the fact comes from a text not in force here; decisions relying on it say so."""
 
 
 class DiscretionSpec(Spec):
+    """`policy/discretion.yaml`: discretion tiers and facts."""
+
     tiers: list[TierSpec]
+    """The tiers."""
     confirmed: bool
+    """The fractions are confirmed against the provincial benchmark."""
     reference: str
+    """Where the fractions come from."""
     table: TableSpec
+    """The tier table."""
     mitigating: list[FactSpec] = []
+    """Known mitigating facts."""
     aggravating: list[FactSpec] = []
+    """Known aggravating facts."""
     rectified_on_spot: str
+    """The mitigating fact `facts.rectified_on_spot` counts as."""
+    unconfirmed_doubt: str = "从重、从轻情节中有未经甘肃生效文本确认的情节（见 policy/discretion.yaml），仅供参考。"
+    """The doubt shown when a decision relies on an unconfirmed fact."""
+
+
+class ExemptionSpec(Spec):
+    """Penalty-law arts. 30, 31, 33: who is not penalised (a gate before the ladder) and which
+    subject facts mitigate. Ages are whole years on the day of the conduct."""
+
+    no_penalty_below_age: int = Field(ge=0)
+    """Art. 30: no penalty below this age."""
+    mitigate_below_age: int = Field(ge=0)
+    """Art. 30: mandatory mitigation below this age."""
+    juvenile: str
+    """The mitigating fact code of a subject aged from `no_penalty_below_age` to below `mitigate_below_age`."""
+    limited_capacity: str
+    """The mitigating fact code of capacity `limited` (art. 31, discretionary)."""
+    first_offence_doubt: DoubtSpec
+    """Shown where art. 33(1)'s first-offence discretion is stated."""
+    reference: str = ""
+    """Where the rules come from."""
+
+
+class CompetingSpec(Spec):
+    """Penalty-law arts. 29 and 13: which of several penalty branches one act falls under applies.
+
+    ``higher_fine``: the branch with the higher fine, where a lower-ranking instrument's range
+    counts only up to the range of the higher-ranking one it competes with (art. 13), ties going
+    to the higher rank; ``special_rule``: a branch listed as ``exception_to`` another wins."""
+
+    precedence: Literal["higher_fine", "special_rule"]
+    """Which branch wins: the higher fine (arts. 29, 13) or the special rule."""
+    cites: list[str] = []
+    """The articles the choice rests on."""
+    doubt: dict[Literal["higher_fine", "special_rule"], DoubtSpec]
+    """The doubt stated under each setting."""
+    reference: str = ""
+    """Where the rule comes from."""
 
 
 class Limits(Period):
+    """Amounts in yuan per subject kind, dated."""
+
     individual: int = Field(ge=0)
+    """For an individual."""
     unit: int = Field(ge=0)
+    """For a unit."""
     cites: list[str] = []
+    """Legal basis."""
     confirmed: bool = True
+    """Confirmed against an official source."""
     note: str = ""
+    """What is unconfirmed."""
 
 
 class ProcedureSpec(Spec):
+    """`policy/procedure.yaml`: which procedure and which documents."""
+
     summary_limit: list[Limits]
+    """Highest fines decided on the spot (dated)."""
     hearing_threshold: list[Limits]
+    """Fines from which a hearing is due (dated)."""
     hearing_kinds: list[PenaltyKind] = []
+    """Penalty kinds that always give a hearing right."""
     hearing_cites: list[str] = []
+    """Legal basis of the hearing right."""
     general_cites: list[str] = []
+    """Legal basis of the general procedure."""
     documents: dict[str, list[str]]
+    """Documents by step (`penalty.summary`, `penalty.general` for penalties)."""
 
 
 class LimitationPeriod(Period):
+    """A limitation period, dated."""
+
     base_years: int = Field(gt=0)
+    """Years in general."""
     extended_years: int = Field(gt=0)
+    """Years when the conduct caused harm."""
     cites: list[str]
+    """Legal basis."""
 
 
 class LimitationSpec(Spec):
+    """`policy/limitation.yaml`: limitation periods."""
+
     periods: list[LimitationPeriod]
+    """The periods (dated)."""
 
 
 class LevelSpec(Spec):
+    """An office level. ``scope: summary`` holds only what a summary decision can carry (a formal
+    warning, or a fine up to the art. 51 limit: 简易 items); ``cites`` is the level's own
+    competence (default: the delegation's ``form_cites``)."""
+
     name: str
+    """The level's name."""
     powers: list[PenaltyKind]
+    """Penalty kinds the level may impose."""
     holds_all_items: bool = False
+    """The level holds every item (the brigade)."""
+    scope: Literal["all", "summary"] = "all"
+    """`summary`: only what a summary decision can carry (简易 items)."""
+    cites: list[str] = []
+    """The level's own competence (default: the delegation's `form_cites`)."""
 
 
 class DelegationSpec(Spec):
+    """`policy/delegation.yaml`: who may impose what."""
+
     levels: dict[OfficeLevel, LevelSpec]
+    """Powers by office level."""
     reserved: dict[PenaltyKind, str]
+    """Penalty kinds reserved to another authority (by its key)."""
     authorities: dict[str, str]
+    """Authorities by key, with their names."""
     default_authority: str
+    """The authority cases are referred to by default."""
     form: Literal["entrustment", "empowerment"]
+    """`entrustment` (委托) or `empowerment` (赋权)."""
     form_cites: list[str] = []
+    """Legal basis of the delegation's form."""
     referral_cites: list[str] = []
+    """Legal basis of a referral."""
 
 
 class KindSpec(Spec):
+    """A penalty kind."""
+
     label: str
+    """Its Chinese label."""
     severity: int = Field(ge=1)
+    """Its rank (higher: more severe)."""
 
 
 class ReasonSpec(Spec):
+    """A sentence the engine uses for a rule id."""
+
     text: str
+    """The sentence (with `{placeholders}`)."""
     cites: list[str] = []
+    """Its citations."""
+
+
+class LocalFactSpec(Spec):
+    """A fact beyond the standard ones that cases may carry under ``facts`` (recorded, not weighed)."""
+
+    type: Literal["boolean", "integer", "string"]
+    """The JSON type of its value."""
+    label: str = Field(min_length=1)
+    """Its label."""
+
+
+LOCAL_FACT_NAME = r"^[a-z][a-z0-9_]*$"
 
 
 class PolicySpec(Spec):
@@ -273,6 +524,17 @@ class PolicySpec(Spec):
     delegation: DelegationSpec
     kinds: dict[PenaltyKind, KindSpec]
     reasons: dict[str, ReasonSpec]
+    exemptions: ExemptionSpec
+    competing: CompetingSpec
+    facts: dict[Annotated[str, StringConstraints(pattern=LOCAL_FACT_NAME)], LocalFactSpec] = {}
+
+    @field_validator("facts")
+    @classmethod
+    def _local_facts_are_new(cls, facts: dict[str, LocalFactSpec]) -> dict[str, LocalFactSpec]:
+        clash = sorted(set(facts) & set(Facts.model_fields))
+        if clash:
+            raise ValueError(f"local facts {clash} repeat standard facts of the case")
+        return facts
 
 
 POLICY_FILES = {
@@ -284,4 +546,7 @@ POLICY_FILES = {
     "delegation": "delegation.yaml",
     "kinds": "penalty-kinds.yaml",
     "reasons": "reasons.yaml",
+    "exemptions": "exemptions.yaml",
+    "competing": "competing.yaml",
 }
+OPTIONAL_POLICY_FILES = {"facts": "facts.yaml"}  # local facts cases may carry; none when absent

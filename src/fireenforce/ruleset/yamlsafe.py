@@ -15,7 +15,9 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
-from fireenforce.errors import Finding
+from fireenforce.errors import Finding, field_path
+
+dotted = field_path  # the path notation of every message, for ruleset findings
 
 Path_ = tuple[str | int, ...]
 Lines = dict[Path_, int]
@@ -118,20 +120,13 @@ def _walk(node: Node, path: Path_, lines: Lines, name: str) -> None:
                 raise YamlProblem(Finding(
                     "RS-YAML-DUPLICATE",
                     f"duplicate key {key!r} (first on line {seen[key]})",
-                    file=name, line=key_node.start_mark.line + 1, field=_dotted(path + (key,)),
+                    file=name, line=key_node.start_mark.line + 1, field=dotted(path + (key,)),
                 ))
             seen[key] = key_node.start_mark.line + 1
             _walk(value_node, path + (key,), lines, name)
     elif isinstance(node, SequenceNode):
         for index, child in enumerate(node.value):
             _walk(child, path + (index,), lines, name)
-
-
-def _dotted(path: Path_) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def line_of(lines: Lines, loc: Path_) -> int | None:
@@ -142,5 +137,3 @@ def line_of(lines: Lines, loc: Path_) -> int | None:
             return line
     return None
 
-
-dotted = _dotted

@@ -43,6 +43,7 @@ class PenaltyExpect(BaseModel):
     tier: Tier | None = None
     available: bool | None = None
     precondition_met: bool | None = None
+    formal_warning_suggested: bool | None = None
 
 
 class RectificationExpect(BaseModel):
@@ -73,7 +74,10 @@ class Expect(BaseModel):
     documents: list[DocumentType] | None = None
     rectification: RectificationExpect | None = None
     rules: list[str] | None = None
+    rules_absent: list[str] | None = None
     doubts_include: list[str] | None = None
+    doubts_absent: list[str] | None = None
+    summary_limit: int | None = None
     law_date: dt.date | None = None
     version: str | None = None
     error: ErrorExpect | None = None
@@ -179,20 +183,27 @@ def bundled_suites() -> list[Path]:
     return [d / "cases" for d in versions_of(bundled_family()) if (d / "cases").is_dir()]
 
 
-def resolver(ruleset: Path | None) -> Callable[[Case], Ruleset]:
-    """Ruleset per case: the given version, or the version of a family in force on the decision date."""
+def resolver(ruleset: Path | None, what_if: bool = False) -> Callable[[Case], Ruleset]:
+    """Ruleset per case: the given version (for the dates it answers, or for any date with
+    ``what_if``), or the version of a family in force on the decision date."""
     root = ruleset if ruleset is not None else bundled_family()
-    if (root / MANIFEST).is_file():
-        return lambda case: load_ruleset(root)
-    return lambda case: load_ruleset(root, on=case.decision_date)
+    return lambda case: load_ruleset(root, on=None if what_if else case.decision_date)
 
 
-def run_case(example: ExampleCase, ruleset_for: Callable[[Case], Ruleset]) -> list[Mismatch]:
+def version_of(path: Path) -> Path | None:
+    """The ruleset version folder a case file sits in (``<version>/cases/...``), if any."""
+    for parent in path.resolve().parents:
+        if (parent / MANIFEST).is_file():
+            return parent
+    return None
+
+
+def run_case(example: ExampleCase, ruleset_for: Callable[[Case], Ruleset], what_if: bool = False) -> list[Mismatch]:
     """Decide one case and compare the fields its ``expect`` names; [] when it passes."""
     expect = example.spec.expect
     try:
         case = parse_case(example.spec.case)
-        actual = decide(case, ruleset_for(case)).model_dump(mode="json")
+        actual = decide(case, ruleset_for(case), what_if=what_if).model_dump(mode="json")
     except CaseError as exc:
         if expect.error is None:
             return [Mismatch("error", None, str(exc))]
@@ -231,9 +242,15 @@ def _view(key: str, expected: Any, actual: dict[str, Any]) -> Any:
     if key == "rules":
         fired = [r["rule"] for r in actual["reasons"]]
         return expected if _in_order(expected, fired) else fired
+    if key == "rules_absent":
+        fired_ids = {r["rule"] for r in actual["reasons"]}
+        return [r for r in expected if r not in fired_ids]
     if key == "doubts_include":
         codes = [d["code"] for d in actual["doubts"]]
         return [c for c in expected if c in codes]
+    if key == "doubts_absent":
+        found = {d["code"] for d in actual["doubts"]}
+        return [c for c in expected if c not in found]
     return actual[key]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 from typing import Callable
 
 from fireenforce.engine import decide
@@ -94,7 +95,7 @@ def check_lex_mitior(ruleset: Ruleset, case: Case) -> None:
     if then_day == case.decision_date or not ruleset.coverage.covers(then_day):
         return
     now = decide(case, ruleset=ruleset).penalty
-    then = decide(_at_conduct_time(case, then_day), ruleset=ruleset).penalty
+    then = decide(_at_conduct_time(case, then_day), ruleset=ruleset, what_if=True).penalty
     if now is None:
         return
     assert then is not None, f"a penalty is applied though the law on the conduct date {then_day} had none"
@@ -113,12 +114,185 @@ def check_deterministic(ruleset: Ruleset, case: Case) -> None:
         assert shuffled == first, "reordering the history changed the decision"
 
 
+def _with_penalty_step(ruleset: Ruleset, case: Case) -> tuple[Case, ...]:
+    """The case, and variants steered to the penalty step, one per subject kind the item lists: a
+    continuing conduct whose only action on the item is a written order 40 days before the
+    decision (its deadline passed), unheeded and refused, with no ground of no penalty and no
+    finding of serious circumstances. Generated cases reach the penalty step rarely; procedure
+    properties need it."""
+    item = ruleset.items.get(case.item or "")
+    if item is None:
+        return (case,)
+    entry = HistoryEntry(date=case.decision_date - dt.timedelta(days=40), item=item.code, step="warning")
+    facts = case.facts.model_copy(update={"refused": True, "no_fault": False, "corrected_in_time": False,
+                                          "rectified_on_spot": False, "serious": False})
+    history = (*(h for h in case.history if h.item != item.code), entry)
+    variants = [case]
+    for kind in item.subjects:
+        subject = case.subject.model_copy(update={"kind": kind, "born_on": None, "capacity": "full"})
+        variants.append(case.model_copy(update={"history": history, "facts": facts, "subject": subject,
+                                                "ended_on": None, "occurred_on": None}))
+    return tuple(variants)
+
+
+def _lawful_procedures(decision: Decision) -> tuple[bool, bool]:
+    """From the decision alone (penalty-law art. 51): whether some penalty within the statutory range
+    can be decided on the spot (a formal warning, or a fine alone up to the limit), and whether some
+    penalty needs the general procedure (a fine above the limit, or another kind)."""
+    penalty, limit = decision.penalty, decision.summary_limit
+    assert penalty is not None and limit is not None, "a penalty step states its penalty and summary limit"
+    fine = penalty.fine
+    others = [k for k in penalty.kinds if k not in ("formal_warning", "fine")]
+    warning = "formal_warning" in penalty.kinds and (penalty.choice == "one" or list(penalty.kinds) == ["formal_warning"])
+    fine_alone = fine is not None and "fine" in penalty.kinds and (penalty.choice == "one" or not others)
+    possible = warning or (fine_alone and fine.min <= limit)  # type: ignore[union-attr]
+    needed = bool(others) or (fine is not None and fine.max > limit)
+    return possible, needed
+
+
 def check_documents(ruleset: Ruleset, case: Case) -> None:
-    """The documents are those the policy lists for the step and procedure."""
+    """The documents are those the policy lists for the step; a penalty step names the documents of
+    its procedure and, where some other lawful choice needs the other procedure, those too."""
+    for variant in _with_penalty_step(ruleset, case):
+        _documents_fit(ruleset, variant)
+
+
+def _documents_fit(ruleset: Ruleset, case: Case) -> None:
     decision = decide(case, ruleset=ruleset)
-    key = f"penalty.{decision.procedure}" if decision.step == "penalty" else decision.step
-    expected = ruleset.policy.documents.get(key)
-    assert decision.documents == expected, f"documents {decision.documents} for {key}, policy says {expected}"
+    documents = ruleset.policy.documents
+    if decision.step != "penalty":
+        expected = documents.get(decision.step)
+        assert decision.documents == expected, f"documents {decision.documents} for {decision.step}, policy says {expected}"
+        return
+    own = documents[f"penalty.{decision.procedure}"]
+    assert decision.documents[:len(own)] == own, f"documents {decision.documents} do not start with {own}"
+    possible, needed = _lawful_procedures(decision)
+    level = ruleset.policy.spec.delegation.levels[case.office.level]
+    for procedure, lawful in (("summary", possible), ("general", needed and level.scope == "all")):
+        named = set(documents[f"penalty.{procedure}"]) <= set(decision.documents)
+        assert named == (lawful or procedure == decision.procedure), (
+            f"{procedure} documents {'named' if named else 'missing'} though lawful={lawful}: {decision.documents}")
+
+
+def check_summary_within_limit(ruleset: Ruleset, case: Case) -> None:
+    """No summary label with a suggested maximum above the art. 51 limit the decision states, which
+    is the policy's limit for this subject on the decision date."""
+    for variant in _with_penalty_step(ruleset, case):
+        _summary_fits(ruleset, variant)
+
+
+def _summary_fits(ruleset: Ruleset, case: Case) -> None:
+    decision = decide(case, ruleset=ruleset)
+    if decision.step != "penalty":
+        assert decision.summary_limit is None, f"step {decision.step} states a summary limit"
+        return
+    limits = ruleset.policy.summary_limit(case.decision_date)
+    assert limits is not None and decision.summary_limit == getattr(limits, case.subject.kind), (
+        f"summary limit {decision.summary_limit} is not the policy's for a {case.subject.kind}")
+    penalty = decision.penalty
+    assert penalty is not None
+    if decision.procedure == "summary" and not penalty.formal_warning_suggested:
+        assert penalty.fine is not None and penalty.fine.suggested.max <= getattr(limits, case.subject.kind), (
+            f"summary procedure with a suggested fine up to {penalty.fine and penalty.fine.suggested.max} "
+            f"above the limit {decision.summary_limit}")
+
+
+def check_article33_gate(ruleset: Ruleset, case: Case) -> None:
+    """Penalty-law art. 33(1) first sentence and 33(2): minor + corrected in time + no harm, or no
+    fault, gives no penalty and no referral for one, whatever the history."""
+    facts = case.facts
+    corrected = facts.corrected_in_time or facts.rectified_on_spot
+    for variant in (case, case.model_copy(update={"facts": facts.model_copy(update={"no_fault": True})})):
+        f = variant.facts
+        if not (f.no_fault or (f.minor and corrected and not f.harm)):
+            continue
+        decision = decide(variant, ruleset=ruleset)
+        assert decision.step not in ("penalty", "referral"), f"art. 33 holds but the step is {decision.step}"
+        assert decision.penalty is None or not decision.penalty.available, "art. 33 holds but a penalty is available"
+
+
+def check_mitigation_not_cancelled(ruleset: Ruleset, case: Case) -> None:
+    """Mandatory mitigation (art. 32): with a mitigating fact, adding aggravating facts never
+    raises the tier."""
+    if not (case.facts.mitigating or case.facts.rectified_on_spot):
+        return
+    bare = case.facts.model_copy(update={"aggravating": ()})
+    every = case.facts.model_copy(update={"aggravating": tuple(ruleset.policy.aggravating)})
+    tiers = [decide(case.model_copy(update={"facts": f}), ruleset=ruleset).penalty for f in (bare, every)]
+    if tiers[0] is None or tiers[1] is None:
+        return
+    order = {"minor": 0, "ordinary": 1, "serious": 2}
+    assert order[tiers[1].tier] <= order[tiers[0].tier], (
+        f"aggravating facts raised a mitigated tier from {tiers[0].tier} to {tiers[1].tier}")
+
+
+def _office_name(ruleset: Ruleset, level: str) -> str:
+    """An office of ``level`` in the ruleset's offices.yaml (named by the level's suffix), if any."""
+    from fireenforce.documents.offices import load_offices
+
+    suffix = ruleset.policy.spec.delegation.levels[level].name  # type: ignore[index]
+    offices = load_offices(Path(ruleset.path) / "offices.yaml").offices
+    return next((name for name in offices if name.endswith(suffix)), "")
+
+
+def check_documents_agree(ruleset: Ruleset, case: Case) -> None:
+    """Every document a penalty decision names renders for each lawful choice that fits its
+    procedure (fines at the statutory bounds, the summary limit and the suggestion; a formal
+    warning where allowed), states that choice, and is refused for a fine outside the range or
+    above the summary limit: the document, the decision and the statutory range agree."""
+    for variant in _with_penalty_step(ruleset, case):
+        _documents_agree(ruleset, variant)
+
+
+def _documents_agree(ruleset: Ruleset, case: Case) -> None:
+    from fireenforce.documents.render import render
+    from fireenforce.errors import DocumentError
+
+    if case.office.level != "brigade" and not case.office.name:
+        case = case.model_copy(update={"office": case.office.model_copy(update={"name": _office_name(ruleset, case.office.level)})})
+    decision = decide(case, ruleset=ruleset)
+    penalty, limit = decision.penalty, decision.summary_limit
+    if decision.step != "penalty" or penalty is None or limit is None:
+        return
+    from fireenforce.documents.context import citation
+
+    provisions = [citation(b) for b in decision.legal_basis if b.role == "penalty"]
+    fine = penalty.fine
+    choices: list[tuple[int | None, bool]] = []
+    if "formal_warning" in penalty.kinds and penalty.choice == "one":
+        choices.append((None, True))
+    if fine is not None:
+        amounts = sorted({fine.min, fine.max, fine.suggested.min, fine.suggested.max, min(max(limit, fine.min), fine.max)})
+        choices += [(a, False) for a in amounts]
+    elif not choices:
+        choices.append((None, False))
+    for document in decision.documents:
+        if document not in ("summary_penalty_decision", "penalty_notice", "penalty_decision"):
+            continue
+        for amount, warning in choices:
+            if penalty.choice == "all" and fine is not None and not fine.optional and amount is None:
+                continue
+            others = penalty.choice == "all" and any(k not in ("formal_warning", "fine") for k in penalty.kinds)
+            fits = document != "summary_penalty_decision" or (not others and (amount is None or amount <= limit))
+            try:
+                text = render(case, decision, document, fine=amount, formal_warning=warning, format="text",
+                              ruleset=ruleset)
+            except DocumentError as exc:
+                assert not fits, f"{document} refused a lawful choice (fine={amount}, warning={warning}): {exc}"
+                continue
+            assert fits, f"{document} issued a fine of {amount} above the summary limit {limit}"
+            if amount is not None:
+                assert f"罚款人民币{amount}元" in text, f"{document} does not state the fine of {amount} yuan"
+            for label in provisions:
+                assert label in text, f"{document} does not cite the penalty provision {label}"
+    if fine is not None:
+        for outside in (fine.min - 1, fine.max + 1):
+            try:
+                render(case, decision, decision.documents[-1] if decision.documents[-1] != "inspection_record"
+                       else decision.documents[1], fine=outside, format="text", ruleset=ruleset)
+            except DocumentError:
+                continue
+            raise AssertionError(f"a fine of {outside} outside the statutory range {fine.min}–{fine.max} was issued")
 
 
 def check_penalty_null_iff_no_branch(ruleset: Ruleset, case: Case) -> None:
@@ -155,4 +329,8 @@ PROPERTIES: dict[str, Check] = {
     "penalty-null-iff-no-branch": check_penalty_null_iff_no_branch,
     "referral-target": check_referral_target,
     "procedure-only-for-penalty": check_procedure_only_for_penalty,
+    "summary-within-limit": check_summary_within_limit,
+    "article33-gate": check_article33_gate,
+    "mitigation-not-cancelled": check_mitigation_not_cancelled,
+    "documents-agree": check_documents_agree,
 }

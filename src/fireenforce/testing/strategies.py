@@ -132,7 +132,7 @@ def _history(ruleset: Ruleset, code: str, decided: dt.date, prior: str | None,
 
 @st.composite
 def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], prior: str | None, barred: bool,
-          period: tuple[dt.date, dt.date]) -> Case:
+          period: tuple[dt.date, dt.date], excused: bool = False) -> Case:
     profile = draw(pool)
     subject, operating, high_rise, crowded, serious, minor = profile.conditions
     start, end = period
@@ -144,9 +144,12 @@ def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], p
     assume(bool(item.resolve(profile.conditions, decided).violated))  # the duty must exist by the decision
     if ended is not None and not item.resolve(profile.conditions, ended).violated:
         ended = None  # no duty in force when the conduct ended: judge it as continuing instead
+    harm = False if barred else draw(st.booleans())
+    rare = st.sampled_from((False, False, False, True))  # grounds of no penalty: often enough, not always
     facts = Facts(
-        serious=serious, minor=minor, harm=False if barred else draw(st.booleans()),
-        rectified_on_spot=draw(st.booleans()), refused=profile.refused,
+        serious=serious, minor=minor, harm=harm, slight_harm=harm and draw(rare),
+        rectified_on_spot=draw(st.booleans()), corrected_in_time=draw(rare), no_fault=excused or draw(rare),
+        refused=profile.refused,
         mitigating=draw(_fact_codes(ruleset.policy.mitigating)),
         aggravating=draw(_fact_codes(ruleset.policy.aggravating)),
     )
@@ -202,13 +205,14 @@ def rule_cases(ruleset: Ruleset, rule_id: str, *, items: Iterable[str] | None = 
 
 def _by_inputs(every: Iterable[Profile]) -> dict[tuple[bool, str, str], list[Profile]]:
     """Profiles by the table inputs they fix: (serious, penalty status, acting); a profile with a
-    penalty branch can also be made time-barred by its dates."""
+    penalty branch can also be made time-barred by its dates, or excused by its facts (no fault)."""
     out: dict[tuple[bool, str, str], list[Profile]] = defaultdict(list)
     for p in every:
         acting = "brigade" if p.level == "brigade" else "office"
         out[(p.conditions[4], p.status, acting)].append(p)
         if p.status != "none":
             out[(p.conditions[4], "barred", acting)].append(p)
+            out[(p.conditions[4], "excused", acting)].append(p)
     return out
 
 
@@ -221,12 +225,12 @@ def _aimed(ruleset: Ruleset, rule_id: str, groups: dict[tuple[bool, str, str], l
     combos = [c for c in itertools.product(*box.values()) if table.decide(*c).id == rule_id]
     named = [dict(zip(box, c)) for c in combos]
     options = [
-        _case(ruleset, _pick(pool), cast(str, c["prior"]), c["penalty"] == "barred", period)
+        _case(ruleset, _pick(pool), cast(str, c["prior"]), c["penalty"] == "barred", period, c["penalty"] == "excused")
         for c in named if (pool := groups.get(cast(tuple[bool, str, str], (c["serious"], c["penalty"], c["acting"]))))
     ]
     if not options:
         return None
-    return st.one_of(*options).filter(lambda case: fired_rule(ruleset, decide(case, ruleset=ruleset)) == rule_id)
+    return st.one_of(*options).filter(lambda case: fired_rule(ruleset, decide(case, ruleset=ruleset, what_if=True)) == rule_id)
 
 
 def cases(ruleset: Ruleset, *, items: Iterable[str] | None = None,

@@ -98,7 +98,7 @@ def project(decision: Decision | CaseError) -> dict[str, Any]:
     data = decision.model_dump(mode="json", exclude={"reasons", "ruleset", "inferred", "legal_basis", "doubts"})
     out = flatten(data)
     out["legal_basis"] = [f"{b.role} {b.cite}" for b in decision.legal_basis]
-    out["doubts"] = sorted({d.code for d in decision.doubts})
+    out["doubts"] = sorted({d.code for d in decision.doubts if d.code != "DOUBT-WHAT-IF"})
     return out
 
 
@@ -140,7 +140,7 @@ class Impact:
 
 def _decide(case: Case, rs: Ruleset) -> Decision | CaseError:
     try:
-        return decide(case, ruleset=rs)
+        return decide(case, ruleset=rs, what_if=True)
     except CaseError as exc:
         return exc
 

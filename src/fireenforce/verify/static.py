@@ -112,6 +112,14 @@ def _item_findings(ruleset: Ruleset, item: CompiledItem, lines: _Lines) -> Itera
     for i, branch in enumerate(spec.penalties):
         if branch.id in applied or branch.id in dead_cites:
             continue
+        precedence = ruleset.policy.spec.competing.precedence
+        rivals = [b.id for b in spec.penalties if b.id in branch.exception_to and not set(b.cite) & set(branch.cite)]
+        if rivals and precedence == "higher_fine":
+            yield lines.finding(
+                "VF-BRANCH-SET-ASIDE", f"branch {branch.id} never applies: policy/competing.yaml precedence "
+                f"{precedence} (penalty-law arts. 29, 13) applies {', '.join(rivals)} instead; it applies under "
+                "special_rule", rel, "penalties", i, severity="warning")
+            continue
         if not any(matches(branch.when, c) for c in fits):
             why = f"its conditions never match the item's subjects {list(item.subjects)}" + \
                   (" in a high-rise building" if item.high_rise_only else "")
