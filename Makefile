@@ -5,11 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 # Debian packages for PDF output and its tests: pango and HarfBuzz's font subsetter (WeasyPrint),
-# a Chinese font, poppler-utils (pdftotext reads PDFs back). Installed only when missing.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
-.PHONY: demo test bench clean postgresql report-deps system-packages
+# a Chinese font (also for the monthly report's charts), poppler-utils (pdftotext reads PDFs back),
+# chromium (the report test and the officer's-page tests run it headless; never a browser download).
+# Installed only when missing.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils chromium
 APT := apt-get -o DPkg::Lock::Timeout=600
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test bench clean system-packages postgresql
 
 # durable-rules (triage) compiles a C extension: a compiler and the Python headers, from apt when missing
 HEADERS_OK = $(PY) -c 'import os, sysconfig, sys; sys.exit(not os.path.exists(sysconfig.get_paths()["include"] + "/Python.h"))'
@@ -22,17 +25,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,pdf]'
 	touch $(STAMP)
 
-# A CJK font and the system Chromium (Debian packages, never a browser download): the report's charts,
-# and the report and officer's-page tests in headless Chromium.
-report-deps:
-	@ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || fc-list :lang=zh 2>/dev/null | grep -q . || \
-	  { $(SUDO) $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y -qq fonts-noto-cjk; }
-	@command -v chromium >/dev/null || \
-	  { $(SUDO) $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y -qq chromium; }
-
 DEMO_DB := $(VENV)/demo-ledger.db
 
-demo: $(STAMP) report-deps
+demo: $(STAMP) system-packages
 	@echo "== the bundled ruleset =="
 	$(BIN)/fireenforce check
 	@echo "== its catalogue =="
@@ -63,7 +58,7 @@ demo: $(STAMP) report-deps
 	@echo "== device events: validate a file, and triage its day without a ledger =="
 	$(BIN)/fireenforce signals check examples/signals.jsonl
 	$(BIN)/fireenforce triage --on 2026-05-10 --signals examples/signals.jsonl
-	@echo "== a seeded year of a simulated district in a fresh ledger (about a minute), its triage and monthly report =="
+	@echo "== a seeded year of a simulated district in a fresh ledger (a minute or two), its triage and monthly report =="
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/fireenforce seed --db $(DEMO_DB) --from 2025-06-01 --months 12 --rate 0.5 --triage-from 2026-04-01
 	$(BIN)/fireenforce triage --db $(DEMO_DB) --on 2026-05-29
@@ -71,21 +66,20 @@ demo: $(STAMP) report-deps
 	$(BIN)/fireenforce report --db $(DEMO_DB) --month 2026-05 --format html --out $(VENV)/report-2026-05.html
 	@echo "open $(VENV)/report-2026-05.html in a browser and print it on A4"
 
-# The ledger tests start a throwaway PostgreSQL server; install the Debian package when missing.
-postgresql:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
-	  { $(SUDO) $(APT) update && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y --no-install-recommends postgresql; }
-
 system-packages:
 	@command -v dpkg-query >/dev/null || { echo "not Debian: install $(SYSTEM_PACKAGES) or equivalents by hand"; exit 0; }; \
 	missing=$$(for p in $(SYSTEM_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
 	[ -z "$$missing" ] && exit 0; \
-	sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	echo "installing" $$missing; \
-	$$sudo $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $$sudo $(APT) install -y -qq --no-install-recommends $$missing
+	$(SUDO) $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y -qq --no-install-recommends $$missing
 
-test: $(STAMP) postgresql report-deps system-packages
+# The ledger tests start a throwaway PostgreSQL server; install the Debian package when missing.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+	  { $(SUDO) $(APT) update && DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y --no-install-recommends postgresql; }
+
+test: $(STAMP) system-packages postgresql
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
@@ -93,9 +87,9 @@ bench: $(STAMP) postgresql
 	$(BIN)/python benchmarks/bench_decide.py
 	$(BIN)/python benchmarks/bench_query.py
 	$(BIN)/python benchmarks/bench_render.py
-	$(BIN)/python benchmarks/bench_service.py
 	$(BIN)/python benchmarks/bench_triage.py
 	$(BIN)/python benchmarks/bench_ledger.py
+	$(BIN)/python benchmarks/bench_service.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis

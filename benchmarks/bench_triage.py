@@ -68,7 +68,7 @@ class Rows:
         if compound:
             facts["compound"] = compound
         if item.startswith("OB"):
-            facts.update({"campaign": "anti-theft-bars", "campaign_step": "拆除", "removed_m2": 12.0})
+            facts.update({"campaign": "anti-theft-bars", "campaign_step": "拆除", "removed_m2": 12})
         case = {"item": item, "subject": {"kind": "unit", "name": "某单位", "id": "", "address": ""},
                 "place": {"name": place, "address": "", "high_rise": False, "crowded": crowded},
                 "office": {"level": level, "name": office}, "observed_on": opened.isoformat(), "facts": facts}

@@ -192,7 +192,7 @@ def test_durable_rules_agrees_with_the_reference(seed: int, stream: list[Record]
 def test_the_bundled_triggers_agree_with_the_reference_on_a_random_district() -> None:
     rnd = random.Random(7)
     records = []
-    for i in range(3000):
+    for i in range(1500):
         day = D - dt.timedelta(days=rnd.randint(0, 400))
         kind = rnd.choice(["signal", "finding", "referral"])
         if kind == "signal":
@@ -203,10 +203,13 @@ def test_the_bundled_triggers_agree_with_the_reference_on_a_random_district() ->
                 "serious": rnd.random() < 0.05, "place": f"楼{rnd.randint(1, 60)}", "compound": f"小区{rnd.randint(1, 8)}"}))
         else:
             records.append(Record(f"A{i}", "referral", day, {"subject": f"S{rnd.randint(1, 300)}"}))
-    for offset in range(0, 30):
+    fired = 0
+    for offset in range(0, 12):
         day = D - dt.timedelta(days=offset)
-        assert outcomes(records, day) == reference(RS.triggers, records, day)
-    assert any(outcomes(records, D - dt.timedelta(days=o)) for o in range(30))
+        got = outcomes(records, day)
+        assert got == reference(RS.triggers, records, day)
+        fired += len(got)
+    assert fired > 0
 
 
 def test_a_failing_action_is_not_silent(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,9 +25,8 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    """``render`` and ``Ledger`` are imported on first use (the numeral library is slow to
-    import, and SQLAlchemy and Alembic are not needed to decide); ``fe.render`` is then the real
-    function, with its real signature."""
+    """``render`` and ``Ledger`` are imported on first use (the numeral library is slow to import,
+    SQLAlchemy and Alembic are not needed to decide); the name is then the real object."""
     if name == "render":
         from fireenforce.documents import render
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
-from fireenforce.cli._io import add_ruleset, iso_date, one_case, read_text, write_output
+from fireenforce.cli._io import add_ruleset, one_case, read_text, write_output
 from fireenforce.errors import FireEnforceError
 from fireenforce.model.enums import DOCUMENT_TYPES
 
@@ -29,10 +30,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_ruleset(parser)
     parser.add_argument("--offices", metavar="FILE", help="offices.yaml overriding the ruleset's office details")
     parser.add_argument("--serial", type=int, metavar="N", help="the document's serial number (blank if omitted)")
-    parser.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
                         help="document date (default: decided_on; a general-procedure penalty_decision: the first "
                              "day after the statement period of its notice); never before observed_on")
-    parser.add_argument("--notice-date", type=iso_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--notice-date", type=_date, metavar="YYYY-MM-DD",
                         help="penalty_decision (general procedure): the date of its 行政处罚告知书 (default: decided_on)")
     parser.set_defaults(run=run)
 
@@ -67,3 +68,9 @@ def _write_binary(data: bytes, out: str | None) -> None:
     except OSError as exc:
         raise FireEnforceError(f"--out: cannot write {out} ({exc.strerror or exc.__class__.__name__})") from None
 
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None

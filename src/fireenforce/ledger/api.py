@@ -7,7 +7,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Iterable, Iterator, Literal
 
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, select
@@ -239,12 +239,12 @@ class Ledger:
                                    payload=_masked(e.payload)) for e in evs),
         )
 
-    def render(self, finding: str, document: str, *, action: str | None = None, format: str = "html",
-               fine: int | None = None, formal_warning: bool = False) -> str | bytes:
-        """A document issued through the ledger, filled with its number (bytes for docx and pdf):
-        the ``document`` of the finding's latest action that issued one (or of ``action``).
-        ``fine``/``formal_warning`` are the officer's choice on penalty documents, as for
-        ``fireenforce render``."""
+    def render(self, finding: str, document: str, *, action: str | None = None,
+               format: Literal["html", "text"] = "html", fine: int | None = None,
+               formal_warning: bool = False) -> str:
+        """A document issued through the ledger, filled with its number: the ``document`` of the
+        finding's latest action that issued one (or of ``action``). ``fine``/``formal_warning``
+        are the officer's choice on penalty documents, as for ``fireenforce render``."""
         from fireenforce.documents import render
 
         with translate_errors(self.url), self.engine.connect() as conn:
@@ -265,7 +265,9 @@ class Ledger:
             fine = act.payload.get("fine")
         return render(case, Decision.model_validate(act.payload["decision"]), document, fine=fine,
                       formal_warning=formal_warning, format=format, offices=self.offices_path,
-                      serial=doc.payload["serial"], ruleset=self._ruleset(act.at), date=act.at)
+                      serial=doc.payload["serial"], ruleset=self._ruleset(act.at),
+                      # a general-procedure decision is dated after its notice's statement period
+                      date=None if document == "penalty_decision" else act.at, notice_date=act.at)
 
     def events(self, office: str | None = None, *, since: DateLike | None = None, until: DateLike | None = None,
                kinds: Iterable[str] | None = None) -> Iterator[Event]:

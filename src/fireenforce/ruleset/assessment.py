@@ -22,26 +22,44 @@ class ReinspectionSpec(Spec):
     """A re-inspection is on time within ``working_days`` working days (Monday to Friday) after the deadline."""
 
     working_days: int = Field(ge=0, le=60)
+    """Working days after the deadline within which a re-inspection counts as on time."""
     basis: list[str] = Field(min_length=1)
+    """Citations of the rule on re-inspection deadlines."""
     note: str = ""
+    """How the days are counted, shown in the report."""
 
 
 class QuantitySpec(Spec):
-    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")  # the finding's facts key holding the number
+    """A quantity a campaign's findings carry in their facts (e.g. m² of bars removed)."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    """The finding's facts key holding the number."""
     label: str
+    """Its name in the report."""
     unit: str
+    """Its unit in the report."""
 
 
 class CampaignSpec(Spec):
+    """A campaign (专项整治) whose progress the report shows; findings name it in facts.campaign."""
+
     label: str
-    steps: list[str] = Field(min_length=1)  # in order; a finding's facts.campaign_step names one
+    """The campaign's name in the report."""
+    steps: list[str] = Field(min_length=1)
+    """Its steps in order; a finding's facts.campaign_step names one."""
     quantity: QuantitySpec | None = None
+    """A quantity summed over its findings."""
 
 
 class AssessmentSpec(Spec):
+    """``policy/assessment.yaml``: the monthly report's policy."""
+
     reinspection: ReinspectionSpec
+    """What counts as a re-inspection on time."""
     families: dict[str, str] = Field(min_length=1)
+    """Labels of the item families (the catalogue code's prefix) the report groups findings by."""
     campaigns: dict[str, CampaignSpec] = {}
+    """Campaigns by the key findings carry in facts.campaign."""
 
 
 DEFAULT = AssessmentSpec(reinspection=ReinspectionSpec(working_days=3, basis=["inspection-rules:20:2"]),

@@ -41,15 +41,21 @@ CONTRACT_KINDS = ("ebike_in_elevator", "smoke_alarm", "grid_report")
 
 
 class SignalKindSpec(Spec):
+    """An event kind devices or grid workers may report."""
+
     label: str = Field(min_length=1)
+    """What the event means, in Chinese."""
     needs_one_of: list[Literal["item", "description"]] = []
+    """Fields an event of this kind must carry at least one of (a grid worker's report: item or description)."""
 
 
 class WindowSpec(Spec):
     """A window ending on the triage day (inclusive): the last ``days`` days or ``months`` months."""
 
     days: int | None = Field(None, ge=1, le=3660)
+    """The last N days, the triage day included."""
     months: int | None = Field(None, ge=1, le=120)
+    """The last N calendar months up to the triage day (from the day after the same date N months back)."""
 
     @model_validator(mode="after")
     def _one(self) -> "WindowSpec":
@@ -69,33 +75,54 @@ class ClauseSpec(Spec):
     (a list means any of its values)."""
 
     source: Source_
+    """Which records the clause counts: device or grid events, ledger findings, or referrals."""
     where: dict[str, str | bool | list[str]] = {}
+    """Attributes a record must have (a list: any of its values), e.g. kind, family, open, crowded."""
     at_least: int = Field(1, ge=1, le=1000)
+    """How many distinct records (by id) the window must hold."""
 
 
 class FindingSpec(Spec):
     """The finding a device trigger records for the place's manager."""
 
     item: str
+    """The catalogue item recorded (decided like any case, for the place's manager)."""
 
 
 class TriggerSpec(Spec):
+    """When the day's records call for a consultation (会商) or a device-generated finding."""
+
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    """Stable id, cited in triage output and in the findings it records."""
     text: str = Field(min_length=1)
+    """What the trigger means and what follows, in Chinese."""
     outcome: Literal["consultation", "finding"]
+    """A joint consultation of departments, or a finding recorded in the ledger."""
     per: Per
+    """What records are grouped by: the same place (building), compound, or subject."""
     within: WindowSpec | None = None
+    """The window ending on the triage day; omitted: no time limit."""
     all: list[ClauseSpec] = Field(min_length=1)
+    """Clauses that must all hold for the group, at least one of their records dated the triage day."""
     departments: list[str] = []
+    """Keys of the departments to summon (listed under departments)."""
     finding: FindingSpec | None = None
+    """For outcome finding: what is recorded."""
     basis: list[str] = Field(min_length=1)
+    """Citations (instrument:article[:paragraph[:item]]) among the ruleset's provisions."""
     doubt: DoubtSpec | None = None
+    """What the law leaves open about this trigger, shown with each outcome."""
 
 
 class TriggersSpec(Spec):
+    """``policy/triggers.yaml``: event kinds, departments and the triage triggers."""
+
     signals: dict[str, SignalKindSpec] = {}
+    """The event kinds accepted from devices and grid workers, by kind."""
     departments: dict[str, str] = {}
+    """Departments a consultation may summon: key to name."""
     triggers: list[TriggerSpec] = []
+    """The triggers, evaluated in this order."""
 
 
 class Triggers:

@@ -22,6 +22,10 @@ OFFICES: tuple[tuple[str, str, float], ...] = (
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何林罗高"
 SHOPS = ("超市", "宾馆", "网吧", "KTV", "饭店", "商场", "农贸市场", "幼儿园", "养老院", "浴室")
 COMPANIES = ("物业服务有限公司", "物业管理有限公司")
+ESTATE_NAMES = ("阳光", "幸福", "和谐", "锦绣", "金地", "园林")
+ESTATE_KINDS = ("小区", "家园", "花园")
+TRADE_NAMES = ("恒安", "佳宁", "德润", "安康")
+SHOP_NAMES = ("兴旺", "顺发", "鑫源", "万家")
 RESIDENTIAL_ITEMS = (("EB-PARK", 30), ("EB-CHARGE", 14), ("EB-WIRE", 10), ("EB-INDOOR", 4), ("EV-BLOCK", 14),
                      ("FF-NONCOMPLIANT", 10), ("FL-BLOCK", 6), ("FF-HYDRANT", 3), ("OB-RESIDENTIAL", 9))
 CROWDED_ITEMS = (("EV-BLOCK", 24), ("FF-NONCOMPLIANT", 20), ("FF-DAMAGE", 8), ("OB-CROWDED", 14),
@@ -99,8 +103,8 @@ def build_district(seed: int, scale: float = 1.0) -> District:
     for office, level, weight in OFFICES:
         town = office.removesuffix("消防安全办公室")
         for c in range(max(1, round(6 * weight * scale))):
-            compound = f"{town}{rnd.choice('阳光幸福和谐锦绣金地园林')}{rnd.choice('小区家园花园苑')}{c + 1}期"
-            keeper = Subject("unit", f"庆阳{rnd.choice('恒安佳宁德润安康')}{rnd.choice(COMPANIES)}", _unit_id(rnd), True,
+            compound = f"{town}{rnd.choice(ESTATE_NAMES)}{rnd.choice(ESTATE_KINDS)}{c + 1}期"
+            keeper = Subject("unit", f"庆阳{rnd.choice(TRADE_NAMES)}{rnd.choice(COMPANIES)}", _unit_id(rnd), True,
                              f"西峰区{town}")
             for b in range(rnd.randint(3, 8)):
                 high_rise = level == "street" and rnd.random() < 0.5
@@ -113,7 +117,7 @@ def build_district(seed: int, scale: float = 1.0) -> District:
                     district.blocked.append(place)
         for s in range(max(1, round(10 * weight * scale))):
             kind = rnd.choice(SHOPS)
-            operator = Subject("unit", f"西峰区{town}{rnd.choice('兴旺顺发鑫源万家')}{kind}", _unit_id(rnd), True,
+            operator = Subject("unit", f"西峰区{town}{rnd.choice(SHOP_NAMES)}{kind}", _unit_id(rnd), True,
                                f"西峰区{town}")
             district.places.append(Place(f"{operator.name}（{s + 1}号）", office, level, None, False,
                                          kind not in ("饭店",) or rnd.random() < 0.5, operator))
@@ -163,7 +167,7 @@ def _inspection(rnd: random.Random, place: Place, day: dt.date, level: str) -> I
         step = rnd.choices(CAMPAIGN_STEPS, weights=(30, 25, 20, 10, 15))[0]
         facts.update({"campaign": CAMPAIGN, "campaign_step": step})
         if step == "拆除":
-            facts["removed_m2"] = round(rnd.uniform(2, 40), 1)
+            facts["removed_m2"] = rnd.randint(2, 40)
     office_index = next(i for i, (name, _, _) in enumerate(OFFICES) if name == place.office)
     officer = f"{SURNAMES[2 * office_index + rnd.randint(0, 1)]}某（执法员）"  # two officers per office
     case = {

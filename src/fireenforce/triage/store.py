@@ -287,5 +287,6 @@ def _device_case(trigger: TriggerSpec, outcome: Outcome, entry: PlaceEntry) -> d
         "office": {"level": entry.level, "name": entry.office},
         "observed_on": outcome.on.isoformat(),
         "facts": {"narrative": f"{trigger.text}（{len(outcome.events)}条设备记录）", "trigger": trigger.id,
-                  "events": list(outcome.events), **({"compound": entry.compound} if entry.compound else {})},
+                  "trigger_events": " ".join(outcome.events),
+                  **({"compound": entry.compound} if entry.compound else {})},
     }
