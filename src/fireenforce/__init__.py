@@ -25,19 +25,16 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    """``render`` and ``Ledger`` are imported on first use (the numeral library is slow to import,
-    SQLAlchemy and Alembic are not needed to decide); the name is then the real object."""
-    if name == "render":
-        from fireenforce.documents import render
+    """``render`` and ``Ledger`` are imported on first use (the numeral library, SQLAlchemy and
+    Alembic are slow to import and most callers only decide); they are then the real objects."""
+    import importlib
 
-        globals()["render"] = render
-        return render
-    if name == "Ledger":
-        from fireenforce.ledger import Ledger
-
-        globals()["Ledger"] = Ledger
-        return Ledger
-    raise AttributeError(f"module 'fireenforce' has no attribute {name!r}")
+    lazy = {"render": "fireenforce.documents", "Ledger": "fireenforce.ledger"}
+    if name not in lazy:
+        raise AttributeError(f"module 'fireenforce' has no attribute {name!r}")
+    value = getattr(importlib.import_module(lazy[name]), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [

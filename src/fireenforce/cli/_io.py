@@ -137,3 +137,23 @@ def iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def check_binary_target(format: str, out: str | None) -> None:
+    """DOCX and PDF are never written to a terminal."""
+    if format in ("docx", "pdf") and not out and sys.stdout.isatty():
+        raise FireEnforceError(f"--out FILE: --format {format} is binary; name a file, or redirect stdout")
+
+
+def write_document(document: str | bytes, out: str | None) -> None:
+    """A rendered document (text, or DOCX/PDF bytes) to ``out`` or stdout."""
+    if isinstance(document, str):
+        write_output(document, out)
+    elif not out:
+        sys.stdout.buffer.write(document)
+        sys.stdout.buffer.flush()
+    else:
+        try:
+            Path(out).write_bytes(document)
+        except OSError as exc:
+            raise FireEnforceError(f"--out: cannot write {out} ({exc.strerror or exc.__class__.__name__})") from None

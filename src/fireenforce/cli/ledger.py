@@ -8,7 +8,7 @@ import sys
 from typing import Any, Callable
 
 from fireenforce.cli._io import (
-    add_format, add_ruleset, dump_json, iso_date, iter_json_documents, read_text, write_output,
+    add_format, add_ruleset, check_binary_target, dump_json, iso_date, one_case, read_text, write_document,
 )
 from fireenforce.cli._text import decision_text
 from fireenforce.errors import CaseError
@@ -78,7 +78,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     choice = p.add_mutually_exclusive_group()
     choice.add_argument("--fine", type=int, metavar="N", help="the fine the officer imposes, in yuan")
     choice.add_argument("--formal-warning", action="store_true", help="impose a formal warning (警告)")
-    p.add_argument("--format", choices=("html", "text"), default="html", help="output format (default html)")
+    p.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD",
+                   help="document date (default: the action's; a general-procedure penalty_decision: after its "
+                        "notice's statement period)")
+    p.add_argument("--format", choices=("html", "text", "docx", "pdf"), default="html",
+                   help="output format (default html; docx and pdf need --out or a redirected stdout)")
     p.add_argument("--out", metavar="FILE", help="write the document to FILE instead of stdout")
     p = add("referral", "the brigade's answer to a referral: accepted or returned", _referral, "text", "json")
     p.add_argument("finding", metavar="FINDING")
@@ -120,11 +124,9 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _record(args: argparse.Namespace) -> int:
-    cases = list(iter_json_documents(read_text(args.case)))
-    if len(cases) != 1:
-        raise CaseError("", f"ledger record takes one case, got {len(cases)}")
+    case = one_case(read_text(args.case), "ledger record")
     with _open(args) as led:
-        rec = led.record(cases[0][1], officer=args.officer, step=args.step, reason=args.reason, fine=args.fine,
+        rec = led.record(case, officer=args.officer, step=args.step, reason=args.reason, fine=args.fine,
                          source=args.source)
     _emit(args, rec.model_dump(mode="json"), record_text(rec))
     return 0
@@ -220,10 +222,11 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
+    check_binary_target(args.format, args.out)
     with _open(args) as led:
-        text = led.render(args.finding, args.document, action=args.action, format=args.format, fine=args.fine,
-                          formal_warning=args.formal_warning)
-    write_output(text, args.out)
+        document = led.render(args.finding, args.document, action=args.action, format=args.format, fine=args.fine,
+                              formal_warning=args.formal_warning, date=args.date)
+    write_document(document, args.out)
     return 0
 
 

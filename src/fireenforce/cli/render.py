@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import sys
-from pathlib import Path
 
-from fireenforce.cli._io import add_ruleset, one_case, read_text, write_output
-from fireenforce.errors import FireEnforceError
+from fireenforce.cli._io import add_ruleset, check_binary_target, iso_date, one_case, read_text, write_document
 from fireenforce.model.enums import DOCUMENT_TYPES
 
 
@@ -30,10 +26,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_ruleset(parser)
     parser.add_argument("--offices", metavar="FILE", help="offices.yaml overriding the ruleset's office details")
     parser.add_argument("--serial", type=int, metavar="N", help="the document's serial number (blank if omitted)")
-    parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD",
                         help="document date (default: decided_on; a general-procedure penalty_decision: the first "
                              "day after the statement period of its notice); never before observed_on")
-    parser.add_argument("--notice-date", type=_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--notice-date", type=iso_date, metavar="YYYY-MM-DD",
                         help="penalty_decision (general procedure): the date of its 行政处罚告知书 (default: decided_on)")
     parser.set_defaults(run=run)
 
@@ -44,33 +40,12 @@ def run(args: argparse.Namespace) -> int:
     case = one_case(read_text(args.case), "render")
     ruleset = fe.load_ruleset(args.ruleset, on=case.decision_date)
     decision = fe.decide(case, ruleset=ruleset)
-    if args.format in ("docx", "pdf") and not args.out and sys.stdout.isatty():
-        raise FireEnforceError(f"--out FILE: --format {args.format} is binary; name a file, or redirect stdout")
+    check_binary_target(args.format, args.out)
     document = render(
         case, decision, args.document, fine=args.fine, formal_warning=args.formal_warning,
         format=args.format, offices=args.offices, serial=args.serial, ruleset=ruleset, date=args.date,
         notice_date=args.notice_date,
     )
-    if isinstance(document, bytes):
-        _write_binary(document, args.out)
-    else:
-        write_output(document, args.out)
+    write_document(document, args.out)
     return 0
 
-
-def _write_binary(data: bytes, out: str | None) -> None:
-    if not out:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    try:
-        Path(out).write_bytes(data)
-    except OSError as exc:
-        raise FireEnforceError(f"--out: cannot write {out} ({exc.strerror or exc.__class__.__name__})") from None
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None

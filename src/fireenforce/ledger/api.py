@@ -7,7 +7,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Literal
+from typing import IO, Any, Iterable, Iterator
 
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, select
@@ -239,12 +239,14 @@ class Ledger:
                                    payload=_masked(e.payload)) for e in evs),
         )
 
-    def render(self, finding: str, document: str, *, action: str | None = None,
-               format: Literal["html", "text"] = "html", fine: int | None = None,
-               formal_warning: bool = False) -> str:
+    def render(self, finding: str, document: str, *, action: str | None = None, format: str = "html",
+               fine: int | None = None, formal_warning: bool = False, date: DateLike | None = None) -> str | bytes:
         """A document issued through the ledger, filled with its number: the ``document`` of the
-        finding's latest action that issued one (or of ``action``). ``fine``/``formal_warning``
-        are the officer's choice on penalty documents, as for ``fireenforce render``."""
+        finding's latest action that issued one (or of ``action``), as HTML, text, DOCX or PDF.
+        ``fine``/``formal_warning`` are the officer's choice on penalty documents (default: the
+        fine recorded). ``date`` is the document's date: by default the action's, except for a
+        general-procedure penalty decision, which follows its notice (dated the action's day)
+        once the statement period has run."""
         from fireenforce.documents import render
 
         with translate_errors(self.url), self.engine.connect() as conn:
@@ -263,11 +265,12 @@ class Ledger:
         case = case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
         if fine is None and not formal_warning and "penalty" in document:
             fine = act.payload.get("fine")
-        return render(case, Decision.model_validate(act.payload["decision"]), document, fine=fine,
-                      formal_warning=formal_warning, format=format, offices=self.offices_path,
-                      serial=doc.payload["serial"], ruleset=self._ruleset(act.at),
-                      # a general-procedure decision is dated after its notice's statement period
-                      date=None if document == "penalty_decision" else act.at, notice_date=act.at)
+        decision = Decision.model_validate(act.payload["decision"])
+        follows_notice = document == "penalty_decision" and decision.procedure == "general"
+        day = _day(date, "date") if date is not None else None if follows_notice else act.at
+        return render(case, decision, document, fine=fine, formal_warning=formal_warning, format=format,
+                      offices=self.offices_path, serial=doc.payload["serial"], ruleset=self._ruleset(act.at),
+                      date=day, notice_date=act.at if follows_notice else None)
 
     def events(self, office: str | None = None, *, since: DateLike | None = None, until: DateLike | None = None,
                kinds: Iterable[str] | None = None) -> Iterator[Event]:
