@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Annotated, Any, Collection, Literal, Mapping
+from typing import Annotated, Any, Collection, Literal, Mapping, Sequence
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, ValidationError, model_validator
 
@@ -311,7 +311,7 @@ def case_from_json(data: Any) -> Case:
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
-        raise CaseError(*_first_error(exc)) from None
+        raise CaseError(*first_error(exc.errors())) from None
 
 
 def _json_type(value: object) -> str:
@@ -324,8 +324,9 @@ _KNOWN_KEYS: dict[tuple[str, ...], type[BaseModel]] = {
 }
 
 
-def _first_error(exc: ValidationError) -> tuple[str, str]:
-    errors = exc.errors()
+def first_error(errors: Sequence[Any]) -> tuple[str, str]:
+    """(field, message) for pydantic's validation errors of a case, in the library's words (the
+    CLI and the HTTP API both report bad input with it)."""
     # an unknown key explains a "missing" one (a typo), so it is reported first
     err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = field_path(err["loc"])
