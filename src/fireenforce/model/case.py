@@ -114,7 +114,8 @@ class Facts(BaseModel):
     harm: StrictBool = False
     """The conduct caused harm (selects the longer limitation period where the policy says so)."""
     rectified_on_spot: StrictBool = False
-    """The subject corrected the violation on the spot (counts as a mitigating fact)."""
+    """The subject corrected the violation on the spot: corrected in time (art. 33(1)); not by
+    itself the art. 32 mitigating fact (state `eliminated-harm` in `mitigating` where it holds)."""
     corrected_in_time: StrictBool = False
     """The subject corrected the violation in time (penalty-law art. 33(1))."""
     slight_harm: StrictBool = False
