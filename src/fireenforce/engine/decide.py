@@ -153,7 +153,8 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
     item, case, inferred, pre = _item(case, rs)
     subject, place, facts = case.subject, case.place, case.facts
     serious = facts.serious
-    conditions = (subject.kind, subject.operating, place.high_rise, place.crowded, serious, facts.minor)
+    conditions = (subject.kind, subject.operating, place.high_rise, place.crowded, serious, facts.minor,
+                  facts.hinders_evacuation)
     resolution, law_day, law_reason = law.applied_law(rs, item, conditions, case, day)
     policy = rs.policy
     today = policy.on(day)

@@ -164,6 +164,8 @@ class Condition(Spec):
     """Serious circumstances."""
     minor: bool | None = None
     """Minor circumstances."""
+    hinders_evacuation: bool | None = None
+    """The conduct hinders safe evacuation (`facts.hinders_evacuation`)."""
 
 
 class CiteWhen(Spec):

@@ -16,14 +16,15 @@ from fireenforce.engine.law import conduct_day
 from fireenforce.model.case import Case, HistoryEntry
 from fireenforce.model.decision import Decision, Penalty
 from fireenforce.ruleset.compiled import Ruleset
+from fireenforce.ruleset.items import Conditions
 
 Check = Callable[[Ruleset, Case], None]
 LAW_DATE_ROLES = ("violated", "penalty", "compulsory")
 
 
-def _conditions(case: Case) -> tuple[str, bool, bool, bool, bool, bool]:
+def _conditions(case: Case) -> Conditions:
     s, p, f = case.subject, case.place, case.facts
-    return (s.kind, s.operating, p.high_rise, p.crowded, f.serious, f.minor)
+    return (s.kind, s.operating, p.high_rise, p.crowded, f.serious, f.minor, f.hinders_evacuation)
 
 
 def check_monotone_escalation(ruleset: Ruleset, case: Case) -> None:
