@@ -134,3 +134,72 @@ def test_aggravation_cancelling_mitigation_breaks_the_property(tmp_path: Path) -
     outcome = run_property(ruleset, "mitigation-not-cancelled", PROPERTIES["mitigation-not-cancelled"],
                            examples=200, shrink=False)
     assert not outcome.passed and "raised a mitigated tier" in (outcome.message or "")
+
+
+def test_refusal_counted_as_aggravating_breaks_the_property(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old engine: `persisting` raised the tier of a penalty that rests on the refusal."""
+    from fireenforce.engine import penalty
+
+    monkeypatch.setattr(penalty, "counted_aggravating", lambda rs, codes, refused: codes)
+    outcome = run_property(bundled("2024.09"), "refusal-not-counted-twice", PROPERTIES["refusal-not-counted-twice"],
+                           examples=200, shrink=False)
+    assert not outcome.passed and "the refusal aggravated" in (outcome.message or "")
+
+
+def test_mandatory_art_31_breaks_no_automatic_mitigation(tmp_path: Path) -> None:
+    """The old discretion: limited capacity lowered the tier like an art. 32 fact."""
+    ruleset = edited(tmp_path, "policy/discretion.yaml", "    discretionary: true\n", "")
+    outcome = run_property(ruleset, "no-automatic-mitigation", PROPERTIES["no-automatic-mitigation"],
+                           examples=200, shrink=False)
+    assert not outcome.passed and "moved the tier" in (outcome.message or "")
+
+
+def test_first_contact_citing_art_33_breaks_the_gate_cites(tmp_path: Path) -> None:
+    """The old step table: every first contact cited art. 33(1) and inspection rules 19(2)."""
+    ruleset = edited(tmp_path, "policy/step-table.yaml", "不是法定的不予处罚情形。\n",
+                     "不是法定的不予处罚情形。\n    cites: [\"inspection-rules:19:2\", \"penalty-law:33:1\"]\n")
+    outcome = run_property(ruleset, "gate-cites-only-with-elements", PROPERTIES["gate-cites-only-with-elements"],
+                           examples=200, shrink=False)
+    assert not outcome.passed and "without the gate's finding" in (outcome.message or "")
+
+
+def test_cut_suggestion_breaks_suggestion_fits_tier(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old 2022.03 defect: the suggested range cut to the summary limit."""
+    def cut(case: Case, ruleset: Ruleset) -> Decision:
+        decision = decide(case, ruleset=ruleset)
+        fine = decision.penalty.fine if decision.penalty else None
+        if fine is None or fine.suggested.max <= 200 or fine.suggested.min > 200:
+            return decision
+        narrow = fine.model_copy(update={"suggested": FineRange(min=fine.suggested.min, max=200)})
+        return decision.model_copy(update={"penalty": decision.penalty.model_copy(update={"fine": narrow})})
+
+    monkeypatch.setattr(properties, "decide", cut)
+    outcome = run_property(bundled("2022.03"), "suggestion-fits-tier", PROPERTIES["suggestion-fits-tier"],
+                           examples=200, shrink=False)
+    assert not outcome.passed and "tier's" in (outcome.message or "")
+
+
+def test_compelling_a_child_breaks_the_property(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old decision: a 13-year-old ordered to correct, with compulsory execution cited."""
+    def compels(case: Case, ruleset: Ruleset) -> Decision:
+        decision = decide(case, ruleset=ruleset)
+        reasons = tuple(r.model_copy(update={"rule": "rectification.order"}) if r.rule == "rectification.guardian"
+                        else r for r in decision.reasons)
+        return decision.model_copy(update={"reasons": reasons})
+
+    monkeypatch.setattr(properties, "decide", compels)
+    outcome = run_property(bundled("2024.09"), "excused-subject-not-compelled",
+                           PROPERTIES["excused-subject-not-compelled"], examples=100, shrink=False)
+    assert not outcome.passed and "excused subject" in (outcome.message or "")
+
+
+def test_a_provision_cited_twice_breaks_cited_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old summary reason: art. 51 cited twice."""
+    def twice(case: Case, ruleset: Ruleset) -> Decision:
+        decision = decide(case, ruleset=ruleset)
+        reasons = tuple(r.model_copy(update={"cites": (*r.cites, *r.cites[:1])}) for r in decision.reasons)
+        return decision.model_copy(update={"reasons": reasons})
+
+    monkeypatch.setattr(properties, "decide", twice)
+    outcome = run_property(bundled("2024.09"), "cited-once", PROPERTIES["cited-once"], examples=50, shrink=False)
+    assert not outcome.passed and "cites" in (outcome.message or "")
