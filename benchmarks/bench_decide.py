@@ -39,13 +39,15 @@ def generate(rs: fe.Ruleset, n: int, seed: int = 7) -> list[Case]:
              "step": rng.choice(STEPS), "rectified": rng.random() < 0.5}
             for _ in range(rng.randrange(0, 5))
         )
+        serious = rng.random() < 0.1
         cases.append(Case.model_validate({
             "item": item.code,
-            "subject": {"kind": rng.choice(item.subjects), "operating": rng.random() < 0.5, "name": "某某"},
+            "subject": {"kind": rng.choice(item.subjects), "operating": item.operating_only or rng.random() < 0.5,
+                        "name": "某某"},
             "place": {"high_rise": item.high_rise_only or rng.random() < 0.3, "crowded": rng.random() < 0.3},
             "office": {"level": rng.choice(LEVELS)},
             "occurred_on": occurred, "ended_on": ended, "observed_on": observed, "decided_on": decided,
-            "facts": {"serious": rng.random() < 0.1, "minor": rng.random() < 0.1, "harm": rng.random() < 0.05,
+            "facts": {"serious": serious, "minor": not serious and rng.random() < 0.1, "harm": rng.random() < 0.05,
                       "refused": rng.random() < 0.2, "rectified_on_spot": rng.random() < 0.2,
                       "mitigating": ["eliminated-harm"] if rng.random() < 0.1 else [],
                       "aggravating": ["persisting"] if rng.random() < 0.1 else []},

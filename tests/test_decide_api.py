@@ -126,7 +126,7 @@ def test_default_ruleset_follows_the_decision_date() -> None:
     old = fe.decide({**BASE, "item": "OB-CROWDED", "place": {"crowded": True}, "observed_on": "2023-05-03",
                      "facts": {"serious": True}})
     new = fe.decide({**BASE, "item": "OB-CROWDED", "place": {"crowded": True}, "facts": {"serious": True}})
-    assert (old.ruleset.version, old.step, old.referral_to) == ("2022.03", "referral", "西峰区消防救援大队")
+    assert (old.ruleset.version, old.step, old.referral_to) == ("2022.03", "referral", "brigade")
     assert (new.ruleset.version, new.step) == ("2024.09", "penalty")
 
 
@@ -176,7 +176,7 @@ def test_decide_is_thread_safe_and_deterministic() -> None:
     rs = fe.load_ruleset()
     items = sorted(rs.items)
     cases = [
-        {**BASE, "item": code, "subject": {"kind": rs.items[code].subjects[0], "operating": i % 2 == 0},
+        {**BASE, "item": code, "subject": {"kind": rs.items[code].subjects[0], "operating": i % 2 == 0 or rs.items[code].operating_only},
          "place": {"high_rise": rs.items[code].high_rise_only or i % 3 == 0, "crowded": i % 5 == 0},
          "office": {"level": ("street", "town", "township", "brigade")[i % 4]},
          "history": [{"date": "2026-04-01", "item": code, "step": ("reminder", "warning", "penalty")[i % 3]}]}

@@ -19,7 +19,7 @@ from fireenforce.testing import PROPERTIES, fired_rule, properties, rule_cases
 from fireenforce.verify.run import run_property
 
 FAMILY = bundled_family()
-VERSIONS = ("2022.03", "2024.09")
+VERSIONS = ("2021.07", "2022.03", "2024.09")
 EXAMPLES = 40
 
 
@@ -35,10 +35,17 @@ def test_property_holds(version: str, name: str) -> None:
     assert outcome.examples >= EXAMPLES
 
 
+# A decision in 2021.07 (2021-07-15..2022-02-28) is never time-barred: 2 years before it the fire law
+# cited (2021-04-29 text) was not yet in force, so no generated conduct can be both in force and barred.
+UNREACHABLE = {("2021.07", "override.time-barred")}
+
+
 @pytest.mark.parametrize("version", VERSIONS)
 def test_every_step_rule_is_reached(version: str) -> None:
     ruleset = bundled(version)
     for rule in ruleset.policy.step_table.rule_ids():
+        if (version, rule) in UNREACHABLE:
+            continue
         strategy = rule_cases(ruleset, rule)
         assert strategy is not None, f"no generated case can reach {rule}"
         seen: list[str | None] = []

@@ -77,8 +77,8 @@ BROKEN = [
      "RS-YAML-TAG", "constructor"),
     ("unknown office level", "catalogue/EV-BLOCK.yaml", "delegated_to: [street", "delegated_to: [village",
      "RS-SCHEMA", "delegated_to[0]"),
-    ("table gap", "policy/step-table.yaml", "    when: {prior: [reminder], serious: [false]}",
-     "    when: {prior: [reminder], serious: [false], acting: [office]}\n", "RS-TBL-", "step-table.yaml:"),
+    ("table gap", "policy/step-table.yaml", "    when: {prior: [reminder], serious: [false], completed: [false]}",
+     "    when: {prior: [reminder], serious: [false], completed: [false], acting: [office]}\n", "RS-TBL-", "step-table.yaml:"),
     ("unknown placeholder", "policy/reasons.yaml", "责令当事人在{days}日内改正违法行为。", "责令当事人在{days.__class__}日内改正。",
      "RS-PLACEHOLDER", "unknown placeholder"),
 ]

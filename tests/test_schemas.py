@@ -45,3 +45,27 @@ def test_every_field_is_described(kind: str) -> None:
     """Integrators and legal staff read the schema (`fireenforce schema KIND`), not the source:
     every object and field says what it means."""
     assert _undescribed(SCHEMAS[kind].model_json_schema(by_alias=True)) == []
+
+
+def test_closed_vocabularies_are_enums_and_history_fields_are_described() -> None:
+    decision = json.loads((DOCS / "decision.json").read_text(encoding="utf-8"))["$defs"]
+    penalty = decision["Penalty"]["properties"]
+    assert penalty["choice"]["enum"] == ["one", "all"]
+    assert penalty["precondition"]["anyOf"][0]["enum"] == ["refusal", "overdue", "notice"]
+    assert decision["Reinspection"]["required"] == ["step", "ordered_on", "deadline", "due"]
+    entry = json.loads((DOCS / "case.json").read_text(encoding="utf-8"))["$defs"]["HistoryEntry"]["properties"]
+    assert entry["issued_by"]["enum"] == ["office", "fire_rescue"]
+    for field in ("deadline", "reinspected_on", "issued_by", "rectified"):
+        assert entry[field]["description"], field
+
+
+def test_a_decision_with_a_referral_and_a_reinspection_validates_against_the_schema() -> None:
+    schema = json.loads((DOCS / "decision.json").read_text(encoding="utf-8"))
+    base = {"subject": {"kind": "unit"}, "office": {"level": "street"}, "observed_on": "2025-03-10"}
+    referral = fe.decide({**base, "item": "EV-BLOCK", "facts": {"crime_suspected": True}})
+    running = fe.decide({**base, "item": "EV-BLOCK",
+                         "history": [{"date": "2025-03-08", "item": "EV-BLOCK", "step": "warning"}]})
+    assert (referral.referral_to, referral.referral_label) == ("judicial", "司法机关")
+    assert running.reinspection is not None and running.reinspection.due.isoformat() == "2025-03-12"
+    for decision in (referral, running):
+        jsonschema.validate(decision.model_dump(mode="json"), schema)

@@ -15,7 +15,7 @@ from fireenforce.verify import static_findings
 from fireenforce.verify.static import amounts
 
 FAMILY = bundled_family()
-VERSIONS = ("2022.03", "2024.09")
+VERSIONS = ("2021.07", "2022.03", "2024.09")
 
 
 def broken(tmp_path: Path, rel: str, old: str, new: str) -> list[Finding]:
@@ -97,7 +97,7 @@ def test_cite_in_force_only_before_the_coverage(tmp_path: Path) -> None:
 
 
 def test_no_level_may_impose_the_penalty(tmp_path: Path) -> None:
-    findings = broken(tmp_path, "policy/delegation.yaml", "powers: [formal_warning, fine,", "powers: [")
+    findings = broken(tmp_path, "policy/delegation.yaml", "powers: [formal_warning, fine", "powers: [sealing")
     paths = {Path(f.file).stem for f in findings if f.code == "VF-NO-PENALTY-PATH"}
     assert {"FI-EVAC-STAFF", "SE-UNSEAL", "EV-BLOCK", "FF-DAMAGE"} <= paths
 

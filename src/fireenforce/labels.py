@@ -16,7 +16,8 @@ KIND_LABELS = {"formal_warning": "警告", "fine": "罚款", "suspension": "责�
 TIER_LABELS = {"minor": "较轻", "ordinary": "一般", "serious": "严重"}
 SUBJECT_LABELS = {"unit": "单位", "individual": "个人"}
 PLACE_LABELS = {"high_rise": "高层民用建筑", "crowded": "人员密集场所"}
-PRECONDITION_LABELS = {"refusal": "经责令改正拒不改正", "overdue": "责令限期改正逾期不改正"}
+PRECONDITION_LABELS = {"refusal": "经责令改正拒不改正", "overdue": "责令限期改正逾期不改正",
+                       "notice": "经消防救援机构通知后不及时采取措施消除"}
 DOCUMENT_TITLES: dict[DocumentType, str] = {
     "inspection_record": "消防监督检查记录",
     "rectification_order": "责令限期改正通知书",

@@ -20,13 +20,18 @@ def citation(basis: LegalBasis) -> str:
 
 
 def decision_text(d: Decision) -> str:
-    step = STEP_LABELS[d.step] + ("（书面责令限期改正）" if d.step == "warning" else "")
+    step = STEP_LABELS[d.step] + ("（书面责令限期改正）" if "rectification_order" in d.documents else "")
     lines = [f"事项：{d.item.code} {d.item.name}", f"处置：{step}"]
-    if d.referral_to:
-        lines[-1] += f"，移交{d.referral_to}"
+    if d.referral_label:
+        lines[-1] += f"，移交{d.referral_label}"
+    if d.reinspection is not None:
+        lines.append(f"复查：{d.reinspection.ordered_on}的改正期限至{d.reinspection.deadline}，"
+                     f"不作新的处置，自{d.reinspection.due}起复查")
     limit = f"（当场处罚限于警告或者{d.summary_limit}元以下罚款）" if d.summary_limit is not None else ""
     lines.append(f"程序：{PROCEDURE_LABELS[d.procedure]}" + limit + ("；应告知听证权利" if d.hearing_right else ""))
-    if d.penalty is None:
+    if d.penalty is None and d.referral_label:
+        lines.append(f"处罚：由{d.referral_label}依法决定")
+    elif d.penalty is None:
         lines.append("处罚：法律对该当事人的此项行为未规定行政处罚")
     else:
         p = d.penalty

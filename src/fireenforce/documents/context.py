@@ -108,7 +108,7 @@ def build_context(
         "reasons": list(grounds or ()),
         "step": {"id": decision.step, "label": STEP_LABELS[decision.step]},
         "hearing_right": decision.hearing_right if hearing_right is None else hearing_right,
-        "referral_to": decision.referral_to or office.brigade,
+        "referral_to": decision.referral_label if decision.referral_to not in (None, "brigade") else office.brigade,
         "rectification": {
             "required": decision.rectification.required,
             "deadline": chinese_date(decision.rectification.deadline) if decision.rectification.deadline else "",

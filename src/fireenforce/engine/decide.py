@@ -10,12 +10,12 @@ from typing import Any, Iterable
 
 from fireenforce.engine import law, penalty as pen
 from fireenforce.errors import CaseError
-from fireenforce.model.case import Case, Subject, check_dates, check_local_facts, parse_case
+from fireenforce.model.case import Case, HistoryEntry, Subject, check_dates, check_local_facts, parse_case
 from fireenforce.model.fast import construct
 from fireenforce.model.decision import (
-    Decision, Doubt, Inference, LegalBasis, Penalty, Reason, Rectification,
+    Decision, Doubt, Inference, LegalBasis, Penalty, Reason, Rectification, Reinspection,
 )
-from fireenforce.labels import PLACE_LABELS, SUBJECT_LABELS
+from fireenforce.labels import PLACE_LABELS, STEP_LABELS, SUBJECT_LABELS
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.resources import bundled_family
 from fireenforce.ruleset.load import in_force_on, load_family
@@ -82,6 +82,17 @@ def _item(case: Case, rs: Ruleset) -> tuple[CompiledItem, Case, tuple[Inference,
         reasons.append(rs.policy_reason("item.inferred", item_name=item.name, matched="、".join(match.matched)))
         inferred.append(construct(Inference, field="item", value=match.code, source=case.description))
         hints = [(field.removeprefix("place."), value, word) for field, value, word in infer_place(case.description, rs)]
+    if case.subject.kind not in item.subjects:
+        kinds = "、".join(SUBJECT_LABELS[k] for k in item.subjects)
+        raise CaseError("subject.kind", f"{case.subject.kind!r}, but item {item.code} applies only to {kinds} "
+                                        f"({', '.join(item.subjects)})")
+    if item.operating_only and not case.subject.operating:
+        if "operating" in case.subject.model_fields_set:
+            raise CaseError("subject.operating", f"false, but item {item.code} applies only to operating places "
+                                                 "(生产、储存、经营场所)")
+        case = case.model_copy(update={"subject": case.subject.model_copy(update={"operating": True})})
+        inferred.append(construct(Inference, field="subject.operating", value=True, source=item.code))
+        reasons.append(rs.policy_reason("subject.implied-by-item", item_name=item.name))
     told = case.place.model_fields_set
     if item.high_rise_only and not case.place.high_rise:
         if "high_rise" in told:
@@ -105,23 +116,84 @@ def _item(case: Case, rs: Ruleset) -> tuple[CompiledItem, Case, tuple[Inference,
     return item, case, tuple(inferred), reasons
 
 
-def _history(rs: Ruleset, case: Case, code: str, cutoff: dt.date) -> tuple[str, bool]:
-    """The highest earlier step on this item in the window, and whether a written order went unheeded."""
-    rank = rs.policy.step_rank
-    escalating = rs.policy.escalating
-    items = rs.items
-    best = -1
-    unheeded = False
+@dataclass(frozen=True, slots=True)
+class _Record:
+    """What the subject's history on this item means for this case."""
+
+    prior: str  # the highest earlier step that counts for the ladder ("none" if none)
+    running: HistoryEntry | None  # the highest order whose deadline is still running, unrectified
+    deadline: dt.date | None  # that order's deadline
+    elements: frozenset[str]  # precondition kinds met: refusal, overdue, notice
+
+
+def _history(rs: Ruleset, case: Case, item: CompiledItem, cutoff: dt.date) -> _Record:
+    """Read the history on this item: the ladder's prior step, a still-running order, the elements.
+
+    An order counts for the ladder once its deadline has passed unrectified, or when the subject
+    relapsed after rectifying; until then it is re-inspected. 逾期不改正 needs a written order past
+    its deadline unrectified; 拒不改正 a written order and a refusal (or the deadline missed);
+    经消防救援机构通知 such an order issued by (or in the name of) the fire-rescue agency.
+    """
+    code = item.code
+    mine = False
     for index, entry in enumerate(case.history):
+        if entry.item == code:
+            mine = True
+        elif entry.item not in rs.items:
+            raise CaseError(f"history[{index}].item", f"unknown item {entry.item!r}")
+    if not mine:
+        return _NO_RECORD
+    policy = rs.policy
+    rank = policy.step_rank
+    today = case.decided_on or case.observed_on
+    orders = item.orders
+    pending = orders and case.ended_on is None
+    best = -1
+    running: HistoryEntry | None = None
+    running_deadline: dt.date | None = None
+    served = overdue = notice = False
+    for entry in case.history:
         if entry.item != code:
-            if entry.item not in items:
-                raise CaseError(f"history[{index}].item", f"unknown item {entry.item!r}")
             continue
-        if entry.date >= cutoff and entry.step in escalating:
-            best = max(best, rank[entry.step])
-            if entry.step != "reminder" and not entry.rectified:
-                unheeded = True
-    return (rs.policy.spec.ladder.steps[best] if best >= 0 else "none"), unheeded or case.facts.refused
+        deadline = entry.deadline or entry.date + _order_days(rs, item, entry.step)
+        if orders and not entry.rectified and entry.step in policy.written_orders:
+            served = True
+            if today > deadline:
+                overdue = True
+                notice = notice or entry.issued_by == "fire_rescue"
+        if entry.date < cutoff or entry.step not in policy.escalating:
+            continue
+        if pending and not entry.rectified and today <= deadline and entry.step in policy.reinspect_steps:
+            if running is None or rank[entry.step] > rank[running.step]:
+                running, running_deadline = entry, deadline
+        elif best < rank[entry.step]:
+            best = rank[entry.step]
+    elements = _ELEMENTS[(overdue, served and (overdue or case.facts.refused), notice)]
+    prior = policy.spec.ladder.steps[best] if best >= 0 else "none"
+    return _Record(prior, running, running_deadline, elements)
+
+
+_ELEMENTS = {
+    (overdue, refusal, notice): frozenset(name for name, met in (
+        ("overdue", overdue), ("refusal", refusal), ("notice", notice)) if met)
+    for overdue in (False, True) for refusal in (False, True) for notice in (False, True)
+}
+_NO_RECORD = _Record("none", None, None, frozenset())
+_REFUSAL_ELEMENTS = frozenset({"refusal", "overdue"})  # a penalty resting on these rests on an unheeded order
+
+
+def order_deadline(rs: Ruleset, item: CompiledItem, entry: HistoryEntry) -> dt.date:
+    """The deadline of the order a history entry carries: given, or its date plus the item's
+    rectification days (the ladder's reminder days for a reminder)."""
+    return entry.deadline or entry.date + _order_days(rs, item, entry.step)
+
+
+def _order_days(rs: Ruleset, item: CompiledItem, step: str) -> dt.timedelta:
+    days = rs.policy.spec.ladder.reminder_days if step == "reminder" else item.rectification_days
+    return _DAYS[days] if days < len(_DAYS) else dt.timedelta(days=days)
+
+
+_DAYS = tuple(dt.timedelta(days=n) for n in range(366))
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,11 +206,22 @@ class _Core:
     procedure: str
     hearing_right: bool
     referral_to: str | None
+    referral_label: str | None
     documents: tuple[str, ...]
     reasons: tuple[Reason, ...]
     doubts: tuple[Doubt, ...]
-    delay: dt.timedelta  # from the decision date to the rectification deadline
+    delay: dt.timedelta | None  # from the decision date to the rectification deadline; None: no order
     summary_limit: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """The step chosen, why, and where a referral goes."""
+
+    step: str
+    reason: Reason
+    authority: str | None = None  # a referral's authority code
+    cites: tuple[str, ...] = ()  # the referral's own basis (competence)
 
 
 def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
@@ -151,6 +234,8 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
         check_local_facts(case.facts, rs.policy.local_facts)
     digest = case.digest  # of the case as given, before inference
     item, case, inferred, pre = _item(case, rs)
+    if item.completed and case.ended_on is None:
+        case = case.model_copy(update={"ended_on": case.start_date})
     subject, place, facts = case.subject, case.place, case.facts
     serious = facts.serious
     conditions = (subject.kind, subject.operating, place.high_rise, place.crowded, serious, facts.minor,
@@ -159,11 +244,11 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
     policy = rs.policy
     today = policy.on(day)
     limitation = law.limitation(case, day, today.limitation)
-    prior, refused = _history(rs, case, item.code, today.cutoff)
+    record = _history(rs, case, item, today.cutoff)
     conduct = law.conduct_day(case)
     ground, extra = pen.subject_grounds(rs, case, conduct) if _personal(subject) else (None, ())
     excuse = pen.excuse(case, ground)
-    aggravating = pen.counted_aggravating(rs, facts.aggravating, refused)
+    aggravating = pen.counted_aggravating(rs, facts.aggravating, bool(record.elements & _REFUSAL_ELEMENTS))
     tier = policy.tier_table.decide(serious, pen.mandatory(rs, (*facts.mitigating, *extra)),
                                     bool(aggravating)).then["tier"]
     branch = resolution.branch
@@ -177,30 +262,46 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
         if competence.summary_only:
             plan = pen.plan(rs, branch, tier, subject.kind, day, True)
             competence = pen.scoped(rs, competence, plan, level, subject.kind)
-        status = _status(branch, refused, limitation.barred, excuse, competence)
+        status = _status(branch, record.elements, limitation.barred, excuse, competence)
     acting = "brigade" if level == "brigade" else "office"
-    rule = policy.step_table.decide(prior, serious, status, acting)
+    rule = policy.step_table.decide(record.prior, serious, status, acting, item.completed)
+    running = record.running
+    if running is not None and policy.step_rank[running.step] < policy.step_rank[rule.then["step"]]:  # type: ignore[index]
+        running = None
+    trigger = _referral(rs, case, item, conditions) if facts.crime_suspected or facts.sealing_needed or item.referrals \
+        else None
+    if trigger is not None:
+        running = None
     continuing = case.ended_on is None
-    spared = branch is not None and status != "excused" and pen.sparable(case, prior)
+    order = item.orders and continuing and not facts.rectified_on_spot
+    spared = branch is not None and status != "excused" and pen.sparable(case, record.prior)
     birthday = pen.on_age_birthday(rs, case, conduct)
-    penalty_facts = (facts.mitigating, facts.aggravating, facts.rectified_on_spot, extra) \
-        if rule.then["step"] == "penalty" else None
-    key = (id(resolution), law_reason.rule, id(competence), status, rule.id, refused, tier, penalty_facts,
-           continuing, today.segment, limitation.years if limitation.barred else 0, excuse, spared, birthday,
-           facts.rectified_on_spot)
+    penalty_facts = (facts.mitigating, facts.aggravating, extra) if rule.then["step"] == "penalty" else None
+    key = (id(resolution), law_reason.rule, id(competence), status, rule.id, record.elements, tier, penalty_facts,
+           order, facts.rectified_on_spot, facts.crime_suspected, facts.sealing_needed, level,
+           running.step if running else None, today.segment, limitation.years if limitation.barred else 0,
+           excuse, spared, birthday)
     core = None if pre else rs.cores.get(key)
     if core is None:
-        core = _core(rs, case, item, conditions, resolution, law_reason, limitation.years, status, rule, refused,
-                     competence, tier, continuing, pre, _Gate(excuse, spared, extra, plan, aggravating, birthday))
+        core = _core(rs, case, item, conditions, resolution, law_reason, limitation.years, status, rule, trigger,
+                     record.elements, competence, tier, order, running.step if running else None, pre,
+                     _Gate(excuse, spared, extra, plan, aggravating, birthday))
         if not pre:
             rs.cores.put(key, core)
+    reinspection = None
+    if running is not None and record.deadline is not None:
+        reinspection = construct(Reinspection, step=running.step, ordered_on=running.date, deadline=record.deadline,
+                                 due=record.deadline + _DAYS[1])
+        rectification = _rectification(record.deadline)
+    else:
+        rectification = _rectification(day + core.delay if core.delay is not None else None)
     return construct(
         Decision, step=core.step, item=item.ref, legal_basis=core.legal_basis, penalty=core.penalty,
         procedure=core.procedure, hearing_right=core.hearing_right, referral_to=core.referral_to,
-        rectification=_rectification(day + core.delay if continuing else None), documents=core.documents,
+        referral_label=core.referral_label, rectification=rectification, documents=core.documents,
         reasons=core.reasons, ruleset=rs.ref, law_date=law_day, limitation=limitation,
         doubts=core.doubts if in_force else (*core.doubts, _hypothetical(rs, day)), inferred=inferred,
-        case_digest=digest, summary_limit=core.summary_limit,
+        case_digest=digest, summary_limit=core.summary_limit, reinspection=reinspection,
     )
 
 
@@ -232,11 +333,11 @@ class _Gate:
 
 @functools.lru_cache(maxsize=65536)
 def _rectification(deadline: dt.date | None) -> Rectification:
-    """The order to correct: required, with its deadline, while the conduct continues."""
+    """The order to correct: required exactly when it has a deadline."""
     return construct(Rectification, required=deadline is not None, deadline=deadline)
 
 
-def _status(branch: PenaltyBranch | None, refused: bool, barred: bool, excuse: str | None,
+def _status(branch: PenaltyBranch | None, elements: frozenset[str], barred: bool, excuse: str | None,
             competence: pen.Competence | None) -> str:
     """The penalty's state for this case: an input of the step table."""
     if branch is None:
@@ -245,16 +346,42 @@ def _status(branch: PenaltyBranch | None, refused: bool, barred: bool, excuse: s
         return "barred"
     if excuse is not None:
         return "excused"
-    if branch.spec.precondition and not refused:
+    if branch.spec.precondition and branch.spec.precondition not in elements:
         return "unmet"
     return "available" if competence is not None and competence.holds else "no_power"
 
 
+def _referral(rs: Ruleset, case: Case, item: CompiledItem, conditions: Conditions) -> _Step | None:
+    """A fact or the item itself sends the case to another authority, whatever the ladder says."""
+    policy = rs.policy
+    delegation = policy.spec.delegation
+    level = case.office.level
+    for trigger in policy.spec.referrals:
+        if not getattr(case.facts, trigger.fact):
+            continue
+        if trigger.kind is not None:
+            if trigger.kind in policy.powers[level]:
+                continue
+            to = delegation.reserved.get(trigger.kind, delegation.default_authority)
+        else:
+            to = trigger.to  # type: ignore[assignment]  # exactly one of to/kind (schema)
+        if to == level:
+            continue
+        reason = rs.reason(f"referral.{trigger.fact.replace('_', '-')}", trigger.text, tuple(trigger.cites),
+                           authority=delegation.authorities[to])
+        return _Step("referral", reason, to, tuple(trigger.cites))
+    own = item.referral_for(conditions)
+    if own is not None and own.to != level:
+        reason = rs.reason(f"referral.{item.code.lower()}", own.text, tuple(own.cites),
+                           authority=delegation.authorities[own.to])
+        return _Step("referral", reason, own.to, tuple(own.cites))
+    return None
+
+
 def _core(
     rs: Ruleset, case: Case, item: CompiledItem, conditions: Conditions, resolution: Resolution, law_reason: Reason,
-    years: int, status: str, rule: TableRule,
-    refused: bool,
-    competence: pen.Competence | None, tier: str, continuing: bool, pre: list[Reason], gate: _Gate,
+    years: int, status: str, rule: TableRule, trigger: _Step | None, elements: frozenset[str],
+    competence: pen.Competence | None, tier: str, order: bool, running: str | None, pre: list[Reason], gate: _Gate,
 ) -> _Core:
     """The date-independent part of a decision, with every reason in the order the rules fired."""
     day = case.decided_on or case.observed_on
@@ -268,7 +395,9 @@ def _core(
         doubt = competing.doubt[competing.precedence]
         doubts.append(construct(Doubt, code=doubt.code, text=doubt.text))
     if branch is None:
-        reasons.append(rs.policy_reason("law.no-penalty-for-subject", subject_label=SUBJECT_LABELS[case.subject.kind]))
+        if trigger is None:  # a referral leaves the penalty to the authority it goes to
+            reasons.append(rs.policy_reason("law.no-penalty-for-subject",
+                                            subject_label=SUBJECT_LABELS[case.subject.kind]))
     else:
         if branch.doubt is not None:
             doubts.append(branch.doubt)
@@ -281,26 +410,30 @@ def _core(
         if gate.birthday:
             doubts.append(_doubt(policy.spec.exemptions.birthday_doubt))
         if branch.spec.precondition:
-            reasons.append(pen.precondition_reason(rs, branch, refused))
+            reasons.append(pen.precondition_reason(rs, branch, branch.spec.precondition in elements))
         if status == "barred":
             period = rs.policy.limitation(day)
             cites = tuple(period.cites) if period is not None else ()
             reasons.append(rs.policy_reason("limitation.barred", cites, years=years))
-    step = rule.then["step"]
-    reasons.append(rs.reason(rule.id, rule.text, tuple(rule.cites)))
-    if gate.spared and step in ("penalty", "referral"):
+    chosen = trigger or _Step(rule.then["step"], rs.reason(rule.id, rule.text, tuple(rule.cites)))
+    step = running or chosen.step
+    reasons.append(chosen.reason if running is None else
+                   rs.policy_reason("reinspection.running", step_label=STEP_LABELS[running]))
+    if gate.spared and step in ("penalty", "referral") and running is None:
         reasons.append(rs.policy_reason("exemption.first-offence"))
         first = policy.spec.exemptions.first_offence_doubt
         doubts.append(construct(Doubt, code=first.code, text=first.text))
 
-    procedure, hearing, referral_to, limit = "none", False, None, None
+    procedure, hearing, limit = "none", False, None
+    referral_to: str | None = None
     penalty_out = None
     procedure_cites: tuple[str, ...] = ()
-    documents: tuple[str, ...] = ()
+    penalty_documents: tuple[str, ...] = ()
+    refused = "refusal" in elements
     if branch is not None:
         plan = gate.plan or pen.plan(rs, branch, tier, case.subject.kind, day, False)
         fine = plan.fine
-        if step == "penalty":
+        if step == "penalty" and running is None:
             reasons.append(competence.reason)  # type: ignore[union-attr]
             reasons.extend(pen.tier_reasons(rs, case, tier, fine, gate.extra, gate.aggravating))
             procedure, hearing, procedure_reasons = pen.procedure_of(rs, case, branch, plan)
@@ -309,35 +442,65 @@ def _core(
             procedures = pen.procedures(plan, procedure)
             doubts.extend(policy_doubts(rs, procedure, gate.aggravating))
             doubts.extend(procedure_doubts(rs, plan, procedures, case.subject.kind, day))
-            documents = tuple(dict.fromkeys(d for p in procedures for d in policy.documents[f"penalty.{p}"]))
+            penalty_documents = tuple(dict.fromkeys(d for p in procedures for d in policy.documents[f"penalty.{p}"]))
             limit = plan.limit
         penalty_out = construct(
             Penalty, available=status in ("available", "no_power"), kinds=branch.kinds, choice=branch.spec.choice,
             fine=fine, tier=tier, formal_warning_suggested=plan.warning, precondition=branch.spec.precondition,
-            precondition_met=refused or not branch.spec.precondition, note=branch.spec.note,
+            precondition_met=not branch.spec.precondition or branch.spec.precondition in elements,
+            note=branch.spec.note,
         )
+    referral_cites: tuple[str, ...] = ()
     if step == "referral":
         delegation = policy.spec.delegation
-        referral_to = competence.authority if competence is not None and competence.authority else \
-            delegation.authorities[delegation.default_authority]
-        if competence is not None and not competence.holds:
-            reasons.append(competence.reason)
+        if chosen.authority is not None:
+            referral_to, referral_cites = chosen.authority, chosen.cites
+        else:
+            referral_to = competence.authority if competence is not None and competence.authority else \
+                delegation.default_authority
+            referral_cites = tuple(delegation.referral_cites)
+            if competence is not None and not competence.holds:
+                reasons.append(competence.reason)
 
-    days = policy.spec.ladder.reminder_days if step == "reminder" else item.rectification_days
-    if continuing:
-        guardian = status == "excused" and gate.excuse in ("under-age", "incapable")
-        reasons.append(rs.policy_reason("rectification.guardian" if guardian else "rectification.order", days=days))
-    documents = documents or policy.documents[step]
+    delay: dt.timedelta | None = None
+    if running is not None:
+        documents: tuple[str, ...] = policy.documents["reinspection"]
+    else:
+        documents = penalty_documents or policy.documents[step]
+        if order:
+            delay = _order_days(rs, item, step)
+            guardian = status == "excused" and gate.excuse in ("under-age", "incapable")
+            reasons.append(rs.policy_reason("rectification.guardian" if guardian else "rectification.order",
+                                            days=delay.days))
+        else:
+            reasons.append(rs.policy_reason(_no_order_rule(item, case)))
+            documents = tuple(d for d in documents if d not in ORDER_DOCUMENTS)
     own = competence.cites if competence is not None else ()
-    legal_basis = _legal_basis(rs, resolution, branch, refused and status != "excused", day, procedure_cites, step, referral_to is not None, own)
+    legal_basis = _legal_basis(rs, resolution, branch, refused and status != "excused", day, procedure_cites, step,
+                               referral_cites, own)
     unique = tuple({d.code: d for d in doubts}.values())
-    return _Core(step, legal_basis, penalty_out, procedure, hearing, referral_to, documents, tuple(reasons), unique,
-                 dt.timedelta(days=days), limit)
+    label = policy.spec.delegation.authorities[referral_to] if referral_to is not None else None
+    return _Core(step, legal_basis, penalty_out, procedure, hearing, referral_to, label, documents, tuple(reasons),
+                 unique, delay, limit)
+
+
+ORDER_DOCUMENTS = frozenset({"rectification_order"})  # documents that order a correction with a deadline
+
+
+def _no_order_rule(item: CompiledItem, case: Case) -> str:
+    """Why no order to correct is given: a completed act, a general duty only, corrected, or ended."""
+    if item.completed:
+        return "rectification.none-completed"
+    if not item.orders:
+        return "rectification.none-general-duty"
+    if case.facts.rectified_on_spot:
+        return "rectification.none-corrected"
+    return "rectification.none-ended"
 
 
 def _legal_basis(
     rs: Ruleset, resolution: law.Resolution, branch: PenaltyBranch | None, refused: bool, day: dt.date,
-    procedure_cites: tuple[str, ...], step: str, referral: bool, own: tuple[str, ...],
+    procedure_cites: tuple[str, ...], step: str, referral_cites: tuple[str, ...], own: tuple[str, ...],
 ) -> tuple[LegalBasis, ...]:
     """Duty violated, penalty provision, compulsory execution (after a refusal), procedure, competence."""
     out = list(resolution.violated)
@@ -346,10 +509,10 @@ def _legal_basis(
         if refused:
             out.extend(branch.compulsory)
     cites: list[tuple[str, str]] = [(c, "procedure") for c in dict.fromkeys(procedure_cites)]
-    if step == "penalty":
+    if step == "penalty" and procedure_cites:
         cites += [(c, "competence") for c in own]
-    elif referral:
-        cites += [(c, "competence") for c in rs.policy.spec.delegation.referral_cites]
+    elif step == "referral":
+        cites += [(c, "competence") for c in referral_cites]
     for cite, role in cites:
         basis = rs.provisions.basis(cite, role, day)  # type: ignore[arg-type]
         if basis is not None:

@@ -17,7 +17,7 @@ from fireenforce.model.fast import construct
 @dataclass(frozen=True, slots=True)
 class Competence:
     holds: bool
-    authority: str | None
+    authority: str | None  # the code (policy/delegation.yaml authorities) of who may, when this office may not
     reason: Reason
     brigade: bool
     cites: tuple[str, ...] = ()  # the acting level's own competence provisions (cited on a penalty)
@@ -45,14 +45,13 @@ def _competence(rs: Ruleset, item: CompiledItem, branch: PenaltyBranch, level: s
     lacking = [k for k in required if k not in powers]
     if lacking and (branch.spec.choice == "all" or len(lacking) == len(required)):
         key = delegation.reserved.get(lacking[0], delegation.default_authority)  # type: ignore[call-overload]
-        authority = delegation.authorities[key]
         kinds_label = "、".join(policy.kind_labels[k] for k in lacking)
-        return Competence(False, authority, rs.policy_reason(
-            "power.lacks-kind", kinds_label=kinds_label, authority=authority), brigade)
+        return Competence(False, key, rs.policy_reason(
+            "power.lacks-kind", kinds_label=kinds_label, authority=delegation.authorities[key]), brigade)
     if not (level_spec.holds_all_items or level in item.delegated_to):
-        authority = delegation.authorities[delegation.default_authority]
-        return Competence(False, authority, rs.policy_reason("power.lacks-item", level_label=label, authority=authority),
-                          brigade)
+        key = delegation.default_authority
+        return Competence(False, key, rs.policy_reason("power.lacks-item", level_label=label,
+                                                        authority=delegation.authorities[key]), brigade)
     cites = tuple(level_spec.cites or delegation.form_cites)
     return Competence(True, None, rs.policy_reason("power.holds", cites, level_label=label), brigade, cites,
                       level_spec.scope == "summary")
@@ -79,10 +78,10 @@ def _scoped(rs: Ruleset, found: Competence, plan: "Plan", level: str, kind: str)
         reason = rs.policy_reason("power.summary-scope", found.cites, level_label=label, subject_label=subject,
                                   limit=plan.limit)
         return Competence(True, None, reason, found.brigade, found.cites, True)
-    authority = delegation.authorities[delegation.default_authority]
+    key = delegation.default_authority
     reason = rs.policy_reason("power.beyond-summary-scope", level_label=label, subject_label=subject, limit=plan.limit,
-                              authority=authority)
-    return Competence(False, authority, reason, found.brigade)
+                              authority=delegation.authorities[key])
+    return Competence(False, key, reason, found.brigade)
 
 
 def subject_grounds(rs: Ruleset, case: Case, conduct: dt.date) -> tuple[str | None, tuple[str, ...]]:

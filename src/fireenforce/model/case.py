@@ -10,7 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 
 from fireenforce.errors import CaseError, field_path
 from fireenforce.model import jsontext
-from fireenforce.model.enums import OfficeLevel, Step, SubjectKind
+from fireenforce.model.enums import Issuer, OfficeLevel, Step, SubjectKind
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
@@ -127,7 +127,11 @@ class Facts(BaseModel):
     no_fault: StrictBool = False
     """Evidence shows the subject had no fault (penalty-law art. 33(2))."""
     refused: StrictBool = False
-    """The subject refused to correct after being ordered to (meets a 'refuses to correct' precondition)."""
+    """The subject refuses to correct (拒不改正); an element only after a written order to correct was served."""
+    crime_suspected: StrictBool = False
+    """The conduct is suspected to be a crime: the case goes to the judicial organs (penalty-law art. 27)."""
+    sealing_needed: StrictBool = False
+    """The hazard calls for 临时查封 (inspection rules art. 22): referred unless the office holds sealing."""
     mitigating: tuple[Name, ...] = Field(default=(), max_length=50)
     """Codes of mitigating facts (从轻情节) from the ruleset's policy/discretion.yaml."""
     aggravating: tuple[Name, ...] = Field(default=(), max_length=50)
@@ -138,14 +142,16 @@ class Facts(BaseModel):
     """The evidence collected (photos, video, statements), listed on documents."""
 
     @model_validator(mode="after")
-    def _harm_consistent(self) -> "Facts":
+    def _coherent(self) -> "Facts":
+        if self.minor and self.serious:
+            raise ValueError("minor and serious contradict each other (情节较轻 and 情节严重); give one")
         if self.slight_harm and not self.harm:
             raise ValueError("slight_harm needs harm: true (the harm that occurred was slight)")
         return self
 
 
 class HistoryEntry(BaseModel):
-    """An earlier action against the same subject."""
+    """An earlier action against the same subject, and the order to correct it carried."""
 
     model_config = _STRICT
     date: IsoDate
@@ -155,7 +161,23 @@ class HistoryEntry(BaseModel):
     step: Step
     """The step taken then: `reminder`, `warning`, `penalty` or `referral`."""
     rectified: StrictBool = False
-    """Whether the subject corrected the violation after that action."""
+    """Whether the subject corrected the violation after that action (a later finding is then a relapse)."""
+    deadline: IsoDate | None = None
+    """The order's deadline; default: `date` plus the item's rectification days (the ladder's reminder days
+    for a reminder). Until it has passed unrectified, the order is re-inspected, not escalated."""
+    reinspected_on: IsoDate | None = None
+    """The day of the re-inspection that found `rectified` (not after the decision date)."""
+    issued_by: Issuer = "office"
+    """Who issued the order: `office` (in its own name) or `fire_rescue` (the fire-rescue agency, or an office
+    acting in its name); 消防法 60(1)(7) needs `fire_rescue`."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "HistoryEntry":
+        if self.deadline is not None and self.deadline < self.date:
+            raise ValueError(f"deadline {self.deadline} is before the order's date {self.date}")
+        if self.reinspected_on is not None and self.reinspected_on < self.date:
+            raise ValueError(f"reinspected_on {self.reinspected_on} is before the order's date {self.date}")
+        return self
 
 
 class Case(BaseModel):
@@ -240,6 +262,8 @@ def check_dates(case: Case) -> None:
     for i, entry in enumerate(case.history):
         if entry.date > decided:
             raise CaseError(f"history[{i}].date", f"{entry.date} is after decided_on {decided}")
+        if entry.reinspected_on is not None and entry.reinspected_on > decided:
+            raise CaseError(f"history[{i}].reinspected_on", f"{entry.reinspected_on} is after decided_on {decided}")
 
 
 _LOCAL_TYPES: dict[str, tuple[type, str]] = {

@@ -9,7 +9,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
-from fireenforce.model.enums import DocumentType, LegalRole, PenaltyKind, Procedure, Step, Tier
+from fireenforce.model.enums import Choice, DocumentType, LegalRole, PenaltyKind, Precondition, Procedure, Step, Tier
 
 _OUT = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
@@ -83,7 +83,7 @@ class Penalty(BaseModel):
     """The penalty can be imposed in this case (not time-barred, precondition met)."""
     kinds: tuple[PenaltyKind, ...]
     """Penalty kinds the provision provides: `formal_warning`, `fine`, `suspension`, `detention`, `stop_use`, `sealing`."""
-    choice: str
+    choice: Choice
     """How the kinds combine: `all` (imposed together) or `one` (one of them)."""
     fine: Fine | None
     """The fine range, or null when the provision has no fine."""
@@ -91,8 +91,9 @@ class Penalty(BaseModel):
     """Discretion tier: `minor`, `ordinary` or `serious`."""
     formal_warning_suggested: bool = False
     """A formal warning (警告) fits this case instead of a fine."""
-    precondition: str | None = None
-    """What must happen before the penalty applies: `refusal` (refuses to correct), `overdue`, or null."""
+    precondition: Precondition | None = None
+    """The element the provision requires first: `refusal` (拒不改正 after a written order), `overdue`
+    (a written order's deadline passed unrectified), `notice` (such an order from the fire-rescue agency), or null."""
     precondition_met: bool = True
     """Whether that precondition is met."""
     note: str = ""
@@ -100,13 +101,29 @@ class Penalty(BaseModel):
 
 
 class Rectification(BaseModel):
-    """The order to correct."""
+    """The order to correct: given only for a continuing violation of a specific duty that was not
+    corrected on the spot (nor a completed act); ``deadline`` is set exactly when ``required`` is."""
 
     model_config = _OUT
     required: bool
-    """A written order to correct is due (the conduct continues)."""
+    """An order to correct is given (see the class description)."""
     deadline: dt.date | None
     """The correction deadline, or null."""
+
+
+class Reinspection(BaseModel):
+    """An order to correct (``step``, given ``ordered_on``) is still running: nothing new is
+    issued; re-inspect from ``due`` (the day after ``deadline``)."""
+
+    model_config = _OUT
+    step: Step
+    """The step of the order still running (`reminder` or `warning`)."""
+    ordered_on: dt.date
+    """When that order was given."""
+    deadline: dt.date
+    """Its deadline."""
+    due: dt.date
+    """The first day to re-inspect: the day after the deadline."""
 
 
 class Reason(BaseModel):
@@ -186,7 +203,10 @@ class Decision(BaseModel):
     hearing_right: bool
     """The subject has the right to a hearing (听证)."""
     referral_to: str | None
-    """The authority the case is handed to, or null."""
+    """Who the case goes to: an authority code of the ruleset's policy/delegation.yaml (`brigade`,
+    `public_security`, `judicial` …); null unless the step is referral."""
+    referral_label: str | None = None
+    """The Chinese name of `referral_to`."""
     rectification: Rectification
     """The order to correct and its deadline."""
     documents: tuple[DocumentType, ...]
@@ -207,3 +227,5 @@ class Decision(BaseModel):
     """``sha256:`` of the case this decision was made for (its JSON); `render` refuses another case."""
     summary_limit: int | None = None
     """Penalty step: the art. 51 on-the-spot (summary) fine limit for this subject, in yuan."""
+    reinspection: Reinspection | None = None
+    """An order to correct still running: nothing new is issued, re-inspect from `due`; null otherwise."""

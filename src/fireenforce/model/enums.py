@@ -24,3 +24,10 @@ DocumentType = Literal[
 ]
 DOCUMENT_TYPES: tuple[DocumentType, ...] = get_args(DocumentType)
 LegalRole = Literal["violated", "penalty", "procedure", "competence", "compulsory"]
+Precondition = Literal["refusal", "overdue", "notice"]
+"""Elements a penalty provision may require: 拒不改正 after a written order, 逾期不改正 (the order's
+deadline passed unrectified), 经消防救援机构通知 (such an order from the fire-rescue agency)."""
+Choice = Literal["one", "all"]
+Issuer = Literal["office", "fire_rescue"]
+"""Who issued an order: the office in its own name, or the fire-rescue agency (or an office acting
+in its name under entrustment)."""

@@ -19,7 +19,7 @@ CONTRACT_CODES = (
     "FF-HYDRANT", "OB-CROWDED", "OB-BILLBOARD-HR", "OB-RESIDENTIAL", "FU-OPENFIRE", "FU-HOTWORK-HR",
     "EL-WIRING", "RC-NOTICE", "UN-DUTY", "SH-THREE-IN-ONE",
 )
-DOCUMENT_KEYS = ("reminder", "warning", "penalty.summary", "penalty.general", "referral")
+DOCUMENT_KEYS = ("reminder", "warning", "penalty.summary", "penalty.general", "referral", "reinspection")
 
 
 def run(
@@ -102,6 +102,19 @@ def _items(src: "Source", manifest: Manifest, provisions: Provisions, items: dic
                 if kind not in policy.spec.kinds:
                     yield Finding("RS-KIND-UNKNOWN", f"penalty kind {kind!r} has no entry in policy/penalty-kinds.yaml",
                                   file=name, line=src.line(name, *where, "kinds"), field=f"penalties[{i}].kinds")
+
+
+        for i, referral in enumerate(spec.referrals):
+            yield from _authority(src, policy, referral.to, name, ("referrals", i, "to"))
+            for j, cite in enumerate(referral.cites):
+                yield from _cite(src, provisions, cite, name, ("referrals", i, "cites", j), None)
+            yield from _placeholders(referral.text, name, src.line(name, "referrals", i, "text"))
+
+
+def _authority(src: "Source", policy: Policy, key: str, name: str, loc: tuple[str | int, ...]) -> Iterable[Finding]:
+    if key not in policy.spec.delegation.authorities:
+        yield Finding("RS-AUTHORITY", f"unknown authority {key!r} (see policy/delegation.yaml authorities)",
+                      file=name, line=src.line(name, *loc), field=".".join(str(p) for p in loc))
 
 
 def _policy(src: "Source", manifest: Manifest, provisions: Provisions, policy: Policy) -> Iterable[Finding]:
@@ -189,6 +202,14 @@ def _policy(src: "Source", manifest: Manifest, provisions: Provisions, policy: P
         if authority not in delegation.authorities:
             yield Finding("RS-AUTHORITY", f"reserved kind {kind} goes to unknown authority {authority!r}",
                           file=name, line=src.line(name, "reserved", kind), field=f"reserved.{kind}")
+    name = file_of("referrals")
+    for i, fact in enumerate(policy.spec.referrals):
+        if fact.to is not None:
+            yield from _authority(src, policy, fact.to, name, (i, "to"))
+        for j, cite in enumerate(fact.cites):
+            yield from _cite(src, provisions, cite, name, (i, "cites", j), coverage)
+        yield from _placeholders(fact.text, name, src.line(name, i, "text"))
+    name = file_of("delegation")
     if delegation.default_authority not in delegation.authorities:
         yield Finding("RS-AUTHORITY", f"unknown default authority {delegation.default_authority!r}", file=name,
                       line=src.line(name, "default_authority"), field="default_authority")

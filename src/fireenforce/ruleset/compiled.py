@@ -22,7 +22,7 @@ from fireenforce.ruleset.tables import DecisionTable
 PLACEHOLDERS = frozenset({
     "item_name", "matched", "subject_label", "years", "precondition_label", "level_label", "authority",
     "kinds_label", "tier_label", "suggested_min", "suggested_max", "fine_min", "fine_max", "facts",
-    "threshold", "days", "word", "field_label", "limit", "age",
+    "threshold", "days", "word", "field_label", "limit", "age", "step_label",
 })
 
 P = TypeVar("P", bound=Period)
@@ -78,6 +78,8 @@ class Policy:
         self.tiers: Mapping[str, TierSpec] = MappingProxyType({t.tier: t for t in spec.discretion.tiers})
         self.step_rank = MappingProxyType({step: i for i, step in enumerate(spec.ladder.steps)})
         self.escalating = frozenset(spec.ladder.escalating_steps)
+        self.written_orders = frozenset(spec.ladder.written_orders)
+        self.reinspect_steps = frozenset(spec.ladder.reinspect_steps)
         self.documents = MappingProxyType({k: tuple(v) for k, v in spec.procedure.documents.items()})
         self.powers: Mapping[str, frozenset[str]] = MappingProxyType(
             {lvl: frozenset(s.powers) for lvl, s in spec.delegation.levels.items()})

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fireenforce.model.decision import Doubt, ItemRef, LegalBasis
 from fireenforce.ruleset.provisions import Provisions
 from fireenforce.ruleset.provisions import parse_cite
-from fireenforce.ruleset.schema import RANK_ORDER, Branch, Condition, FineSpec, ItemSpec
+from fireenforce.ruleset.schema import RANK_ORDER, Branch, Condition, FineSpec, ItemReferral, ItemSpec
 
 # (subject, operating, high_rise, crowded, serious, minor, hinders_evacuation)
 Conditions = tuple[str, bool, bool, bool, bool, bool, bool]
@@ -80,6 +80,10 @@ class CompiledItem:
         self.conduct = spec.conduct
         self.subjects = tuple(spec.subjects)
         self.high_rise_only = spec.high_rise_only
+        self.operating_only = spec.operating_only
+        self.completed = spec.completed
+        self.orders = not spec.completed and spec.duty == "specific"  # may a written order to correct be given?
+        self.referrals = tuple(spec.referrals)
         self.aliases = tuple(spec.aliases)
         self.keywords = tuple(spec.keywords)
         self.delegated_to = frozenset(spec.delegated_to)
@@ -161,6 +165,10 @@ class CompiledItem:
     def resolve(self, conditions: Conditions, day: dt.date) -> Resolution:
         """The law for these conditions on ``day`` (one bisect and one dict lookup)."""
         return self._periods[bisect.bisect_right(self._starts, day) - 1][conditions]
+
+    def referral_for(self, conditions: Conditions) -> ItemReferral | None:
+        """The item's own referral that applies to a case with these conditions, if any."""
+        return next((r for r in self.referrals if matches(r.when, conditions)), None)
 
     def doubts_for(self, conditions: Conditions) -> list[Doubt]:
         """The item's doubts that concern a case with these conditions."""

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from fireenforce.model.case import Facts
-from fireenforce.model.enums import OfficeLevel, PenaltyKind, Step, SubjectKind, Tier
+from fireenforce.model.enums import Choice, OfficeLevel, PenaltyKind, Precondition, Step, SubjectKind, Tier
 
 _SPEC = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True)
 
@@ -207,12 +207,12 @@ class Branch(Spec):
     """The penalty provisions."""
     kinds: list[PenaltyKind] = Field(min_length=1)
     """Penalty kinds provided."""
-    choice: Literal["one", "all"] = "all"
+    choice: Choice = "all"
     """`all`: the kinds together; `one`: one of them."""
     fine: FineSpec | None = None
     """The fine range, if `fine` is a kind."""
-    precondition: Literal["refusal", "overdue"] | None = None
-    """What must happen first: `refusal` (拒不改正) or `overdue` (逾期不改正)."""
+    precondition: Precondition | None = None
+    """The element required first: `refusal` (拒不改正), `overdue` (逾期不改正) or `notice` (经消防救援机构通知)."""
     precondition_cite: list[str] = []
     """The provisions that set the precondition."""
     compulsory: list[str] = []
@@ -232,6 +232,20 @@ class ItemDoubt(DoubtSpec):
     """The cases the doubt concerns (absent: all)."""
 
 
+class ItemReferral(Spec):
+    """The item goes to another authority at once for cases matching ``when`` (e.g. conduct the
+    law leaves to the public security organs)."""
+
+    when: Condition = Condition()
+    """The cases it concerns (absent: all)."""
+    to: str
+    """The authority, a key of policy/delegation.yaml `authorities`."""
+    cites: list[str] = []
+    """The legal basis of the referral (cited with role competence)."""
+    text: str
+    """The reason's sentence; `{authority}` is the authority's name."""
+
+
 class ItemSpec(Spec):
     """`catalogue/<CODE>.yaml`: one enforcement item."""
 
@@ -245,6 +259,14 @@ class ItemSpec(Spec):
     """Who can commit it."""
     high_rise_only: bool = False
     """The item exists only in high-rise buildings."""
+    operating_only: bool = False
+    """The provision binds only operating places (生产、储存、经营, fire-law 61)."""
+    completed: bool = False
+    """A completed act, not a continuing hazard: no order to correct, no soft steps, limitation from the act."""
+    duty: Literal["specific", "general"] = "specific"
+    """`general`: only a general duty binds; the office advises and educates, no written order to correct."""
+    referrals: list[ItemReferral] = []
+    """Cases that go to another authority at once, whatever the ladder says."""
     aliases: list[str] = []
     """Phrases officers use (search)."""
     keywords: list[str] = []
@@ -284,6 +306,10 @@ class LadderSpec(Spec):
     """Deadline of the oral order noted at a reminder, in days."""
     escalating_steps: list[Step]
     """Earlier steps that count towards the next one."""
+    written_orders: list[Step]
+    """Steps whose entry is a written order to correct (the basis of 逾期不改正 / 拒不改正 / 经通知)."""
+    reinspect_steps: list[Step]
+    """Steps whose running order is re-inspected before the ladder moves on."""
     reference: str = ""
     """Where the ladder comes from."""
 
@@ -497,6 +523,28 @@ class DelegationSpec(Spec):
     """Legal basis of a referral."""
 
 
+class FactReferral(Spec):
+    """A fact that sends the case to another authority: always (``to``), or unless the acting
+    level holds the measure ``kind`` it calls for (then to the authority reserved for it)."""
+
+    fact: Literal["crime_suspected", "sealing_needed"]
+    """The case fact that triggers the referral."""
+    to: str | None = None
+    """Always to this authority (a key of policy/delegation.yaml `authorities`)."""
+    kind: PenaltyKind | None = None
+    """Or: the measure the fact calls for; referred unless the acting level holds it."""
+    cites: list[str] = []
+    """The legal basis of the referral (cited with role competence)."""
+    text: str
+    """The reason's sentence; `{authority}` is the authority's name."""
+
+    @model_validator(mode="after")
+    def _target(self) -> "FactReferral":
+        if (self.to is None) == (self.kind is None):
+            raise ValueError("give exactly one of 'to' and 'kind'")
+        return self
+
+
 class KindSpec(Spec):
     """A penalty kind."""
 
@@ -538,6 +586,8 @@ class PolicySpec(Spec):
     delegation: DelegationSpec
     kinds: dict[PenaltyKind, KindSpec]
     reasons: dict[str, ReasonSpec]
+    referrals: list[FactReferral]
+    """`policy/referrals.yaml`: facts that refer a case at once."""
     exemptions: ExemptionSpec
     competing: CompetingSpec
     facts: dict[Annotated[str, StringConstraints(pattern=LOCAL_FACT_NAME)], LocalFactSpec] = {}
@@ -560,6 +610,7 @@ POLICY_FILES = {
     "delegation": "delegation.yaml",
     "kinds": "penalty-kinds.yaml",
     "reasons": "reasons.yaml",
+    "referrals": "referrals.yaml",
     "exemptions": "exemptions.yaml",
     "competing": "competing.yaml",
 }

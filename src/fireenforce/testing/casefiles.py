@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from fireenforce.engine import decide
 from fireenforce.errors import CaseError, Finding, RulesetError
 from fireenforce.model.case import Case, parse_case
-from fireenforce.model.enums import DocumentType, Procedure, Step, Tier
+from fireenforce.model.enums import DocumentType, Precondition, Procedure, Step, Tier
 from fireenforce.resources import bundled_family
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.load import MANIFEST, load_ruleset, versions_of
@@ -42,6 +42,7 @@ class PenaltyExpect(BaseModel):
     fine: FineExpect | None = None
     tier: Tier | None = None
     available: bool | None = None
+    precondition: Precondition | None = None
     precondition_met: bool | None = None
     formal_warning_suggested: bool | None = None
 
@@ -50,6 +51,14 @@ class RectificationExpect(BaseModel):
     model_config = _STRICT
     required: bool | None = None
     deadline: dt.date | None = None
+
+
+class ReinspectionExpect(BaseModel):
+    model_config = _STRICT
+    step: Step | None = None
+    ordered_on: dt.date | None = None
+    deadline: dt.date | None = None
+    due: dt.date | None = None
 
 
 class ErrorExpect(BaseModel):
@@ -67,12 +76,14 @@ class Expect(BaseModel):
     procedure: Procedure | None = None
     hearing_right: bool | None = None
     referral_to: str | None = None
+    referral_label: str | None = None
     penalty: PenaltyExpect | None = None
     cites: list[str] | None = None
     cites_include: list[str] | None = None
     cites_by_role: dict[Literal["violated", "penalty", "procedure", "competence", "compulsory"], list[str]] | None = None
     documents: list[DocumentType] | None = None
     rectification: RectificationExpect | None = None
+    reinspection: ReinspectionExpect | None = None
     rules: list[str] | None = None
     rules_absent: list[str] | None = None
     reason_cites: dict[str, list[str]] | None = None

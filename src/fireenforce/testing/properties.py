@@ -7,11 +7,13 @@ with a clear message when the property fails. ``PROPERTIES`` maps a name to each
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from pathlib import Path
 from typing import Callable
 
 from fireenforce.engine import decide
+from fireenforce.engine.decide import ORDER_DOCUMENTS, order_deadline
 from fireenforce.engine.law import conduct_day
 from fireenforce.model.case import Case, HistoryEntry
 from fireenforce.model.decision import Decision, Penalty
@@ -28,16 +30,17 @@ def _conditions(case: Case) -> Conditions:
 
 
 def check_monotone_escalation(ruleset: Ruleset, case: Case) -> None:
-    """Adding an action on the same item inside the window never lowers the step."""
+    """Adding an action on the same item inside the window (with its deadline running or passed)
+    never lowers the step."""
     rank = ruleset.policy.step_rank
     decision = decide(case, ruleset=ruleset)
     before, day = decision.step, case.decision_date
-    for step in ruleset.policy.spec.ladder.steps:
-        for rectified in (False, True):
-            entry = HistoryEntry(date=day, item=decision.item.code, step=step, rectified=rectified)
-            after = decide(case.model_copy(update={"history": (*case.history, entry)}), ruleset=ruleset).step
-            assert rank[after] >= rank[before], (
-                f"adding a {step} (rectified={rectified}) on {day} lowered the step from {before} to {after}")
+    past = max(day - dt.timedelta(days=ruleset.items[decision.item.code].rectification_days + 1), case.start_date)
+    for step, date, rectified in itertools.product(ruleset.policy.spec.ladder.steps, (day, past), (False, True)):
+        entry = HistoryEntry(date=date, item=decision.item.code, step=step, rectified=rectified)
+        after = decide(case.model_copy(update={"history": (*case.history, entry)}), ruleset=ruleset).step
+        assert rank[after] >= rank[before], (
+            f"adding a {step} (rectified={rectified}) on {date} lowered the step from {before} to {after}")
 
 
 def check_fine_in_range(ruleset: Ruleset, case: Case) -> None:
@@ -152,8 +155,10 @@ def _lawful_procedures(decision: Decision) -> tuple[bool, bool]:
 
 
 def check_documents(ruleset: Ruleset, case: Case) -> None:
-    """The documents are those the policy lists for the step; a penalty step names the documents of
-    its procedure and, where some other lawful choice needs the other procedure, those too."""
+    """The documents are those the policy lists for the step (for a running order: for a
+    re-inspection; without the order document when no order to correct is given); a penalty step
+    names the documents of its procedure and, where some other lawful choice needs the other
+    procedure, those too."""
     for variant in _with_penalty_step(ruleset, case):
         _documents_fit(ruleset, variant)
 
@@ -161,9 +166,11 @@ def check_documents(ruleset: Ruleset, case: Case) -> None:
 def _documents_fit(ruleset: Ruleset, case: Case) -> None:
     decision = decide(case, ruleset=ruleset)
     documents = ruleset.policy.documents
-    if decision.step != "penalty":
-        expected = documents.get(decision.step)
-        assert decision.documents == expected, f"documents {decision.documents} for {decision.step}, policy says {expected}"
+    if decision.reinspection is not None or decision.step != "penalty":
+        key = "reinspection" if decision.reinspection is not None else decision.step
+        listed = documents.get(key, ())
+        expected = tuple(d for d in listed if decision.rectification.required or d not in ORDER_DOCUMENTS)
+        assert decision.documents == expected, f"documents {decision.documents} for {key}, policy says {listed}"
         return
     own = documents[f"penalty.{decision.procedure}"]
     assert decision.documents[:len(own)] == own, f"documents {decision.documents} do not start with {own}"
@@ -173,6 +180,55 @@ def _documents_fit(ruleset: Ruleset, case: Case) -> None:
         named = set(documents[f"penalty.{procedure}"]) <= set(decision.documents)
         assert named == (lawful or procedure == decision.procedure), (
             f"{procedure} documents {'named' if named else 'missing'} though lawful={lawful}: {decision.documents}")
+
+
+def check_one_order(ruleset: Ruleset, case: Case) -> None:
+    """Step, documents, rectification and reasons agree: an order document or an order reason only
+    with a required rectification that has a deadline; none for a completed act or a general duty."""
+    decision = decide(case, ruleset=ruleset)
+    required, deadline = decision.rectification.required, decision.rectification.deadline
+    assert required == (deadline is not None), f"rectification required={required} with deadline {deadline}"
+    ordered = any(r.rule == "rectification.order" for r in decision.reasons)
+    if decision.reinspection is None:
+        assert ordered == required, f"rectification required={required} but order reason given={ordered}"
+    else:
+        assert deadline == decision.reinspection.deadline, "a running order keeps its own deadline"
+    if any(d in ORDER_DOCUMENTS for d in decision.documents):
+        assert required and decision.reinspection is None, "an order document without an order to correct"
+    item = ruleset.items[decision.item.code]
+    if not item.orders or case.facts.rectified_on_spot:
+        assert not required, f"{decision.item.code}: an order to correct where none may be given"
+
+
+def check_completed_act(ruleset: Ruleset, case: Case) -> None:
+    """A completed act never gets a rectification deadline nor a reminder (unless penalty-law art.
+    30–33 excuse it: then education); its limitation runs from the act."""
+    item = ruleset.items[case.item or ""] if case.item in ruleset.items else None
+    if item is None or not item.completed:
+        return
+    decision = decide(case, ruleset=ruleset)
+    assert decision.rectification.deadline is None, "a completed act got a rectification deadline"
+    excused = any(r.rule.startswith("exemption.") for r in decision.reasons)  # art. 33(3): education instead
+    assert decision.step != "reminder" or excused, "a completed act got a reminder"
+    ended = case.ended_on or case.start_date
+    assert decision.limitation.runs_from == ended, f"limitation runs from {decision.limitation.runs_from}, not {ended}"
+
+
+def check_elements(ruleset: Ruleset, case: Case) -> None:
+    """No penalty under a precondition (逾期不改正 / 拒不改正 / 经通知) before a written order's
+    deadline has passed unrectified; facts.refused alone never unlocks it."""
+    decision = decide(case, ruleset=ruleset)
+    penalty = decision.penalty
+    if penalty is None or penalty.precondition is None or not penalty.precondition_met:
+        assert decision.step != "penalty" or penalty is None or penalty.precondition is None, (
+            "a penalty whose precondition is not met")
+        return
+    item = ruleset.items[decision.item.code]
+    day = case.decision_date
+    orders = [h for h in case.history if h.item == item.code and h.step in ruleset.policy.written_orders
+              and not h.rectified and order_deadline(ruleset, item, h) < day
+              and (penalty.precondition != "notice" or h.issued_by == "fire_rescue")]
+    assert orders, f"precondition {penalty.precondition} met without an unrectified written order past its deadline"
 
 
 def check_summary_within_limit(ruleset: Ruleset, case: Case) -> None:
@@ -306,10 +362,14 @@ def check_penalty_null_iff_no_branch(ruleset: Ruleset, case: Case) -> None:
 
 
 def check_referral_target(ruleset: Ruleset, case: Case) -> None:
-    """``referral_to`` is set exactly when the step is referral."""
+    """``referral_to`` is set exactly when the step is referral: an authority code, labelled."""
     decision = decide(case, ruleset=ruleset)
     assert (decision.referral_to is not None) == (decision.step == "referral"), (
         f"step {decision.step} with referral_to {decision.referral_to!r}")
+    authorities = ruleset.policy.spec.delegation.authorities
+    if decision.referral_to is not None:
+        assert decision.referral_label == authorities.get(decision.referral_to), (
+            f"referral_to {decision.referral_to!r} labelled {decision.referral_label!r}")
 
 
 def check_procedure_only_for_penalty(ruleset: Ruleset, case: Case) -> None:
@@ -414,6 +474,9 @@ PROPERTIES: dict[str, Check] = {
     "penalty-null-iff-no-branch": check_penalty_null_iff_no_branch,
     "referral-target": check_referral_target,
     "procedure-only-for-penalty": check_procedure_only_for_penalty,
+    "one-order": check_one_order,
+    "completed-act": check_completed_act,
+    "elements": check_elements,
     "summary-within-limit": check_summary_within_limit,
     "article33-gate": check_article33_gate,
     "mitigation-not-cancelled": check_mitigation_not_cancelled,

@@ -51,7 +51,10 @@ def fired_rule(ruleset: Ruleset, decision: Decision) -> str | None:
 
 
 def _fits(item: CompiledItem, conditions: Conditions) -> bool:
-    return conditions[0] in item.subjects and (conditions[2] or not item.high_rise_only)
+    """Conditions a valid case of this item can have (minor and serious never together)."""
+    subject, operating, high_rise, _, serious, minor, _ = conditions
+    return (subject in item.subjects and (high_rise or not item.high_rise_only)
+            and (operating or not item.operating_only) and not (serious and minor))
 
 
 def profiles(ruleset: Ruleset, codes: Iterable[str], day: dt.date) -> list[Profile]:
@@ -106,11 +109,13 @@ def _span(low: dt.date, high: dt.date, pivots: Sequence[dt.date]) -> set[dt.date
 def _history(ruleset: Ruleset, code: str, decided: dt.date, prior: str | None,
              others: Sequence[str]) -> st.SearchStrategy[tuple[HistoryEntry, ...]]:
     """Earlier actions: with ``prior``, the highest step on ``code`` inside the window is exactly it
-    (None: anything). Entries outside the window and on other items are mixed in."""
+    (None: anything). Entries outside the window and on other items are mixed in. Entries inside
+    the window are past their deadline, so the ladder counts them (a running order is re-inspected)."""
     steps: list[str] = list(ruleset.policy.spec.ladder.steps)
     months = ruleset.policy.lookback_months(decided) or 0
     cutoff = add_months(decided, -months)
-    inside = st.dates(cutoff, decided)
+    latest = decided - dt.timedelta(days=ruleset.items[code].rectification_days + 1)
+    inside = st.dates(cutoff, max(cutoff, latest))
     outside = st.dates(cutoff - dt.timedelta(days=500), cutoff - dt.timedelta(days=1))
     noise = st.builds(HistoryEntry, date=outside, item=st.just(code), step=st.sampled_from(steps),
                       rectified=st.booleans())
@@ -142,7 +147,10 @@ def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], p
     pivots = sorted(ruleset.provisions.change_dates([c for b in item.spec.penalties for c in b.cite]))
     occurred, ended, observed, decided = draw(_dates(start, end, years, ruleset.coverage.from_, pivots))
     assume(bool(item.resolve(profile.conditions, decided).violated))  # the duty must exist by the decision
-    if ended is not None and not item.resolve(profile.conditions, ended).violated:
+    if item.completed:
+        ended = ended or occurred  # a completed act ends when it is done
+        assume(bool(item.resolve(profile.conditions, ended).violated))
+    elif ended is not None and not item.resolve(profile.conditions, ended).violated:
         ended = None  # no duty in force when the conduct ended: judge it as continuing instead
     harm = False if barred else draw(st.booleans())
     rare = st.sampled_from((False, False, False, True))  # grounds of no penalty: often enough, not always
@@ -155,9 +163,18 @@ def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], p
     )
     others = [c for c in ruleset.items if c != profile.code]
     history = draw(_history(ruleset, profile.code, decided, prior, others))
+    written = ruleset.policy.written_orders
     if prior is not None and profile.status == "unmet":
-        history = tuple(h.model_copy(update={"rectified": True}) if h.item == profile.code and h.step != "reminder"
+        history = tuple(h.model_copy(update={"rectified": True}) if h.item == profile.code and h.step in written
                         else h for h in history)
+    if profile.refused and item.orders:
+        # the element of the offence: a written order (by the fire-rescue agency) past its deadline, unrectified;
+        # dated before the lookback window, so the ladder's prior step is unchanged
+        months = ruleset.policy.lookback_months(decided) or 0
+        served = add_months(decided, -months) - dt.timedelta(days=draw(st.integers(1, 300)))
+        order = HistoryEntry(date=max(served, ruleset.coverage.from_), item=profile.code, step="warning",
+                             issued_by="fire_rescue")
+        history = (order, *history)
     return Case(
         item=profile.code, subject=Subject(kind=cast(SubjectKind, subject), operating=operating),
         place=Place(high_rise=high_rise, crowded=crowded), office=Office(level=cast(OfficeLevel, profile.level)),
@@ -200,23 +217,27 @@ def rule_cases(ruleset: Ruleset, rule_id: str, *, items: Iterable[str] | None = 
     history whose highest step is that prior; kept only when the rule decides them. None when no
     catalogue item can reach the rule."""
     period = period or decision_period(ruleset)
-    return _aimed(ruleset, rule_id, _by_inputs(profiles(ruleset, _codes(ruleset, items), period[0])), period)
+    return _aimed(ruleset, rule_id, _by_inputs(ruleset, profiles(ruleset, _codes(ruleset, items), period[0])), period)
 
 
-def _by_inputs(every: Iterable[Profile]) -> dict[tuple[bool, str, str], list[Profile]]:
-    """Profiles by the table inputs they fix: (serious, penalty status, acting); a profile with a
-    penalty branch can also be made time-barred by its dates, or excused by its facts (no fault)."""
-    out: dict[tuple[bool, str, str], list[Profile]] = defaultdict(list)
+Inputs = tuple[bool, str, str, bool]  # (serious, penalty status, acting, completed)
+
+
+def _by_inputs(ruleset: Ruleset, every: Iterable[Profile]) -> dict[Inputs, list[Profile]]:
+    """Profiles by the table inputs they fix: (serious, penalty status, acting, completed); a profile
+    with a penalty branch can also be made time-barred by its dates, or excused by its facts (no fault)."""
+    out: dict[Inputs, list[Profile]] = defaultdict(list)
     for p in every:
         acting = "brigade" if p.level == "brigade" else "office"
-        out[(p.conditions[4], p.status, acting)].append(p)
+        completed = ruleset.items[p.code].completed
+        out[(p.conditions[4], p.status, acting, completed)].append(p)
         if p.status != "none":
-            out[(p.conditions[4], "barred", acting)].append(p)
-            out[(p.conditions[4], "excused", acting)].append(p)
+            out[(p.conditions[4], "barred", acting, completed)].append(p)
+            out[(p.conditions[4], "excused", acting, completed)].append(p)
     return out
 
 
-def _aimed(ruleset: Ruleset, rule_id: str, groups: dict[tuple[bool, str, str], list[Profile]],
+def _aimed(ruleset: Ruleset, rule_id: str, groups: dict[Inputs, list[Profile]],
            period: tuple[dt.date, dt.date]) -> st.SearchStrategy[Case] | None:
     from fireenforce.engine import decide
 
@@ -226,7 +247,8 @@ def _aimed(ruleset: Ruleset, rule_id: str, groups: dict[tuple[bool, str, str], l
     named = [dict(zip(box, c)) for c in combos]
     options = [
         _case(ruleset, _pick(pool), cast(str, c["prior"]), c["penalty"] == "barred", period, c["penalty"] == "excused")
-        for c in named if (pool := groups.get(cast(tuple[bool, str, str], (c["serious"], c["penalty"], c["acting"]))))
+        for c in named
+        if (pool := groups.get(cast(Inputs, (c["serious"], c["penalty"], c["acting"], c["completed"]))))
     ]
     if not options:
         return None
@@ -241,7 +263,7 @@ def cases(ruleset: Ruleset, *, items: Iterable[str] | None = None,
     ruleset's in-force period inside its coverage)."""
     period = period or decision_period(ruleset)
     every = profiles(ruleset, _codes(ruleset, items), period[0])
-    groups = _by_inputs(every)
+    groups = _by_inputs(ruleset, every)
     free = _case(ruleset, _pick(every), None, False, period)
     aimed = [s for rule in ruleset.policy.step_table.rule_ids()
              if (s := _aimed(ruleset, rule, groups, period)) is not None]

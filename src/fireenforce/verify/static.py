@@ -130,7 +130,8 @@ def _item_findings(ruleset: Ruleset, item: CompiledItem, lines: _Lines) -> Itera
         yield lines.finding("VF-UNREACHABLE-BRANCH", f"branch {branch.id} never applies: {why}", rel, "penalties", i)
     powers = [pen.competence(ruleset, item, b, level) for b in resolved.values() for level in OFFICE_LEVELS]
     if powers and not any(p.holds for p in powers):
-        to = "、".join(sorted({a for b in resolved.values()
+        names = ruleset.policy.spec.delegation.authorities
+        to = "、".join(sorted({names[a] for b in resolved.values()
                               if (a := pen.competence(ruleset, item, b, "brigade").authority)}))
         yield lines.finding(
             "VF-NO-PENALTY-PATH", "the law provides a penalty but no office level nor the brigade may impose it: "
