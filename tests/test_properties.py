@@ -134,13 +134,17 @@ def test_penalising_despite_article_33_breaks_the_gate(tmp_path: Path) -> None:
     assert not outcome.passed and "art. 33 holds" in (outcome.message or "")
 
 
+def assert_breaks(ruleset: Ruleset, name: str, message: str, examples: int = 200) -> None:
+    """The property fails on ``ruleset`` (or on a decider swapped in), with ``message`` in its report."""
+    outcome = run_property(ruleset, name, PROPERTIES[name], examples=examples, shrink=False)
+    assert not outcome.passed and message in (outcome.message or ""), outcome.message
+
+
 def test_aggravation_cancelling_mitigation_breaks_the_property(tmp_path: Path) -> None:
     """The old tier table: mitigating and aggravating facts together gave the ordinary tier."""
     ruleset = edited(tmp_path, "policy/discretion.yaml", "when: {mitigating: [true]}\n      then: {tier: minor}",
                      "when: {mitigating: [true], aggravating: [false]}\n      then: {tier: minor}")
-    outcome = run_property(ruleset, "mitigation-not-cancelled", PROPERTIES["mitigation-not-cancelled"],
-                           examples=200, shrink=False)
-    assert not outcome.passed and "raised a mitigated tier" in (outcome.message or "")
+    assert_breaks(ruleset, "mitigation-not-cancelled", "raised a mitigated tier", examples=200)
 
 
 def test_refusal_counted_as_aggravating_breaks_the_property(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -148,26 +152,20 @@ def test_refusal_counted_as_aggravating_breaks_the_property(monkeypatch: pytest.
     from fireenforce.engine import penalty
 
     monkeypatch.setattr(penalty, "counted_aggravating", lambda rs, codes, refused: codes)
-    outcome = run_property(bundled("2024.09"), "refusal-not-counted-twice", PROPERTIES["refusal-not-counted-twice"],
-                           examples=200, shrink=False)
-    assert not outcome.passed and "the refusal aggravated" in (outcome.message or "")
+    assert_breaks(bundled("2024.09"), "refusal-not-counted-twice", "the refusal aggravated", examples=200)
 
 
 def test_mandatory_art_31_breaks_no_automatic_mitigation(tmp_path: Path) -> None:
     """The old discretion: limited capacity lowered the tier like an art. 32 fact."""
     ruleset = edited(tmp_path, "policy/discretion.yaml", "    discretionary: true\n", "")
-    outcome = run_property(ruleset, "no-automatic-mitigation", PROPERTIES["no-automatic-mitigation"],
-                           examples=200, shrink=False)
-    assert not outcome.passed and "moved the tier" in (outcome.message or "")
+    assert_breaks(ruleset, "no-automatic-mitigation", "moved the tier", examples=200)
 
 
 def test_first_contact_citing_art_33_breaks_the_gate_cites(tmp_path: Path) -> None:
     """The old step table: every first contact cited art. 33(1) and inspection rules 19(2)."""
     ruleset = edited(tmp_path, "policy/step-table.yaml", "不是法定的不予处罚情形。\n",
                      "不是法定的不予处罚情形。\n    cites: [\"inspection-rules:19:2\", \"penalty-law:33:1\"]\n")
-    outcome = run_property(ruleset, "gate-cites-only-with-elements", PROPERTIES["gate-cites-only-with-elements"],
-                           examples=200, shrink=False)
-    assert not outcome.passed and "without the gate's finding" in (outcome.message or "")
+    assert_breaks(ruleset, "gate-cites-only-with-elements", "without the gate's finding", examples=200)
 
 
 def test_cut_suggestion_breaks_suggestion_fits_tier(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -181,9 +179,7 @@ def test_cut_suggestion_breaks_suggestion_fits_tier(monkeypatch: pytest.MonkeyPa
         return decision.model_copy(update={"penalty": decision.penalty.model_copy(update={"fine": narrow})})
 
     monkeypatch.setattr(properties, "decide", cut)
-    outcome = run_property(bundled("2022.03"), "suggestion-fits-tier", PROPERTIES["suggestion-fits-tier"],
-                           examples=200, shrink=False)
-    assert not outcome.passed and "tier's" in (outcome.message or "")
+    assert_breaks(bundled("2022.03"), "suggestion-fits-tier", "tier's", examples=200)
 
 
 def test_compelling_a_child_breaks_the_property(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -208,5 +204,4 @@ def test_a_provision_cited_twice_breaks_cited_once(monkeypatch: pytest.MonkeyPat
         return decision.model_copy(update={"reasons": reasons})
 
     monkeypatch.setattr(properties, "decide", twice)
-    outcome = run_property(bundled("2024.09"), "cited-once", PROPERTIES["cited-once"], examples=50, shrink=False)
-    assert not outcome.passed and "cites" in (outcome.message or "")
+    assert_breaks(bundled("2024.09"), "cited-once", "cites", examples=50)
