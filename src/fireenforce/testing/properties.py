@@ -451,17 +451,20 @@ def check_gate_cites_only_with_elements(ruleset: Ruleset, case: Case) -> None:
 
 
 def check_refusal_not_counted_twice(ruleset: Ruleset, case: Case) -> None:
-    """Where the penalty rests on a refusal, an aggravating fact that is the refusal itself does not
-    raise the tier again."""
+    """Where the penalty rests on an unheeded written order (overdue, 拒不改正), an aggravating fact
+    that is the refusal itself does not raise the tier again."""
     codes = tuple(c for c, f in ruleset.policy.aggravating.items() if f.refusal_element)
-    if not codes or case.facts.minor:
+    if not codes or case.facts.minor or not ruleset.items[case.item or ""].orders:
         return
-    bare = case.facts.model_copy(update={"refused": True, "aggravating": ()})
-    tiers = [decide(case.model_copy(update={"facts": f}), ruleset=ruleset).penalty
-             for f in (bare, bare.model_copy(update={"aggravating": codes}))]
+    day = case.decided_on or case.observed_on
+    unheeded = HistoryEntry(date=day - dt.timedelta(days=40), item=case.item or "", step="warning",
+                            deadline=day - dt.timedelta(days=30), rectified=False)
+    bare = case.model_copy(update={"facts": case.facts.model_copy(update={"refused": True, "aggravating": ()}),
+                                   "history": (*case.history, unheeded)})
+    with_codes = bare.model_copy(update={"facts": bare.facts.model_copy(update={"aggravating": codes})})
+    tiers = [decide(c, ruleset=ruleset).penalty for c in (bare, with_codes)]
     if tiers[0] is not None and tiers[1] is not None:
         assert tiers[0].tier == tiers[1].tier, f"the refusal aggravated: {tiers[0].tier} → {tiers[1].tier}"
-
 
 PROPERTIES: dict[str, Check] = {
     "monotone-escalation": check_monotone_escalation,
