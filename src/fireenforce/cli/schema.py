@@ -9,6 +9,8 @@ from pydantic import BaseModel
 
 from fireenforce.model import Case, Decision
 from fireenforce.ruleset import schema as rs
+from fireenforce.ruleset.assessment import AssessmentSpec
+from fireenforce.ruleset.triggers import TriggersSpec
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "ruleset": rs.Manifest,
@@ -20,6 +22,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "procedure": rs.ProcedureSpec,
     "limitation": rs.LimitationSpec,
     "delegation": rs.DelegationSpec,
+    "triggers": TriggersSpec,
+    "assessment": AssessmentSpec,
     "case": Case,
     "decision": Decision,
 }

@@ -17,7 +17,9 @@ from fireenforce.model.fast import construct
 from fireenforce.ruleset.items import CompiledItem
 from fireenforce.ruleset.provisions import Provisions
 from fireenforce.ruleset.schema import LimitationPeriod, Limits, Manifest, Period, PolicySpec, TierSpec
+from fireenforce.ruleset.assessment import DEFAULT as DEFAULT_ASSESSMENT, AssessmentSpec
 from fireenforce.ruleset.tables import DecisionTable
+from fireenforce.ruleset.triggers import NO_TRIGGERS, Triggers
 
 PLACEHOLDERS = frozenset({
     "item_name", "matched", "subject_label", "years", "precondition_label", "level_label", "authority",
@@ -26,6 +28,7 @@ PLACEHOLDERS = frozenset({
 })
 
 P = TypeVar("P", bound=Period)
+WHAT_IF_PARAMETER = "what_if=True"  # named in messages; the CLI says its flag (--what-if) instead
 
 
 def dated(entries: Sequence[P], day: dt.date) -> P | None:
@@ -130,6 +133,8 @@ class Ruleset:
         digest: str,
         files: tuple[str, ...],
         warnings: tuple[Finding, ...] = (),
+        triggers: Triggers = NO_TRIGGERS,
+        assessment: AssessmentSpec = DEFAULT_ASSESSMENT,
     ) -> None:
         self.manifest = manifest
         self.id = manifest.id
@@ -142,6 +147,8 @@ class Ruleset:
         self.provisions = provisions
         self.items: Mapping[str, CompiledItem] = MappingProxyType(items)
         self.policy = policy
+        self.triggers = triggers  # triage triggers and signal kinds (policy/triggers.yaml)
+        self.assessment = assessment  # the monthly report's policy (policy/assessment.yaml)
         self.ref = RulesetRef.model_construct(id=self.id, version=self.version, digest=digest)
         self.covers = manifest.coverage.covers
         self.doubts = tuple(Doubt.model_construct(code=d.code, text=d.text) for d in manifest.doubts)
@@ -175,7 +182,7 @@ class Ruleset:
         """The error for a decision date this version does not answer for."""
         start, end = self.answers_for
         span = f"from {start}" + (f" until {end}" if end else "")
-        hint = "" if what_if else "; a hypothetical decision under this version needs what_if=True (CLI --what-if)"
+        hint = "" if what_if else f"; a hypothetical decision under this version needs {WHAT_IF_PARAMETER}"
         return CaseError("decided_on", f"{day} is outside the dates ruleset {self.id} {self.version} answers for "
                                        f"({span}){hint}")
 

@@ -16,7 +16,9 @@ from fireenforce.ruleset import checks
 from fireenforce.ruleset.compiled import Policy, Ruleset
 from fireenforce.ruleset.items import CompiledItem, ConflictError
 from fireenforce.ruleset.provisions import Provisions
+from fireenforce.ruleset.assessment import check_assessment, read_assessment
 from fireenforce.ruleset.schema import OPTIONAL_POLICY_FILES, POLICY_FILES, InstrumentSpec, ItemSpec, Manifest, PolicySpec
+from fireenforce.ruleset.triggers import check_triggers, read_triggers
 from fireenforce.ruleset.yamlsafe import Lines, YamlProblem, dotted, line_of, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -108,6 +110,8 @@ def compile_version(root: Path) -> Ruleset:
             policy_data[key], src.lines[src.rel(path)] = load_yaml(path, src.rel(path))
         except YamlProblem as problem:
             src.findings.append(problem.finding)
+    triggers = read_triggers(src, root)
+    assessment = read_assessment(src, root)
     policy_spec = None
     if all(key in policy_data for key in POLICY_FILES):
         try:
@@ -119,12 +123,14 @@ def compile_version(root: Path) -> Ruleset:
                 loc = tuple(rest)
                 message = "unknown key (a typo?)" if err["type"] == "extra_forbidden" else err["msg"]
                 src.findings.append(Finding("RS-SCHEMA", message, file=name, line=src.line(name, *loc), field=dotted(loc)))
-    if src.findings or manifest is None or policy_spec is None:
+    if src.findings or manifest is None or policy_spec is None or triggers is None or assessment is None:
         raise RulesetError(src.findings or [Finding("RS-SCHEMA", "invalid ruleset", file=str(root))])
 
     provisions = Provisions(instruments)
     policy = Policy(policy_spec, provisions.change_dates(list(provisions.all_cites())))
     findings = checks.run(src, manifest, provisions, item_specs, policy)
+    findings += check_triggers(src, manifest, provisions, triggers, item_specs)
+    findings += check_assessment(src, manifest, provisions, assessment, item_specs)
     severities: dict[str, int] = {kind: k.severity for kind, k in policy_spec.kinds.items()}
     items: dict[str, CompiledItem] = {}
     for code, (item_spec, name) in item_specs.items():
@@ -137,7 +143,7 @@ def compile_version(root: Path) -> Ruleset:
     if errors:
         raise RulesetError(errors)
     digest, files = _digest(root)
-    return Ruleset(manifest, provisions, items, policy, root, digest, files, tuple(findings))
+    return Ruleset(manifest, provisions, items, policy, root, digest, files, tuple(findings), triggers, assessment)
 
 
 _CACHE: dict[tuple[str, tuple[tuple[str, int, int], ...]], Ruleset] = {}

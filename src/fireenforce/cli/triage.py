@@ -1,0 +1,57 @@
+"""``fireenforce triage --on DATE``: the day's consultations and device-generated findings."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from fireenforce.cli._db import add_db, open_ledger
+from fireenforce.cli._io import add_format, add_ruleset, dump_json, iso_date, read_text
+from fireenforce.ruleset.load import load_ruleset
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("triage", help="the day's consultations and device-generated findings",
+                            description="Evaluate the ruleset's triggers (policy/triggers.yaml) for one day over "
+                                        "the ledger's signals, findings and referrals, and record the outcomes "
+                                        "(running it twice adds nothing). With --signals FILE: only that file's "
+                                        "events, nothing recorded. Needs durable-rules.")
+    parser.add_argument("--on", type=iso_date, required=True, metavar="DATE", help="the triage day")
+    parser.add_argument("--signals", metavar="FILE", help="evaluate this events file alone (a dry run)")
+    add_db(parser)
+    add_ruleset(parser)
+    add_format(parser, "text", "json")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.signals:
+        from fireenforce.triage import Record, evaluate, parse_signals
+
+        ruleset = load_ruleset(args.ruleset, on=args.on)
+        received = parse_signals(read_text(args.signals), ruleset, args.signals)
+        result = [o.to_json() for o in evaluate(ruleset.triggers, [Record.of_signal(s) for s in received], args.on)]
+    else:
+        from fireenforce.triage.store import run_triage
+
+        with open_ledger(args) as led:
+            result = run_triage(led, args.on)
+    if args.format == "json":
+        print(dump_json(result))
+    else:
+        print(_text(args.on.isoformat(), result))
+    return 0
+
+
+def _text(day: str, result: list[dict[str, Any]]) -> str:
+    if not result:
+        return f"{day}：无会商或设备线索"
+    lines = []
+    for o in result:
+        label = "会商" if o["kind"] == "consultation" else f"线索（{o['item']}）"
+        who = "、".join(o["departments"]) or "本办"
+        finding = f"；隐患记录 {o['finding']}" if o.get("finding") else ""
+        note = f"；{o['note']}" if o.get("note") else ""
+        lines.append(f"{day} {label} {o['place']}：{o['text']}（{who}；依据 {'、'.join(o['basis'])}；"
+                     f"{len(o['events'])} 条记录{finding}{note}）")
+    return "\n".join(lines)

@@ -1,0 +1,125 @@
+"""Replay a seeded district's activity into a ledger, day by day, through the public API: findings
+recorded (decide with the ledger's history), re-inspections on or after the deadline (some late,
+some failing and escalating), the brigade's answers to referrals, device events, and triage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import itertools
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from fireenforce.dates import add_months
+from fireenforce.engine import decide
+from fireenforce.ledger import Closure, Ledger, Record
+from fireenforce.model.case import parse_case
+from fireenforce.simulate.district import (
+    HEAVIER_REASONS, LIGHTER_REASONS, Inspection, build_district, inspections_on, signals_on,
+)
+from fireenforce.triage.signals import Signal
+from fireenforce.triage.store import PlaceEntry, run_triage, store_places, store_signals
+
+
+@dataclass
+class Summary:
+    """What a replay did, by kind (for the demo's output and the tests' sanity checks)."""
+
+    days: int = 0
+    findings: int = 0
+    reinspections: int = 0
+    referral_answers: int = 0
+    signals: int = 0
+    outcomes: int = 0
+    departures: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(order=True)
+class _Due:
+    day: dt.date
+    order: int
+    kind: str = field(compare=False)  # reinspect | answer
+    finding: str = field(compare=False)
+    plan: Inspection = field(compare=False)
+    attempt: int = field(compare=False, default=0)
+
+
+def seed_ledger(led: Ledger, *, seed: int = 2026, start: dt.date = dt.date(2025, 6, 1), months: int = 12,
+                scale: float = 1.0, rate: float = 1.0, triage_from: dt.date | None = None,
+                progress: Callable[[dt.date], None] | None = None) -> Summary:
+    """Fill ``led`` with ``months`` of activity from ``start``; deterministic for a seed (apart
+    from the ledger's random ids). Triage runs every day from ``triage_from`` (default: the start;
+    a later day saves time where only recent consultations matter). Events dated after the last
+    day are not replayed."""
+    triage_from = triage_from or start
+    district = build_district(seed, scale)
+    store_places(led, [PlaceEntry.model_validate(p.to_json()) for p in district.places])
+    end = add_months(start, months)
+    summary = Summary()
+    queue: list[_Due] = []
+    order = itertools.count()
+    day = start
+    while day < end:
+        received = [Signal.model_validate(s) for s in signals_on(district, day, seed, rate)]
+        if received:
+            summary.signals += store_signals(led, received)[0]
+        while queue and queue[0].day <= day:
+            _follow(led, heapq.heappop(queue), queue, order, summary)
+        for plan in inspections_on(district, day, seed, rate):
+            record = _record(led, plan, summary)
+            _schedule(record, plan, day, 0, queue, order)
+        if day >= triage_from:
+            summary.outcomes += len(run_triage(led, day))
+        summary.days += 1
+        if progress is not None:
+            progress(day)
+        day += dt.timedelta(days=1)
+    return summary
+
+
+def _record(led: Ledger, plan: Inspection, summary: Summary) -> Record:
+    """Record the finding as the officer would: the suggested step (or, for a few, a departure
+    with its reason), and for a fine the amount within the suggested range."""
+    summary.findings += 1
+    summary.counts[plan.case["item"]] = summary.counts.get(plan.case["item"], 0) + 1
+    case = parse_case(plan.case)
+    decision = decide(case.model_copy(update={"history": led.history(case.subject)}))
+    if plan.depart is not None and decision.step in ("reminder", "warning"):
+        other, reasons = ("warning", HEAVIER_REASONS) if decision.step == "reminder" else ("reminder", LIGHTER_REASONS)
+        summary.departures += 1
+        return led.record(plan.case, officer=plan.officer, step=other, reason=reasons[int(plan.depart * len(reasons))])
+    fine = None
+    penalty = decision.penalty
+    if decision.step == "penalty" and penalty is not None and penalty.fine is not None and "fine" in penalty.kinds:
+        low, high = penalty.fine.suggested.min, penalty.fine.suggested.max
+        fine = min(max(penalty.fine.min, 1, round((low + plan.fine_share * (high - low)) / 50) * 50), penalty.fine.max)
+    return led.record(plan.case, officer=plan.officer, fine=fine)
+
+
+def _schedule(record: Record, plan: Inspection, day: dt.date, attempt: int, queue: list[_Due],
+              order: Iterator[int]) -> None:
+    if record.status == "referred":
+        heapq.heappush(queue, _Due(day + dt.timedelta(days=plan.answer_days), next(order), "answer",
+                                   record.finding, plan, attempt))
+    elif record.status == "open" and record.deadline is not None:
+        late = plan.late_days[min(attempt, len(plan.late_days) - 1)]
+        heapq.heappush(queue, _Due(max(record.deadline + dt.timedelta(days=late), day), next(order), "reinspect",
+                                   record.finding, plan, attempt))
+
+
+def _follow(led: Ledger, due: _Due, queue: list[_Due], order: Iterator[int],
+            summary: Summary) -> None:
+    if due.kind == "answer":
+        summary.referral_answers += 1
+        view = led.referral_answer(due.finding, on=due.day, accepted=due.plan.referral_accepted,
+                                   result="已立案查处" if due.plan.referral_accepted else "不属于本大队管辖，退回属地办公室")
+        if view.status == "open" and view.deadline is not None:  # returned: re-inspect it like any open finding
+            heapq.heappush(queue, _Due(view.deadline, next(order), "reinspect", due.finding, due.plan,
+                                       due.plan.fixes_after))
+        return
+    summary.reinspections += 1
+    result = led.reinspect(due.finding, on=due.day, rectified=due.attempt >= due.plan.fixes_after,
+                           officer=due.plan.officer)
+    if not isinstance(result, Closure):
+        _schedule(result, due.plan, due.day, due.attempt + 1, queue, order)
