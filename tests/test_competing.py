@@ -19,7 +19,8 @@ SPECIAL_CASES = Path(__file__).parent / "data" / "special-rule-cases.yaml"
 HIGHRISE_INDIVIDUAL = {
     "item": "EB-CHARGE", "subject": {"kind": "individual", "operating": True}, "place": {"high_rise": True},
     "office": {"level": "street", "name": "北街街道消防安全办公室"}, "observed_on": "2025-03-10",
-    "facts": {"refused": True}, "history": [{"date": "2025-01-10", "item": "EB-CHARGE", "step": "warning"}],
+    "facts": {"refused": True, "hinders_evacuation": True},
+    "history": [{"date": "2025-01-10", "item": "EB-CHARGE", "step": "warning"}],
 }
 
 
@@ -51,7 +52,8 @@ def test_special_rule_setting_applies_highrise_rule_47(tmp_path: Path) -> None:
     assert [b.cite for b in decision.legal_basis if b.role == "penalty"] == ["highrise-rules:47:1:7"]
     assert decision.penalty is not None and decision.penalty.fine is not None
     assert (decision.penalty.fine.min, decision.penalty.fine.max) == (2000, 10000)
-    assert "law.competing-special-rule" in [r.rule for r in decision.reasons]
+    reason = next(r for r in decision.reasons if r.rule == "law.competing-special-rule")
+    assert reason.cites == () and "competing.yaml" in reason.text  # arts. 29 and 13 do not support it
     doubt = next(d for d in decision.doubts if d.code == "DOUBT-HR47-SPECIAL")
     assert "第二十九条" in doubt.text and "优先适用特别规定" in doubt.text
     assert not [f for f in static_findings(rs) if f.code == "VF-BRANCH-SET-ASIDE"]
@@ -70,3 +72,17 @@ def test_worked_cases_hold_exactly_under_their_setting(tmp_path: Path, precedenc
     else:
         assert sum(bool(m) for m in special) >= len(special) // 2
         assert not any(bundled)
+
+
+@pytest.mark.parametrize("precedence", ["higher_fine", "special_rule"])
+def test_without_hindering_evacuation_only_rule_47_applies_under_either_setting(tmp_path: Path,
+                                                                                precedence: str) -> None:
+    """Fire-law 60(1)(3) needs conduct that hinders evacuation: without that finding nothing
+    competes and 高层规定 47(7) applies alone, with its refusal precondition."""
+    rs = load_version(with_precedence(tmp_path, precedence))
+    case = {**HIGHRISE_INDIVIDUAL, "facts": {"refused": True}}
+    decision = decide(case, ruleset=rs)
+    assert [b.cite for b in decision.legal_basis if b.role in ("penalty", "compulsory")] == ["highrise-rules:47:1:7"]
+    assert not {"law.competing-higher-fine", "law.competing-special-rule"} & {r.rule for r in decision.reasons}
+    assert "DOUBT-HR47-ALONE" in {d.code for d in decision.doubts}
+    assert decision.penalty is not None and decision.penalty.precondition == "refusal"

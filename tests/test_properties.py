@@ -134,10 +134,74 @@ def test_penalising_despite_article_33_breaks_the_gate(tmp_path: Path) -> None:
     assert not outcome.passed and "art. 33 holds" in (outcome.message or "")
 
 
+def assert_breaks(ruleset: Ruleset, name: str, message: str, examples: int = 200) -> None:
+    """The property fails on ``ruleset`` (or on a decider swapped in), with ``message`` in its report."""
+    outcome = run_property(ruleset, name, PROPERTIES[name], examples=examples, shrink=False)
+    assert not outcome.passed and message in (outcome.message or ""), outcome.message
+
+
 def test_aggravation_cancelling_mitigation_breaks_the_property(tmp_path: Path) -> None:
     """The old tier table: mitigating and aggravating facts together gave the ordinary tier."""
     ruleset = edited(tmp_path, "policy/discretion.yaml", "when: {mitigating: [true]}\n      then: {tier: minor}",
                      "when: {mitigating: [true], aggravating: [false]}\n      then: {tier: minor}")
-    outcome = run_property(ruleset, "mitigation-not-cancelled", PROPERTIES["mitigation-not-cancelled"],
-                           examples=200, shrink=False)
-    assert not outcome.passed and "raised a mitigated tier" in (outcome.message or "")
+    assert_breaks(ruleset, "mitigation-not-cancelled", "raised a mitigated tier", examples=200)
+
+
+def test_refusal_counted_as_aggravating_breaks_the_property(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old engine: `persisting` raised the tier of a penalty that rests on the refusal."""
+    from fireenforce.engine import penalty
+
+    monkeypatch.setattr(penalty, "counted_aggravating", lambda rs, codes, refused: codes)
+    assert_breaks(bundled("2024.09"), "refusal-not-counted-twice", "the refusal aggravated", examples=200)
+
+
+def test_mandatory_art_31_breaks_no_automatic_mitigation(tmp_path: Path) -> None:
+    """The old discretion: limited capacity lowered the tier like an art. 32 fact."""
+    ruleset = edited(tmp_path, "policy/discretion.yaml", "    discretionary: true\n", "")
+    assert_breaks(ruleset, "no-automatic-mitigation", "moved the tier", examples=200)
+
+
+def test_first_contact_citing_art_33_breaks_the_gate_cites(tmp_path: Path) -> None:
+    """The old step table: every first contact cited art. 33(1) and inspection rules 19(2)."""
+    ruleset = edited(tmp_path, "policy/step-table.yaml", "不是法定的不予处罚情形。\n",
+                     "不是法定的不予处罚情形。\n    cites: [\"inspection-rules:19:2\", \"penalty-law:33:1\"]\n")
+    assert_breaks(ruleset, "gate-cites-only-with-elements", "without the gate's finding", examples=200)
+
+
+def test_cut_suggestion_breaks_suggestion_fits_tier(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old 2022.03 defect: the suggested range cut to the summary limit."""
+    def cut(case: Case, ruleset: Ruleset) -> Decision:
+        decision = decide(case, ruleset=ruleset)
+        fine = decision.penalty.fine if decision.penalty else None
+        if fine is None or fine.suggested.max <= 200 or fine.suggested.min > 200:
+            return decision
+        narrow = fine.model_copy(update={"suggested": FineRange(min=fine.suggested.min, max=200)})
+        return decision.model_copy(update={"penalty": decision.penalty.model_copy(update={"fine": narrow})})
+
+    monkeypatch.setattr(properties, "decide", cut)
+    assert_breaks(bundled("2022.03"), "suggestion-fits-tier", "tier's", examples=200)
+
+
+def test_compelling_a_child_breaks_the_property(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old decision: a 13-year-old ordered to correct, with compulsory execution cited."""
+    def compels(case: Case, ruleset: Ruleset) -> Decision:
+        decision = decide(case, ruleset=ruleset)
+        reasons = tuple(r.model_copy(update={"rule": "rectification.order"}) if r.rule == "rectification.guardian"
+                        else r for r in decision.reasons)
+        return decision.model_copy(update={"reasons": reasons})
+
+    monkeypatch.setattr(properties, "decide", compels)
+    outcome = run_property(bundled("2024.09"), "excused-subject-not-compelled",
+                           PROPERTIES["excused-subject-not-compelled"], examples=100, shrink=False)
+    assert not outcome.passed and "excused subject" in (outcome.message or "")
+
+
+def test_a_provision_cited_twice_breaks_cited_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old summary reason: art. 51 cited twice."""
+    def twice(case: Case, ruleset: Ruleset) -> Decision:
+        decision = decide(case, ruleset=ruleset)
+        reasons = tuple(r.model_copy(update={"cites": (*r.cites, *r.cites[:1])}) for r in decision.reasons)
+        return decision.model_copy(update={"reasons": reasons})
+
+    monkeypatch.setattr(properties, "decide", twice)
+    assert_breaks(bundled("2024.09"), "cited-once", "cites", examples=50)

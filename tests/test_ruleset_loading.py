@@ -95,7 +95,7 @@ def test_each_breakage_has_its_own_error(copy: Path, name: str, file: str, old: 
 
 
 def test_branch_conflict_is_a_hard_error(copy: Path) -> None:
-    edit(copy / "catalogue" / "EB-PARK.yaml", "    exception_to: [unit, individual]\n", "")
+    edit(copy / "catalogue" / "EB-PARK.yaml", "    exception_to: [unit-hr-hindering, individual-hr-hindering]\n", "")
     found = findings(copy)
     assert any("RS-BRANCH-CONFLICT" in f and "neither is an exception" in f for f in found), found
 

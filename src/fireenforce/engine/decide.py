@@ -20,7 +20,7 @@ from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.resources import bundled_family
 from fireenforce.ruleset.load import in_force_on, load_family
 from fireenforce.ruleset.items import CompiledItem, Conditions, PenaltyBranch, Resolution
-from fireenforce.ruleset.schema import TableRule
+from fireenforce.ruleset.schema import DoubtSpec, TableRule
 
 def decide(case: Case | dict[str, Any] | str, ruleset: Ruleset | None = None, *, what_if: bool = False) -> Decision:
     """The step to take for one case, with its legal basis, penalty, procedure and reasons.
@@ -179,6 +179,7 @@ _ELEMENTS = {
     for overdue in (False, True) for refusal in (False, True) for notice in (False, True)
 }
 _NO_RECORD = _Record("none", None, None, frozenset())
+_REFUSAL_ELEMENTS = frozenset({"refusal", "overdue"})  # a penalty resting on these rests on an unheeded order
 
 
 def order_deadline(rs: Ruleset, item: CompiledItem, entry: HistoryEntry) -> dt.date:
@@ -239,16 +240,19 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
         case = case.model_copy(update={"ended_on": case.start_date})
     subject, place, facts = case.subject, case.place, case.facts
     serious = facts.serious
-    conditions = (subject.kind, subject.operating, place.high_rise, place.crowded, serious, facts.minor)
+    conditions = (subject.kind, subject.operating, place.high_rise, place.crowded, serious, facts.minor,
+                  facts.hinders_evacuation)
     resolution, law_day, law_reason = law.applied_law(rs, item, conditions, case, day)
     policy = rs.policy
     today = policy.on(day)
     limitation = law.limitation(case, day, today.limitation)
     record = _history(rs, case, item, today.cutoff)
-    ground, extra = pen.subject_grounds(rs, case, law.conduct_day(case)) if _personal(subject) else (None, ())
+    conduct = law.conduct_day(case)
+    ground, extra = pen.subject_grounds(rs, case, conduct) if _personal(subject) else (None, ())
     excuse = pen.excuse(case, ground)
-    mitigated = bool(facts.mitigating) or facts.rectified_on_spot or bool(extra)
-    tier = policy.tier_table.decide(serious, mitigated, bool(facts.aggravating)).then["tier"]
+    aggravating = pen.counted_aggravating(rs, facts.aggravating, bool(record.elements & _REFUSAL_ELEMENTS))
+    tier = policy.tier_table.decide(serious, pen.mandatory(rs, (*facts.mitigating, *extra)),
+                                    bool(aggravating)).then["tier"]
     branch = resolution.branch
     level = case.office.level
     plan = None
@@ -273,16 +277,17 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
     continuing = case.ended_on is None
     order = item.orders and continuing and not facts.rectified_on_spot
     spared = branch is not None and status != "excused" and pen.sparable(case, record.prior)
+    birthday = pen.on_age_birthday(rs, case, conduct)
     penalty_facts = (facts.mitigating, facts.aggravating, extra) if rule.then["step"] == "penalty" else None
     key = (id(resolution), law_reason.rule, id(competence), status, rule.id, record.elements, tier, penalty_facts,
            order, facts.rectified_on_spot, facts.crime_suspected, facts.sealing_needed, level,
            running.step if running else None, today.segment, limitation.years if limitation.barred else 0,
-           excuse, spared)
+           excuse, spared, birthday)
     core = None if pre else rs.cores.get(key)
     if core is None:
         core = _core(rs, case, item, conditions, resolution, law_reason, limitation.years, status, rule, trigger,
                      record.elements, competence, tier, order, running.step if running else None, pre,
-                     _Gate(excuse, spared, extra, plan))
+                     _Gate(excuse, spared, extra, plan, aggravating, birthday))
         if not pre:
             rs.cores.put(key, core)
     reinspection = None
@@ -317,12 +322,15 @@ def _personal(subject: Subject) -> bool:
 @dataclass(frozen=True, slots=True)
 class _Gate:
     """Penalty-law arts. 30–33 for this case: the mandatory ground of no penalty, whether art.
-    33(1)'s discretion to spare is open, the subject's mitigating codes, a precomputed plan."""
+    33(1)'s discretion to spare is open, the subject's mitigating codes, a precomputed plan, the
+    aggravating codes that count, whether the age counting from the birthday decides."""
 
     excuse: str | None
     spared: bool
     extra: tuple[str, ...]
     plan: pen.Plan | None
+    aggravating: tuple[str, ...]  # the aggravating codes that count (not the refusal itself again)
+    birthday: bool  # the conduct fell on an age limit's birthday (how 周岁 are counted is a doubt)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -399,6 +407,10 @@ def _core(
             rule_id = f"exemption.{gate.excuse}"
             reasons.append(rs.policy_reason(rule_id, age=policy.spec.exemptions.no_penalty_below_age)
                            if gate.excuse == "under-age" else rs.policy_reason(rule_id))
+            if gate.excuse == "minor-corrected" and case.facts.rectified_on_spot:
+                reasons.append(rs.policy_reason("exemption.rectified-on-spot"))
+        if gate.birthday:
+            doubts.append(_doubt(policy.spec.exemptions.birthday_doubt))
         if branch.spec.precondition:
             reasons.append(pen.precondition_reason(rs, branch, branch.spec.precondition in elements))
         if status == "barred":
@@ -425,13 +437,14 @@ def _core(
         fine = plan.fine
         if step == "penalty" and running is None:
             reasons.append(competence.reason)  # type: ignore[union-attr]
-            reasons.extend(pen.tier_reasons(rs, case, tier, fine, gate.extra))
+            reasons.extend(pen.tier_reasons(rs, case, tier, fine, gate.extra, gate.aggravating))
             procedure, hearing, procedure_reasons = pen.procedure_of(rs, case, branch, plan)
             reasons.extend(procedure_reasons)
             procedure_cites = tuple(c for r in procedure_reasons for c in r.cites)
-            doubts.extend(policy_doubts(rs, procedure, case.facts.aggravating))
-            penalty_documents = tuple(dict.fromkeys(d for p in pen.procedures(plan, procedure)
-                                                    for d in policy.documents[f"penalty.{p}"]))
+            procedures = pen.procedures(plan, procedure)
+            doubts.extend(policy_doubts(rs, procedure, gate.aggravating))
+            doubts.extend(procedure_doubts(rs, plan, procedures, case.subject.kind, day))
+            penalty_documents = tuple(dict.fromkeys(d for p in procedures for d in policy.documents[f"penalty.{p}"]))
             limit = plan.limit
         penalty_out = construct(
             Penalty, available=status in ("available", "no_power"), kinds=branch.kinds, choice=branch.spec.choice,
@@ -458,12 +471,15 @@ def _core(
         documents = penalty_documents or policy.documents[step]
         if order:
             delay = _order_days(rs, item, step)
-            reasons.append(rs.policy_reason("rectification.order", days=delay.days))
+            guardian = status == "excused" and gate.excuse in ("under-age", "incapable")
+            reasons.append(rs.policy_reason("rectification.guardian" if guardian else "rectification.order",
+                                            days=delay.days))
         else:
             reasons.append(rs.policy_reason(_no_order_rule(item, case)))
             documents = tuple(d for d in documents if d not in ORDER_DOCUMENTS)
     own = competence.cites if competence is not None else ()
-    legal_basis = _legal_basis(rs, resolution, branch, refused, day, procedure_cites, step, referral_cites, own)
+    legal_basis = _legal_basis(rs, resolution, branch, refused and status != "excused", day, procedure_cites, step,
+                               referral_cites, own)
     unique = tuple({d.code: d for d in doubts}.values())
     label = policy.spec.delegation.authorities[referral_to] if referral_to is not None else None
     return _Core(step, legal_basis, penalty_out, procedure, hearing, referral_to, label, documents, tuple(reasons),
@@ -504,6 +520,24 @@ def _legal_basis(
         if basis is not None:
             out.append(basis)
     return tuple(out)
+
+
+def procedure_doubts(rs: Ruleset, plan: pen.Plan, procedures: tuple[str, ...], kind: str,
+                     day: dt.date) -> list[Doubt]:
+    """The statement period of a general procedure's notice (not set by law); a unit's summary
+    limit where it decides something (some lawful fine lies between the individual's and the
+    unit's limits) since the unit may be a 个体工商户."""
+    spec = rs.policy.spec.procedure
+    out = [_doubt(spec.general_doubt)] if "general" in procedures else []
+    limits, fine = rs.policy.summary_limit(day), plan.fine
+    if kind == "unit" and limits is not None and fine is not None and fine.min <= limits.unit \
+            and fine.max > limits.individual:
+        out.append(_doubt(spec.unit_limit_doubt))
+    return out
+
+
+def _doubt(spec: DoubtSpec) -> Doubt:
+    return construct(Doubt, code=spec.code, text=spec.text)
 
 
 def policy_doubts(rs: Ruleset, procedure: str, aggravating: tuple[str, ...]) -> list[Doubt]:

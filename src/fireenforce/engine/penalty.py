@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from fireenforce.dates import full_years
+from fireenforce.dates import add_years, full_years
 from fireenforce.model.case import Case
 from fireenforce.model.decision import Fine, FineRange, Reason
 from fireenforce.labels import PRECONDITION_LABELS, SUBJECT_LABELS, TIER_LABELS
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.items import CompiledItem, PenaltyBranch
-from fireenforce.ruleset.schema import TableRule
 from fireenforce.model.fast import construct
 
 
@@ -104,6 +103,31 @@ def subject_grounds(rs: Ruleset, case: Case, conduct: dt.date) -> tuple[str | No
     return None, tuple(extra)
 
 
+def on_age_birthday(rs: Ruleset, case: Case, conduct: dt.date) -> bool:
+    """The conduct fell on the birthday that completes an age limit of arts. 30 (the day the
+    counting of full years from the day after the birthday decides)."""
+    born = case.subject.born_on
+    if born is None:
+        return False
+    spec = rs.policy.spec.exemptions
+    return any(conduct == add_years(born, age) for age in (spec.no_penalty_below_age, spec.mitigate_below_age))
+
+
+def mandatory(rs: Ruleset, codes: tuple[str, ...]) -> bool:
+    """Some of the mitigating codes lowers the tier by law (not a discretionary 可以从轻)."""
+    known = rs.policy.mitigating
+    return any(not (code in known and known[code].discretionary) for code in codes)
+
+
+def counted_aggravating(rs: Ruleset, codes: tuple[str, ...], refused: bool) -> tuple[str, ...]:
+    """The aggravating codes that count: a refusal_element fact does not where the penalty
+    already rests on a refusal (an unheeded order)."""
+    if not refused:
+        return codes
+    known = rs.policy.aggravating
+    return tuple(c for c in codes if not (c in known and known[c].refusal_element))
+
+
 def excuse(case: Case, ground: str | None) -> str | None:
     """The mandatory ground of no penalty (arts. 30, 31, 33(1) first sentence, 33(2)), if any."""
     facts = case.facts
@@ -130,11 +154,6 @@ def precondition_reason(rs: Ruleset, branch: PenaltyBranch, met: bool) -> Reason
     return rs.policy_reason("precondition.missing", cites, precondition_label=label)
 
 
-def tier_rule(rs: Ruleset, case: Case, mitigated: bool) -> TableRule:
-    facts = case.facts
-    return rs.policy.tier_table.decide(facts.serious, mitigated, bool(facts.aggravating))
-
-
 def fine_of(rs: Ruleset, branch: PenaltyBranch, tier: str) -> Fine | None:
     spec = branch.fine
     if spec is None:
@@ -156,7 +175,7 @@ def formal_warning_fits(rs: Ruleset, branch: PenaltyBranch, tier: str) -> bool:
 class Plan:
     """The penalty to suggest and the procedures it and the other lawful choices need (art. 51)."""
 
-    fine: Fine | None  # statutory range, and the tier's suggestion (within a summary scope: up to the limit)
+    fine: Fine | None  # statutory range, and the tier's suggestion (never cut to a summary limit: art. 5(2))
     warning: bool      # a formal warning is the suggested penalty
     limit: int         # the on-the-spot fine limit for this subject on the decision date
     summary: bool      # the suggested penalty can be decided on the spot
@@ -182,35 +201,41 @@ def plan(rs: Ruleset, branch: PenaltyBranch, tier: str, kind: str, day: dt.date,
         required = set(branch.required_kinds)
         possible = required <= SUMMARY_KINDS and ("fine" not in required or (spec is not None and spec.min <= limit))
     needed = any(k not in SUMMARY_KINDS for k in branch.kinds) or (spec is not None and spec.max > limit)
-    summary = possible and (warning or (fine is not None and fine.suggested.min <= limit if summary_only
-                                        else fine is not None and fine.suggested.max <= limit))
-    if summary_only and summary and fine is not None and not warning and fine.suggested.max > limit:
-        fine = fine.model_copy(update={"suggested": construct(FineRange, min=fine.suggested.min, max=limit)})
+    summary = possible and (warning or (fine is not None and fine.suggested.max <= limit))
     return Plan(fine, warning, limit, summary, possible, needed and not summary_only, cites)
 
 
-def tier_reasons(rs: Ruleset, case: Case, tier: str, fine: Fine | None, extra: tuple[str, ...]) -> list[Reason]:
+def tier_reasons(rs: Ruleset, case: Case, tier: str, fine: Fine | None, extra: tuple[str, ...],
+                 aggravating: tuple[str, ...]) -> list[Reason]:
     """The tier rule, the suggested range and the facts that moved it; ``extra``: mitigating fact
-    codes that come from the subject (arts. 30, 31) rather than from ``facts.mitigating``."""
+    codes that come from the subject (arts. 30, 31) rather than from ``facts.mitigating``;
+    ``aggravating``: the aggravating codes that count (see ``counted_aggravating``)."""
     label = TIER_LABELS[tier]
     policy = rs.policy
-    spot = policy.spec.discretion.rectified_on_spot
-    mitigating = (*case.facts.mitigating, *(c for c in extra if c not in case.facts.mitigating))
-    if case.facts.rectified_on_spot and spot not in mitigating:
-        mitigating = (*mitigating, spot)
-    rule = tier_rule(rs, case, bool(mitigating))
+    facts = case.facts
+    known = policy.mitigating
+    codes = (*facts.mitigating, *(c for c in extra if c not in facts.mitigating))
+    discretionary = tuple(c for c in codes if c in known and known[c].discretionary)
+    mitigating = tuple(c for c in codes if c not in discretionary)
+    rule = policy.tier_table.decide(facts.serious, bool(mitigating), bool(aggravating))
     out = [
         rs.reason(rule.id, rule.text, tuple(rule.cites)),
         rs.policy_reason("penalty.tier", fine_min=fine.min, fine_max=fine.max, tier_label=label,
                          suggested_min=fine.suggested.min, suggested_max=fine.suggested.max)
         if fine is not None else rs.policy_reason("penalty.tier-no-fine", tier_label=label)
     ]
-    for codes, known, rule_id in ((mitigating, policy.mitigating, "penalty.mitigating"),
-                                  (case.facts.aggravating, policy.aggravating, "penalty.aggravating")):
-        if codes:
-            texts = "；".join(known[c].text if c in known else c for c in codes)
-            cites = tuple(dict.fromkeys(cite for c in codes if c in known for cite in known[c].cites))
-            out.append(rs.policy_reason(rule_id, cites, facts=texts))
+    dropped = tuple(c for c in facts.aggravating if c not in aggravating)
+    for group, table, rule_id in ((mitigating, known, "penalty.mitigating"),
+                                  (discretionary, known, "penalty.discretionary-mitigation"),
+                                  (aggravating, policy.aggravating, "penalty.aggravating"),
+                                  (dropped, policy.aggravating, "penalty.aggravating-element")):
+        if group:
+            texts = "；".join(table[c].text if c in table else c for c in group)
+            cites = tuple(dict.fromkeys(cite for c in group if c in table for cite in table[c].cites))
+            out.append(rs.policy_reason(rule_id, () if rule_id == "penalty.aggravating-element" else cites,
+                                        facts=texts))
+    if facts.rectified_on_spot:
+        out.append(rs.policy_reason("penalty.rectified-on-spot"))
     return out
 
 

@@ -116,7 +116,12 @@ class Facts(BaseModel):
     harm: StrictBool = False
     """The conduct caused harm (selects the longer limitation period where the policy says so)."""
     rectified_on_spot: StrictBool = False
-    """The subject corrected the violation on the spot (counts as a mitigating fact)."""
+    """The subject corrected the violation on the spot: corrected in time (art. 33(1)); not by
+    itself the art. 32 mitigating fact (state `eliminated-harm` in `mitigating` where it holds)."""
+    hinders_evacuation: StrictBool = False
+    """The conduct hinders safe evacuation (妨碍安全疏散: fire-law 60(1)(3) conduct). Items whose
+    law depends on it condition branches on it (e.g. e-bikes in a high-rise lobby or stairwell:
+    fire-law 60 only where it holds, otherwise only 高层规定 47(7))."""
     corrected_in_time: StrictBool = False
     """The subject corrected the violation in time (penalty-law art. 33(1))."""
     slight_harm: StrictBool = False

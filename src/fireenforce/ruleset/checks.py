@@ -162,9 +162,6 @@ def _policy(src: "Source", manifest: Manifest, provisions: Provisions, policy: P
         for i, fact in enumerate(getattr(policy.spec.discretion, group)):
             for j, cite in enumerate(fact.cites):
                 yield from _cite(src, provisions, cite, name, (group, i, "cites", j), coverage)
-    if policy.spec.discretion.rectified_on_spot not in policy.mitigating:
-        yield Finding("RS-FACT-UNKNOWN", "rectified_on_spot must name a mitigating fact code", file=name,
-                      line=src.line(name, "rectified_on_spot"), field="rectified_on_spot")
     exemptions, name_ex = policy.spec.exemptions, file_of("exemptions")
     for field in ("juvenile", "limited_capacity"):
         if getattr(exemptions, field) not in policy.mitigating:

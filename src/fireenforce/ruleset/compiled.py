@@ -192,12 +192,12 @@ class Ruleset:
         return construct(Reason, rule=rule, text=text.format_map(params) if params else text, cites=cites)
 
     def policy_reason(self, rule: str, extra_cites: tuple[str, ...] = (), **params: object) -> Reason:
-        """A Reason from ``policy/reasons.yaml``, cached per parameters."""
+        """A Reason from ``policy/reasons.yaml``, cached per parameters; each provision cited once."""
         key = (rule, extra_cites, *params.items())
         found = self._reasons.get(key)
         if found is None:
             spec = self.policy.spec.reasons[rule]
-            found = self.reason(rule, spec.text, tuple(spec.cites) + extra_cites, **params)
+            found = self.reason(rule, spec.text, tuple(dict.fromkeys((*spec.cites, *extra_cites))), **params)
             if len(self._reasons) < 100_000:
                 self._reasons[key] = found
         return found

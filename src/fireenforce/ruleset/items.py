@@ -13,16 +13,16 @@ from fireenforce.ruleset.provisions import Provisions
 from fireenforce.ruleset.provisions import parse_cite
 from fireenforce.ruleset.schema import RANK_ORDER, Branch, Condition, FineSpec, ItemReferral, ItemSpec
 
-# (subject, operating, high_rise, crowded, serious, minor)
-Conditions = tuple[str, bool, bool, bool, bool, bool]
+# (subject, operating, high_rise, crowded, serious, minor, hinders_evacuation)
+Conditions = tuple[str, bool, bool, bool, bool, bool, bool]
 ALL_CONDITIONS: tuple[Conditions, ...] = tuple(
-    itertools.product(("unit", "individual"), (False, True), (False, True), (False, True), (False, True), (False, True))
+    itertools.product(("unit", "individual"), *((False, True),) * 6)
 )
 _EARLIEST = dt.date(1, 1, 1)
 
 
 def matches(when: Condition, conditions: Conditions) -> bool:
-    subject, operating, high_rise, crowded, serious, minor = conditions
+    subject, operating, high_rise, crowded, serious, minor, hinders = conditions
     return (
         (when.subject is None or when.subject == subject)
         and (when.operating is None or when.operating == operating)
@@ -30,6 +30,7 @@ def matches(when: Condition, conditions: Conditions) -> bool:
         and (when.crowded is None or when.crowded == crowded)
         and (when.serious is None or when.serious == serious)
         and (when.minor is None or when.minor == minor)
+        and (when.hinders_evacuation is None or when.hinders_evacuation == hinders)
     )
 
 
@@ -175,7 +176,7 @@ class CompiledItem:
 
 
 def _describe(conditions: Conditions) -> str:
-    subject, operating, high_rise, crowded, serious, minor = conditions
+    subject, operating, high_rise, crowded, serious, minor, hinders = conditions
     flags = [name for name, on in (("operating", operating), ("high_rise", high_rise), ("crowded", crowded),
-                                   ("serious", serious), ("minor", minor)) if on]
+                                   ("serious", serious), ("minor", minor), ("hinders_evacuation", hinders)) if on]
     return subject + (" " + "+".join(flags) if flags else "")

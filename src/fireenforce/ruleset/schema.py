@@ -164,6 +164,8 @@ class Condition(Spec):
     """Serious circumstances."""
     minor: bool | None = None
     """Minor circumstances."""
+    hinders_evacuation: bool | None = None
+    """The conduct hinders safe evacuation (`facts.hinders_evacuation`)."""
 
 
 class CiteWhen(Spec):
@@ -365,6 +367,12 @@ class FactSpec(Spec):
     """Its legal basis."""
     confirmed: bool = True
     """False where the fact comes from a text not in force here; decisions relying on it say so."""
+    discretionary: bool = False
+    """A mitigating fact the law makes discretionary (可以从轻或者减轻, e.g. penalty-law art. 31):
+    it does not lower the tier by itself; the decision states it as the office's discretion."""
+    refusal_element: bool = False
+    """An aggravating fact that is the refusal itself (拒不改正): not counted again where the
+    penalty already rests on an unheeded order or a refusal."""
 
 
 class DiscretionSpec(Spec):
@@ -382,8 +390,6 @@ class DiscretionSpec(Spec):
     """Known mitigating facts."""
     aggravating: list[FactSpec] = []
     """Known aggravating facts."""
-    rectified_on_spot: str
-    """The mitigating fact `facts.rectified_on_spot` counts as."""
     unconfirmed_doubt: str = "从重、从轻情节中有未经甘肃生效文本确认的情节（见 policy/discretion.yaml），仅供参考。"
     """The doubt shown when a decision relies on an unconfirmed fact."""
 
@@ -402,6 +408,9 @@ class ExemptionSpec(Spec):
     """The mitigating fact code of capacity `limited` (art. 31, discretionary)."""
     first_offence_doubt: DoubtSpec
     """Shown where art. 33(1)'s first-offence discretion is stated."""
+    birthday_doubt: DoubtSpec
+    """Shown where the conduct fell on the birthday that completes an age limit: full years are
+    counted from the day after the birthday, a rule the statutes do not state."""
     reference: str = ""
     """Where the rules come from."""
 
@@ -453,6 +462,11 @@ class ProcedureSpec(Spec):
     """Legal basis of the general procedure."""
     documents: dict[str, list[str]]
     """Documents by step (`penalty.summary`, `penalty.general` for penalties)."""
+    general_doubt: DoubtSpec
+    """Shown on a penalty decision whose documents include the general procedure's notice (the
+    statement period the notice gives is not set by the law)."""
+    unit_limit_doubt: DoubtSpec
+    """Shown where a unit's summary limit decides the procedure (a unit may be a 个体工商户)."""
 
 
 class LimitationPeriod(Period):

@@ -86,6 +86,7 @@ class Expect(BaseModel):
     reinspection: ReinspectionExpect | None = None
     rules: list[str] | None = None
     rules_absent: list[str] | None = None
+    reason_cites: dict[str, list[str]] | None = None
     doubts_include: list[str] | None = None
     doubts_absent: list[str] | None = None
     summary_limit: int | None = None
@@ -256,6 +257,9 @@ def _view(key: str, expected: Any, actual: dict[str, Any]) -> Any:
     if key == "rules_absent":
         fired_ids = {r["rule"] for r in actual["reasons"]}
         return [r for r in expected if r not in fired_ids]
+    if key == "reason_cites":
+        cited = {r["rule"]: list(r["cites"]) for r in reversed(actual["reasons"])}
+        return {rule: cited.get(rule) for rule in expected}
     if key == "doubts_include":
         codes = [d["code"] for d in actual["doubts"]]
         return [c for c in expected if c in codes]

@@ -18,14 +18,15 @@ from fireenforce.engine.law import conduct_day
 from fireenforce.model.case import Case, HistoryEntry
 from fireenforce.model.decision import Decision, Penalty
 from fireenforce.ruleset.compiled import Ruleset
+from fireenforce.ruleset.items import Conditions
 
 Check = Callable[[Ruleset, Case], None]
 LAW_DATE_ROLES = ("violated", "penalty", "compulsory")
 
 
-def _conditions(case: Case) -> tuple[str, bool, bool, bool, bool, bool]:
+def _conditions(case: Case) -> Conditions:
     s, p, f = case.subject, case.place, case.facts
-    return (s.kind, s.operating, p.high_rise, p.crowded, f.serious, f.minor)
+    return (s.kind, s.operating, p.high_rise, p.crowded, f.serious, f.minor, f.hinders_evacuation)
 
 
 def check_monotone_escalation(ruleset: Ruleset, case: Case) -> None:
@@ -268,9 +269,9 @@ def check_article33_gate(ruleset: Ruleset, case: Case) -> None:
 
 
 def check_mitigation_not_cancelled(ruleset: Ruleset, case: Case) -> None:
-    """Mandatory mitigation (art. 32): with a mitigating fact, adding aggravating facts never
+    """Mandatory mitigation (arts. 30, 32): with a mitigating fact, adding aggravating facts never
     raises the tier."""
-    if not (case.facts.mitigating or case.facts.rectified_on_spot):
+    if not case.facts.mitigating:
         return
     bare = case.facts.model_copy(update={"aggravating": ()})
     every = case.facts.model_copy(update={"aggravating": tuple(ruleset.policy.aggravating)})
@@ -378,6 +379,93 @@ def check_procedure_only_for_penalty(ruleset: Ruleset, case: Case) -> None:
         f"step {decision.step} with procedure {decision.procedure}")
 
 
+def check_no_automatic_mitigation(ruleset: Ruleset, case: Case) -> None:
+    """Correcting on the spot (the duty of penalty-law art. 28(1)) and limited capacity (art. 31:
+    可以从轻, discretion) never lower the tier by themselves."""
+    if case.subject.kind != "individual" or case.subject.capacity == "none":
+        return
+    facts = case.facts.model_copy(update={"minor": False, "slight_harm": False, "rectified_on_spot": False})
+    base = case.model_copy(update={"facts": facts, "subject": case.subject.model_copy(update={"capacity": "full"})})
+    varied = base.model_copy(update={"facts": facts.model_copy(update={"rectified_on_spot": True}),
+                                     "subject": base.subject.model_copy(update={"capacity": "limited"})})
+    before, after = (decide(c, ruleset=ruleset).penalty for c in (base, varied))
+    if before is not None and after is not None:
+        assert before.tier == after.tier, f"on-spot correction / limited capacity moved the tier {before.tier} → {after.tier}"
+
+
+def check_suggestion_fits_tier(ruleset: Ruleset, case: Case) -> None:
+    """The suggested range is the tier's share of the statutory range (art. 5(2)), never cut to
+    what the acting office may impose: a range beyond its scope is referred, not shrunk."""
+    from fireenforce.engine.penalty import fine_of
+
+    decision = decide(case, ruleset=ruleset)
+    penalty = decision.penalty
+    if penalty is None or penalty.fine is None:
+        return
+    branch = ruleset.items[decision.item.code].resolve(_conditions(case), decision.law_date).branch
+    assert branch is not None
+    fitting = fine_of(ruleset, branch, penalty.tier)
+    assert fitting is not None and penalty.fine.suggested == fitting.suggested, (
+        f"suggested {penalty.fine.suggested} is not the {penalty.tier} tier's {fitting and fitting.suggested}")
+
+
+def check_excused_subject_not_compelled(ruleset: Ruleset, case: Case) -> None:
+    """A subject not penalised for age or incapacity (arts. 30, 31) is not ordered to correct nor
+    threatened with compulsory execution: the order goes to the guardian."""
+    if case.subject.kind != "individual":
+        return
+    day = conduct_day(case)
+    child = case.subject.model_copy(update={"born_on": day.replace(year=day.year - 10, day=min(day.day, 28))})
+    incapable = case.subject.model_copy(update={"capacity": "none"})
+    for subject in (child, incapable):
+        decision = decide(case.model_copy(update={"subject": subject}), ruleset=ruleset)
+        fired = {r.rule for r in decision.reasons}
+        if not fired & {"exemption.under-age", "exemption.incapable"}:
+            continue  # no penalty branch, or time-barred: the gate is not reached
+        assert not [b.cite for b in decision.legal_basis if b.role == "compulsory"], "compulsory execution cited"
+        assert "rectification.order" not in fired, "the order to correct is addressed to the excused subject"
+
+
+def check_cited_once(ruleset: Ruleset, case: Case) -> None:
+    """No reason cites a provision twice, and the legal basis lists each provision once."""
+    decision = decide(case, ruleset=ruleset)
+    for reason in decision.reasons:
+        assert len(set(reason.cites)) == len(reason.cites), f"{reason.rule} cites {reason.cites}"
+    cites = [b.cite for b in decision.legal_basis]
+    assert len(set(cites)) == len(cites), f"legal basis repeats a provision: {cites}"
+
+
+GATED_CITES = {"penalty-law:33:1": {"exemption.minor-corrected", "exemption.first-offence"},
+               "inspection-rules:19:2": {"exemption.rectified-on-spot"}}
+
+
+def check_gate_cites_only_with_elements(ruleset: Ruleset, case: Case) -> None:
+    """Art. 33(1) and inspection rules 19(2) are cited only where the gate found their elements,
+    never as the basis of the local ladder's soft first step."""
+    decision = decide(case, ruleset=ruleset)
+    fired = {r.rule for r in decision.reasons}
+    for reason in decision.reasons:
+        for cite in reason.cites:
+            if cite in GATED_CITES:
+                assert fired & GATED_CITES[cite], f"{reason.rule} cites {cite} without the gate's finding"
+
+
+def check_refusal_not_counted_twice(ruleset: Ruleset, case: Case) -> None:
+    """Where the penalty rests on an unheeded written order (overdue, 拒不改正), an aggravating fact
+    that is the refusal itself does not raise the tier again."""
+    codes = tuple(c for c, f in ruleset.policy.aggravating.items() if f.refusal_element)
+    if not codes or case.facts.minor or not ruleset.items[case.item or ""].orders:
+        return
+    day = case.decided_on or case.observed_on
+    unheeded = HistoryEntry(date=day - dt.timedelta(days=40), item=case.item or "", step="warning",
+                            deadline=day - dt.timedelta(days=30), rectified=False)
+    bare = case.model_copy(update={"facts": case.facts.model_copy(update={"refused": True, "aggravating": ()}),
+                                   "history": (*case.history, unheeded)})
+    with_codes = bare.model_copy(update={"facts": bare.facts.model_copy(update={"aggravating": codes})})
+    tiers = [decide(c, ruleset=ruleset).penalty for c in (bare, with_codes)]
+    if tiers[0] is not None and tiers[1] is not None:
+        assert tiers[0].tier == tiers[1].tier, f"the refusal aggravated: {tiers[0].tier} → {tiers[1].tier}"
+
 PROPERTIES: dict[str, Check] = {
     "monotone-escalation": check_monotone_escalation,
     "fine-in-range": check_fine_in_range,
@@ -396,4 +484,10 @@ PROPERTIES: dict[str, Check] = {
     "article33-gate": check_article33_gate,
     "mitigation-not-cancelled": check_mitigation_not_cancelled,
     "documents-agree": check_documents_agree,
+    "no-automatic-mitigation": check_no_automatic_mitigation,
+    "suggestion-fits-tier": check_suggestion_fits_tier,
+    "excused-subject-not-compelled": check_excused_subject_not_compelled,
+    "cited-once": check_cited_once,
+    "gate-cites-only-with-elements": check_gate_cites_only_with_elements,
+    "refusal-not-counted-twice": check_refusal_not_counted_twice,
 }

@@ -52,7 +52,7 @@ def fired_rule(ruleset: Ruleset, decision: Decision) -> str | None:
 
 def _fits(item: CompiledItem, conditions: Conditions) -> bool:
     """Conditions a valid case of this item can have (minor and serious never together)."""
-    subject, operating, high_rise, _, serious, minor = conditions
+    subject, operating, high_rise, _, serious, minor, _ = conditions
     return (subject in item.subjects and (high_rise or not item.high_rise_only)
             and (operating or not item.operating_only) and not (serious and minor))
 
@@ -139,7 +139,7 @@ def _history(ruleset: Ruleset, code: str, decided: dt.date, prior: str | None,
 def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], prior: str | None, barred: bool,
           period: tuple[dt.date, dt.date], excused: bool = False) -> Case:
     profile = draw(pool)
-    subject, operating, high_rise, crowded, serious, minor = profile.conditions
+    subject, operating, high_rise, crowded, serious, minor, hinders = profile.conditions
     start, end = period
     limitation = ruleset.policy.limitation(end)
     years = limitation.base_years if limitation and barred else None
@@ -155,7 +155,7 @@ def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], p
     harm = False if barred else draw(st.booleans())
     rare = st.sampled_from((False, False, False, True))  # grounds of no penalty: often enough, not always
     facts = Facts(
-        serious=serious, minor=minor, harm=harm, slight_harm=harm and draw(rare),
+        serious=serious, minor=minor, hinders_evacuation=hinders, harm=harm, slight_harm=harm and draw(rare),
         rectified_on_spot=draw(st.booleans()), corrected_in_time=draw(rare), no_fault=excused or draw(rare),
         refused=profile.refused,
         mitigating=draw(_fact_codes(ruleset.policy.mitigating)),
