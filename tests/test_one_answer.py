@@ -57,7 +57,7 @@ def test_what_if_needs_one_version(capsys, monkeypatch) -> None:
 
 def test_diff_examples_paste_into_decide(capsys, monkeypatch) -> None:
     new = ROOT / "rulesets/xifeng/2024.09"
-    assert main(["diff", str(OLD), str(new), "--generated", "200"]) == 0
+    assert main(["diff", str(OLD), str(new), "--generated", "400"]) == 0
     out = capsys.readouterr().out
     assert f"fireenforce decide - --what-if --ruleset {OLD}" in out
     examples = [line.split("example: ", 1)[1] for line in out.splitlines() if "example: " in line]

@@ -244,7 +244,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
     limitation = law.limitation(case, day, today.limitation)
     record = _history(rs, case, item, today.cutoff)
     ground, extra = pen.subject_grounds(rs, case, law.conduct_day(case)) if _personal(subject) else (None, ())
-    excuse = pen.excuse(case, ground)
+    excuse = pen.excuse(case, ground, correctable=not item.completed)
     mitigated = bool(facts.mitigating) or facts.rectified_on_spot or bool(extra)
     tier = policy.tier_table.decide(serious, mitigated, bool(facts.aggravating)).then["tier"]
     branch = resolution.branch
@@ -270,7 +270,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
         running = None
     continuing = case.ended_on is None
     order = item.orders and continuing and not facts.rectified_on_spot
-    spared = branch is not None and status != "excused" and pen.sparable(case, record.prior)
+    spared = branch is not None and status != "excused" and pen.sparable(case, record.prior, correctable=not item.completed)
     penalty_facts = (facts.mitigating, facts.aggravating, extra) if rule.then["step"] == "penalty" else None
     key = (id(resolution), law_reason.rule, id(competence), status, rule.id, record.elements, tier, penalty_facts,
            order, facts.rectified_on_spot, facts.crime_suspected, facts.sealing_needed, level,
