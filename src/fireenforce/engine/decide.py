@@ -86,6 +86,9 @@ def _item(case: Case, rs: Ruleset) -> tuple[CompiledItem, Case, tuple[Inference,
         kinds = "、".join(SUBJECT_LABELS[k] for k in item.subjects)
         raise CaseError("subject.kind", f"{case.subject.kind!r}, but item {item.code} applies only to {kinds} "
                                         f"({', '.join(item.subjects)})")
+    if item.completed and case.ended_on not in (None, case.start_date):
+        raise CaseError("ended_on", f"{case.ended_on}, but item {item.code} is a completed act: it ends the day it "
+                                    f"was done ({case.start_date}); limitation runs from that day")
     if item.operating_only and not case.subject.operating:
         if "operating" in case.subject.model_fields_set:
             raise CaseError("subject.operating", f"false, but item {item.code} applies only to operating places "
