@@ -83,6 +83,7 @@ bench: $(STAMP) system-packages
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_triage.py
 	$(BIN)/python benchmarks/bench_ledger.py
+	$(BIN)/python benchmarks/bench_service.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis

@@ -30,8 +30,10 @@ def docx_text(data: bytes) -> str:
 
 
 def pdf_text(data: bytes) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
+    """The PDF's text without its running page numbers (第 N 页 共 M 页), as a reader follows it."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
                           check=True).stdout.decode("utf-8")
+    return re.sub(r"(?m)^\s*第\s*\d+\s*页\s*共\s*\d+\s*页\s*$", "", text)
 
 
 def flat(text: str) -> str:

@@ -45,6 +45,10 @@ def refused(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
     ({**BASE, "facts": {"seriuos": True}},
      "facts.seriuos: unknown fact 'seriuos' (a typo?); known facts: serious, minor, harm"),
     ({**BASE, "facts": {"serious": "true"}}, "facts.serious: a string 'true' given"),
+    ({**BASE, "facts": {"mitigating": ["cooerced"]}},
+     "facts.mitigating[0]: unknown mitigating fact 'cooerced' (a typo?); known mitigating facts: eliminated-harm, coerced,"),
+    ({**BASE, "facts": {"aggravating": ["persisting", "persistng"]}},
+     "facts.aggravating[1]: unknown aggravating fact 'persistng' (a typo?); known aggravating facts: repeat-penalised"),
     ({**BASE, "description": "楼道" * MAX_TEXT}, f"description: too long: {2 * MAX_TEXT} characters; at most {MAX_TEXT}"),
     ({**BASE, "facts": {"narrative": "x" * (MAX_TEXT + 1)}}, "facts.narrative: too long"),
     ({**BASE, "history": [{"date": "2026-01-02", "item": "EV-BLOCK", "step": "reminder", "when": 1}]},
@@ -70,10 +74,22 @@ def test_bad_json_text(text: str, expected: str, capsys, monkeypatch) -> None:
     assert refused(capsys, monkeypatch, text).startswith(expected)
 
 
-def test_duplicate_keys_are_refused_at_any_depth() -> None:
-    text = json.dumps(BASE).replace('"kind": "unit"', '"kind": "unit", "kind": "individual"')
-    with pytest.raises(fe.CaseError, match="kind: duplicate key"):
+@pytest.mark.parametrize(("old", "new", "path"), [
+    ('"kind": "unit"', '"kind": "unit", "kind": "individual"', "subject.kind"),
+    ('"name": "某某超市"', '"name": "某某超市", "name": "别家"', "subject.name"),
+    ('"serious": true', '"serious": true, "serious": false', "facts.serious"),
+    ('"step": "warning"', '"step": "warning", "step": "penalty"', "history[0].step"),
+])
+def test_duplicate_keys_are_refused_with_their_full_path(old: str, new: str, path: str, capsys, monkeypatch) -> None:
+    case = {**BASE, "subject": {"kind": "unit", "name": "某某超市"}, "facts": {"serious": True},
+            "history": [{"date": "2026-01-02", "item": "EV-BLOCK", "step": "warning"}]}
+    text = json.dumps(case, ensure_ascii=False)
+    assert old in text
+    text = text.replace(old, new)
+    with pytest.raises(fe.CaseError) as info:
         fe.decide(text)
+    assert str(info.value) == f"{path}: duplicate key (given twice in one JSON object)"
+    assert refused(capsys, monkeypatch, f"[{text}]") == f"[0].{path}: duplicate key (given twice in one JSON object)"
 
 
 def test_a_json_list_is_all_or_none(capsys, monkeypatch) -> None:
@@ -150,3 +166,22 @@ def test_ruleset_findings_use_the_same_path_notation(tmp_path: Path) -> None:
     with pytest.raises(fe.RulesetError) as info:
         fe.load_ruleset(root)
     assert [f.field for f in info.value.findings if f.code == "RS-CITE-UNKNOWN"] == ["penalties[0].cite[0]"]
+
+
+def test_null_is_named_once_and_what_if_in_each_interface_s_words(capsys, monkeypatch) -> None:
+    assert refused(capsys, monkeypatch, json.dumps({**BASE, "facts": {"narrative": None}})) == \
+        "facts.narrative: null given; expected a JSON string"
+    old = str(ROOT / "rulesets" / "xifeng" / "2022.03")
+    with pytest.raises(fe.CaseError) as info:
+        fe.decide(BASE, ruleset=fe.load_ruleset(old))
+    assert str(info.value).endswith("needs what_if=True") and "--what-if" not in str(info.value)
+    cli = refused(capsys, monkeypatch, json.dumps(BASE), "--ruleset", old)
+    assert cli.endswith("needs --what-if") and "what_if" not in cli
+
+
+def test_the_officer_s_text_cites_provisions_by_their_names(capsys, monkeypatch) -> None:
+    code, out, _ = run(capsys, monkeypatch, "decide", "-", stdin=json.dumps(BASE))
+    assert code == 0
+    reasons = out.split("理由：", 1)[1].split("存疑：", 1)[0]
+    assert "（《中华人民共和国行政处罚法》第三十七条）" in reasons
+    assert "penalty-law:" not in reasons and "inspection-rules:" not in reasons

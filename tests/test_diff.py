@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import shlex
 import shutil
 from pathlib import Path
 
@@ -82,3 +85,18 @@ def test_cli_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     text = capsys.readouterr().out
     assert "EB-PARK delegated_to: [] -> [\"street\", \"town\", \"township\"]" in text
     assert "referral -> penalty" in text and "example: {" in text
+
+
+def test_the_printed_commands_decide_the_printed_example(capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
+    old, new = str(FAMILY / "2022.03"), str(FAMILY / "2024.09")
+    assert main(["diff", old, new, "--cases", str(FAMILY / "2022.03" / "cases"), "--generated", "0"]) == 0
+    text = capsys.readouterr().out
+    commands = re.findall(r"`fireenforce (decide [^`]+)`", text)
+    example = re.search(r"\n  \S+ (\w+) -> (\w+): \d+ case\(s\)\n(?:    .*\n)*?    example: (\{.*\})", text)
+    assert len(commands) == 2 and example is not None, text
+    steps = []
+    for command in commands:
+        monkeypatch.setattr("sys.stdin", io.StringIO(example.group(3)))
+        assert main([*shlex.split(command), "--format", "json"]) == 0, capsys.readouterr().err
+        steps.append(json.loads(capsys.readouterr().out)["step"])
+    assert steps == [example.group(1), example.group(2)]

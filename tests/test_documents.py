@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import fireenforce as fe
 from fireenforce.documents import render
 from fireenforce.documents.context import PENALTY_DOCUMENTS
 from fireenforce.errors import DocumentError
@@ -31,11 +32,20 @@ DOCS_BY_STEP = {
 }
 
 
-def make_case(kind: str = "unit", narrative: str = "三楼东侧楼道堆放纸箱，堵塞疏散通道约五米。", **extra: Any) -> Case:
+PRIOR = {"reminder": (), "warning": ("reminder",), "penalty": ("reminder", "warning"),
+         "referral": ("reminder", "warning", "penalty")}  # the earlier steps that lead to each step
+_MADE: dict[str, Case] = {}  # case digest -> the case make_decision decided
+
+
+def make_case(kind: str = "unit", narrative: str = "三楼东侧楼道堆放纸箱，堵塞疏散通道约五米。",
+              step: str = "penalty", **extra: Any) -> Case:
+    """An EV-BLOCK case whose history (unheeded earlier steps) leads the engine to ``step``."""
     subject = {"kind": kind, "operating": True, "name": "西峰区某某超市", "id": "91621002MA00000000",
                "address": "甘肃省庆阳市西峰区北大街1号"}
     if kind == "individual":
         subject = {"kind": kind, "name": "张三", "id": "621002199001010000", "address": "西峰区某某小区3号楼"}
+    history = [{"date": f"2026-0{3 + n // 2}-{10 + 10 * (n % 2)}", "item": "EV-BLOCK", "step": earlier,
+                "rectified": False} for n, earlier in enumerate(PRIOR[step])]
     return Case.model_validate({
         "item": "EV-BLOCK",
         "subject": subject,
@@ -44,54 +54,25 @@ def make_case(kind: str = "unit", narrative: str = "三楼东侧楼道堆放纸�
         "occurred_on": "2026-05-01",
         "observed_on": "2026-05-03",
         "facts": {"narrative": narrative, "evidence": ["现场照片4张", "执法记录仪视频1段"]},
-        "history": [{"date": "2026-03-10", "item": "EV-BLOCK", "step": "reminder", "rectified": False}],
+        "history": history,
         **extra,
     })
 
 
-def make_decision(step: str = "penalty", *, kind: str = "unit", procedure: str = "general",
-                  hearing: bool = False, documents: list[str] | None = None) -> Decision:
-    """A realistic decision for EV-BLOCK, as the engine returns it."""
-    basis = [{"instrument": "fire-law", "title": FIRE_LAW, "article": 28, "role": "violated",
-              "text": ART_28, "cite": "fire-law:28", "valid_from": "2021-04-29"}]
-    if kind == "unit":
-        basis.append({"instrument": "fire-law", "title": FIRE_LAW, "article": 60, "paragraph": 1, "item": 3,
-                      "role": "penalty", "text": ART_60_1_3, "cite": "fire-law:60:1:3", "valid_from": "2021-04-29"})
-        penalty = {"available": True, "kinds": ["fine"], "choice": "all", "tier": "ordinary",
-                   "fine": {"min": 5000, "max": 50000, "suggested": {"min": 18500, "max": 36500}}}
-    else:
-        basis.append({"instrument": "fire-law", "title": FIRE_LAW, "article": 60, "paragraph": 2,
-                      "role": "penalty", "text": ART_60_2, "cite": "fire-law:60:2", "valid_from": "2021-04-29"})
-        penalty = {"available": True, "kinds": ["formal_warning", "fine"], "choice": "one", "tier": "minor",
-                   "fine": {"min": 1, "max": 500, "suggested": {"min": 1, "max": 151}}}
-    if documents is None:
-        penalty_docs = ["summary_penalty_decision"] if procedure == "summary" else ["penalty_notice", "penalty_decision"]
-        documents = DOCS_BY_STEP.get(step, ["inspection_record", *penalty_docs])
-    return Decision.model_validate({
-        "step": step,
-        "item": {"code": "EV-BLOCK", "name": "占用、堵塞、封闭疏散通道、安全出口"},
-        "legal_basis": basis,
-        "penalty": penalty,
-        "procedure": procedure if step == "penalty" else "none",
-        "hearing_right": hearing,
-        "referral_to": "brigade" if step == "referral" else None,
-        "referral_label": "西峰区消防救援大队" if step == "referral" else None,
-        "rectification": {"required": True, "deadline": "2026-05-10"},
-        "documents": documents,
-        "reasons": [{"rule": "ladder.after-warning", "text": "当事人经警示后逾期未改正，依法给予行政处罚。",
-                     "cites": ["fire-law:60:1:3"]}],
-        "ruleset": RULESET,
-        "law_date": "2026-05-03",
-        "limitation": {"years": 2, "runs_from": None, "expires_on": None, "barred": False},
-        "case_digest": make_case(kind).digest,
-        "summary_limit": (3000 if kind == "unit" else 200) if step == "penalty" else None,
-    })
+def make_decision(step: str = "penalty", *, kind: str = "unit", case: Case | None = None) -> Decision:
+    """The engine's decision for ``case`` (default: ``make_case(kind, step=step)``): render
+    refuses any other."""
+    case = case or make_case(kind, step=step)
+    decision = fe.decide(case)
+    assert decision.step == step, decision.step
+    _MADE[case.digest] = case
+    return decision
 
 
 def rendered(document: str, decision: Decision | None = None, case: Case | None = None, **kw: Any) -> dict[str, str]:
     """The document in every format, as its reader sees it (flattened: compare with ``flat``)."""
-    case = case or make_case()
-    decision = (decision or make_decision()).model_copy(update={"case_digest": case.digest})
+    decision = decision or make_decision()
+    case = case or _MADE[decision.case_digest]
     return {fmt: text_of(render(case, decision, document, format=fmt, **kw), fmt) for fmt in FORMATS}
 
 
@@ -110,7 +91,9 @@ SAMPLES = [
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_type_renders_with_common_elements(document: str, step: str, procedure: str, kind: str,
                                                   choice: dict[str, Any], fmt: str) -> None:
-    case, decision = make_case(kind), make_decision(step, kind=kind, procedure=procedure)
+    case = make_case(kind, step=step)
+    decision = make_decision(step, kind=kind, case=case)
+    assert document in decision.documents and (procedure == "summary") == (document == "summary_penalty_decision")
     out = render(case, decision, document, format=fmt, serial=7, **choice)
     text = text_of(out, fmt)
     # entrusted (委托): penalties in the brigade's name; records, orders, referrals in the office's own
@@ -152,7 +135,7 @@ def test_penalty_decision_has_every_element_of_art_59(fmt: str) -> None:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_summary_decision_has_every_element_of_art_52(fmt: str) -> None:
     case = make_case("individual")
-    decision = make_decision(kind="individual", procedure="summary")
+    decision = make_decision(kind="individual", case=case)
     text = rendered("summary_penalty_decision", decision, case, fine=100)[fmt]
     for element in ["当事人：张三", "“占用、堵塞、封闭疏散通道、安全出口”的违法行为",      # the violation
                     "《中华人民共和国消防法》第六十条第二款", ART_60_2,                      # kind and basis
@@ -170,8 +153,8 @@ def test_summary_decision_has_every_element_of_art_52(fmt: str) -> None:
 def test_notice_states_penalty_reasons_rights_and_hearing_exactly_when_due(hearing: bool) -> None:
     # the hearing right follows the fine actually imposed: 40000 reaches the unit threshold (30000), 20000 does not
     fine, amount = (40000, "罚款人民币40000元（大写：肆万元整）") if hearing else (20000, "罚款人民币20000元（大写：贰万元整）")
-    for text in rendered("penalty_notice", make_decision(hearing=hearing), fine=fine).values():
-        for element in [amount, "三楼东侧楼道堆放纸箱", "当事人经警示后逾期未改正",
+    for text in rendered("penalty_notice", make_decision(), fine=fine).values():
+        for element in [amount, "三楼东侧楼道堆放纸箱", "已警示并责令限期改正仍未改正",
                         "《中华人民共和国消防法》第六十条第一款第（三）项", "陈述和申辩", "三日内"]:
             assert element in text, element
         assert ("要求听证的权利" in text) == hearing
@@ -179,16 +162,19 @@ def test_notice_states_penalty_reasons_rights_and_hearing_exactly_when_due(heari
 
 
 def test_rectification_order_names_items_deadline_and_what_follows() -> None:
-    for text in rendered("rectification_order", make_decision("warning")).values():
+    decision = make_decision("warning")
+    deadline = decision.rectification.deadline
+    assert deadline is not None
+    for text in rendered("rectification_order", decision).values():
         assert "占用、堵塞、封闭疏散通道、安全出口" in text
-        assert "于2026年5月10日前改正" in text
+        assert f"于{deadline.year}年{deadline.month}月{deadline.day}日前改正" in text
         assert "逾期不改正的，将依照下列规定依法予以处罚" in text
         assert "警告" not in text  # the soft step is 警示, never 警告
 
 
 def test_referral_letter_names_receiver_facts_basis_and_materials() -> None:
     for text in rendered("referral_letter", make_decision("referral")).values():
-        for element in ["庆阳市西峰区消防救援大队：", "三楼东侧楼道堆放纸箱", "2026年3月10日，督促提醒（EV-BLOCK），未改正",
+        for element in ["西峰区消防救援大队：", "三楼东侧楼道堆放纸箱", "2026年3月10日，督促提醒（EV-BLOCK），未改正",
                         "移交材料", "《消防监督检查记录》", "现场照片4张", ART_60_1_3.splitlines()[1]]:
             assert flat(element) in text, element
 
@@ -205,8 +191,8 @@ def test_without_serial_the_number_is_left_blank() -> None:
 
 def test_case_text_is_data_escaped_in_html_and_verbatim_in_text() -> None:
     narrative = "门口{{ 7*7 }}{% if true %}x{% endif %}<script>alert('x')</script>&"
-    case = make_case(narrative=narrative)
-    decision = make_decision("reminder").model_copy(update={"case_digest": case.digest})
+    case = make_case(narrative=narrative, step="reminder")
+    decision = make_decision("reminder", case=case)
     html = render(case, decision, "inspection_record")
     assert "{{ 7*7 }}{% if true %}x{% endif %}&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;" in html
     assert "<script>" not in html and "49" not in html
@@ -233,7 +219,7 @@ def test_refusals_are_one_clear_line(kwargs: dict[str, Any], message: str) -> No
     decision = kwargs.pop("decision", make_decision())
     document = kwargs.pop("document")
     with pytest.raises(DocumentError) as info:
-        render(make_case(), decision, document, **kwargs)
+        render(_MADE[decision.case_digest], decision, document, **kwargs)
     assert message in str(info.value) and "\n" not in str(info.value)
     assert info.value.exit_code == 2
 
@@ -244,16 +230,20 @@ def test_refusals_are_one_clear_line(kwargs: dict[str, Any], message: str) -> No
     ({"fine": 0}, "0 yuan is outside the legal range 1–500 yuan of 《中华人民共和国消防法》第六十条第二款"),
 ])
 def test_individual_must_choose_one_penalty(kwargs: dict[str, Any], message: str) -> None:
-    decision = make_decision(kind="individual", procedure="summary")
+    decision = make_decision(kind="individual")
     with pytest.raises(DocumentError, match=re.escape(message)):
         render(make_case("individual"), decision, "summary_penalty_decision", **kwargs)
 
 
 def test_a_penalty_of_formal_warning_alone_needs_no_choice() -> None:
-    data = make_decision(kind="individual", procedure="summary").model_dump(mode="json")
-    data["penalty"].update(kinds=["formal_warning"], fine=None)
-    text = render(make_case("individual"), Decision.model_validate(data), "summary_penalty_decision", format="text")
-    assert "如下行政处罚：警告。" in text
+    case = {"item": "UN-DUTY", "subject": {"kind": "unit", "name": "某某物业公司"},
+            "office": {"level": "street", "name": "北街街道消防安全办公室"}, "observed_on": "2026-05-03",
+            "facts": {"refused": True}, "history": [{"date": "2026-03-10", "item": "UN-DUTY", "step": "warning"}]}
+    decision = fe.decide(case)
+    assert decision.penalty is not None and decision.penalty.kinds == ("formal_warning",)
+    document = next(d for d in decision.documents if d in PENALTY_DOCUMENTS)
+    text = render(case, decision, document, format="text")
+    assert "警告" in text and "罚款人民币" not in text
 
 
 def test_document_date_may_differ_from_the_decision_date() -> None:
@@ -261,11 +251,45 @@ def test_document_date_may_differ_from_the_decision_date() -> None:
     assert "2026年6月1日" in text and "西北街消〔2026〕____号" in text
 
 
-def test_penalty_documents_refused_without_an_available_penalty() -> None:
+@pytest.mark.parametrize(("path", "edit"), [
+    ("penalty.available", lambda d: d["penalty"].update(available=False)),
+    ("penalty.fine.max", lambda d: d["penalty"]["fine"].update(max=999999)),
+    ("step", lambda d: d.update(step="referral", documents=["inspection_record", "referral_letter"])),
+    ("documents[1]", lambda d: d.update(documents=["inspection_record", "referral_letter"])),
+    ("reasons[0].text", lambda d: d["reasons"][0].update(text="当事人已受两次处罚。")),
+    ("doubts[0]", lambda d: d.update(doubts=[])),
+])
+def test_an_edited_decision_is_refused_naming_the_first_differing_field(path: str, edit: Any) -> None:
+    """render decides the case again with the decision's ruleset: an edited decision (a fine range
+    of 999999, a step changed to referral) never becomes a document."""
     data = make_decision().model_dump(mode="json")
-    data["penalty"]["available"] = False
-    with pytest.raises(DocumentError, match="needs an available penalty"):
-        render(make_case(), Decision.model_validate(data), "penalty_decision", fine=6000)
+    edit(data)
+    for document in ("penalty_decision", "referral_letter"):
+        with pytest.raises(DocumentError) as info:
+            render(make_case(), data, document, fine=900000, format="text")
+        assert str(info.value).startswith(f"decision.{path}: differs from what ruleset xifeng 2024.09 decides"), \
+            str(info.value)
+
+
+def test_a_decision_of_another_ruleset_digest_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    from fireenforce.resources import bundled_family
+
+    copy = tmp_path / "2024.09"
+    shutil.copytree(bundled_family() / "2024.09", copy)
+    (copy / "catalogue" / "EV-BLOCK.yaml").write_text(
+        (copy / "catalogue" / "EV-BLOCK.yaml").read_text("utf-8").replace("rectification_days: 3", "rectification_days: 5"),
+        "utf-8")
+    edited = fe.load_ruleset(copy)
+    case = make_case()
+    theirs = fe.decide(case, ruleset=edited)
+    assert theirs.ruleset.digest != make_decision().ruleset.digest
+    with pytest.raises(DocumentError, match=r"^decision: made by ruleset xifeng 2024.09 \(sha256:"):
+        render(case, theirs, "penalty_decision", fine=6000)  # the bundled version has another digest
+    with pytest.raises(DocumentError, match="render with the ruleset the decision was made by"):
+        render(case, make_decision(), "penalty_decision", fine=6000, ruleset=edited)
+    assert "罚款人民币6000元" in render(case, theirs, "penalty_decision", fine=6000, ruleset=edited, format="text")
 
 
 def test_context_provides_exactly_the_declared_keys() -> None:
@@ -314,9 +338,38 @@ def test_only_penalty_documents_are_issued_in_the_entrusting_agency_name() -> No
     assert "受庆阳市西峰区消防救援大队委托，由什社乡消防安全办公室实施" in summary
 
 
-@pytest.mark.parametrize(("decision_says", "fine", "due"), [(True, 20000, False), (False, 40000, True)])
-def test_hearing_right_follows_the_fine_imposed_not_the_suggestion(decision_says: bool, fine: int, due: bool) -> None:
+@pytest.mark.parametrize(("fine", "due"), [(20000, False), (40000, True)])
+def test_hearing_right_follows_the_fine_imposed_not_the_suggestion(fine: int, due: bool) -> None:
     """Penalty-law art. 63: the unit threshold (30000, policy/procedure.yaml) is compared with the
     fine on the notice, whatever the decision's suggested range reached."""
-    for text in rendered("penalty_notice", make_decision(hearing=decision_says), fine=fine).values():
+    decision = make_decision()
+    assert decision.hearing_right  # the suggested range reaches the threshold
+    for text in rendered("penalty_notice", decision, fine=fine).values():
         assert ("要求听证的权利" in text) == due
+
+
+@pytest.mark.parametrize(("document", "step", "procedure", "kind", "choice"), SAMPLES)
+def test_documents_carry_no_engine_notes(document: str, step: str, procedure: str, kind: str,
+                                         choice: dict[str, Any]) -> None:
+    """The ruleset reference stays in the decision JSON; a legal document never names it."""
+    decision = make_decision(step, kind=kind)
+    for fmt, text in rendered(document, decision, **choice).items():
+        for note in ("适用规则", "法律适用日期", decision.ruleset.id, decision.ruleset.version):
+            assert note not in text, (fmt, note)
+
+
+def test_narrative_paragraphs_are_kept_in_every_format() -> None:
+    narrative = "一、三楼东侧楼道堆放纸箱。\n二、二楼安全出口<上锁>&。\r\n\n三、当事人称已通知清理。"
+    case = make_case(narrative=narrative, step="reminder")
+    decision = make_decision("reminder", case=case)
+    html = render(case, decision, "inspection_record")
+    assert "<p>现场情况：一、三楼东侧楼道堆放纸箱。</p>" in html
+    assert "<p>二、二楼安全出口&lt;上锁&gt;&amp;。</p>" in html and "<p>三、当事人称已通知清理。</p>" in html
+    text = render(case, decision, "inspection_record", format="text")
+    assert "　　现场情况：一、三楼东侧楼道堆放纸箱。\n\n　　二、二楼安全出口<上锁>&。\n\n　　三、当事人称已通知清理。" in text
+    from docx import Document
+    import io
+
+    paragraphs = [p.text for p in Document(io.BytesIO(render(case, decision, "inspection_record", format="docx"))).paragraphs]
+    start = paragraphs.index("现场情况：一、三楼东侧楼道堆放纸箱。")
+    assert paragraphs[start + 1:start + 3] == ["二、二楼安全出口<上锁>&。", "三、当事人称已通知清理。"]

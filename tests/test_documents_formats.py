@@ -199,3 +199,23 @@ def test_cli_refuses_binary_output_to_a_terminal(monkeypatch: pytest.MonkeyPatch
     code = main(["render", str(case), "--document", "penalty_decision", "--fine", "300", "--format", "docx"])
     err = capsys.readouterr().err
     assert code == 2 and "--out FILE: --format docx is binary" in err and err.count("\n") == 1
+
+
+def _pdf_pages(data: bytes) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout
+    return text.decode().split("\f")[:-1]
+
+
+def test_pdf_pages_are_numbered_and_the_summary_decision_is_tight() -> None:
+    """Each PDF page says 第 N 页 共 M 页 (like the DOCX); the on-the-spot decision fits three
+    pages, its receipt not alone on a fourth; no page but the last is mostly blank."""
+    case = make_case("individual")
+    decision = make_decision(kind="individual", case=case)
+    for data in (penalty("pdf"), render(case, decision, "summary_penalty_decision", fine=100, format="pdf")):
+        pages = _pdf_pages(data)
+        for number, page in enumerate(pages, 1):
+            assert re.search(rf"第\s*{number}\s*页\s*共\s*{len(pages)}\s*页", page), (number, page[-200:])
+        for page in pages[:-1]:
+            assert len([line for line in page.splitlines() if line.strip()]) >= 20, page
+    summary = _pdf_pages(render(case, decision, "summary_penalty_decision", fine=100, format="pdf"))
+    assert len(summary) <= 3 and "执法人员" in summary[-1]

@@ -130,6 +130,17 @@ def test_the_readme_documents_render_with_its_real_signature() -> None:
         assert repr(defaults[name.strip()]).replace("'", '"') == default.strip()
 
 
+def test_the_readme_states_the_default_date_of_a_general_penalty_decision() -> None:
+    """The README's example date is the one render gives: the day after the notice's statement period."""
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    example = re.search(r"first day after the statement period of its notice, e\.g\. (\S+) for a notice of (\S+) with", readme)
+    assert example, "README does not say how a general penalty_decision is dated"
+    assert CASE["observed_on"] == example.group(2)  # the notice's default date: the decision date
+    text = fe.render(CASE, fe.decide(CASE), "penalty_decision", fine=20000, format="text")  # no hearing at 20000
+    day = dt.date.fromisoformat(example.group(1))
+    assert f"{day.year}年{day.month}月{day.day}日" in text
+
+
 @pytest.mark.parametrize("item, document, said", [
     ("PS-FALSE-ALARM", "referral_letter", "（该行为于2025年3月1日实施）"),
     ("FI-NEGLIGENT", "inspection_record", "（该行为于2025年3月1日实施）"),

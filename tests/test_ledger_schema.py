@@ -7,6 +7,8 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+import fireenforce.service.tokens  # noqa: F401  (triage's and the service's tables live in the
+import fireenforce.triage.tables  # noqa: F401  same database: their modules add them to the metadata)
 from fireenforce.ledger import Ledger
 from fireenforce.ledger.database import _alembic_config, open_engine, schema_revisions, writing
 from fireenforce.ledger.tables import metadata

@@ -137,6 +137,30 @@ def test_resolve_refuses_what_matches_nothing() -> None:
         resolve("qwerty", RS)
 
 
+@pytest.mark.parametrize("text", ["有点问题", "今天天气不错", "电"])
+def test_a_few_shared_characters_are_no_match(text: str) -> None:
+    """Vague words share a character or two with some item (点 with 点火, 气 with 燃气): that
+    is not a match, so query lists nothing and a case described so is refused, not decided."""
+    assert query(text, RS) == []
+    case = {"description": text, "subject": {"kind": "unit"}, "office": {"level": "street"},
+            "observed_on": "2026-05-03"}
+    with pytest.raises(CaseError) as info:
+        fe.decide(case)
+    assert str(info.value).startswith(f"description: no catalogue item matches {text!r}") and "give item" in str(info.value)
+
+
+def test_many_shared_characters_still_rank() -> None:
+    best = query("修车铺里面搭了个床晚上睡人", RS, top=1)
+    assert [m.code for m in best] == ["SH-THREE-IN-ONE"] and best[0].matched == ()
+
+
+@pytest.mark.parametrize("text", [5, None, b"\xe6\xa5\xbc"])
+def test_query_text_must_be_a_string(text: object) -> None:
+    with pytest.raises(CaseError) as info:
+        query(text, RS)  # type: ignore[arg-type]
+    assert info.value.field == "text" and "expected" in str(info.value)
+
+
 def test_infer_place_reads_place_words() -> None:
     assert infer_place("高层住宅楼道里电动车充电", RS) == [PlaceHint("place.high_rise", True, "高层")]
     assert infer_place("ktv包间窗户封死", RS) == [PlaceHint("place.crowded", True, "KTV")]
@@ -200,7 +224,8 @@ def test_cli_query_text_and_other_version(capsys: pytest.CaptureFixture[str]) ->
 
 def test_cli_query_refuses_empty_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["query", "！？"]) == 2
-    assert capsys.readouterr().err.count("\n") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("fireenforce: error: text: ")  # the API's name
 
 
 def test_docs_query_md_figures_are_what_the_code_prints(capsys: pytest.CaptureFixture[str]) -> None:

@@ -30,6 +30,21 @@ def test_example_case_and_its_decision_validate_against_the_schemas() -> None:
     jsonschema.validate(decision, json.loads((DOCS / "decision.json").read_text(encoding="utf-8")))
 
 
+@pytest.mark.parametrize(("day", "valid"), [
+    ("2026-05-03", True), ("1900-01-01", True), ("2999-12-31", True),
+    ("1899-12-31", False), ("3000-01-01", False), ("9999-12-31", False), ("2026-13-01", False), ("2026-5-3", False),
+])
+def test_the_case_schema_bounds_dates_like_the_model(day: str, valid: bool) -> None:
+    """The exported schema refuses the dates the model refuses (outside 1900–2999, not ISO)."""
+    schema = json.loads((DOCS / "case.json").read_text(encoding="utf-8"))
+    checker = jsonschema.Draft202012Validator(schema)
+    case = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    for field in ("observed_on", "decided_on"):
+        assert checker.is_valid({**case, field: day}) is valid, (field, day)
+    history = {**case, "history": [{"date": day, "item": "EV-BLOCK", "step": "reminder"}]}
+    assert checker.is_valid(history) is valid
+
+
 def _undescribed(schema: dict) -> list[str]:
     """Properties (of the schema and its $defs) without a description."""
     out = []

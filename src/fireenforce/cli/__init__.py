@@ -10,6 +10,7 @@ import pkgutil
 import sys
 from typing import NoReturn
 
+from fireenforce.cli._io import cli_words
 from fireenforce.errors import FireEnforceError
 
 
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = args.run(args)
     except FireEnforceError as exc:
-        print(f"fireenforce: error: {exc}", file=sys.stderr)
+        print(f"fireenforce: error: {cli_words(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
         return 0

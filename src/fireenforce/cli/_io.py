@@ -12,6 +12,7 @@ from typing import Any, Iterator, NamedTuple
 from fireenforce.errors import CaseError, FireEnforceError
 from fireenforce.model import jsontext
 from fireenforce.model.case import Case, case_from_json, parse_case
+from fireenforce.ruleset.compiled import WHAT_IF_PARAMETER
 
 
 def add_format(parser: argparse.ArgumentParser, *choices: str) -> None:
@@ -129,6 +130,12 @@ def write_output(text: str, out: str | None) -> None:
         Path(out).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def cli_words(message: str) -> str:
+    """A library message as the CLI user reads it: the flag (``--what-if``) where Python names
+    the parameter (``what_if=True``)."""
+    return message.replace(WHAT_IF_PARAMETER, "--what-if")
 
 
 def iso_date(text: str) -> dt.date:

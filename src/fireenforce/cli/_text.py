@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from fireenforce.labels import (
     DOCUMENT_TITLES, KIND_LABELS, PROCEDURE_LABELS, ROLE_LABELS, STEP_LABELS, TIER_LABELS,
 )
+from fireenforce.documents.context import citation as legal_citation
 from fireenforce.model.decision import Decision, LegalBasis
+from fireenforce.resources import data_dir
+from fireenforce.ruleset.compiled import Ruleset
+from fireenforce.ruleset.load import load_version
 
 
 
@@ -19,7 +25,24 @@ def citation(basis: LegalBasis) -> str:
     return out
 
 
-def decision_text(d: Decision) -> str:
+def cite_labels(d: Decision, ruleset: Ruleset | None = None) -> Callable[[str], str]:
+    """A reason's citation id (``penalty-law:51``) as an officer reads it (《中华人民共和国行政处罚法》
+    第五十一条), from ``ruleset`` or the bundled version the decision names; the id itself when
+    neither holds the provision."""
+    if ruleset is None or ruleset.digest != d.ruleset.digest:
+        folder = data_dir("rulesets") / d.ruleset.id / d.ruleset.version
+        ruleset = load_version(folder) if folder.is_dir() else None
+        if ruleset is not None and ruleset.digest != d.ruleset.digest:
+            ruleset = None
+
+    def label(cite: str) -> str:
+        basis = ruleset.provisions.basis(cite, "procedure", d.law_date) if ruleset is not None else None
+        return legal_citation(basis) if basis is not None else cite
+
+    return label
+
+
+def decision_text(d: Decision, ruleset: Ruleset | None = None) -> str:
     step = STEP_LABELS[d.step] + ("（书面责令限期改正）" if "rectification_order" in d.documents else "")
     lines = [f"事项：{d.item.code} {d.item.name}", f"处置：{step}"]
     if d.referral_label:
@@ -53,8 +76,9 @@ def decision_text(d: Decision) -> str:
     for b in d.legal_basis:
         lines.append(f"  [{ROLE_LABELS[b.role]}] {citation(b)}：{b.text}".replace("\n", " "))
     lines.append("理由：")
+    label = cite_labels(d, ruleset)
     for i, r in enumerate(d.reasons, 1):
-        cites = f"（{'、'.join(r.cites)}）" if r.cites else ""
+        cites = f"（{'、'.join(map(label, r.cites))}）" if r.cites else ""
         lines.append(f"  {i}. [{r.rule}] {r.text}{cites}")
     if d.inferred:
         lines.append("推定：" + "；".join(f"{i.field}={i.value}（依据“{i.source}”）" for i in d.inferred))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import Any
 
 from fireenforce.cli._io import add_format, add_ruleset, dump_json
-from fireenforce.ruleset.compiled import Ruleset
+from fireenforce.ruleset.catalogue import catalogue_entries
 from fireenforce.ruleset.load import load_ruleset
 
 
@@ -20,34 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def entries(rs: Ruleset) -> list[dict[str, Any]]:
-    out = []
-    for item in rs.items.values():
-        spec = item.spec
-        out.append({
-            "ruleset": f"{rs.id} {rs.version}",
-            "catalogue_source": rs.manifest.catalogue.source,
-            "code": item.code,
-            "name": item.name,
-            "subjects": list(item.subjects),
-            "high_rise_only": item.high_rise_only,
-            "delegated_to": sorted(item.delegated_to),
-            "legal_basis": {
-                "violated": [c.cite for c in spec.violated],
-                "penalty": [
-                    {"branch": b.id, "when": b.when.model_dump(exclude_none=True), "cite": b.cite, "kinds": b.kinds,
-                     "fine": b.fine.model_dump() if b.fine else None, "precondition": b.precondition}
-                    for b in spec.penalties
-                ],
-            },
-            "doubts": [d.code for _, d in item.doubts],
-        })
-    return out
-
-
 def run(args: argparse.Namespace) -> int:
     rs = load_ruleset(args.ruleset, on=args.on)
-    items = entries(rs)
+    items = [entry.model_dump(mode="json") for entry in catalogue_entries(rs)]
     if args.format == "json":
         print(dump_json(items))
         return 0

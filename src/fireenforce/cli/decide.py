@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from fireenforce.cli._io import add_format, add_ruleset, add_what_if, check_what_if, case_of, dump_json, read_cases, read_text
+from fireenforce.cli._io import (
+    add_format, add_ruleset, add_what_if, case_of, check_what_if, cli_words, dump_json, read_cases, read_text,
+)
 from fireenforce.cli._text import decision_text
 from fireenforce.engine import decide
 from fireenforce.errors import CaseError, FireEnforceError
@@ -64,13 +66,13 @@ def run(args: argparse.Namespace) -> int:
             results.append((label, CaseError("", str(exc))))
     errors = [(label, r) for label, r in results if isinstance(r, CaseError)]
     for label, error in errors:
-        print(f"fireenforce: error: {error.within(label)}", file=sys.stderr)
+        print(f"fireenforce: error: {cli_words(str(error.within(label)))}", file=sys.stderr)
     if inputs.kind == "list" and errors:
         return 2  # a JSON list is decided whole: no results when any case is bad
     for label, result in results:
         if isinstance(result, CaseError):
             if args.format == "json":
-                print(dump_json({"error": {"case": label, "field": result.field, "message": result.message}}))
+                print(dump_json({"error": {"case": label, "field": result.field, "message": cli_words(result.message)}}))
         else:
             _print(result, args, False)
     return 2 if errors else 0

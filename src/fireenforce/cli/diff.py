@@ -49,8 +49,8 @@ def _text(old: str, new: str, changes: list[Change], result: Impact) -> str:
         lines.append(f"  {c.area:9} {where}: {_value(c.old)} -> {_value(c.new)}")
     lines.append(f"\nDecisions: {result.changed} of {result.decided} cases change")
     if result.groups:
-        lines.append(f"  (each example decides with `fireenforce decide - --what-if --ruleset {old}`, "
-                     f"then with `--ruleset {new}`)")
+        lines.append(f"  (paste each example into `fireenforce decide - --what-if --ruleset {old}`, "
+                     f"then into `fireenforce decide - --what-if --ruleset {new}`)")
     for g in result.groups:
         lines.append(f"  {g.item} {g.old_step} -> {g.new_step}: {g.count} case(s)")
         for fc in g.changes.values():

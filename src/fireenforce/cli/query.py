@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if not any(char.isalnum() for char in args.text):
-        raise CaseError("TEXT", "nothing to search for: describe what was observed")
+        raise CaseError("text", "nothing to search for: describe what was observed")
     matches = query(args.text, load_ruleset(args.ruleset), top=args.top)
     if args.format == "json":
         print(dump_json([dataclasses.asdict(m) for m in matches]))

@@ -19,7 +19,7 @@ GENERAL_DOCUMENTS: frozenset[str] = frozenset({"penalty_notice", "penalty_decisi
 CONTEXT_KEYS: frozenset[str] = frozenset({
     "document", "office", "terms", "party", "place", "dates", "item", "facts", "evidence",
     "violated", "penalty_basis", "other_basis", "reasons", "step", "hearing_right",
-    "referral_to", "rectification", "sanction", "history", "ruleset", "quotes",
+    "referral_to", "rectification", "sanction", "history", "quotes",
 })
 
 
@@ -100,7 +100,7 @@ def build_context(
         },
         "item": {"code": decision.item.code, "name": decision.item.name, "completed": completed},
         "facts": {
-            "narrative": facts.narrative, "description": case.description,
+            "narrative": _paragraphs(facts.narrative), "description": _paragraphs(case.description),
             "rectified_on_spot": facts.rectified_on_spot,
         },
         "evidence": list(facts.evidence),
@@ -122,11 +122,12 @@ def build_context(
             for h in case.history
         ],
         "quotes": {name: {"label": citation(b), "text": b.text} for name, b in (quotes or {}).items()},
-        "ruleset": {
-            "id": decision.ruleset.id, "version": decision.ruleset.version,
-            "law_date": chinese_date(decision.law_date),
-        },
     }
+
+
+def _paragraphs(text: str) -> list[str]:
+    """The officer's text as paragraphs: one per non-blank line (documents keep the line breaks)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _other_procedure(document: DocumentType) -> frozenset[str]:

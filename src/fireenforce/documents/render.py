@@ -10,10 +10,11 @@ from jinja2 import TemplateError
 
 from fireenforce.documents.context import KIND_LABELS, PENALTY_DOCUMENTS, TITLES, Sanction, build_context, citation
 from fireenforce.documents.environment import environment, templates_dir
+from fireenforce.documents.inputs import day_of, decision_of, flag, path_of, whole
 from fireenforce.documents.offices import Office, load_offices, resolve_office
 from fireenforce.documents.pdf import pdf_of
 from fireenforce.documents.printable import refuse_unprintable
-from fireenforce.errors import DocumentError
+from fireenforce.errors import CaseError, DocumentError, field_path
 from fireenforce.model import Case, Decision, LegalBasis, Penalty
 from fireenforce.model.case import parse_case
 from fireenforce.model.enums import DOCUMENT_TYPES, DocumentType
@@ -21,7 +22,10 @@ from fireenforce.resources import data_dir
 from fireenforce.ruleset.compiled import Ruleset
 
 OUTPUT_FORMATS = ("html", "text", "docx", "pdf")
+WHAT_IF_DOUBT = "DOUBT-WHAT-IF"  # the doubt decide(..., what_if=True) adds
 CaseInput = Case | dict[str, Any] | str
+DecisionInput = Decision | dict[str, Any] | str
+DateInput = dt.date | str | None
 
 
 class Options(TypedDict, total=False):
@@ -32,24 +36,24 @@ class Options(TypedDict, total=False):
     offices: str | Path | None
     serial: int | None
     ruleset: Ruleset | None
-    date: dt.date | None
-    notice_date: dt.date | None
+    date: DateInput
+    notice_date: DateInput
 
 
 @overload
-def render(case: CaseInput, decision: Decision, document: str, *, format: Literal["html", "text"] = "html",
+def render(case: CaseInput, decision: DecisionInput, document: str, *, format: Literal["html", "text"] = "html",
            **options: Unpack[Options]) -> str: ...
 @overload
-def render(case: CaseInput, decision: Decision, document: str, *, format: Literal["docx", "pdf"],
+def render(case: CaseInput, decision: DecisionInput, document: str, *, format: Literal["docx", "pdf"],
            **options: Unpack[Options]) -> bytes: ...
 @overload
-def render(case: CaseInput, decision: Decision, document: str, *, format: str,
+def render(case: CaseInput, decision: DecisionInput, document: str, *, format: str,
            **options: Unpack[Options]) -> str | bytes: ...
 
 
 def render(
     case: CaseInput,
-    decision: Decision,
+    decision: DecisionInput,
     document: str,
     *,
     fine: int | None = None,
@@ -58,27 +62,39 @@ def render(
     offices: str | Path | None = None,
     serial: int | None = None,
     ruleset: Ruleset | None = None,
-    date: dt.date | None = None,
-    notice_date: dt.date | None = None,
+    date: DateInput = None,
+    notice_date: DateInput = None,
 ) -> str | bytes:
     """The filled ``document`` (a type id of docs/contract.md) as HTML or plain text (``str``),
     or as DOCX or PDF (``bytes``).
 
-    ``case`` is the case ``decision`` was made for (checked by its digest); ``fine``/
+    ``case`` is the case ``decision`` was made for (checked by its digest); ``decision`` a
+    Decision, its dict or its JSON text, never a what-if one; ``fine``/
     ``formal_warning`` are the officer's choice on penalty documents; ``offices`` a file
     overriding the ruleset's ``offices.yaml``; ``serial`` the document's number (blank without
-    it); ``date`` the document date (default: the case's decision date; for a general-procedure
-    penalty decision, the first day after the statement period of its notice); ``notice_date``
-    the date of that 行政处罚告知书 (default: the decision date).
+    it); ``date`` the document date, a date or ``"YYYY-MM-DD"`` (default: the case's decision
+    date; for a general-procedure penalty decision, the first day after the statement period of
+    its notice); ``notice_date`` the date of that 行政处罚告知书 (default: the decision date).
     Raises :class:`DocumentError` for a document, choice or configuration that does not fit.
     """
     case = parse_case(case)
+    decision = decision_of(decision)
+    fine, serial = whole("fine", fine, "the fine in yuan"), whole("serial", serial, "the serial number")
+    formal_warning = flag("formal_warning", formal_warning)
+    date, notice_date = day_of("date", date), day_of("notice_date", notice_date)
+    offices = path_of("offices", offices)
+    if ruleset is not None and not isinstance(ruleset, Ruleset):
+        raise DocumentError(f"ruleset: {type(ruleset).__name__} given; expected a Ruleset (fireenforce.load_ruleset)")
+    if any(doubt.code == WHAT_IF_DOUBT for doubt in decision.doubts):
+        raise DocumentError("decision: a what-if decision (DOUBT-WHAT-IF) is hypothetical and cannot become a "
+                            "legal document; decide the case under the version in force on its date")
     refuse_unprintable(case.model_dump(mode="json"))
     if decision.case_digest != case.digest:
         raise DocumentError("decision: it was made for another case (its case_digest differs); "
                             "decide this case and render with that decision")
     if format not in OUTPUT_FORMATS:
         raise DocumentError(f"--format: {format!r} is not one of {', '.join(OUTPUT_FORMATS)}")
+    rs = _verified(case, decision, ruleset)
     kind = _document_type(document, decision)
     sanction = _sanction(kind, decision, fine, formal_warning)
     if kind == "summary_penalty_decision" and sanction is not None:
@@ -89,7 +105,6 @@ def render(
     if kind in PENALTY_DOCUMENTS:
         needs += ("review_body", "court")
     office = _office(case, decision, ruleset, offices, needs)
-    rs = ruleset or _ruleset_of(decision)
     hearing = decision.hearing_right
     if kind in PENALTY_DOCUMENTS:
         hearing = kind != "summary_penalty_decision" and _hearing_due(rs, case, sanction)
@@ -153,11 +168,50 @@ def _grounds(ruleset: Ruleset, decision: Decision, kind: str) -> list[str]:
     return [r.text for r in decision.reasons if r.rule in keep]
 
 
-def _ruleset_of(decision: Decision) -> Ruleset:
-    """The bundled ruleset version the decision names."""
-    from fireenforce.ruleset.load import load_version
+def _verified(case: Case, decision: Decision, ruleset: Ruleset | None) -> Ruleset:
+    """The ruleset ``decision`` was made by (``ruleset``, or the bundled version it names),
+    having decided ``case`` again with it: a document states what the law decides for the case,
+    never an edited decision (decide is deterministic and fast, so this costs little)."""
+    ref = decision.ruleset
+    made_by = f"ruleset {ref.id} {ref.version} ({ref.digest})"
+    if ruleset is None:
+        folder = data_dir("rulesets") / ref.id / ref.version
+        if not folder.is_dir():
+            raise DocumentError(f"decision: made by {made_by}, which is not bundled; pass the ruleset it was made by")
+        from fireenforce.ruleset.load import load_version
 
-    return load_version(data_dir("rulesets") / decision.ruleset.id / decision.ruleset.version)
+        ruleset = load_version(folder)
+    if ruleset.digest != ref.digest:
+        raise DocumentError(f"decision: made by {made_by}, not by ruleset {ruleset.id} {ruleset.version} "
+                            f"({ruleset.digest}); render with the ruleset the decision was made by")
+    from fireenforce.engine.decide import decide
+
+    try:
+        fresh = decide(case, ruleset)
+    except CaseError as exc:
+        raise DocumentError(f"decision: ruleset {ruleset.id} {ruleset.version} does not decide this case ({exc})") from None
+    differing = _first_difference(decision.model_dump(mode="json"), fresh.model_dump(mode="json"))
+    if differing is not None:
+        raise DocumentError(f"decision.{differing}: differs from what ruleset {ruleset.id} {ruleset.version} "
+                            "decides for this case; render the decision decide returns, unedited")
+    return ruleset
+
+
+def _first_difference(given: Any, fresh: Any, path: tuple[str | int, ...] = ()) -> str | None:
+    """The path of the first field where two decision dumps differ (None when equal)."""
+    if isinstance(given, dict) and isinstance(fresh, dict):
+        for key in dict.fromkeys([*given, *fresh]):
+            found = _first_difference(given.get(key), fresh.get(key), (*path, key))
+            if found is not None:
+                return found
+        return None
+    if isinstance(given, list) and isinstance(fresh, list):
+        for index, (one, other) in enumerate(zip(given, fresh)):
+            found = _first_difference(one, other, (*path, index))
+            if found is not None:
+                return found
+        return None if len(given) == len(fresh) else field_path((*path, min(len(given), len(fresh))))
+    return None if given == fresh else field_path(path)
 
 
 def _quotes(ruleset: Ruleset, cites: dict[str, str], day: dt.date) -> dict[str, LegalBasis]:

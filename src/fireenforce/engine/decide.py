@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 from fireenforce.engine import law, penalty as pen
 from fireenforce.errors import CaseError
-from fireenforce.model.case import Case, HistoryEntry, Subject, check_dates, check_local_facts, parse_case
+from fireenforce.model.case import Case, HistoryEntry, Subject, check_dates, check_fact_codes, check_local_facts, parse_case
 from fireenforce.model.fast import construct
 from fireenforce.model.decision import (
     Decision, Doubt, Inference, LegalBasis, Penalty, Reason, Rectification, Reinspection,
@@ -234,6 +234,8 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
         raise rs.outside(day, what_if)
     if case.facts.model_extra:
         check_local_facts(case.facts, rs.policy.local_facts)
+    if case.facts.mitigating or case.facts.aggravating:
+        check_fact_codes(case.facts, rs.policy.mitigating, rs.policy.aggravating)
     digest = case.digest  # of the case as given, before inference
     item, case, inferred, pre = _item(case, rs)
     if item.completed and case.ended_on is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Annotated, Any, Literal, Mapping
+from typing import Annotated, Any, Collection, Literal, Mapping, Sequence
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, ValidationError, model_validator
 
@@ -34,7 +34,9 @@ def _iso_date(value: object) -> dt.date:
     return value
 
 
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+# The JSON Schema says what _iso_date accepts: an ISO date of the years FIRST_DAY..LAST_DAY.
+DATE_PATTERN = r"^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), Field(json_schema_extra={"pattern": DATE_PATTERN})]
 Name = Annotated[str, Field(max_length=MAX_NAME)]
 Text = Annotated[str, Field(max_length=MAX_TEXT)]
 
@@ -280,6 +282,16 @@ def check_local_facts(facts: Facts, declared: Mapping[str, str]) -> None:
             raise CaseError(f"facts.{name}", f"{_json_type(value)} {value!r:.60} given; expected {label}")
 
 
+def check_fact_codes(facts: Facts, mitigating: Collection[str], aggravating: Collection[str]) -> None:
+    """Refuse a mitigating or aggravating fact code the ruleset does not declare (a typo would
+    silently change the tier); the collections are the ruleset's known codes."""
+    for group, known in (("mitigating", mitigating), ("aggravating", aggravating)):
+        for index, code in enumerate(getattr(facts, group)):
+            if code not in known:
+                raise CaseError(f"facts.{group}[{index}]", f"unknown {group} fact {code!r} (a typo?); "
+                                f"known {group} facts: {', '.join(known) or 'none'}")
+
+
 def parse_case(data: Any) -> Case:
     """A Case from a Case, a dict or JSON text; errors become one-line CaseErrors."""
     if isinstance(data, Case):
@@ -299,7 +311,7 @@ def case_from_json(data: Any) -> Case:
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
-        raise CaseError(*_first_error(exc)) from None
+        raise CaseError(*first_error(exc.errors())) from None
 
 
 def _json_type(value: object) -> str:
@@ -312,8 +324,9 @@ _KNOWN_KEYS: dict[tuple[str, ...], type[BaseModel]] = {
 }
 
 
-def _first_error(exc: ValidationError) -> tuple[str, str]:
-    errors = exc.errors()
+def first_error(errors: Sequence[Any]) -> tuple[str, str]:
+    """(field, message) for pydantic's validation errors of a case, in the library's words (the
+    CLI and the HTTP API both report bad input with it)."""
     # an unknown key explains a "missing" one (a typo), so it is reported first
     err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = field_path(err["loc"])
@@ -329,7 +342,8 @@ def _first_error(exc: ValidationError) -> tuple[str, str]:
         expected = {"bool_type": "a JSON boolean (true or false)", "string_type": "a JSON string",
                     "int_type": "a JSON integer", "tuple_type": "a JSON list",
                     "model_type": "a JSON object", "dict_type": "a JSON object"}[kind]
-        msg = f"{_json_type(err.get('input'))} {err.get('input')!r} given; expected {expected}"
+        given = err.get("input")
+        msg = f"{'null' if given is None else f'{_json_type(given)} {given!r}'} given; expected {expected}"
     elif kind in ("string_too_long", "too_long"):
         unit = "characters" if kind == "string_too_long" else "entries"
         msg = f"too long: {len(err.get('input') or ())} {unit}; at most {err['ctx']['max_length']}"

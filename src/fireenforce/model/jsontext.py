@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
-from fireenforce.errors import CaseError
+from fireenforce.errors import CaseError, field_path
 
 MAX_DEPTH = 32  # a case nests five levels deep; anything far deeper is not a case
 
@@ -14,13 +14,44 @@ class JsonSyntaxError(CaseError):
     """The text is not JSON at all (as opposed to JSON that is not a valid case)."""
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise CaseError(key, "duplicate key (given twice in one JSON object)")
-        out[key] = value
-    return out
+class _Duplicated(dict[str, Any]):
+    """A decoded object that was given ``key`` twice (found by path once decoding ends)."""
+
+    key = ""
+
+
+def _marking(seen: list[bool]) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    """An ``object_pairs_hook`` that marks an object given a key twice and notes it in ``seen``."""
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                marked = _Duplicated(out)
+                marked.key = key
+                seen.append(True)
+                return marked
+            out[key] = value
+        return out
+
+    return hook
+
+
+def _duplicate(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
+    """The path of the first key given twice, in document order (depth is bounded by MAX_DEPTH)."""
+    if isinstance(value, dict):
+        if isinstance(value, _Duplicated):
+            return (*path, value.key)
+        children = value.items()
+    elif isinstance(value, list):
+        children = enumerate(value)  # type: ignore[assignment]
+    else:
+        return None
+    for key, child in children:
+        found = _duplicate(child, (*path, key))
+        if found is not None:
+            return found
+    return None
 
 
 def _depth(text: str) -> int:
@@ -53,8 +84,12 @@ def loads(text: str | bytes, where: str = "case") -> Any:
     if _depth(text) > MAX_DEPTH:
         raise CaseError(where, f"JSON nested more than {MAX_DEPTH} levels deep")
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
+        seen: list[bool] = []
+        value = json.loads(text, object_pairs_hook=_marking(seen))
     except json.JSONDecodeError as exc:
         raise JsonSyntaxError(where, f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
-    except CaseError as exc:
-        raise exc.within("" if where == "case" else where) from None
+    twice = _duplicate(value) if seen else None
+    if twice is not None:
+        error = CaseError(field_path(twice), "duplicate key (given twice in one JSON object)")
+        raise error.within("" if where == "case" else where) from None
+    return value

@@ -58,7 +58,10 @@ def index_for(ruleset: Ruleset | None = None) -> Index:
 
 def query(text: str, ruleset: Ruleset | None = None, top: int = 5) -> list[Match]:
     """Catalogue items for ``text``, best first, at most ``top``. A text with no searchable
-    character (empty, spaces, punctuation) or no word in common with any item gives ``[]``."""
+    character (empty, spaces, punctuation) or no word in common with any item gives ``[]``:
+    a single shared character (点, 天) is no match."""
+    if not isinstance(text, str):
+        raise CaseError("text", f"{type(text).__name__} {text!r:.40} given; expected the officer's words as a string")
     if top < 1:
         raise CaseError("top", f"must be at least 1, not {top}")
     if len(text) > MAX_TEXT:
@@ -75,7 +78,8 @@ def resolve(text: str, ruleset: Ruleset | None = None) -> Match:
         raise CaseError("description", "empty: describe what was observed, or give item")
     matches = index.search(text, 3)
     if not matches:
-        raise CaseError("description", f"no catalogue item matches {text!r}; give item")
+        raise CaseError("description", f"no catalogue item matches {text!r} (no word in common with any item): "
+                                       "describe the conduct (e.g. 楼道里电动车充电) or give item")
     best = matches[0]
     runner_up = matches[1].score if len(matches) > 1 else 0.0
     if best.score >= clarity.min_score and best.score >= clarity.min_ratio * runner_up:

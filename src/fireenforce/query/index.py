@@ -19,6 +19,9 @@ from fireenforce.ruleset.items import CompiledItem
 # BM25 saturation and length normalisation (the usual defaults).
 K1 = 1.2
 B = 0.75
+# An item that shares no word with the text must share at least this many distinct characters
+# with it to count as a match (修车铺…床…睡人 does; 有点问题 and 今天天气不错, two each, do not).
+MIN_CHARACTERS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +31,7 @@ class Match:
     ``score`` is in 0..1: the share of the description's indexed information (BM25 weight of its
     character n-grams) that this item's text covers. ``matched`` holds the description's own
     words that matched (as typed, after :func:`fold`), in order; it is empty when only single
-    characters matched (a weak match, with a low score).
+    characters matched (at least MIN_CHARACTERS of them: a weak match).
     """
 
     code: str
@@ -118,7 +121,9 @@ class Index:
                 self.postings.setdefault(token, {})[code] = self.idf[token] * tf * (K1 + 1) / (tf + norm)
 
     def search(self, text: str, top: int) -> list[Match]:
-        """Items ranked by score (ties by code); items with no token in common are left out."""
+        """Items ranked by score (ties by code). An item sharing with the text neither a word (two
+        characters in a row) nor MIN_CHARACTERS single characters is left out: 有点问题 shares
+        only 有 and 点 with an item about 点火, which means nothing."""
         folded = fold(text)
         normalised, spans = self.normalise(folded)
         found = [t for t in tokens(normalised) if t[0] in self.idf]
@@ -129,9 +134,18 @@ class Index:
         for token, _, _ in found:
             for code, weight in self.postings[token].items():
                 scores[code] = scores.get(code, 0.0) + weight
-        ranked = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))[:top]
-        return [Match(code, self.names[code], round(score / ceiling, 4),
-                      self._matched(code, folded, found, spans)) for code, score in ranked]
+        out: list[Match] = []
+        for code, score in sorted(scores.items(), key=lambda pair: (-pair[1], pair[0])):
+            matched = self._matched(code, folded, found, spans)
+            if matched or self._characters(code, found) >= MIN_CHARACTERS:
+                out.append(Match(code, self.names[code], round(score / ceiling, 4), matched))
+                if len(out) == top:
+                    break
+        return out
+
+    def _characters(self, code: str, found: list[tuple[str, int, int]]) -> int:
+        """How many distinct single characters of the text this item's text holds."""
+        return len({token for token, start, end in found if end - start == 1 and code in self.postings[token]})
 
     def _matched(self, code: str, folded: str, found: list[tuple[str, int, int]],
                  spans: list[tuple[int, int]]) -> tuple[str, ...]:

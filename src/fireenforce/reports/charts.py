@@ -48,9 +48,9 @@ def charts(report: dict[str, Any]) -> dict[str, str]:
     import matplotlib.pyplot as plt
 
     family = cjk_family()
-    style: dict[str, Any] = {"font.family": [family], "svg.fonttype": "path", "font.size": 9, "axes.spines.top": False,
+    style: Any = {"font.family": [family], "svg.fonttype": "path", "font.size": 9, "axes.spines.top": False,
              "axes.spines.right": False, "svg.hashsalt": "fireenforce"}
-    with _LOCK, plt.rc_context(style):  # type: ignore[arg-type]
+    with _LOCK, plt.rc_context(style):
         out = {"trend": _trend(plt, report), "steps": _steps(plt, report), "closure": _closure(plt, report)}
         plt.close("all")
     return out

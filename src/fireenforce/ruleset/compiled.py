@@ -28,6 +28,7 @@ PLACEHOLDERS = frozenset({
 })
 
 P = TypeVar("P", bound=Period)
+WHAT_IF_PARAMETER = "what_if=True"  # named in messages; the CLI says its flag (--what-if) instead
 
 
 def dated(entries: Sequence[P], day: dt.date) -> P | None:
@@ -181,7 +182,7 @@ class Ruleset:
         """The error for a decision date this version does not answer for."""
         start, end = self.answers_for
         span = f"from {start}" + (f" until {end}" if end else "")
-        hint = "" if what_if else "; a hypothetical decision under this version needs what_if=True (CLI --what-if)"
+        hint = "" if what_if else f"; a hypothetical decision under this version needs {WHAT_IF_PARAMETER}"
         return CaseError("decided_on", f"{day} is outside the dates ruleset {self.id} {self.version} answers for "
                                        f"({span}){hint}")
 

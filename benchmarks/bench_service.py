@@ -1,0 +1,162 @@
+"""Requests per second and latency of the HTTP API under 50 concurrent clients.
+
+Starts ``fireenforce serve`` (one uvicorn process) on a free port of 127.0.0.1 with a new
+SQLite ledger in a temporary directory, then keeps 50 keep-alive clients busy for a fixed
+time per endpoint and reports requests/s, p50 and p99 latency and the number of errors (any
+answer but the expected status). ``POST /v1/decide`` gets 2,000 varied generated cases;
+``POST /v1/findings`` records a new subject's case each time, with an officer's token.
+Run: ``.venv/bin/python benchmarks/bench_service.py [SECONDS]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import httpx2 as httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_decide import generate  # noqa: E402  (a sibling script)
+
+import fireenforce as fe  # noqa: E402
+from fireenforce.ledger import Ledger  # noqa: E402
+from fireenforce.ledger.subjects import uscc_check  # noqa: E402
+from fireenforce.service.tokens import TokenStore  # noqa: E402
+
+CLIENTS = 50
+OFFICE = "北街街道消防安全办公室"
+
+
+@dataclass
+class Result:
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(port: int, extra: list[str]) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "fireenforce", "serve", "--port", str(port), "--log-level", "warning", *extra],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/v1/health").status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit(f"the server did not start: {server.stderr.read().decode() if server.stderr else ''}")
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection speaking just enough HTTP for this load: a full
+    client library (httpx) spends as much CPU per request as the server does, and would
+    measure itself on a 2-core machine."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    async def post(self, request: bytes) -> tuple[int, bytes]:
+        self.writer.write(request)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = next(int(line[15:]) for line in head.lower().split(b"\r\n") if line.startswith(b"content-length:"))
+        return status, await self.reader.readexactly(length)
+
+
+def post_request(port: int, path: str, body: bytes, headers: dict[str, str]) -> bytes:
+    lines = [f"POST {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Content-Type: application/json",
+             f"Content-Length: {len(body)}", *(f"{k}: {v}" for k, v in headers.items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+async def load(port: int, requests: Callable[[int], bytes], seconds: float, expect: int) -> Result:
+    result = Result()
+    stop = time.monotonic() + seconds
+
+    async def worker(number: int) -> None:
+        connection = Connection(*await asyncio.open_connection("127.0.0.1", port))
+        sent = 0
+        while time.monotonic() < stop:
+            request = requests(number * 1_000_000 + sent)
+            sent += 1
+            began = time.perf_counter()
+            try:
+                status, body = await connection.post(request)
+            except (OSError, asyncio.IncompleteReadError) as exc:
+                result.errors.append(type(exc).__name__)
+                connection = Connection(*await asyncio.open_connection("127.0.0.1", port))
+                continue
+            result.latencies.append(time.perf_counter() - began)
+            if status != expect:
+                result.errors.append(f"{status}: {body[:200].decode(errors='replace')}")
+        connection.writer.close()
+
+    await asyncio.gather(*(worker(n) for n in range(CLIENTS)))
+    return result
+
+
+def report(name: str, result: Result, seconds: float) -> None:
+    lat = sorted(result.latencies)
+    p50 = statistics.median(lat) * 1000
+    p99 = lat[int(len(lat) * 0.99) - 1] * 1000
+    print(f"{name:<22} {len(lat) / seconds:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   "
+          f"errors {len(result.errors)} of {len(lat)}")
+    for error in sorted(set(result.errors))[:5]:
+        print(f"    {error}")
+
+
+def finding_body(n: int) -> bytes:
+    """A case about a new subject (a valid 统一社会信用代码 per n), for the office of the token."""
+    body = f"91620000MA{n:08d}"[:17]
+    case = {"item": "EV-BLOCK", "subject": {"kind": "unit", "operating": True, "name": f"某某超市{n}号店",
+                                            "id": body + uscc_check(body)},
+            "place": {"name": "某某超市", "crowded": True}, "office": {"level": "street", "name": OFFICE},
+            "observed_on": "2026-05-03", "facts": {"narrative": "安全出口上锁"}}
+    return json.dumps({"case": case, "officer": "王某"}, ensure_ascii=False).encode()
+
+
+def main() -> int:
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
+    port = free_port()
+    decide = [post_request(port, "/v1/decide", json.dumps(c.model_dump(mode="json", exclude_defaults=True)).encode(), {})
+              for c in generate(fe.load_ruleset(), 2000)]
+    with tempfile.TemporaryDirectory(prefix="fe-bench-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'ledger.db'}"
+        with Ledger(url) as ledger:
+            token, _ = TokenStore(ledger).add(OFFICE, "officer")
+        auth = {"Authorization": f"Bearer {token}"}
+        server = start_server(port, ["--db", url])
+        try:
+            asyncio.run(load(port, lambda i: decide[i % len(decide)], 2, 200))  # warm up
+            print(f"{CLIENTS} concurrent clients, {seconds:.0f} s per endpoint, one uvicorn process, "
+                  f"{os.cpu_count()} cores, SQLite ledger")
+            report("POST /v1/decide", asyncio.run(load(port, lambda i: decide[i % len(decide)], seconds, 200)), seconds)
+            findings = asyncio.run(load(port, lambda i: post_request(port, "/v1/findings", finding_body(i), auth),
+                                        seconds, 201))
+            report("POST /v1/findings", findings, seconds)
+        finally:
+            server.terminate()
+            server.wait(10)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

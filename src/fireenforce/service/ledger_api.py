@@ -1,0 +1,116 @@
+"""``/v1`` ledger endpoints: record findings, re-inspect, read findings, due lists, histories.
+Every one needs a bearer token; what it may see and change is decided in ``access``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from fireenforce.ledger import Closure, Due, FindingView, Record
+from fireenforce.model import Case, HistoryEntry
+from fireenforce.model.enums import Step
+from fireenforce.service.access import Caller, changeable, ledger_of, own_case, visible, write_gate
+from fireenforce.service.errors import ErrorBody
+
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody, "description": text} for code, text in {
+    401: "no token, an unknown one, or a revoked one",
+    403: "the token may read but not change this",
+    404: "no such id in the caller's records",
+    409: "the finding's state does not allow this (closed, referred)",
+    422: "bad input: the field and why",
+    503: "the ledger cannot be used now (none configured, locked, unreachable)",
+}.items()}
+router = APIRouter(prefix="/v1", tags=["ledger"], responses=ERRORS)
+_FROZEN = ConfigDict(extra="forbid", frozen=True)
+FindingId = Annotated[str, Path(description="the finding's id (F-…)", max_length=40)]
+
+
+class FindingRequest(BaseModel):
+    """A case to decide with the subject's ledger history and record (as ``fireenforce ledger record``).
+    The office is the token's: leave ``case.office.name`` empty or give the same name."""
+
+    model_config = _FROZEN
+    case: Case
+    officer: str = Field("", description="the officer recording it")
+    step: Step | None = Field(None, description="depart from the suggested step (needs a reason)")
+    reason: str = Field("", description="the written reason for a departure")
+    fine: int | None = Field(None, description="the fine a penalty imposes, in yuan (within the legal range)")
+    source: str | None = Field(None, max_length=200, description="your unique key for this finding (a request id): "
+                                                                 "sending the same key again returns the first Record")
+
+
+class ReinspectionRequest(BaseModel):
+    """A re-inspection (复查): rectified closes the finding; not rectified records the next step."""
+
+    model_config = _FROZEN
+    on: dt.date
+    rectified: bool
+    officer: str = ""
+    note: str = Field("", description="what the re-inspection found")
+    step: Step | None = None
+    reason: str = ""
+    fine: int | None = Field(None, description="the fine a penalty imposes, in yuan")
+
+
+def _created(model: BaseModel) -> Response:
+    return Response(model.model_dump_json(), status_code=201, media_type="application/json")
+
+
+@router.post("/findings", status_code=201, response_model=Record)
+def record(request: Request, body: FindingRequest, who: Caller) -> Response:
+    """Decide the case with the subject's history from the ledger, and record the finding, the
+    action and its numbered documents."""
+    case = own_case(who, body.case)
+    source = f"{who.office}:{body.source}" if body.source else None  # one office's keys never meet another's
+    with write_gate(request):
+        return _created(ledger_of(request).record(case, officer=body.officer, step=body.step, reason=body.reason,
+                                                  fine=body.fine, source=source))
+
+
+@router.post("/findings/{finding}/reinspections", status_code=201, response_model=Record | Closure)
+def reinspect(request: Request, finding: FindingId, body: ReinspectionRequest, who: Caller) -> Response:
+    """Record a re-inspection: a Closure when rectified, otherwise the Record of the next step."""
+    ledger = ledger_of(request)
+    changeable(ledger, who, finding)
+    with write_gate(request):
+        return _created(ledger.reinspect(finding, on=body.on, rectified=body.rectified, officer=body.officer,
+                                         note=body.note, step=body.step, reason=body.reason, fine=body.fine))
+
+
+@router.get("/findings/{finding}", response_model=FindingView)
+def show(request: Request, finding: FindingId, who: Caller) -> FindingView:
+    """One finding with its state and every event (subject ids masked)."""
+    return visible(ledger_of(request), who, finding)
+
+
+@router.get("/due", response_model=list[Due])
+def due(
+    request: Request, who: Caller,
+    on: Annotated[dt.date, Query(description="the day to look from")],
+    office: Annotated[str | None, Query(description="one office (brigade and legal tokens); default: the token's office, "
+                                                    "or every office for brigade and legal tokens")] = None,
+    within_days: Annotated[int, Query(ge=0, le=366, description="also findings falling due within this many days")] = 0,
+) -> list[Due]:
+    """Open findings whose deadline has passed without re-inspection."""
+    if not who.reads_all:
+        if office not in (None, who.office):
+            raise HTTPException(404, f"{office}: no such office in your record")
+        office = who.office
+    return ledger_of(request).due(on, office, within_days=within_days)
+
+
+@router.get("/subjects/{subject}/history", response_model=list[HistoryEntry])
+def history(
+    request: Request, who: Caller,
+    subject: Annotated[str, Path(description="统一社会信用代码 or 居民身份证号码", max_length=40)],
+) -> Any:
+    """The subject's history entries: for an officer's token its own office's actions only,
+    for brigade and legal tokens every office's (as decide is given them)."""
+    entries = ledger_of(request).history(subject, office=None if who.reads_all else who.office)
+    if not entries:
+        raise HTTPException(404, f"{subject}: no such subject in your office's record")
+    return list(entries)
