@@ -139,3 +139,17 @@ def test_the_readme_states_the_default_date_of_a_general_penalty_decision() -> N
     text = fe.render(CASE, fe.decide(CASE), "penalty_decision", fine=20000, format="text")  # no hearing at 20000
     day = dt.date.fromisoformat(example.group(1))
     assert f"{day.year}年{day.month}月{day.day}日" in text
+
+
+@pytest.mark.parametrize("item, document, said", [
+    ("PS-FALSE-ALARM", "referral_letter", "（该行为于2025年3月1日实施）"),
+    ("FI-NEGLIGENT", "inspection_record", "（该行为于2025年3月1日实施）"),
+    ("EV-BLOCK", "inspection_record", "（该行为自2025年3月1日起持续至检查时）"),
+])
+def test_a_completed_act_is_said_to_be_done_not_continuing(item: str, document: str, said: str) -> None:
+    case = {"item": item, "subject": {"kind": "individual", "name": "张三"},
+            "office": {"level": "street", "name": "北街街道消防安全办公室"},
+            "occurred_on": "2025-03-01", "observed_on": "2025-03-10"}
+    text = str(fe.render(case, fe.decide(case), document, format="text"))
+    assert said in text
+    assert item == "EV-BLOCK" or "持续" not in text

@@ -59,10 +59,12 @@ def build_context(
     quotes: dict[str, LegalBasis] | None = None,
     grounds: list[str] | None = None,
     hearing_right: bool | None = None,
+    completed: bool = False,
 ) -> dict[str, Any]:
     """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`. ``grounds`` are
     the reasons the document states (none by default: engine reasons are working notes);
-    ``hearing_right``: for the penalty actually imposed (default: the decision's)."""
+    ``hearing_right``: for the penalty actually imposed (default: the decision's); ``completed``:
+    the item is a completed act (done on one day, never continuing)."""
     subject, facts = case.subject, case.facts
     penalty_document = document in PENALTY_DOCUMENTS
 
@@ -96,7 +98,7 @@ def build_context(
             "occurred": chinese_date(case.start_date), "observed": chinese_date(case.observed_on),
             "ended": chinese_date(case.ended_on) if case.ended_on else "",
         },
-        "item": {"code": decision.item.code, "name": decision.item.name},
+        "item": {"code": decision.item.code, "name": decision.item.name, "completed": completed},
         "facts": {
             "narrative": _paragraphs(facts.narrative), "description": _paragraphs(case.description),
             "rectified_on_spot": facts.rectified_on_spot,

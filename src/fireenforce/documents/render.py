@@ -111,7 +111,8 @@ def render(
     day = _document_date(case, kind, office, date, notice_date, hearing)
     quotes = _quotes(rs, office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
     context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes,
-                            grounds=_grounds(rs, decision, kind), hearing_right=hearing)
+                            grounds=_grounds(rs, decision, kind), hearing_right=hearing,
+                            completed=rs.items[decision.item.code].completed)
     refuse_unprintable(context)
     if format == "docx":
         from fireenforce.documents.docx import render_docx  # docxtpl is slow to import; most renders are HTML

@@ -86,6 +86,9 @@ def _item(case: Case, rs: Ruleset) -> tuple[CompiledItem, Case, tuple[Inference,
         kinds = "、".join(SUBJECT_LABELS[k] for k in item.subjects)
         raise CaseError("subject.kind", f"{case.subject.kind!r}, but item {item.code} applies only to {kinds} "
                                         f"({', '.join(item.subjects)})")
+    if item.completed and case.ended_on not in (None, case.start_date):
+        raise CaseError("ended_on", f"{case.ended_on}, but item {item.code} is a completed act: it ends the day it "
+                                    f"was done ({case.start_date}); limitation runs from that day")
     if item.operating_only and not case.subject.operating:
         if "operating" in case.subject.model_fields_set:
             raise CaseError("subject.operating", f"false, but item {item.code} applies only to operating places "
@@ -249,7 +252,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
     record = _history(rs, case, item, today.cutoff)
     conduct = law.conduct_day(case)
     ground, extra = pen.subject_grounds(rs, case, conduct) if _personal(subject) else (None, ())
-    excuse = pen.excuse(case, ground)
+    excuse = pen.excuse(case, ground, correctable=not item.completed)
     aggravating = pen.counted_aggravating(rs, facts.aggravating, bool(record.elements & _REFUSAL_ELEMENTS))
     tier = policy.tier_table.decide(serious, pen.mandatory(rs, (*facts.mitigating, *extra)),
                                     bool(aggravating)).then["tier"]
@@ -276,7 +279,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
         running = None
     continuing = case.ended_on is None
     order = item.orders and continuing and not facts.rectified_on_spot
-    spared = branch is not None and status != "excused" and pen.sparable(case, record.prior)
+    spared = branch is not None and status != "excused" and pen.sparable(case, record.prior, correctable=not item.completed)
     birthday = pen.on_age_birthday(rs, case, conduct)
     penalty_facts = (facts.mitigating, facts.aggravating, extra) if rule.then["step"] == "penalty" else None
     key = (id(resolution), law_reason.rule, id(competence), status, rule.id, record.elements, tier, penalty_facts,

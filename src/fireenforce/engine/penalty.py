@@ -128,22 +128,24 @@ def counted_aggravating(rs: Ruleset, codes: tuple[str, ...], refused: bool) -> t
     return tuple(c for c in codes if not (c in known and known[c].refusal_element))
 
 
-def excuse(case: Case, ground: str | None) -> str | None:
-    """The mandatory ground of no penalty (arts. 30, 31, 33(1) first sentence, 33(2)), if any."""
+def excuse(case: Case, ground: str | None, correctable: bool = True) -> str | None:
+    """The mandatory ground of no penalty (arts. 30, 31, 33(1) first sentence, 33(2)), if any; art. 33(1)
+    needs an act that can be 及时改正, never a completed one (``correctable`` false)."""
     facts = case.facts
     if ground is not None:
         return ground
     if facts.no_fault:
         return "no-fault"
-    if facts.minor and (facts.corrected_in_time or facts.rectified_on_spot) and not facts.harm:
+    if correctable and facts.minor and (facts.corrected_in_time or facts.rectified_on_spot) and not facts.harm:
         return "minor-corrected"
     return None
 
 
-def sparable(case: Case, prior: str) -> bool:
-    """Art. 33(1) second sentence: a first offence with slight harm, corrected in time, MAY be spared."""
+def sparable(case: Case, prior: str, correctable: bool = True) -> bool:
+    """Art. 33(1) second sentence: a first offence with slight harm, corrected in time, MAY be spared
+    (never a completed act: it cannot be corrected in time)."""
     facts = case.facts
-    return prior == "none" and facts.slight_harm and (facts.corrected_in_time or facts.rectified_on_spot)
+    return correctable and prior == "none" and facts.slight_harm and (facts.corrected_in_time or facts.rectified_on_spot)
 
 
 def precondition_reason(rs: Ruleset, branch: PenaltyBranch, met: bool) -> Reason:

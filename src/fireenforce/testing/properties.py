@@ -201,15 +201,17 @@ def check_one_order(ruleset: Ruleset, case: Case) -> None:
 
 
 def check_completed_act(ruleset: Ruleset, case: Case) -> None:
-    """A completed act never gets a rectification deadline nor a reminder (unless penalty-law art.
-    30–33 excuse it: then education); its limitation runs from the act."""
+    """A completed act never gets a rectification deadline nor a reminder, even when barred or excused;
+    penalty-law art. 33(1) (minor and corrected in time; first offence) never spares it; its
+    limitation runs from the act."""
     item = ruleset.items[case.item or ""] if case.item in ruleset.items else None
     if item is None or not item.completed:
         return
     decision = decide(case, ruleset=ruleset)
     assert decision.rectification.deadline is None, "a completed act got a rectification deadline"
-    excused = any(r.rule.startswith("exemption.") for r in decision.reasons)  # art. 33(3): education instead
-    assert decision.step != "reminder" or excused, "a completed act got a reminder"
+    assert decision.step != "reminder", "a completed act got a reminder"
+    spared = {"exemption.minor-corrected", "exemption.first-offence"} & {r.rule for r in decision.reasons}
+    assert not spared, f"penalty-law art. 33(1) applied to a completed act: {spared}"
     ended = case.ended_on or case.start_date
     assert decision.limitation.runs_from == ended, f"limitation runs from {decision.limitation.runs_from}, not {ended}"
 

@@ -148,7 +148,7 @@ def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], p
     occurred, ended, observed, decided = draw(_dates(start, end, years, ruleset.coverage.from_, pivots))
     assume(bool(item.resolve(profile.conditions, decided).violated))  # the duty must exist by the decision
     if item.completed:
-        ended = ended or occurred  # a completed act ends when it is done
+        ended = occurred  # a completed act ends the day it is done
         assume(bool(item.resolve(profile.conditions, ended).violated))
     elif ended is not None and not item.resolve(profile.conditions, ended).violated:
         ended = None  # no duty in force when the conduct ended: judge it as continuing instead
