@@ -257,13 +257,16 @@ def _summary_fits(ruleset: Ruleset, case: Case) -> None:
 
 
 def check_article33_gate(ruleset: Ruleset, case: Case) -> None:
-    """Penalty-law art. 33(1) first sentence and 33(2): minor + corrected in time + no harm, or no
-    fault, gives no penalty and no referral for one, whatever the history."""
+    """Penalty-law art. 33(1) first sentence and 33(2): minor + corrected in time + no harm (an act
+    that can be corrected, not a completed one), or no fault, gives no penalty and no referral for
+    one, whatever the history."""
     facts = case.facts
     corrected = facts.corrected_in_time or facts.rectified_on_spot
+    item = ruleset.items.get(case.item or "")
+    correctable = not (item is not None and item.completed)  # a completed act never is
     for variant in (case, case.model_copy(update={"facts": facts.model_copy(update={"no_fault": True})})):
         f = variant.facts
-        if not (f.no_fault or (f.minor and corrected and not f.harm)):
+        if not (f.no_fault or (correctable and f.minor and corrected and not f.harm)):
             continue
         decision = decide(variant, ruleset=ruleset)
         assert decision.step not in ("penalty", "referral"), f"art. 33 holds but the step is {decision.step}"
@@ -272,8 +275,9 @@ def check_article33_gate(ruleset: Ruleset, case: Case) -> None:
 
 def check_mitigation_not_cancelled(ruleset: Ruleset, case: Case) -> None:
     """Mandatory mitigation (arts. 30, 32): with a mitigating fact, adding aggravating facts never
-    raises the tier."""
-    if not case.facts.mitigating:
+    raises the tier. Discretionary codes (可以从轻, e.g. art. 31) lower nothing by themselves."""
+    known = ruleset.policy.mitigating
+    if not any(not (code in known and known[code].discretionary) for code in case.facts.mitigating):
         return
     bare = case.facts.model_copy(update={"aggravating": ()})
     every = case.facts.model_copy(update={"aggravating": tuple(ruleset.policy.aggravating)})
