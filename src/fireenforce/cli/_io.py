@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from fireenforce.errors import CaseError, FireEnforceError
 from fireenforce.model import jsontext
@@ -95,15 +95,6 @@ def read_cases(text: str) -> Inputs:
     if isinstance(whole, list):
         return Inputs("list", [(f"[{index}]", obj) for index, obj in enumerate(whole)])
     return Inputs("object", [("", whole)])
-
-
-def iter_json_documents(text: str) -> Iterator[tuple[str, Any]]:
-    """(label, decoded value) per case of one input, for commands that take every case or none
-    (``[2]`` in a list, ``line 3`` in JSON Lines); a line that is not JSON raises."""
-    for label, value in read_cases(text).cases:
-        if isinstance(value, CaseError):
-            raise value.within(label)
-        yield label, value
 
 
 def case_of(value: Any) -> Case:
