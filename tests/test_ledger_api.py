@@ -262,3 +262,58 @@ def test_export_import_round_trip_on_each_backend(led: Ledger, request: pytest.F
         assert nxt.documents[0].number == "西北街消〔2026〕0003号"
     with pytest.raises(LedgerError, match="^line:1: "):
         Ledger(f"sqlite:///{tmp_path / 'bad.db'}").import_(['{"seq": 1}'], source="line")
+
+
+def test_a_departure_is_decided_as_the_step_taken_and_its_documents_render(led: Ledger) -> None:
+    assert fe.decide(case(50)).step == "reminder"
+    rec = led.record(case(50), step="penalty", reason="安全出口在营业期间锁闭，情况紧急")
+    assert rec.step == rec.decision.step == "penalty" and rec.decision.procedure == "general"
+    assert rec.departure and (rec.departure.suggested, rec.departure.chosen) == ("reminder", "penalty")
+    assert rec.decision.penalty and rec.decision.penalty.fine and rec.decision.penalty.fine.min == 5000
+    assert "departure" in [r.rule for r in rec.decision.reasons]
+    assert [d.type for d in rec.documents] == list(rec.decision.documents)
+    assert {"penalty_notice", "penalty_decision"} <= set(rec.decision.documents)
+    for doc in rec.documents:
+        text = led.render(rec.finding, doc.type, format="text", fine=6000 if "penalty" in doc.type else None)
+        assert doc.number in text
+    assert led.history(uscc(50))[0].step == "penalty"
+
+
+@pytest.mark.parametrize("item, step, words", [
+    ("EL-WIRING", "penalty", "precondition (overdue) is not met"),
+    ("EB-INDOOR", "penalty", "provides no penalty"),
+    ("SE-UNSEAL", "warning", "require a referral"),
+])
+def test_an_unlawful_departure_is_refused_and_writes_nothing(led: Ledger, item: str, step: str, words: str) -> None:
+    data = case(51, item=item)
+    if item == "EB-INDOOR":
+        data["subject"] = {"kind": "individual", "name": "张某", "id": "", "address": "西峰区北街某小区"}
+        data["place"] = {"name": "住宅", "address": "西峰区北街某小区"}
+    with pytest.raises(CaseError, match=f"^step: {step}") as info:
+        led.record(data, step=step, reason="理由")
+    assert words in str(info.value) and "\n" not in str(info.value)
+    assert event_count(led) == 0
+
+
+def test_a_reason_without_a_departure_is_refused(led: Ledger) -> None:
+    with pytest.raises(CaseError, match="^reason: .*--step"):
+        led.record(case(52), reason="理由")
+    with pytest.raises(CaseError, match="^reason: .*suggested"):
+        led.record(case(52), step="reminder", reason="理由")
+    assert event_count(led) == 0
+
+
+def test_a_penalty_decision_orders_correction_from_its_own_date(led: Ledger) -> None:
+    rec = led.record(case(53))
+    led.reinspect(rec.finding, on="2026-05-08", rectified=False)
+    penalty = led.reinspect(rec.finding, on="2026-05-20", rectified=False, fine=6000)
+    assert isinstance(penalty, Record) and penalty.decision.procedure == "general" and penalty.deadline
+    text = led.render(rec.finding, "penalty_decision", format="text")
+    dated = re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text)
+    ordered = re.search(r"责令当事人于(\d{4})年(\d{1,2})月(\d{1,2})日前改正", text)
+    assert ordered is not None
+    day = dt.date(*map(int, dated[-1]))  # the decision's own date, at its foot
+    by = dt.date(*map(int, ordered.groups()))
+    assert day > dt.date(2026, 5, 20) and by > day
+    assert by == penalty.deadline  # the ledger tracks the deadline the document orders
+    assert led.due(on=by) == []

@@ -7,6 +7,7 @@ Values are never written into templates: an office edits its ``offices.yaml`` (o
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -96,6 +97,13 @@ class Office(BaseModel):
     @property
     def issuer(self) -> str:
         return self.acting_in_name_of or self.name
+
+
+def after_notice(office: Office, notice: dt.date, hearing: bool) -> dt.date:
+    """The earliest date of a general-procedure penalty decision whose notice is of ``notice``:
+    the day after the statement (and, with a hearing right, the hearing request) period."""
+    terms = office.terms
+    return notice + dt.timedelta(days=max(terms.statement_days, terms.hearing_request_days if hearing else 0) + 1)
 
 
 def load_offices(path: Path) -> OfficesFile:

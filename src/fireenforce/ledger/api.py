@@ -13,7 +13,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, select
 
 from fireenforce.documents.context import document_number
-from fireenforce.documents.offices import Office, load_offices, resolve_office
+from fireenforce.documents.offices import Office, after_notice, load_offices, resolve_office
 from fireenforce.engine import decide
 from fireenforce.errors import CaseError
 from fireenforce.ledger.chain import ChainWriter, finding_events, refresh, to_event
@@ -38,10 +38,9 @@ _DUE_LIST = TypeAdapter(list[Due])
 
 @dataclass(frozen=True, slots=True)
 class _Choice:
-    """The engine's decision, the step taken, a departure from it, and the history decided on."""
+    """The decision of the step taken, a departure from the suggested step, and the history decided on."""
 
     decision: Decision
-    step: str
     departure: Departure | None
     history: tuple[HistoryEntry, ...]
     fine: int | None = None
@@ -112,7 +111,7 @@ class Ledger:
                 "case": stored, "item": choice.decision.item.code, "weak": key.weak, "officer": officer,
                 **({"source": source} if source is not None else {}),
             })
-            record = self._act(writer, finding, key.key, case, choice, officer, ruleset, office)
+            record = self._act(writer, finding, key.key, case, choice, officer, office)
             writer.close()
         return record
 
@@ -138,11 +137,13 @@ class Ledger:
                 writer.close()
                 return Closure(finding=finding, closed_on=day)
             refresh(conn, finding)
-            case = _case_on(finding_events(conn, finding)[0].payload, day, first=False)
+            first = finding_events(conn, finding)[0].payload
+            renamed = state.subject_name if state.subject_name != first["case"]["subject"].get("name", "") else None
+            case = _case_on(first, day, first=False, name=renamed)
             ruleset = self._ruleset(day)
             choice = self._decide(conn, case, state.subject, ruleset, step, reason, fine)
-            record = self._act(writer, finding, state.subject, case, choice, officer, ruleset,
-                               self._office(ruleset, case))
+            record = self._act(writer, finding, state.subject, case, choice, officer, self._office(ruleset, case),
+                               renamed)
             writer.close()
         return record
 
@@ -261,15 +262,16 @@ class Ledger:
                               f"(issued: {', '.join(kinds) or 'none'})")
         doc = issued[-1]
         act = next(e for e in evs if e.kind == "action" and e.payload["action"] == doc.payload["action"])
-        case = _case_on(evs[0].payload, act.at, first=act is _first_action(evs))
+        case = _case_on(evs[0].payload, act.at, first=act is _first_action(evs), name=act.payload.get("subject_name"))
         case = case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
         if fine is None and not formal_warning and "penalty" in document:
             fine = act.payload.get("fine")
         decision = Decision.model_validate(act.payload["decision"])
         follows_notice = document == "penalty_decision" and decision.procedure == "general"
-        day = _day(date, "date") if date is not None else None if follows_notice else act.at
+        ruleset = self._ruleset(act.at)
+        day = _day(date, "date") if date is not None else _decision_day(self._office(ruleset, case), act.at, decision)
         return render(case, decision, document, fine=fine, formal_warning=formal_warning, format=format,
-                      offices=self.offices_path, serial=doc.payload["serial"], ruleset=self._ruleset(act.at),
+                      offices=self.offices_path, serial=doc.payload["serial"], ruleset=ruleset,
                       date=day, notice_date=act.at if follows_notice else None)
 
     def events(self, office: str | None = None, *, since: DateLike | None = None, until: DateLike | None = None,
@@ -351,39 +353,48 @@ class Ledger:
     def _decide(self, conn: Connection, case: Case, key: str, ruleset: Ruleset, step: str | None,
                 reason: str, fine: int | None) -> _Choice:
         history = _history(conn, key, case.decision_date)
-        decision = decide(case.model_copy(update={"history": history}), ruleset=ruleset)
+        known = case.model_copy(update={"history": history})
+        decision = decide(known, ruleset=ruleset)
         departure = None
+        if step is not None and step not in STEPS:
+            raise CaseError("step", f"{step!r} is not one of {', '.join(STEPS)}")
         if step is not None and step != decision.step:
-            if step not in STEPS:
-                raise CaseError("step", f"{step!r} is not one of {', '.join(STEPS)}")
             if not reason.strip():
                 raise CaseError("reason", f"departing from the suggested step {decision.step} to {step} "
                                           "needs a written reason")
             departure = Departure(suggested=decision.step, chosen=step, reason=reason)
-        chosen = step or decision.step
-        _check_fine(decision, chosen, fine)
-        return _Choice(decision, chosen, departure, history, fine)
+            decision = decide(known, ruleset=ruleset, step=step)  # the step taken, decided as the law has it
+        elif reason.strip():
+            raise CaseError("reason", f"a reason records a departure, but the step {decision.step} is the suggested "
+                                      "one" if step else "a reason records a departure: give the step taken (--step)")
+        _check_fine(decision, decision.step, fine)
+        return _Choice(decision, departure, history, fine)
 
     def _act(self, writer: ChainWriter, finding: str, key: str, case: Case, choice: _Choice, officer: str,
-             ruleset: Ruleset, office: Office) -> Record:
-        """Append the action, its numbered documents and what follows from the step."""
-        decision, step, departure = choice.decision, choice.step, choice.departure
+             office: Office, renamed: str | None = None) -> Record:
+        """Append the action, its numbered documents and what follows from the step (``renamed``:
+        the subject's name as corrected since the finding, which the action's documents carry)."""
+        decision, departure = choice.decision, choice.departure
+        step = decision.step
         action, day = new_id("A"), case.decision_date
         deadline = decision.rectification.deadline if decision.rectification.required else None
+        if deadline is not None:  # the correction period runs from the date of the document ordering it
+            deadline += _decision_day(office, day, decision) - day
         writer.append("action", finding=finding, subject=key, at=day, payload={
             "action": action, "item": decision.item.code, "step": step, "deadline": deadline and deadline.isoformat(),
             "decision": decision.model_dump(mode="json"), "ruleset": decision.ruleset.model_dump(mode="json"),
             "history": [h.model_dump(mode="json") for h in choice.history],
             "departure": departure and departure.model_dump(mode="json"), "officer": officer,
             "issued_by": _issued_by(office, step), **({"fine": choice.fine} if choice.fine is not None else {}),
+            **({"subject_name": renamed} if renamed is not None else {}),
         })
         issued = []
-        for doc_type in _documents(ruleset, decision, step):
+        for doc_type in decision.documents:
             serial = writer.next_serial(doc_type, day.year)
             number = document_number(office, day.year, serial)
             writer.append("document", finding=finding, subject=key, at=day, payload={
                 "action": action, "type": doc_type, "year": day.year, "serial": serial, "number": number})
-            issued.append(IssuedDocument(type=doc_type, number=number))  # type: ignore[arg-type]
+            issued.append(IssuedDocument(type=doc_type, number=number))
         if step == "referral":
             writer.append("referral_sent", finding=finding, subject=key, at=day,
                           payload={"action": action, "to": decision.referral_to or office.brigade})
@@ -393,19 +404,31 @@ class Ledger:
         state = refresh(writer.conn, finding, new if new[0].kind == "finding" else None)
         return Record(
             finding=finding, action=action, status=state.status, decision=decision,  # type: ignore[arg-type]
-            documents=tuple(issued), deadline=state.deadline, step=step,  # type: ignore[arg-type]
+            documents=tuple(issued), deadline=state.deadline, step=step,
             subject=_subject_ref(key, state.subject_name, state.weak), departure=departure, fine=choice.fine,
         )
 
 
 
-def _case_on(finding: dict[str, Any], day: dt.date, *, first: bool) -> Case:
+def _case_on(finding: dict[str, Any], day: dt.date, *, first: bool, name: str | None = None) -> Case:
     """The case an action decided: the finding's own for the first action; for a failed
-    re-inspection, the same conduct observed again (and continuing) on ``day``."""
+    re-inspection, the same conduct observed again (and continuing) on ``day``, the subject
+    under its corrected ``name`` where one was corrected."""
+    case = finding["case"]
+    if name is not None:
+        case = {**case, "subject": {**case["subject"], "name": name}}
     if first:
-        return parse_case(finding["case"])
-    return parse_case({**finding["case"], "item": finding["item"], "observed_on": day.isoformat(),
+        return parse_case(case)
+    return parse_case({**case, "item": finding["item"], "observed_on": day.isoformat(),
                        "decided_on": day.isoformat(), "ended_on": None})
+
+
+def _decision_day(office: Office, day: dt.date, decision: Decision) -> dt.date:
+    """The date of the document that orders the correction: the action's, or for a general
+    procedure the penalty decision's, once its notice (dated the action's day) has run."""
+    if decision.procedure == "general" and "penalty_decision" in decision.documents:
+        return after_notice(office, day, decision.hearing_right)
+    return day
 
 
 def _first_action(evs: list[Event]) -> Event:
@@ -438,14 +461,6 @@ def _check_fine(decision: Decision, step: str, fine: int | None) -> None:
     low, high = max(penalty.fine.min, 1), penalty.fine.max
     if not low <= fine <= high:
         raise CaseError("fine", f"{fine} yuan is outside the legal range {low}–{high} yuan")
-
-
-def _documents(ruleset: Ruleset, decision: Decision, step: str) -> tuple[str, ...]:
-    """The documents of the step taken: the decision's own, or for a departure the ruleset's list."""
-    if step == decision.step:
-        return tuple(decision.documents)
-    procedure = decision.procedure if decision.procedure != "none" else "general"
-    return tuple(ruleset.policy.documents[f"penalty.{procedure}" if step == "penalty" else step])
 
 
 def _issued_by(office: Office, step: str) -> str:
