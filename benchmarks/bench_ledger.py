@@ -24,7 +24,6 @@ from typing import Any, Callable, Iterator
 from sqlalchemy import insert
 
 import fireenforce as fe
-from fireenforce.documents.context import document_number
 from fireenforce.ledger import Ledger
 from fireenforce.ledger.database import writing
 from fireenforce.ledger.events import GENESIS, canonical, event_hash, now

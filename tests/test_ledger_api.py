@@ -15,7 +15,7 @@ from fireenforce.ledger import Closure, Ledger, LedgerError, Record, UnknownFind
 from fireenforce.ledger.tables import events
 from ledgerkit import OTHER_OFFICE, case, uscc
 
-NUMBER = re.compile(r"^西北街消〔2026〕(\d{4})号$")
+NUMBER = re.compile(r"^西北街消(检查字|责改字|罚告字|罚决字|移字)〔2026〕第(\d+)号$")
 
 
 @pytest.fixture
@@ -117,11 +117,13 @@ def test_due_lists_open_findings_past_their_deadline(led: Ledger) -> None:
 
 def test_document_numbers_are_per_office_type_and_year_and_gap_free(led: Ledger) -> None:
     numbers = [led.record(case(10 + n)).documents[0].number for n in range(3)]
-    assert [int(NUMBER.match(n).group(1)) for n in numbers] == [1, 2, 3]
+    assert [int(NUMBER.match(n).group(2)) for n in numbers] == [1, 2, 3]
     other = led.record(case(20, office=OTHER_OFFICE)).documents[0].number
-    assert other == "西南街消〔2026〕0001号"
+    assert other == "西南街消检查字〔2026〕第1号"
     next_year = led.record(case(21, on="2027-01-04")).documents[0].number
-    assert next_year == "西北街消〔2027〕0001号"
+    assert next_year == "西北街消检查字〔2027〕第1号"
+    order = led.reinspect(led.record(case(22)).finding, on="2026-05-10", rectified=False)
+    assert [d.number for d in order.documents] == ["西北街消检查字〔2026〕第5号", "西北街消责改字〔2026〕第1号"]
 
 
 def test_a_departure_needs_a_written_reason_and_is_recorded(led: Ledger) -> None:
@@ -259,7 +261,7 @@ def test_export_import_round_trip_on_each_backend(led: Ledger, request: pytest.F
         assert second.getvalue() == first.getvalue()
         assert copy.show(rec.finding) == led.show(rec.finding) and copy.verify().ok
         nxt = copy.record(case(47))  # the copy carries on numbering where the original stopped
-        assert nxt.documents[0].number == "西北街消〔2026〕0003号"
+        assert nxt.documents[0].number == "西北街消检查字〔2026〕第3号"
     with pytest.raises(LedgerError, match="^line:1: "):
         Ledger(f"sqlite:///{tmp_path / 'bad.db'}").import_(['{"seq": 1}'], source="line")
 

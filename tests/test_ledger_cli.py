@@ -35,7 +35,7 @@ def write_case(tmp_path: Path, data: dict) -> str:
 def test_the_loop_from_the_command_line(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "record", write_case(tmp_path, case(1)), "--db", db, "--officer", "王某", "--format", "json")
     rec = json.loads(out)
-    assert code == 0 and rec["status"] == "open" and rec["documents"][0]["number"] == "西北街消〔2026〕0001号"
+    assert code == 0 and rec["status"] == "open" and rec["documents"][0]["number"] == "西北街消检查字〔2026〕第1号"
     code, out, _ = run(capsys, "due", "--db", db, "--on", "2026-06-01", "--format", "json")
     due = json.loads(out)
     assert due == [{"finding": rec["finding"], "subject": {"id": uscc(1)[:6] + "*" * 8 + uscc(1)[-4:],
@@ -58,7 +58,7 @@ def test_the_loop_from_the_command_line(db: str, tmp_path: Path, capsys: pytest.
 
 def test_text_output_for_the_officer(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "record", write_case(tmp_path, case(2)), "--db", db)
-    assert code == 0 and "文书：消防监督检查记录 西北街消〔2026〕0001号" in out and "整改期限" in out
+    assert code == 0 and "文书：消防监督检查记录 西北街消检查字〔2026〕第1号" in out and "整改期限" in out
 
 
 def test_export_and_import_round_trip(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -157,7 +157,7 @@ def test_documents_issued_through_the_ledger_carry_their_numbers(db: str, tmp_pa
     rec = json.loads(run(capsys, "record", write_case(tmp_path, case(10)), "--db", db, "--format", "json")[1])
     code, out, _ = run(capsys, "render", rec["finding"], "--document", "inspection_record", "--format", "text",
                        "--db", db)
-    assert code == 0 and rec["documents"][0]["number"] in out and "〔2026〕____号" not in out
+    assert code == 0 and rec["documents"][0]["number"] in out and "〔2026〕第____号" not in out
     nxt = json.loads(run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-05-20", "--not-rectified",
                          "--format", "json")[1])
     for doc in nxt["documents"]:

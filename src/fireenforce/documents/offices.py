@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fireenforce.errors import CaseError, DocumentError, field_path
-from fireenforce.model.enums import OfficeLevel
+from fireenforce.model.enums import DocumentType, OfficeLevel
 
 _FORBID = ConfigDict(extra="forbid", frozen=True)
 OFFICE_FIELDS = (
@@ -30,7 +30,8 @@ class OfficeEntry(BaseModel):
 
     model_config = _FORBID
     name: str | None = None
-    code: str | None = None                      # 文书代字, e.g. 西北街消
+    code: str | None = None                      # the office's 机关代字, e.g. 西北街消
+    designations: dict[DocumentType, str] | None = None  # 文书代字 per document type, e.g. 罚决字 (merged per key)
     form: Literal["赋权", "委托"] | None = None   # delegation in own name / entrustment
     acting_in_name_of: str | None = None         # 委托: the entrusting agency the documents name
     brigade: str | None = None                   # the fire-rescue brigade cases are referred to
@@ -80,6 +81,7 @@ class Office(BaseModel):
     level: OfficeLevel
     name: str
     code: str
+    designations: dict[DocumentType, str] = {}
     form: str = ""
     acting_in_name_of: str = ""
     brigade: str = ""
@@ -145,6 +147,7 @@ def resolve_office(
     ``needs`` names fields this document cannot do without (e.g. the bank for a fine).
     """
     values: dict[str, Any] = {"name": name} if name else {}
+    designations: dict[DocumentType, str] = {}
     sample_fields: dict[str, bool] = {}  # field -> whether its final value is a sample value
     terms: dict[str, Any] = {}
     for path, data in files:
@@ -155,6 +158,7 @@ def resolve_office(
                 continue
             given = {k: v for k, v in entry.model_dump(include=set(OFFICE_FIELDS)).items() if v is not None}
             values.update(given)
+            designations.update(entry.designations or {})
             is_sample = entry.sample if entry.sample is not None else data.sample
             sample_fields.update(dict.fromkeys(given, is_sample))
     where = ", ".join(str(p) for p, _ in files)
@@ -169,5 +173,5 @@ def resolve_office(
             raise DocumentError(f"{where}: {who}.{field}: missing (needed for this document)")
     return Office(
         level=level, sample=any(sample_fields.values()), terms=Terms.model_validate(terms),
-        sources=tuple(str(p) for p, _ in files), **values,
+        sources=tuple(str(p) for p, _ in files), designations=designations, **values,
     )

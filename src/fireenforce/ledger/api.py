@@ -391,7 +391,7 @@ class Ledger:
         issued = []
         for doc_type in decision.documents:
             serial = writer.next_serial(doc_type, day.year)
-            number = document_number(office, day.year, serial)
+            number = document_number(office, doc_type, day.year, serial)
             writer.append("document", finding=finding, subject=key, at=day, payload={
                 "action": action, "type": doc_type, "year": day.year, "serial": serial, "number": number})
             issued.append(IssuedDocument(type=doc_type, number=number))
