@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -145,8 +146,8 @@ def test_a_referral_is_sent_and_answered(led: Ledger) -> None:
     with pytest.raises(LedgerError):
         led.reinspect(rec.finding, on="2026-05-10", rectified=True)
     view = led.referral_answer(rec.finding, on="2026-05-12", accepted=False, result="不属于本大队管辖，退回")
-    assert view.status == "open" and view.deadline == dt.date(2026, 5, 12)
-    assert [d.finding for d in led.due(on="2026-05-13")] == [rec.finding]
+    assert view.status == "open" and view.deadline == dt.date(2026, 5, 15)  # policy/ladder.yaml returned_days: 3
+    assert led.due(on="2026-05-15") == [] and [d.finding for d in led.due(on="2026-05-16")] == [rec.finding]
     assert view.events[-1].payload["result"] == "不属于本大队管辖，退回"
 
 
@@ -200,10 +201,14 @@ def test_verify_passes_on_an_intact_record(led: Ledger) -> None:
 
 
 def test_a_source_key_makes_recording_idempotent(led: Ledger) -> None:
-    first = led.record(case(40), source="trigger-2026-05-03-17")
+    first = led.record(case(40), source="trigger-2026-05-03-17", officer="王某")
     before = event_count(led)
-    again = led.record(case(40, on="2026-05-04"), source="trigger-2026-05-03-17")
+    again = led.record(case(40), source="trigger-2026-05-03-17", officer="王某")
     assert again == first and event_count(led) == before
+    for other in ({"case": case(40, on="2026-05-04")}, {"officer": "李某"}, {"step": "warning", "reason": "理由"}):
+        with pytest.raises(LedgerError, match="^--source trigger-2026-05-03-17: recorded already, as F-"):
+            led.record(other.pop("case", case(40)), source="trigger-2026-05-03-17", **{"officer": "王某", **other})
+    assert event_count(led) == before
     assert led.record(case(40, on="2026-05-04"), source="trigger-2026-05-04-1").finding != first.finding
 
 
@@ -319,3 +324,65 @@ def test_a_penalty_decision_orders_correction_from_its_own_date(led: Ledger) -> 
     assert day > dt.date(2026, 5, 20) and by > day
     assert by == penalty.deadline  # the ledger tracks the deadline the document orders
     assert led.due(on=by) == []
+
+
+def test_a_reinspection_within_the_deadline_decides_nothing(led: Ledger) -> None:
+    rec = led.record(case(54))
+    assert rec.deadline is not None
+    early = rec.deadline - dt.timedelta(days=1)
+    with pytest.raises(CaseError, match="^fine: the deadline runs until"):
+        led.reinspect(rec.finding, on=early, rectified=False, fine=6000)
+    same = led.reinspect(rec.finding, on=early, rectified=False)
+    assert isinstance(same, Record) and same.action == rec.action and same.deadline == rec.deadline
+    assert len(led.history(uscc(54))) == 1 and [e.kind for e in led.show(rec.finding).events][-1] == "reinspection"
+    nxt = led.reinspect(rec.finding, on=rec.deadline + dt.timedelta(days=1), rectified=False)
+    assert isinstance(nxt, Record) and nxt.action != rec.action and nxt.step == "warning"
+    assert [h.step for h in led.history(uscc(54))] == ["reminder", "warning"] and led.verify().ok
+
+
+@pytest.mark.parametrize("option", [{"fine": 6000}, {"step": "penalty"}, {"reason": "理由"}])
+def test_a_rectified_reinspection_takes_no_step_options(led: Ledger, option: dict) -> None:
+    rec = led.record(case(55))
+    with pytest.raises(CaseError, match=f"^{next(iter(option))}: a rectified finding is closed"):
+        led.reinspect(rec.finding, on="2026-05-05", rectified=True, **option)
+    assert led.show(rec.finding).status == "open"
+
+
+def test_a_corrected_subject_name_reaches_later_documents(led: Ledger) -> None:
+    rec = led.record(case(56))
+    found = next(e for e in led.show(rec.finding).events if e.kind == "finding")
+    led.correct(found.id, reason="名称录入错误", changes={"subject_name": "西峰区某某便民超市有限公司"})
+    nxt = led.reinspect(rec.finding, on="2026-05-10", rectified=False)
+    assert isinstance(nxt, Record) and "rectification_order" in [d.type for d in nxt.documents]
+    assert "西峰区某某便民超市有限公司" in led.render(rec.finding, "rectification_order", format="text")
+    first = led.render(rec.finding, "inspection_record", action=rec.action, format="text")
+    assert "某某超市56号店" in first  # a document issued before the correction stays as issued
+
+
+def test_open_only_an_existing_ledger(ledger_url: str) -> None:
+    from fireenforce.ledger import LedgerUnavailable
+
+    with pytest.raises(LedgerUnavailable, match="no ledger there|not a fireenforce ledger"):
+        fe.Ledger(ledger_url, create=False)
+    if ledger_url.startswith("sqlite"):
+        assert not Path(ledger_url.removeprefix("sqlite:///")).exists()
+    fe.Ledger(ledger_url).close()
+    with fe.Ledger(ledger_url, create=False) as existing:
+        assert existing.verify().ok
+
+
+def test_rulesets_are_loaded_once_per_process(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from fireenforce.ledger import rulesets
+
+    calls = []
+    real = rulesets.load_family
+    monkeypatch.setattr(rulesets, "load_family", lambda root: calls.append(root) or real(root))
+    monkeypatch.setattr(rulesets, "_LOADED", {})
+    with Ledger(tmp_path / "a.db") as one, Ledger(tmp_path / "b.db") as two:
+        for day in range(3, 9):
+            one.record(case(60 + day, on=f"2026-05-{day:02d}"))
+            two.record(case(60 + day, on=f"2026-05-{day:02d}"))
+    assert len(calls) == 1
+    monkeypatch.setattr(rulesets, "RECHECK", -1.0)  # edits are noticed once the recheck interval has run
+    assert rulesets.ruleset_on(None, dt.date(2026, 5, 3)) is rulesets.ruleset_on(None, dt.date(2026, 5, 4))
+    assert len(calls) == 3

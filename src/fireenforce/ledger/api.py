@@ -23,14 +23,14 @@ from fireenforce.ledger.events import Event, new_id
 from fireenforce.ledger.models import (
     Closure, Departure, Due, EventView, FindingView, IssuedDocument, Record, SubjectRef, VerifyReport,
 )
+from fireenforce.ledger.rulesets import ruleset_on
 from fireenforce.ledger.state import CORRECTABLE, history_entry, replay
 from fireenforce.ledger.subjects import key_for_lookup, mask_id, masked_key, subject_key
-from fireenforce.ledger.tables import actions, events, findings
+from fireenforce.ledger.tables import actions, chain_heads, events, findings
 from fireenforce.model import Case, Decision
 from fireenforce.model.case import HistoryEntry, Subject, parse_case
 from fireenforce.model.enums import STEPS
 from fireenforce.ruleset.compiled import Ruleset
-from fireenforce.ruleset.load import load_ruleset
 
 DateLike = dt.date | str
 _DUE_LIST = TypeAdapter(list[Due])
@@ -63,7 +63,6 @@ class Ledger:
         self.url = resolve_url(url)
         self.ruleset_path = Path(ruleset) if ruleset is not None else None
         self.offices_path = Path(offices) if offices is not None else None
-        self._rulesets: dict[dt.date, Ruleset] = {}
         self.engine = open_engine(self.url, create=create, busy_timeout=busy_timeout)
         try:
             prepare_schema(self.engine, self.url, create=create)
@@ -100,13 +99,17 @@ class Ledger:
         office = self._office(ruleset, case)
         with translate_errors(self.url), writing(self.engine) as conn:
             writer = ChainWriter(conn, case.office.name)
+            stored = case.model_dump(mode="json", exclude={"history"})
             if source is not None:
                 known = conn.execute(select(findings.c.id).where(findings.c.source == source)).scalar_one_or_none()
                 if known is not None:
-                    return _stored_record(finding_events(conn, known), first=True)
+                    evs = finding_events(conn, known)
+                    if not _same_request(evs, stored, officer, step, reason, fine):
+                        raise LedgerError(f"--source {source}: recorded already, as {known}, for another case or "
+                                          "other options; a source key names one request (use a new key)")
+                    return _stored_record(evs, first=True)
             finding = new_id("F")
             choice = self._decide(conn, case, key.key, ruleset, step, reason, fine)
-            stored = case.model_dump(mode="json", exclude={"history"})
             writer.append("finding", finding=finding, subject=key.key, at=case.observed_on, payload={
                 "case": stored, "item": choice.decision.item.code, "weak": key.weak, "officer": officer,
                 **({"source": source} if source is not None else {}),
@@ -119,8 +122,16 @@ class Ledger:
                   step: str | None = None, reason: str = "", note: str = "", fine: int | None = None,
                   ) -> Record | Closure:
         """Record a re-inspection (复查). Rectified: the finding is closed (整改销号). Not
-        rectified: decide the next step with the unheeded order in the history and record it."""
+        rectified after the deadline: decide the next step with the unheeded order in the history
+        and record it. Not rectified while the deadline still runs: nothing is decided (the order
+        is not unheeded yet) unless the officer departs with ``step`` and ``reason``; the finding's
+        current Record is returned."""
         day = _day(on, "on")
+        if rectified:
+            for name, given in (("fine", fine is not None), ("step", step is not None), ("reason", bool(reason.strip()))):
+                if given:
+                    raise CaseError(name, "a rectified finding is closed: no step is taken, so there is nothing to "
+                                          f"give a {name} for")
         with translate_errors(self.url), writing(self.engine) as conn:
             office = self._office_of(conn, finding)
             writer = ChainWriter(conn, office)
@@ -136,6 +147,15 @@ class Ledger:
                 refresh(conn, finding)
                 writer.close()
                 return Closure(finding=finding, closed_on=day)
+            running = state.last.deadline
+            if step is None and running is not None and day <= running:
+                if fine is not None or reason.strip():
+                    name = "fine" if fine is not None else "reason"
+                    raise CaseError(name, f"the deadline runs until {running}: no step is decided on {day}, so "
+                                          f"there is nothing to give a {name} for (depart with a step to act now)")
+                refresh(conn, finding)
+                writer.close()
+                return _stored_record(finding_events(conn, finding), first=False)
             refresh(conn, finding)
             first = finding_events(conn, finding)[0].payload
             renamed = state.subject_name if state.subject_name != first["case"]["subject"].get("name", "") else None
@@ -149,15 +169,20 @@ class Ledger:
 
     def referral_answer(self, finding: str, *, on: DateLike, accepted: bool, result: str = "") -> FindingView:
         """The brigade's answer to a referral (移交): accepted, or returned to the office (the
-        finding is open again and due at once). ``result`` is the brigade's result in words."""
+        finding is open again, due once the ruleset's ``returned_days`` have run). ``result`` is
+        the brigade's result in words."""
         day = _day(on, "on")
         with translate_errors(self.url), writing(self.engine) as conn:
             writer = ChainWriter(conn, self._office_of(conn, finding))
             state = replay(finding_events(conn, finding))
             if state.status != "referred" or state.referral.get("answer"):
                 raise LedgerError(f"{finding}: no referral awaits an answer (status {state.status})")
+            payload: dict[str, Any] = {"result": result}
+            if not accepted:  # the office acts again; due once the ruleset's days for it have run
+                days = self._ruleset(day).policy.spec.ladder.returned_days
+                payload["deadline"] = (day + dt.timedelta(days=days)).isoformat()
             kind = "referral_accepted" if accepted else "referral_returned"
-            writer.append(kind, finding=finding, subject=state.subject, at=day, payload={"result": result})
+            writer.append(kind, finding=finding, subject=state.subject, at=day, payload=payload)
             refresh(conn, finding)
             writer.close()
         return self.show(finding)
@@ -223,6 +248,11 @@ class Ledger:
              "overdue": r.deadline < day, "subject": {"id": masked_key(r.subject), "name": r.subject_name, "weak": r.weak}}
             for r in rows
         ])
+
+    def offices(self) -> list[str]:
+        """The offices the ledger has a record of, by name."""
+        with translate_errors(self.url), self.engine.connect() as conn:
+            return list(conn.execute(select(chain_heads.c.office).order_by(chain_heads.c.office)).scalars())
 
     def show(self, finding: str) -> FindingView:
         """One finding: its state and every event (ids masked)."""
@@ -332,11 +362,8 @@ class Ledger:
     # -- internals -------------------------------------------------------------------------
 
     def _ruleset(self, day: dt.date) -> Ruleset:
-        """The ruleset in force on ``day`` (looked up once per day: loading checks every file)."""
-        ruleset = self._rulesets.get(day)
-        if ruleset is None:
-            ruleset = self._rulesets[day] = load_ruleset(self.ruleset_path, on=day)
-        return ruleset
+        """The ruleset in force on ``day`` (cached in the process: loading checks every file)."""
+        return ruleset_on(self.ruleset_path, day)
 
     def _office(self, ruleset: Ruleset, case: Case) -> Office:
         paths = [p for p in (Path(ruleset.path) / "offices.yaml", self.offices_path) if p is not None and p.is_file()]
@@ -448,6 +475,15 @@ def _stored_record(evs: list[Event], *, first: bool) -> Record:
         subject=_subject_ref(state.subject, state.subject_name, state.weak), fine=action.fine,
         departure=Departure.model_validate(p["departure"]) if p.get("departure") else None,
     )
+
+
+def _same_request(evs: list[Event], case: dict[str, Any], officer: str, step: str | None, reason: str,
+                  fine: int | None) -> bool:
+    """Whether a repeated ``source`` key carries the request it first recorded."""
+    found, act = evs[0].payload, _first_action(evs).payload
+    departure = act.get("departure") or {}
+    return (found["case"] == case and found.get("officer", "") == officer and act.get("fine") == fine
+            and step in (None, act["step"]) and reason.strip() == departure.get("reason", "").strip())
 
 
 def _check_fine(decision: Decision, step: str, fine: int | None) -> None:
