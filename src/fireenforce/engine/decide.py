@@ -384,8 +384,9 @@ def _check_departure(rs: Ruleset, step: str, suggested: str, status: str, branch
     if step not in rs.policy.step_rank:
         raise CaseError("step", f"{step!r} is not one of {', '.join(rs.policy.spec.ladder.steps)}")
     if trigger is not None:
-        raise CaseError("step", f"{step}: the facts require a referral to {rs.policy.spec.delegation.authorities[trigger.authority or '']}"
-                                f" (suggested {suggested}); no other step may replace it")
+        authority = rs.policy.spec.delegation.authorities.get(trigger.authority or "", "another authority")
+        raise CaseError("step", f"{step}: the facts require a referral to {authority} (suggested {suggested}); "
+                                "no other step may replace it")
     if step == "penalty" and status != "available":
         precondition = branch.spec.precondition if branch is not None else None
         raise CaseError("step", f"penalty: not lawful here: {_UNLAWFUL_PENALTY[status].format(precondition)} "
