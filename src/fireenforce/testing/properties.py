@@ -15,7 +15,7 @@ from typing import Callable
 from fireenforce.engine import decide
 from fireenforce.engine.decide import ORDER_DOCUMENTS, order_deadline
 from fireenforce.engine.law import conduct_day
-from fireenforce.model.case import Case, HistoryEntry
+from fireenforce.model.case import Case, HistoryEntry, ResponsiblePerson
 from fireenforce.model.decision import Decision, Penalty
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.items import Conditions
@@ -321,6 +321,18 @@ def _documents_agree(ruleset: Ruleset, case: Case) -> None:
     penalty, limit = decision.penalty, decision.summary_limit
     if decision.step != "penalty" or penalty is None or limit is None:
         return
+    if penalty.target == "responsible_persons" and case.responsible_person is None:
+        # the penalty falls on the unit's responsible persons: no penalty document without the person
+        for named in (d for d in decision.documents if d in ("summary_penalty_decision", "penalty_notice")):
+            try:
+                render(case, decision, named, formal_warning="formal_warning" in penalty.kinds, format="text",
+                       ruleset=ruleset)
+            except DocumentError as exc:
+                assert str(exc).startswith("responsible_person:"), f"{named} refused for another reason: {exc}"
+                continue
+            raise AssertionError(f"{named} issued a penalty on responsible persons without naming one")
+        case = case.model_copy(update={"responsible_person": ResponsiblePerson(name="王五", id="620102198001010011")})
+        decision = decide(case, ruleset=ruleset)
     from fireenforce.documents.context import citation
 
     provisions = [citation(b) for b in decision.legal_basis if b.role == "penalty"]
