@@ -48,7 +48,7 @@ def test_query_ranks_items_for_the_officers_words(client: TestClient) -> None:
 
 @pytest.mark.parametrize(("params", "field", "words"), [
     ({"q": "！？ "}, "q", "nothing to search for"),
-    ({"q": "充电", "top": 0}, "top", "greater than or equal to 1"),
+    ({"q": "充电", "top": 0}, "top", "must be at least 1, not 0"),  # as `fireenforce query --top 0`
     ({}, "q", "Field required"),
 ])
 def test_query_refuses_what_it_cannot_search(client: TestClient, params: dict[str, Any], field: str, words: str) -> None:

@@ -35,7 +35,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ledger.close()
 
     app = FastAPI(title="fireenforce", version=__version__, description=DESCRIPTION,
-                  docs_url=None, redoc_url=None, lifespan=lifespan)
+                  docs_url=None, redoc_url=None, lifespan=lifespan,
+                  redirect_slashes=False)  # /v1/findings/ is a 404 in the error shape, not a bare redirect
     app.state.settings = settings
     app.state.ledger = ledger
     app.state.write_gate = threading.Lock() if ledger is not None and is_sqlite(ledger.engine) else nullcontext()

@@ -106,7 +106,7 @@ def render_request(values: dict[str, str]) -> RenderRequest:
     try:
         return RenderRequest.model_validate({
             "case": json.loads(values.get("case") or "null"), "document": values.get("document", ""),
-            "fine": values.get("fine") or None, "formal_warning": values.get("formal_warning") == "on",
+            "fine": views.form_fine(values), "formal_warning": values.get("formal_warning") == "on",
             "format": values.get("format") or "html",
         })
     except json.JSONDecodeError:

@@ -95,11 +95,8 @@ async def document(request: Request, finding: str) -> Response:
         return _login_first()
     kind, format = values.get("document", ""), values.get("format") or "html"
     try:
-        fine = values.get("fine", "").strip()
-        if fine and not fine.isdigit():
-            raise CaseError("fine", f"{fine!r} is not a whole number of yuan")
         ledger = ledger_of(request)
-        text = ledger.render(visible(ledger, who, finding).finding, kind, format=format, fine=int(fine) if fine else None,
+        text = ledger.render(visible(ledger, who, finding).finding, kind, format=format, fine=views.form_fine(values),
                              formal_warning=values.get("formal_warning") == "on")
     except FireEnforceError as exc:
         return views.page(request, "problem.html.j2", status=422, step=4, error=library_error(exc)[1])

@@ -15,6 +15,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from fireenforce import labels
 from fireenforce.documents.context import citation
+from fireenforce.errors import CaseError
 from fireenforce.service.access import page_principal
 from fireenforce.service.csrf import FIELD, csrf_token, set_csrf_cookie
 
@@ -40,6 +41,14 @@ def environment() -> SandboxedEnvironment:
 def form_values(form: FormData) -> dict[str, str]:
     """A posted form's text fields (files are never expected)."""
     return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def form_fine(values: dict[str, str]) -> int | None:
+    """The fine a document form gives, in whole yuan (None when left blank)."""
+    fine = values.get("fine", "").strip()
+    if fine and not fine.isdigit():
+        raise CaseError("fine", f"{fine!r} is not a whole number of yuan")
+    return int(fine) if fine else None
 
 
 def _yuan(amount: int) -> str:
