@@ -3,9 +3,11 @@
 Starts ``fireenforce serve`` (one uvicorn process) on a free port of 127.0.0.1 with a new
 SQLite ledger in a temporary directory, then keeps 50 keep-alive clients busy for a fixed
 time per endpoint and reports requests/s, p50 and p99 latency and the number of errors (any
-answer but the expected status). ``POST /v1/decide`` gets 2,000 varied generated cases;
+answer but the expected status). ``POST /v1/decide`` gets the generated cases (of 2,000) the engine accepts;
 ``POST /v1/findings`` records a new subject's case each time, with an officer's token.
-Run: ``.venv/bin/python benchmarks/bench_service.py [SECONDS]``.
+With ``--pg`` the ledger is a throwaway PostgreSQL server instead (``fireenforce.testing.pgserver``,
+fsync on), which has no single-writer lock: concurrent records really run side by side.
+Run: ``.venv/bin/python benchmarks/bench_service.py [SECONDS] [--pg]``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import fireenforce as fe  # noqa: E402
 from fireenforce.ledger import Ledger  # noqa: E402
 from fireenforce.ledger.subjects import uscc_check  # noqa: E402
 from fireenforce.service.tokens import TokenStore  # noqa: E402
+from fireenforce.testing import pgserver  # noqa: E402
 
 CLIENTS = 50
 OFFICE = "北街街道消防安全办公室"
@@ -133,28 +136,53 @@ def finding_body(n: int) -> bytes:
     return json.dumps({"case": case, "officer": "王某"}, ensure_ascii=False).encode()
 
 
+def run(port: int, url: str, kind: str, seconds: float, decide: list[bytes]) -> None:
+    """Serve the ledger at ``url`` and load decide, then findings, with 50 clients."""
+    with Ledger(url) as ledger:
+        token, _ = TokenStore(ledger).add(OFFICE, "officer")
+    auth = {"Authorization": f"Bearer {token}"}
+    server = start_server(port, ["--db", url])
+    try:
+        asyncio.run(load(port, lambda i: decide[i % len(decide)], 2, 200))  # warm up
+        print(f"{CLIENTS} concurrent clients, {seconds:.0f} s per endpoint, one uvicorn process, "
+              f"{os.cpu_count()} cores, {kind} ledger")
+        report("POST /v1/decide", asyncio.run(load(port, lambda i: decide[i % len(decide)], seconds, 200)), seconds)
+        findings = asyncio.run(load(port, lambda i: post_request(port, "/v1/findings", finding_body(i), auth),
+                                    seconds, 201))
+        report("POST /v1/findings", findings, seconds)
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def decidable(cases: list[fe.Case]) -> list[fe.Case]:
+    """The cases the engine decides: the shared generator also makes some it refuses (a completed
+    act's end date), and every answer of the load must be a 200."""
+    kept = []
+    for case in cases:
+        try:
+            fe.decide(case)
+        except fe.CaseError:
+            continue
+        kept.append(case)
+    return kept
+
+
 def main() -> int:
-    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
+    args = [a for a in sys.argv[1:] if a != "--pg"]
+    seconds = float(args[0]) if args else 10.0
     port = free_port()
     decide = [post_request(port, "/v1/decide", json.dumps(c.model_dump(mode="json", exclude_defaults=True)).encode(), {})
-              for c in generate(fe.load_ruleset(), 2000)]
-    with tempfile.TemporaryDirectory(prefix="fe-bench-") as tmp:
-        url = f"sqlite:///{Path(tmp) / 'ledger.db'}"
-        with Ledger(url) as ledger:
-            token, _ = TokenStore(ledger).add(OFFICE, "officer")
-        auth = {"Authorization": f"Bearer {token}"}
-        server = start_server(port, ["--db", url])
+              for c in decidable(generate(fe.load_ruleset(), 2000))]
+    if "--pg" in sys.argv[1:]:
+        pg = pgserver.start(durable=True)
         try:
-            asyncio.run(load(port, lambda i: decide[i % len(decide)], 2, 200))  # warm up
-            print(f"{CLIENTS} concurrent clients, {seconds:.0f} s per endpoint, one uvicorn process, "
-                  f"{os.cpu_count()} cores, SQLite ledger")
-            report("POST /v1/decide", asyncio.run(load(port, lambda i: decide[i % len(decide)], seconds, 200)), seconds)
-            findings = asyncio.run(load(port, lambda i: post_request(port, "/v1/findings", finding_body(i), auth),
-                                        seconds, 201))
-            report("POST /v1/findings", findings, seconds)
+            run(port, pg.create_database(), "PostgreSQL", seconds, decide)
         finally:
-            server.terminate()
-            server.wait(10)
+            pg.stop()
+        return 0
+    with tempfile.TemporaryDirectory(prefix="fe-bench-") as tmp:
+        run(port, f"sqlite:///{Path(tmp) / 'ledger.db'}", "SQLite", seconds, decide)
     return 0
 
 
