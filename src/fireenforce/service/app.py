@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fireenforce import __version__
 from fireenforce.ledger import Ledger
 from fireenforce.ledger.database import is_sqlite
-from fireenforce.service import api, errors, ledger_api, page, triage_api
+from fireenforce.service import api, errors, ledger_api, page, referrals_api, triage_api
 from fireenforce.service.limits import BodyLimit
 from fireenforce.service.settings import Settings
 
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(api.router)
     app.include_router(ledger_api.router)
+    app.include_router(referrals_api.router)
     app.include_router(triage_api.router)
     page.mount(app)
     if settings.cors_origins:

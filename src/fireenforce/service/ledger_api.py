@@ -15,7 +15,7 @@ from fireenforce.model import Case, HistoryEntry
 from fireenforce.model.case import IsoDate, Name, Text
 from fireenforce.model.enums import Step
 from fireenforce.service.bodies import StrictJsonRoute
-from fireenforce.service.access import Caller, changeable, ledger_of, own_case, visible, write_gate
+from fireenforce.service.access import Caller, changeable, ledger_of, office_read, own_case, visible, write_gate
 from fireenforce.service.errors import ErrorBody
 
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody, "description": text} for code, text in {
@@ -98,11 +98,7 @@ def due(
     within_days: Annotated[int, Query(ge=0, le=366, description="also findings falling due within this many days")] = 0,
 ) -> list[Due]:
     """Open findings whose deadline has passed without re-inspection."""
-    if not who.reads_all:
-        if office not in (None, who.office):
-            raise HTTPException(404, f"{office}: no such office in your record")
-        office = who.office
-    return ledger_of(request).due(on, office, within_days=within_days)
+    return ledger_of(request).due(on, office_read(who, office), within_days=within_days)
 
 
 @router.get("/subjects/{subject}/history", response_model=list[HistoryEntry])

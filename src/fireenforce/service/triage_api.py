@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from fireenforce.errors import CaseError
 from fireenforce.reports.build import monthly_report
 from fireenforce.service.bodies import StrictJsonRoute
-from fireenforce.service.access import Caller, ledger_of, may_write, write_gate
+from fireenforce.service.access import Caller, ledger_of, may_write, office_read, write_gate
 from fireenforce.service.ledger_api import ERRORS
 from fireenforce.service.settings import settings_of
 from fireenforce.triage.signals import Signal, SignalError, parse_signal
@@ -62,8 +62,7 @@ def report(
     and the district."""
     if who.reads_all:
         return monthly_report(ledger_of(request), month, office)
-    if office not in (None, who.office):
-        raise HTTPException(404, f"{office}: no such office in your record")
+    office_read(who, office)
     try:
         return monthly_report(ledger_of(request), month, who.office)
     except CaseError as exc:
