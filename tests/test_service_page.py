@@ -128,7 +128,7 @@ def test_static_files_are_served_without_a_cdn(client: TestClient) -> None:
     ({"subject_id": "620102199001011234"}, "subject_id",
      "统一社会信用代码或身份证号：620102********1234 校验位不符：既不是有效的统一社会信用代码，也不是有效的居民身份证号码，请核对"),
     ({"subject_id": "62010219900101"}, "subject_id", "不是18位的统一社会信用代码或居民身份证号码"),
-    ({"observed_on": "2026-13-01"}, "observed_on", "发现日期：“2026-13-01”不是有效日期，请按 年-月-日 填写"),
+    ({"observed_on": "2026-13-01"}, "observed_on", "发现日期：“2026-13-01”不是有效日期，请按“年-月-日”填写"),
     ({"subject_kind": "unit"}, "subject_kind", "不适用于这类当事人"),
 ])
 def test_a_wrong_field_is_said_in_chinese_at_step_2(client: TestClient, change: dict[str, str], field: str,
@@ -142,7 +142,9 @@ def test_a_wrong_field_is_said_in_chinese_at_step_2(client: TestClient, change: 
     assert alert and says in alert.group(1)
     assert not re.search(r"[a-z]+_[a-z]+|[a-z]+\.[a-z]+", alert.group(1)), "a field path in the officer's message"
     if field != "subject_kind":
-        assert re.search(rf'name="{field}" value="[^"]*"[^>]*class="invalid"', page.text)
+        beside = re.search(rf'name="{field}" value="[^"]*"[^>]*class="invalid"[^>]*><span class="field-error">(.*?)</span>',
+                           page.text)
+        assert beside and says in beside.group(1), "the reason beside the field, not only at the top of a long form"
 
 
 def test_a_referral_names_the_authority_in_chinese(client: TestClient) -> None:

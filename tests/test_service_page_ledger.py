@@ -156,7 +156,7 @@ def test_the_due_list_picks_its_day_and_says_a_bad_one_in_chinese(site: dict[str
     assert re.search(r'<input type="date" name="on" value="2026-06-01"', page)
     bad = client.get("/due", params={"on": "x"})
     assert bad.status_code == 422 and bad.headers["content-type"].startswith("text/html")
-    assert "复查日期：“x”不是有效日期，请按 年-月-日 填写" in bad.text
+    assert "复查日期：“x”不是有效日期，请按“年-月-日”填写" in bad.text
 
 
 @pytest.mark.parametrize("form", [{"on": "", "rectified": "1"}, {"on": "2026-6-1", "rectified": "1"},

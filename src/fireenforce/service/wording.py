@@ -17,7 +17,7 @@ FIELD_LABELS = {
 
 _MESSAGES: tuple[tuple[str, str], ...] = (
     (r"^(\S+) is after observed_on (\S+)$", "{0} 晚于发现日期 {1}，行为开始日期不能晚于发现日期"),
-    (r"^'(.*)' is not a date", "“{0}”不是有效日期，请按 年-月-日 填写"),
+    (r"^'(.*)' is not a date", "“{0}”不是有效日期，请按“年-月-日”填写"),
     (r"is outside the dates a case may carry \((\S+) to (\S+)\)", "日期须在 {0} 至 {1} 之间"),
     (r"^item or description is required$", "请先选择执法事项"),
     (r"^'(\w*)', but item (\S+) applies only to", "事项 {1} 不适用于这类当事人，请重新选择当事人类别"),
