@@ -152,6 +152,8 @@ def test_catalogue_json_lists_every_item_with_its_legal_basis() -> None:
     assert ev["subjects"] == ["unit", "individual"] and "street" in ev["delegated_to"]
     assert "fire-law:28" in ev["legal_basis"]["violated"]
     assert any("fire-law:60:1:3" in b["cite"] for b in ev["legal_basis"]["penalty"])
+    charge = next(i for i in items if i["code"] == "EB-CHARGE")  # cites repeated per condition are listed once
+    assert charge["legal_basis"]["violated"] == ["fire-law:28", "fire-law:16:1:4", "highrise-rules:37:1"]
 
 
 @pytest.mark.parametrize(("change", "message"), [
