@@ -23,7 +23,7 @@ from fireenforce.ledger.events import Event, new_id
 from fireenforce.ledger.models import (
     Closure, Departure, Due, EventView, FindingView, IssuedDocument, Record, SubjectRef, VerifyReport,
 )
-from fireenforce.ledger.state import CORRECTABLE, history_entry, replay
+from fireenforce.ledger.state import CORRECTABLE, action_case, history_entry, replay
 from fireenforce.ledger.subjects import key_for_lookup, mask_id, masked_key, subject_key
 from fireenforce.ledger.tables import actions, events, findings
 from fireenforce.model import Case, Decision
@@ -138,7 +138,7 @@ class Ledger:
                 writer.close()
                 return Closure(finding=finding, closed_on=day)
             refresh(conn, finding)
-            case = _case_on(finding_events(conn, finding)[0].payload, day, first=False)
+            case = parse_case(action_case(finding_events(conn, finding)[0].payload, day, first=False))
             ruleset = self._ruleset(day)
             choice = self._decide(conn, case, state.subject, ruleset, step, reason, fine)
             record = self._act(writer, finding, state.subject, case, choice, officer, ruleset,
@@ -261,7 +261,7 @@ class Ledger:
                               f"(issued: {', '.join(kinds) or 'none'})")
         doc = issued[-1]
         act = next(e for e in evs if e.kind == "action" and e.payload["action"] == doc.payload["action"])
-        case = _case_on(evs[0].payload, act.at, first=act is _first_action(evs))
+        case = parse_case(action_case(evs[0].payload, act.at, first=act is _first_action(evs)))
         case = case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
         if fine is None and not formal_warning and "penalty" in document:
             fine = act.payload.get("fine")
@@ -397,15 +397,6 @@ class Ledger:
             subject=_subject_ref(key, state.subject_name, state.weak), departure=departure, fine=choice.fine,
         )
 
-
-
-def _case_on(finding: dict[str, Any], day: dt.date, *, first: bool) -> Case:
-    """The case an action decided: the finding's own for the first action; for a failed
-    re-inspection, the same conduct observed again (and continuing) on ``day``."""
-    if first:
-        return parse_case(finding["case"])
-    return parse_case({**finding["case"], "item": finding["item"], "observed_on": day.isoformat(),
-                       "decided_on": day.isoformat(), "ended_on": None})
 
 
 def _first_action(evs: list[Event]) -> Event:
