@@ -20,7 +20,7 @@ from fireenforce.query import query  # noqa: E402  (after the ruleset: the packa
 
 
 if TYPE_CHECKING:
-    from fireenforce.audit import audit
+    from fireenforce.auditing import audit
     from fireenforce.documents import render
     from fireenforce.ledger import Ledger
 
@@ -31,7 +31,7 @@ def __getattr__(name: str) -> Any:
     real objects."""
     import importlib
 
-    lazy = {"render": "fireenforce.documents", "Ledger": "fireenforce.ledger", "audit": "fireenforce.audit"}
+    lazy = {"render": "fireenforce.documents", "Ledger": "fireenforce.ledger", "audit": "fireenforce.auditing"}
     if name not in lazy:
         raise AttributeError(f"module 'fireenforce' has no attribute {name!r}")
     value = getattr(importlib.import_module(lazy[name]), name)

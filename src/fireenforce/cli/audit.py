@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fireenforce.audit import audit
+    from fireenforce.auditing import audit
     report = audit(args.actions, db=args.db, ruleset=args.ruleset, since=args.since, until=args.until,
                    office=args.office)
     write_output(report.csv() if args.format == "csv" else dump_json(report.json()), args.out)

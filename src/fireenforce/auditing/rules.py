@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Sequence
 
-from fireenforce.audit.actions import Action
+from fireenforce.auditing.actions import Action
 from fireenforce.engine import decide
 from fireenforce.errors import FireEnforceError
 from fireenforce.model.decision import Decision

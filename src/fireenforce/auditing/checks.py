@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from fireenforce.audit.actions import Action
-from fireenforce.audit.rules import Rule, Undecidable
+from fireenforce.auditing.actions import Action
+from fireenforce.auditing.rules import Rule, Undecidable
 from fireenforce.labels import AUDIT_LABELS, STEP_LABELS
 from fireenforce.ruleset.audit import AuditSpec
 from fireenforce.ruleset.compiled import Ruleset
@@ -145,7 +145,8 @@ class Disparity:
         spec = rule.ruleset.audit
         if spec is None:
             return
-        key = (rule.ruleset.digest, *(_attribute(name, action, rule) for name in spec.disparity.compare_by))
+        # a running order (re-inspect, nothing new) is never the same case as a fresh step
+        key = (rule.ruleset.digest, rule.running, *(_attribute(name, action, rule) for name in spec.disparity.compare_by))
         self.rulesets.setdefault(key, rule.ruleset)
         cell = self.cells[key].get(action.office)
         if cell is None:
@@ -164,7 +165,7 @@ class Disparity:
         for key, offices in self.cells.items():
             ruleset = self.rulesets[key]
             spec: AuditSpec = ruleset.audit  # type: ignore[assignment]  # add() keeps only versions with one
-            group = " ".join(f"{name}={_text(value)}" for name, value in zip(spec.disparity.compare_by, key[1:]))
+            group = " ".join(f"{name}={_text(value)}" for name, value in zip(spec.disparity.compare_by, key[2:]))
             for office, cell in sorted(offices.items()):
                 found = _within_office(cell, spec)
                 if found:
@@ -238,7 +239,7 @@ def _ratio(value: float) -> str:
 def _group_finding(ruleset: Ruleset, spec: AuditSpec, office: str, group: str, key: tuple[Any, ...], cases: int,
                    detail: str, examples: tuple[str, ...]) -> AuditFinding:
     names = spec.disparity.compare_by
-    values = dict(zip(names, key[1:]))
+    values = dict(zip(names, key[2:]))
     return AuditFinding(
         code="AUDIT-DISPARITY", office=office, detail=f"同组{cases}件。{detail}。{spec.disparity.note}".replace("。。", "。"),
         item=str(values.get("item", "")), rule_step=str(values.get("rule.step", "")), group=group, cases=cases,

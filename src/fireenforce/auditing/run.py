@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-from fireenforce.audit.actions import Action, from_events, from_parquet
-from fireenforce.audit.checks import COLUMNS, AuditFinding, Disparity, check_action
-from fireenforce.audit.rules import Rule, rules_for
+from fireenforce.auditing.actions import Action, from_events, from_parquet
+from fireenforce.auditing.checks import COLUMNS, AuditFinding, Disparity, check_action
+from fireenforce.auditing.rules import Rule, rules_for
 from fireenforce.errors import CaseError
 from fireenforce.resources import bundled_family
 from fireenforce.ruleset.audit import AUDIT_KINDS
@@ -92,7 +92,7 @@ def audit(source: "str | os.PathLike[str] | Ledger | None" = None, *, db: str | 
 
 def read_actions(path: Path) -> Iterator[Action]:
     """The actions of an archive (``.parquet``) or of a ledger export (any other file)."""
-    from fireenforce.audit.actions import AuditInputError
+    from fireenforce.auditing.actions import AuditInputError
     from fireenforce.ledger.transfer import iter_events
 
     if path.suffix.lower() == ".parquet":
@@ -111,13 +111,13 @@ def _closing(handle: io.TextIOBase, actions: Iterator[Action]) -> Iterator[Actio
         try:
             yield from actions
         except UnicodeDecodeError:
-            from fireenforce.audit.actions import AuditInputError
+            from fireenforce.auditing.actions import AuditInputError
 
             raise AuditInputError(f"{handle.name}: not UTF-8 text (a ledger export is JSON Lines)") from None  # type: ignore[attr-defined]
 
 
 def _ledger_actions(led: "Ledger", first: dt.date | None, last: dt.date | None, office: str | None) -> Iterator[Action]:
-    from fireenforce.audit.ledger import audited_events
+    from fireenforce.auditing.ledger import audited_events
 
     return from_events(audited_events(led, first, last, office), led.url)
 
@@ -137,7 +137,7 @@ def audit_actions(actions: Iterable[Action], family: Sequence[Ruleset], first: d
             batch = []
     _check(batch, family, report, groups)
     report.findings += groups.findings()
-    report.findings.sort(key=lambda f: (f.office, f.date, f.code, f.action, f.group))
+    report.findings.sort(key=lambda f: (f.office, f.date, f.action, f.code, f.group))
     return report
 
 

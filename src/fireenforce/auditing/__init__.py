@@ -6,8 +6,8 @@ its date, and list where the action taken differs from the rule.
     report.json(), report.csv(), report.findings
 """
 
-from fireenforce.audit.run import AuditReport, audit
-from fireenforce.audit.actions import Action, AuditInputError
-from fireenforce.audit.checks import COLUMNS, AuditFinding
+from fireenforce.auditing.run import AuditReport, audit
+from fireenforce.auditing.actions import Action, AuditInputError
+from fireenforce.auditing.checks import COLUMNS, AuditFinding
 
 __all__ = ["COLUMNS", "Action", "AuditFinding", "AuditInputError", "AuditReport", "audit"]
