@@ -328,3 +328,24 @@ def test_actions_taken_as_decided_give_only_the_disparity_comparison(data: st.Da
     report = audit_actions(actions, BUNDLED)
     assert report.decided == len(actions)
     assert {f.code for f in report.findings} <= {"AUDIT-DISPARITY"}
+
+
+def test_the_monthly_report_has_an_audit_section(led: Ledger) -> None:
+    from fireenforce.reports.build import monthly_report, report_csv
+    from fireenforce.reports.html import report_html
+
+    led.record(case(1), step="penalty", reason="当事人态度恶劣", fine=6000)
+    led.record(case(2, on="2026-06-03", facts={"serious": True}), step="warning", reason="当场整改")
+    report = monthly_report(led, "2026-05")
+    section = report["audit"]
+    assert section["counts"] == fe.audit(led, since="2026-05-01", until="2026-05-31").counts()
+    assert section["actions"] == 1 and section["counts"]["AUDIT-ESCALATION-SKIPPED"] == 1
+    assert section["offices"] == [{"office": "北街街道消防安全办公室",
+                                   "counts": {code: int(code == "AUDIT-ESCALATION-SKIPPED") for code in AUDIT_KINDS}}]
+    [finding] = section["findings"]
+    assert finding["code"] == "AUDIT-ESCALATION-SKIPPED" and finding["reason"] == "当事人态度恶劣"
+    rows = report_csv(report).splitlines()
+    assert "2026-05,北街街道消防安全办公室,audit,AUDIT-ESCALATION-SKIPPED,1" in rows
+    assert "2026-05,全区,audit,AUDIT-ESCALATION-SKIPPED,1" in rows
+    html = report_html(report)
+    assert "七、执法监督复核" in html and "越级处理（措施重于规则所定步骤）：规则所定步骤为督促提醒" in html

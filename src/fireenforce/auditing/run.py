@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from fireenforce.auditing.actions import Action, from_events, from_parquet
-from fireenforce.auditing.checks import COLUMNS, AuditFinding, Disparity, check_action
+from fireenforce.auditing.checks import COLUMNS, DISTRICT, AuditFinding, Disparity, check_action
 from fireenforce.auditing.rules import Rule, rules_for
 from fireenforce.errors import CaseError
 from fireenforce.resources import bundled_family
@@ -137,7 +137,7 @@ def audit_actions(actions: Iterable[Action], family: Sequence[Ruleset], first: d
             batch = []
     _check(batch, family, report, groups)
     report.findings += groups.findings()
-    report.findings.sort(key=lambda f: (f.office, f.date, f.action, f.code, f.group))
+    report.findings.sort(key=lambda f: (f.office == DISTRICT, f.office, f.date, f.action, f.code, f.group))
     return report
 
 
