@@ -170,14 +170,11 @@ def _archive_action(data: dict[str, Any], row: int, path: Path) -> Action:
     )
 
 
-def _without_nulls(value: Any) -> Any:
+def _without_nulls(row: dict[str, Any]) -> dict[str, Any]:
     """A row as the Case JSON: Arrow gives every struct field of a column to every row, null where
     a row has none, and an absent field is what the case means."""
-    if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_nulls(v) for v in value]
-    return value
+    return {k: _without_nulls(v) if type(v) is dict else [_without_nulls(x) if type(x) is dict else x for x in v]
+            if type(v) is list else v for k, v in row.items() if v is not None}
 
 
 def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str:

@@ -7,12 +7,12 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, get_args
 
 from fireenforce.auditing.actions import Action
 from fireenforce.auditing.rules import Rule, Undecidable
 from fireenforce.labels import AUDIT_LABELS, STEP_LABELS
-from fireenforce.ruleset.audit import AuditSpec
+from fireenforce.ruleset.audit import AuditSpec, CompareKey
 from fireenforce.ruleset.compiled import Ruleset
 
 DISTRICT = "全区"
@@ -140,14 +140,18 @@ class Disparity:
     def __init__(self) -> None:
         self.cells: dict[tuple[Any, ...], dict[str, _Cell]] = defaultdict(dict)
         self.rulesets: dict[tuple[Any, ...], Ruleset] = {}
+        self.picks: dict[str, Callable[[tuple[Any, ...]], tuple[Any, ...]]] = {}
 
     def add(self, action: Action, rule: Rule) -> None:
-        spec = rule.ruleset.audit
-        if spec is None:
+        ruleset = rule.ruleset
+        if ruleset.audit is None:
             return
+        pick = self.picks.get(ruleset.digest)
+        if pick is None:
+            pick = self.picks[ruleset.digest] = _pick(ruleset.audit.disparity.compare_by)
         # a running order (re-inspect, nothing new) is never the same case as a fresh step
-        key = (rule.ruleset.digest, rule.running, *(_attribute(name, action, rule) for name in spec.disparity.compare_by))
-        self.rulesets.setdefault(key, rule.ruleset)
+        key = (ruleset.digest, rule.running, *pick(_attributes(action, rule)))
+        self.rulesets.setdefault(key, ruleset)
         cell = self.cells[key].get(action.office)
         if cell is None:
             cell = self.cells[key][action.office] = _Cell()
@@ -177,15 +181,20 @@ class Disparity:
         return out
 
 
-def _attribute(name: str, action: Action, rule: Rule) -> Any:
-    if name == "item":
-        return rule.item
-    if name == "rule.step":
-        return rule.step
-    if name == "rule.suggested":
-        return rule.suggested
-    part, attr = name.split(".")
-    return getattr(getattr(action.case, part), attr)
+ATTRIBUTES = get_args(CompareKey)  # the order _attributes reads them in
+
+
+def _attributes(action: Action, rule: Rule) -> tuple[Any, ...]:
+    """Every attribute ``compare_by`` may name, in the order of ATTRIBUTES."""
+    case = action.case
+    subject, place = case.subject, case.place
+    return (rule.item, subject.kind, subject.operating, place.high_rise, place.crowded, case.facts.serious, rule.step,
+            rule.suggested)
+
+
+def _pick(names: list[CompareKey]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    indexes = [ATTRIBUTES.index(name) for name in names]
+    return lambda values: tuple(values[i] for i in indexes)
 
 
 def _text(value: Any) -> str:
