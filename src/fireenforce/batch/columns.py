@@ -47,6 +47,24 @@ def encode(array: pa.Array) -> tuple[Ints, list[str]]:
     return codes, encoded.dictionary.to_pylist()
 
 
+def factorize(values: Ints) -> tuple[Ints, Ints]:
+    """Codes 0..k-1 and the k distinct values (ascending) of an integer array: a direct table
+    when the values span a small range, else a sort."""
+    if not len(values):
+        return values, values
+    low, high = int(values.min()), int(values.max())
+    if high - low > max(4 * len(values), 1 << 16):
+        unique, codes = np.unique(values, return_inverse=True)
+        return codes.reshape(-1), unique
+    shifted = values - low
+    seen = np.zeros(high - low + 1, dtype=bool)
+    seen[shifted] = True
+    unique = np.flatnonzero(seen)
+    remap = np.zeros(high - low + 1, dtype=np.int64)
+    remap[unique] = np.arange(len(unique))
+    return remap[shifted], unique + low
+
+
 def _is_text(kind: pa.DataType) -> bool:
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
@@ -164,13 +182,16 @@ class Frame:
         if array is None:
             return out
         if _is_text(array.type):
-            codes, strings = encode(array)
-            table = np.array([_parse_day(s) for s in strings] + [NO_DAY], dtype=np.int64)
-            out = table[codes]
-        elif pa.types.is_date32(array.type):
+            try:  # Arrow parses plain YYYY-MM-DD strings (and refuses anything else, or an impossible day)
+                array = array.cast(pa.date32())
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                codes, strings = encode(array)
+                table = np.array([_parse_day(s) for s in strings] + [NO_DAY], dtype=np.int64)
+                out = table[codes]
+        if pa.types.is_date32(array.type):
             days = pc.fill_null(array.cast(pa.int32()), NO_DAY).to_numpy(zero_copy_only=False).astype(np.int64)
             out = np.where((days != NO_DAY) & ((days < _FIRST) | (days > _LAST)), _BAD_DAY, days)
-        else:
+        elif not _is_text(array.type):
             self.mark(_valid(array))
             return out
         bad = out == _BAD_DAY
@@ -227,6 +248,8 @@ class CaseColumns:
         for path, model in (("subject", Subject), ("place", Place), ("office", Office), ("facts", Facts)):
             frame.unknown(path, model)  # under facts: local facts, which decide checks
         item = frame.text("item")
+        self.item_codes: Ints
+        self.item_strings: list[str]
         self.item_codes, self.item_strings = encode(item) if item is not None else (np.full(self.n, -1), [])
         frame.mark(self.item_codes < 0)  # no item: found from the description by ``decide``
         frame.text("description", MAX_TEXT)
@@ -274,6 +297,8 @@ class History:
     def __init__(self, owner: Ints, entries: Frame, decided: Ints) -> None:
         self.owner = owner
         self.item = entries.text("item")
+        self.item_codes: Ints
+        self.item_strings: list[str]
         self.item_codes, self.item_strings = encode(self.item) if self.item is not None else \
             (np.full(entries.size, -1), [])
         entries.mark(self.item_codes < 0)
