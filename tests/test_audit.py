@@ -1,7 +1,7 @@
 """The audit: worked cases of each finding kind on a real ledger (SQLite), a clean ledger without
 findings, the same findings from the database, its export and a Parquet archive, bad inputs in
 one line with exit code 2, and a property: actions taken exactly as decided give no finding but
-the 同案不同罚 comparison."""
+the 同案不同罚 comparison, and the batch path gives the rules decide gives."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import fireenforce as fe
 from fireenforce.auditing import COLUMNS, Action, AuditFinding, AuditReport
-from fireenforce.auditing.actions import _procedure_of
+from fireenforce.auditing.actions import ActionBatch, _procedure_of
+from fireenforce.auditing.rules import _alone, rules_for
 from fireenforce.auditing.run import audit_actions
 from fireenforce.cli import main
 from fireenforce.ledger import Ledger
@@ -323,11 +324,14 @@ def test_actions_taken_as_decided_give_only_the_disparity_comparison(data: st.Da
                 high = min(high, decision.summary_limit or high)
             low = max(penalty.fine.min, 1)
             fine = data.draw(st.integers(low, high)) if low <= high else None
-        actions.append(Action(id=f"A{n}", finding=f"F{n}", office=one.office.name, case=one, step=decision.step,
-                              suggested=decision.step, fine=fine, procedure=procedure))
-    report = audit_actions(actions, BUNDLED)
+        actions.append(Action(id=f"A{n}", finding=f"F{n}", office=one.office.name, case=one.model_dump(mode="json"),
+                              date=one.decision_date, step=decision.step, where=f"[{n}]", suggested=decision.step,
+                              fine=fine, procedure=procedure))
+    report = audit_actions([ActionBatch(actions)], BUNDLED)
     assert report.decided == len(actions)
     assert {f.code for f in report.findings} <= {"AUDIT-DISPARITY"}
+    # the columnar batch path and decide one by one give the same rules
+    assert rules_for(actions, BUNDLED) == [_alone(action, BUNDLED) for action in actions]
 
 
 def test_the_monthly_report_has_an_audit_section(led: Ledger) -> None:

@@ -7,7 +7,7 @@ its date, and list where the action taken differs from the rule.
 """
 
 from fireenforce.auditing.run import AuditReport, audit
-from fireenforce.auditing.actions import Action, AuditInputError
+from fireenforce.auditing.actions import Action, ActionBatch, AuditInputError
 from fireenforce.auditing.checks import COLUMNS, AuditFinding
 
 __all__ = ["COLUMNS", "Action", "AuditFinding", "AuditInputError", "AuditReport", "audit"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from fireenforce.errors import CaseError, FireEnforceError
 from fireenforce.ledger.events import Event
@@ -22,33 +22,61 @@ ACTION_FIELDS = ("id", "step", "suggested", "reason", "fine", "procedure")  # th
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    """One recorded action: the case it decided (with the history it was decided on) and what
-    the office did. ``suggested`` is the step the engine suggested then (None: not recorded);
-    ``procedure`` the penalty procedure used (None: not recorded, or both documents issued)."""
+    """One recorded action: the case it decided (its JSON, with the history it was decided on)
+    and what the office did. ``suggested`` is the step the engine suggested then (None: not
+    recorded); ``procedure`` the penalty procedure used (None: not recorded, or both documents
+    issued). ``where`` says where it was read, for errors."""
 
     id: str
     finding: str
     office: str
-    case: Case
+    case: dict[str, Any]
+    date: dt.date
     step: str
+    where: str
     suggested: str | None = None
     reason: str = ""
     fine: int | None = None
     procedure: str | None = None
 
     @property
-    def date(self) -> dt.date:
-        return self.case.decision_date
-
-    @property
     def subject(self) -> str:
         """The subject as lists show it: the masked id, else the name."""
-        subject = self.case.subject
-        return mask_id(subject.id) if subject.id else subject.name
+        subject = self.case.get("subject") or {}
+        return mask_id(subject["id"]) if subject.get("id") else subject.get("name") or ""
+
+    def parsed(self) -> Case:
+        """The checked Case; a bad one is an input error naming where it was read and the field."""
+        return _parse(self.case, self.where)
+
+
+class ActionBatch(NamedTuple):
+    """Actions read together; ``table`` holds their cases as Arrow rows in the same order when the
+    reader has them (a Parquet archive), else None."""
+
+    actions: list[Action]
+    table: Any = None
 
 
 class AuditInputError(FireEnforceError):
     """An audit input that cannot be read: one line naming the file, the place and the field."""
+
+
+def _parse(case: dict[str, Any], where: str) -> Case:
+    try:
+        return parse_case(_strip_nulls(case))
+    except CaseError as exc:
+        raise AuditInputError(f"{where}: {exc}") from None
+
+
+def _strip_nulls(case: dict[str, Any]) -> Any:
+    """An Arrow row as the case it stands for (the batch path's rule: a null field is an absent
+    one); rows come from Arrow only where pyarrow, and so the batch path, is installed."""
+    try:
+        from fireenforce.batch.kernel import strip_nulls
+    except ImportError:
+        return case
+    return strip_nulls(case)
 
 
 # -- the ledger's events ---------------------------------------------------------------------
@@ -91,16 +119,13 @@ def _ledger_action(ev: Event, documents: list[str], findings: dict[str, dict[str
         raise AuditInputError(f"{source}: event {ev.id}: finding: {finding or 'none'} has no finding event before it")
     first = finding not in acted
     acted.add(finding)
-    data = {**action_case(findings[finding], ev.at, first=first), "history": p["history"]}
-    try:
-        case = parse_case(data)
-    except CaseError as exc:
-        raise AuditInputError(f"{source}: event {ev.id}: payload.case.{exc.field}: {exc.message}") from None
+    where = f"{source}: event {ev.id}: payload.case"
+    case = {**action_case(findings[finding], ev.at, first=first), "history": p["history"]}
     departure = p.get("departure") or {}
     step = _choice(p["step"], STEPS, f"{source}: event {ev.id}: payload.step")
     return Action(
-        id=str(p["action"]), finding=finding, office=ev.office, case=case, step=step,
-        suggested=_suggested(p["decision"]), reason=str(departure.get("reason") or ""),
+        id=str(p["action"]), finding=finding, office=ev.office, case=case, date=_date(case, where), step=step,
+        where=where, suggested=_suggested(p["decision"]), reason=str(departure.get("reason") or ""),
         fine=_fine(p.get("fine"), f"{source}: event {ev.id}: payload.fine"), procedure=_procedure_of(documents),
     )
 
@@ -120,11 +145,14 @@ def _procedure_of(documents: list[str]) -> str | None:
 
 # -- a Parquet archive -----------------------------------------------------------------------
 
-def from_parquet(path: Path, *, batch_rows: int = 65_536) -> Iterator[Action]:
+def from_parquet(path: Path, *, batch_rows: int = 65_536) -> Iterator[ActionBatch]:
     """The rows of a Parquet archive, streamed by batches: the Case JSON shape (struct and list
     columns) plus ``action``: {id, step, suggested, reason, fine, procedure}; ``finding`` optional."""
-    import pyarrow.parquet as pq
-
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise AuditInputError(f"{path}: reading Parquet needs pyarrow: pip install 'fireenforce[batch]'") from None
     try:
         archive = pq.ParquetFile(path)
     except FileNotFoundError:
@@ -142,39 +170,41 @@ def from_parquet(path: Path, *, batch_rows: int = 65_536) -> Iterator[Action]:
     unknown = sorted(fields - set(ACTION_FIELDS))
     if unknown:
         raise AuditInputError(f"{path}: action.{unknown[0]}: unknown field (known: {', '.join(ACTION_FIELDS)})")
+    extra = [name for name in ("action", "finding") if name in names]
     row = 0
     for batch in archive.iter_batches(batch_size=batch_rows):
-        for data in batch.to_pylist():
-            yield _archive_action(data, row, path)
-            row += 1
+        actions = [_archive_action(data, row + n, path) for n, data in enumerate(batch.to_pylist())]
+        row += len(actions)
+        yield ActionBatch(actions, pa.Table.from_batches([batch]).drop_columns(extra))
 
 
 def _archive_action(data: dict[str, Any], row: int, path: Path) -> Action:
     where = f"{path}: row {row}"
     taken = data.pop("action") or {}
     finding = data.pop("finding", None)
-    case_data = _without_nulls(data)
-    try:
-        case = parse_case(case_data)
-    except CaseError as exc:
-        raise AuditInputError(f"{where}: {exc}") from None
     step = _choice(taken.get("step"), STEPS, f"{where}: action.step")
     suggested = taken.get("suggested")
     procedure = taken.get("procedure")
     return Action(
-        id=str(taken.get("id") or f"row {row}"), finding=str(finding or ""), office=case.office.name, case=case,
-        step=step, suggested=None if suggested is None else _choice(suggested, STEPS, f"{where}: action.suggested"),
+        id=str(taken.get("id") or f"row {row}"), finding=str(finding or ""),
+        office=str((data.get("office") or {}).get("name") or ""), case=data, date=_date(data, where), step=step,
+        where=where, suggested=None if suggested is None else _choice(suggested, STEPS, f"{where}: action.suggested"),
         reason=_text(taken.get("reason"), f"{where}: action.reason"),
         fine=_fine(taken.get("fine"), f"{where}: action.fine"),
         procedure=None if procedure is None else _choice(procedure, PROCEDURES, f"{where}: action.procedure"),
     )
 
 
-def _without_nulls(row: dict[str, Any]) -> dict[str, Any]:
-    """A row as the Case JSON: Arrow gives every struct field of a column to every row, null where
-    a row has none, and an absent field is what the case means."""
-    return {k: _without_nulls(v) if type(v) is dict else [_without_nulls(x) if type(x) is dict else x for x in v]
-            if type(v) is list else v for k, v in row.items() if v is not None}
+def _date(case: dict[str, Any], where: str) -> dt.date:
+    """The decision date of a case (decided_on, else observed_on); a bad case is named by parsing it."""
+    value = case.get("decided_on") or case.get("observed_on")
+    if type(value) is dt.date:
+        return value
+    try:
+        return dt.date.fromisoformat(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        _parse(case, where)
+        raise AuditInputError(f"{where}: observed_on: {value!r} is not a date") from None
 
 
 def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str:

@@ -89,7 +89,7 @@ def _step_finding(action: Action, rule: Rule) -> AuditFinding | None:
         return _finding("AUDIT-BEFORE-DEADLINE", action, rule,
                         f"{said}；此前{STEP_LABELS[rule.running]}责令改正的期限至{rule.running_until}尚未届满，应届满后复查")
     written = rule.ruleset.policy.written_orders
-    ordered = any(h.item == rule.item and h.step in written for h in action.case.history)
+    ordered = any(h.get("item") == rule.item and h.get("step") in written for h in action.case.get("history") or ())
     return _finding("AUDIT-ESCALATION-SKIPPED", action, rule,
                     said + ("" if ordered else "；该事项此前没有书面责令改正的记录"))
 
@@ -114,7 +114,7 @@ def _finding(code: str, action: Action, rule: Rule | None, detail: str) -> Audit
     audit = rule.ruleset.audit if rule is not None else None
     return AuditFinding(
         code=code, office=action.office, detail=detail, date=action.date.isoformat(), finding=action.finding,
-        action=action.id, item=rule.item if rule else action.case.item or "", subject=action.subject,
+        action=action.id, item=rule.item if rule else action.case.get("item") or "", subject=action.subject,
         step=action.step, rule_step=rule.step if rule else "", suggested_step=action.suggested or "",
         fine=action.fine, fine_min=rule.fine_min if rule else None, fine_max=rule.fine_max if rule else None,
         procedure=action.procedure or "", summary_limit=rule.summary_limit if rule else None, reason=action.reason,
@@ -187,9 +187,9 @@ ATTRIBUTES = get_args(CompareKey)  # the order _attributes reads them in
 def _attributes(action: Action, rule: Rule) -> tuple[Any, ...]:
     """Every attribute ``compare_by`` may name, in the order of ATTRIBUTES."""
     case = action.case
-    subject, place = case.subject, case.place
-    return (rule.item, subject.kind, subject.operating, place.high_rise, place.crowded, case.facts.serious, rule.step,
-            rule.suggested)
+    subject, place, facts = case["subject"], case.get("place") or {}, case.get("facts") or {}
+    return (rule.item, subject["kind"], bool(subject.get("operating")), bool(place.get("high_rise")),
+            bool(place.get("crowded")), bool(facts.get("serious")), rule.step, rule.suggested)
 
 
 def _pick(names: list[CompareKey]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:

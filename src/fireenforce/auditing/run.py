@@ -10,9 +10,9 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-from fireenforce.auditing.actions import Action, from_events, from_parquet
+from fireenforce.auditing.actions import Action, ActionBatch, AuditInputError, from_events, from_parquet
 from fireenforce.auditing.checks import COLUMNS, DISTRICT, AuditFinding, Disparity, check_action
 from fireenforce.auditing.rules import Rule, rules_for
 from fireenforce.errors import CaseError
@@ -24,7 +24,7 @@ from fireenforce.ruleset.load import MANIFEST, load_family, load_version
 if TYPE_CHECKING:
     from fireenforce.ledger import Ledger
 
-BATCH = 4096  # actions re-decided at a time (bounds memory; the engine's batch unit)
+BATCH = 65_536  # actions re-decided at a time (bounds memory; the engine's batch unit)
 DateLike = dt.date | str
 
 
@@ -90,9 +90,8 @@ def audit(source: "str | os.PathLike[str] | Ledger | None" = None, *, db: str | 
     return audit_actions(read_actions(Path(source)), family, first, last, office)
 
 
-def read_actions(path: Path) -> Iterator[Action]:
+def read_actions(path: Path) -> Iterator[ActionBatch]:
     """The actions of an archive (``.parquet``) or of a ledger export (any other file)."""
-    from fireenforce.auditing.actions import AuditInputError
     from fireenforce.ledger.transfer import iter_events
 
     if path.suffix.lower() == ".parquet":
@@ -103,47 +102,59 @@ def read_actions(path: Path) -> Iterator[Action]:
         raise AuditInputError(f"{path}: no such file") from None
     except (IsADirectoryError, PermissionError) as exc:
         raise AuditInputError(f"{path}: cannot read ({exc.__class__.__name__})") from None
-    return _closing(handle, from_events(iter_events(handle, str(path)), str(path)))
+    return _closing(handle, batches(from_events(iter_events(handle, str(path)), str(path))))
 
 
-def _closing(handle: io.TextIOBase, actions: Iterator[Action]) -> Iterator[Action]:
+def _closing(handle: IO[str], actions: Iterator[ActionBatch]) -> Iterator[ActionBatch]:
     with handle:
         try:
             yield from actions
         except UnicodeDecodeError:
-            from fireenforce.auditing.actions import AuditInputError
-
-            raise AuditInputError(f"{handle.name}: not UTF-8 text (a ledger export is JSON Lines)") from None  # type: ignore[attr-defined]
+            raise AuditInputError(f"{handle.name}: not UTF-8 text (a ledger export is JSON Lines)") from None
 
 
-def _ledger_actions(led: "Ledger", first: dt.date | None, last: dt.date | None, office: str | None) -> Iterator[Action]:
-    from fireenforce.auditing.ledger import audited_events
-
-    return from_events(audited_events(led, first, last, office), led.url)
-
-
-def audit_actions(actions: Iterable[Action], family: Sequence[Ruleset], first: dt.date | None = None,
-                  last: dt.date | None = None, office: str | None = None) -> AuditReport:
-    """Re-decide and check ``actions`` (those inside the dates and office given)."""
-    report = AuditReport()
-    groups = Disparity()
+def batches(actions: Iterable[Action]) -> Iterator[ActionBatch]:
+    """Actions in batches of BATCH (the unit the engine decides at a time)."""
     batch: list[Action] = []
     for action in actions:
-        if (first and action.date < first) or (last and action.date > last) or (office and action.office != office):
-            continue
         batch.append(action)
         if len(batch) == BATCH:
-            _check(batch, family, report, groups)
+            yield ActionBatch(batch)
             batch = []
-    _check(batch, family, report, groups)
+    if batch:
+        yield ActionBatch(batch)
+
+
+def _ledger_actions(led: "Ledger", first: dt.date | None, last: dt.date | None,
+                    office: str | None) -> Iterator[ActionBatch]:
+    from fireenforce.auditing.ledger import audited_events
+
+    return batches(from_events(audited_events(led, first, last, office), led.url))
+
+
+def audit_actions(read: Iterable[ActionBatch], family: Sequence[Ruleset], first: dt.date | None = None,
+                  last: dt.date | None = None, office: str | None = None) -> AuditReport:
+    """Re-decide and check the actions read (those inside the dates and office given)."""
+    report = AuditReport()
+    groups = Disparity()
+    for batch in read:
+        actions, table = batch
+        if first or last or office:
+            keep = [n for n, a in enumerate(actions) if not ((first and a.date < first) or (last and a.date > last)
+                                                             or (office and a.office != office))]
+            if len(keep) < len(actions):
+                actions, table = [actions[n] for n in keep], table.take(keep) if table is not None else None
+        if actions:
+            _check(actions, table, family, report, groups)
     report.findings += groups.findings()
     report.findings.sort(key=lambda f: (f.office == DISTRICT, f.office, f.date, f.action, f.code, f.group))
     return report
 
 
-def _check(batch: list[Action], family: Sequence[Ruleset], report: AuditReport, groups: Disparity) -> None:
-    report.actions += len(batch)
-    for action, rule in zip(batch, rules_for(batch, family)):
+def _check(actions: list[Action], table: Any, family: Sequence[Ruleset], report: AuditReport,
+           groups: Disparity) -> None:
+    report.actions += len(actions)
+    for action, rule in zip(actions, rules_for(actions, family, table)):
         report.findings += check_action(action, rule)
         if isinstance(rule, Rule):
             report.decided += 1
