@@ -68,14 +68,14 @@ def action(rnd: random.Random, decision: fe.Decision) -> dict[str, Any]:
 
 def archive(path: Path, count: int, seed: int = 15) -> None:
     rnd = random.Random(seed)
-    pool = []
+    pool: list[tuple[dict[str, Any], fe.Decision]] = []
     while len(pool) < TEMPLATES:
         case = template(rnd)
         try:
             pool.append((case, fe.decide(case)))
         except fe.CaseError:
             continue  # an item the subject kind or place does not fit
-    writer = None
+    writer, schema = None, None
     for start in range(0, count, 100_000):
         rows = []
         for n in range(start, min(count, start + 100_000)):
@@ -85,9 +85,10 @@ def archive(path: Path, count: int, seed: int = 15) -> None:
             subject = {**case["subject"], "name": f"当事人{n}",
                        "id": body + uscc_check(body) if case["subject"]["kind"] == "unit" else person + resident_id_check(person)}
             rows.append({**case, "subject": subject, "action": {"id": f"A{n}", **action(rnd, decision)}})
-        table = pa.Table.from_pylist(rows)
+        table = pa.Table.from_pylist(rows, schema=schema)
         if writer is None:
-            writer = pq.ParquetWriter(path, table.schema)
+            schema = table.schema  # the first chunk's; struct fields keep their order after it
+            writer = pq.ParquetWriter(path, schema)
         writer.write_table(table)
     assert writer is not None
     writer.close()

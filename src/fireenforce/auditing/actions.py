@@ -20,7 +20,7 @@ PROCEDURES = ("none", "summary", "general")
 ACTION_FIELDS = ("id", "step", "suggested", "reason", "fine", "procedure")  # the archive's action struct
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ is slow, and a million are made
 class Action:
     """One recorded action: the case it decided (its JSON, with the history it was decided on)
     and what the office did. ``suggested`` is the step the engine suggested then (None: not

@@ -7,6 +7,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Callable, get_args
 
 from fireenforce.auditing.actions import Action
@@ -194,7 +195,9 @@ def _attributes(action: Action, rule: Rule) -> tuple[Any, ...]:
 
 def _pick(names: list[CompareKey]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
     indexes = [ATTRIBUTES.index(name) for name in names]
-    return lambda values: tuple(values[i] for i in indexes)
+    if len(indexes) == 1:
+        return lambda values: (values[indexes[0]],)
+    return itemgetter(*indexes)
 
 
 def _text(value: Any) -> str:

@@ -8,6 +8,7 @@ row the batch path refused)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -19,6 +20,7 @@ from fireenforce.model.case import HistoryEntry
 from fireenforce.model.decision import Decision
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.load import in_force_on
+from fireenforce.ruleset.schema import Limits
 
 CITE_SEPARATOR = ";"  # between penalty provisions when a branch cites more than one (as the batch path)
 
@@ -53,8 +55,16 @@ def rules_for(actions: Sequence[Action], family: Sequence[Ruleset], table: Any =
     rows = _batch(actions, family, table)
     if rows is None:
         return [_alone(action, family) for action in actions]
-    return [_from_row(action, row, family) if _enough(action, row, family) else _alone(action, family)
-            for action, row in zip(actions, rows)]
+    versions: dict[dt.date, Ruleset] = {}
+    out: list[Rule | Undecidable] = []
+    for action, row in zip(actions, rows):
+        if row["error"] is None and row["step"] == action.step and action.case.get("item"):
+            ruleset = versions.get(action.date) or versions.setdefault(action.date, in_force_on(family, action.date))
+            if not _may_run(action, ruleset, row["step"]):
+                out.append(_from_row(action, row, ruleset))
+                continue
+        out.append(_alone(action, family))
+    return out
 
 
 def _batch(actions: Sequence[Action], family: Sequence[Ruleset], table: Any) -> list[dict[str, Any]] | None:
@@ -71,13 +81,6 @@ def _batch(actions: Sequence[Action], family: Sequence[Ruleset], table: Any) -> 
         except (pa.ArrowException, TypeError, ValueError):  # e.g. a local fact that is a number here, text there
             return None
     return decide_table(table, family).to_pylist()
-
-
-def _enough(action: Action, row: dict[str, Any], family: Sequence[Ruleset]) -> bool:
-    """Whether the batch row says all the audit needs for this action."""
-    if row["error"] is not None or row["step"] != action.step or not action.case.get("item"):
-        return False
-    return not _may_run(action, in_force_on(family, action.date), row["step"])
 
 
 def _may_run(action: Action, ruleset: Ruleset, step: str) -> bool:
@@ -98,8 +101,9 @@ def _present(entry: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in entry.items() if v is not None}
 
 
-def _from_row(action: Action, row: dict[str, Any], family: Sequence[Ruleset]) -> Rule:
-    ruleset = in_force_on(family, action.date)
+def _from_row(action: Action, row: dict[str, Any], ruleset: Ruleset) -> Rule:
+    """The rule of an action as the batch path's row says it (a row that says all the audit needs:
+    decided, the step taken, an item code, no order that may still run)."""
     low, high = row["suggested_min"], row["suggested_max"]
     return Rule(
         step=row["step"], item=action.case["item"], ruleset=ruleset, fine_min=row["fine_min"], fine_max=row["fine_max"],
@@ -137,5 +141,10 @@ def _rule(decision: Decision, ruleset: Ruleset, action: Action) -> Rule:
 
 
 def _limit(ruleset: Ruleset, action: Action) -> int | None:
-    limits = ruleset.policy.summary_limit(action.date)
+    limits = _limits(ruleset, action.date)
     return getattr(limits, action.case["subject"]["kind"]) if limits is not None else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _limits(ruleset: Ruleset, day: dt.date) -> Limits | None:
+    return ruleset.policy.summary_limit(day)
