@@ -18,6 +18,7 @@ from fireenforce.ruleset.items import CompiledItem
 from fireenforce.ruleset.provisions import Provisions
 from fireenforce.ruleset.schema import LimitationPeriod, Limits, Manifest, Period, PolicySpec, TierSpec
 from fireenforce.ruleset.assessment import DEFAULT as DEFAULT_ASSESSMENT, AssessmentSpec
+from fireenforce.ruleset.audit import AuditSpec
 from fireenforce.ruleset.tables import DecisionTable
 from fireenforce.ruleset.triggers import NO_TRIGGERS, Triggers
 
@@ -135,6 +136,7 @@ class Ruleset:
         warnings: tuple[Finding, ...] = (),
         triggers: Triggers = NO_TRIGGERS,
         assessment: AssessmentSpec = DEFAULT_ASSESSMENT,
+        audit: AuditSpec | None = None,
     ) -> None:
         self.manifest = manifest
         self.id = manifest.id
@@ -149,6 +151,7 @@ class Ruleset:
         self.policy = policy
         self.triggers = triggers  # triage triggers and signal kinds (policy/triggers.yaml)
         self.assessment = assessment  # the monthly report's policy (policy/assessment.yaml)
+        self.audit = audit  # the audit's policy (policy/audit.yaml); None: no disparity comparison
         self.ref = RulesetRef.model_construct(id=self.id, version=self.version, digest=digest)
         self.covers = manifest.coverage.covers
         self.doubts = tuple(Doubt.model_construct(code=d.code, text=d.text) for d in manifest.doubts)
