@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from fireenforce.engine import law, penalty as pen
+from fireenforce.engine import law, penalty as pen, recall
 from fireenforce.errors import CaseError
 from fireenforce.model.case import Case, HistoryEntry, Subject, check_dates, check_fact_codes, check_local_facts, parse_case
 from fireenforce.model.fast import construct
@@ -28,7 +28,16 @@ def decide(case: Case | dict[str, Any] | str, ruleset: Ruleset | None = None, *,
     ``ruleset`` defaults to the bundled version in force on the decision date. A version answers
     only for the dates it is in force; ``what_if=True`` (legal staff comparing versions) applies
     it to any date its law covers, and the decision then says it is hypothetical (a doubt).
+    An equal case decided before is recalled rather than decided again (``engine/recall.py``).
     """
+    if what_if:
+        return decide_reference(case, ruleset, what_if=True)
+    return recall.decide(case, ruleset, decide_reference)
+
+
+def decide_reference(case: Case | dict[str, Any] | str, ruleset: Ruleset | None = None, *,
+                     what_if: bool = False) -> Decision:
+    """``decide`` without recalling earlier decisions: the reference engine, always deciding anew."""
     if type(case) is Case:
         check_dates(case)
     else:
@@ -45,8 +54,7 @@ def decide_many(
     append = out.append
     for index, case in enumerate(cases):
         try:
-            parsed = parse_case(case)
-            append(_decide(parsed, ruleset if ruleset is not None else _bundled(parsed.decision_date), what_if))
+            append(decide(case, ruleset, what_if=what_if))
         except CaseError as exc:
             raise exc.within(f"[{index}]") from None
     return out
