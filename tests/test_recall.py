@@ -21,7 +21,7 @@ from fireenforce.engine.recall import case_key, dict_key
 from fireenforce.model.case import Case
 from fireenforce.model.decision import Decision
 from fireenforce.resources import bundled_family
-from fireenforce.ruleset.compiled import Memo, Ruleset
+from fireenforce.ruleset.compiled import DECISIONS_KEPT, Memo, Ruleset
 from fireenforce.ruleset.load import compile_version, load_version
 from fireenforce.testing import cases
 
@@ -191,4 +191,4 @@ def test_memo_is_bounded_and_keeps_what_is_used() -> None:
         memo.put(n, n)
         assert len(memo) <= 8
     assert memo.get(5) is None and memo.get(99) == 99
-    assert RULESET.decisions.limit == 32_768
+    assert RULESET.decisions.limit == DECISIONS_KEPT == 16_384
