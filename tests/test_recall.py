@@ -115,6 +115,15 @@ def test_odd_input_gives_what_the_reference_gives(path: str, value: Any) -> None
     assert outcome(decide, odd, ruleset) == expected  # and again, once it could have been stored
 
 
+def test_the_memo_keeps_a_copy_of_its_own() -> None:
+    ruleset = compile_version(bundled_family() / "2024.09")
+    first = decide(EXAMPLE, ruleset)
+    first.model_fields_set.add("mutated by a careless caller")
+    again = decide(EXAMPLE, ruleset)
+    assert again is not first and "mutated by a careless caller" not in again.model_fields_set
+    same(again, decide_reference(EXAMPLE, ruleset))
+
+
 def test_what_is_told_is_part_of_the_key() -> None:
     """An untold high_rise is inferred for a high-rise-only item; a told false is an error."""
     data = {"item": "HR-CONTROL-ROOM", "subject": {"kind": "unit"}, "office": {"level": "street"},

@@ -53,14 +53,20 @@ def decide(case: Any, ruleset: Ruleset | None, reference: Reference) -> Decision
     if found is None:
         decision = reference(case, ruleset)
         if key is not None:
-            memo.put(key, decision)
+            # a copy with a set of its own: the caller's object shares nothing mutable with the memo
+            memo.put(key, _copy(decision, decision.case_digest, set(decision.__pydantic_fields_set__)))
         return decision
+    return _copy(found, _digest(case) if kind is Case else found.case_digest, found.__pydantic_fields_set__)
+
+
+def _copy(found: Decision, digest: str, fields: set[str]) -> Decision:
+    """A new Decision holding ``found``'s (immutable) field values, for the case of ``digest``;
+    recalled decisions share the stored one's ``fields`` set (a frozen model never changes it)."""
     values = found.__dict__.copy()
-    if kind is Case:
-        values["case_digest"] = _digest(case)
+    values["case_digest"] = digest
     out = _new(Decision)
     _set(out, "__dict__", values)
-    _set(out, "__pydantic_fields_set__", found.__pydantic_fields_set__)  # shared: a frozen model never changes it
+    _set(out, "__pydantic_fields_set__", fields)
     _set(out, "__pydantic_extra__", None)
     _set(out, "__pydantic_private__", None)
     return out
