@@ -1,7 +1,7 @@
 """The fast path of ``decide``: whole decisions recalled by the case's raw inputs.
 
 ``decide`` is pure: the same case (every field, with its exact type) under the same ruleset
-gives the same Decision. So the reference engine (``decide._reference``) decides a case once,
+gives the same Decision. So the reference engine (``decide_reference``) decides a case once,
 and a later call with an equal case copies that decision (a new ``Decision`` whose fields are the
 same immutable objects) instead of deciding again. Dates are part of the key, so everything that
 depends on them (the law in force, limitation, deadlines, the ruleset version) is recalled with
