@@ -235,15 +235,56 @@ def test_individual_must_choose_one_penalty(kwargs: dict[str, Any], message: str
         render(make_case("individual"), decision, "summary_penalty_decision", **kwargs)
 
 
+UN_DUTY_OVERDUE = {"item": "UN-DUTY", "subject": {"kind": "unit", "name": "某某物业公司", "id": "91621002MA7XXXXX0Q"},
+                   "office": {"level": "street", "name": "北街街道消防安全办公室"}, "observed_on": "2026-05-03",
+                   "facts": {"refused": True}, "history": [{"date": "2026-03-10", "item": "UN-DUTY", "step": "warning"}],
+                   "responsible_person": {"name": "王五", "id": "620102198001010011", "position": "总经理"}}
+
+
 def test_a_penalty_of_formal_warning_alone_needs_no_choice() -> None:
-    case = {"item": "UN-DUTY", "subject": {"kind": "unit", "name": "某某物业公司"},
-            "office": {"level": "street", "name": "北街街道消防安全办公室"}, "observed_on": "2026-05-03",
-            "facts": {"refused": True}, "history": [{"date": "2026-03-10", "item": "UN-DUTY", "step": "warning"}]}
-    decision = fe.decide(case)
+    decision = fe.decide(UN_DUTY_OVERDUE)
     assert decision.penalty is not None and decision.penalty.kinds == ("formal_warning",)
     document = next(d for d in decision.documents if d in PENALTY_DOCUMENTS)
-    text = render(case, decision, document, format="text")
+    text = render(UN_DUTY_OVERDUE, decision, document, format="text")
     assert "警告" in text and "罚款人民币" not in text
+
+
+def test_art67_penalty_falls_on_the_responsible_person_with_the_unit_as_employer() -> None:
+    """消防法 art. 67: the warning is imposed on the unit's directly responsible persons, not the unit;
+    the individual's on-the-spot limit (行政处罚法 art. 51: 200 yuan) applies to them."""
+    decision = fe.decide(UN_DUTY_OVERDUE)
+    assert decision.penalty is not None and decision.penalty.target == "responsible_persons"
+    assert decision.summary_limit == 200 and decision.procedure == "summary"
+    assert "penalty.responsible-persons" in [r.rule for r in decision.reasons]
+    text = render(UN_DUTY_OVERDUE, decision, "summary_penalty_decision", format="text")
+    assert "当事人：王五" in text and "公民身份号码：620102198001010011" in text
+    assert "工作单位：某某物业公司" in text and "职务：总经理" in text
+    assert "当事人：某某物业公司" not in text and "统一社会信用代码" not in text
+    assert "当事人王五系该单位总经理，是对上述违法行为直接负责的主管人员或者其他直接责任人员" in text
+    assert "责令某某物业公司于" in text  # the order to correct still goes to the unit
+    record = render(UN_DUTY_OVERDUE, decision, "inspection_record", format="text")
+    assert "当事人：某某物业公司" in record  # the inspection concerns the unit
+
+
+def test_art67_penalty_document_without_the_responsible_person_is_refused() -> None:
+    case = {k: v for k, v in UN_DUTY_OVERDUE.items() if k != "responsible_person"}
+    decision = fe.decide(case)
+    with pytest.raises(DocumentError, match=r"^responsible_person: 《中华人民共和国消防法》第六十七条 imposes the penalty"):
+        render(case, decision, "summary_penalty_decision", format="text")
+    assert "当事人：某某物业公司" in render(case, decision, "inspection_record", format="text")
+
+
+def test_a_responsible_person_is_only_for_a_unit() -> None:
+    case = {**UN_DUTY_OVERDUE, "item": "EV-BLOCK", "subject": {"kind": "individual"}}
+    with pytest.raises(fe.CaseError, match=r"^responsible_person: responsible_person is a unit's"):
+        fe.decide(case)
+
+
+def test_a_unit_penalty_keeps_the_unit_as_party_and_its_limit() -> None:
+    case = {**UN_DUTY_OVERDUE, "item": "EV-BLOCK", "history": [{"date": "2026-03-10", "item": "EV-BLOCK", "step": "warning"}]}
+    decision = fe.decide(case)
+    assert decision.penalty is not None and decision.penalty.target == "subject"
+    assert decision.summary_limit == 3000
 
 
 def test_document_date_may_differ_from_the_decision_date() -> None:

@@ -79,8 +79,10 @@ def test_summary_fine_above_the_on_the_spot_limit_is_refused() -> None:
     c = fe.Case.model_validate(case("warning", PERSON))
     decision = fe.decide(c, ruleset=rs)
     assert "summary_penalty_decision" in decision.documents
-    with pytest.raises(DocumentError, match="exceeds the on-the-spot limit of 200 yuan"):
+    with pytest.raises(DocumentError, match="exceeds the on-the-spot limit of 200 yuan") as info:
         render(c, decision, "summary_penalty_decision", fine=300, ruleset=rs)
+    # cited as documents and other messages cite a provision, from the ruleset's limit data
+    assert "(《中华人民共和国行政处罚法》第五十一条)" in str(info.value) and "art. 51" not in str(info.value)
 
 
 def test_offices_file_overrides_and_clears_the_sample_notice(tmp_path: Path) -> None:

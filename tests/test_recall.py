@@ -138,6 +138,19 @@ def test_what_is_told_is_part_of_the_key() -> None:
     assert inferred.place == stated.place and case_key(inferred) != case_key(stated)
 
 
+def test_every_field_is_part_of_the_key() -> None:
+    case = Case.model_validate({**EXAMPLE, "subject": {"kind": "unit", "name": "某公司"}})
+    assert len(case_key(case)) == 1 + len(Case.model_fields) + 1  # the tag, each field, what was told
+    person = Case.model_validate({**case.model_dump(mode="json"), "responsible_person": {"name": "王某"}})
+    assert case_key(person) != case_key(case)
+    older = case.model_copy(update={"history": (case.history[0].model_copy(update={"issued_by": "fire_rescue"}),
+                                                *case.history[1:])})
+    assert case_key(older) != case_key(case)
+    for data in (person.model_dump(mode="json"), person, case):
+        same(decide(data, RULESET), decide_reference(data, RULESET))
+        same(decide(data, RULESET), decide_reference(data, RULESET))
+
+
 def test_keys_keep_types_apart() -> None:
     assert dict_key({"a": True}) != dict_key({"a": 1})
     assert dict_key({"a": []}) != dict_key({"a": {}})

@@ -60,11 +60,13 @@ def build_context(
     grounds: list[str] | None = None,
     hearing_right: bool | None = None,
     completed: bool = False,
+    general_duty: bool = False,
 ) -> dict[str, Any]:
     """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`. ``grounds`` are
     the reasons the document states (none by default: engine reasons are working notes);
     ``hearing_right``: for the penalty actually imposed (default: the decision's); ``completed``:
-    the item is a completed act (done on one day, never continuing)."""
+    the item is a completed act (done on one day, never continuing); ``general_duty``: the item
+    binds only a general duty (advice, never 违反的规定)."""
     subject, facts = case.subject, case.facts
     penalty_document = document in PENALTY_DOCUMENTS
 
@@ -86,11 +88,7 @@ def build_context(
             "entrusted": bool(office.acting_in_name_of) and penalty_document,
         },
         "terms": office.terms.model_dump(),
-        "party": {
-            "name": subject.name, "kind": subject.kind, "id": subject.id, "address": subject.address,
-            "kind_label": "单位" if subject.kind == "unit" else "个人",
-            "id_label": "统一社会信用代码" if subject.kind == "unit" else "公民身份号码",
-        },
+        "party": _party(case, decision, penalty_document),
         "place": {
             "label": "".join(filter(None, [case.place.name, f"（{case.place.address}）" if case.place.address else ""])),
         },
@@ -98,7 +96,8 @@ def build_context(
             "occurred": chinese_date(case.start_date), "observed": chinese_date(case.observed_on),
             "ended": chinese_date(case.ended_on) if case.ended_on else "",
         },
-        "item": {"code": decision.item.code, "name": decision.item.name, "completed": completed},
+        "item": {"code": decision.item.code, "name": decision.item.name, "completed": completed,
+                 "general_duty": general_duty},
         "facts": {
             "narrative": _paragraphs(facts.narrative), "description": _paragraphs(case.description),
             "rectified_on_spot": facts.rectified_on_spot,
@@ -123,6 +122,20 @@ def build_context(
         ],
         "quotes": {name: {"label": citation(b), "text": b.text} for name, b in (quotes or {}).items()},
     }
+
+
+def _party(case: Case, decision: Decision, penalty_document: bool) -> dict[str, str]:
+    """The party a document addresses: the subject; on a penalty document whose penalty falls on the
+    unit's responsible persons (``penalty.target``), the case's ``responsible_person``, with the unit
+    as their employer (render refuses such a document without the person)."""
+    subject, person, penalty = case.subject, case.responsible_person, decision.penalty
+    if penalty_document and person is not None and penalty is not None and penalty.target == "responsible_persons":
+        return {"name": person.name, "kind": "individual", "id": person.id, "address": person.address,
+                "kind_label": "个人", "id_label": "公民身份号码", "employer": subject.name,
+                "position": person.position}
+    return {"name": subject.name, "kind": subject.kind, "id": subject.id, "address": subject.address,
+            "kind_label": "单位" if subject.kind == "unit" else "个人",
+            "id_label": "统一社会信用代码" if subject.kind == "unit" else "公民身份号码", "employer": "", "position": ""}
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from fireenforce.dates import add_working_days
 from fireenforce.engine import law, penalty as pen, recall
 from fireenforce.errors import CaseError
 from fireenforce.model.case import Case, HistoryEntry, Subject, check_dates, check_fact_codes, check_local_facts, parse_case
@@ -273,8 +274,9 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
     else:
         competence = rs.competences.get((id(branch), level)) or pen.competence(rs, item, branch, level)
         if competence.summary_only:
-            plan = pen.plan(rs, branch, tier, subject.kind, day, True)
-            competence = pen.scoped(rs, competence, plan, level, subject.kind)
+            kind = pen.penalised_kind(branch, subject.kind)
+            plan = pen.plan(rs, branch, tier, kind, day, True)
+            competence = pen.scoped(rs, competence, plan, level, kind)
         status = _status(branch, record.elements, limitation.barred, excuse, competence)
     acting = "brigade" if level == "brigade" else "office"
     rule = policy.step_table.decide(record.prior, serious, status, acting, item.completed)
@@ -293,7 +295,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
     key = (id(resolution), law_reason.rule, id(competence), status, rule.id, record.elements, tier, penalty_facts,
            order, facts.rectified_on_spot, facts.crime_suspected, facts.sealing_needed, level,
            running.step if running else None, today.segment, limitation.years if limitation.barred else 0,
-           excuse, spared, birthday)
+           excuse, facts.slight, spared, birthday)
     core = None if pre else rs.cores.get(key)
     if core is None:
         core = _core(rs, case, item, conditions, resolution, law_reason, limitation.years, status, rule, trigger,
@@ -303,8 +305,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
             rs.cores.put(key, core)
     reinspection = None
     if running is not None and record.deadline is not None:
-        reinspection = construct(Reinspection, step=running.step, ordered_on=running.date, deadline=record.deadline,
-                                 due=record.deadline + _DAYS[1])
+        reinspection = _reinspection(rs, running, record.deadline)
         rectification = _rectification(record.deadline)
     else:
         rectification = _rectification(day + core.delay if core.delay is not None else None)
@@ -316,6 +317,14 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
         doubts=core.doubts if in_force else (*core.doubts, _hypothetical(rs, day)), inferred=inferred,
         case_digest=digest, summary_limit=core.summary_limit, reinspection=reinspection,
     )
+
+
+def _reinspection(rs: Ruleset, running: HistoryEntry, deadline: dt.date) -> Reinspection:
+    """The re-inspection window of a running order (policy/ladder.yaml ``reinspection``)."""
+    spec = rs.policy.spec.ladder.reinspection
+    return construct(Reinspection, step=running.step, ordered_on=running.date, deadline=deadline,
+                     due=deadline + _DAYS[spec.after_days], latest=add_working_days(deadline, spec.working_days),
+                     cites=tuple(spec.cites))
 
 
 def _hypothetical(rs: Ruleset, day: dt.date) -> Doubt:
@@ -418,6 +427,8 @@ def _core(
             rule_id = f"exemption.{gate.excuse}"
             reasons.append(rs.policy_reason(rule_id, age=policy.spec.exemptions.no_penalty_below_age)
                            if gate.excuse == "under-age" else rs.policy_reason(rule_id))
+            if gate.excuse == "minor-corrected" and not case.facts.slight:
+                doubts.append(_doubt(policy.spec.exemptions.minor_doubt))
             if gate.excuse == "minor-corrected" and case.facts.rectified_on_spot:
                 reasons.append(rs.policy_reason("exemption.rectified-on-spot"))
         if gate.birthday:
@@ -428,10 +439,15 @@ def _core(
             period = rs.policy.limitation(day)
             cites = tuple(period.cites) if period is not None else ()
             reasons.append(rs.policy_reason("limitation.barred", cites, years=years))
-    chosen = trigger or _Step(rule.then["step"], rs.reason(rule.id, rule.text, tuple(rule.cites)))
+    chosen = trigger or _Step(rule.then["step"], _step_reason(rs, item, rule))
     step = running or chosen.step
-    reasons.append(chosen.reason if running is None else
-                   rs.policy_reason("reinspection.running", step_label=STEP_LABELS[running]))
+    if running is None:
+        reasons.append(chosen.reason)
+    else:
+        ladder = policy.spec.ladder
+        reasons.append(rs.policy_reason("reinspection.running", step_label=STEP_LABELS[running],
+                                        days=ladder.reinspection.working_days))
+        doubts.append(_doubt(ladder.reinspection.calendar_doubt))
     if gate.spared and step in ("penalty", "referral") and running is None:
         reasons.append(rs.policy_reason("exemption.first-offence"))
         first = policy.spec.exemptions.first_offence_doubt
@@ -444,24 +460,27 @@ def _core(
     penalty_documents: tuple[str, ...] = ()
     refused = "refusal" in elements
     if branch is not None:
-        plan = gate.plan or pen.plan(rs, branch, tier, case.subject.kind, day, False)
+        kind = pen.penalised_kind(branch, case.subject.kind)
+        plan = gate.plan or pen.plan(rs, branch, tier, kind, day, False)
         fine = plan.fine
         if step == "penalty" and running is None:
             reasons.append(competence.reason)  # type: ignore[union-attr]
+            if kind != case.subject.kind:
+                reasons.append(rs.policy_reason("penalty.responsible-persons", tuple(branch.spec.cite)))
             reasons.extend(pen.tier_reasons(rs, case, tier, fine, gate.extra, gate.aggravating))
             procedure, hearing, procedure_reasons = pen.procedure_of(rs, case, branch, plan)
             reasons.extend(procedure_reasons)
             procedure_cites = tuple(c for r in procedure_reasons for c in r.cites)
             procedures = pen.procedures(plan, procedure)
             doubts.extend(policy_doubts(rs, procedure, gate.aggravating))
-            doubts.extend(procedure_doubts(rs, plan, procedures, case.subject.kind, day))
+            doubts.extend(procedure_doubts(rs, plan, procedures, kind, day))
             penalty_documents = tuple(dict.fromkeys(d for p in procedures for d in policy.documents[f"penalty.{p}"]))
             limit = plan.limit
         penalty_out = construct(
             Penalty, available=status in ("available", "no_power"), kinds=branch.kinds, choice=branch.spec.choice,
             fine=fine, tier=tier, formal_warning_suggested=plan.warning, precondition=branch.spec.precondition,
             precondition_met=not branch.spec.precondition or branch.spec.precondition in elements,
-            note=branch.spec.note,
+            note=branch.spec.note, target=branch.spec.target,
         )
     referral_cites: tuple[str, ...] = ()
     if step == "referral":
@@ -495,6 +514,14 @@ def _core(
     label = policy.spec.delegation.authorities[referral_to] if referral_to is not None else None
     return _Core(step, legal_basis, penalty_out, procedure, hearing, referral_to, label, documents, tuple(reasons),
                  unique, delay, limit)
+
+
+def _step_reason(rs: Ruleset, item: CompiledItem, rule: TableRule) -> Reason:
+    """The step table's reason; an item binding only a general duty (catalogue ``duty: general``)
+    gets advice in its stead (``advice.<step>``): no order to correct, no penalty language."""
+    if item.spec.duty == "general":
+        return rs.policy_reason(f"advice.{rule.then['step']}")
+    return rs.reason(rule.id, rule.text, tuple(rule.cites))
 
 
 ORDER_DOCUMENTS = frozenset({"rectification_order"})  # documents that order a correction with a deadline

@@ -25,6 +25,8 @@ import gc
 import marshal
 from typing import Any, Callable, Hashable
 
+from pydantic import BaseModel
+
 from fireenforce.model.case import Case
 from fireenforce.model.decision import Decision
 from fireenforce.ruleset.compiled import DECISIONS_KEPT, Memo, Ruleset
@@ -84,21 +86,26 @@ _marshal = marshal.dumps
 
 
 def case_key(case: Case) -> tuple[Any, ...]:
-    """Everything of a ``Case`` instance that reaches the engine, read through ``__dict__``: every
-    field of the case and of its parts, and which place and subject facts were told (an untold
-    ``high_rise`` may be inferred, a told one may not). The digest is not part of it."""
+    """Everything of a ``Case`` instance that reaches the engine, read through ``__dict__``: the
+    value of every field, a part (subject, place, ...) or a history entry as its own field values,
+    whatever fields the models have; the local facts; and which subject and place facts were told
+    (an untold ``high_rise`` may be inferred, a told one may not: the engine reads those). The
+    digest is not part of it."""
+    key: list[Any] = [_CASE]
+    append = key.append
+    for value in case.__dict__.values():
+        if isinstance(value, BaseModel):
+            append(tuple(value.__dict__.values()))
+        elif type(value) is tuple:
+            append(tuple([tuple(v.__dict__.values()) if isinstance(v, BaseModel) else v for v in value]))
+        else:
+            append(value)
     d = case.__dict__
-    subject, place, facts = d["subject"], d["place"], d["facts"]
-    told = place.__pydantic_fields_set__
-    extra = facts.__pydantic_extra__
-    return (
-        _CASE, d["item"], d["description"], tuple(subject.__dict__.values()),
-        "operating" in subject.__pydantic_fields_set__, tuple(place.__dict__.values()),
-        "high_rise" in told, "crowded" in told, tuple(d["office"].__dict__.values()),
-        d["occurred_on"], d["ended_on"], d["observed_on"], d["decided_on"],
-        tuple(facts.__dict__.values()), tuple(extra.items()) if extra else None,
-        tuple([tuple(entry.__dict__.values()) for entry in d["history"]]),
-    )
+    told = d["place"].__pydantic_fields_set__
+    extra = d["facts"].__pydantic_extra__
+    append(("operating" in d["subject"].__pydantic_fields_set__, "high_rise" in told, "crowded" in told,
+            tuple(extra.items()) if extra else None))
+    return tuple(key)
 
 
 def dict_key(data: dict[Any, Any]) -> bytes | None:
