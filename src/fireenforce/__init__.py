@@ -7,7 +7,7 @@
 
 from typing import TYPE_CHECKING, Any
 
-from fireenforce.engine import decide, decide_many
+from fireenforce.engine import decide, decide_many, freeze_collector
 from fireenforce.errors import CaseError, DocumentError, FireEnforceError, RulesetError
 from fireenforce.model import Case, Decision
 from fireenforce.ruleset.compiled import Ruleset
@@ -43,5 +43,5 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Case", "CaseError", "Decision", "DocumentError", "FireEnforceError", "Ledger", "Ruleset", "RulesetError",
-    "audit", "decide", "decide_many", "decide_table", "load_ruleset", "query", "render",
+    "audit", "decide", "decide_many", "decide_table", "freeze_collector", "load_ruleset", "query", "render",
 ]
