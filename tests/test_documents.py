@@ -99,7 +99,7 @@ def test_every_type_renders_with_common_elements(document: str, step: str, proce
     # entrusted (委托): penalties in the brigade's name; records, orders, referrals in the office's own
     issuer = "庆阳市西峰区消防救援大队" if document in PENALTY_DOCUMENTS else "北街街道消防安全办公室"
     for element in (case.subject.name, case.subject.address, "《中华人民共和国消防法》第二十八条", ART_28,
-                    "西北街消〔2026〕0007号", issuer, "（印章）", "送达回执", "2026年5月3日",
+                    f"西北街消{DESIGNATIONS[document]}〔2026〕第7号", issuer, "（印章）", "送达回执", "2026年5月3日",
                     "示例配置"):
         assert flat(element) in text, element
     assert isinstance(out, bytes) == (fmt in ("docx", "pdf"))
@@ -186,7 +186,7 @@ def test_inspection_record_of_a_reminder_notes_the_oral_order() -> None:
 
 def test_without_serial_the_number_is_left_blank() -> None:
     text = rendered("inspection_record", make_decision("reminder"))["text"]
-    assert "西北街消〔2026〕____号" in text
+    assert "西北街消检查字〔2026〕第____号" in text
 
 
 def test_case_text_is_data_escaped_in_html_and_verbatim_in_text() -> None:
@@ -235,20 +235,61 @@ def test_individual_must_choose_one_penalty(kwargs: dict[str, Any], message: str
         render(make_case("individual"), decision, "summary_penalty_decision", **kwargs)
 
 
+UN_DUTY_OVERDUE = {"item": "UN-DUTY", "subject": {"kind": "unit", "name": "某某物业公司", "id": "91621002MA7XXXXX0Q"},
+                   "office": {"level": "street", "name": "北街街道消防安全办公室"}, "observed_on": "2026-05-03",
+                   "facts": {"refused": True}, "history": [{"date": "2026-03-10", "item": "UN-DUTY", "step": "warning"}],
+                   "responsible_person": {"name": "王五", "id": "620102198001010011", "position": "总经理"}}
+
+
 def test_a_penalty_of_formal_warning_alone_needs_no_choice() -> None:
-    case = {"item": "UN-DUTY", "subject": {"kind": "unit", "name": "某某物业公司"},
-            "office": {"level": "street", "name": "北街街道消防安全办公室"}, "observed_on": "2026-05-03",
-            "facts": {"refused": True}, "history": [{"date": "2026-03-10", "item": "UN-DUTY", "step": "warning"}]}
-    decision = fe.decide(case)
+    decision = fe.decide(UN_DUTY_OVERDUE)
     assert decision.penalty is not None and decision.penalty.kinds == ("formal_warning",)
     document = next(d for d in decision.documents if d in PENALTY_DOCUMENTS)
-    text = render(case, decision, document, format="text")
+    text = render(UN_DUTY_OVERDUE, decision, document, format="text")
     assert "警告" in text and "罚款人民币" not in text
+
+
+def test_art67_penalty_falls_on_the_responsible_person_with_the_unit_as_employer() -> None:
+    """消防法 art. 67: the warning is imposed on the unit's directly responsible persons, not the unit;
+    the individual's on-the-spot limit (行政处罚法 art. 51: 200 yuan) applies to them."""
+    decision = fe.decide(UN_DUTY_OVERDUE)
+    assert decision.penalty is not None and decision.penalty.target == "responsible_persons"
+    assert decision.summary_limit == 200 and decision.procedure == "summary"
+    assert "penalty.responsible-persons" in [r.rule for r in decision.reasons]
+    text = render(UN_DUTY_OVERDUE, decision, "summary_penalty_decision", format="text")
+    assert "当事人：王五" in text and "公民身份号码：620102198001010011" in text
+    assert "工作单位：某某物业公司" in text and "职务：总经理" in text
+    assert "当事人：某某物业公司" not in text and "统一社会信用代码" not in text
+    assert "当事人王五系该单位总经理，是对上述违法行为直接负责的主管人员或者其他直接责任人员" in text
+    assert "责令某某物业公司于" in text  # the order to correct still goes to the unit
+    record = render(UN_DUTY_OVERDUE, decision, "inspection_record", format="text")
+    assert "当事人：某某物业公司" in record  # the inspection concerns the unit
+
+
+def test_art67_penalty_document_without_the_responsible_person_is_refused() -> None:
+    case = {k: v for k, v in UN_DUTY_OVERDUE.items() if k != "responsible_person"}
+    decision = fe.decide(case)
+    with pytest.raises(DocumentError, match=r"^responsible_person: 《中华人民共和国消防法》第六十七条 imposes the penalty"):
+        render(case, decision, "summary_penalty_decision", format="text")
+    assert "当事人：某某物业公司" in render(case, decision, "inspection_record", format="text")
+
+
+def test_a_responsible_person_is_only_for_a_unit() -> None:
+    case = {**UN_DUTY_OVERDUE, "item": "EV-BLOCK", "subject": {"kind": "individual"}}
+    with pytest.raises(fe.CaseError, match=r"^responsible_person: responsible_person is a unit's"):
+        fe.decide(case)
+
+
+def test_a_unit_penalty_keeps_the_unit_as_party_and_its_limit() -> None:
+    case = {**UN_DUTY_OVERDUE, "item": "EV-BLOCK", "history": [{"date": "2026-03-10", "item": "EV-BLOCK", "step": "warning"}]}
+    decision = fe.decide(case)
+    assert decision.penalty is not None and decision.penalty.target == "subject"
+    assert decision.summary_limit == 3000
 
 
 def test_document_date_may_differ_from_the_decision_date() -> None:
     text = render(make_case(), make_decision(), "penalty_decision", fine=6000, format="text", date=dt.date(2026, 6, 1))
-    assert "2026年6月1日" in text and "西北街消〔2026〕____号" in text
+    assert "2026年6月1日" in text and "西北街消罚决字〔2026〕第____号" in text
 
 
 @pytest.mark.parametrize(("path", "edit"), [
@@ -298,12 +339,30 @@ def test_context_provides_exactly_the_declared_keys() -> None:
 
     terms = Terms(payment_days=15, payment_basis="a", review_days=60, review_basis="b", litigation_months=6,
                   litigation_basis="c", statement_days=3, statement_basis="d", hearing_request_days=5, hearing_basis="e")
-    files = [(Path("x.yaml"), OfficesFile.model_validate({"terms": terms.model_dump(), "offices": {"某办": {"code": "某消"}}}))]
+    files = [(Path("x.yaml"), OfficesFile.model_validate({"terms": terms.model_dump(), "offices": {"某办": {"code": "某消", "designations": {"penalty_decision": "罚决字"}}}}))]
     office = resolve_office(files, "street", "某办")
     context = build_context(make_case(), make_decision(), "penalty_decision", office,
                             sanction=Sanction(formal_warning=False, fine=6000), serial=None, date=dt.date(2026, 5, 3))
     assert set(context) == CONTEXT_KEYS
-    assert office.sample is False and context["document"]["number"] == "某消〔2026〕____号"
+    assert office.sample is False and context["document"]["number"] == "某消罚决字〔2026〕第____号"
+    with pytest.raises(DocumentError, match=r"^x.yaml: designations.penalty_notice: missing"):
+        build_context(make_case(), make_decision(), "penalty_notice", office, sanction=None, serial=None,
+                      date=dt.date(2026, 5, 3))
+
+
+DESIGNATIONS = {"inspection_record": "检查字", "rectification_order": "责改字", "summary_penalty_decision": "当罚决字",
+                "penalty_notice": "罚告字", "penalty_decision": "罚决字", "referral_letter": "移字"}
+
+
+@pytest.mark.parametrize("version", ["2021.07", "2022.03", "2024.09"])
+def test_each_document_type_has_its_own_designation(version: str) -> None:
+    from fireenforce.documents.offices import load_offices, resolve_office
+    from fireenforce.model.enums import DOCUMENT_TYPES
+
+    path = Path(__file__).resolve().parents[1] / "rulesets" / "xifeng" / version / "offices.yaml"
+    office = resolve_office([(path, load_offices(path))], "street", "北街街道消防安全办公室")
+    assert office.designations == DESIGNATIONS and set(DESIGNATIONS) == set(DOCUMENT_TYPES)
+    assert len(set(office.designations.values())) == len(DOCUMENT_TYPES)
 
 
 def test_late_payment_is_quoted_from_the_ruleset_not_the_template() -> None:

@@ -153,3 +153,23 @@ def test_a_completed_act_is_said_to_be_done_not_continuing(item: str, document: 
     text = str(fe.render(case, fe.decide(case), document, format="text"))
     assert said in text
     assert item == "EV-BLOCK" or "持续" not in text
+
+
+@pytest.mark.parametrize("item", ["EB-INDOOR", "OB-RESIDENTIAL"])
+@pytest.mark.parametrize("history", [[], [{"date": "2026-04-01", "step": "reminder"}],
+                                     [{"date": "2026-03-01", "step": "reminder"}, {"date": "2026-04-01", "step": "warning"}]])
+def test_a_general_duty_item_is_advised_never_ordered(item: str, history: list[dict[str, str]]) -> None:
+    """Only a general duty (catalogue ``duty: general``) binds: the record gives the basis of advice,
+    never 违反的规定, 违法行为 nor an order to correct, whatever the step."""
+    case = {**CASE, "item": item, "subject": {"kind": "individual", "name": "李四"},
+            "history": [{**h, "item": item} for h in history]}
+    decision = fe.decide(case)
+    assert decision.documents == ("inspection_record",) and not decision.rectification.required
+    fired = [r.rule for r in decision.reasons]
+    assert f"advice.{decision.step}" in fired
+    assert not any(r.startswith(("ladder.", "override.")) for r in fired)
+    stated = " ".join(r.text for r in decision.reasons)
+    assert "责令当事人" not in stated and "责令限期改正" not in stated and "予以处罚" not in stated
+    text = fe.render(case, decision, "inspection_record", format="text")
+    assert "提醒、劝阻的依据" in text and "违反的规定" not in text and "违法行为" not in text
+    assert "《中华人民共和国消防法》第五条" in text and "责令当事人" not in text

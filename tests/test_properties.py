@@ -3,6 +3,7 @@ cases, and proof that the properties can fail (a broken ruleset; broken deciders
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from fireenforce.model.case import Case
 from fireenforce.model.decision import Decision, FineRange
 from fireenforce.resources import bundled_family
 from fireenforce.ruleset.compiled import Ruleset
-from fireenforce.ruleset.load import load_version
+from fireenforce.ruleset.load import compile_version, load_version
 from fireenforce.testing import PROPERTIES, fired_rule, properties, rule_cases
 from fireenforce.verify.run import run_property
 
@@ -205,3 +206,32 @@ def test_a_provision_cited_twice_breaks_cited_once(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(properties, "decide", twice)
     assert_breaks(bundled("2024.09"), "cited-once", "cites", examples=50)
+
+
+def test_calendar_days_break_the_reinspection_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old defect: re-inspection a fixed day after the deadline, weekends not told apart."""
+    import importlib
+
+    engine = importlib.import_module("fireenforce.engine.decide")  # the package exports the function by that name
+    monkeypatch.setattr(engine, "add_working_days", lambda day, days: day + dt.timedelta(days=days))
+    outcome = run_property(compile_version(FAMILY / "2024.09"), "reinspection-window", PROPERTIES["reinspection-window"],
+                           examples=100, shrink=False)
+    message = outcome.message or ""
+    assert not outcome.passed and ("working days after" in message or "weekday" in message), message
+
+
+def test_order_language_on_a_general_duty_item_breaks_general_duty_advice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old defect: 督促提醒/警示 reasons that order a correction for conduct the law gives no order for."""
+    import importlib
+
+    engine = importlib.import_module("fireenforce.engine.decide")
+    monkeypatch.setattr(engine, "_step_reason", lambda rs, item, rule: rs.reason(rule.id, rule.text, tuple(rule.cites)))
+    assert_breaks(compile_version(FAMILY / "2024.09"), "general-duty-advice", "no advice reason", examples=30)
+
+
+def test_a_unit_limit_for_responsible_persons_breaks_summary_within_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old defect: 消防法 67 decided with the unit's 3,000-yuan limit for the responsible persons."""
+    from fireenforce.engine import penalty
+
+    monkeypatch.setattr(penalty, "penalised_kind", lambda branch, kind: kind)
+    assert_breaks(compile_version(FAMILY / "2024.09"), "summary-within-limit", "penalty on responsible_persons")

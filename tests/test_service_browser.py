@@ -122,7 +122,7 @@ def test_the_five_steps_on_a_phone(page: Page, office_token: tuple[str, str]) ->
     page.click("text=记录到台账并编号文书")
     expect(page.locator(".status")).to_contain_text("已记录")
     number = page.locator(".number").first.inner_text()
-    assert number.startswith("西北街消〔") and number.endswith("0001号")
+    assert number.startswith("西北街消") and number.endswith("〔2026〕第1号")
     with page.expect_popup() as opened:
         page.locator("form.document button.open").first.click()
     document = opened.value

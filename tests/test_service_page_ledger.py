@@ -84,10 +84,10 @@ def test_record_numbers_the_documents_and_opens_them(site: dict[str, Any]) -> No
     page = record(client)
     finding = re.search(r"(F-[0-9A-Za-z]+)", page)
     number = re.search(r'class="number">([^<]+)<', page)
-    assert finding and number and "西北街消〔2026〕0001号" == number.group(1)
+    assert finding and number and "西北街消检查字〔2026〕第1号" == number.group(1)
     document = client.post(f"/findings/{finding.group(1)}/documents",
                            data={"document": "inspection_record", "csrf": csrf_of(page)})
-    assert document.status_code == 200 and "西北街消〔2026〕0001号" in document.text
+    assert document.status_code == 200 and "西北街消检查字〔2026〕第1号" in document.text
     assert uscc(7) in document.text  # the document carries the full id; lists mask it
     other = login(site, "south")
     refused = other.post(f"/findings/{finding.group(1)}/documents",

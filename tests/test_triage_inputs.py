@@ -35,6 +35,10 @@ def lines(*objs: object) -> str:
     ({**GOOD, "kind": "grid_report"}, "item or description", "needs one of them"),
     ({**GOOD, "item": "EB-PARK"}, "item", "not a field of a ebike_in_elevator event"),
     ({**GOOD, "kind": "grid_report", "item": "EB-NOPE"}, "item", "unknown catalogue item"),
+    ('{"source": "a", "device": "ZC-1", "device": "ZC-2", "place": "3号楼", "kind": "ebike_in_elevator", '
+     '"at": "2026-05-10T21:40:00+08:00"}', "device", "given twice"),
+    ({**GOOD, "kind": "grid_report", "item": None, "description": "飞线充电"}, "item", "rather than null"),
+    ({**GOOD, "at": "9999-12-31T23:59:59-12:00"}, "at", "out of range"),
     ("{not json", "", "not valid JSON"),
     ("[1, 2]", "", "must be a JSON object"),
 ])
@@ -117,6 +121,11 @@ def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
     ("per: place\n    within: {days: 7}", "per: compound\n    within: {days: 7}", "RS-TRIGGER-FIELD",
      "signal records carry no 'compound'"),
     ("  grid_report:", "  grid_reprot:", "RS-TRIGGER-KIND", "grid_report"),
+    ("departments: [fire, police]\n", "departments: []\n", "RS-TRIGGER-DEPARTMENT", "at least one department"),
+    ("    departments: [fire, police]\n", "", "RS-TRIGGER-DEPARTMENT", "at least one department"),
+    ("    finding: {item: EB-PARK}\n", "", "RS-TRIGGER-FINDING", "needs the item to record"),
+    ("{source: referral, at_least: 2}", "{source: referral, at_least: '2'}", "RS-SCHEMA", "at_least"),
+    ("within: {days: 30}", "within: {days: '30'}", "RS-SCHEMA", "within.days"),
 ])
 def test_fireenforce_check_reports_bad_triggers_with_file_and_line(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, code: str, message: str) -> None:

@@ -27,3 +27,14 @@ def full_years(born: dt.date, day: dt.date) -> int:
     birthday, as ages are counted in Chinese law (已满十四周岁 begins the day after the 14th birthday)."""
     years = day.year - born.year
     return years if day > add_years(born, years) else years - 1
+
+
+def add_working_days(day: dt.date, days: int) -> dt.date:
+    """The ``days``-th working day after ``day`` (Monday to Friday; public holidays and adjusted
+    working days are not known here, so callers state that doubt)."""
+    out, rest = day, days
+    while rest > 0:
+        out += dt.timedelta(days=1)
+        if out.weekday() < 5:
+            rest -= 1
+    return out

@@ -118,7 +118,10 @@ def dump_json(obj: Any) -> str:
 
 def write_output(text: str, out: str | None) -> None:
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        try:
+            Path(out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CaseError("--out", f"{out}: cannot write ({exc.strerror or type(exc).__name__})") from None
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 

@@ -49,7 +49,8 @@ def decision_text(d: Decision, ruleset: Ruleset | None = None) -> str:
         lines[-1] += f"，移交{d.referral_label}"
     if d.reinspection is not None:
         lines.append(f"复查：{d.reinspection.ordered_on}的改正期限至{d.reinspection.deadline}，"
-                     f"不作新的处置，自{d.reinspection.due}起复查")
+                     f"不作新的处置，自{d.reinspection.due}起"
+                     + (f"至{d.reinspection.latest}（工作日按星期一至五计）" if d.reinspection.latest else "") + "复查")
     limit = f"（当场处罚限于警告或者{d.summary_limit}元以下罚款）" if d.summary_limit is not None else ""
     lines.append(f"程序：{PROCEDURE_LABELS[d.procedure]}" + limit + ("；应告知听证权利" if d.hearing_right else ""))
     if d.penalty is None and d.referral_label:
@@ -61,6 +62,8 @@ def decision_text(d: Decision, ruleset: Ruleset | None = None) -> str:
         joiner = "或者" if p.choice == "one" else "并处"
         kinds = joiner.join(KIND_LABELS[k] for k in p.kinds)
         text = f"处罚：{kinds}"
+        if p.target == "responsible_persons":
+            text += "（对单位直接负责的主管人员和其他直接责任人员，不对单位）"
         if p.fine:
             text += f"；法定罚款{p.fine.min}至{p.fine.max}元，建议{p.fine.suggested.min}至{p.fine.suggested.max}元"
         text += f"（{TIER_LABELS[p.tier]}）"

@@ -51,6 +51,8 @@ def _emit(args: argparse.Namespace, summary: dict[str, Any], text: str) -> int:
 
 
 def _describe(summary: dict[str, Any]) -> str:
+    if not summary["events"]:
+        return "0 events (the file holds no event)"
     kinds = ", ".join(f"{k} {n}" for k, n in summary["kinds"].items())
     return (f"{summary['events']} events ({summary['distinct']} distinct) from {summary['from']} to "
             f"{summary['to']}; {kinds}")

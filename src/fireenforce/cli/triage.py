@@ -7,7 +7,6 @@ from typing import Any
 
 from fireenforce.cli._db import add_db, open_ledger
 from fireenforce.cli._io import add_format, add_ruleset, dump_json, iso_date, read_text
-from fireenforce.ruleset.load import load_ruleset
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,14 +26,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.signals:
         from fireenforce.triage import Record, evaluate, parse_signals
+        from fireenforce.triage.records import cited
+        from fireenforce.triage.store import ruleset_in_force
 
-        ruleset = load_ruleset(args.ruleset, on=args.on)
+        ruleset = ruleset_in_force(args.ruleset, args.on, "--on")
         received = parse_signals(read_text(args.signals), ruleset, args.signals)
-        result = [o.to_json() for o in evaluate(ruleset.triggers, [Record.of_signal(s) for s in received], args.on)]
+        result = [{**o.to_json(), "citations": cited(ruleset, o.basis, args.on)}
+                  for o in evaluate(ruleset.triggers, [Record.of_signal(s) for s in received], args.on)]
     else:
         from fireenforce.triage.store import run_triage
 
-        with open_ledger(args) as led:
+        with open_ledger(args, create=False) as led:  # a mistyped --db is an error, not an empty day
             result = run_triage(led, args.on)
     if args.format == "json":
         print(dump_json(result))
@@ -52,6 +54,7 @@ def _text(day: str, result: list[dict[str, Any]]) -> str:
         who = "、".join(o["departments"]) or "本办"
         finding = f"；隐患记录 {o['finding']}" if o.get("finding") else ""
         note = f"；{o['note']}" if o.get("note") else ""
-        lines.append(f"{day} {label} {o['place']}：{o['text']}（{who}；依据 {'、'.join(o['basis'])}；"
+        basis = "、".join(o.get("citations") or o["basis"])  # rows recorded by earlier versions carry ids only
+        lines.append(f"{day} {label} {o['place']}：{o['text']}（{who}；依据 {basis}；"
                      f"{len(o['events'])} 条记录{finding}{note}）")
     return "\n".join(lines)

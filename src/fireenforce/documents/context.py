@@ -10,6 +10,7 @@ from typing import Any
 
 from fireenforce.documents.numerals import capitals, chinese_date, number
 from fireenforce.documents.offices import Office
+from fireenforce.errors import DocumentError
 from fireenforce.labels import DOCUMENT_TITLES as TITLES, KIND_LABELS, STEP_LABELS
 from fireenforce.model import Case, Decision, LegalBasis
 from fireenforce.model.enums import DocumentType
@@ -42,9 +43,15 @@ def citation(basis: LegalBasis) -> str:
     return label
 
 
-def document_number(office: Office, year: int, serial: int | None) -> str:
-    """{office code}〔{year}〕{serial:04d}号; without a serial, a blank to fill by hand."""
-    return f"{office.code}〔{year}〕{'____' if serial is None else f'{serial:04d}'}号"
+def document_number(office: Office, document: DocumentType, year: int, serial: int | None) -> str:
+    """{office code}{the type's 文书代字}〔{year}〕第{serial}号, e.g. 西北街消罚决字〔2026〕第12号;
+    without a serial, a blank to fill by hand. Each type has its own designation (``offices.yaml``
+    ``designations``), so numbers of different types never read alike."""
+    designation = office.designations.get(document)
+    if not designation:
+        raise DocumentError(f"{', '.join(office.sources)}: designations.{document}: missing (the 文书代字 of "
+                            f"{TITLES[document]} in its number)")
+    return f"{office.code}{designation}〔{year}〕第{'____' if serial is None else serial}号"
 
 
 def build_context(
@@ -60,11 +67,13 @@ def build_context(
     grounds: list[str] | None = None,
     hearing_right: bool | None = None,
     completed: bool = False,
+    general_duty: bool = False,
 ) -> dict[str, Any]:
     """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`. ``grounds`` are
     the reasons the document states (none by default: engine reasons are working notes);
     ``hearing_right``: for the penalty actually imposed (default: the decision's); ``completed``:
-    the item is a completed act (done on one day, never continuing)."""
+    the item is a completed act (done on one day, never continuing); ``general_duty``: the item
+    binds only a general duty (advice, never 违反的规定)."""
     subject, facts = case.subject, case.facts
     penalty_document = document in PENALTY_DOCUMENTS
 
@@ -75,7 +84,7 @@ def build_context(
     return {
         "document": {
             "title": TITLES[document],
-            "number": document_number(office, date.year, serial), "date": chinese_date(date),
+            "number": document_number(office, document, date.year, serial), "date": chinese_date(date),
             "companions": [TITLES[d] for d in decision.documents if d != document and d not in _other_procedure(document)],
         },
         "office": {
@@ -86,11 +95,7 @@ def build_context(
             "entrusted": bool(office.acting_in_name_of) and penalty_document,
         },
         "terms": office.terms.model_dump(),
-        "party": {
-            "name": subject.name, "kind": subject.kind, "id": subject.id, "address": subject.address,
-            "kind_label": "单位" if subject.kind == "unit" else "个人",
-            "id_label": "统一社会信用代码" if subject.kind == "unit" else "公民身份号码",
-        },
+        "party": _party(case, decision, penalty_document),
         "place": {
             "label": "".join(filter(None, [case.place.name, f"（{case.place.address}）" if case.place.address else ""])),
         },
@@ -98,7 +103,8 @@ def build_context(
             "occurred": chinese_date(case.start_date), "observed": chinese_date(case.observed_on),
             "ended": chinese_date(case.ended_on) if case.ended_on else "",
         },
-        "item": {"code": decision.item.code, "name": decision.item.name, "completed": completed},
+        "item": {"code": decision.item.code, "name": decision.item.name, "completed": completed,
+                 "general_duty": general_duty},
         "facts": {
             "narrative": _paragraphs(facts.narrative), "description": _paragraphs(case.description),
             "rectified_on_spot": facts.rectified_on_spot,
@@ -123,6 +129,20 @@ def build_context(
         ],
         "quotes": {name: {"label": citation(b), "text": b.text} for name, b in (quotes or {}).items()},
     }
+
+
+def _party(case: Case, decision: Decision, penalty_document: bool) -> dict[str, str]:
+    """The party a document addresses: the subject; on a penalty document whose penalty falls on the
+    unit's responsible persons (``penalty.target``), the case's ``responsible_person``, with the unit
+    as their employer (render refuses such a document without the person)."""
+    subject, person, penalty = case.subject, case.responsible_person, decision.penalty
+    if penalty_document and person is not None and penalty is not None and penalty.target == "responsible_persons":
+        return {"name": person.name, "kind": "individual", "id": person.id, "address": person.address,
+                "kind_label": "个人", "id_label": "公民身份号码", "employer": subject.name,
+                "position": person.position}
+    return {"name": subject.name, "kind": subject.kind, "id": subject.id, "address": subject.address,
+            "kind_label": "单位" if subject.kind == "unit" else "个人",
+            "id_label": "统一社会信用代码" if subject.kind == "unit" else "公民身份号码", "employer": "", "position": ""}
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -11,7 +11,7 @@ from jinja2 import TemplateError
 from fireenforce.documents.context import KIND_LABELS, PENALTY_DOCUMENTS, TITLES, Sanction, build_context, citation
 from fireenforce.documents.environment import environment, templates_dir
 from fireenforce.documents.inputs import day_of, decision_of, flag, path_of, whole
-from fireenforce.documents.offices import Office, load_offices, resolve_office
+from fireenforce.documents.offices import Office, after_notice, load_offices, resolve_office
 from fireenforce.documents.pdf import pdf_of
 from fireenforce.documents.printable import refuse_unprintable
 from fireenforce.errors import CaseError, DocumentError, field_path
@@ -97,8 +97,10 @@ def render(
     rs = _verified(case, decision, ruleset)
     kind = _document_type(document, decision)
     sanction = _sanction(kind, decision, fine, formal_warning)
+    if sanction is not None:
+        _party_known(case, decision, kind)
     if kind == "summary_penalty_decision" and sanction is not None:
-        _fits_summary(case, decision, sanction)
+        _fits_summary(rs, case, decision, sanction)
     if serial is not None and not 1 <= serial <= 9999:
         raise DocumentError(f"--serial: {serial} is not a four-digit serial (1–9999)")
     needs: tuple[str, ...] = ("bank", "account_name", "account") if sanction and sanction.fine is not None else ()
@@ -107,12 +109,14 @@ def render(
     office = _office(case, decision, ruleset, offices, needs)
     hearing = decision.hearing_right
     if kind in PENALTY_DOCUMENTS:
-        hearing = kind != "summary_penalty_decision" and _hearing_due(rs, case, sanction)
+        hearing = kind != "summary_penalty_decision" and _hearing_due(rs, case, decision, sanction)
     day = _document_date(case, kind, office, date, notice_date, hearing)
+    decision = _ordered_from(decision, case.decision_date, day)
     quotes = _quotes(rs, office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
     context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes,
                             grounds=_grounds(rs, decision, kind), hearing_right=hearing,
-                            completed=rs.items[decision.item.code].completed)
+                            completed=rs.items[decision.item.code].completed,
+                            general_duty=rs.items[decision.item.code].spec.duty == "general")
     refuse_unprintable(context)
     if format == "docx":
         from fireenforce.documents.docx import render_docx  # docxtpl is slow to import; most renders are HTML
@@ -145,9 +149,9 @@ def _document_date(case: Case, kind: str, office: Office, date: dt.date | None,
             raise DocumentError(f"notice_date: only a general-procedure penalty_decision follows a notice, not {kind}")
         return date or case.decision_date
     terms = office.terms
-    days = max(terms.statement_days, terms.hearing_request_days if hearing else 0)
     notice = notice_date or case.decision_date
-    earliest = notice + dt.timedelta(days=days + 1)
+    earliest = after_notice(office, notice, hearing)
+    days = (earliest - notice).days - 1
     if date is not None and date < earliest:
         raise DocumentError(
             f"date: {date} is within the {days}-day period the notice of {notice} gives for statements"
@@ -157,12 +161,23 @@ def _document_date(case: Case, kind: str, office: Office, date: dt.date | None,
     return date or earliest
 
 
+def _ordered_from(decision: Decision, decided: dt.date, day: dt.date) -> Decision:
+    """The decision as a document of ``day`` orders it: a correction period runs from the
+    document's own date (a decision that follows its notice orders correction from its date,
+    not the notice's). A re-inspection's deadline is the earlier order's and stays."""
+    deadline = decision.rectification.deadline
+    if deadline is None or day == decided or decision.reinspection is not None:
+        return decision
+    moved = decision.rectification.model_copy(update={"deadline": day + (deadline - decided)})
+    return decision.model_copy(update={"rectification": moved})
+
+
 def _grounds(ruleset: Ruleset, decision: Decision, kind: str) -> list[str]:
     """The reasons a document states: why this step (the step table's rule) and, on a referral
     letter, why the office may not act itself. Working notes of the engine (suggested ranges,
     the office's own competence, procedure choice) stay out of legal documents."""
     table = set(ruleset.policy.step_table.rule_ids())
-    keep = {r.rule for r in decision.reasons if r.rule in table}
+    keep = {r.rule for r in decision.reasons if r.rule in table or r.rule.startswith("advice.")}
     if kind == "referral_letter":
         keep |= {r.rule for r in decision.reasons if r.rule.startswith("power.") and r.rule != "power.holds"}
     return [r.text for r in decision.reasons if r.rule in keep]
@@ -184,10 +199,11 @@ def _verified(case: Case, decision: Decision, ruleset: Ruleset | None) -> Rulese
     if ruleset.digest != ref.digest:
         raise DocumentError(f"decision: made by {made_by}, not by ruleset {ruleset.id} {ruleset.version} "
                             f"({ruleset.digest}); render with the ruleset the decision was made by")
-    from fireenforce.engine.decide import decide
+    from fireenforce.engine.decide import DEPARTURE, decide
 
+    departed = any(r.rule == DEPARTURE for r in decision.reasons)  # an officer's departure: decide its step
     try:
-        fresh = decide(case, ruleset)
+        fresh = decide(case, ruleset, step=decision.step if departed else None)
     except CaseError as exc:
         raise DocumentError(f"decision: ruleset {ruleset.id} {ruleset.version} does not decide this case ({exc})") from None
     differing = _first_difference(decision.model_dump(mode="json"), fresh.model_dump(mode="json"))
@@ -281,30 +297,55 @@ def _sanction(kind: str, decision: Decision, fine: int | None, formal_warning: b
     return Sanction(formal_warning="formal_warning" in kinds, fine=fine, others=others)
 
 
-def _fits_summary(case: Case, decision: Decision, sanction: Sanction) -> None:
+def _penalised_kind(case: Case, decision: Decision) -> str:
+    """The kind of party the penalty falls on: a unit's responsible persons are individuals."""
+    penalty = decision.penalty
+    return "individual" if penalty is not None and penalty.target == "responsible_persons" else case.subject.kind
+
+
+def _party_known(case: Case, decision: Decision, kind: str) -> None:
+    """A penalty on a unit's responsible persons needs the person: the document names them as the party."""
+    if _penalised_kind(case, decision) != case.subject.kind and case.responsible_person is None:
+        basis = "、".join(citation(b) for b in decision.legal_basis if b.role == "penalty")
+        raise DocumentError(
+            f"responsible_person: {basis} imposes the penalty on the unit's directly responsible persons "
+            f"(直接负责的主管人员和其他直接责任人员), not on the unit; add responsible_person {{name, id}} to the "
+            f"case, decide it again and render {kind} for that person")
+
+
+def _fits_summary(rs: Ruleset, case: Case, decision: Decision, sanction: Sanction) -> None:
     """An on-the-spot decision carries only a formal warning or a fine up to the limit the decision
     states (penalty-law art. 51); anything else is decided in the general procedure."""
     limit = decision.summary_limit
     general = "penalty_notice and penalty_decision"
+    basis = _summary_basis(rs, case.decision_date)
     if sanction.others:
         kinds = "、".join(KIND_LABELS[k] for k in sanction.others)
-        raise DocumentError(f"--document: {kinds} cannot be decided on the spot (penalty-law art. 51); use {general}")
+        raise DocumentError(f"--document: {kinds} cannot be decided on the spot ({basis}); use {general}")
     if sanction.fine is not None and (limit is None or sanction.fine > limit):
         raise DocumentError(
             f"--fine: {sanction.fine} yuan exceeds the on-the-spot limit of {limit} yuan for "
-            f"{'a unit' if case.subject.kind == 'unit' else 'an individual'} "
-            f"(penalty-law art. 51); decide it in the general procedure ({general})"
+            f"{'a unit' if _penalised_kind(case, decision) == 'unit' else 'an individual'} "
+            f"({basis}); decide it in the general procedure ({general})"
         )
 
 
-def _hearing_due(ruleset: Ruleset, case: Case, sanction: Sanction | None) -> bool:
+def _summary_basis(rs: Ruleset, day: dt.date) -> str:
+    """The provisions of the on-the-spot limits on ``day``, cited as documents cite them."""
+    limits = rs.policy.summary_limit(day)
+    found = (rs.provisions.basis(c, "procedure", day) for c in (limits.cites if limits else ()))
+    return "、".join(citation(b) for b in found if b is not None) or "no summary procedure on this date"
+
+
+def _hearing_due(ruleset: Ruleset, case: Case, decision: Decision, sanction: Sanction | None) -> bool:
     """The hearing right for the penalty actually imposed: a fine reaching the threshold, or a kind
     that always carries one (penalty-law art. 63)."""
     if sanction is None:
         return False
     spec = ruleset.policy.spec.procedure
     threshold = ruleset.policy.hearing_threshold(case.decision_date)
-    by_amount = threshold is not None and sanction.fine is not None and sanction.fine >= getattr(threshold, case.subject.kind)
+    kind = _penalised_kind(case, decision)
+    by_amount = threshold is not None and sanction.fine is not None and sanction.fine >= getattr(threshold, kind)
     return by_amount or any(k in spec.hearing_kinds for k in sanction.others)
 
 

@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from fireenforce.dates import add_working_days
 from fireenforce.engine import law, penalty as pen
 from fireenforce.errors import CaseError
 from fireenforce.model.case import Case, HistoryEntry, Subject, check_dates, check_fact_codes, check_local_facts, parse_case
@@ -22,19 +23,24 @@ from fireenforce.ruleset.load import in_force_on, load_family
 from fireenforce.ruleset.items import CompiledItem, Conditions, PenaltyBranch, Resolution
 from fireenforce.ruleset.schema import DoubtSpec, TableRule
 
-def decide(case: Case | dict[str, Any] | str, ruleset: Ruleset | None = None, *, what_if: bool = False) -> Decision:
+def decide(case: Case | dict[str, Any] | str, ruleset: Ruleset | None = None, *, what_if: bool = False,
+           step: str | None = None) -> Decision:
     """The step to take for one case, with its legal basis, penalty, procedure and reasons.
 
     ``ruleset`` defaults to the bundled version in force on the decision date. A version answers
     only for the dates it is in force; ``what_if=True`` (legal staff comparing versions) applies
     it to any date its law covers, and the decision then says it is hypothetical (a doubt).
+    ``step`` is an officer's departure from the suggested step: the decision of that step (its
+    procedure, fine range, deadline and documents, with the reason ``departure``), refused with a
+    CaseError on ``step`` where the law does not allow it (a penalty without a penalty provision
+    for this subject, its elements, power or time; anything but the referral a fact requires).
     """
     if type(case) is Case:
         check_dates(case)
     else:
         case = parse_case(case)
     rs = ruleset if ruleset is not None else _bundled(case.decision_date)
-    return _decide(case, rs, what_if)
+    return _decide(case, rs, what_if, step)
 
 
 def decide_many(
@@ -227,7 +233,7 @@ class _Step:
     cites: tuple[str, ...] = ()  # the referral's own basis (competence)
 
 
-def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
+def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None = None) -> Decision:
     """The hot path: derive the discrete inputs, then reuse the memoised date-independent part."""
     day = case.decided_on or case.observed_on
     in_force = rs.in_force.covers(day)
@@ -265,8 +271,9 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
     else:
         competence = rs.competences.get((id(branch), level)) or pen.competence(rs, item, branch, level)
         if competence.summary_only:
-            plan = pen.plan(rs, branch, tier, subject.kind, day, True)
-            competence = pen.scoped(rs, competence, plan, level, subject.kind)
+            kind = pen.penalised_kind(branch, subject.kind)
+            plan = pen.plan(rs, branch, tier, kind, day, True)
+            competence = pen.scoped(rs, competence, plan, level, kind)
         status = _status(branch, record.elements, limitation.barred, excuse, competence)
     acting = "brigade" if level == "brigade" else "office"
     rule = policy.step_table.decide(record.prior, serious, status, acting, item.completed)
@@ -277,26 +284,32 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
         else None
     if trigger is not None:
         running = None
+    departure: tuple[str, str] | None = None  # (the step taken, the step suggested)
+    if forced is not None:
+        suggested = trigger.step if trigger is not None else running.step if running is not None else rule.then["step"]
+        if forced != suggested:
+            _check_departure(rs, forced, suggested, status, branch, competence, level, trigger)
+            departure, running = (forced, suggested), None
     continuing = case.ended_on is None
     order = item.orders and continuing and not facts.rectified_on_spot
     spared = branch is not None and status != "excused" and pen.sparable(case, record.prior, correctable=not item.completed)
     birthday = pen.on_age_birthday(rs, case, conduct)
-    penalty_facts = (facts.mitigating, facts.aggravating, extra) if rule.then["step"] == "penalty" else None
+    taken = departure[0] if departure is not None else rule.then["step"]
+    penalty_facts = (facts.mitigating, facts.aggravating, extra) if taken == "penalty" else None
     key = (id(resolution), law_reason.rule, id(competence), status, rule.id, record.elements, tier, penalty_facts,
            order, facts.rectified_on_spot, facts.crime_suspected, facts.sealing_needed, level,
            running.step if running else None, today.segment, limitation.years if limitation.barred else 0,
-           excuse, spared, birthday)
+           excuse, facts.slight, spared, birthday, departure)
     core = None if pre else rs.cores.get(key)
     if core is None:
         core = _core(rs, case, item, conditions, resolution, law_reason, limitation.years, status, rule, trigger,
                      record.elements, competence, tier, order, running.step if running else None, pre,
-                     _Gate(excuse, spared, extra, plan, aggravating, birthday))
+                     _Gate(excuse, spared, extra, plan, aggravating, birthday), departure)
         if not pre:
             rs.cores.put(key, core)
     reinspection = None
     if running is not None and record.deadline is not None:
-        reinspection = construct(Reinspection, step=running.step, ordered_on=running.date, deadline=record.deadline,
-                                 due=record.deadline + _DAYS[1])
+        reinspection = _reinspection(rs, running, record.deadline)
         rectification = _rectification(record.deadline)
     else:
         rectification = _rectification(day + core.delay if core.delay is not None else None)
@@ -308,6 +321,14 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
         doubts=core.doubts if in_force else (*core.doubts, _hypothetical(rs, day)), inferred=inferred,
         case_digest=digest, summary_limit=core.summary_limit, reinspection=reinspection,
     )
+
+
+def _reinspection(rs: Ruleset, running: HistoryEntry, deadline: dt.date) -> Reinspection:
+    """The re-inspection window of a running order (policy/ladder.yaml ``reinspection``)."""
+    spec = rs.policy.spec.ladder.reinspection
+    return construct(Reinspection, step=running.step, ordered_on=running.date, deadline=deadline,
+                     due=deadline + _DAYS[spec.after_days], latest=add_working_days(deadline, spec.working_days),
+                     cites=tuple(spec.cites))
 
 
 def _hypothetical(rs: Ruleset, day: dt.date) -> Doubt:
@@ -356,6 +377,37 @@ def _status(branch: PenaltyBranch | None, elements: frozenset[str], barred: bool
     return "available" if competence is not None and competence.holds else "no_power"
 
 
+DEPARTURE = "departure"  # the reason of a decision an officer's departure forced (policy/reasons.yaml)
+_UNLAWFUL_PENALTY = {
+    "none": "the law provides no penalty for this subject's conduct",
+    "barred": "the violation is time-barred",
+    "excused": "a mandatory ground of no penalty holds",
+    "unmet": "the penalty provision's precondition ({}) is not met",
+    "no_power": "this office does not hold the power for this penalty (refer the case instead)",
+}
+
+
+def _check_departure(rs: Ruleset, step: str, suggested: str, status: str, branch: PenaltyBranch | None,
+                     competence: pen.Competence | None, level: str, trigger: _Step | None) -> None:
+    """An officer may depart from the suggested step only to a step the law allows here."""
+    if step not in rs.policy.step_rank:
+        raise CaseError("step", f"{step!r} is not one of {', '.join(rs.policy.spec.ladder.steps)}")
+    if trigger is not None:
+        authority = rs.policy.spec.delegation.authorities.get(trigger.authority or "", "another authority")
+        raise CaseError("step", f"{step}: the facts require a referral to {authority} (suggested {suggested}); "
+                                "no other step may replace it")
+    if step == "penalty" and status != "available":
+        precondition = branch.spec.precondition if branch is not None else None
+        raise CaseError("step", f"penalty: not lawful here: {_UNLAWFUL_PENALTY[status].format(precondition)} "
+                                f"(suggested {suggested})")
+    if step == "referral":
+        delegation = rs.policy.spec.delegation
+        to = competence.authority if competence is not None and competence.authority else delegation.default_authority
+        if to == level:
+            raise CaseError("step", f"referral: this office is itself {delegation.authorities[to]}, where a referral "
+                                    f"would go (suggested {suggested})")
+
+
 def _referral(rs: Ruleset, case: Case, item: CompiledItem, conditions: Conditions) -> _Step | None:
     """A fact or the item itself sends the case to another authority, whatever the ladder says."""
     policy = rs.policy
@@ -387,6 +439,7 @@ def _core(
     rs: Ruleset, case: Case, item: CompiledItem, conditions: Conditions, resolution: Resolution, law_reason: Reason,
     years: int, status: str, rule: TableRule, trigger: _Step | None, elements: frozenset[str],
     competence: pen.Competence | None, tier: str, order: bool, running: str | None, pre: list[Reason], gate: _Gate,
+    departure: tuple[str, str] | None = None,
 ) -> _Core:
     """The date-independent part of a decision, with every reason in the order the rules fired."""
     day = case.decided_on or case.observed_on
@@ -410,6 +463,8 @@ def _core(
             rule_id = f"exemption.{gate.excuse}"
             reasons.append(rs.policy_reason(rule_id, age=policy.spec.exemptions.no_penalty_below_age)
                            if gate.excuse == "under-age" else rs.policy_reason(rule_id))
+            if gate.excuse == "minor-corrected" and not case.facts.slight:
+                doubts.append(_doubt(policy.spec.exemptions.minor_doubt))
             if gate.excuse == "minor-corrected" and case.facts.rectified_on_spot:
                 reasons.append(rs.policy_reason("exemption.rectified-on-spot"))
         if gate.birthday:
@@ -420,10 +475,19 @@ def _core(
             period = rs.policy.limitation(day)
             cites = tuple(period.cites) if period is not None else ()
             reasons.append(rs.policy_reason("limitation.barred", cites, years=years))
-    chosen = trigger or _Step(rule.then["step"], rs.reason(rule.id, rule.text, tuple(rule.cites)))
+    if departure is not None:
+        chosen = _Step(departure[0], rs.policy_reason(DEPARTURE, step_label=STEP_LABELS[departure[0]],
+                                                      suggested_label=STEP_LABELS[departure[1]]))
+    else:
+        chosen = trigger or _Step(rule.then["step"], _step_reason(rs, item, rule))
     step = running or chosen.step
-    reasons.append(chosen.reason if running is None else
-                   rs.policy_reason("reinspection.running", step_label=STEP_LABELS[running]))
+    if running is None:
+        reasons.append(chosen.reason)
+    else:
+        ladder = policy.spec.ladder
+        reasons.append(rs.policy_reason("reinspection.running", step_label=STEP_LABELS[running],
+                                        days=ladder.reinspection.working_days))
+        doubts.append(_doubt(ladder.reinspection.calendar_doubt))
     if gate.spared and step in ("penalty", "referral") and running is None:
         reasons.append(rs.policy_reason("exemption.first-offence"))
         first = policy.spec.exemptions.first_offence_doubt
@@ -436,24 +500,27 @@ def _core(
     penalty_documents: tuple[str, ...] = ()
     refused = "refusal" in elements
     if branch is not None:
-        plan = gate.plan or pen.plan(rs, branch, tier, case.subject.kind, day, False)
+        kind = pen.penalised_kind(branch, case.subject.kind)
+        plan = gate.plan or pen.plan(rs, branch, tier, kind, day, False)
         fine = plan.fine
         if step == "penalty" and running is None:
             reasons.append(competence.reason)  # type: ignore[union-attr]
+            if kind != case.subject.kind:
+                reasons.append(rs.policy_reason("penalty.responsible-persons", tuple(branch.spec.cite)))
             reasons.extend(pen.tier_reasons(rs, case, tier, fine, gate.extra, gate.aggravating))
             procedure, hearing, procedure_reasons = pen.procedure_of(rs, case, branch, plan)
             reasons.extend(procedure_reasons)
             procedure_cites = tuple(c for r in procedure_reasons for c in r.cites)
             procedures = pen.procedures(plan, procedure)
             doubts.extend(policy_doubts(rs, procedure, gate.aggravating))
-            doubts.extend(procedure_doubts(rs, plan, procedures, case.subject.kind, day))
+            doubts.extend(procedure_doubts(rs, plan, procedures, kind, day))
             penalty_documents = tuple(dict.fromkeys(d for p in procedures for d in policy.documents[f"penalty.{p}"]))
             limit = plan.limit
         penalty_out = construct(
             Penalty, available=status in ("available", "no_power"), kinds=branch.kinds, choice=branch.spec.choice,
             fine=fine, tier=tier, formal_warning_suggested=plan.warning, precondition=branch.spec.precondition,
             precondition_met=not branch.spec.precondition or branch.spec.precondition in elements,
-            note=branch.spec.note,
+            note=branch.spec.note, target=branch.spec.target,
         )
     referral_cites: tuple[str, ...] = ()
     if step == "referral":
@@ -487,6 +554,14 @@ def _core(
     label = policy.spec.delegation.authorities[referral_to] if referral_to is not None else None
     return _Core(step, legal_basis, penalty_out, procedure, hearing, referral_to, label, documents, tuple(reasons),
                  unique, delay, limit)
+
+
+def _step_reason(rs: Ruleset, item: CompiledItem, rule: TableRule) -> Reason:
+    """The step table's reason; an item binding only a general duty (catalogue ``duty: general``)
+    gets advice in its stead (``advice.<step>``): no order to correct, no penalty language."""
+    if item.spec.duty == "general":
+        return rs.policy_reason(f"advice.{rule.then['step']}")
+    return rs.reason(rule.id, rule.text, tuple(rule.cites))
 
 
 ORDER_DOCUMENTS = frozenset({"rectification_order"})  # documents that order a correction with a deadline

@@ -130,13 +130,15 @@ def counted_aggravating(rs: Ruleset, codes: tuple[str, ...], refused: bool) -> t
 
 def excuse(case: Case, ground: str | None, correctable: bool = True) -> str | None:
     """The mandatory ground of no penalty (arts. 30, 31, 33(1) first sentence, 33(2)), if any; art. 33(1)
-    needs an act that can be 及时改正, never a completed one (``correctable`` false)."""
+    (违法行为轻微: ``slight``, or the deprecated ``minor``) needs an act that can be 及时改正, never a
+    completed one (``correctable`` false)."""
     facts = case.facts
     if ground is not None:
         return ground
     if facts.no_fault:
         return "no-fault"
-    if correctable and facts.minor and (facts.corrected_in_time or facts.rectified_on_spot) and not facts.harm:
+    slight = facts.slight or facts.minor  # minor (情节较轻) still opens it, with DOUBT-MINOR-AS-SLIGHT
+    if correctable and slight and (facts.corrected_in_time or facts.rectified_on_spot) and not facts.harm:
         return "minor-corrected"
     return None
 
@@ -149,11 +151,16 @@ def sparable(case: Case, prior: str, correctable: bool = True) -> bool:
 
 
 def precondition_reason(rs: Ruleset, branch: PenaltyBranch, met: bool) -> Reason:
+    """Whether the penalty's precondition holds; a kind with its own sentence in policy/reasons.yaml
+    (``precondition.met-notice``: the notice must come from the fire-rescue agency) uses it."""
     cites = tuple(branch.spec.precondition_cite)
+    kind = branch.spec.precondition or "refusal"
+    rule = f"precondition.{'met' if met else 'missing'}"
+    if f"{rule}-{kind}" in rs.policy.spec.reasons:
+        return rs.policy_reason(f"{rule}-{kind}", cites)
     if met:
-        return rs.policy_reason("precondition.met", cites)
-    label = PRECONDITION_LABELS[branch.spec.precondition or "refusal"]
-    return rs.policy_reason("precondition.missing", cites, precondition_label=label)
+        return rs.policy_reason(rule, cites)
+    return rs.policy_reason(rule, cites, precondition_label=PRECONDITION_LABELS[kind])
 
 
 def fine_of(rs: Ruleset, branch: PenaltyBranch, tier: str) -> Fine | None:
@@ -241,10 +248,15 @@ def tier_reasons(rs: Ruleset, case: Case, tier: str, fine: Fine | None, extra: t
     return out
 
 
+def penalised_kind(branch: PenaltyBranch, kind: str) -> str:
+    """Who the penalty falls on, as a subject kind: a unit's responsible persons are individuals."""
+    return "individual" if branch.spec.target == "responsible_persons" else kind
+
+
 def procedure_of(rs: Ruleset, case: Case, branch: PenaltyBranch, found: Plan) -> tuple[str, bool, list[Reason]]:
     """summary when the suggested penalty fits penalty-law art. 51; else general, with a hearing
     right past the threshold. Where both procedures are lawful for some choice, it says so."""
-    kind = case.subject.kind
+    kind = penalised_kind(branch, case.subject.kind)
     subject, limit = SUBJECT_LABELS[kind], found.limit
     if found.summary:
         reasons = [rs.policy_reason("procedure.summary", found.cites, subject_label=subject, limit=limit)]

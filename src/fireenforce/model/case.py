@@ -76,6 +76,21 @@ class Subject(BaseModel):
         return self
 
 
+class ResponsiblePerson(BaseModel):
+    """A unit's directly responsible person (直接负责的主管人员或者其他直接责任人员): the party of a
+    penalty the law imposes on such persons rather than on the unit (e.g. 消防法 art. 67)."""
+
+    model_config = _STRICT
+    name: Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+    """The person's name, as it will appear on documents."""
+    id: Name = ""
+    """The person's ID number (公民身份号码)."""
+    position: Name = ""
+    """The person's post in the unit (职务), e.g. 法定代表人, 消防安全管理人."""
+    address: Name = ""
+    """The person's address, for documents."""
+
+
 class Place(BaseModel):
     """Where it happened. ``high_rise``/``crowded`` select the applicable provision."""
 
@@ -112,7 +127,9 @@ class Facts(BaseModel):
     serious: StrictBool = False
     """The officer finds the circumstances serious (情节严重)."""
     minor: StrictBool = False
-    """The officer finds the circumstances minor (情节轻微)."""
+    """The officer finds the circumstances lighter (情节较轻): selects a provision's lighter branch (e.g.
+    消防法 64). Deprecated as the art. 33(1) finding: it still opens that gate as before, with the doubt
+    DOUBT-MINOR-AS-SLIGHT; state `slight` for 违法行为轻微."""
     harm: StrictBool = False
     """The conduct caused harm (selects the longer limitation period where the policy says so)."""
     rectified_on_spot: StrictBool = False
@@ -134,6 +151,9 @@ class Facts(BaseModel):
     """The conduct is suspected to be a crime: the case goes to the judicial organs (penalty-law art. 27)."""
     sealing_needed: StrictBool = False
     """The hazard calls for 临时查封 (inspection rules art. 22): referred unless the office holds sealing."""
+    slight: StrictBool = False
+    """The violation is slight (违法行为轻微, penalty-law art. 33(1) first sentence): with correction in time
+    and no harm, no penalty."""
     mitigating: tuple[Name, ...] = Field(default=(), max_length=50)
     """Codes of mitigating facts (从轻情节) from the ruleset's policy/discretion.yaml."""
     aggravating: tuple[Name, ...] = Field(default=(), max_length=50)
@@ -147,6 +167,8 @@ class Facts(BaseModel):
     def _coherent(self) -> "Facts":
         if self.minor and self.serious:
             raise ValueError("minor and serious contradict each other (情节较轻 and 情节严重); give one")
+        if self.slight and self.serious:
+            raise ValueError("slight and serious contradict each other (违法行为轻微 and 情节严重); give one")
         if self.slight_harm and not self.harm:
             raise ValueError("slight_harm needs harm: true (the harm that occurred was slight)")
         return self
@@ -209,11 +231,17 @@ class Case(BaseModel):
     """The officer's findings; other keys only as the ruleset declares them (local facts)."""
     history: tuple[HistoryEntry, ...] = Field(default=(), max_length=MAX_HISTORY)
     """Earlier actions against the same subject, any item (at most 1000)."""
+    responsible_person: ResponsiblePerson | None = None
+    """Units: the directly responsible person a penalty provision targets instead of the unit
+    (e.g. 消防法 art. 67); penalty documents name them as the party, the unit as their employer."""
 
     @model_validator(mode="after")
     def _consistent(self) -> "Case":
         if not self.item and not self.description.strip():
             raise ValueError("item or description is required")
+        if self.responsible_person is not None and self.subject.kind != "unit":
+            raise ValueError("responsible_person is a unit's directly responsible person; the subject is an "
+                             "individual")
         return self
 
     _digest: tuple[int, str] | None = PrivateAttr(default=None)  # (id of the instance, digest)
@@ -236,7 +264,8 @@ class Case(BaseModel):
             if keys != sorted(keys):
                 order = sorted(range(len(keys)), key=keys.__getitem__)
                 case = self.model_copy(update={"history": tuple(self.history[i] for i in order)})
-        return case.__pydantic_serializer__.to_json(case)
+        # an absent responsible_person leaves the JSON (and so the digest) of earlier cases as it was
+        return case.__pydantic_serializer__.to_json(case, exclude=_NO_PERSON if case.responsible_person is None else None)
 
     @property
     def decision_date(self) -> dt.date:
@@ -245,6 +274,9 @@ class Case(BaseModel):
     @property
     def start_date(self) -> dt.date:
         return self.occurred_on or self.observed_on
+
+
+_NO_PERSON = {"responsible_person"}
 
 
 def check_dates(case: Case) -> None:
@@ -325,7 +357,7 @@ def _json_type(value: object) -> str:
 
 
 _KNOWN_KEYS: dict[tuple[str, ...], type[BaseModel]] = {
-    (): Case, ("subject",): Subject, ("place",): Place, ("office",): Office, ("history",): HistoryEntry,
+    (): Case, ("subject",): Subject, ("responsible_person",): ResponsiblePerson, ("place",): Place, ("office",): Office, ("history",): HistoryEntry,
 }
 
 
@@ -356,4 +388,6 @@ def first_error(errors: Sequence[Any]) -> tuple[str, str]:
         msg = msg.removeprefix("Value error, ")
         if not loc and msg.startswith("item or description"):
             loc = "item"
+        elif not loc and msg.startswith("responsible_person"):
+            loc = "responsible_person"
     return loc or "case", msg

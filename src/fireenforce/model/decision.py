@@ -6,6 +6,7 @@ Shapes follow ``docs/contract.md``; fields beyond it are extensions (never renam
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -98,6 +99,10 @@ class Penalty(BaseModel):
     """Whether that precondition is met."""
     note: str = ""
     """A note of the ruleset on this penalty."""
+    target: Literal["subject", "responsible_persons"] = "subject"
+    """On whom the penalty is imposed: the `subject`, or the unit's `responsible_persons` (直接负责的主管人员和
+    其他直接责任人员, e.g. 消防法 art. 67): their documents name the case's `responsible_person` as the party
+    and the summary limit is an individual's."""
 
 
 class Rectification(BaseModel):
@@ -113,7 +118,8 @@ class Rectification(BaseModel):
 
 class Reinspection(BaseModel):
     """An order to correct (``step``, given ``ordered_on``) is still running: nothing new is
-    issued; re-inspect from ``due`` (the day after ``deadline``)."""
+    issued; re-inspect from ``due`` (the day after ``deadline``) to ``latest`` (the ruleset's
+    re-inspection period, e.g. three working days after the deadline; ``cites`` its basis)."""
 
     model_config = _OUT
     step: Step
@@ -124,6 +130,11 @@ class Reinspection(BaseModel):
     """Its deadline."""
     due: dt.date
     """The first day to re-inspect: the day after the deadline."""
+    latest: dt.date | None = None
+    """The last day to re-inspect: the ruleset's number of working days after the deadline (Saturdays and
+    Sundays are not working days; public holidays are not counted out, see the doubt the decision carries)."""
+    cites: tuple[str, ...] = ()
+    """The provisions the re-inspection period rests on."""
 
 
 class Reason(BaseModel):

@@ -4,18 +4,21 @@ measures and the twelve-month trend, and the same numbers as CSV rows."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from collections import Counter
 from typing import Any
 
 from fireenforce.errors import CaseError
 from fireenforce.ledger import Ledger
 from fireenforce.ledger.database import translate_errors
 from fireenforce.reports.measures import (
-    DISTRICT, Measured, Month, Tally, families_of, measure, offices_in, steps_of,
+    DISTRICT, Measured, Month, Tally, families_of, first_record, measure, offices_in, steps_of,
 )
+from fireenforce.triage.records import cited
 from fireenforce.ruleset.assessment import AssessmentSpec
 from fireenforce.ruleset.compiled import Ruleset
-from fireenforce.ruleset.load import load_ruleset
+from fireenforce.triage.store import ruleset_in_force
 
 
 def scope_json(name: str, tally: Tally, to_date: Tally | None, policy: AssessmentSpec) -> dict[str, Any]:
@@ -62,7 +65,8 @@ def _campaigns(tally: Tally, to_date: Tally | None, policy: AssessmentSpec) -> d
 
 
 def report_json(measured: Measured, month: Month, policy: AssessmentSpec, ruleset: Ruleset,
-                office: str | None = None) -> dict[str, Any]:
+                office: str | None = None, first: dt.date | None = None) -> dict[str, Any]:
+    """The report; ``first`` is the day of the scope's first ledger record (months before it have none)."""
     names = offices_in(measured, month) if office is None else [office]
     district_to_date = Tally()
     for tally in measured.campaigns_to_date.values():
@@ -80,12 +84,15 @@ def report_json(measured: Measured, month: Month, policy: AssessmentSpec, rulese
         "offices": [scope_json(name, measured.tallies.get((str(month), name), Tally()),
                                measured.campaigns_to_date.get(name, Tally()), policy) for name in names],
         "district": scope_json(DISTRICT, measured.district(month), district_to_date, policy),
-        "trend": {"scope": trend_scope or DISTRICT, "months": trend},
+        "trend": {"scope": trend_scope or DISTRICT, "months": trend,
+                  "first_record": first.isoformat() if first is not None else None},
         "closure_days": {"scope": trend_scope or DISTRICT, "days": sorted(
             (measured.district(month) if office is None else measured.tallies.get((str(month), office), Tally()))
             .close_days)},
         "policy": {"reinspection_working_days": policy.reinspection.working_days,
-                   "reinspection_basis": list(policy.reinspection.basis), "families": dict(policy.families)},
+                   "reinspection_basis": list(policy.reinspection.basis),
+                   "reinspection_citations": cited(ruleset, policy.reinspection.basis, month.last),
+                   "families": dict(policy.families)},
         "ruleset": ruleset.ref.model_dump(mode="json"),
     }
 
@@ -96,14 +103,15 @@ def monthly_report(led: Ledger, month: str, office: str | None = None) -> dict[s
         parsed = Month.parse(month)
     except ValueError as exc:
         raise CaseError("month", str(exc)) from None
-    ruleset = load_ruleset(led.ruleset_path, on=parsed.last)
+    ruleset = ruleset_in_force(led.ruleset_path, parsed.last, "month")
     policy = ruleset.assessment
     with translate_errors(led.url), led.engine.connect() as conn:
         measured = measure(conn, parsed, policy)
+        first = first_record(conn, office, parsed.last)
     if office is not None and office not in measured.offices:
         known = "、".join(sorted(measured.offices - {DISTRICT})) or "none"
         raise CaseError("office", f"{office!r} has no records in the twelve months to {parsed} (offices: {known})")
-    return report_json(measured, parsed, policy, ruleset, office)
+    return report_json(measured, parsed, policy, ruleset, office, first)
 
 
 CSV_COLUMNS = ("month", "office", "measure", "key", "value")
@@ -142,6 +150,9 @@ def csv_rows(report: dict[str, Any]) -> list[tuple[str, str, str, str, Any]]:
         for departure in scope["departure_reasons"]:
             rows.append((month, name, "departure", f"{departure['suggested']}->{departure['chosen']}",
                          departure["reason"]))
+    closures = report["closure_days"]
+    for days, count in sorted(Counter(closures["days"]).items()):  # the distribution behind the median
+        rows.append((month, closures["scope"], "closure_days", str(days), count))
     for entry in report["trend"]["months"]:
         for key, value in entry.items():
             if key != "month":

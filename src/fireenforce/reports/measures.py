@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from fireenforce.dates import add_months
 from fireenforce.ledger.tables import actions, events, findings
@@ -38,6 +38,10 @@ class Month:
             day = dt.date.fromisoformat(f"{text}-01")
         except ValueError:
             raise ValueError(f"{text!r} is not a month (YYYY-MM)") from None
+        try:  # the report reads the twelve months to it
+            add_months(day, 1), add_months(day, -12)
+        except ValueError:
+            raise ValueError(f"{text!r} is out of range") from None
         return cls(day)
 
     @property
@@ -251,6 +255,16 @@ def _campaigns(conn: Connection, out: Measured, month: Month, policy: Assessment
             tally.campaigns[key][str(facts.get("campaign_step", ""))] += 1
             if spec.quantity is not None and isinstance(facts.get(spec.quantity.key), (int, float)):
                 tally.quantities[key] += facts[spec.quantity.key]
+
+
+def first_record(conn: Connection, office: str | None, until: dt.date) -> dt.date | None:
+    """The day of the ledger's first event up to ``until`` (of ``office``, or of any office): the
+    months before it have no records, which is not the same as nothing found."""
+    query = select(func.min(events.c.at)).where(events.c.at <= until)
+    if office is not None:
+        query = query.where(events.c.office == office)
+    day = conn.execute(query).scalar()
+    return dt.date.fromisoformat(day) if isinstance(day, str) else day
 
 
 def steps_of(tally: Tally) -> dict[str, int]:

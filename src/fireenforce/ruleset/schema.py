@@ -218,7 +218,9 @@ class Branch(Spec):
     compulsory: list[str] = []
     """Compulsory execution cited after a refusal."""
     target: Literal["subject", "responsible_persons"] = "subject"
-    """Who is penalised: the `subject`, or its `responsible_persons`."""
+    """Who is penalised: the `subject`, or a unit's `responsible_persons` (直接负责的主管人员和其他直接
+    责任人员): the decision then applies an individual's summary limit and the penalty documents name
+    the case's `responsible_person` as the party."""
     note: str = ""
     """A note shown with the penalty."""
     doubt: DoubtSpec | None = None
@@ -295,6 +297,21 @@ class DatedNumber(Period):
     """Where it comes from."""
 
 
+class ReinspectionSpec(Spec):
+    """When a running order is re-inspected: from ``after_days`` calendar days after its deadline
+    until ``working_days`` working days after it (Monday to Friday; ``calendar_doubt`` says that
+    public holidays and adjusted working days are not counted out)."""
+
+    after_days: int = Field(ge=0, le=30)
+    """The first day to re-inspect, in calendar days after the deadline."""
+    working_days: int = Field(ge=1, le=30)
+    """The last day to re-inspect, in working days after the deadline."""
+    cites: list[str] = Field(min_length=1)
+    """The provisions the period rests on."""
+    calendar_doubt: DoubtSpec
+    """Shown with a re-inspection window: which working days were counted."""
+
+
 class LadderSpec(Spec):
     """`policy/ladder.yaml`: the enforcement ladder."""
 
@@ -304,12 +321,16 @@ class LadderSpec(Spec):
     """How far back earlier steps count, in months (dated)."""
     reminder_days: int = Field(ge=0)
     """Deadline of the oral order noted at a reminder, in days."""
+    returned_days: int = Field(default=3, ge=0)
+    """Days an office has to act again on a case the brigade returned (移交退回) before it is due."""
     escalating_steps: list[Step]
     """Earlier steps that count towards the next one."""
     written_orders: list[Step]
     """Steps whose entry is a written order to correct (the basis of 逾期不改正 / 拒不改正 / 经通知)."""
     reinspect_steps: list[Step]
     """Steps whose running order is re-inspected before the ladder moves on."""
+    reinspection: ReinspectionSpec
+    """The re-inspection period of a running order."""
     reference: str = ""
     """Where the ladder comes from."""
 
@@ -411,6 +432,8 @@ class ExemptionSpec(Spec):
     birthday_doubt: DoubtSpec
     """Shown where the conduct fell on the birthday that completes an age limit: full years are
     counted from the day after the birthday, a rule the statutes do not state."""
+    minor_doubt: DoubtSpec
+    """Shown when `facts.minor` (情节较轻) alone opened the art. 33(1) gate meant for `facts.slight`."""
     reference: str = ""
     """Where the rules come from."""
 

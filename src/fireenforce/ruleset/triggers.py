@@ -52,9 +52,9 @@ class SignalKindSpec(Spec):
 class WindowSpec(Spec):
     """A window ending on the triage day (inclusive): the last ``days`` days or ``months`` months."""
 
-    days: int | None = Field(None, ge=1, le=3660)
+    days: int | None = Field(None, ge=1, le=3660, strict=True)
     """The last N days, the triage day included."""
-    months: int | None = Field(None, ge=1, le=120)
+    months: int | None = Field(None, ge=1, le=120, strict=True)
     """The last N calendar months up to the triage day (from the day after the same date N months back)."""
 
     @model_validator(mode="after")
@@ -78,7 +78,7 @@ class ClauseSpec(Spec):
     """Which records the clause counts: device or grid events, ledger findings, or referrals."""
     where: dict[str, str | bool | list[str]] = {}
     """Attributes a record must have (a list: any of its values), e.g. kind, family, open, crowded."""
-    at_least: int = Field(1, ge=1, le=1000)
+    at_least: int = Field(1, ge=1, le=1000, strict=True)
     """How many distinct records (by id) the window must hold."""
 
 
@@ -203,8 +203,14 @@ def check_triggers(src: "Source", manifest: Manifest, provisions: Provisions, tr
             if department not in triggers.departments:
                 problem("RS-TRIGGER-DEPARTMENT", f"department {department!r} is not listed under departments",
                         *where, "departments", j)
-        if (trigger.outcome == "finding") != (trigger.finding is not None):
-            problem("RS-TRIGGER-FINDING", "a 'finding' block goes with outcome finding and only with it", *where)
+        if trigger.outcome == "consultation" and not trigger.departments:
+            problem("RS-TRIGGER-DEPARTMENT", "a consultation summons at least one department (departments: [key, …])",
+                    *where, "outcome")
+        if trigger.outcome == "finding" and trigger.finding is None:
+            problem("RS-TRIGGER-FINDING", "outcome finding needs the item to record (finding: {item: CODE})",
+                    *where, "outcome")
+        elif trigger.outcome != "finding" and trigger.finding is not None:
+            problem("RS-TRIGGER-FINDING", "a 'finding' block goes only with outcome finding", *where, "finding")
         elif trigger.finding is not None and trigger.finding.item not in codes:
             problem("RS-TRIGGER-VALUE", f"unknown item {trigger.finding.item!r}", *where, "finding", "item")
         for j, cite in enumerate(trigger.basis):

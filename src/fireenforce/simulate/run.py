@@ -18,7 +18,7 @@ from fireenforce.simulate.district import (
     HEAVIER_REASONS, LIGHTER_REASONS, Inspection, build_district, inspections_on, signals_on,
 )
 from fireenforce.triage.signals import Signal
-from fireenforce.triage.store import PlaceEntry, run_triage, store_places, store_signals
+from fireenforce.triage.store import PlaceEntry, ruleset_in_force, run_triage, store_places, store_signals
 
 
 @dataclass
@@ -52,6 +52,7 @@ def seed_ledger(led: Ledger, *, seed: int = 2026, start: dt.date = dt.date(2025,
     from the ledger's random ids). Triage runs every day from ``triage_from`` (default: the start;
     a later day saves time where only recent consultations matter). Events dated after the last
     day are not replayed."""
+    ruleset_in_force(led.ruleset_path, start, "from")  # before anything is written
     triage_from = triage_from or start
     district = build_district(seed, scale)
     store_places(led, [PlaceEntry.model_validate(p.to_json()) for p in district.places])

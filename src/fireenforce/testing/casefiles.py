@@ -45,6 +45,7 @@ class PenaltyExpect(BaseModel):
     precondition: Precondition | None = None
     precondition_met: bool | None = None
     formal_warning_suggested: bool | None = None
+    target: Literal["subject", "responsible_persons"] | None = None
 
 
 class RectificationExpect(BaseModel):
@@ -59,6 +60,8 @@ class ReinspectionExpect(BaseModel):
     ordered_on: dt.date | None = None
     deadline: dt.date | None = None
     due: dt.date | None = None
+    latest: dt.date | None = None
+    cites: list[str] | None = None
 
 
 class ErrorExpect(BaseModel):

@@ -15,7 +15,7 @@ from typing import Callable
 from fireenforce.engine import decide
 from fireenforce.engine.decide import ORDER_DOCUMENTS, order_deadline
 from fireenforce.engine.law import conduct_day
-from fireenforce.model.case import Case, HistoryEntry
+from fireenforce.model.case import Case, HistoryEntry, ResponsiblePerson
 from fireenforce.model.decision import Decision, Penalty
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.items import Conditions
@@ -246,12 +246,16 @@ def _summary_fits(ruleset: Ruleset, case: Case) -> None:
         assert decision.summary_limit is None, f"step {decision.step} states a summary limit"
         return
     limits = ruleset.policy.summary_limit(case.decision_date)
-    assert limits is not None and decision.summary_limit == getattr(limits, case.subject.kind), (
-        f"summary limit {decision.summary_limit} is not the policy's for a {case.subject.kind}")
     penalty = decision.penalty
     assert penalty is not None
+    targets = {b.target for b in ruleset.items[decision.item.code].spec.penalties}
+    assert penalty.target in targets, f"penalty target {penalty.target} is none of the catalogue's {targets}"
+    # a unit's responsible persons (e.g. 消防法 67) are individuals: their limit is an individual's
+    kind = "individual" if penalty.target == "responsible_persons" else case.subject.kind
+    assert limits is not None and decision.summary_limit == getattr(limits, kind), (
+        f"summary limit {decision.summary_limit} is not the policy's for a {kind} (penalty on {penalty.target})")
     if decision.procedure == "summary" and not penalty.formal_warning_suggested:
-        assert penalty.fine is not None and penalty.fine.suggested.max <= getattr(limits, case.subject.kind), (
+        assert penalty.fine is not None and penalty.fine.suggested.max <= getattr(limits, kind), (
             f"summary procedure with a suggested fine up to {penalty.fine and penalty.fine.suggested.max} "
             f"above the limit {decision.summary_limit}")
 
@@ -317,6 +321,18 @@ def _documents_agree(ruleset: Ruleset, case: Case) -> None:
     penalty, limit = decision.penalty, decision.summary_limit
     if decision.step != "penalty" or penalty is None or limit is None:
         return
+    if penalty.target == "responsible_persons" and case.responsible_person is None:
+        # the penalty falls on the unit's responsible persons: no penalty document without the person
+        for named in (d for d in decision.documents if d in ("summary_penalty_decision", "penalty_notice")):
+            try:
+                render(case, decision, named, formal_warning="formal_warning" in penalty.kinds, format="text",
+                       ruleset=ruleset)
+            except DocumentError as exc:
+                assert str(exc).startswith("responsible_person:"), f"{named} refused for another reason: {exc}"
+                continue
+            raise AssertionError(f"{named} issued a penalty on responsible persons without naming one")
+        case = case.model_copy(update={"responsible_person": ResponsiblePerson(name="王五", id="620102198001010011")})
+        decision = decide(case, ruleset=ruleset)
     from fireenforce.documents.context import citation
 
     provisions = [citation(b) for b in decision.legal_basis if b.role == "penalty"]
@@ -472,6 +488,53 @@ def check_refusal_not_counted_twice(ruleset: Ruleset, case: Case) -> None:
     if tiers[0] is not None and tiers[1] is not None:
         assert tiers[0].tier == tiers[1].tier, f"the refusal aggravated: {tiers[0].tier} → {tiers[1].tier}"
 
+def check_reinspection_window(ruleset: Ruleset, case: Case) -> None:
+    """A running written order is re-inspected from the ruleset's first day after its deadline to
+    its last working day (Monday to Friday) after it, with the basis and the holiday doubt
+    (policy/ladder.yaml ``reinspection``; inspection rules 20(2)). Checked on the case and on a
+    variant whose only order on the item, a warning, is still running."""
+    spec = ruleset.policy.spec.ladder.reinspection
+    variants = [case]
+    item = ruleset.items.get(case.item or "")
+    if item is not None and item.orders:
+        day = case.decision_date
+        running = HistoryEntry(date=day - dt.timedelta(days=1), item=item.code, step="warning",
+                               deadline=day + dt.timedelta(days=len(case.history) % 7))
+        variants.append(case.model_copy(update={
+            "history": (*(h for h in case.history if h.item != item.code), running), "ended_on": None}))
+    for variant in variants:
+        decision = decide(variant, ruleset=ruleset)
+        window = decision.reinspection
+        if window is None:
+            continue
+        assert window.due == window.deadline + dt.timedelta(days=spec.after_days), f"due {window.due}"
+        latest = window.latest
+        assert latest is not None and latest.weekday() < 5, f"last re-inspection day {latest} is not a weekday"
+        counted = sum((window.deadline + dt.timedelta(days=n)).weekday() < 5
+                      for n in range(1, (latest - window.deadline).days + 1))
+        assert counted == spec.working_days, f"{latest} is {counted} working days after {window.deadline}"
+        assert window.cites == tuple(spec.cites)
+        assert spec.calendar_doubt.code in {d.code for d in decision.doubts}, "window without the holiday doubt"
+
+
+def check_general_duty_advice(ruleset: Ruleset, case: Case) -> None:
+    """An item binding only a general duty (catalogue ``duty: general``) gets advice: never an order to
+    correct, a penalty, nor the ladder's order language. Checked on the case moved onto each such item."""
+    for code, item in ruleset.items.items():
+        if item.spec.duty != "general" or case.subject.kind not in item.subjects:
+            continue
+        moved = case.model_copy(update={
+            "item": code, "description": "",
+            "history": tuple(h.model_copy(update={"item": code}) if h.item == case.item else h for h in case.history)})
+        decision = decide(moved, ruleset=ruleset)
+        assert "rectification_order" not in decision.documents and not decision.rectification.required
+        assert decision.penalty is None and decision.step != "penalty", f"{code}: step {decision.step}"
+        fired = [r.rule for r in decision.reasons]
+        if decision.step in ("reminder", "warning"):
+            assert f"advice.{decision.step}" in fired, f"{code}: no advice reason ({fired})"
+            assert not any(r.startswith(("ladder.", "override.")) for r in fired), f"{code}: order language {fired}"
+
+
 PROPERTIES: dict[str, Check] = {
     "monotone-escalation": check_monotone_escalation,
     "fine-in-range": check_fine_in_range,
@@ -496,4 +559,6 @@ PROPERTIES: dict[str, Check] = {
     "cited-once": check_cited_once,
     "gate-cites-only-with-elements": check_gate_cites_only_with_elements,
     "refusal-not-counted-twice": check_refusal_not_counted_twice,
+    "reinspection-window": check_reinspection_window,
+    "general-duty-advice": check_general_duty_advice,
 }

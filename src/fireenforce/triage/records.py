@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from fireenforce.documents.context import citation
+from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.triggers import ClauseSpec, TriggerSpec, Triggers
 from fireenforce.triage.signals import Signal
 
@@ -29,6 +31,16 @@ class Record:
         if signal.item is not None:
             attrs["item"] = signal.item
         return cls(signal.id, "signal", signal.day, attrs)
+
+
+def cited(ruleset: Ruleset, cites: Iterable[str], day: dt.date) -> list[str]:
+    """Citation ids (``inspection-rules:20:2``) as officers read them (《消防监督检查规定》第二十条第二款),
+    in the text in force on ``day``; an id the ruleset does not hold on that day stays as it is."""
+    out = []
+    for cite in cites:
+        basis = ruleset.provisions.basis(cite, "procedure", day)
+        out.append(citation(basis) if basis is not None else cite)
+    return out
 
 
 def matches(clause: ClauseSpec, record: Record) -> bool:

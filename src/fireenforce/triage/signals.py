@@ -56,9 +56,13 @@ class Signal(BaseModel):
         if "T" not in value and " " not in value:
             raise ValueError("an ISO date-time is needed (e.g. 2026-05-03T21:40:00+08:00), not a date alone")
         try:
-            dt.datetime.fromisoformat(value)
+            moment = dt.datetime.fromisoformat(value)
         except ValueError:
             raise ValueError(f"{value!r} is not an ISO date-time") from None
+        try:
+            _china_day(moment)
+        except OverflowError:
+            raise ValueError(f"{value!r} has no date in China time (out of range)") from None
         return value
 
     @property
@@ -68,14 +72,34 @@ class Signal(BaseModel):
     @functools.cached_property
     def day(self) -> dt.date:
         """The calendar day in China time (a time without an offset is taken as China time)."""
-        moment = self.moment
-        return moment.astimezone(CHINA).date() if moment.tzinfo is not None else moment.date()
+        return _china_day(self.moment)
 
     @functools.cached_property
     def id(self) -> str:
         """A content id: the same event sent twice has the same id (and counts once)."""
         canonical = json.dumps(self.model_dump(exclude_none=True), sort_keys=True, ensure_ascii=False)
         return "S-" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def _china_day(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(CHINA).date() if moment.tzinfo is not None else moment.date()
+
+
+class _Repeated(Exception):
+    """A key given twice in one event (json.loads would silently keep the last)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_repeats(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Repeated(key)
+        out[key] = value
+    return out
 
 
 def _message(err: dict[str, object]) -> str:
@@ -92,6 +116,9 @@ def parse_signal(obj: object, ruleset: Ruleset, source: str = "<signal>", line: 
     """One event as a Signal, checked against the ruleset's event kinds and catalogue; SignalError otherwise."""
     if not isinstance(obj, dict):
         raise SignalError(source, line, "", "an event must be a JSON object")
+    for key, value in obj.items():
+        if value is None:
+            raise SignalError(source, line, str(key), "must be a string (leave the field out rather than null)")
     try:
         signal = Signal.model_validate(obj)
     except ValidationError as exc:
@@ -118,9 +145,11 @@ def iter_signals(text: str, ruleset: Ruleset, source: str = "<signals>") -> Iter
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(line, object_pairs_hook=_no_repeats)
         except json.JSONDecodeError as exc:
             raise SignalError(source, number, "", f"not valid JSON ({exc.msg})") from None
+        except _Repeated as exc:
+            raise SignalError(source, number, exc.key, "given twice in one event") from None
         yield parse_signal(obj, ruleset, source, number)
 
 

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, String, or_, select, type_coerce
 
+from fireenforce.errors import CaseError
 from fireenforce.ledger import Ledger
 from fireenforce.ledger.database import translate_errors, writing
 from fireenforce.ledger.events import now
-from fireenforce.ledger.subjects import mask_id
+from fireenforce.ledger.subjects import mask_id, normalise_id
 from fireenforce.ledger.tables import actions, events, findings
 from fireenforce.model.case import Subject
 from fireenforce.model.enums import OfficeLevel
@@ -22,7 +24,7 @@ from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.load import load_ruleset
 from fireenforce.ruleset.triggers import TriggerSpec, Triggers
 from fireenforce.triage.engine import evaluate
-from fireenforce.triage.records import Outcome, Record
+from fireenforce.triage.records import Outcome, Record, cited
 from fireenforce.triage.signals import Signal, SignalError
 from fireenforce.triage.tables import outcomes, places, signals
 
@@ -55,6 +57,11 @@ def parse_places(text: str, source: str = "<places>") -> list[PlaceEntry]:
             field = ".".join(str(p) for p in err["loc"])
             message = "unknown field (a typo?)" if err["type"] == "extra_forbidden" else err["msg"]
             raise SignalError(source, number, field, message) from None
+        if entries[-1].manager.id:
+            try:  # triage records findings for the manager: an id the ledger refuses must not wait for that day
+                normalise_id(entries[-1].manager.id, "manager.id")
+            except CaseError as exc:
+                raise SignalError(source, number, exc.field, exc.message) from None
     return entries
 
 
@@ -193,12 +200,23 @@ def _case_attrs(case: dict[str, Any], register: dict[str, PlaceEntry]) -> dict[s
     return attrs
 
 
+def ruleset_in_force(path: str | Path | None, day: dt.date, field: str) -> Ruleset:
+    """The version of ``path`` in force on ``day``; none in force is a CaseError naming ``field``
+    (the argument the user gave: the triage day, the report month, the seed's first day)."""
+    try:
+        return load_ruleset(path, on=day)
+    except CaseError as exc:
+        if exc.field != "decided_on":
+            raise
+        raise CaseError(field, exc.message) from None
+
+
 # -- running and recording ------------------------------------------------------------------------
 
 def run_triage(led: Ledger, day: dt.date, ruleset: Ruleset | None = None) -> list[dict[str, Any]]:
     """Evaluate the day, record what is new, and return every outcome of the day as triage JSON
     (recorded ones included: running twice adds nothing and returns the same)."""
-    ruleset = ruleset or load_ruleset(led.ruleset_path, on=day)
+    ruleset = ruleset or ruleset_in_force(led.ruleset_path, day, "on")
     by_id = {t.id: t for t in ruleset.triggers.triggers}
     with translate_errors(led.url), led.engine.connect() as conn:
         records, register = gather(conn, ruleset.triggers, day)
@@ -213,7 +231,7 @@ def run_triage(led: Ledger, day: dt.date, ruleset: Ruleset | None = None) -> lis
         today = [finding for on, finding in done if on == day]
         if today and (today[0] is not None or outcome.kind == "consultation" or outcome.place not in register):
             continue  # recorded by an earlier run
-        _record(led, trigger, outcome, latest, register)
+        _record(led, trigger, outcome, latest, register, cited(ruleset, trigger.basis, day))
     return recorded(led, day)
 
 
@@ -252,12 +270,12 @@ def _display(outcome: Outcome) -> str:
 
 
 def _record(led: Ledger, trigger: TriggerSpec, outcome: Outcome, latest: dict[str, Record],
-            register: dict[str, PlaceEntry]) -> None:
+            register: dict[str, PlaceEntry], citations: list[str]) -> None:
     """Claim the (day, trigger, group) row first, so that neither a second run nor a concurrent one
     records anything twice; then record the finding under a source key, which the ledger records
     once, so a run interrupted in between completes the row when run again."""
     office = _office(outcome, latest, register)
-    data = {**outcome.to_json(), "place": _display(outcome), "office": office}
+    data = {**outcome.to_json(), "place": _display(outcome), "office": office, "citations": citations}
     entry = register.get(outcome.place) if outcome.kind == "finding" else None
     if outcome.kind == "finding" and entry is None:
         data["note"] = "该场所不在场所登记中，无法确定管理人，未生成隐患记录（fireenforce signals places 登记后重新研判）"
@@ -272,9 +290,13 @@ def _record(led: Ledger, trigger: TriggerSpec, outcome: Outcome, latest: dict[st
             return
     if entry is not None:
         source = f"triage:{outcome.on.isoformat()}:{outcome.trigger}:{outcome.place}"
-        finding = led.record(_device_case(trigger, outcome, entry), officer=SYSTEM_OFFICER, source=source).finding
-        with translate_errors(led.url), writing(led.engine) as conn:
-            conn.execute(outcomes.update().where(key).values(finding=finding))
+        try:
+            finding = led.record(_device_case(trigger, outcome, entry), officer=SYSTEM_OFFICER, source=source).finding
+        except CaseError as exc:
+            raise CaseError(f"place register {entry.place!r}: {exc.field}", exc.message) from None
+        with translate_errors(led.url), writing(led.engine) as conn:  # the payload of an earlier run may say "unregistered"
+            conn.execute(outcomes.update().where(key).values(
+                finding=finding, office=office, payload=json.dumps(data, ensure_ascii=False)))
 
 
 def _device_case(trigger: TriggerSpec, outcome: Outcome, entry: PlaceEntry) -> dict[str, Any]:
