@@ -64,10 +64,10 @@ def case_table(rs: fe.Ruleset, n: int, seed: int = 7) -> pa.Table:
     entry_date = decided[owner] - rng.integers(1, 500, total).astype("timedelta64[D]")
     with_deadline = rng.random(total) < 0.2
     deadline = entry_date + rng.integers(1, 60, total).astype("timedelta64[D]")
-    entries = pa.StructArray.from_arrays(
-        [_iso(entry_date), pa.array(entry_item), pa.array(STEPS[rng.integers(0, 4, total)]),
+    entries = pa.StructArray.from_arrays([_one(a) for a in (
+        _iso(entry_date), pa.array(entry_item), pa.array(STEPS[rng.integers(0, 4, total)]),
          pa.array(rng.random(total) < 0.5), pc.if_else(pa.array(with_deadline), _iso(deadline), None),
-         pa.array(np.where(rng.random(total) < 0.2, "fire_rescue", "office"))],
+         pa.array(np.where(rng.random(total) < 0.2, "fire_rescue", "office")))],
         names=["date", "item", "step", "rectified", "deadline", "issued_by"])
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
     history = pa.ListArray.from_arrays(pa.array(offsets), entries)
@@ -96,3 +96,7 @@ def _codes(given: np.ndarray, code: str) -> pa.ListArray:
 def _iso(days: np.ndarray) -> pa.Array:
     """datetime64[D] values as ``YYYY-MM-DD`` strings."""
     return pa.array(days.astype("datetime64[D]")).cast(pa.string())
+
+
+def _one(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
