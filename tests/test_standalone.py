@@ -103,7 +103,9 @@ def test_the_contract_describes_this_release() -> None:
     for term in ("[--format html\\|text\\|docx\\|pdf]", "`bytes` for `docx`/`pdf`", "notice_date",
                  "what_if=True", "`case_digest`", "`summary_limit`"):
         assert term in contract, term
-    assert hasattr(fe, "decide_table") and hasattr(fe, "audit")
+    batch = contract.split("## Batch (columnar)", 1)[1]
+    assert "Not yet implemented" not in batch and "fe.decide_table(table, ruleset=rs)" in batch
+    assert callable(fe.decide_table) and callable(fe.audit)
 
 
 def test_the_schema_instruction_of_ruleset_format_runs_as_written(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -199,25 +199,36 @@ class Frame:
         out[bad] = NO_DAY
         return out
 
-    def code_list(self, path: str, limit: int) -> tuple[Ints, list[str]]:
-        """A list of codes as one key code per row (0: none) and the joined codes each stands for; a null, empty or overlong entry, more
-        than ``limit`` entries, or a separator inside a code is left to ``decide``."""
-        out = np.zeros(self.size, dtype=np.int64), [""]
+    def entries(self, path: str, accept: Callable[[pa.DataType], bool],
+                limit: int) -> tuple[pa.Array, pa.Array, Ints] | None:
+        """A list field (its entries of an accepted type, at most ``limit`` per row): the lists,
+        their entries and the position each entry comes from; None when there are none."""
         array = self.get(path)
         if array is None:
-            return out
-        if not _is_list(array.type) or not (_is_text(array.type.value_type) or pa.types.is_null(array.type.value_type)):
+            return None
+        if not _is_list(array.type) or not (accept(array.type.value_type) or pa.types.is_null(array.type.value_type)):
             self.mark(_valid(array))
-            return out
+            return None
         lengths = pc.fill_null(pc.list_value_length(array), 0).to_numpy(zero_copy_only=False)
         self.mark(lengths > limit)
         values = pc.list_flatten(array)
         if len(values) == 0:
-            return out
-        parents = pc.list_parent_indices(array).to_numpy(zero_copy_only=False)
-        if pa.types.is_null(values.type):
+            return None
+        parents = pc.list_parent_indices(array).to_numpy(zero_copy_only=False).astype(np.int64)
+        if pa.types.is_null(values.type):  # null entries: decide refuses them
             self.mark(np.bincount(parents, minlength=self.size) > 0)
+            return None
+        return array, values, parents
+
+    def code_list(self, path: str, limit: int) -> tuple[Ints, list[str]]:
+        """A list of codes as one key code per row (0: none) and the joined codes each stands for;
+        a null, empty or overlong entry, more than ``limit`` entries, or a separator inside a code
+        is left to ``decide``."""
+        out = np.zeros(self.size, dtype=np.int64), [""]
+        found = self.entries(path, _is_text, limit)
+        if found is None:
             return out
+        array, values, parents = found
         chars = pc.utf8_length(values)
         bad = pc.or_(pc.is_null(values), pc.or_(pc.equal(chars, 0), pc.greater(chars, MAX_NAME)))
         bad = pc.or_(pc.fill_null(bad, True), pc.match_substring(values, KEY_SEPARATOR))
@@ -269,6 +280,8 @@ class CaseColumns:
             value, _ = frame.flag(f"facts.{name}")
             self.facts |= value.astype(np.int64) << bit
         self.harm = frame.flag("facts.harm")[0]
+        given = {name: frame.flag(f"facts.{name}")[0] for name in ("serious", "minor", "slight_harm")}
+        frame.mark(given["serious"] & given["minor"] | given["slight_harm"] & ~self.harm)  # Facts refuses these
         self.refused = frame.flag("facts.refused")[0]
         self.mitigating = frame.code_list("facts.mitigating", 50)
         self.aggravating = frame.code_list("facts.aggravating", 50)
@@ -316,22 +329,10 @@ class History:
 
     @classmethod
     def read(cls, frame: Frame, decided: Ints) -> "History | None":
-        array = frame.get("history")
-        if array is None:
+        found = frame.entries("history", pa.types.is_struct, MAX_HISTORY)
+        if found is None:
             return None
-        if not _is_list(array.type) or not (pa.types.is_struct(array.type.value_type)
-                                            or pa.types.is_null(array.type.value_type)):
-            frame.mark(_valid(array))
-            return None
-        lengths = pc.fill_null(pc.list_value_length(array), 0).to_numpy(zero_copy_only=False)
-        frame.mark(lengths > MAX_HISTORY)
-        values = pc.list_flatten(array)
-        if len(values) == 0:
-            return None
-        owner = pc.list_parent_indices(array).to_numpy(zero_copy_only=False).astype(np.int64)
-        if pa.types.is_null(values.type):
-            frame.mark(np.bincount(owner, minlength=frame.size) > 0)
-            return None
+        _, values, owner = found
         entries = Frame(values, frame.odd, owner)
         entries.mark(~_valid(values))
         entries.unknown("", HistoryEntry)

@@ -140,11 +140,14 @@ class Kernel:
         self.lock = threading.Lock()
         self.standing_down = False  # set when a checked answer differed from decide
         self.misfits = 0
+        self.misfit: tuple[dict[str, Any], Row, Row] | None = None  # the first difference found, to report
 
     # -- the whole batch ------------------------------------------------------------------------
 
     def run(self, table: pa.Table) -> pa.Table:
         """The output table for ``table`` (rows in order); bad rows carry their error."""
+        if not table.num_rows:
+            return OUTPUT_SCHEMA.empty_table()
         columns = CaseColumns(table)
         if self.standing_down:
             columns.odd[:] = True
@@ -185,6 +188,7 @@ class Kernel:
                 want = error_row(str(exc))
             if want != row:
                 self.misfits += 1
+                self.misfit = (strip_nulls(case), want, row)
                 self.standing_down = True
                 return False
         with self.lock:
@@ -226,21 +230,20 @@ class Kernel:
 
         resolution, law_src = self._stage("law", [item, conditions, np.searchsorted(self.bounds, then_day,
                                                                                      side="right"), now_class],
-                                          self._law, odd)
+                                          self._law, odd, 2)
         barred = self._barred(ended, observed, years)
         prior, running_rank, elements, running_deadline = self._history(columns, item, ended, cutoff)
         excuse, = self._stage("excuse", [fact["no_fault"], fact["minor"], fact["corrected_in_time"],
                                          fact["rectified_on_spot"], fact["harm"], self.completed[item]],
                               self._excuse, odd)
         refusal = (elements & 0b11) != 0
-        tier, = self._stage("tier", [fact["serious"], columns.mitigating[0], columns.aggravating[0], refusal],
-                            lambda s, m, a, r: self._tier(s, columns.mitigating[1][m], columns.aggravating[1][a], r),
-                            odd)
+        tier, = self._stage("tier", [fact["serious"], self._stable(columns.mitigating),
+                                     self._stable(columns.aggravating), refusal], self._tier, odd)
         level = np.maximum(columns.level, 0)
         branch, = self._stage("branch", [resolution], self._branch, odd)
         has_branch = branch >= 0
         competence, summary_only = self._stage("competence", [branch + 1, level], self._competence,
-                                               odd)
+                                               odd, 2)
         scoped = summary_only == 1
         competence, = self._stage("scoped", [competence, scoped * (branch + 1), scoped * (tier + 1),
                                              scoped * (kind + 1), scoped * (now_class + 1), scoped * (level + 1)],
@@ -253,7 +256,7 @@ class Kernel:
         for bit, name in enumerate(self.trigger_facts):
             trigger_bits |= fact[name] << bit
         trigger, trigger_step = self._stage("referral", [gate * (item + 1), gate * (conditions + 1), gate * trigger_bits,
-                                                         gate * (level + 1)], self._trigger, odd)
+                                                         gate * (level + 1)], self._trigger, odd, 2)
         keep = (running_rank >= 0) & (trigger < 0) & ~(running_rank < self.rank[np.maximum(step, 0)])
         final = np.maximum(np.where(keep, running_rank, np.where(trigger >= 0, trigger_step, step)), 0)
         refused = ((elements & 0b10) != 0) & (status != self.names.code("excused"))
@@ -261,7 +264,7 @@ class Kernel:
         fine, = self._stage("fine", [branch, has_branch * (tier + 1)], self._fine, odd)
         punish = has_branch & (final == STEPS.index("penalty")) & ~keep
         procedure, hearing = self._stage("procedure", [punish * (branch + 1), punish * (tier + 1), punish * (kind + 1),
-                                                       punish * (now_class + 1)], self._procedure, odd)
+                                                       punish * (now_class + 1)], self._procedure, odd, 2)
         refer = final == STEPS.index("referral")
         referral, = self._stage("referral_to", [refer * (trigger + 2), refer * (competence + 2)], self._referral_to,
                                 odd)
@@ -277,7 +280,7 @@ class Kernel:
         }
 
     def _stage(self, name: str, components: Sequence[Ints], fn: Callable[..., tuple[int, ...]],
-               odd: Bools) -> tuple[Ints, ...]:
+               odd: Bools, width: int = 1) -> tuple[Ints, ...]:
         """``fn`` once per distinct combination of the components (remembered across batches);
         rows whose combination fails are left to decide."""
         components = [np.asarray(c, dtype=np.int64) for c in components]
@@ -296,7 +299,6 @@ class Kernel:
                     found = (_FAIL,)
                 memo[tuple(combo)] = found
             answers.append(found)
-        width = max((len(a) for a in answers), default=1)
         table = np.array([a if a[0] != _FAIL else (_FAIL,) * width for a in answers], dtype=np.int64)
         table = table.reshape(len(answers), width)
         out = tuple(table[:, j][codes] if len(answers) else np.zeros(0, np.int64) for j in range(width))
@@ -412,8 +414,13 @@ class Kernel:
                                                   "harm": bool(harm), "rectified_on_spot": bool(on_spot)})
         return (self.names.code(pen.excuse(case, None, correctable=not completed)),)
 
-    def _tier(self, serious: int, mitigating: str, aggravating: str, refusal: int) -> tuple[int]:
+    def _stable(self, codes: tuple[Ints, list[str]]) -> Ints:
+        """A batch's codes of joined code lists as codes that mean the same in every batch."""
+        return np.array([self.names.code(s) for s in codes[1]], dtype=np.int64)[codes[0]]
+
+    def _tier(self, serious: int, mitigating_code: int, aggravating_code: int, refusal: int) -> tuple[int]:
         rs = self.rs
+        mitigating, aggravating = self.names.objects[mitigating_code], self.names.objects[aggravating_code]
         counted = pen.counted_aggravating(rs, tuple(c for c in aggravating.split(KEY_SEPARATOR) if c), bool(refusal))
         mandatory = pen.mandatory(rs, tuple(c for c in mitigating.split(KEY_SEPARATOR) if c))
         return (self.names.code(rs.policy.tier_table.decide(bool(serious), mandatory, bool(counted)).then["tier"]),)

@@ -35,6 +35,12 @@ def kernel_for(rs: Ruleset) -> Kernel:
     return found
 
 
+def forget_kernel(rs: Ruleset) -> None:
+    """Drop what the kernel of ``rs`` has learnt (the next batch starts cold)."""
+    with _LOCK:
+        _KERNELS.pop(rs, None)
+
+
 def decide_table(table: pa.Table, ruleset: Ruleset | Sequence[Ruleset] | None = None, *,
                  workers: int = 1) -> pa.Table:
     """Decide every row of ``table`` (the Case JSON shape as Arrow: ``pa.Table.from_pylist(cases)``).

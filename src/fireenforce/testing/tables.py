@@ -1,4 +1,5 @@
-"""Varied case tables for the batch benchmark, built column by column (a million rows in seconds).
+"""Varied case tables for the batch path's tests and benchmark, built column by column (a million
+rows in seconds; needs the ``batch`` extra).
 
 Every catalogue item, subject kind, place, office level and standard fact, dates across the
 version's dates, histories of 0-4 entries (same item or others, with and without deadlines), and
@@ -11,6 +12,7 @@ import datetime as dt
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 import fireenforce as fe
 
@@ -24,8 +26,8 @@ def case_table(rs: fe.Ruleset, n: int, seed: int = 7) -> pa.Table:
     items = [rs.items[c] for c in codes]
     pick = rng.integers(0, len(codes), n)
     code = np.array(codes)[pick]
-    kinds = [i.subjects for i in items]
-    kind = np.array([kinds[p][k % len(kinds[p])] for p, k in zip(pick.tolist(), rng.integers(0, 2, n).tolist())])
+    subjects = np.array([[i.subjects[0], i.subjects[-1]] for i in items])
+    kind = subjects[pick, rng.integers(0, 2, n)]
     operating_only = np.array([i.operating_only for i in items])[pick]
     high_rise_only = np.array([i.high_rise_only for i in items])[pick]
     completed = np.array([i.completed for i in items])[pick]
@@ -50,11 +52,10 @@ def case_table(rs: fe.Ruleset, n: int, seed: int = 7) -> pa.Table:
         "slight_harm": harm & flags(0.3), "no_fault": flags(0.01), "crime_suspected": flags(0.01),
         "sealing_needed": flags(0.01),
     }
-    mitigating = pa.array([["eliminated-harm"] if m else [] for m in flags(0.1).tolist()], pa.list_(pa.string()))
-    aggravating = pa.array([["persisting"] if a else [] for a in flags(0.1).tolist()], pa.list_(pa.string()))
+    mitigating, aggravating = _codes(flags(0.1), "eliminated-harm"), _codes(flags(0.1), "persisting")
     bad = flags(0.001)
     kind = np.where(bad & flags(0.5), "robot", kind)
-    observed_text = np.where(bad & ~(kind == "robot"), "2026-02-30", observed.astype(str))
+    observed_text = pc.if_else(pa.array(bad & ~(kind == "robot")), "2026-02-30", _iso(observed))
     counts = rng.integers(0, 5, n)
     total = int(counts.sum())
     owner = np.repeat(np.arange(n), counts)
@@ -63,10 +64,10 @@ def case_table(rs: fe.Ruleset, n: int, seed: int = 7) -> pa.Table:
     entry_date = decided[owner] - rng.integers(1, 500, total).astype("timedelta64[D]")
     with_deadline = rng.random(total) < 0.2
     deadline = entry_date + rng.integers(1, 60, total).astype("timedelta64[D]")
-    entries = pa.StructArray.from_arrays(
-        [pa.array(entry_date.astype(str)), pa.array(entry_item), pa.array(STEPS[rng.integers(0, 4, total)]),
-         pa.array(rng.random(total) < 0.5), pa.array(deadline.astype(str), mask=~with_deadline),
-         pa.array(np.where(rng.random(total) < 0.2, "fire_rescue", "office"))],
+    entries = pa.StructArray.from_arrays([_one(a) for a in (
+        _iso(entry_date), pa.array(entry_item), pa.array(STEPS[rng.integers(0, 4, total)]),
+         pa.array(rng.random(total) < 0.5), pc.if_else(pa.array(with_deadline), _iso(deadline), None),
+         pa.array(np.where(rng.random(total) < 0.2, "fire_rescue", "office")))],
         names=["date", "item", "step", "rectified", "deadline", "issued_by"])
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
     history = pa.ListArray.from_arrays(pa.array(offsets), entries)
@@ -80,8 +81,22 @@ def case_table(rs: fe.Ruleset, n: int, seed: int = 7) -> pa.Table:
                                             names=[*facts, "mitigating", "aggravating"])
     return pa.table({
         "item": pa.array(code), "subject": subject, "place": place, "office": office,
-        "occurred_on": pa.array(occurred.astype(str)),
-        "ended_on": pa.array(ended.astype(str), mask=ended_null),
-        "observed_on": pa.array(observed_text), "decided_on": pa.array(decided.astype(str)),
+        "occurred_on": _iso(occurred), "ended_on": pc.if_else(pa.array(ended_null), None, _iso(ended)),
+        "observed_on": observed_text, "decided_on": _iso(decided),
         "facts": fact_array, "history": history,
     })
+
+
+def _codes(given: np.ndarray, code: str) -> pa.ListArray:
+    """A list column holding ``[code]`` where ``given``, else ``[]``."""
+    offsets = np.concatenate([[0], np.cumsum(given)]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(np.full(int(given.sum()), code)))
+
+
+def _iso(days: np.ndarray) -> pa.Array:
+    """datetime64[D] values as ``YYYY-MM-DD`` strings."""
+    return pa.array(days.astype("datetime64[D]")).cast(pa.string())
+
+
+def _one(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
