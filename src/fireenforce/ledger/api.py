@@ -425,7 +425,7 @@ class Ledger:
             issued.append(IssuedDocument(type=doc_type, number=number))
         if step == "referral":
             writer.append("referral_sent", finding=finding, subject=key, at=day,
-                          payload={"action": action, "to": decision.referral_to or office.brigade})
+                          payload={"action": action, "to": _referred_to(decision, office)})
         elif deadline is None:  # nothing left to rectify (the conduct has ended)
             writer.append("closure", finding=finding, subject=key, at=day, payload={"reason": "no_rectification"})
         new = [e for e in writer.appended if e.finding == finding]
@@ -443,6 +443,12 @@ def _decision_day(office: Office, day: dt.date, decision: Decision) -> dt.date:
     if decision.procedure == "general" and "penalty_decision" in decision.documents:
         return after_notice(office, day, decision.hearing_right)
     return day
+
+
+def _referred_to(decision: Decision, office: Office) -> str:
+    """Whom a referral goes to: the office's own brigade by name, another authority by its code."""
+    to = decision.referral_to
+    return office.brigade if to in (None, "brigade") else to
 
 
 def _first_action(evs: list[Event]) -> Event:
