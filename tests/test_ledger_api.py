@@ -326,6 +326,21 @@ def test_a_penalty_decision_orders_correction_from_its_own_date(led: Ledger) -> 
     assert led.due(on=by) == []
 
 
+def test_only_the_penalty_decision_follows_its_notice(led: Ledger) -> None:
+    """The notice and the inspection record keep the action's own day; only the decision waits."""
+    rec = led.record(case(58), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000)
+    assert rec.decision.procedure == "general"
+
+    def dated(document: str) -> dt.date:
+        text = led.render(rec.finding, document, format="text")
+        days = re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text.split("送达回执")[0])
+        return dt.date(*map(int, days[-1]))
+
+    assert dated("inspection_record") == dt.date(2026, 5, 3)
+    assert dated("penalty_notice") == dt.date(2026, 5, 3)
+    assert dated("penalty_decision") > dt.date(2026, 5, 6)
+
+
 def test_a_reinspection_within_the_deadline_decides_nothing(led: Ledger) -> None:
     rec = led.record(case(54))
     assert rec.deadline is not None

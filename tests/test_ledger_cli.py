@@ -84,6 +84,13 @@ def test_backup_is_a_working_ledger(db: str, tmp_path: Path, capsys: pytest.Capt
     assert code == 2 and "exists" in err
 
 
+def test_a_backup_into_a_missing_folder_is_one_line(db: str, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "backup", str(tmp_path / "no-such-dir" / "backup.db"), "--db", db)
+    one_line_error(code, err, "no-such-dir")
+    assert not (tmp_path / "no-such-dir").exists()
+
+
 def one_line_error(code: int, err: str, *fragments: str) -> None:
     assert code == 2, err
     assert err.count("\n") == 1 and err.startswith("fireenforce: error: ") and "Traceback" not in err

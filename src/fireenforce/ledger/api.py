@@ -299,7 +299,12 @@ class Ledger:
         decision = Decision.model_validate(act.payload["decision"])
         follows_notice = document == "penalty_decision" and decision.procedure == "general"
         ruleset = self._ruleset(act.at)
-        day = _day(date, "date") if date is not None else _decision_day(self._office(ruleset, case), act.at, decision)
+        if date is not None:
+            day = _day(date, "date")
+        elif follows_notice:
+            day = _decision_day(self._office(ruleset, case), act.at, decision)
+        else:  # the notice and the inspection record are of the action's own day
+            day = act.at
         return render(case, decision, document, fine=fine, formal_warning=formal_warning, format=format,
                       offices=self.offices_path, serial=doc.payload["serial"], ruleset=ruleset,
                       date=day, notice_date=act.at if follows_notice else None)
