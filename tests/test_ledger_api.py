@@ -213,7 +213,7 @@ def test_a_source_key_makes_recording_idempotent(led: Ledger) -> None:
 
 
 def test_a_fine_is_recorded_within_the_legal_range_only_on_a_penalty(led: Ledger) -> None:
-    with pytest.raises(CaseError, match="^fine: no fine applies"):
+    with pytest.raises(CaseError, match="^fine: a fine is recorded only with a penalty .*the step is reminder"):
         led.record(case(41), fine=5000)
     rec = led.record(case(41))
     warning = led.reinspect(rec.finding, on="2026-05-10", rectified=False)
@@ -226,6 +226,9 @@ def test_a_fine_is_recorded_within_the_legal_range_only_on_a_penalty(led: Ledger
     assert isinstance(penalty, Record) and penalty.step == "penalty" and penalty.fine == 20000
     assert "贰万" in led.render(rec.finding, "penalty_decision", format="text") or "20000" in led.render(
         rec.finding, "penalty_decision", format="text")
+    assert "20000" in led.render(rec.finding, "penalty_notice", format="text", fine=20000)
+    with pytest.raises(LedgerError, match="^--fine: the action A-[0-9a-f]+ imposed 20000 yuan, as recorded"):
+        led.render(rec.finding, "penalty_notice", format="text", fine=30000)
 
 
 def test_events_for_reports_by_office_kind_and_date(led: Ledger) -> None:
@@ -339,6 +342,25 @@ def test_only_the_penalty_decision_follows_its_notice(led: Ledger) -> None:
     assert dated("inspection_record") == dt.date(2026, 5, 3)
     assert dated("penalty_notice") == dt.date(2026, 5, 3)
     assert dated("penalty_decision") > dt.date(2026, 5, 6)
+
+
+@pytest.mark.parametrize("fine, issued", [
+    (100, ["inspection_record", "summary_penalty_decision"]),
+    (400, ["inspection_record", "penalty_notice", "penalty_decision"]),
+    (None, ["inspection_record", "penalty_notice", "penalty_decision", "summary_penalty_decision"]),
+])
+def test_a_known_fine_numbers_only_the_documents_of_its_procedure(led: Ledger, fine: int | None,
+                                                                 issued: list[str]) -> None:
+    """A penalty either procedure may take: the fine chosen decides which documents are issued,
+    so no number goes to a document that will never exist."""
+    data = case(59, subject={"kind": "individual", "operating": True, "name": "李某", "id": "",
+                             "address": "西峰区北街某路20号"})
+    rec = led.record(data, step="penalty", reason="现场拒不改正", fine=fine)
+    assert "summary_penalty_decision" in rec.decision.documents and "penalty_notice" in rec.decision.documents
+    assert [d.type for d in rec.documents] == issued
+    numbered = [e.payload["type"] for e in led.show(rec.finding).events if e.kind == "document"]
+    assert numbered == issued
+    assert (rec.deadline == dt.date(2026, 5, 6)) == (fine == 100)
 
 
 def test_a_reinspection_within_the_deadline_decides_nothing(led: Ledger) -> None:
