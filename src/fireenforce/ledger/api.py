@@ -29,7 +29,7 @@ from fireenforce.ledger.subjects import key_for_lookup, mask_id, masked_key, sub
 from fireenforce.ledger.tables import actions, chain_heads, events, findings
 from fireenforce.model import Case, Decision
 from fireenforce.model.case import HistoryEntry, Subject, parse_case
-from fireenforce.model.enums import STEPS
+from fireenforce.model.enums import STEPS, DocumentType
 from fireenforce.ruleset.compiled import Ruleset
 
 DateLike = dt.date | str
@@ -468,7 +468,7 @@ def _decision_day(office: Office, day: dt.date, decision: Decision) -> dt.date:
     return day
 
 
-def _issued_types(decision: Decision, fine: int | None) -> tuple[str, ...]:
+def _issued_types(decision: Decision, fine: int | None) -> tuple[DocumentType, ...]:
     """The documents an action issues: where a penalty may take either procedure and the fine is
     known, only those of the procedure it takes (on the spot up to the decision's limit, penalty-law
     art. 51), so no number goes to a document that will never exist."""
