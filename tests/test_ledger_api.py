@@ -363,6 +363,14 @@ def test_a_known_fine_numbers_only_the_documents_of_its_procedure(led: Ledger, f
     assert (rec.deadline == dt.date(2026, 5, 6)) == (fine == 100)
 
 
+def test_a_referral_letter_does_not_call_an_order_nobody_reinspected_unheeded(led: Ledger) -> None:
+    led.record(case(60))
+    rec = led.record(case(60), step="referral", reason="安全出口严重堵塞，需临时查封")
+    text = led.render(rec.finding, "referral_letter", format="text")
+    assert "2026年5月3日，督促提醒（EV-BLOCK），整改期限2026年5月6日，尚未复查。" in text
+    assert "未改正" not in text
+
+
 def test_a_reinspection_within_the_deadline_decides_nothing(led: Ledger) -> None:
     rec = led.record(case(54))
     assert rec.deadline is not None
