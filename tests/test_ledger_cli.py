@@ -111,7 +111,7 @@ def test_negative_waits_and_days_are_refused(db: str, capsys: pytest.CaptureFixt
                                              option: str) -> None:
     with pytest.raises(SystemExit) as info:  # argparse's own one-line error
         run(capsys, *argv, "--db", db)
-    one_line_error(info.value.code, capsys.readouterr().err, f"argument {option}:", "is negative")
+    one_line_error(info.value.code, capsys.readouterr().err, f"argument {option}: must be at least 0, not -")
 
 
 def one_line_error(code: int, err: str, *fragments: str) -> None:

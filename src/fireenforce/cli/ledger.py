@@ -8,7 +8,7 @@ import sys
 from typing import Any, Callable
 
 from fireenforce.cli._io import (
-    add_format, add_ruleset, check_binary_target, dump_json, iso_date, one_case, read_text, write_document,
+    add_format, add_ruleset, at_least, check_binary_target, dump_json, iso_date, one_case, read_text, write_document,
 )
 from fireenforce.cli._text import decision_text
 from fireenforce.errors import CaseError
@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     commands = parser.add_subparsers(dest="ledger_command", required=True, metavar="COMMAND")
     db = argparse.ArgumentParser(add_help=False)
     db.add_argument("--db", metavar="URL", help="sqlite:///FILE, postgresql+psycopg://…, or a file path")
-    db.add_argument("--wait", type=_not_negative(float), default=30.0, metavar="SECONDS",
+    db.add_argument("--wait", type=at_least(0, float), default=30.0, metavar="SECONDS",
                     help="how long to wait for another writer before giving up (default 30)")
 
     def add(name: str, help: str, run: Callable[[argparse.Namespace], int], *formats: str) -> argparse.ArgumentParser:
@@ -56,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = add("due", "open findings whose deadline has passed without re-inspection", _due, "text", "json")
     p.add_argument("--on", required=True, type=iso_date, metavar="YYYY-MM-DD", help="the day to look from")
     p.add_argument("--office", metavar="NAME", help="only this office's findings")
-    p.add_argument("--within", type=_not_negative(int), default=0, metavar="N", help="also those falling due within N days")
+    p.add_argument("--within", type=at_least(0), default=0, metavar="N", help="also those falling due within N days")
     p = add("history", "a subject's history entries (what decide is given)", _history, "text", "json")
     p.add_argument("subject_id", metavar="SUBJECT_ID", help="统一社会信用代码 or 居民身份证号码")
     p.add_argument("--on", type=iso_date, metavar="YYYY-MM-DD", help="as known on that day (default: everything)")
@@ -98,19 +98,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reason", required=True)
     p.add_argument("--set", dest="changes", action="append", required=True, metavar="FIELD=VALUE",
                    help="e.g. deadline=2026-06-01 (repeatable)")
-
-
-def _not_negative(kind: Callable[[str], float]) -> Callable[[str], Any]:
-    """An argparse type: a number of ``kind`` that is zero or more."""
-    def parse(text: str) -> Any:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if value < 0:
-            raise argparse.ArgumentTypeError(f"{text} is negative")
-        return value
-    return parse
 
 
 def _officer_options(p: argparse.ArgumentParser) -> None:
