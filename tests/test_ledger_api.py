@@ -213,7 +213,7 @@ def test_a_source_key_makes_recording_idempotent(led: Ledger) -> None:
 
 
 def test_a_fine_is_recorded_within_the_legal_range_only_on_a_penalty(led: Ledger) -> None:
-    with pytest.raises(CaseError, match="^fine: no fine applies"):
+    with pytest.raises(CaseError, match="^fine: a fine is recorded only with a penalty .*the step is reminder"):
         led.record(case(41), fine=5000)
     rec = led.record(case(41))
     warning = led.reinspect(rec.finding, on="2026-05-10", rectified=False)
@@ -226,6 +226,9 @@ def test_a_fine_is_recorded_within_the_legal_range_only_on_a_penalty(led: Ledger
     assert isinstance(penalty, Record) and penalty.step == "penalty" and penalty.fine == 20000
     assert "贰万" in led.render(rec.finding, "penalty_decision", format="text") or "20000" in led.render(
         rec.finding, "penalty_decision", format="text")
+    assert "20000" in led.render(rec.finding, "penalty_notice", format="text", fine=20000)
+    with pytest.raises(LedgerError, match="^--fine: the action A-[0-9a-f]+ imposed 20000 yuan, as recorded"):
+        led.render(rec.finding, "penalty_notice", format="text", fine=30000)
 
 
 def test_events_for_reports_by_office_kind_and_date(led: Ledger) -> None:
@@ -324,6 +327,48 @@ def test_a_penalty_decision_orders_correction_from_its_own_date(led: Ledger) -> 
     assert day > dt.date(2026, 5, 20) and by > day
     assert by == penalty.deadline  # the ledger tracks the deadline the document orders
     assert led.due(on=by) == []
+
+
+def test_only_the_penalty_decision_follows_its_notice(led: Ledger) -> None:
+    """The notice and the inspection record keep the action's own day; only the decision waits."""
+    rec = led.record(case(58), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000)
+    assert rec.decision.procedure == "general"
+
+    def dated(document: str) -> dt.date:
+        text = led.render(rec.finding, document, format="text")
+        days = re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text.split("送达回执")[0])
+        return dt.date(*map(int, days[-1]))
+
+    assert dated("inspection_record") == dt.date(2026, 5, 3)
+    assert dated("penalty_notice") == dt.date(2026, 5, 3)
+    assert dated("penalty_decision") > dt.date(2026, 5, 6)
+
+
+@pytest.mark.parametrize("fine, issued", [
+    (100, ["inspection_record", "summary_penalty_decision"]),
+    (400, ["inspection_record", "penalty_notice", "penalty_decision"]),
+    (None, ["inspection_record", "penalty_notice", "penalty_decision", "summary_penalty_decision"]),
+])
+def test_a_known_fine_numbers_only_the_documents_of_its_procedure(led: Ledger, fine: int | None,
+                                                                 issued: list[str]) -> None:
+    """A penalty either procedure may take: the fine chosen decides which documents are issued,
+    so no number goes to a document that will never exist."""
+    data = case(59, subject={"kind": "individual", "operating": True, "name": "李某", "id": "",
+                             "address": "西峰区北街某路20号"})
+    rec = led.record(data, step="penalty", reason="现场拒不改正", fine=fine)
+    assert "summary_penalty_decision" in rec.decision.documents and "penalty_notice" in rec.decision.documents
+    assert [d.type for d in rec.documents] == issued
+    numbered = [e.payload["type"] for e in led.show(rec.finding).events if e.kind == "document"]
+    assert numbered == issued
+    assert (rec.deadline == dt.date(2026, 5, 6)) == (fine == 100)
+
+
+def test_a_referral_letter_does_not_call_an_order_nobody_reinspected_unheeded(led: Ledger) -> None:
+    led.record(case(60))
+    rec = led.record(case(60), step="referral", reason="安全出口严重堵塞，需临时查封")
+    text = led.render(rec.finding, "referral_letter", format="text")
+    assert "2026年5月3日，督促提醒（EV-BLOCK），整改期限2026年5月6日，尚未复查。" in text
+    assert "未改正" not in text
 
 
 def test_a_reinspection_within_the_deadline_decides_nothing(led: Ledger) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fireenforce.cli import main
-from ledgerkit import case, uscc
+from ledgerkit import OTHER_OFFICE, case, uscc
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -82,6 +82,36 @@ def test_backup_is_a_working_ledger(db: str, tmp_path: Path, capsys: pytest.Capt
     assert run(capsys, "export", "--db", target)[1] == run(capsys, "export", "--db", db)[1]
     code, _, err = run(capsys, "backup", target, "--db", db)
     assert code == 2 and "exists" in err
+
+
+def test_a_backup_into_a_missing_folder_is_one_line(db: str, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "backup", str(tmp_path / "no-such-dir" / "backup.db"), "--db", db)
+    one_line_error(code, err, "no-such-dir")
+    assert not (tmp_path / "no-such-dir").exists()
+
+
+def test_history_of_one_office_as_known_on_a_day(db: str, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "record", write_case(tmp_path, case(5)), "--db", db)
+    run(capsys, "record", write_case(tmp_path, case(5, on="2026-05-20", office=OTHER_OFFICE)), "--db", db)
+    code, out, _ = run(capsys, "history", uscc(5), "--db", db, "--office", OTHER_OFFICE["name"], "--format", "json")
+    assert code == 0 and [h["date"] for h in json.loads(out)] == ["2026-05-20"]
+    code, out, _ = run(capsys, "history", uscc(5), "--db", db, "--on", "2026-05-10", "--format", "json")
+    assert code == 0 and [h["date"] for h in json.loads(out)] == ["2026-05-03"]
+    code, _, err = run(capsys, "history", uscc(5), "--db", db, "--office", "西街")
+    one_line_error(code, err, "--office", "西街")
+
+
+@pytest.mark.parametrize("argv, option", [
+    (("due", "--on", "2026-05-01", "--wait", "-1"), "--wait"),
+    (("due", "--on", "2026-05-01", "--within", "-2"), "--within"),
+])
+def test_negative_waits_and_days_are_refused(db: str, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...],
+                                             option: str) -> None:
+    with pytest.raises(SystemExit) as info:  # argparse's own one-line error
+        run(capsys, *argv, "--db", db)
+    one_line_error(info.value.code, capsys.readouterr().err, f"argument {option}: must be at least 0, not -")
 
 
 def one_line_error(code: int, err: str, *fragments: str) -> None:

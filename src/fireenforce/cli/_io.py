@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from fireenforce.errors import CaseError, FireEnforceError
@@ -40,15 +41,20 @@ def check_what_if(args: argparse.Namespace) -> None:
         raise CaseError("--what-if", "needs --ruleset naming one version directory")
 
 
-def positive(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
+def at_least(minimum: int, kind: Callable[[str], Any] = int) -> Callable[[str], Any]:
+    """An argparse type: a number of ``kind`` (``int`` or ``float``) of at least ``minimum``."""
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole ' if kind is int else ''}number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {text}")
+        return value
+    return parse
+
+
+positive = at_least(1)
 
 
 def read_text(source: str) -> str:

@@ -8,7 +8,7 @@ import sys
 from typing import Any, Callable
 
 from fireenforce.cli._io import (
-    add_format, add_ruleset, check_binary_target, dump_json, iso_date, one_case, read_text, write_document,
+    add_format, add_ruleset, at_least, check_binary_target, dump_json, iso_date, one_case, read_text, write_document,
 )
 from fireenforce.cli._text import decision_text
 from fireenforce.errors import CaseError
@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     commands = parser.add_subparsers(dest="ledger_command", required=True, metavar="COMMAND")
     db = argparse.ArgumentParser(add_help=False)
     db.add_argument("--db", metavar="URL", help="sqlite:///FILE, postgresql+psycopg://…, or a file path")
-    db.add_argument("--wait", type=float, default=30.0, metavar="SECONDS",
+    db.add_argument("--wait", type=at_least(0, float), default=30.0, metavar="SECONDS",
                     help="how long to wait for another writer before giving up (default 30)")
 
     def add(name: str, help: str, run: Callable[[argparse.Namespace], int], *formats: str) -> argparse.ArgumentParser:
@@ -56,9 +56,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = add("due", "open findings whose deadline has passed without re-inspection", _due, "text", "json")
     p.add_argument("--on", required=True, type=iso_date, metavar="YYYY-MM-DD", help="the day to look from")
     p.add_argument("--office", metavar="NAME", help="only this office's findings")
-    p.add_argument("--within", type=int, default=0, metavar="N", help="also those falling due within N days")
+    p.add_argument("--within", type=at_least(0), default=0, metavar="N", help="also those falling due within N days")
     p = add("history", "a subject's history entries (what decide is given)", _history, "text", "json")
     p.add_argument("subject_id", metavar="SUBJECT_ID", help="统一社会信用代码 or 居民身份证号码")
+    p.add_argument("--on", type=iso_date, metavar="YYYY-MM-DD", help="as known on that day (default: everything)")
+    p.add_argument("--office", metavar="NAME", help="only this office's actions")
     p = add("show", "one finding with all its events", _show, "text", "json")
     p.add_argument("finding", metavar="FINDING")
     add("verify", "recompute the hash chains, numbers and state; exit 1 at the first broken event",
@@ -151,9 +153,7 @@ def _reinspect(args: argparse.Namespace) -> int:
 
 def _due(args: argparse.Namespace) -> int:
     with _open(args) as led:
-        if args.office is not None and args.office not in (names := led.offices()):
-            raise CaseError("--office", f"{args.office!r}: no office of that name in the ledger "
-                                        f"(offices: {'、'.join(names) or 'none yet'})")
+        _known_office(led, args.office)
         rows = led.due(on=args.on, office=args.office, within_days=args.within)
     lines = [f"{d.finding}  {d.deadline}{'（逾期）' if d.overdue else ''}  {d.item}  {STEP_LABELS[d.last_step]}  "
              f"{d.subject.name} {d.subject.id}{'（弱匹配）' if d.subject.weak else ''}  {d.office}" for d in rows]
@@ -161,9 +161,17 @@ def _due(args: argparse.Namespace) -> int:
     return 0
 
 
+def _known_office(led: Any, office: str | None) -> None:
+    """Refuse an office name the ledger has no record of: a typo would list nothing."""
+    if office is not None and office not in (names := led.offices()):
+        raise CaseError("--office", f"{office!r}: no office of that name in the ledger "
+                                    f"(offices: {'、'.join(names) or 'none yet'})")
+
+
 def _history(args: argparse.Namespace) -> int:
     with _open(args) as led:
-        entries = led.history(args.subject_id)
+        _known_office(led, args.office)
+        entries = led.history(args.subject_id, on=args.on, office=args.office)
     lines = [f"{h.date}  {h.item}  {STEP_LABELS[h.step]}  {_result(h)}" for h in entries]
     _emit(args, [h.model_dump(mode="json") for h in entries], "\n".join(lines) or "无记录")
     return 0

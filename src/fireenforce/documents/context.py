@@ -13,6 +13,7 @@ from fireenforce.documents.offices import Office
 from fireenforce.errors import DocumentError
 from fireenforce.labels import DOCUMENT_TITLES as TITLES, KIND_LABELS, STEP_LABELS
 from fireenforce.model import Case, Decision, LegalBasis
+from fireenforce.model.case import HistoryEntry
 from fireenforce.model.enums import DocumentType
 
 PENALTY_DOCUMENTS: frozenset[str] = frozenset({"summary_penalty_decision", "penalty_notice", "penalty_decision"})
@@ -123,12 +124,21 @@ def build_context(
         },
         "sanction": _sanction(sanction),
         "history": [
-            {"date": chinese_date(h.date), "step": STEP_LABELS[h.step], "item": h.item,
-             "rectified": h.rectified}
+            {"date": chinese_date(h.date), "step": STEP_LABELS[h.step], "item": h.item, "result": _result(h)}
             for h in case.history
         ],
         "quotes": {name: {"label": citation(b), "text": b.text} for name, b in (quotes or {}).items()},
     }
+
+
+def _result(entry: HistoryEntry) -> str:
+    """What became of an earlier order, as far as is known: an order with a deadline that nobody
+    re-inspected is not said to be unheeded."""
+    if entry.rectified:
+        return "已改正"
+    if entry.reinspected_on is None and entry.deadline is not None:
+        return f"整改期限{chinese_date(entry.deadline)}，尚未复查"
+    return "未改正"
 
 
 def _party(case: Case, decision: Decision, penalty_document: bool) -> dict[str, str]:

@@ -29,7 +29,7 @@ from fireenforce.ledger.subjects import key_for_lookup, mask_id, masked_key, sub
 from fireenforce.ledger.tables import actions, chain_heads, events, findings
 from fireenforce.model import Case, Decision
 from fireenforce.model.case import HistoryEntry, Subject, parse_case
-from fireenforce.model.enums import STEPS
+from fireenforce.model.enums import STEPS, DocumentType
 from fireenforce.ruleset.compiled import Ruleset
 
 DateLike = dt.date | str
@@ -295,12 +295,21 @@ class Ledger:
         case = parse_case(action_case(evs[0].payload, act.at, first=act is _first_action(evs),
                                       name=act.payload.get("subject_name")))
         case = case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
+        recorded = act.payload.get("fine")
+        if fine is not None and recorded is not None and fine != recorded:
+            raise LedgerError(f"--fine: the action {act.payload['action']} imposed {recorded} yuan, as recorded; "
+                              f"its documents carry that fine, not {fine}")
         if fine is None and not formal_warning and "penalty" in document:
-            fine = act.payload.get("fine")
+            fine = recorded
         decision = Decision.model_validate(act.payload["decision"])
         follows_notice = document == "penalty_decision" and decision.procedure == "general"
         ruleset = self._ruleset(act.at)
-        day = _day(date, "date") if date is not None else _decision_day(self._office(ruleset, case), act.at, decision)
+        if date is not None:
+            day = _day(date, "date")
+        elif follows_notice:
+            day = _decision_day(self._office(ruleset, case), act.at, decision)
+        else:  # the notice and the inspection record are of the action's own day
+            day = act.at
         return render(case, decision, document, fine=fine, formal_warning=formal_warning, format=format,
                       offices=self.offices_path, serial=doc.payload["serial"], ruleset=ruleset,
                       date=day, notice_date=act.at if follows_notice else None)
@@ -406,7 +415,8 @@ class Ledger:
         step = decision.step
         action, day = new_id("A"), case.decision_date
         deadline = decision.rectification.deadline if decision.rectification.required else None
-        if deadline is not None:  # the correction period runs from the date of the document ordering it
+        types = _issued_types(decision, choice.fine)
+        if deadline is not None and "penalty_decision" in types:  # the period runs from the decision's date
             deadline += _decision_day(office, day, decision) - day
         writer.append("action", finding=finding, subject=key, at=day, payload={
             "action": action, "item": decision.item.code, "step": step, "deadline": deadline and deadline.isoformat(),
@@ -417,7 +427,7 @@ class Ledger:
             **({"subject_name": renamed} if renamed is not None else {}),
         })
         issued = []
-        for doc_type in decision.documents:
+        for doc_type in types:
             serial = writer.next_serial(doc_type, day.year)
             number = document_number(office, doc_type, day.year, serial)
             writer.append("document", finding=finding, subject=key, at=day, payload={
@@ -449,6 +459,18 @@ def _referred_to(decision: Decision, office: Office) -> str:
     """Whom a referral goes to: the office's own brigade by name, another authority by its code."""
     to = decision.referral_to
     return office.brigade if to in (None, "brigade") else to
+
+
+def _issued_types(decision: Decision, fine: int | None) -> tuple[DocumentType, ...]:
+    """The documents an action issues: where a penalty may take either procedure and the fine is
+    known, only those of the procedure it takes (on the spot up to the decision's limit, penalty-law
+    art. 51), so no number goes to a document that will never exist."""
+    docs = decision.documents
+    if fine is None or not {"summary_penalty_decision", "penalty_notice"} <= set(docs):
+        return docs
+    on_the_spot = decision.summary_limit is not None and fine <= decision.summary_limit
+    dropped = {"penalty_notice", "penalty_decision"} if on_the_spot else {"summary_penalty_decision"}
+    return tuple(d for d in docs if d not in dropped)
 
 
 def _first_action(evs: list[Event]) -> Event:
@@ -485,8 +507,9 @@ def _check_fine(decision: Decision, step: str, fine: int | None) -> None:
         return
     penalty = decision.penalty
     if step != "penalty" or penalty is None or penalty.fine is None or "fine" not in penalty.kinds:
-        raise CaseError("fine", f"no fine applies here (step {step}; the law provides "
-                                f"{'、'.join(penalty.kinds) if penalty else 'no penalty'})")
+        provided = "、".join(penalty.kinds) if penalty else "no penalty"
+        raise CaseError("fine", f"a fine is recorded only with a penalty that includes one "
+                                f"(the step is {step}; the law provides {provided})")
     low, high = max(penalty.fine.min, 1), penalty.fine.max
     if not low <= fine <= high:
         raise CaseError("fine", f"{fine} yuan is outside the legal range {low}–{high} yuan")

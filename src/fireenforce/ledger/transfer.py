@@ -96,11 +96,16 @@ def backup_sqlite(engine: Engine, target: Path) -> None:
         raise LedgerError("backup: only SQLite files are backed up here; use pg_dump for PostgreSQL")
     if target.exists():
         raise LedgerError(f"{target}: exists already; choose a new file")
+    if not target.parent.is_dir():
+        raise LedgerError(f"{target}: no folder {target.parent} to write the backup in")
     raw = engine.raw_connection()
     try:
         with sqlite3.connect(target) as dest:
             raw.driver_connection.backup(dest)  # type: ignore[union-attr]
         dest.close()
+    except sqlite3.Error as exc:
+        target.unlink(missing_ok=True)
+        raise LedgerError(f"{target}: the backup could not be written ({exc})") from None
     finally:
         raw.close()
 
