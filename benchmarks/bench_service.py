@@ -3,13 +3,18 @@
 Starts ``fireenforce serve`` (one uvicorn process) on a free port of 127.0.0.1 with a new
 SQLite ledger in a temporary directory, then keeps 50 keep-alive clients busy for a fixed
 time per endpoint and reports requests/s, p50 and p99 latency and the number of errors (any
-answer but the expected status). ``POST /v1/decide`` gets 2,000 varied generated cases;
+answer but the expected status). ``POST /v1/decide`` gets the generated cases (of 2,000) the engine accepts;
 ``POST /v1/findings`` records a new subject's case each time, with an officer's token.
-Run: ``.venv/bin/python benchmarks/bench_service.py [SECONDS]``.
+With ``--pg`` the ledger is a throwaway PostgreSQL server instead (``fireenforce.testing.pgserver``,
+fsync on), which has no single-writer lock: concurrent records really run side by side.
+``--offices N`` spreads the 50 clients over N offices (one token each): an office's records form
+one hash chain, written one at a time, so N offices can write side by side.
+Run: ``.venv/bin/python benchmarks/bench_service.py [SECONDS] [--pg] [--offices N]``.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -32,9 +37,11 @@ import fireenforce as fe  # noqa: E402
 from fireenforce.ledger import Ledger  # noqa: E402
 from fireenforce.ledger.subjects import uscc_check  # noqa: E402
 from fireenforce.service.tokens import TokenStore  # noqa: E402
+from fireenforce.testing import pgserver  # noqa: E402
 
 CLIENTS = 50
-OFFICE = "北街街道消防安全办公室"
+OFFICES = (("北街街道消防安全办公室", "street"), ("南街街道消防安全办公室", "street"), ("董志镇消防安全办公室", "town"),
+           ("什社乡消防安全办公室", "township"))  # the bundled offices.yaml numbers their documents
 
 
 @dataclass
@@ -123,38 +130,72 @@ def report(name: str, result: Result, seconds: float) -> None:
         print(f"    {error}")
 
 
-def finding_body(n: int) -> bytes:
+def finding_body(n: int, office: tuple[str, str]) -> bytes:
     """A case about a new subject (a valid 统一社会信用代码 per n), for the office of the token."""
     body = f"91620000MA{n:08d}"[:17]
     case = {"item": "EV-BLOCK", "subject": {"kind": "unit", "operating": True, "name": f"某某超市{n}号店",
                                             "id": body + uscc_check(body)},
-            "place": {"name": "某某超市", "crowded": True}, "office": {"level": "street", "name": OFFICE},
+            "place": {"name": "某某超市", "crowded": True}, "office": {"level": office[1], "name": office[0]},
             "observed_on": "2026-05-03", "facts": {"narrative": "安全出口上锁"}}
     return json.dumps({"case": case, "officer": "王某"}, ensure_ascii=False).encode()
 
 
+def run(port: int, url: str, kind: str, seconds: float, decide: list[bytes], offices: int) -> None:
+    """Serve the ledger at ``url`` and load decide, then findings, with 50 clients spread over
+    ``offices`` offices."""
+    with Ledger(url) as ledger:
+        store = TokenStore(ledger)
+        auth = [(office, {"Authorization": f"Bearer {store.add(office[0], 'officer')[0]}"}) for office in OFFICES[:offices]]
+
+    def finding(i: int) -> bytes:
+        office, headers = auth[(i // 1_000_000) % len(auth)]  # each client writes for one office
+        return post_request(port, "/v1/findings", finding_body(i, office), headers)
+
+    server = start_server(port, ["--db", url])
+    try:
+        asyncio.run(load(port, lambda i: decide[i % len(decide)], 2, 200))  # warm up
+        print(f"{CLIENTS} concurrent clients, {seconds:.0f} s per endpoint, one uvicorn process, "
+              f"{os.cpu_count()} cores, {kind} ledger, {len(auth)} office(s) recording")
+        report("POST /v1/decide", asyncio.run(load(port, lambda i: decide[i % len(decide)], seconds, 200)), seconds)
+        findings = asyncio.run(load(port, finding, seconds, 201))
+        report("POST /v1/findings", findings, seconds)
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def decidable(cases: list[fe.Case]) -> list[fe.Case]:
+    """The cases the engine decides: the shared generator also makes some it refuses (a completed
+    act's end date), and every answer of the load must be a 200."""
+    kept = []
+    for case in cases:
+        try:
+            fe.decide(case)
+        except fe.CaseError:
+            continue
+        kept.append(case)
+    return kept
+
+
 def main() -> int:
-    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("seconds", nargs="?", type=float, default=10.0)
+    parser.add_argument("--pg", action="store_true", help="a throwaway PostgreSQL ledger instead of SQLite")
+    parser.add_argument("--offices", type=int, choices=range(1, len(OFFICES) + 1), default=1)
+    args = parser.parse_args()
+    seconds = args.seconds
     port = free_port()
     decide = [post_request(port, "/v1/decide", json.dumps(c.model_dump(mode="json", exclude_defaults=True)).encode(), {})
-              for c in generate(fe.load_ruleset(), 2000)]
-    with tempfile.TemporaryDirectory(prefix="fe-bench-") as tmp:
-        url = f"sqlite:///{Path(tmp) / 'ledger.db'}"
-        with Ledger(url) as ledger:
-            token, _ = TokenStore(ledger).add(OFFICE, "officer")
-        auth = {"Authorization": f"Bearer {token}"}
-        server = start_server(port, ["--db", url])
+              for c in decidable(generate(fe.load_ruleset(), 2000))]
+    if args.pg:
+        pg = pgserver.start(durable=True)
         try:
-            asyncio.run(load(port, lambda i: decide[i % len(decide)], 2, 200))  # warm up
-            print(f"{CLIENTS} concurrent clients, {seconds:.0f} s per endpoint, one uvicorn process, "
-                  f"{os.cpu_count()} cores, SQLite ledger")
-            report("POST /v1/decide", asyncio.run(load(port, lambda i: decide[i % len(decide)], seconds, 200)), seconds)
-            findings = asyncio.run(load(port, lambda i: post_request(port, "/v1/findings", finding_body(i), auth),
-                                        seconds, 201))
-            report("POST /v1/findings", findings, seconds)
+            run(port, pg.create_database(), "PostgreSQL", seconds, decide, args.offices)
         finally:
-            server.terminate()
-            server.wait(10)
+            pg.stop()
+        return 0
+    with tempfile.TemporaryDirectory(prefix="fe-bench-") as tmp:
+        run(port, f"sqlite:///{Path(tmp) / 'ledger.db'}", "SQLite", seconds, decide, args.offices)
     return 0
 
 

@@ -152,6 +152,8 @@ def test_catalogue_json_lists_every_item_with_its_legal_basis() -> None:
     assert ev["subjects"] == ["unit", "individual"] and "street" in ev["delegated_to"]
     assert "fire-law:28" in ev["legal_basis"]["violated"]
     assert any("fire-law:60:1:3" in b["cite"] for b in ev["legal_basis"]["penalty"])
+    charge = next(i for i in items if i["code"] == "EB-CHARGE")  # cites repeated per condition are listed once
+    assert charge["legal_basis"]["violated"] == ["fire-law:28", "fire-law:16:1:4", "highrise-rules:37:1"]
 
 
 @pytest.mark.parametrize(("change", "message"), [
@@ -194,3 +196,23 @@ def test_cli_reads_a_case_file_with_a_byte_order_mark(tmp_path: Path) -> None:
     run = cli("decide", str(path), "--format", "json")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["step"] == "reminder"
+
+
+def test_a_departure_decides_the_step_taken_or_is_refused() -> None:
+    case = {"item": "EV-BLOCK", "subject": {"kind": "unit", "operating": True, "name": "某超市"},
+            "place": {"name": "某超市", "crowded": True}, "office": {"level": "street", "name": "北街街道消防安全办公室"},
+            "observed_on": "2026-05-03"}
+    suggested = fe.decide(case)
+    assert suggested.step == "reminder" and fe.decide(case, step="reminder") == suggested
+    taken = fe.decide(case, step="penalty")
+    assert (taken.step, taken.procedure) == ("penalty", "general") and taken.penalty and taken.penalty.available
+    assert "departure" in [r.rule for r in taken.reasons]
+    assert "penalty_decision" in taken.documents
+    notice = fe.render(case, taken, "penalty_notice", format="text", fine=6000)
+    assert "行政处罚告知书" in notice
+    edited = suggested.model_copy(update={"step": "penalty"})
+    with pytest.raises(fe.FireEnforceError, match="decision.step: differs"):
+        fe.render(case, edited, "inspection_record", format="text")
+    wiring = {**case, "item": "EL-WIRING"}
+    with pytest.raises(fe.CaseError, match=r"^step: penalty: not lawful here: .*precondition \(overdue\)"):
+        fe.decide(wiring, step="penalty")

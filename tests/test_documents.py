@@ -99,7 +99,7 @@ def test_every_type_renders_with_common_elements(document: str, step: str, proce
     # entrusted (委托): penalties in the brigade's name; records, orders, referrals in the office's own
     issuer = "庆阳市西峰区消防救援大队" if document in PENALTY_DOCUMENTS else "北街街道消防安全办公室"
     for element in (case.subject.name, case.subject.address, "《中华人民共和国消防法》第二十八条", ART_28,
-                    "西北街消〔2026〕0007号", issuer, "（印章）", "送达回执", "2026年5月3日",
+                    f"西北街消{DESIGNATIONS[document]}〔2026〕第7号", issuer, "（印章）", "送达回执", "2026年5月3日",
                     "示例配置"):
         assert flat(element) in text, element
     assert isinstance(out, bytes) == (fmt in ("docx", "pdf"))
@@ -186,7 +186,7 @@ def test_inspection_record_of_a_reminder_notes_the_oral_order() -> None:
 
 def test_without_serial_the_number_is_left_blank() -> None:
     text = rendered("inspection_record", make_decision("reminder"))["text"]
-    assert "西北街消〔2026〕____号" in text
+    assert "西北街消检查字〔2026〕第____号" in text
 
 
 def test_case_text_is_data_escaped_in_html_and_verbatim_in_text() -> None:
@@ -289,7 +289,7 @@ def test_a_unit_penalty_keeps_the_unit_as_party_and_its_limit() -> None:
 
 def test_document_date_may_differ_from_the_decision_date() -> None:
     text = render(make_case(), make_decision(), "penalty_decision", fine=6000, format="text", date=dt.date(2026, 6, 1))
-    assert "2026年6月1日" in text and "西北街消〔2026〕____号" in text
+    assert "2026年6月1日" in text and "西北街消罚决字〔2026〕第____号" in text
 
 
 @pytest.mark.parametrize(("path", "edit"), [
@@ -339,12 +339,30 @@ def test_context_provides_exactly_the_declared_keys() -> None:
 
     terms = Terms(payment_days=15, payment_basis="a", review_days=60, review_basis="b", litigation_months=6,
                   litigation_basis="c", statement_days=3, statement_basis="d", hearing_request_days=5, hearing_basis="e")
-    files = [(Path("x.yaml"), OfficesFile.model_validate({"terms": terms.model_dump(), "offices": {"某办": {"code": "某消"}}}))]
+    files = [(Path("x.yaml"), OfficesFile.model_validate({"terms": terms.model_dump(), "offices": {"某办": {"code": "某消", "designations": {"penalty_decision": "罚决字"}}}}))]
     office = resolve_office(files, "street", "某办")
     context = build_context(make_case(), make_decision(), "penalty_decision", office,
                             sanction=Sanction(formal_warning=False, fine=6000), serial=None, date=dt.date(2026, 5, 3))
     assert set(context) == CONTEXT_KEYS
-    assert office.sample is False and context["document"]["number"] == "某消〔2026〕____号"
+    assert office.sample is False and context["document"]["number"] == "某消罚决字〔2026〕第____号"
+    with pytest.raises(DocumentError, match=r"^x.yaml: designations.penalty_notice: missing"):
+        build_context(make_case(), make_decision(), "penalty_notice", office, sanction=None, serial=None,
+                      date=dt.date(2026, 5, 3))
+
+
+DESIGNATIONS = {"inspection_record": "检查字", "rectification_order": "责改字", "summary_penalty_decision": "当罚决字",
+                "penalty_notice": "罚告字", "penalty_decision": "罚决字", "referral_letter": "移字"}
+
+
+@pytest.mark.parametrize("version", ["2021.07", "2022.03", "2024.09"])
+def test_each_document_type_has_its_own_designation(version: str) -> None:
+    from fireenforce.documents.offices import load_offices, resolve_office
+    from fireenforce.model.enums import DOCUMENT_TYPES
+
+    path = Path(__file__).resolve().parents[1] / "rulesets" / "xifeng" / version / "offices.yaml"
+    office = resolve_office([(path, load_offices(path))], "street", "北街街道消防安全办公室")
+    assert office.designations == DESIGNATIONS and set(DESIGNATIONS) == set(DOCUMENT_TYPES)
+    assert len(set(office.designations.values())) == len(DOCUMENT_TYPES)
 
 
 def test_late_payment_is_quoted_from_the_ruleset_not_the_template() -> None:

@@ -46,7 +46,7 @@ def test_every_document_of_real_decisions_renders() -> None:
             kw = choice if document in ("penalty_notice", "penalty_decision", "summary_penalty_decision") else {}
             for fmt in ("html", "text"):
                 text = render(c, decision, document, format=fmt, ruleset=rs, serial=1, **kw)
-                assert subject["name"] in text and "〔2026〕0001号" in text
+                assert subject["name"] in text and "〔2026〕第1号" in text
             seen.add(document)
     assert seen == {"inspection_record", "rectification_order", "penalty_notice", "penalty_decision",
                     "summary_penalty_decision", "referral_letter"}
@@ -56,7 +56,7 @@ def test_cli_writes_the_document(tmp_path: Path) -> None:
     code, text, _ = run(tmp_path, case("warning"), "--document", "penalty_decision", "--fine", "12000",
                         "--format", "text", "--serial", "12", "--date", "2026-05-20")
     assert code == 0
-    assert "西北街消〔2026〕0012号" in text and "罚款人民币12000元（大写：壹万贰仟元整）" in text
+    assert "西北街消罚决字〔2026〕第12号" in text and "罚款人民币12000元（大写：壹万贰仟元整）" in text
     assert "2026年5月20日" in text
 
 
@@ -98,7 +98,7 @@ def test_offices_file_overrides_and_clears_the_sample_notice(tmp_path: Path) -> 
     code, text, _ = run(tmp_path, case("warning"), "--document", "penalty_decision", "--fine", "8000",
                         "--format", "text", "--offices", str(offices))
     assert code == 0
-    assert "甘肃银行西峰支行" in text and "北街消〔2026〕____号" in text and "示例配置" not in text
+    assert "甘肃银行西峰支行" in text and "北街消罚决字〔2026〕第____号" in text and "示例配置" not in text
     assert text.splitlines()[0].strip() == "北街街道消防安全办公室"  # 赋权: issued in the office's own name
     assert "委托" not in text
 

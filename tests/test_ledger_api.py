@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +16,7 @@ from fireenforce.ledger import Closure, Ledger, LedgerError, Record, UnknownFind
 from fireenforce.ledger.tables import events
 from ledgerkit import OTHER_OFFICE, case, uscc
 
-NUMBER = re.compile(r"^西北街消〔2026〕(\d{4})号$")
+NUMBER = re.compile(r"^西北街消(检查字|责改字|罚告字|罚决字|移字)〔2026〕第(\d+)号$")
 
 
 @pytest.fixture
@@ -117,11 +118,13 @@ def test_due_lists_open_findings_past_their_deadline(led: Ledger) -> None:
 
 def test_document_numbers_are_per_office_type_and_year_and_gap_free(led: Ledger) -> None:
     numbers = [led.record(case(10 + n)).documents[0].number for n in range(3)]
-    assert [int(NUMBER.match(n).group(1)) for n in numbers] == [1, 2, 3]
+    assert [int(NUMBER.match(n).group(2)) for n in numbers] == [1, 2, 3]
     other = led.record(case(20, office=OTHER_OFFICE)).documents[0].number
-    assert other == "西南街消〔2026〕0001号"
+    assert other == "西南街消检查字〔2026〕第1号"
     next_year = led.record(case(21, on="2027-01-04")).documents[0].number
-    assert next_year == "西北街消〔2027〕0001号"
+    assert next_year == "西北街消检查字〔2027〕第1号"
+    order = led.reinspect(led.record(case(22)).finding, on="2026-05-10", rectified=False)
+    assert [d.number for d in order.documents] == ["西北街消检查字〔2026〕第5号", "西北街消责改字〔2026〕第1号"]
 
 
 def test_a_departure_needs_a_written_reason_and_is_recorded(led: Ledger) -> None:
@@ -143,8 +146,8 @@ def test_a_referral_is_sent_and_answered(led: Ledger) -> None:
     with pytest.raises(LedgerError):
         led.reinspect(rec.finding, on="2026-05-10", rectified=True)
     view = led.referral_answer(rec.finding, on="2026-05-12", accepted=False, result="不属于本大队管辖，退回")
-    assert view.status == "open" and view.deadline == dt.date(2026, 5, 12)
-    assert [d.finding for d in led.due(on="2026-05-13")] == [rec.finding]
+    assert view.status == "open" and view.deadline == dt.date(2026, 5, 15)  # policy/ladder.yaml returned_days: 3
+    assert led.due(on="2026-05-15") == [] and [d.finding for d in led.due(on="2026-05-16")] == [rec.finding]
     assert view.events[-1].payload["result"] == "不属于本大队管辖，退回"
 
 
@@ -198,10 +201,14 @@ def test_verify_passes_on_an_intact_record(led: Ledger) -> None:
 
 
 def test_a_source_key_makes_recording_idempotent(led: Ledger) -> None:
-    first = led.record(case(40), source="trigger-2026-05-03-17")
+    first = led.record(case(40), source="trigger-2026-05-03-17", officer="王某")
     before = event_count(led)
-    again = led.record(case(40, on="2026-05-04"), source="trigger-2026-05-03-17")
+    again = led.record(case(40), source="trigger-2026-05-03-17", officer="王某")
     assert again == first and event_count(led) == before
+    for other in ({"case": case(40, on="2026-05-04")}, {"officer": "李某"}, {"step": "warning", "reason": "理由"}):
+        with pytest.raises(LedgerError, match="^--source trigger-2026-05-03-17: recorded already, as F-"):
+            led.record(other.pop("case", case(40)), source="trigger-2026-05-03-17", **{"officer": "王某", **other})
+    assert event_count(led) == before
     assert led.record(case(40, on="2026-05-04"), source="trigger-2026-05-04-1").finding != first.finding
 
 
@@ -259,6 +266,123 @@ def test_export_import_round_trip_on_each_backend(led: Ledger, request: pytest.F
         assert second.getvalue() == first.getvalue()
         assert copy.show(rec.finding) == led.show(rec.finding) and copy.verify().ok
         nxt = copy.record(case(47))  # the copy carries on numbering where the original stopped
-        assert nxt.documents[0].number == "西北街消〔2026〕0003号"
+        assert nxt.documents[0].number == "西北街消检查字〔2026〕第3号"
     with pytest.raises(LedgerError, match="^line:1: "):
         Ledger(f"sqlite:///{tmp_path / 'bad.db'}").import_(['{"seq": 1}'], source="line")
+
+
+def test_a_departure_is_decided_as_the_step_taken_and_its_documents_render(led: Ledger) -> None:
+    assert fe.decide(case(50)).step == "reminder"
+    rec = led.record(case(50), step="penalty", reason="安全出口在营业期间锁闭，情况紧急")
+    assert rec.step == rec.decision.step == "penalty" and rec.decision.procedure == "general"
+    assert rec.departure and (rec.departure.suggested, rec.departure.chosen) == ("reminder", "penalty")
+    assert rec.decision.penalty and rec.decision.penalty.fine and rec.decision.penalty.fine.min == 5000
+    assert "departure" in [r.rule for r in rec.decision.reasons]
+    assert [d.type for d in rec.documents] == list(rec.decision.documents)
+    assert {"penalty_notice", "penalty_decision"} <= set(rec.decision.documents)
+    for doc in rec.documents:
+        text = led.render(rec.finding, doc.type, format="text", fine=6000 if "penalty" in doc.type else None)
+        assert doc.number in text
+    assert led.history(uscc(50))[0].step == "penalty"
+
+
+@pytest.mark.parametrize("item, step, words", [
+    ("EL-WIRING", "penalty", "precondition (overdue) is not met"),
+    ("EB-INDOOR", "penalty", "provides no penalty"),
+    ("SE-UNSEAL", "warning", "require a referral"),
+])
+def test_an_unlawful_departure_is_refused_and_writes_nothing(led: Ledger, item: str, step: str, words: str) -> None:
+    data = case(51, item=item)
+    if item == "EB-INDOOR":
+        data["subject"] = {"kind": "individual", "name": "张某", "id": "", "address": "西峰区北街某小区"}
+        data["place"] = {"name": "住宅", "address": "西峰区北街某小区"}
+    with pytest.raises(CaseError, match=f"^step: {step}") as info:
+        led.record(data, step=step, reason="理由")
+    assert words in str(info.value) and "\n" not in str(info.value)
+    assert event_count(led) == 0
+
+
+def test_a_reason_without_a_departure_is_refused(led: Ledger) -> None:
+    with pytest.raises(CaseError, match="^reason: .*--step"):
+        led.record(case(52), reason="理由")
+    with pytest.raises(CaseError, match="^reason: .*suggested"):
+        led.record(case(52), step="reminder", reason="理由")
+    assert event_count(led) == 0
+
+
+def test_a_penalty_decision_orders_correction_from_its_own_date(led: Ledger) -> None:
+    rec = led.record(case(53))
+    led.reinspect(rec.finding, on="2026-05-08", rectified=False)
+    penalty = led.reinspect(rec.finding, on="2026-05-20", rectified=False, fine=6000)
+    assert isinstance(penalty, Record) and penalty.decision.procedure == "general" and penalty.deadline
+    text = led.render(rec.finding, "penalty_decision", format="text")
+    dated = re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text)
+    ordered = re.search(r"责令当事人于(\d{4})年(\d{1,2})月(\d{1,2})日前改正", text)
+    assert ordered is not None
+    day = dt.date(*map(int, dated[-1]))  # the decision's own date, at its foot
+    by = dt.date(*map(int, ordered.groups()))
+    assert day > dt.date(2026, 5, 20) and by > day
+    assert by == penalty.deadline  # the ledger tracks the deadline the document orders
+    assert led.due(on=by) == []
+
+
+def test_a_reinspection_within_the_deadline_decides_nothing(led: Ledger) -> None:
+    rec = led.record(case(54))
+    assert rec.deadline is not None
+    early = rec.deadline - dt.timedelta(days=1)
+    with pytest.raises(CaseError, match="^fine: the deadline runs until"):
+        led.reinspect(rec.finding, on=early, rectified=False, fine=6000)
+    same = led.reinspect(rec.finding, on=early, rectified=False)
+    assert isinstance(same, Record) and same.action == rec.action and same.deadline == rec.deadline
+    assert len(led.history(uscc(54))) == 1 and [e.kind for e in led.show(rec.finding).events][-1] == "reinspection"
+    nxt = led.reinspect(rec.finding, on=rec.deadline + dt.timedelta(days=1), rectified=False)
+    assert isinstance(nxt, Record) and nxt.action != rec.action and nxt.step == "warning"
+    assert [h.step for h in led.history(uscc(54))] == ["reminder", "warning"] and led.verify().ok
+
+
+@pytest.mark.parametrize("option", [{"fine": 6000}, {"step": "penalty"}, {"reason": "理由"}])
+def test_a_rectified_reinspection_takes_no_step_options(led: Ledger, option: dict) -> None:
+    rec = led.record(case(55))
+    with pytest.raises(CaseError, match=f"^{next(iter(option))}: a rectified finding is closed"):
+        led.reinspect(rec.finding, on="2026-05-05", rectified=True, **option)
+    assert led.show(rec.finding).status == "open"
+
+
+def test_a_corrected_subject_name_reaches_later_documents(led: Ledger) -> None:
+    rec = led.record(case(56))
+    found = next(e for e in led.show(rec.finding).events if e.kind == "finding")
+    led.correct(found.id, reason="名称录入错误", changes={"subject_name": "西峰区某某便民超市有限公司"})
+    nxt = led.reinspect(rec.finding, on="2026-05-10", rectified=False)
+    assert isinstance(nxt, Record) and "rectification_order" in [d.type for d in nxt.documents]
+    assert "西峰区某某便民超市有限公司" in led.render(rec.finding, "rectification_order", format="text")
+    first = led.render(rec.finding, "inspection_record", action=rec.action, format="text")
+    assert "某某超市56号店" in first  # a document issued before the correction stays as issued
+
+
+def test_open_only_an_existing_ledger(ledger_url: str) -> None:
+    from fireenforce.ledger import LedgerUnavailable
+
+    with pytest.raises(LedgerUnavailable, match="no ledger there|not a fireenforce ledger"):
+        fe.Ledger(ledger_url, create=False)
+    if ledger_url.startswith("sqlite"):
+        assert not Path(ledger_url.removeprefix("sqlite:///")).exists()
+    fe.Ledger(ledger_url).close()
+    with fe.Ledger(ledger_url, create=False) as existing:
+        assert existing.verify().ok
+
+
+def test_rulesets_are_loaded_once_per_process(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from fireenforce.ledger import rulesets
+
+    calls = []
+    real = rulesets.load_family
+    monkeypatch.setattr(rulesets, "load_family", lambda root: calls.append(root) or real(root))
+    monkeypatch.setattr(rulesets, "_LOADED", {})
+    with Ledger(tmp_path / "a.db") as one, Ledger(tmp_path / "b.db") as two:
+        for day in range(3, 9):
+            one.record(case(60 + day, on=f"2026-05-{day:02d}"))
+            two.record(case(60 + day, on=f"2026-05-{day:02d}"))
+    assert len(calls) == 1
+    monkeypatch.setattr(rulesets, "RECHECK", -1.0)  # edits are noticed once the recheck interval has run
+    assert rulesets.ruleset_on(None, dt.date(2026, 5, 3)) is rulesets.ruleset_on(None, dt.date(2026, 5, 4))
+    assert len(calls) == 3

@@ -35,7 +35,7 @@ def write_case(tmp_path: Path, data: dict) -> str:
 def test_the_loop_from_the_command_line(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "record", write_case(tmp_path, case(1)), "--db", db, "--officer", "王某", "--format", "json")
     rec = json.loads(out)
-    assert code == 0 and rec["status"] == "open" and rec["documents"][0]["number"] == "西北街消〔2026〕0001号"
+    assert code == 0 and rec["status"] == "open" and rec["documents"][0]["number"] == "西北街消检查字〔2026〕第1号"
     code, out, _ = run(capsys, "due", "--db", db, "--on", "2026-06-01", "--format", "json")
     due = json.loads(out)
     assert due == [{"finding": rec["finding"], "subject": {"id": uscc(1)[:6] + "*" * 8 + uscc(1)[-4:],
@@ -58,7 +58,7 @@ def test_the_loop_from_the_command_line(db: str, tmp_path: Path, capsys: pytest.
 
 def test_text_output_for_the_officer(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "record", write_case(tmp_path, case(2)), "--db", db)
-    assert code == 0 and "文书：消防监督检查记录 西北街消〔2026〕0001号" in out and "整改期限" in out
+    assert code == 0 and "文书：消防监督检查记录 西北街消检查字〔2026〕第1号" in out and "整改期限" in out
 
 
 def test_export_and_import_round_trip(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -157,7 +157,7 @@ def test_documents_issued_through_the_ledger_carry_their_numbers(db: str, tmp_pa
     rec = json.loads(run(capsys, "record", write_case(tmp_path, case(10)), "--db", db, "--format", "json")[1])
     code, out, _ = run(capsys, "render", rec["finding"], "--document", "inspection_record", "--format", "text",
                        "--db", db)
-    assert code == 0 and rec["documents"][0]["number"] in out and "〔2026〕____号" not in out
+    assert code == 0 and rec["documents"][0]["number"] in out and "〔2026〕第____号" not in out
     nxt = json.loads(run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-05-20", "--not-rectified",
                          "--format", "json")[1])
     for doc in nxt["documents"]:
@@ -167,3 +167,43 @@ def test_documents_issued_through_the_ledger_carry_their_numbers(db: str, tmp_pa
         assert doc["number"] in out
     code, _, err = run(capsys, "render", rec["finding"], "--document", "referral_letter", "--db", db)
     one_line_error(code, err, "referral_letter", "issued:")
+
+
+def test_options_that_would_be_ignored_are_refused(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_case(tmp_path, case(11))
+    one_line_error(*run(capsys, "record", path, "--db", db, "--reason", "理由")[::2], "reason", "--step")
+    rec = json.loads(run(capsys, "record", path, "--db", db, "--format", "json")[1])
+    code, _, err = run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-05-05", "--rectified",
+                       "--fine", "6000")
+    one_line_error(code, err, "fine", "rectified")
+    code, _, err = run(capsys, "due", "--db", db, "--on", "2026-06-01", "--office", "北街办")
+    one_line_error(code, err, "--office", "北街办", "北街街道消防安全办公室")
+    code, _, err = run(capsys, "record", path, "--db", db, "--source", "k1")
+    assert code == 0 and run(capsys, "record", path, "--db", db, "--source", "k1")[0] == 0
+    code, _, err = run(capsys, "record", write_case(tmp_path, case(12)), "--db", db, "--source", "k1")
+    one_line_error(code, err, "--source k1", "recorded already")
+
+
+def test_a_refused_import_leaves_no_database_behind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"seq": 1}\n', encoding="utf-8")
+    target = tmp_path / "new.db"
+    one_line_error(*run(capsys, "import", str(bad), "--db", str(target))[::2], "bad.jsonl:1")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl"]
+
+
+def test_the_read_only_url_is_shown_readably(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///file:{db}?mode=ro&uri=true"
+    code, _, err = run(capsys, "record", write_case(tmp_path, case(13)), "--db", url)
+    one_line_error(code, err, "read-only", f"file:{db}")
+    assert "%3A" not in err
+
+
+def test_history_says_what_each_reinspection_found(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rec = json.loads(run(capsys, "record", write_case(tmp_path, case(14)), "--db", db, "--format", "json")[1])
+    code, out, _ = run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-05-04", "--not-rectified")
+    assert code == 0 and "未届满" in out and "不作新的处置" in out
+    run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-05-10", "--not-rectified")
+    lines = run(capsys, "history", uscc(14), "--db", db)[1].splitlines()
+    assert len(lines) == 2 and "复查未整改（2026-05-10）" in lines[0] and "尚未复查（整改期限" in lines[1]
+    assert not any("未整改或未复查" in line for line in lines)

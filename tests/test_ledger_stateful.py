@@ -74,7 +74,12 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         finding = open_ones[pick % len(open_ones)]
         out = self.led.reinspect(finding, on=self.day, rectified=rectified)
-        if isinstance(out, Record):
+        if isinstance(out, Record) and out.action == states[finding].last.id:  # within the deadline: nothing decided
+            deadline = states[finding].last.deadline
+            assert not rectified and deadline is not None and self.day <= deadline
+            _, after = self.replayed()
+            assert [a.id for a in after[finding].actions] == [a.id for a in states[finding].actions]
+        elif isinstance(out, Record):
             assert not rectified and out.finding == finding
             _, after = self.replayed()
             assert after[finding].actions.pop().id == out.action  # what decide saw: all but the new action

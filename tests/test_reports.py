@@ -78,7 +78,7 @@ def recount(stream: list[dict[str, Any]], led: Ledger) -> dict[str, dict[str, An
             o["referrals"] += 1
         elif e["kind"] == "document" and in_month(e) and e["payload"]["type"] == "rectification_order":
             o["orders"] += 1
-        elif e["kind"] == "reinspection" and in_month(e):
+        elif e["kind"] == "reinspection" and in_month(e) and checked[e["payload"]["action"]] is e:  # an order's last
             deadline = dt.date.fromisoformat(acts[e["payload"]["action"]]["payload"]["deadline"])
             day = dt.date.fromisoformat(e["at"])
             late = sum(1 for n in range((day - deadline).days) if (deadline + dt.timedelta(n + 1)).weekday() < 5) > 3

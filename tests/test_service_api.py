@@ -48,7 +48,7 @@ def test_query_ranks_items_for_the_officers_words(client: TestClient) -> None:
 
 @pytest.mark.parametrize(("params", "field", "words"), [
     ({"q": "！？ "}, "q", "nothing to search for"),
-    ({"q": "充电", "top": 0}, "top", "greater than or equal to 1"),
+    ({"q": "充电", "top": 0}, "top", "must be at least 1, not 0"),  # as `fireenforce query --top 0`
     ({}, "q", "Field required"),
 ])
 def test_query_refuses_what_it_cannot_search(client: TestClient, params: dict[str, Any], field: str, words: str) -> None:
@@ -182,7 +182,7 @@ def test_openapi_describes_v1_from_the_library_models(client: TestClient) -> Non
     assert set(schema["paths"]) == {  # the contract's endpoints, and no other
         "/v1/catalogue", "/v1/query", "/v1/decide", "/v1/render", "/v1/health", "/v1/findings",
         "/v1/findings/{finding}/reinspections", "/v1/findings/{finding}", "/v1/due", "/v1/subjects/{subject}/history",
-        "/v1/reports/{month}", "/v1/signals"}
+        "/v1/reports/{month}", "/v1/signals", "/v1/referrals"}
     assert all(path.startswith("/v1/") for path in schema["paths"])
     components = schema["components"]["schemas"]
     decide = schema["paths"]["/v1/decide"]["post"]

@@ -50,6 +50,12 @@ def test_token_list_and_revoke(db: str, capsys: pytest.CaptureFixture[str]) -> N
 @pytest.mark.parametrize(("args", "message"), [
     (["--office", "西峰区司法局", "--role", "officer"], "cannot tell the level of '西峰区司法局'"),
     (["--office", " ", "--role", "officer"], "office: name the office"),
+    # a street office deciding with the brigade's powers (user trial of issue 13)
+    (["--office", "北街街道消防安全办公室", "--role", "officer", "--level", "brigade"],
+     "level: 'brigade' does not fit '北街街道消防安全办公室': its name says street"),
+    (["--office", "董志镇消防安全办公室", "--role", "officer", "--level", "township"], "its name says town"),
+    (["--office", "庆阳市西峰区消防救援大队", "--role", "brigade", "--level", "street"],
+     "a brigade token acts for the brigade"),
 ])
 def test_token_add_refuses_what_it_cannot_place(db: str, capsys: pytest.CaptureFixture[str], args: list[str],
                                                 message: str) -> None:

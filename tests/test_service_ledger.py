@@ -189,3 +189,28 @@ def test_a_retried_request_with_its_source_key_records_once(world: dict[str, Any
     assert len(north.get("/v1/due", on="2026-06-01").json()) == 1
     elsewhere = south.post("/v1/findings", {"case": case(6, office=OTHER_OFFICE), "source": "grid-4711"})
     assert elsewhere.status_code == 201 and elsewhere.json()["finding"] != first["finding"]
+
+
+def test_the_brigade_finds_the_referrals_sent_to_it(world: dict[str, Any]) -> None:
+    """Nothing listed referrals: the brigade read one only if it knew its id (user trial)."""
+    north, south, brigade = world["north"], world["south"], world["brigade"]
+    handed = north.post("/v1/findings", {"case": case(1), "step": "referral", "reason": "安全出口严重堵塞，需临时查封"}).json()
+    police = south.post("/v1/findings", {"case": case(2, item="PS-FALSE-ALARM", subject={
+        "kind": "individual", "name": "李某"}, place={}, office={"level": "street", "name": ""})}).json()
+    assert handed["step"] == police["step"] == "referral"
+    with Ledger(world["url"]) as ledger:
+        ledger.referral_answer(handed["finding"], on="2026-05-10", accepted=True, result="已立案")
+    listed = brigade.get("/v1/referrals").json()
+    assert [(r["finding"], r["office"]) for r in listed] == [(handed["finding"], OFFICE["name"]),
+                                                            (police["finding"], OTHER_OFFICE["name"])]
+    ours = brigade.get("/v1/referrals", to=BRIGADE).json()
+    assert [r["finding"] for r in ours] == [handed["finding"]]
+    assert ours[0]["answer"] == "accepted" and ours[0]["answered_on"] == "2026-05-10" and ours[0]["result"] == "已立案"
+    assert ours[0]["subject"]["id"] != uscc(1) and ours[0]["sent_on"] == "2026-05-03"
+    assert listed[1]["to"] == "public_security" and listed[1]["to_label"] == "公安机关" and listed[1]["answer"] is None
+    assert [r["finding"] for r in brigade.get("/v1/referrals", awaiting="true").json()] == [police["finding"]]
+    assert [r["finding"] for r in world["legal"].get("/v1/referrals", office=OTHER_OFFICE["name"]).json()] == \
+        [police["finding"]]
+    assert [r["finding"] for r in south.get("/v1/referrals").json()] == [police["finding"]]
+    assert south.get("/v1/referrals", office=OFFICE["name"]).status_code == 404
+    assert world["client"].get("/v1/referrals").status_code == 401

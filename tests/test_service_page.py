@@ -10,7 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 import fireenforce as fe
+from fireenforce.model.case import parse_case
 from fireenforce.service import create_app
+from fireenforce.service.page import case_from_form
 
 FORM = {
     "item": "EB-CHARGE", "q": "高层楼道里电动车在充电", "subject_kind": "individual", "subject_name": "张某",
@@ -70,7 +72,7 @@ def test_step3_shows_the_decision_of_the_engine(client: TestClient) -> None:
 def test_a_bad_form_comes_back_marked_at_the_field(client: TestClient) -> None:
     page = post_form(client, "/decision", {**FORM, "observed_on": "2026-05-03", "occurred_on": "2026-06-01"})
     assert page.status_code == 422
-    assert "occurred_on：2026-06-01 is after observed_on 2026-05-03" in page.text
+    assert "行为开始日期：2026-06-01 晚于发现日期 2026-05-03，行为开始日期不能晚于发现日期" in page.text
     assert re.search(r'name="occurred_on" value="2026-06-01" class="invalid"', page.text)
 
 
@@ -120,3 +122,35 @@ def test_static_files_are_served_without_a_cdn(client: TestClient) -> None:
     page = client.get("/").text
     assert "http://" not in page and "https://" not in page
     assert client.get("/static/app.js").status_code == 200 and client.get("/static/app.css").status_code == 200
+
+
+@pytest.mark.parametrize(("change", "field", "says"), [
+    ({"subject_id": "620102199001011234"}, "subject_id",
+     "统一社会信用代码或身份证号：620102********1234 校验位不符：既不是有效的统一社会信用代码，也不是有效的居民身份证号码，请核对"),
+    ({"subject_id": "62010219900101"}, "subject_id", "不是18位的统一社会信用代码或居民身份证号码"),
+    ({"observed_on": "2026-13-01"}, "observed_on", "发现日期：“2026-13-01”不是有效日期，请按“年-月-日”填写"),
+    ({"subject_kind": "unit"}, "subject_kind", "不适用于这类当事人"),
+])
+def test_a_wrong_field_is_said_in_chinese_at_step_2(client: TestClient, change: dict[str, str], field: str,
+                                                    says: str) -> None:
+    """An officer reads Chinese: the form's label and the reason, never an English field path;
+    an ID with a wrong check digit is caught here, not after the form is gone (user trial)."""
+    form = {**FORM, "item": "FI-NEGLIGENT", **change} if field == "subject_kind" else {**FORM, **change}
+    page = post_form(client, "/decision", form)
+    assert page.status_code == 422
+    alert = re.search(r'<p class="error" role="alert" id="form-error">(.*?)</p>', page.text)
+    assert alert and says in alert.group(1)
+    assert not re.search(r"[a-z]+_[a-z]+|[a-z]+\.[a-z]+", alert.group(1)), "a field path in the officer's message"
+    if field != "subject_kind":
+        beside = re.search(rf'name="{field}" value="[^"]*"[^>]*class="invalid"[^>]*><span class="field-error">(.*?)</span>',
+                           page.text)
+        assert beside and says in beside.group(1), "the reason beside the field, not only at the top of a long form"
+
+
+def test_a_referral_names_the_authority_in_chinese(client: TestClient) -> None:
+    form = {**FORM, "item": "PS-FALSE-ALARM", "q": "谎报火警", "high_rise": ""}
+    page = post_form(client, "/decision", {k: v for k, v in form.items() if v})
+    assert page.status_code == 200
+    decision = fe.decide(parse_case(case_from_form({k: v for k, v in form.items() if v})))
+    assert decision.referral_to and decision.referral_label
+    assert f"移交：{decision.referral_label}" in page.text and decision.referral_to not in page.text

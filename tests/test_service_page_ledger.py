@@ -68,7 +68,7 @@ def test_login_sets_an_httponly_strict_cookie_and_names_the_office(site: dict[st
 def test_a_wrong_token_does_not_log_in(site: dict[str, Any]) -> None:
     client = TestClient(site["app"])
     answer = client.post("/login", data={"token": "fe_wrong", "csrf": csrf_of(client.get("/login").text)})
-    assert answer.status_code == 401 and "unknown token" in answer.text
+    assert answer.status_code == 401 and "无法登录：令牌无效，请核对后重新输入" in answer.text
     assert client.post("/login", data={"token": site["tokens"]["north"]}).status_code == 403  # no CSRF token
 
 
@@ -84,10 +84,10 @@ def test_record_numbers_the_documents_and_opens_them(site: dict[str, Any]) -> No
     page = record(client)
     finding = re.search(r"(F-[0-9A-Za-z]+)", page)
     number = re.search(r'class="number">([^<]+)<', page)
-    assert finding and number and "西北街消〔2026〕0001号" == number.group(1)
+    assert finding and number and "西北街消检查字〔2026〕第1号" == number.group(1)
     document = client.post(f"/findings/{finding.group(1)}/documents",
                            data={"document": "inspection_record", "csrf": csrf_of(page)})
-    assert document.status_code == 200 and "西北街消〔2026〕0001号" in document.text
+    assert document.status_code == 200 and "西北街消检查字〔2026〕第1号" in document.text
     assert uscc(7) in document.text  # the document carries the full id; lists mask it
     other = login(site, "south")
     refused = other.post(f"/findings/{finding.group(1)}/documents",
@@ -119,7 +119,7 @@ def test_other_offices_and_legal_staff_cannot_press_the_buttons(site: dict[str, 
     south = login(site, "south")
     assert finding.group(1) not in south.get("/due", params={"on": "2026-06-01"}).text
     press = {"on": "2026-06-01", "rectified": "1", "csrf": csrf_of(south.get("/").text)}
-    assert "no such finding" in south.post(f"/findings/{finding.group(1)}/reinspect", data=press).text
+    assert "本办公室的台账中没有这个案件" in south.post(f"/findings/{finding.group(1)}/reinspect", data=press).text
     legal = login(site, "legal")
     listed = legal.get("/due", params={"on": "2026-06-01"}).text
     assert finding.group(1) in listed and "未整改" not in listed
@@ -141,3 +141,43 @@ def test_logout_forgets_the_token(site: dict[str, Any]) -> None:
     client.post("/logout", data={"csrf": csrf_of(client.get("/").text)})
     assert client.get("/due", follow_redirects=False).status_code == 303
 
+
+
+def test_the_start_page_leads_to_the_due_list(site: dict[str, Any]) -> None:
+    """Step 5 is where an officer's day starts: reachable from / and from the step bar (user trial)."""
+    start = login(site, "north").get("/").text
+    assert '<a class="button" href="/due">今日复查</a>' in start
+    assert re.search(r'<li><a href="/due"><span>5</span>复查</a></li>', start)
+
+
+def test_the_due_list_picks_its_day_and_says_a_bad_one_in_chinese(site: dict[str, Any]) -> None:
+    client = login(site, "north")
+    page = client.get("/due", params={"on": "2026-06-01"}).text
+    assert re.search(r'<input type="date" name="on" value="2026-06-01"', page)
+    bad = client.get("/due", params={"on": "x"})
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith("text/html")
+    assert "复查日期：“x”不是有效日期，请按“年-月-日”填写" in bad.text
+
+
+@pytest.mark.parametrize("form", [{"on": "", "rectified": "1"}, {"on": "2026-6-1", "rectified": "1"},
+                                  {"on": "2026-06-01"}, {"on": "2026-06-01", "rectified": "yes"}])
+def test_a_reinspection_form_that_does_not_say_the_day_or_the_result_records_nothing(
+        site: dict[str, Any], form: dict[str, str]) -> None:
+    client = login(site, "north")
+    finding = re.search(r"(F-[0-9A-Za-z]+)", record(client))
+    assert finding
+    with Ledger(site["url"]) as ledger:
+        before = ledger.show(finding.group(1)).events
+    answer = client.post(f"/findings/{finding.group(1)}/reinspect", data={**form, "csrf": csrf_of(client.get("/").text)})
+    assert answer.status_code == 422 and '<p class="error" role="alert">' in answer.text
+    with Ledger(site["url"]) as ledger:
+        assert ledger.show(finding.group(1)).events == before
+
+
+def test_another_offices_finding_is_said_in_chinese_on_the_page(site: dict[str, Any]) -> None:
+    finding = re.search(r"(F-[0-9A-Za-z]+)", record(login(site, "north")))
+    assert finding
+    south = login(site, "south")
+    answer = south.post(f"/findings/{finding.group(1)}/reinspect",
+                        data={"on": "2026-06-01", "rectified": "1", "csrf": csrf_of(south.get("/").text)})
+    assert answer.status_code == 404 and "本办公室的台账中没有这个案件" in answer.text

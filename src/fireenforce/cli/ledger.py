@@ -136,10 +136,14 @@ def _reinspect(args: argparse.Namespace) -> int:
     from fireenforce.ledger import Closure
 
     with _open(args) as led:
+        before = led.show(args.finding).last_action
         out = led.reinspect(args.finding, on=args.on, rectified=args.rectified, officer=args.officer,
                             step=args.step, reason=args.reason, note=args.note, fine=args.fine)
     if isinstance(out, Closure):
         _emit(args, out.model_dump(mode="json"), f"{out.finding} 复查已整改，{out.closed_on} 销号")
+    elif out.action == before:  # within the deadline: nothing decided
+        _emit(args, out.model_dump(mode="json"), f"{out.finding} 复查未整改，整改期限（{out.deadline}）未届满："
+                                                 "不作新的处置，期满后再复查")
     else:
         _emit(args, out.model_dump(mode="json"), record_text(out))
     return 0
@@ -147,6 +151,9 @@ def _reinspect(args: argparse.Namespace) -> int:
 
 def _due(args: argparse.Namespace) -> int:
     with _open(args) as led:
+        if args.office is not None and args.office not in (names := led.offices()):
+            raise CaseError("--office", f"{args.office!r}: no office of that name in the ledger "
+                                        f"(offices: {'、'.join(names) or 'none yet'})")
         rows = led.due(on=args.on, office=args.office, within_days=args.within)
     lines = [f"{d.finding}  {d.deadline}{'（逾期）' if d.overdue else ''}  {d.item}  {STEP_LABELS[d.last_step]}  "
              f"{d.subject.name} {d.subject.id}{'（弱匹配）' if d.subject.weak else ''}  {d.office}" for d in rows]
@@ -157,9 +164,19 @@ def _due(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> int:
     with _open(args) as led:
         entries = led.history(args.subject_id)
-    lines = [f"{h.date}  {h.item}  {STEP_LABELS[h.step]}  {'已整改' if h.rectified else '未整改或未复查'}" for h in entries]
+    lines = [f"{h.date}  {h.item}  {STEP_LABELS[h.step]}  {_result(h)}" for h in entries]
     _emit(args, [h.model_dump(mode="json") for h in entries], "\n".join(lines) or "无记录")
     return 0
+
+
+def _result(entry: Any) -> str:
+    """What the re-inspection of one history entry found, in words."""
+    if entry.rectified:
+        return f"复查已整改（{entry.reinspected_on}）"
+    if entry.reinspected_on is not None:
+        early = entry.deadline is not None and entry.reinspected_on <= entry.deadline
+        return f"复查未整改（{entry.reinspected_on}{'，整改期限未届满' if early else ''}）"
+    return f"尚未复查（整改期限 {entry.deadline}）" if entry.deadline else "无整改期限"
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -207,9 +224,17 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from fireenforce.ledger.database import new_sqlite_file, remove_sqlite_file, resolve_url
+
     lines = read_text(args.file).splitlines()
-    with _open(args, create=True) as led:
-        count = led.import_(lines, source=args.file)
+    created = new_sqlite_file(resolve_url(args.db))
+    try:
+        with _open(args, create=True) as led:
+            count = led.import_(lines, source=args.file)
+    except BaseException:
+        if created is not None:  # a refused import leaves no empty ledger behind
+            remove_sqlite_file(created)
+        raise
     print(f"{count} events imported and verified")
     return 0
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from fireenforce.documents.numerals import capitals, chinese_date, number
 from fireenforce.documents.offices import Office
+from fireenforce.errors import DocumentError
 from fireenforce.labels import DOCUMENT_TITLES as TITLES, KIND_LABELS, STEP_LABELS
 from fireenforce.model import Case, Decision, LegalBasis
 from fireenforce.model.enums import DocumentType
@@ -54,9 +55,15 @@ def citation(basis: LegalBasis) -> str:
     return label
 
 
-def document_number(office: Office, year: int, serial: int | None) -> str:
-    """{office code}〔{year}〕{serial:04d}号; without a serial, a blank to fill by hand."""
-    return f"{office.code}〔{year}〕{'____' if serial is None else f'{serial:04d}'}号"
+def document_number(office: Office, document: DocumentType, year: int, serial: int | None) -> str:
+    """{office code}{the type's 文书代字}〔{year}〕第{serial}号, e.g. 西北街消罚决字〔2026〕第12号;
+    without a serial, a blank to fill by hand. Each type has its own designation (``offices.yaml``
+    ``designations``), so numbers of different types never read alike."""
+    designation = office.designations.get(document)
+    if not designation:
+        raise DocumentError(f"{', '.join(office.sources)}: designations.{document}: missing (the 文书代字 of "
+                            f"{TITLES[document]} in its number)")
+    return f"{office.code}{designation}〔{year}〕第{'____' if serial is None else serial}号"
 
 
 def build_context(
@@ -90,7 +97,7 @@ def build_context(
     return {
         "document": {
             "title": TITLES[document],
-            "number": document_number(office, date.year, serial), "date": chinese_date(date),
+            "number": document_number(office, document, date.year, serial), "date": chinese_date(date),
             "companions": [TITLES[d] for d in decision.documents if d != document and d not in _other_procedure(document)],
         },
         "office": {

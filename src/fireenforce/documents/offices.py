@@ -7,6 +7,7 @@ Values are never written into templates: an office edits its ``offices.yaml`` (o
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -15,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fireenforce.errors import CaseError, DocumentError, field_path
-from fireenforce.model.enums import OfficeLevel
+from fireenforce.model.enums import DocumentType, OfficeLevel
 
 _FORBID = ConfigDict(extra="forbid", frozen=True)
 OFFICE_FIELDS = (
@@ -29,7 +30,8 @@ class OfficeEntry(BaseModel):
 
     model_config = _FORBID
     name: str | None = None
-    code: str | None = None                      # 文书代字, e.g. 西北街消
+    code: str | None = None                      # the office's 机关代字, e.g. 西北街消
+    designations: dict[DocumentType, str] | None = None  # 文书代字 per document type, e.g. 罚决字 (merged per key)
     form: Literal["赋权", "委托"] | None = None   # delegation in own name / entrustment
     acting_in_name_of: str | None = None         # 委托: the entrusting agency the documents name
     brigade: str | None = None                   # the fire-rescue brigade cases are referred to
@@ -79,6 +81,7 @@ class Office(BaseModel):
     level: OfficeLevel
     name: str
     code: str
+    designations: dict[DocumentType, str] = {}
     form: str = ""
     acting_in_name_of: str = ""
     brigade: str = ""
@@ -96,6 +99,13 @@ class Office(BaseModel):
     @property
     def issuer(self) -> str:
         return self.acting_in_name_of or self.name
+
+
+def after_notice(office: Office, notice: dt.date, hearing: bool) -> dt.date:
+    """The earliest date of a general-procedure penalty decision whose notice is of ``notice``:
+    the day after the statement (and, with a hearing right, the hearing request) period."""
+    terms = office.terms
+    return notice + dt.timedelta(days=max(terms.statement_days, terms.hearing_request_days if hearing else 0) + 1)
 
 
 def load_offices(path: Path) -> OfficesFile:
@@ -137,6 +147,7 @@ def resolve_office(
     ``needs`` names fields this document cannot do without (e.g. the bank for a fine).
     """
     values: dict[str, Any] = {"name": name} if name else {}
+    designations: dict[DocumentType, str] = {}
     sample_fields: dict[str, bool] = {}  # field -> whether its final value is a sample value
     terms: dict[str, Any] = {}
     for path, data in files:
@@ -147,6 +158,7 @@ def resolve_office(
                 continue
             given = {k: v for k, v in entry.model_dump(include=set(OFFICE_FIELDS)).items() if v is not None}
             values.update(given)
+            designations.update(entry.designations or {})
             is_sample = entry.sample if entry.sample is not None else data.sample
             sample_fields.update(dict.fromkeys(given, is_sample))
     where = ", ".join(str(p) for p, _ in files)
@@ -161,5 +173,5 @@ def resolve_office(
             raise DocumentError(f"{where}: {who}.{field}: missing (needed for this document)")
     return Office(
         level=level, sample=any(sample_fields.values()), terms=Terms.model_validate(terms),
-        sources=tuple(str(p) for p, _ in files), **values,
+        sources=tuple(str(p) for p, _ in files), designations=designations, **values,
     )

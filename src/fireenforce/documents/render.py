@@ -13,7 +13,7 @@ from fireenforce.documents.context import (
 )
 from fireenforce.documents.environment import environment, templates_dir
 from fireenforce.documents.inputs import day_of, decision_of, flag, path_of, whole
-from fireenforce.documents.offices import Office, load_offices, resolve_office
+from fireenforce.documents.offices import Office, after_notice, load_offices, resolve_office
 from fireenforce.documents.pdf import pdf_of
 from fireenforce.documents.printable import refuse_unprintable
 from fireenforce.engine.decide import order_deadline
@@ -114,6 +114,7 @@ def render(
     if kind in PENALTY_DOCUMENTS:
         hearing = kind != "summary_penalty_decision" and _hearing_due(rs, case, decision, sanction)
     day = _document_date(case, kind, office, date, notice_date, hearing)
+    decision = _ordered_from(decision, case.decision_date, day)
     quotes = _quotes(rs, office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
     context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes,
                             grounds=_grounds(rs, decision, kind), hearing_right=hearing,
@@ -152,9 +153,9 @@ def _document_date(case: Case, kind: str, office: Office, date: dt.date | None,
             raise DocumentError(f"notice_date: only a general-procedure penalty_decision follows a notice, not {kind}")
         return date or case.decision_date
     terms = office.terms
-    days = max(terms.statement_days, terms.hearing_request_days if hearing else 0)
     notice = notice_date or case.decision_date
-    earliest = notice + dt.timedelta(days=days + 1)
+    earliest = after_notice(office, notice, hearing)
+    days = (earliest - notice).days - 1
     if date is not None and date < earliest:
         raise DocumentError(
             f"date: {date} is within the {days}-day period the notice of {notice} gives for statements"
@@ -162,6 +163,17 @@ def _document_date(case: Case, kind: str, office: Office, date: dt.date | None,
             f"{'；' + terms.hearing_basis if hearing else ''}); "
             f"the decision may be dated {earliest} or later")
     return date or earliest
+
+
+def _ordered_from(decision: Decision, decided: dt.date, day: dt.date) -> Decision:
+    """The decision as a document of ``day`` orders it: a correction period runs from the
+    document's own date (a decision that follows its notice orders correction from its date,
+    not the notice's). A re-inspection's deadline is the earlier order's and stays."""
+    deadline = decision.rectification.deadline
+    if deadline is None or day == decided or decision.reinspection is not None:
+        return decision
+    moved = decision.rectification.model_copy(update={"deadline": day + (deadline - decided)})
+    return decision.model_copy(update={"rectification": moved})
 
 
 def _grounds(ruleset: Ruleset, decision: Decision, kind: str) -> list[str]:
@@ -191,10 +203,11 @@ def _verified(case: Case, decision: Decision, ruleset: Ruleset | None) -> Rulese
     if ruleset.digest != ref.digest:
         raise DocumentError(f"decision: made by {made_by}, not by ruleset {ruleset.id} {ruleset.version} "
                             f"({ruleset.digest}); render with the ruleset the decision was made by")
-    from fireenforce.engine.decide import decide
+    from fireenforce.engine.decide import DEPARTURE, decide
 
+    departed = any(r.rule == DEPARTURE for r in decision.reasons)  # an officer's departure: decide its step
     try:
-        fresh = decide(case, ruleset)
+        fresh = decide(case, ruleset, step=decision.step if departed else None)
     except CaseError as exc:
         raise DocumentError(f"decision: ruleset {ruleset.id} {ruleset.version} does not decide this case ({exc})") from None
     differing = _first_difference(decision.model_dump(mode="json"), fresh.model_dump(mode="json"))

@@ -23,19 +23,24 @@ from fireenforce.ruleset.load import in_force_on, load_family
 from fireenforce.ruleset.items import CompiledItem, Conditions, PenaltyBranch, Resolution
 from fireenforce.ruleset.schema import DoubtSpec, TableRule
 
-def decide(case: Case | dict[str, Any] | str, ruleset: Ruleset | None = None, *, what_if: bool = False) -> Decision:
+def decide(case: Case | dict[str, Any] | str, ruleset: Ruleset | None = None, *, what_if: bool = False,
+           step: str | None = None) -> Decision:
     """The step to take for one case, with its legal basis, penalty, procedure and reasons.
 
     ``ruleset`` defaults to the bundled version in force on the decision date. A version answers
     only for the dates it is in force; ``what_if=True`` (legal staff comparing versions) applies
     it to any date its law covers, and the decision then says it is hypothetical (a doubt).
+    ``step`` is an officer's departure from the suggested step: the decision of that step (its
+    procedure, fine range, deadline and documents, with the reason ``departure``), refused with a
+    CaseError on ``step`` where the law does not allow it (a penalty without a penalty provision
+    for this subject, its elements, power or time; anything but the referral a fact requires).
     """
     if type(case) is Case:
         check_dates(case)
     else:
         case = parse_case(case)
     rs = ruleset if ruleset is not None else _bundled(case.decision_date)
-    return _decide(case, rs, what_if)
+    return _decide(case, rs, what_if, step)
 
 
 def decide_many(
@@ -230,7 +235,7 @@ class _Step:
     cites: tuple[str, ...] = ()  # the referral's own basis (competence)
 
 
-def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
+def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None = None) -> Decision:
     """The hot path: derive the discrete inputs, then reuse the memoised date-independent part."""
     day = case.decided_on or case.observed_on
     in_force = rs.in_force.covers(day)
@@ -281,20 +286,27 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False) -> Decision:
         else None
     if trigger is not None:
         running = None
+    departure: tuple[str, str] | None = None  # (the step taken, the step suggested)
+    if forced is not None:
+        suggested = trigger.step if trigger is not None else running.step if running is not None else rule.then["step"]
+        if forced != suggested:
+            _check_departure(rs, forced, suggested, status, branch, competence, level, trigger)
+            departure, running = (forced, suggested), None
     continuing = case.ended_on is None
     order = item.orders and continuing and not facts.rectified_on_spot
     spared = branch is not None and status != "excused" and pen.sparable(case, record.prior, correctable=not item.completed)
     birthday = pen.on_age_birthday(rs, case, conduct)
-    penalty_facts = (facts.mitigating, facts.aggravating, extra) if rule.then["step"] == "penalty" else None
+    taken = departure[0] if departure is not None else rule.then["step"]
+    penalty_facts = (facts.mitigating, facts.aggravating, extra) if taken == "penalty" else None
     key = (id(resolution), law_reason.rule, id(competence), status, rule.id, record.elements, tier, penalty_facts,
            order, facts.rectified_on_spot, facts.crime_suspected, facts.sealing_needed, level,
            running.step if running else None, today.segment, limitation.years if limitation.barred else 0,
-           excuse, facts.slight, spared, birthday)
+           excuse, facts.slight, spared, birthday, departure)
     core = None if pre else rs.cores.get(key)
     if core is None:
         core = _core(rs, case, item, conditions, resolution, law_reason, limitation.years, status, rule, trigger,
                      record.elements, competence, tier, order, running.step if running else None, pre,
-                     _Gate(excuse, spared, extra, plan, aggravating, birthday))
+                     _Gate(excuse, spared, extra, plan, aggravating, birthday), departure)
         if not pre:
             rs.cores.put(key, core)
     reinspection = None
@@ -370,6 +382,37 @@ def _status(branch: PenaltyBranch | None, record: _Record, barred: bool, excuse:
     return "available" if competence is not None and competence.holds else "no_power"
 
 
+DEPARTURE = "departure"  # the reason of a decision an officer's departure forced (policy/reasons.yaml)
+_UNLAWFUL_PENALTY = {
+    "none": "the law provides no penalty for this subject's conduct",
+    "barred": "the violation is time-barred",
+    "excused": "a mandatory ground of no penalty holds",
+    "unmet": "the penalty provision's precondition ({}) is not met",
+    "no_power": "this office does not hold the power for this penalty (refer the case instead)",
+}
+
+
+def _check_departure(rs: Ruleset, step: str, suggested: str, status: str, branch: PenaltyBranch | None,
+                     competence: pen.Competence | None, level: str, trigger: _Step | None) -> None:
+    """An officer may depart from the suggested step only to a step the law allows here."""
+    if step not in rs.policy.step_rank:
+        raise CaseError("step", f"{step!r} is not one of {', '.join(rs.policy.spec.ladder.steps)}")
+    if trigger is not None:
+        authority = rs.policy.spec.delegation.authorities.get(trigger.authority or "", "another authority")
+        raise CaseError("step", f"{step}: the facts require a referral to {authority} (suggested {suggested}); "
+                                "no other step may replace it")
+    if step == "penalty" and status != "available":
+        precondition = branch.spec.precondition if branch is not None else None
+        raise CaseError("step", f"penalty: not lawful here: {_UNLAWFUL_PENALTY[status].format(precondition)} "
+                                f"(suggested {suggested})")
+    if step == "referral":
+        delegation = rs.policy.spec.delegation
+        to = competence.authority if competence is not None and competence.authority else delegation.default_authority
+        if to == level:
+            raise CaseError("step", f"referral: this office is itself {delegation.authorities[to]}, where a referral "
+                                    f"would go (suggested {suggested})")
+
+
 def _referral(rs: Ruleset, case: Case, item: CompiledItem, conditions: Conditions) -> _Step | None:
     """A fact or the item itself sends the case to another authority, whatever the ladder says."""
     policy = rs.policy
@@ -401,6 +444,7 @@ def _core(
     rs: Ruleset, case: Case, item: CompiledItem, conditions: Conditions, resolution: Resolution, law_reason: Reason,
     years: int, status: str, rule: TableRule, trigger: _Step | None, elements: frozenset[str],
     competence: pen.Competence | None, tier: str, order: bool, running: str | None, pre: list[Reason], gate: _Gate,
+    departure: tuple[str, str] | None = None,
 ) -> _Core:
     """The date-independent part of a decision, with every reason in the order the rules fired."""
     day = case.decided_on or case.observed_on
@@ -436,7 +480,11 @@ def _core(
             period = rs.policy.limitation(day)
             cites = tuple(period.cites) if period is not None else ()
             reasons.append(rs.policy_reason("limitation.barred", cites, years=years))
-    chosen = trigger or _Step(rule.then["step"], _step_reason(rs, item, rule))
+    if departure is not None:
+        chosen = _Step(departure[0], rs.policy_reason(DEPARTURE, step_label=STEP_LABELS[departure[0]],
+                                                      suggested_label=STEP_LABELS[departure[1]]))
+    else:
+        chosen = trigger or _Step(rule.then["step"], _step_reason(rs, item, rule))
     step = running or chosen.step
     if running is None:
         reasons.append(chosen.reason)

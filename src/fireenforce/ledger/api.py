@@ -13,7 +13,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, select
 
 from fireenforce.documents.context import document_number
-from fireenforce.documents.offices import Office, load_offices, resolve_office
+from fireenforce.documents.offices import Office, after_notice, load_offices, resolve_office
 from fireenforce.engine import decide
 from fireenforce.errors import CaseError
 from fireenforce.ledger.chain import ChainWriter, finding_events, refresh, to_event
@@ -23,14 +23,14 @@ from fireenforce.ledger.events import Event, new_id
 from fireenforce.ledger.models import (
     Closure, Departure, Due, EventView, FindingView, IssuedDocument, Record, SubjectRef, VerifyReport,
 )
+from fireenforce.ledger.rulesets import ruleset_on
 from fireenforce.ledger.state import CORRECTABLE, history_entry, replay
 from fireenforce.ledger.subjects import key_for_lookup, mask_id, masked_key, subject_key
-from fireenforce.ledger.tables import actions, events, findings
+from fireenforce.ledger.tables import actions, chain_heads, events, findings
 from fireenforce.model import Case, Decision
 from fireenforce.model.case import HistoryEntry, Subject, parse_case
 from fireenforce.model.enums import STEPS
 from fireenforce.ruleset.compiled import Ruleset
-from fireenforce.ruleset.load import load_ruleset
 
 DateLike = dt.date | str
 _DUE_LIST = TypeAdapter(list[Due])
@@ -38,10 +38,9 @@ _DUE_LIST = TypeAdapter(list[Due])
 
 @dataclass(frozen=True, slots=True)
 class _Choice:
-    """The engine's decision, the step taken, a departure from it, and the history decided on."""
+    """The decision of the step taken, a departure from the suggested step, and the history decided on."""
 
     decision: Decision
-    step: str
     departure: Departure | None
     history: tuple[HistoryEntry, ...]
     fine: int | None = None
@@ -64,7 +63,6 @@ class Ledger:
         self.url = resolve_url(url)
         self.ruleset_path = Path(ruleset) if ruleset is not None else None
         self.offices_path = Path(offices) if offices is not None else None
-        self._rulesets: dict[dt.date, Ruleset] = {}
         self.engine = open_engine(self.url, create=create, busy_timeout=busy_timeout)
         try:
             prepare_schema(self.engine, self.url, create=create)
@@ -101,18 +99,22 @@ class Ledger:
         office = self._office(ruleset, case)
         with translate_errors(self.url), writing(self.engine) as conn:
             writer = ChainWriter(conn, case.office.name)
+            stored = case.model_dump(mode="json", exclude={"history"})
             if source is not None:
                 known = conn.execute(select(findings.c.id).where(findings.c.source == source)).scalar_one_or_none()
                 if known is not None:
-                    return _stored_record(finding_events(conn, known), first=True)
+                    evs = finding_events(conn, known)
+                    if not _same_request(evs, stored, officer, step, reason, fine):
+                        raise LedgerError(f"--source {source}: recorded already, as {known}, for another case or "
+                                          "other options; a source key names one request (use a new key)")
+                    return _stored_record(evs, first=True)
             finding = new_id("F")
             choice = self._decide(conn, case, key.key, ruleset, step, reason, fine)
-            stored = case.model_dump(mode="json", exclude={"history"})
             writer.append("finding", finding=finding, subject=key.key, at=case.observed_on, payload={
                 "case": stored, "item": choice.decision.item.code, "weak": key.weak, "officer": officer,
                 **({"source": source} if source is not None else {}),
             })
-            record = self._act(writer, finding, key.key, case, choice, officer, ruleset, office)
+            record = self._act(writer, finding, key.key, case, choice, officer, office)
             writer.close()
         return record
 
@@ -120,8 +122,16 @@ class Ledger:
                   step: str | None = None, reason: str = "", note: str = "", fine: int | None = None,
                   ) -> Record | Closure:
         """Record a re-inspection (复查). Rectified: the finding is closed (整改销号). Not
-        rectified: decide the next step with the unheeded order in the history and record it."""
+        rectified after the deadline: decide the next step with the unheeded order in the history
+        and record it. Not rectified while the deadline still runs: nothing is decided (the order
+        is not unheeded yet) unless the officer departs with ``step`` and ``reason``; the finding's
+        current Record is returned."""
         day = _day(on, "on")
+        if rectified:
+            for name, given in (("fine", fine is not None), ("step", step is not None), ("reason", bool(reason.strip()))):
+                if given:
+                    raise CaseError(name, "a rectified finding is closed: no step is taken, so there is nothing to "
+                                          f"give a {name} for")
         with translate_errors(self.url), writing(self.engine) as conn:
             office = self._office_of(conn, finding)
             writer = ChainWriter(conn, office)
@@ -137,26 +147,42 @@ class Ledger:
                 refresh(conn, finding)
                 writer.close()
                 return Closure(finding=finding, closed_on=day)
+            running = state.last.deadline
+            if step is None and running is not None and day <= running:
+                if fine is not None or reason.strip():
+                    name = "fine" if fine is not None else "reason"
+                    raise CaseError(name, f"the deadline runs until {running}: no step is decided on {day}, so "
+                                          f"there is nothing to give a {name} for (depart with a step to act now)")
+                refresh(conn, finding)
+                writer.close()
+                return _stored_record(finding_events(conn, finding), first=False)
             refresh(conn, finding)
-            case = _case_on(finding_events(conn, finding)[0].payload, day, first=False)
+            first = finding_events(conn, finding)[0].payload
+            renamed = state.subject_name if state.subject_name != first["case"]["subject"].get("name", "") else None
+            case = _case_on(first, day, first=False, name=renamed)
             ruleset = self._ruleset(day)
             choice = self._decide(conn, case, state.subject, ruleset, step, reason, fine)
-            record = self._act(writer, finding, state.subject, case, choice, officer, ruleset,
-                               self._office(ruleset, case))
+            record = self._act(writer, finding, state.subject, case, choice, officer, self._office(ruleset, case),
+                               renamed)
             writer.close()
         return record
 
     def referral_answer(self, finding: str, *, on: DateLike, accepted: bool, result: str = "") -> FindingView:
         """The brigade's answer to a referral (移交): accepted, or returned to the office (the
-        finding is open again and due at once). ``result`` is the brigade's result in words."""
+        finding is open again, due once the ruleset's ``returned_days`` have run). ``result`` is
+        the brigade's result in words."""
         day = _day(on, "on")
         with translate_errors(self.url), writing(self.engine) as conn:
             writer = ChainWriter(conn, self._office_of(conn, finding))
             state = replay(finding_events(conn, finding))
             if state.status != "referred" or state.referral.get("answer"):
                 raise LedgerError(f"{finding}: no referral awaits an answer (status {state.status})")
+            payload: dict[str, Any] = {"result": result}
+            if not accepted:  # the office acts again; due once the ruleset's days for it have run
+                days = self._ruleset(day).policy.spec.ladder.returned_days
+                payload["deadline"] = (day + dt.timedelta(days=days)).isoformat()
             kind = "referral_accepted" if accepted else "referral_returned"
-            writer.append(kind, finding=finding, subject=state.subject, at=day, payload={"result": result})
+            writer.append(kind, finding=finding, subject=state.subject, at=day, payload=payload)
             refresh(conn, finding)
             writer.close()
         return self.show(finding)
@@ -223,6 +249,11 @@ class Ledger:
             for r in rows
         ])
 
+    def offices(self) -> list[str]:
+        """The offices the ledger has a record of, by name."""
+        with translate_errors(self.url), self.engine.connect() as conn:
+            return list(conn.execute(select(chain_heads.c.office).order_by(chain_heads.c.office)).scalars())
+
     def show(self, finding: str) -> FindingView:
         """One finding: its state and every event (ids masked)."""
         with translate_errors(self.url), self.engine.connect() as conn:
@@ -261,15 +292,16 @@ class Ledger:
                               f"(issued: {', '.join(kinds) or 'none'})")
         doc = issued[-1]
         act = next(e for e in evs if e.kind == "action" and e.payload["action"] == doc.payload["action"])
-        case = _case_on(evs[0].payload, act.at, first=act is _first_action(evs))
+        case = _case_on(evs[0].payload, act.at, first=act is _first_action(evs), name=act.payload.get("subject_name"))
         case = case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
         if fine is None and not formal_warning and "penalty" in document:
             fine = act.payload.get("fine")
         decision = Decision.model_validate(act.payload["decision"])
         follows_notice = document == "penalty_decision" and decision.procedure == "general"
-        day = _day(date, "date") if date is not None else None if follows_notice else act.at
+        ruleset = self._ruleset(act.at)
+        day = _day(date, "date") if date is not None else _decision_day(self._office(ruleset, case), act.at, decision)
         return render(case, decision, document, fine=fine, formal_warning=formal_warning, format=format,
-                      offices=self.offices_path, serial=doc.payload["serial"], ruleset=self._ruleset(act.at),
+                      offices=self.offices_path, serial=doc.payload["serial"], ruleset=ruleset,
                       date=day, notice_date=act.at if follows_notice else None)
 
     def events(self, office: str | None = None, *, since: DateLike | None = None, until: DateLike | None = None,
@@ -330,11 +362,8 @@ class Ledger:
     # -- internals -------------------------------------------------------------------------
 
     def _ruleset(self, day: dt.date) -> Ruleset:
-        """The ruleset in force on ``day`` (looked up once per day: loading checks every file)."""
-        ruleset = self._rulesets.get(day)
-        if ruleset is None:
-            ruleset = self._rulesets[day] = load_ruleset(self.ruleset_path, on=day)
-        return ruleset
+        """The ruleset in force on ``day`` (cached in the process: loading checks every file)."""
+        return ruleset_on(self.ruleset_path, day)
 
     def _office(self, ruleset: Ruleset, case: Case) -> Office:
         paths = [p for p in (Path(ruleset.path) / "offices.yaml", self.offices_path) if p is not None and p.is_file()]
@@ -351,39 +380,48 @@ class Ledger:
     def _decide(self, conn: Connection, case: Case, key: str, ruleset: Ruleset, step: str | None,
                 reason: str, fine: int | None) -> _Choice:
         history = _history(conn, key, case.decision_date)
-        decision = decide(case.model_copy(update={"history": history}), ruleset=ruleset)
+        known = case.model_copy(update={"history": history})
+        decision = decide(known, ruleset=ruleset)
         departure = None
+        if step is not None and step not in STEPS:
+            raise CaseError("step", f"{step!r} is not one of {', '.join(STEPS)}")
         if step is not None and step != decision.step:
-            if step not in STEPS:
-                raise CaseError("step", f"{step!r} is not one of {', '.join(STEPS)}")
             if not reason.strip():
                 raise CaseError("reason", f"departing from the suggested step {decision.step} to {step} "
                                           "needs a written reason")
             departure = Departure(suggested=decision.step, chosen=step, reason=reason)
-        chosen = step or decision.step
-        _check_fine(decision, chosen, fine)
-        return _Choice(decision, chosen, departure, history, fine)
+            decision = decide(known, ruleset=ruleset, step=step)  # the step taken, decided as the law has it
+        elif reason.strip():
+            raise CaseError("reason", f"a reason records a departure, but the step {decision.step} is the suggested "
+                                      "one" if step else "a reason records a departure: give the step taken (--step)")
+        _check_fine(decision, decision.step, fine)
+        return _Choice(decision, departure, history, fine)
 
     def _act(self, writer: ChainWriter, finding: str, key: str, case: Case, choice: _Choice, officer: str,
-             ruleset: Ruleset, office: Office) -> Record:
-        """Append the action, its numbered documents and what follows from the step."""
-        decision, step, departure = choice.decision, choice.step, choice.departure
+             office: Office, renamed: str | None = None) -> Record:
+        """Append the action, its numbered documents and what follows from the step (``renamed``:
+        the subject's name as corrected since the finding, which the action's documents carry)."""
+        decision, departure = choice.decision, choice.departure
+        step = decision.step
         action, day = new_id("A"), case.decision_date
         deadline = decision.rectification.deadline if decision.rectification.required else None
+        if deadline is not None:  # the correction period runs from the date of the document ordering it
+            deadline += _decision_day(office, day, decision) - day
         writer.append("action", finding=finding, subject=key, at=day, payload={
             "action": action, "item": decision.item.code, "step": step, "deadline": deadline and deadline.isoformat(),
             "decision": decision.model_dump(mode="json"), "ruleset": decision.ruleset.model_dump(mode="json"),
             "history": [h.model_dump(mode="json") for h in choice.history],
             "departure": departure and departure.model_dump(mode="json"), "officer": officer,
             "issued_by": _issued_by(office, step), **({"fine": choice.fine} if choice.fine is not None else {}),
+            **({"subject_name": renamed} if renamed is not None else {}),
         })
         issued = []
-        for doc_type in _documents(ruleset, decision, step):
+        for doc_type in decision.documents:
             serial = writer.next_serial(doc_type, day.year)
-            number = document_number(office, day.year, serial)
+            number = document_number(office, doc_type, day.year, serial)
             writer.append("document", finding=finding, subject=key, at=day, payload={
                 "action": action, "type": doc_type, "year": day.year, "serial": serial, "number": number})
-            issued.append(IssuedDocument(type=doc_type, number=number))  # type: ignore[arg-type]
+            issued.append(IssuedDocument(type=doc_type, number=number))
         if step == "referral":
             writer.append("referral_sent", finding=finding, subject=key, at=day,
                           payload={"action": action, "to": decision.referral_to or office.brigade})
@@ -393,19 +431,31 @@ class Ledger:
         state = refresh(writer.conn, finding, new if new[0].kind == "finding" else None)
         return Record(
             finding=finding, action=action, status=state.status, decision=decision,  # type: ignore[arg-type]
-            documents=tuple(issued), deadline=state.deadline, step=step,  # type: ignore[arg-type]
+            documents=tuple(issued), deadline=state.deadline, step=step,
             subject=_subject_ref(key, state.subject_name, state.weak), departure=departure, fine=choice.fine,
         )
 
 
 
-def _case_on(finding: dict[str, Any], day: dt.date, *, first: bool) -> Case:
+def _case_on(finding: dict[str, Any], day: dt.date, *, first: bool, name: str | None = None) -> Case:
     """The case an action decided: the finding's own for the first action; for a failed
-    re-inspection, the same conduct observed again (and continuing) on ``day``."""
+    re-inspection, the same conduct observed again (and continuing) on ``day``, the subject
+    under its corrected ``name`` where one was corrected."""
+    case = finding["case"]
+    if name is not None:
+        case = {**case, "subject": {**case["subject"], "name": name}}
     if first:
-        return parse_case(finding["case"])
-    return parse_case({**finding["case"], "item": finding["item"], "observed_on": day.isoformat(),
+        return parse_case(case)
+    return parse_case({**case, "item": finding["item"], "observed_on": day.isoformat(),
                        "decided_on": day.isoformat(), "ended_on": None})
+
+
+def _decision_day(office: Office, day: dt.date, decision: Decision) -> dt.date:
+    """The date of the document that orders the correction: the action's, or for a general
+    procedure the penalty decision's, once its notice (dated the action's day) has run."""
+    if decision.procedure == "general" and "penalty_decision" in decision.documents:
+        return after_notice(office, day, decision.hearing_right)
+    return day
 
 
 def _first_action(evs: list[Event]) -> Event:
@@ -427,6 +477,15 @@ def _stored_record(evs: list[Event], *, first: bool) -> Record:
     )
 
 
+def _same_request(evs: list[Event], case: dict[str, Any], officer: str, step: str | None, reason: str,
+                  fine: int | None) -> bool:
+    """Whether a repeated ``source`` key carries the request it first recorded."""
+    found, act = evs[0].payload, _first_action(evs).payload
+    departure = act.get("departure") or {}
+    return (found["case"] == case and found.get("officer", "") == officer and act.get("fine") == fine
+            and step in (None, act["step"]) and reason.strip() == departure.get("reason", "").strip())
+
+
 def _check_fine(decision: Decision, step: str, fine: int | None) -> None:
     """A recorded fine belongs to a penalty and stays within the statutory range of the decision."""
     if fine is None:
@@ -438,14 +497,6 @@ def _check_fine(decision: Decision, step: str, fine: int | None) -> None:
     low, high = max(penalty.fine.min, 1), penalty.fine.max
     if not low <= fine <= high:
         raise CaseError("fine", f"{fine} yuan is outside the legal range {low}–{high} yuan")
-
-
-def _documents(ruleset: Ruleset, decision: Decision, step: str) -> tuple[str, ...]:
-    """The documents of the step taken: the decision's own, or for a departure the ruleset's list."""
-    if step == decision.step:
-        return tuple(decision.documents)
-    procedure = decision.procedure if decision.procedure != "none" else "general"
-    return tuple(ruleset.policy.documents[f"penalty.{procedure}" if step == "penalty" else step])
 
 
 def _issued_by(office: Office, step: str) -> str:

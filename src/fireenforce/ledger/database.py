@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from urllib.parse import unquote
 from typing import Any, Iterator
 
 from alembic import command
@@ -41,11 +42,30 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
 
 
 def display_url(url: str) -> str:
-    """The URL without its password, for messages."""
+    """The URL without its password, for messages, readable (no percent-encoding)."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        return unquote(make_url(url).render_as_string(hide_password=True))
     except ArgumentError:
         return url
+
+
+def new_sqlite_file(url: str) -> Path | None:
+    """The SQLite file ``url`` names when it does not exist yet (what opening it would create)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:") or parsed.query.get("uri") == "true":
+        return None
+    path = Path(database)
+    return None if path.exists() else path
+
+
+def remove_sqlite_file(path: Path) -> None:
+    """Remove a SQLite file this process created, with its WAL and shared-memory files."""
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        name.unlink(missing_ok=True)
 
 
 def is_sqlite(engine: Engine | Connection) -> bool:

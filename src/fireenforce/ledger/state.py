@@ -127,7 +127,7 @@ def _apply(state: FindingState, ev: Event, by_id: dict[str, Event]) -> None:
         accepted = ev.kind == "referral_accepted"
         state.referral.update({"answer": "accepted" if accepted else "returned", "answered_on": ev.at,
                                "result": p.get("result", "")})
-        state.status, state.deadline = ("referred", None) if accepted else ("open", ev.at)
+        state.status, state.deadline = ("referred", None) if accepted else ("open", _date(p.get("deadline")) or ev.at)
     elif ev.kind == "correction":
         _correct(state, by_id[p["target"]], p["changes"])
         state.corrections.append({"event": ev.id, "target": p["target"], "reason": p["reason"]})

@@ -60,7 +60,7 @@ def catalogue_entries(rs: Ruleset) -> list[CatalogueEntry]:
             high_rise_only=item.high_rise_only,
             delegated_to=sorted(item.delegated_to),
             legal_basis=ItemLegalBasis(
-                violated=[c.cite for c in spec.violated],
+                violated=list(dict.fromkeys(c.cite for c in spec.violated)),  # each once: cites repeat per condition
                 penalty=[
                     PenaltyBranchEntry(branch=b.id, when=b.when.model_dump(exclude_none=True), cite=b.cite,
                                        kinds=b.kinds, fine=b.fine, precondition=b.precondition)

@@ -321,6 +321,8 @@ class LadderSpec(Spec):
     """How far back earlier steps count, in months (dated)."""
     reminder_days: int = Field(ge=0)
     """Deadline of the oral order noted at a reminder, in days."""
+    returned_days: int = Field(default=3, ge=0)
+    """Days an office has to act again on a case the brigade returned (移交退回) before it is due."""
     escalating_steps: list[Step]
     """Earlier steps that count towards the next one."""
     written_orders: list[Step]

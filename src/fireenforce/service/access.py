@@ -82,6 +82,16 @@ def changeable(ledger: Ledger, who: Principal, finding: str) -> FindingView:
     return view
 
 
+def office_read(who: Principal, office: str | None) -> str | None:
+    """The office whose records a list shows: any one asked for (None: all) when ``who`` reads
+    everything, else ``who``'s own; another office is 404, as if it did not exist."""
+    if who.reads_all:
+        return office
+    if office not in (None, who.office):
+        raise HTTPException(404, f"{office}: no such office in your record")
+    return who.office
+
+
 def may_write(who: Principal) -> None:
     if not who.writes:
         raise HTTPException(403, "legal staff tokens read the record and write nothing")

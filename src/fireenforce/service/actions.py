@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from fireenforce.documents import render
 from fireenforce.engine import decide
 from fireenforce.errors import CaseError
 from fireenforce.model import Case, Decision
+from fireenforce.model.case import IsoDate
 from fireenforce.model.enums import DocumentType
 from fireenforce.query import Match, query
 from fireenforce.service.settings import Settings
@@ -24,11 +24,11 @@ class RenderRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     case: Case
     document: DocumentType
-    fine: int | None = Field(None, description="the fine imposed, in yuan (penalty documents)")
-    formal_warning: bool = Field(False, description="impose a formal warning (警告) instead of a fine")
+    fine: StrictInt | None = Field(None, description="the fine imposed, in yuan (penalty documents)")
+    formal_warning: StrictBool = Field(False, description="impose a formal warning (警告) instead of a fine")
     format: Literal["html", "text", "docx", "pdf"] = Field("html", description="docx and pdf come as attachments")
-    serial: int | None = Field(None, description="the document's serial number (1–9999); blank without it")
-    date: dt.date | None = Field(None, description="the document date; default: the case's decision date")
+    serial: StrictInt | None = Field(None, description="the document's serial number (1–9999); blank without it")
+    date: IsoDate | None = Field(None, description="the document date; default: the case's decision date")
 
 
 def search(settings: Settings, text: str, top: int = 5) -> list[Match]:

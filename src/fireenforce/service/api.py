@@ -10,16 +10,19 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 
 from fireenforce import __version__
+from fireenforce.errors import CaseError
 from fireenforce.model import Case, Decision, RulesetRef
 from fireenforce.query import Match
 from fireenforce.ruleset.catalogue import CatalogueEntry, catalogue_entries
+from fireenforce.service.bodies import StrictJsonRoute
 from fireenforce.service.actions import MAX_TOP, RenderRequest, decide_case, render_document, search
 from fireenforce.service.errors import ErrorBody
 from fireenforce.service.views import MEDIA_TYPES, document_response
 from fireenforce.service.settings import settings_of
 
 BAD_INPUT: dict[int | str, dict[str, Any]] = {422: {"model": ErrorBody, "description": "bad input: the field and why"}}
-router = APIRouter(prefix="/v1", responses={413: {"model": ErrorBody, "description": "request body too large"}})
+router = APIRouter(prefix="/v1", route_class=StrictJsonRoute,
+                   responses={413: {"model": ErrorBody, "description": "request body too large"}})
 
 
 class Health(BaseModel):
@@ -39,7 +42,11 @@ def health(request: Request) -> Health:
 @router.get("/catalogue", response_model=list[CatalogueEntry], responses=BAD_INPUT, tags=["law"])
 def catalogue(request: Request, on: Annotated[dt.date | None, Query(description="the version in force on this date; default: the newest")] = None) -> list[CatalogueEntry]:
     """Every enforcement item: subjects, delegated levels, legal basis (as ``fireenforce catalogue``)."""
-    return catalogue_entries(settings_of(request).ruleset_on(on))
+    try:
+        ruleset = settings_of(request).ruleset_on(on)
+    except CaseError as exc:  # the library names the decision date; here the parameter is ``on``
+        raise CaseError("on", exc.message) from None
+    return catalogue_entries(ruleset)
 
 
 @router.get("/query", response_model=list[Match], responses=BAD_INPUT, tags=["law"])

@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fireenforce import __version__
 from fireenforce.ledger import Ledger
 from fireenforce.ledger.database import is_sqlite
-from fireenforce.service import api, errors, ledger_api, page, triage_api
+from fireenforce.service import api, errors, ledger_api, page, referrals_api, triage_api
 from fireenforce.service.limits import BodyLimit
 from fireenforce.service.settings import Settings
 
@@ -35,13 +35,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ledger.close()
 
     app = FastAPI(title="fireenforce", version=__version__, description=DESCRIPTION,
-                  docs_url=None, redoc_url=None, lifespan=lifespan)
+                  docs_url=None, redoc_url=None, lifespan=lifespan,
+                  redirect_slashes=False)  # /v1/findings/ is a 404 in the error shape, not a bare redirect
     app.state.settings = settings
     app.state.ledger = ledger
     app.state.write_gate = threading.Lock() if ledger is not None and is_sqlite(ledger.engine) else nullcontext()
     errors.install(app)
     app.include_router(api.router)
     app.include_router(ledger_api.router)
+    app.include_router(referrals_api.router)
     app.include_router(triage_api.router)
     page.mount(app)
     if settings.cors_origins:

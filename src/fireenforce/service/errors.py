@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 
 from fireenforce.errors import CaseError, FireEnforceError
 from fireenforce.ledger import LedgerError, LedgerUnavailable, UnknownFinding
+from fireenforce.model import Case
 from fireenforce.model.case import first_error
 
 log = logging.getLogger("fireenforce.service")
@@ -40,23 +41,60 @@ def error_response(status: int, field: str, message: str, headers: Mapping[str, 
     return JSONResponse({"error": {"field": field, "message": message}}, status_code=status, headers=headers)
 
 
-def validation_error(errors: list[Any], body: Any) -> tuple[str, str]:
-    """(field, message) for a request FastAPI could not validate, worded as the CLI words it."""
+def validation_error(errors: list[Any], body: Any, model: type[BaseModel] | None = None) -> tuple[str, str]:
+    """(field, message) for a request FastAPI could not validate, worded as the CLI words it;
+    ``model`` is the body's model (None for a JSON array body)."""
     first = errors[0]
     loc = tuple(first.get("loc", ()))
     part = loc[0] if loc and loc[0] in _REQUEST_PARTS else ""
-    if first.get("type") == "json_invalid":
-        return "", f"body is not valid JSON ({first.get('ctx', {}).get('error', 'syntax error')})"
     if part == "body" and len(loc) == 1 and first.get("type") == "missing":
-        return "", "no body given: send a JSON object"
-    if part == "body" and len(loc) == 1 and not isinstance(body, dict):
-        return "", f"the body must be a JSON object, not {_json_type(body)}"
-    rest = [{**err, "loc": tuple(err.get("loc", ()))[1 if part else 0:]} for err in errors]
+        return "", f"no body given: send {_body_kind(model)}"
+    if part == "body" and len(loc) == 1 and isinstance(body, bytes):
+        return "", f"send the body as {_body_kind(model)} with the header Content-Type: application/json"
+    if part == "body" and len(loc) == 1 and (model is None or not isinstance(body, dict)):
+        return "", f"the body must be {_body_kind(model)}, not {_json_type(body)}"
+    rest = [{**err, "loc": tuple(err.get("loc", ()))[1 if part else 0:],
+             "msg": _plain(err) if tuple(err.get("loc", ()))[:1] in (("query",), ("path",)) else err.get("msg", "")}
+            for err in errors]
+    if model is not None and model is not Case:
+        return _wrapped(rest, model)
     return first_error(rest)
 
 
+def _wrapped(errors: list[dict[str, Any]], model: type[BaseModel]) -> tuple[str, str]:
+    """(field, message) for a body that wraps a case: the case's own errors as the CLI words
+    them (``case.subject.kind``), an unknown key of the wrapper with the wrapper's fields."""
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    loc = err["loc"]
+    if loc[:1] == ("case",) and len(loc) > 1:
+        field, message = first_error([{**e, "loc": e["loc"][1:]} for e in errors if e["loc"][:1] == ("case",)
+                                      and len(e["loc"]) > 1])
+        return ("case" if field == "case" else f"case.{field}"), message
+    if err["type"] == "extra_forbidden" and len(loc) == 1:
+        return str(loc[0]), f"unknown field {loc[0]!r} (a typo?); known fields: {', '.join(model.model_fields)}"
+    return first_error([err])
+
+
+def _plain(err: dict[str, Any]) -> str:
+    """pydantic's message for a query or path parameter, in the words the CLI uses for it."""
+    given, ctx = err.get("input"), err.get("ctx") or {}
+    kind = err.get("type", "")
+    if kind == "int_parsing":
+        return f"{given!r} is not a whole number"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = "at least" if kind == "greater_than_equal" else "at most"
+        return f"must be {bound} {ctx.get('ge', ctx.get('le'))}, not {given}"
+    if kind.startswith("date_"):
+        return f"{given!r} is not a date (YYYY-MM-DD)"
+    return str(err.get("msg", ""))
+
+
+def _body_kind(model: type[BaseModel] | None) -> str:
+    return "a JSON object" if model is not None else "a JSON array"
+
+
 def _json_type(value: Any) -> str:
-    names = {list: "an array", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
     return names.get(type(value), "null" if value is None else type(value).__name__)
 
 
@@ -74,7 +112,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(422, *validation_error(list(exc.errors()), exc.body))
+        model = getattr(request.state, "body_model", None)
+        return error_response(422, *validation_error(list(exc.errors()), exc.body, model))
 
     @app.exception_handler(UnknownFinding)
     async def _unknown(request: Request, exc: UnknownFinding) -> JSONResponse:
@@ -95,8 +134,6 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):  # FastAPI's "error parsing the body"
-            return error_response(422, "", "body is not valid JSON (it is not UTF-8 text)")
         return error_response(exc.status_code, "", str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(Exception)

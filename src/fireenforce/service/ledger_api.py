@@ -8,12 +8,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from fireenforce.ledger import Closure, Due, FindingView, Record
 from fireenforce.model import Case, HistoryEntry
+from fireenforce.model.case import IsoDate, Name, Text
 from fireenforce.model.enums import Step
-from fireenforce.service.access import Caller, changeable, ledger_of, own_case, visible, write_gate
+from fireenforce.service.bodies import StrictJsonRoute
+from fireenforce.service.access import Caller, changeable, ledger_of, office_read, own_case, visible, write_gate
 from fireenforce.service.errors import ErrorBody
 
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody, "description": text} for code, text in {
@@ -24,7 +26,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody, "descripti
     422: "bad input: the field and why",
     503: "the ledger cannot be used now (none configured, locked, unreachable)",
 }.items()}
-router = APIRouter(prefix="/v1", tags=["ledger"], responses=ERRORS)
+router = APIRouter(prefix="/v1", route_class=StrictJsonRoute, tags=["ledger"], responses=ERRORS)
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
 FindingId = Annotated[str, Path(description="the finding's id (F-…)", max_length=40)]
 
@@ -35,10 +37,10 @@ class FindingRequest(BaseModel):
 
     model_config = _FROZEN
     case: Case
-    officer: str = Field("", description="the officer recording it")
+    officer: Name = Field("", description="the officer recording it")
     step: Step | None = Field(None, description="depart from the suggested step (needs a reason)")
-    reason: str = Field("", description="the written reason for a departure")
-    fine: int | None = Field(None, description="the fine a penalty imposes, in yuan (within the legal range)")
+    reason: Text = Field("", description="the written reason for a departure")
+    fine: StrictInt | None = Field(None, description="the fine a penalty imposes, in yuan (within the legal range)")
     source: str | None = Field(None, max_length=200, description="your unique key for this finding (a request id): "
                                                                  "sending the same key again returns the first Record")
 
@@ -47,13 +49,13 @@ class ReinspectionRequest(BaseModel):
     """A re-inspection (复查): rectified closes the finding; not rectified records the next step."""
 
     model_config = _FROZEN
-    on: dt.date
-    rectified: bool
-    officer: str = ""
-    note: str = Field("", description="what the re-inspection found")
+    on: IsoDate
+    rectified: StrictBool
+    officer: Name = ""
+    note: Text = Field("", description="what the re-inspection found")
     step: Step | None = None
-    reason: str = ""
-    fine: int | None = Field(None, description="the fine a penalty imposes, in yuan")
+    reason: Text = ""
+    fine: StrictInt | None = Field(None, description="the fine a penalty imposes, in yuan")
 
 
 def _created(model: BaseModel) -> Response:
@@ -96,11 +98,7 @@ def due(
     within_days: Annotated[int, Query(ge=0, le=366, description="also findings falling due within this many days")] = 0,
 ) -> list[Due]:
     """Open findings whose deadline has passed without re-inspection."""
-    if not who.reads_all:
-        if office not in (None, who.office):
-            raise HTTPException(404, f"{office}: no such office in your record")
-        office = who.office
-    return ledger_of(request).due(on, office, within_days=within_days)
+    return ledger_of(request).due(on, office_read(who, office), within_days=within_days)
 
 
 @router.get("/subjects/{subject}/history", response_model=list[HistoryEntry])

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from fireenforce.errors import CaseError, FireEnforceError
 from fireenforce.model.case import first_error, parse_case
+from fireenforce.ledger.subjects import normalise_id
 from fireenforce.query import infer_place
 from fireenforce.service import page_ledger, views
 from fireenforce.service.access import page_principal
@@ -25,6 +26,7 @@ from fireenforce.service.actions import RenderRequest, decide_case, render_docum
 from fireenforce.service.csrf import check_csrf
 from fireenforce.service.errors import library_error
 from fireenforce.service.settings import settings_of
+from fireenforce.service.wording import in_chinese
 from fireenforce.service.tokens import Principal
 
 router = APIRouter(include_in_schema=False)
@@ -72,9 +74,12 @@ async def step_decision(request: Request) -> Response:
     values = views.form_values(form)
     try:
         case = parse_case(case_from_form(values, page_principal(request)))
+        if case.subject.id:
+            normalise_id(case.subject.id)  # the ledger would refuse it at step 4, after the form is gone
         decision = decide_case(settings, case)
     except FireEnforceError as exc:
         field, message = library_error(exc)
+        message = in_chinese(field, message)
         rs = settings.ruleset_on()
         entry = rs.items.get(values.get("item", ""))
         if entry is None:
@@ -97,7 +102,7 @@ async def document(request: Request) -> Response:
         body = render_request(values)
         text = render_document(settings_of(request), body)
     except FireEnforceError as exc:
-        return views.page(request, "problem.html.j2", status=422, step=3, error=library_error(exc)[1])
+        return views.problem(request, exc, step=3)
     return views.document_response(text, body.document, body.format)
 
 
@@ -106,7 +111,7 @@ def render_request(values: dict[str, str]) -> RenderRequest:
     try:
         return RenderRequest.model_validate({
             "case": json.loads(values.get("case") or "null"), "document": values.get("document", ""),
-            "fine": values.get("fine") or None, "formal_warning": values.get("formal_warning") == "on",
+            "fine": views.form_fine(values), "formal_warning": values.get("formal_warning") == "on",
             "format": values.get("format") or "html",
         })
     except json.JSONDecodeError:

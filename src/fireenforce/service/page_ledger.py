@@ -20,6 +20,7 @@ from fireenforce.service.csrf import check_csrf, set_cookie
 from fireenforce.service.errors import library_error
 from fireenforce.service.settings import settings_of
 from fireenforce.service.tokens import Principal
+from fireenforce.service.wording import in_chinese
 
 router = APIRouter(include_in_schema=False)
 SESSION_SECONDS = 12 * 3600  # a working day; then log in again
@@ -54,7 +55,7 @@ async def login(request: Request) -> Response:
     try:
         authenticate(request, token)
     except HTTPException as exc:
-        return views.page(request, "login.html.j2", status=401, error=f"无法登录：{exc.detail}")
+        return views.page(request, "login.html.j2", status=401, error=f"无法登录：{in_chinese('', str(exc.detail))}")
     response = RedirectResponse("/", status_code=303)
     set_cookie(request, response, SESSION_COOKIE, token, max_age=SESSION_SECONDS)
     return response
@@ -79,7 +80,7 @@ async def record(request: Request) -> Response:
         with write_gate(request):
             result = ledger_of(request).record(case, officer=values.get("officer", ""))
     except FireEnforceError as exc:
-        return views.page(request, "problem.html.j2", status=422, step=4, error=library_error(exc)[1])
+        return views.problem(request, exc, step=4)
     return _record_page(request, result)
 
 
@@ -95,14 +96,11 @@ async def document(request: Request, finding: str) -> Response:
         return _login_first()
     kind, format = values.get("document", ""), values.get("format") or "html"
     try:
-        fine = values.get("fine", "").strip()
-        if fine and not fine.isdigit():
-            raise CaseError("fine", f"{fine!r} is not a whole number of yuan")
         ledger = ledger_of(request)
-        text = ledger.render(visible(ledger, who, finding).finding, kind, format=format, fine=int(fine) if fine else None,
+        text = ledger.render(visible(ledger, who, finding).finding, kind, format=format, fine=views.form_fine(values),
                              formal_warning=values.get("formal_warning") == "on")
     except FireEnforceError as exc:
-        return views.page(request, "problem.html.j2", status=422, step=4, error=library_error(exc)[1])
+        return views.problem(request, exc, step=4)
     return views.document_response(text, kind, format)
 
 
@@ -113,17 +111,27 @@ def due(request: Request, on: str = "") -> Response:
     if who is None:
         return _login_first()
     try:
-        day = dt.date.fromisoformat(on) if on else dt.date.today()
-    except ValueError:
-        raise CaseError("on", f"{on!r} is not a date (expected YYYY-MM-DD)") from None
+        day = _day(on)
+    except CaseError as exc:
+        return _due_page(request, who, dt.date.today(), alert=in_chinese(exc.field, exc.message), status=422)
     return _due_page(request, who, day)
 
 
-def _due_page(request: Request, who: Principal, day: dt.date, notice: str = "") -> Response:
+def _day(text: str) -> dt.date:
+    """The day a due-list form names; today when it names none."""
+    try:
+        return dt.date.fromisoformat(text) if text else dt.date.today()
+    except ValueError:
+        raise CaseError("on", f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def _due_page(request: Request, who: Principal, day: dt.date, *, notice: str = "", alert: str = "",
+              status: int = 200) -> Response:
     rows = ledger_of(request).due(day, None if who.reads_all else who.office)
     items = settings_of(request).ruleset_on(day).items
     names = {row.item: items[row.item].name if row.item in items else row.item for row in rows}
-    return views.page(request, "due.html.j2", step=5, rows=rows, names=names, on=day, notice=notice)
+    return views.page(request, "due.html.j2", status=status, step=5, rows=rows, names=names, on=day, notice=notice,
+                      alert=alert)
 
 
 @router.post("/findings/{finding}/reinspect", response_class=HTMLResponse)
@@ -133,17 +141,22 @@ async def reinspect(request: Request, finding: str) -> Response:
     if who is None:
         return _login_first()
     ledger = ledger_of(request)
+    day = dt.date.today()
     try:
-        day = dt.date.fromisoformat(values.get("on", ""))
-    except ValueError:
-        day = dt.date.today()
-    try:
+        if not values.get("on"):  # the form always names its day
+            raise CaseError("on", "Field required")
+        day = _day(values["on"])
+        if values.get("rectified") not in ("0", "1"):
+            raise CaseError("rectified", "press 已整改 or 未整改")
         changeable(ledger, who, finding)
         with write_gate(request):
-            result = ledger.reinspect(finding, on=day, rectified=values.get("rectified") == "1",
+            result = ledger.reinspect(finding, on=day, rectified=values["rectified"] == "1",
                                       officer=values.get("officer", ""))
     except FireEnforceError as exc:
-        return _due_page(request, who, day, notice=f"{finding}：{library_error(exc)[1]}")
+        return _due_page(request, who, day, alert=f"{finding}：{in_chinese(*library_error(exc))}", status=422)
+    except HTTPException as exc:  # another office's finding (404); the role was checked above
+        return _due_page(request, who, day, alert=f"{finding}：{in_chinese('', str(exc.detail))}",
+                         status=exc.status_code)
     if isinstance(result, Closure):
         return _due_page(request, who, day, notice=f"{finding} 已整改，已销号（{result.closed_on}）")
     return _record_page(request, result)

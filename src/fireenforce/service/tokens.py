@@ -81,22 +81,34 @@ def digest(token: str) -> str:
 
 def office_level(office: str, role: Role, level: str | None) -> OfficeLevel | None:
     """The level given, else the brigade's, else the one the office's name states (exactly one);
-    none for legal staff, who record nothing."""
+    none for legal staff, who record nothing. A level the name contradicts is refused: it would
+    decide with another level's delegated powers."""
+    named = _named_level(office)
     if level is not None:
         if level not in OFFICE_LEVELS:
             raise CaseError("level", f"{level!r} is not one of {', '.join(OFFICE_LEVELS)}")
+        expected = "brigade" if role == "brigade" else named
+        if role != "legal" and expected is not None and level != expected:
+            said = "a brigade token acts for the brigade" if role == "brigade" else f"its name says {expected}"
+            raise CaseError("level", f"{level!r} does not fit {office!r}: {said}")
         return level
     if role == "brigade":
         return "brigade"
     if role == "legal":
         return None
-    found = {lvl for mark, lvl in _LEVEL_MARKS if mark in office}
-    if "street" in found:  # 街道 names may hold 镇 or 乡 in a place name; 街道 is the unit
-        return "street"
-    if len(found) != 1:
+    if named is None:
         raise CaseError("level", f"cannot tell the level of {office!r} from its name: give --level "
                                  f"({', '.join(OFFICE_LEVELS)})")
-    return found.pop()
+    return named
+
+
+def _named_level(office: str) -> OfficeLevel | None:
+    """The level an office's name states, if exactly one (街道 names may hold 镇 or 乡 in a
+    place name; 街道 is the unit)."""
+    found = {lvl for mark, lvl in _LEVEL_MARKS if mark in office}
+    if "street" in found:
+        return "street"
+    return found.pop() if len(found) == 1 else None
 
 
 def _now() -> str:

@@ -11,13 +11,14 @@ from pydantic import BaseModel, ConfigDict
 
 from fireenforce.errors import CaseError
 from fireenforce.reports.build import monthly_report
-from fireenforce.service.access import Caller, ledger_of, may_write, write_gate
+from fireenforce.service.bodies import StrictJsonRoute
+from fireenforce.service.access import Caller, ledger_of, may_write, office_read, write_gate
 from fireenforce.service.ledger_api import ERRORS
 from fireenforce.service.settings import settings_of
 from fireenforce.triage.signals import Signal, SignalError, parse_signal
 from fireenforce.triage.store import store_signals
 
-router = APIRouter(prefix="/v1", tags=["triage"], responses=ERRORS)
+router = APIRouter(prefix="/v1", route_class=StrictJsonRoute, tags=["triage"], responses=ERRORS)
 MAX_EVENTS = 5000
 
 
@@ -53,15 +54,15 @@ def signals(request: Request, events: list[Signal], who: Caller) -> SignalsStore
 @router.get("/reports/{month}", response_model=dict[str, Any])
 def report(
     request: Request, who: Caller,
-    month: Annotated[str, Path(pattern=r"^\d{4}-\d{2}$", description="the month, YYYY-MM")],
+    month: Annotated[str, Path(description="the month, YYYY-MM", max_length=7,  # checked by the report, as the CLI
+                               json_schema_extra={"pattern": r"^\d{4}-\d{2}$"})],
     office: Annotated[str | None, Query(description="one office; an officer's token always gets its own")] = None,
 ) -> dict[str, Any]:
     """The monthly assessment (考核问效), as ``fireenforce report --format json``: each office
     and the district."""
     if who.reads_all:
         return monthly_report(ledger_of(request), month, office)
-    if office not in (None, who.office):
-        raise HTTPException(404, f"{office}: no such office in your record")
+    office_read(who, office)
     try:
         return monthly_report(ledger_of(request), month, who.office)
     except CaseError as exc:

@@ -15,8 +15,11 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from fireenforce import labels
 from fireenforce.documents.context import citation
+from fireenforce.errors import CaseError, FireEnforceError
 from fireenforce.service.access import page_principal
 from fireenforce.service.csrf import FIELD, csrf_token, set_csrf_cookie
+from fireenforce.service.errors import library_error
+from fireenforce.service.wording import in_chinese
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -42,6 +45,19 @@ def form_values(form: FormData) -> dict[str, str]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
+def problem(request: Request, exc: FireEnforceError, step: int) -> HTMLResponse:
+    """The page for a request the library refused, saying why in Chinese."""
+    return page(request, "problem.html.j2", status=422, step=step, error=in_chinese(*library_error(exc)))
+
+
+def form_fine(values: dict[str, str]) -> int | None:
+    """The fine a document form gives, in whole yuan (None when left blank)."""
+    fine = values.get("fine", "").strip()
+    if fine and not fine.isdigit():
+        raise CaseError("fine", f"{fine!r} is not a whole number of yuan")
+    return int(fine) if fine else None
+
+
 def _yuan(amount: int) -> str:
     return f"{amount:,}元"
 
@@ -50,6 +66,7 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
     """A page of the officer's app, with its CSRF token in the forms and in the cookie."""
     context.setdefault("step", 0)
     context.setdefault("notice", "")
+    context.setdefault("alert", "")
     html = environment().get_template(template).render(
         csrf_field=FIELD, csrf=csrf_token(request), who=page_principal(request),
         has_ledger=request.app.state.ledger is not None, **context)
