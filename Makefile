@@ -14,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # durable-rules (triage) compiles a C extension: a compiler and the Python headers, from apt when missing
 HEADERS_OK = $(PY) -c 'import os, sysconfig, sys; sys.exit(not os.path.exists(sysconfig.get_paths()["include"] + "/Python.h"))'
 
-.PHONY: demo test bench clean system-packages
+.PHONY: demo test bench bench-zen clean system-packages
 
 $(STAMP): pyproject.toml
 	@if ! command -v cc >/dev/null || ! $(HEADERS_OK); then \
@@ -85,5 +85,10 @@ bench: $(STAMP) system-packages
 	$(BIN)/python benchmarks/bench_ledger.py
 	$(BIN)/python benchmarks/bench_service.py
 
+# decide against the GoRules ZEN engine in one interleaved run; zen-engine goes into
+# benchmarks/.venv-zen only (created on first run), never into the project's dependencies
+bench-zen: $(STAMP)
+	$(BIN)/python benchmarks/bench_zen.py
+
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .hypothesis
+	rm -rf $(VENV) benchmarks/.venv-zen build dist .pytest_cache .hypothesis

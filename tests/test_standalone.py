@@ -104,8 +104,8 @@ def test_the_contract_describes_this_release() -> None:
                  "what_if=True", "`case_digest`", "`summary_limit`"):
         assert term in contract, term
     batch = contract.split("## Batch (columnar)", 1)[1]
-    assert batch.lstrip().startswith("Not yet implemented in this release")
-    assert not hasattr(fe, "decide_table")  # when it lands, drop the line above and this one
+    assert "Not yet implemented" not in batch and "fe.decide_table(table, ruleset=rs)" in batch
+    assert callable(fe.decide_table) and callable(fe.audit)
 
 
 def test_the_schema_instruction_of_ruleset_format_runs_as_written(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@
 
 from typing import TYPE_CHECKING, Any
 
-from fireenforce.engine import decide, decide_many
+from fireenforce.engine import decide, decide_many, freeze_collector
 from fireenforce.errors import CaseError, DocumentError, FireEnforceError, RulesetError
 from fireenforce.model import Case, Decision
 from fireenforce.ruleset.compiled import Ruleset
@@ -20,16 +20,20 @@ from fireenforce.query import query  # noqa: E402  (after the ruleset: the packa
 
 
 if TYPE_CHECKING:
+    from fireenforce.auditing import audit
+    from fireenforce.batch import decide_table
     from fireenforce.documents import render
     from fireenforce.ledger import Ledger
 
 
 def __getattr__(name: str) -> Any:
-    """``render`` and ``Ledger`` are imported on first use (the numeral library, SQLAlchemy and
-    Alembic are slow to import and most callers only decide); they are then the real objects."""
+    """``render``, ``Ledger``, ``decide_table`` and ``audit`` are imported on first use (the numeral
+    library, SQLAlchemy, Alembic and pyarrow are slow to import and most callers only decide); they
+    are then the real objects."""
     import importlib
 
-    lazy = {"render": "fireenforce.documents", "Ledger": "fireenforce.ledger"}
+    lazy = {"render": "fireenforce.documents", "Ledger": "fireenforce.ledger", "decide_table": "fireenforce.batch",
+            "audit": "fireenforce.auditing"}
     if name not in lazy:
         raise AttributeError(f"module 'fireenforce' has no attribute {name!r}")
     value = getattr(importlib.import_module(lazy[name]), name)
@@ -39,5 +43,5 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Case", "CaseError", "Decision", "DocumentError", "FireEnforceError", "Ledger", "Ruleset", "RulesetError",
-    "decide", "decide_many", "load_ruleset", "query", "render",
+    "audit", "decide", "decide_many", "decide_table", "freeze_collector", "load_ruleset", "query", "render",
 ]

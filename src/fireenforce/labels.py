@@ -14,6 +14,17 @@ ROLE_LABELS = {"violated": "违反", "penalty": "罚则", "compulsory": "强制�
 KIND_LABELS = {"formal_warning": "警告", "fine": "罚款", "suspension": "责令停产停业", "detention": "行政拘留",
                "stop_use": "责令停止使用", "sealing": "临时查封"}
 TIER_LABELS = {"minor": "较轻", "ordinary": "一般", "serious": "严重"}
+AUDIT_LABELS = {
+    "AUDIT-DISPARITY": "同案不同罚",
+    "AUDIT-ESCALATION-SKIPPED": "越级处理（措施重于规则所定步骤）",
+    "AUDIT-BEFORE-DEADLINE": "整改期限届满前即处罚",
+    "AUDIT-STEP-LOWER": "措施轻于规则所定步骤",
+    "AUDIT-REFERRAL-MISSING": "应移交而未移交",
+    "AUDIT-FINE-RANGE": "罚款超出法定幅度",
+    "AUDIT-SUMMARY-LIMIT": "简易程序罚款超过当场处罚限额",
+    "AUDIT-DEPARTURE-NO-REASON": "偏离建议措施未记载理由",
+    "AUDIT-UNDECIDABLE": "无法按当时规则重新判断",
+}
 SUBJECT_LABELS = {"unit": "单位", "individual": "个人"}
 PLACE_LABELS = {"high_rise": "高层民用建筑", "crowded": "人员密集场所"}
 PRECONDITION_LABELS = {"refusal": "经责令改正拒不改正", "overdue": "责令限期改正逾期不改正",

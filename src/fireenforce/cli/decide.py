@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Callable
 
 from fireenforce.cli._io import (
-    add_format, add_ruleset, add_what_if, case_of, check_what_if, cli_words, dump_json, read_cases, read_text,
+    add_format, add_ruleset, add_what_if, case_of, check_what_if, cli_words, dump_json, positive, read_cases,
+    read_text,
 )
 from fireenforce.cli._text import decision_text
 from fireenforce.engine import decide
@@ -24,7 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                             description="Decide the enforcement step. CASE is a JSON file or - for stdin. "
                                         "A JSON list gives all results or none (every bad case is reported); "
                                         "JSON Lines give one result per line, a bad line its error.")
-    parser.add_argument("case", metavar="CASE", help="case JSON file, or - for stdin")
+    parser.add_argument("case", metavar="CASE", help="case JSON file, or - for stdin; a .parquet file of cases "
+                                                      "(the Case JSON shape as columns) is decided in batches")
+    parser.add_argument("--out", metavar="FILE", help="Parquet input: the Parquet file of decisions to write")
+    parser.add_argument("--workers", metavar="N", type=positive, default=1,
+                        help="Parquet input: processes to decide on (default 1)")
     add_ruleset(parser)
     add_what_if(parser)
     add_format(parser, "text", "json")
@@ -51,6 +56,10 @@ def _print(decision: Decision, args: argparse.Namespace, single: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.case.endswith(".parquet"):
+        return _run_parquet(args)
+    if args.out or args.workers != 1:
+        raise CaseError("--out", "--out and --workers are for a .parquet file of cases")
     inputs = read_cases(read_text(args.case))
     run_one = _decider(args)
     if inputs.kind == "object":
@@ -76,3 +85,23 @@ def run(args: argparse.Namespace) -> int:
         else:
             _print(result, args, False)
     return 2 if errors else 0
+
+
+def _run_parquet(args: argparse.Namespace) -> int:
+    """A Parquet file of cases to a Parquet file of decisions (``fireenforce.batch``); a bad row
+    gets its error in the ``error`` column, and the first one is reported (exit 2)."""
+    if not args.out:
+        raise CaseError("--out", "a .parquet file of cases needs --out FILE for the decisions")
+    if args.what_if:
+        raise CaseError("--what-if", "is not available for a .parquet file of cases")
+    if not Path(args.case).is_file():
+        raise CaseError("case", f"{args.case}: no such file")
+    from fireenforce.batch.stream import decide_parquet
+
+    summary = decide_parquet(args.case, args.out, ruleset=args.ruleset, workers=args.workers)
+    print(f"fireenforce: {summary.rows} rows decided into {args.out}"
+          + (f", {summary.errors} with an error" if summary.errors else ""), file=sys.stderr)
+    if summary.first_error is not None:
+        print(f"fireenforce: error: {cli_words(summary.first_error)}", file=sys.stderr)
+        return 2
+    return 0

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from fireenforce.model import Case, Decision
 from fireenforce.ruleset import schema as rs
 from fireenforce.ruleset.assessment import AssessmentSpec
+from fireenforce.ruleset.audit import AuditSpec
 from fireenforce.ruleset.triggers import TriggersSpec
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -24,6 +25,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "delegation": rs.DelegationSpec,
     "triggers": TriggersSpec,
     "assessment": AssessmentSpec,
+    "audit": AuditSpec,
     "case": Case,
     "decision": Decision,
 }

@@ -48,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from fireenforce.engine import freeze_collector
     from fireenforce.ledger.database import resolve_url
     from fireenforce.service import Settings, create_app
 
@@ -55,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
         raise FireEnforceError(f"--offices: {args.offices}: no such file")
     settings = Settings(db=resolve_url(args.db), ruleset=Path(args.ruleset) if args.ruleset else None, offices=args.offices,
                         max_body=args.max_body, cors_origins=tuple(args.cors_origin))
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
-                server_header=False, date_header=True)
+    app = create_app(settings)
+    # the compiled rulesets and the app live as long as this process: out of the collector's reach,
+    # collections no longer traverse them while decisions come and go (docs/performance.md)
+    freeze_collector()
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, server_header=False, date_header=True)
     return 0

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from fireenforce.dates import add_working_days
-from fireenforce.engine import law, penalty as pen
+from fireenforce.engine import law, penalty as pen, recall
 from fireenforce.errors import CaseError
 from fireenforce.model.case import Case, HistoryEntry, Subject, check_dates, check_fact_codes, check_local_facts, parse_case
 from fireenforce.model.fast import construct
@@ -34,7 +34,16 @@ def decide(case: Case | dict[str, Any] | str, ruleset: Ruleset | None = None, *,
     procedure, fine range, deadline and documents, with the reason ``departure``), refused with a
     CaseError on ``step`` where the law does not allow it (a penalty without a penalty provision
     for this subject, its elements, power or time; anything but the referral a fact requires).
+    An equal case decided before is recalled rather than decided again (``engine/recall.py``).
     """
+    if what_if or step is not None:
+        return decide_reference(case, ruleset, what_if=what_if, step=step)
+    return recall.decide(case, ruleset, decide_reference)
+
+
+def decide_reference(case: Case | dict[str, Any] | str, ruleset: Ruleset | None = None, *,
+                     what_if: bool = False, step: str | None = None) -> Decision:
+    """``decide`` without recalling earlier decisions: the reference engine, always deciding anew."""
     if type(case) is Case:
         check_dates(case)
     else:
@@ -51,8 +60,7 @@ def decide_many(
     append = out.append
     for index, case in enumerate(cases):
         try:
-            parsed = parse_case(case)
-            append(_decide(parsed, ruleset if ruleset is not None else _bundled(parsed.decision_date), what_if))
+            append(decide(case, ruleset, what_if=what_if))
         except CaseError as exc:
             raise exc.within(f"[{index}]") from None
     return out

@@ -24,7 +24,7 @@ from fireenforce.ledger.models import (
     Closure, Departure, Due, EventView, FindingView, IssuedDocument, Record, SubjectRef, VerifyReport,
 )
 from fireenforce.ledger.rulesets import ruleset_on
-from fireenforce.ledger.state import CORRECTABLE, history_entry, replay
+from fireenforce.ledger.state import CORRECTABLE, action_case, history_entry, replay
 from fireenforce.ledger.subjects import key_for_lookup, mask_id, masked_key, subject_key
 from fireenforce.ledger.tables import actions, chain_heads, events, findings
 from fireenforce.model import Case, Decision
@@ -159,7 +159,7 @@ class Ledger:
             refresh(conn, finding)
             first = finding_events(conn, finding)[0].payload
             renamed = state.subject_name if state.subject_name != first["case"]["subject"].get("name", "") else None
-            case = _case_on(first, day, first=False, name=renamed)
+            case = parse_case(action_case(first, day, first=False, name=renamed))
             ruleset = self._ruleset(day)
             choice = self._decide(conn, case, state.subject, ruleset, step, reason, fine)
             record = self._act(writer, finding, state.subject, case, choice, officer, self._office(ruleset, case),
@@ -292,7 +292,8 @@ class Ledger:
                               f"(issued: {', '.join(kinds) or 'none'})")
         doc = issued[-1]
         act = next(e for e in evs if e.kind == "action" and e.payload["action"] == doc.payload["action"])
-        case = _case_on(evs[0].payload, act.at, first=act is _first_action(evs), name=act.payload.get("subject_name"))
+        case = parse_case(action_case(evs[0].payload, act.at, first=act is _first_action(evs),
+                                      name=act.payload.get("subject_name")))
         case = case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
         if fine is None and not formal_warning and "penalty" in document:
             fine = act.payload.get("fine")
@@ -434,20 +435,6 @@ class Ledger:
             documents=tuple(issued), deadline=state.deadline, step=step,
             subject=_subject_ref(key, state.subject_name, state.weak), departure=departure, fine=choice.fine,
         )
-
-
-
-def _case_on(finding: dict[str, Any], day: dt.date, *, first: bool, name: str | None = None) -> Case:
-    """The case an action decided: the finding's own for the first action; for a failed
-    re-inspection, the same conduct observed again (and continuing) on ``day``, the subject
-    under its corrected ``name`` where one was corrected."""
-    case = finding["case"]
-    if name is not None:
-        case = {**case, "subject": {**case["subject"], "name": name}}
-    if first:
-        return parse_case(case)
-    return parse_case({**case, "item": finding["item"], "observed_on": day.isoformat(),
-                       "decided_on": day.isoformat(), "ended_on": None})
 
 
 def _decision_day(office: Office, day: dt.date, decision: Decision) -> dt.date:

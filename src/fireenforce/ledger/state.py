@@ -154,6 +154,19 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def action_case(finding: dict[str, Any], day: dt.date, *, first: bool, name: str | None = None) -> dict[str, Any]:
+    """The case (JSON) an action decided, from its finding event's payload: the finding's own for
+    the first action; for a failed re-inspection, the same conduct observed again (and
+    continuing) on ``day``; the subject under its corrected ``name`` where one was corrected."""
+    case = finding["case"]
+    if name is not None:
+        case = {**case, "subject": {**case["subject"], "name": name}}
+    if first:
+        return dict(case)
+    return {**case, "item": finding["item"], "observed_on": day.isoformat(),
+            "decided_on": day.isoformat(), "ended_on": None}
+
+
 def history_entry(fields: dict[str, Any], as_of: dt.date | None = None) -> HistoryEntry:
     """The single mapping from a recorded action to what decide reads. Every field the model
     declares is filled; a result not known ``as_of`` that day (not re-inspected yet) is left to

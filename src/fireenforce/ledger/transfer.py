@@ -28,17 +28,20 @@ def export_lines(conn: Connection) -> Iterator[str]:
 
 
 def parse_lines(lines: Iterable[str], source: str) -> list[Event]:
-    out = []
+    return list(iter_events(lines, source))
+
+
+def iter_events(lines: Iterable[str], source: str) -> Iterator[Event]:
+    """The events of an export, line by line; a bad line is a LedgerError naming it and the field."""
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            out.append(Event.model_validate_json(line))
+            yield Event.model_validate_json(line)
         except ValidationError as exc:
             err = exc.errors()[0]
             field = ".".join(str(p) for p in err["loc"]) or "event"
             raise LedgerError(f"{source}:{number}: {field}: {err['msg']}") from None
-    return out
 
 
 def import_events(conn: Connection, evs: list[Event], source: str) -> int:

@@ -111,7 +111,29 @@ def monthly_report(led: Ledger, month: str, office: str | None = None) -> dict[s
     if office is not None and office not in measured.offices:
         known = "、".join(sorted(measured.offices - {DISTRICT})) or "none"
         raise CaseError("office", f"{office!r} has no records in the twelve months to {parsed} (offices: {known})")
-    return report_json(measured, parsed, policy, ruleset, office, first)
+    report = report_json(measured, parsed, policy, ruleset, office, first)
+    report["audit"] = audit_section(led, parsed, [scope["office"] for scope in report["offices"]], office)
+    return report
+
+
+def audit_section(led: Ledger, month: Month, offices: list[str], office: str | None) -> dict[str, Any]:
+    """The audit of the month's actions (fireenforce audit): counts by office and kind, and the findings."""
+    from fireenforce.auditing import audit
+    from fireenforce.labels import AUDIT_LABELS
+
+    audited = audit(led, ruleset=led.ruleset_path, since=month.first, until=month.last, office=office)
+    by_office: dict[str, Counter[str]] = {name: Counter() for name in offices}
+    for finding in audited.findings:
+        if finding.office != DISTRICT:  # an across-offices comparison belongs to the district only
+            by_office.setdefault(finding.office, Counter())[finding.code] += 1
+    kinds = list(AUDIT_LABELS)
+    return {
+        "actions": audited.actions, "decided": audited.decided, "counts": audited.counts(),
+        "offices": [{"office": name, "counts": {code: counts[code] for code in kinds}}
+                    for name, counts in by_office.items()],
+        "labels": dict(AUDIT_LABELS),
+        "findings": [f.as_dict() for f in audited.findings],
+    }
 
 
 CSV_COLUMNS = ("month", "office", "measure", "key", "value")
@@ -150,6 +172,11 @@ def csv_rows(report: dict[str, Any]) -> list[tuple[str, str, str, str, Any]]:
         for departure in scope["departure_reasons"]:
             rows.append((month, name, "departure", f"{departure['suggested']}->{departure['chosen']}",
                          departure["reason"]))
+    audit = report.get("audit")
+    if audit is not None:
+        for scope in audit["offices"]:
+            rows += [(month, scope["office"], "audit", code, n) for code, n in scope["counts"].items()]
+        rows += [(month, DISTRICT, "audit", code, n) for code, n in audit["counts"].items()]
     closures = report["closure_days"]
     for days, count in sorted(Counter(closures["days"]).items()):  # the distribution behind the median
         rows.append((month, closures["scope"], "closure_days", str(days), count))

@@ -8,7 +8,7 @@ import functools
 import string
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Generic, Hashable, Mapping, NamedTuple, Sequence, TypeVar
+from typing import Any, Generic, Hashable, Mapping, NamedTuple, Sequence, TypeVar
 
 from fireenforce.dates import add_months
 from fireenforce.errors import CaseError, Finding
@@ -18,6 +18,7 @@ from fireenforce.ruleset.items import CompiledItem
 from fireenforce.ruleset.provisions import Provisions
 from fireenforce.ruleset.schema import LimitationPeriod, Limits, Manifest, Period, PolicySpec, TierSpec
 from fireenforce.ruleset.assessment import DEFAULT as DEFAULT_ASSESSMENT, AssessmentSpec
+from fireenforce.ruleset.audit import AuditSpec
 from fireenforce.ruleset.tables import DecisionTable
 from fireenforce.ruleset.triggers import NO_TRIGGERS, Triggers
 
@@ -29,6 +30,7 @@ PLACEHOLDERS = frozenset({
 
 P = TypeVar("P", bound=Period)
 WHAT_IF_PARAMETER = "what_if=True"  # named in messages; the CLI says its flag (--what-if) instead
+DECISIONS_KEPT = 16_384  # whole decisions a ruleset's memo keeps at most: about 40 MB (docs/performance.md)
 
 
 def dated(entries: Sequence[P], day: dt.date) -> P | None:
@@ -48,18 +50,37 @@ V = TypeVar("V")
 
 
 class Memo(Generic[V]):
-    """A bounded memo for decision parts that depend only on discrete inputs (thread-safe enough:
-    a lost insert under contention only costs a recomputation)."""
+    """A bounded memo for values that depend only on their key, keeping what was used lately: two
+    generations of at most ``limit // 2`` entries. New entries go to the young generation; when it
+    is full it becomes the old one (the previous old one is dropped), and an entry found in the old
+    generation moves back to the young one. So between ``limit // 2`` and ``limit`` entries are
+    kept, and a lookup costs one or two dict reads. Safe to share between threads: every step is a
+    single dict operation or attribute swap, and a lost insert under contention only costs a
+    recomputation."""
 
     def __init__(self, limit: int = 200_000) -> None:
-        self._data: dict[Hashable, V] = {}
-        self._limit = limit
-        self.get: Callable[[Hashable], V | None] = self._data.get
+        self.limit = limit
+        self._half = max(1, limit // 2)
+        self._young: dict[Hashable, V] = {}
+        self._old: dict[Hashable, V] = {}
+
+    def get(self, key: Hashable) -> V | None:
+        found = self._young.get(key)
+        if found is None:
+            found = self._old.get(key)
+            if found is not None:
+                self.put(key, found)
+        return found
 
     def put(self, key: Hashable, value: V) -> None:
-        if len(self._data) >= self._limit:
-            self._data.clear()
-        self._data[key] = value
+        young = self._young
+        if len(young) >= self._half:
+            self._old, self._young = young, {}
+            young = self._young
+        young[key] = value
+
+    def __len__(self) -> int:
+        return len(self._young) + len(self._old)
 
 
 class PolicyOn(NamedTuple):
@@ -135,6 +156,7 @@ class Ruleset:
         warnings: tuple[Finding, ...] = (),
         triggers: Triggers = NO_TRIGGERS,
         assessment: AssessmentSpec = DEFAULT_ASSESSMENT,
+        audit: AuditSpec | None = None,
     ) -> None:
         self.manifest = manifest
         self.id = manifest.id
@@ -149,6 +171,7 @@ class Ruleset:
         self.policy = policy
         self.triggers = triggers  # triage triggers and signal kinds (policy/triggers.yaml)
         self.assessment = assessment  # the monthly report's policy (policy/assessment.yaml)
+        self.audit = audit  # the audit's policy (policy/audit.yaml); None: no disparity comparison
         self.ref = RulesetRef.model_construct(id=self.id, version=self.version, digest=digest)
         self.covers = manifest.coverage.covers
         self.doubts = tuple(Doubt.model_construct(code=d.code, text=d.text) for d in manifest.doubts)
@@ -156,9 +179,11 @@ class Ruleset:
         self.static_reasons: Mapping[str, Reason] = MappingProxyType({
             rule: self.policy_reason(rule) for rule, spec in policy.spec.reasons.items() if not placeholders(spec.text)
         })
-        # engine-owned caches (their value types live in the engine): decision cores, competences
+        # engine-owned caches (their value types live in the engine): decision cores, competences,
+        # and whole decisions by their case (engine/recall.py)
         self.cores: Memo[Any] = Memo()
         self.competences: dict[tuple[object, ...], Any] = {}
+        self.decisions: Memo[Any] = Memo(DECISIONS_KEPT)
 
     def __repr__(self) -> str:
         return f"<Ruleset {self.id} {self.version} {self.digest[:19]}…>"

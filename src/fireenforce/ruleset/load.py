@@ -17,6 +17,7 @@ from fireenforce.ruleset.compiled import Policy, Ruleset
 from fireenforce.ruleset.items import CompiledItem, ConflictError
 from fireenforce.ruleset.provisions import Provisions
 from fireenforce.ruleset.assessment import check_assessment, read_assessment
+from fireenforce.ruleset.audit import check_audit, read_audit
 from fireenforce.ruleset.schema import OPTIONAL_POLICY_FILES, POLICY_FILES, InstrumentSpec, ItemSpec, Manifest, PolicySpec
 from fireenforce.ruleset.triggers import check_triggers, read_triggers
 from fireenforce.ruleset.yamlsafe import Lines, YamlProblem, dotted, line_of, load_yaml
@@ -112,6 +113,7 @@ def compile_version(root: Path) -> Ruleset:
             src.findings.append(problem.finding)
     triggers = read_triggers(src, root)
     assessment = read_assessment(src, root)
+    audit = read_audit(src, root)
     policy_spec = None
     if all(key in policy_data for key in POLICY_FILES):
         try:
@@ -131,6 +133,8 @@ def compile_version(root: Path) -> Ruleset:
     findings = checks.run(src, manifest, provisions, item_specs, policy)
     findings += check_triggers(src, manifest, provisions, triggers, item_specs)
     findings += check_assessment(src, manifest, provisions, assessment, item_specs)
+    if audit is not None:
+        findings += check_audit(src, manifest, provisions, audit)
     severities: dict[str, int] = {kind: k.severity for kind, k in policy_spec.kinds.items()}
     items: dict[str, CompiledItem] = {}
     for code, (item_spec, name) in item_specs.items():
@@ -143,7 +147,8 @@ def compile_version(root: Path) -> Ruleset:
     if errors:
         raise RulesetError(errors)
     digest, files = _digest(root)
-    return Ruleset(manifest, provisions, items, policy, root, digest, files, tuple(findings), triggers, assessment)
+    return Ruleset(manifest, provisions, items, policy, root, digest, files, tuple(findings), triggers, assessment,
+                   audit)
 
 
 _CACHE: dict[tuple[str, tuple[tuple[str, int, int], ...]], Ruleset] = {}

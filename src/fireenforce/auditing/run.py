@@ -1,0 +1,178 @@
+"""``audit``: read the actions, re-decide them in batches, check each, compare the groups, and
+report (JSON, CSV)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+
+from fireenforce.auditing.actions import Action, ActionBatch, AuditInputError, from_events, from_parquet
+from fireenforce.auditing.checks import COLUMNS, DISTRICT, AuditFinding, Disparity, check_action
+from fireenforce.auditing.rules import Rule, rules_for
+from fireenforce.errors import CaseError
+from fireenforce.resources import bundled_family
+from fireenforce.ruleset.audit import AUDIT_KINDS
+from fireenforce.ruleset.compiled import Ruleset
+from fireenforce.ruleset.load import MANIFEST, load_family, load_version
+
+if TYPE_CHECKING:
+    from fireenforce.ledger import Ledger
+
+BATCH = 65_536  # actions re-decided at a time (bounds memory; the engine's batch unit)
+DateLike = dt.date | str
+
+
+@dataclass
+class AuditReport:
+    """The audit's result: how many actions were read and re-decided, and the findings."""
+
+    actions: int = 0
+    decided: int = 0
+    findings: list[AuditFinding] = field(default_factory=list)
+    rulesets: dict[str, Ruleset] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        counted = Counter(f.code for f in self.findings)
+        return {code: counted.get(code, 0) for code in AUDIT_KINDS}
+
+    def summary(self) -> list[dict[str, Any]]:
+        """Findings counted by office, item, step taken and kind."""
+        counted = Counter((f.office, f.item, f.step, f.code) for f in self.findings)
+        return [{"office": o, "item": i, "step": s, "code": c, "count": n} for (o, i, s, c), n in sorted(counted.items())]
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "actions": self.actions, "decided": self.decided, "undecidable": self.actions - self.decided,
+            "counts": self.counts(), "summary": self.summary(),
+            "findings": [f.as_dict() for f in self.findings],
+            "rulesets": [{"id": r.id, "version": r.version, "digest": r.digest,
+                          "disparity": r.audit.disparity.model_dump(mode="json") if r.audit else None}
+                         for r in sorted(self.rulesets.values(), key=lambda r: r.version)],
+        }
+
+    def csv(self) -> str:
+        """One row per finding, the columns of ``COLUMNS``; lists joined by spaces."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for finding in self.findings:
+            row = finding.as_dict()
+            writer.writerow([" ".join(row[c]) if isinstance(row[c], list) else "" if row[c] is None else row[c]
+                             for c in COLUMNS])
+        return out.getvalue()
+
+
+def audit(source: "str | os.PathLike[str] | Ledger | None" = None, *, db: str | None = None,
+          ruleset: str | os.PathLike[str] | None = None, since: DateLike | None = None,
+          until: DateLike | None = None, office: str | None = None) -> AuditReport:
+    """Audit the actions of ``source`` — a ledger export (JSON Lines), a Parquet archive
+    (``.parquet``) or a ``Ledger`` — or, without a source, of the ledger database at ``db``
+    (default: ``$FIREENFORCE_DB``, else the default ledger file). ``ruleset`` is a family or
+    version directory (default: the bundled family); ``since``/``until``/``office`` narrow the
+    actions audited (by the action's date, inclusive)."""
+    first, last = _day(since, "since"), _day(until, "until")
+    family = _family(ruleset)
+    if source is None:  # the ledger database: db, else $FIREENFORCE_DB, else the default file
+        from fireenforce.ledger import Ledger
+
+        with Ledger(db, create=False) as led:
+            return audit_actions(_ledger_actions(led, first, last, office), family, first, last, office)
+    if db is not None:
+        raise CaseError("db", "give either ACTIONS or a ledger database, not both")
+    if not isinstance(source, (str, os.PathLike)):
+        return audit_actions(_ledger_actions(source, first, last, office), family, first, last, office)
+    return audit_actions(read_actions(Path(source)), family, first, last, office)
+
+
+def read_actions(path: Path) -> Iterator[ActionBatch]:
+    """The actions of an archive (``.parquet``) or of a ledger export (any other file)."""
+    from fireenforce.ledger.transfer import iter_events
+
+    if path.suffix.lower() == ".parquet":
+        return from_parquet(path)
+    try:
+        handle = path.open(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise AuditInputError(f"{path}: no such file") from None
+    except (IsADirectoryError, PermissionError) as exc:
+        raise AuditInputError(f"{path}: cannot read ({exc.__class__.__name__})") from None
+    return _closing(handle, batches(from_events(iter_events(handle, str(path)), str(path))))
+
+
+def _closing(handle: IO[str], actions: Iterator[ActionBatch]) -> Iterator[ActionBatch]:
+    with handle:
+        try:
+            yield from actions
+        except UnicodeDecodeError:
+            raise AuditInputError(f"{handle.name}: not UTF-8 text (a ledger export is JSON Lines)") from None
+
+
+def batches(actions: Iterable[Action]) -> Iterator[ActionBatch]:
+    """Actions in batches of BATCH (the unit the engine decides at a time)."""
+    batch: list[Action] = []
+    for action in actions:
+        batch.append(action)
+        if len(batch) == BATCH:
+            yield ActionBatch(batch)
+            batch = []
+    if batch:
+        yield ActionBatch(batch)
+
+
+def _ledger_actions(led: "Ledger", first: dt.date | None, last: dt.date | None,
+                    office: str | None) -> Iterator[ActionBatch]:
+    from fireenforce.auditing.ledger import audited_events
+
+    return batches(from_events(audited_events(led, first, last, office), led.url))
+
+
+def audit_actions(read: Iterable[ActionBatch], family: Sequence[Ruleset], first: dt.date | None = None,
+                  last: dt.date | None = None, office: str | None = None) -> AuditReport:
+    """Re-decide and check the actions read (those inside the dates and office given)."""
+    report = AuditReport()
+    groups = Disparity()
+    for batch in read:
+        actions, table = batch
+        if first or last or office:
+            keep = [n for n, a in enumerate(actions) if not ((first and a.date < first) or (last and a.date > last)
+                                                             or (office and a.office != office))]
+            if len(keep) < len(actions):
+                actions, table = [actions[n] for n in keep], table.take(keep) if table is not None else None
+        if actions:
+            _check(actions, table, family, report, groups)
+    report.findings += groups.findings()
+    report.findings.sort(key=lambda f: (f.office == DISTRICT, f.office, f.date, f.action, f.code, f.group))
+    return report
+
+
+def _check(actions: list[Action], table: Any, family: Sequence[Ruleset], report: AuditReport,
+           groups: Disparity) -> None:
+    report.actions += len(actions)
+    for action, rule in zip(actions, rules_for(actions, family, table)):
+        report.findings += check_action(action, rule)
+        if isinstance(rule, Rule):
+            report.decided += 1
+            report.rulesets.setdefault(rule.ruleset.digest, rule.ruleset)
+            groups.add(action, rule)
+
+
+def _family(path: str | os.PathLike[str] | None) -> list[Ruleset]:
+    root = Path(path) if path is not None else bundled_family()
+    if (root / MANIFEST).is_file():
+        return [load_version(root)]
+    return load_family(root)
+
+
+def _day(value: DateLike | None, name: str) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise CaseError(name, f"{value!r} is not a date (expected YYYY-MM-DD)") from None

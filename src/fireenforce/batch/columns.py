@@ -1,0 +1,339 @@
+"""A case table (the Case JSON shape as Arrow) read into numpy arrays for the kernel.
+
+Only what the kernel can take exactly is read; a row with anything else (an unknown field, a
+wrong type, a text too long, a local fact, a null inside a list, a date that is not a plain
+``YYYY-MM-DD``) is marked ``odd`` and decided by ``decide`` alone, which gives its error or its
+decision. A null is an absent field: Arrow cannot tell them apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Callable, Mapping
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+from pydantic import BaseModel
+
+from fireenforce.batch.output import epoch_days
+from fireenforce.model.case import (
+    DATE_PATTERN, FIRST_DAY, LAST_DAY, MAX_HISTORY, MAX_NAME, MAX_TEXT, Case, Facts, HistoryEntry, Office, Place,
+    Subject,
+)
+
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+NO_DAY = -(2**31)  # a null date
+_BAD_DAY = NO_DAY + 1  # a date the kernel leaves to ``decide``
+_FIRST, _LAST = epoch_days(FIRST_DAY), epoch_days(LAST_DAY)
+_DATE = re.compile(DATE_PATTERN)
+KEY_SEPARATOR = "\x1f"  # joins a list of codes into one key string
+
+
+def one_array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """A column as one contiguous array."""
+    if isinstance(column, pa.ChunkedArray):
+        return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    return column
+
+
+def encode(array: pa.Array) -> tuple[Ints, list[str]]:
+    """Dictionary codes (-1 for null) and the distinct strings they index."""
+    encoded = array.dictionary_encode()
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, encoded.dictionary.to_pylist()
+
+
+def factorize(values: Ints) -> tuple[Ints, Ints]:
+    """Codes 0..k-1 and the k distinct values (ascending) of an integer array: a direct table
+    when the values span a small range, else a sort."""
+    if not len(values):
+        return values, values
+    low, high = int(values.min()), int(values.max())
+    if high - low > max(4 * len(values), 1 << 16):
+        unique, codes = np.unique(values, return_inverse=True)
+        return codes.reshape(-1), unique
+    shifted = values - low
+    seen = np.zeros(high - low + 1, dtype=bool)
+    seen[shifted] = True
+    unique = np.flatnonzero(seen)
+    remap = np.zeros(high - low + 1, dtype=np.int64)
+    remap[unique] = np.arange(len(unique))
+    return remap[shifted], unique + low
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def _is_list(kind: pa.DataType) -> bool:
+    return pa.types.is_list(kind) or pa.types.is_large_list(kind)
+
+
+def _valid(array: pa.Array) -> Bools:
+    return np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+class Frame:
+    """Typed fields of a table (or of the entries of a list column) with the rows to leave to ``decide``.
+
+    ``owner`` maps each position to its row of the case table (history entries); ``odd`` is the
+    case table's flag array, shared by every frame over it.
+    """
+
+    def __init__(self, root: pa.Table | pa.StructArray, odd: Bools, owner: Ints | None = None) -> None:
+        self.root = root
+        self.size = root.num_rows if isinstance(root, pa.Table) else len(root)
+        self.odd = odd
+        self.owner = owner
+
+    def mark(self, where: Bools) -> None:
+        """Leave these positions' rows to ``decide``."""
+        if where.any():
+            if self.owner is None:
+                self.odd |= where
+            else:
+                self.odd[self.owner[where]] = True
+
+    def _top(self, name: str) -> pa.Array | None:
+        if isinstance(self.root, pa.Table):
+            return one_array(self.root.column(name)) if name in self.root.column_names else None
+        index = self.root.type.get_field_index(name)
+        return pc.struct_field(self.root, [index]) if index >= 0 else None
+
+    def get(self, path: str) -> pa.Array | None:
+        """The field at a dotted path (parent nulls make it null), or None when it is absent."""
+        head, *rest = path.split(".")
+        array = self._top(head)
+        for name in rest:
+            if array is None or pa.types.is_null(array.type):
+                return None
+            if not pa.types.is_struct(array.type):
+                self.mark(_valid(array))
+                return None
+            index = array.type.get_field_index(name)
+            array = pc.struct_field(array, [index]) if index >= 0 else None
+        return None if array is None or pa.types.is_null(array.type) else array
+
+    def unknown(self, path: str, model: type[BaseModel]) -> None:
+        """Rows that give a field the model does not have (an error, or a local fact): "" is the root."""
+        if path:
+            array = self._top(path)
+            if array is None or not pa.types.is_struct(array.type):
+                return
+            names = [field.name for field in array.type]
+        else:
+            names = self.root.column_names if isinstance(self.root, pa.Table) else [f.name for f in self.root.type]
+        for name in names:
+            if name not in model.model_fields:
+                field = self.get(f"{path}.{name}" if path else name)
+                if field is not None:
+                    self.mark(_valid(field))
+
+    def text(self, path: str, limit: int = MAX_NAME) -> pa.Array | None:
+        """A string field; longer than ``limit`` characters is left to ``decide``."""
+        array = self.get(path)
+        if array is None or not self._text_type(array):
+            return None
+        lengths = pc.binary_length(array)
+        if (pc.max(lengths).as_py() or 0) > limit:
+            self.mark(pc.fill_null(pc.greater(pc.utf8_length(array), limit), False).to_numpy(zero_copy_only=False))
+        return array
+
+    def _text_type(self, array: pa.Array) -> bool:
+        if _is_text(array.type):
+            return True
+        self.mark(_valid(array))
+        return False
+
+    def codes(self, path: str, values: Mapping[str, int], absent: int) -> Ints:
+        """A string field as codes of ``values``; ``absent`` for null; another string is left to ``decide``."""
+        array = self.get(path)
+        out = np.full(self.size, absent, dtype=np.int64)
+        if array is None or not self._text_type(array):
+            self.mark(out < 0)
+            return out
+        codes, strings = encode(array)
+        table = np.array([values.get(s, -1) for s in strings] + [absent], dtype=np.int64)
+        out = table[codes]  # code -1 (null) takes the last entry: absent
+        self.mark(out < 0)
+        return out
+
+    def flag(self, path: str) -> tuple[Bools, Bools]:
+        """A boolean field: (value, given); null is absent (false)."""
+        array = self.get(path)
+        if array is None:
+            no = np.zeros(self.size, dtype=bool)
+            return no, no
+        if not pa.types.is_boolean(array.type):
+            self.mark(_valid(array))
+            no = np.zeros(self.size, dtype=bool)
+            return no, no
+        value = pc.fill_null(array, False).to_numpy(zero_copy_only=False)
+        return value, _valid(array)
+
+    def day(self, path: str) -> Ints:
+        """A date field as days since 1970-01-01 (NO_DAY for null); a plain ``YYYY-MM-DD`` string or a date32."""
+        array = self.get(path)
+        out = np.full(self.size, NO_DAY, dtype=np.int64)
+        if array is None:
+            return out
+        if _is_text(array.type):
+            try:  # Arrow parses plain YYYY-MM-DD strings (and refuses anything else, or an impossible day)
+                array = array.cast(pa.date32())
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                codes, strings = encode(array)
+                table = np.array([_parse_day(s) for s in strings] + [NO_DAY], dtype=np.int64)
+                out = table[codes]
+        if pa.types.is_date32(array.type):
+            days = pc.fill_null(array.cast(pa.int32()), NO_DAY).to_numpy(zero_copy_only=False).astype(np.int64)
+            out = np.where((days != NO_DAY) & ((days < _FIRST) | (days > _LAST)), _BAD_DAY, days)
+        elif not _is_text(array.type):
+            self.mark(_valid(array))
+            return out
+        bad = out == _BAD_DAY
+        self.mark(bad)
+        out[bad] = NO_DAY
+        return out
+
+    def entries(self, path: str, accept: Callable[[pa.DataType], bool],
+                limit: int) -> tuple[pa.Array, pa.Array, Ints] | None:
+        """A list field (its entries of an accepted type, at most ``limit`` per row): the lists,
+        their entries and the position each entry comes from; None when there are none."""
+        array = self.get(path)
+        if array is None:
+            return None
+        if not _is_list(array.type) or not (accept(array.type.value_type) or pa.types.is_null(array.type.value_type)):
+            self.mark(_valid(array))
+            return None
+        lengths = pc.fill_null(pc.list_value_length(array), 0).to_numpy(zero_copy_only=False)
+        self.mark(lengths > limit)
+        values = pc.list_flatten(array)
+        if len(values) == 0:
+            return None
+        parents = pc.list_parent_indices(array).to_numpy(zero_copy_only=False).astype(np.int64)
+        if pa.types.is_null(values.type):  # null entries: decide refuses them
+            self.mark(np.bincount(parents, minlength=self.size) > 0)
+            return None
+        return array, values, parents
+
+    def code_list(self, path: str, limit: int) -> tuple[Ints, list[str]]:
+        """A list of codes as one key code per row (0: none) and the joined codes each stands for;
+        a null, empty or overlong entry, more than ``limit`` entries, or a separator inside a code
+        is left to ``decide``."""
+        out = np.zeros(self.size, dtype=np.int64), [""]
+        found = self.entries(path, _is_text, limit)
+        if found is None:
+            return out
+        array, values, parents = found
+        chars = pc.utf8_length(values)
+        bad = pc.or_(pc.is_null(values), pc.or_(pc.equal(chars, 0), pc.greater(chars, MAX_NAME)))
+        bad = pc.or_(pc.fill_null(bad, True), pc.match_substring(values, KEY_SEPARATOR))
+        wrong = pc.fill_null(bad, True).to_numpy(zero_copy_only=False)
+        self.mark(np.bincount(parents[wrong], minlength=self.size) > 0)
+        codes, strings = encode(pc.fill_null(pc.binary_join(array, KEY_SEPARATOR), ""))
+        return codes + 1, ["", *strings]
+
+
+def _parse_day(text: str) -> int:
+    if not _DATE.match(text):
+        return _BAD_DAY
+    try:
+        return epoch_days(dt.date.fromisoformat(text))
+    except ValueError:
+        return _BAD_DAY
+
+
+class CaseColumns:
+    """Every field of a case table the kernel keys on, read once."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.n = table.num_rows
+        self.odd = np.zeros(self.n, dtype=bool)
+        frame = Frame(table, self.odd)
+        self.frame = frame
+        frame.unknown("", Case)
+        for path, model in (("subject", Subject), ("place", Place), ("office", Office), ("facts", Facts)):
+            frame.unknown(path, model)  # under facts: local facts, which decide checks
+        item = frame.text("item")
+        self.item_codes: Ints
+        self.item_strings: list[str]
+        self.item_codes, self.item_strings = encode(item) if item is not None else (np.full(self.n, -1), [])
+        frame.mark(self.item_codes < 0)  # no item: found from the description by ``decide``
+        frame.text("description", MAX_TEXT)
+        for path in ("subject.name", "subject.id", "subject.address", "place.name", "place.address", "office.name"):
+            frame.text(path)
+        frame.text("facts.narrative", MAX_TEXT)
+        self.kind = frame.codes("subject.kind", {"unit": 0, "individual": 1}, -1)
+        frame.mark(frame.day("subject.born_on") != NO_DAY)  # penalty-law arts. 30-31 stay with decide
+        frame.codes("subject.capacity", {"full": 0}, 0)
+        self.level = frame.codes("office.level", {"street": 0, "town": 1, "township": 2, "brigade": 3}, -1)
+        self.operating = _tristate(frame.flag("subject.operating"))
+        self.high_rise = _tristate(frame.flag("place.high_rise"))
+        self.crowded = _tristate(frame.flag("place.crowded"))
+        self.facts = np.zeros(self.n, dtype=np.int64)
+        self.fact_names = tuple(name for name, field in Facts.model_fields.items() if field.default is False)
+        for bit, name in enumerate(self.fact_names):
+            value, _ = frame.flag(f"facts.{name}")
+            self.facts |= value.astype(np.int64) << bit
+        self.harm = frame.flag("facts.harm")[0]
+        given = {name: frame.flag(f"facts.{name}")[0] for name in ("serious", "minor", "slight_harm")}
+        frame.mark(given["serious"] & given["minor"] | given["slight_harm"] & ~self.harm)  # Facts refuses these
+        self.refused = frame.flag("facts.refused")[0]
+        self.mitigating = frame.code_list("facts.mitigating", 50)
+        self.aggravating = frame.code_list("facts.aggravating", 50)
+        frame.code_list("facts.evidence", 100)
+        self.observed = frame.day("observed_on")
+        frame.mark(self.observed == NO_DAY)
+        observed = self.observed
+        self.decided = np.where((d := frame.day("decided_on")) == NO_DAY, observed, d)
+        self.start = np.where((s := frame.day("occurred_on")) == NO_DAY, observed, s)
+        self.ended = frame.day("ended_on")
+        ended = self.ended != NO_DAY
+        frame.mark((self.start > observed) | (observed > self.decided)
+                   | (ended & ((self.ended < self.start) | (self.ended > self.decided))))
+        self.history = History.read(frame, self.decided)
+
+
+def _tristate(flag: tuple[Bools, Bools]) -> Ints:
+    """0 absent, 1 false, 2 true."""
+    value, given = flag
+    return given.astype(np.int64) + (value & given)
+
+
+class History:
+    """The entries of the ``history`` column, flattened, each with the row it belongs to."""
+
+    def __init__(self, owner: Ints, entries: Frame, decided: Ints) -> None:
+        self.owner = owner
+        self.item = entries.text("item")
+        self.item_codes: Ints
+        self.item_strings: list[str]
+        self.item_codes, self.item_strings = encode(self.item) if self.item is not None else \
+            (np.full(entries.size, -1), [])
+        entries.mark(self.item_codes < 0)
+        self.step = entries.codes("step", {"reminder": 0, "warning": 1, "penalty": 2, "referral": 3}, -1)
+        self.issued_by = entries.codes("issued_by", {"office": 0, "fire_rescue": 1}, 0)
+        self.rectified = entries.flag("rectified")[0]
+        self.date = entries.day("date")
+        self.deadline = entries.day("deadline")
+        self.reinspected = entries.day("reinspected_on")
+        today = decided[owner]
+        has_deadline, has_reinspection = self.deadline != NO_DAY, self.reinspected != NO_DAY
+        entries.mark((self.date == NO_DAY) | (self.date > today)
+                     | (has_deadline & (self.deadline < self.date))
+                     | (has_reinspection & ((self.reinspected < self.date) | (self.reinspected > today))))
+
+    @classmethod
+    def read(cls, frame: Frame, decided: Ints) -> "History | None":
+        found = frame.entries("history", pa.types.is_struct, MAX_HISTORY)
+        if found is None:
+            return None
+        _, values, owner = found
+        entries = Frame(values, frame.odd, owner)
+        entries.mark(~_valid(values))
+        entries.unknown("", HistoryEntry)
+        return cls(owner, entries, decided)

@@ -1,0 +1,606 @@
+"""The batch kernel for one ruleset version: the engine's steps over whole columns.
+
+Each step of ``decide`` that the batch columns depend on runs once per distinct combination of
+its inputs, through the engine's own functions (law by date, tier table, competence, status, step
+table, referrals, procedure, fine), and its answers are spread over the rows with numpy. Dates
+enter by the stretch of constant law and policy they fall in (bounded by every date the ruleset
+names), by how they compare, and row by row where the answer is a date (deadlines, limitation,
+the history's orders). What no step here covers (an error, a missing item, a subject's age or
+capacity, a local fact, an odd value) is left to ``decide`` row by row; and each distinct answer
+is checked once against ``decide`` on one of its rows, the kernel standing down (every row to
+``decide``) if one ever differs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any, Callable, Hashable, Sequence
+
+import numpy as np
+import pyarrow as pa
+from pydantic import BaseModel
+
+from fireenforce.batch.columns import KEY_SEPARATOR, NO_DAY, Bools, CaseColumns, Ints, factorize
+from fireenforce.batch.output import EPOCH, OUTPUT_SCHEMA, Row, decision_row, epoch_days, error_row
+from fireenforce.dates import add_years
+from fireenforce.engine import law, penalty as pen
+from fireenforce.engine.decide import _referral, _status
+from fireenforce.errors import FireEnforceError
+from fireenforce.model.case import Case, Facts, Office, Subject
+from fireenforce.model.decision import Decision
+from fireenforce.ruleset.compiled import Ruleset
+
+STEPS = ("reminder", "warning", "penalty", "referral")  # the codes of columns.History.step
+PROCEDURES = ("none", "summary", "general")
+ELEMENTS = ("overdue", "refusal", "notice")  # bits of the history's elements
+_FAIL = -9  # a step's answer for a combination that decide refuses (its rows go to decide)
+Decide = Callable[[dict[str, Any]], Decision]
+
+
+def strip_nulls(value: Any) -> Any:
+    """A row of ``to_pylist`` as the case it stands for: a null field is an absent one."""
+    if isinstance(value, dict):
+        return {k: strip_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [strip_nulls(v) for v in value]
+    return value
+
+
+def breakpoints(rs: Ruleset) -> list[int]:
+    """Every date the ruleset names (its specs, its provisions' versions), as days: between two
+    consecutive ones, nothing the engine reads by date changes."""
+    found: set[dt.date] = set(rs.provisions.change_dates(list(rs.provisions.all_cites())))
+    seen: set[int] = set()
+    for spec in (rs.manifest, rs.policy.spec, *(item.spec for item in rs.items.values())):
+        _dates_in(spec, found, seen)
+    return sorted(epoch_days(day) for day in found)
+
+
+def _dates_in(value: Any, found: set[dt.date], seen: set[int]) -> None:
+    if isinstance(value, dt.date):
+        found.add(value)
+    elif isinstance(value, BaseModel):
+        if id(value) not in seen:
+            seen.add(id(value))
+            for name in type(value).model_fields:
+                _dates_in(getattr(value, name), found, seen)
+    elif isinstance(value, dict):
+        for entry in value.values():
+            _dates_in(entry, found, seen)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for entry in value:
+            _dates_in(entry, found, seen)
+
+
+def _day(days: int) -> dt.date:
+    return EPOCH + dt.timedelta(days=days)
+
+
+class _Registry:
+    """Values (engine objects, kept alive here, or strings) as small integers."""
+
+    def __init__(self) -> None:
+        self.objects: list[Any] = []
+        self._index: dict[Hashable, int] = {}
+        self._lock = threading.Lock()
+
+    def code(self, value: Any, key: Hashable = None) -> int:
+        """The value's code; ``key`` identifies it (default: the value itself if a string, else its identity)."""
+        if value is None:
+            return -1
+        if key is None:
+            key = value if isinstance(value, str) else id(value)
+        found = self._index.get(key)
+        if found is None:
+            with self._lock:
+                found = self._index.get(key)
+                if found is None:
+                    found = len(self.objects)
+                    self.objects.append(value)
+                    self._index[key] = found
+        return found
+
+
+class Kernel:
+    """The batch path for one ruleset version; safe to share between threads."""
+
+    def __init__(self, rs: Ruleset, decide: Decide) -> None:
+        self.rs = rs
+        self.decide = decide
+        codes = sorted(rs.items)
+        self.codes = codes
+        self.item_index = {code: i for i, code in enumerate(codes)}
+        items = [rs.items[c] for c in codes]
+
+        def per_item(get: Callable[[Any], Any]) -> Any:
+            return np.array([get(i) for i in items] + [get(items[0]) * 0], dtype=np.int64)
+
+        self.completed = per_item(lambda i: i.completed).astype(bool)
+        self.orders = per_item(lambda i: i.orders).astype(bool)
+        self.operating_only = per_item(lambda i: i.operating_only).astype(bool)
+        self.high_rise_only = per_item(lambda i: i.high_rise_only).astype(bool)
+        self.own_referrals = per_item(lambda i: bool(i.referrals)).astype(bool)
+        self.rectification_days = per_item(lambda i: i.rectification_days)
+        self.kinds = np.array([[k in i.subjects for k in ("unit", "individual")] for i in items] + [[False, False]])
+        self.bounds = np.array(breakpoints(rs), dtype=np.int64)
+        policy = rs.policy
+        ranks: dict[str, int] = {str(step): rank for step, rank in policy.step_rank.items()}
+        self.rank = np.array([ranks.get(s, -1) for s in STEPS], dtype=np.int64)
+        self.written = np.array([s in policy.written_orders for s in STEPS], dtype=bool)
+        self.escalating = np.array([s in policy.escalating for s in STEPS], dtype=bool)
+        self.reinspect = np.array([s in policy.reinspect_steps for s in STEPS], dtype=bool)
+        self.reminder_days = policy.spec.ladder.reminder_days
+        self.trigger_facts = tuple(dict.fromkeys(t.fact for t in policy.spec.referrals))
+        self.objects = _Registry()
+        self.names = _Registry()  # strings of the output (statuses, tiers, citations...)
+        self.memos: dict[str, dict[tuple[int, ...], tuple[int, ...]]] = {}
+        self.fines: list[tuple[int, int, int, int] | None] = [None]
+        self.checked: set[tuple[int, ...]] = set()
+        self.lock = threading.Lock()
+        self.standing_down = False  # set when a checked answer differed from decide
+        self.misfits = 0
+        self.misfit: tuple[dict[str, Any], Row, Row] | None = None  # the first difference found, to report
+
+    # -- the whole batch ------------------------------------------------------------------------
+
+    def run(self, table: pa.Table) -> pa.Table:
+        """The output table for ``table`` (rows in order); bad rows carry their error."""
+        if not table.num_rows:
+            return OUTPUT_SCHEMA.empty_table()
+        columns = CaseColumns(table)
+        if self.standing_down:
+            columns.odd[:] = True
+        result = self._answers(columns)
+        check = self._check(table, columns, result)
+        if not check:
+            columns.odd[:] = True
+        return _assemble(self, result, columns.odd, self._singles(table, np.flatnonzero(columns.odd)))
+
+    def _singles(self, table: pa.Table, indices: Ints) -> list[Row]:
+        """Rows left to ``decide`` one by one: their columns, or their one-line error."""
+        out = []
+        for case in table.take(indices).to_pylist() if len(indices) else []:
+            try:
+                out.append(decision_row(self.decide(strip_nulls(case))))
+            except FireEnforceError as exc:
+                out.append(error_row(str(exc)))
+        return out
+
+    def _check(self, table: pa.Table, columns: CaseColumns, result: dict[str, Any]) -> bool:
+        """Each distinct answer is compared once with ``decide`` on one of its rows."""
+        key = result["answer"]
+        live = np.flatnonzero(~columns.odd)
+        if not len(live):
+            return True
+        codes, _ = factorize(key[live])
+        reps = np.empty(int(codes.max()) + 1, dtype=np.int64)
+        reps[codes] = live
+        shape = [(int(key[r]), int(result["deadline_mode"][r]), int(result["law_src"][r])) for r in reps.tolist()]
+        new = [r for r, s in zip(reps.tolist(), shape) if s not in self.checked]
+        if not new:
+            return True
+        got = _assemble(self, result, np.zeros(columns.n, dtype=bool), [], rows=np.array(new)).to_pylist()
+        for rep, row, case in zip(new, got, table.take(np.array(new)).to_pylist()):
+            try:
+                want = decision_row(self.decide(strip_nulls(case)))
+            except FireEnforceError as exc:
+                want = error_row(str(exc))
+            if want != row:
+                self.misfits += 1
+                self.misfit = (strip_nulls(case), want, row)
+                self.standing_down = True
+                return False
+        with self.lock:
+            self.checked.update(s for r, s in zip(reps.tolist(), shape) if r in set(new))
+        return True
+
+    # -- the engine's steps over columns ------------------------------------------------------------
+
+    def _answers(self, columns: CaseColumns) -> dict[str, Any]:
+        rs, policy = self.rs, self.rs.policy
+        odd = columns.odd
+        index = np.array([self.item_index.get(s, -1) for s in columns.item_strings] + [-1], dtype=np.int64)
+        item = index[columns.item_codes]
+        odd |= item < 0
+        item = np.where(item < 0, len(self.codes), item)
+        facts = columns.facts
+        fact = {name: (facts >> bit) & 1 for bit, name in enumerate(columns.fact_names)}
+        decided, start, observed, given_end = columns.decided, columns.start, columns.observed, columns.ended
+        continuing = given_end == NO_DAY
+        ended = np.where(continuing & self.completed[item], start, given_end)  # a completed act ends its day
+        now_class = np.searchsorted(self.bounds, decided, side="right")
+        then_day = np.where(ended == NO_DAY, decided, ended)
+
+        years, cutoff, day_ok = self._by_day(decided, columns.harm)
+        odd |= ~day_ok
+        odd |= ~self._known_codes(columns.mitigating, policy.mitigating) [columns.mitigating[0]]
+        odd |= ~self._known_codes(columns.aggravating, policy.aggravating)[columns.aggravating[0]]
+        # the item: its subjects, what it implies about the subject and the place
+        kind = np.maximum(columns.kind, 0)
+        operating, high_rise = columns.operating, columns.high_rise
+        odd |= ~self.kinds[item, kind]
+        odd |= self.operating_only[item] & (operating == 1)
+        odd |= self.high_rise_only[item] & (high_rise == 1)
+        odd |= self.completed[item] & ~continuing & (given_end != start)
+        operating = np.where(self.operating_only[item], 1, operating == 2)
+        high_rise = np.where(self.high_rise_only[item], 1, high_rise == 2)
+        conditions = (kind | operating << 1 | high_rise << 2 | (columns.crowded == 2) << 3
+                      | fact["serious"] << 4 | fact["minor"] << 5 | fact["hinders_evacuation"] << 6)
+
+        resolution, law_src = self._stage("law", [item, conditions, np.searchsorted(self.bounds, then_day,
+                                                                                     side="right"), now_class],
+                                          self._law, odd, 2)
+        barred = self._barred(ended, observed, years)
+        prior, running_rank, elements, running_deadline = self._history(columns, item, ended, cutoff)
+        excuse, = self._stage("excuse", [fact["no_fault"], fact["minor"], fact["corrected_in_time"],
+                                         fact["rectified_on_spot"], fact["harm"], self.completed[item]],
+                              self._excuse, odd)
+        refusal = (elements & 0b11) != 0
+        tier, = self._stage("tier", [fact["serious"], self._stable(columns.mitigating),
+                                     self._stable(columns.aggravating), refusal], self._tier, odd)
+        level = np.maximum(columns.level, 0)
+        branch, = self._stage("branch", [resolution], self._branch, odd)
+        has_branch = branch >= 0
+        competence, summary_only = self._stage("competence", [branch + 1, level], self._competence,
+                                               odd, 2)
+        scoped = summary_only == 1
+        competence, = self._stage("scoped", [competence, scoped * (branch + 1), scoped * (tier + 1),
+                                             scoped * (kind + 1), scoped * (now_class + 1), scoped * (level + 1)],
+                                  self._scoped, odd)
+        status, = self._stage("status", [branch, competence, elements, barred, excuse], self._status, odd)
+        step, = self._stage("step", [prior, fact["serious"], status, level == 3, self.completed[item]],
+                            self._step, odd)
+        gate = self.own_referrals[item] | (fact["crime_suspected"] | fact["sealing_needed"]).astype(bool)
+        trigger_bits = np.zeros(columns.n, dtype=np.int64)
+        for bit, name in enumerate(self.trigger_facts):
+            trigger_bits |= fact[name] << bit
+        trigger, trigger_step = self._stage("referral", [gate * (item + 1), gate * (conditions + 1), gate * trigger_bits,
+                                                         gate * (level + 1)], self._trigger, odd, 2)
+        keep = (running_rank >= 0) & (trigger < 0) & ~(running_rank < self.rank[np.maximum(step, 0)])
+        final = np.maximum(np.where(keep, running_rank, np.where(trigger >= 0, trigger_step, step)), 0)
+        refused = ((elements & 0b10) != 0) & (status != self.names.code("excused"))
+        cite, = self._stage("cite", [resolution, refused], self._cite, odd)
+        fine, = self._stage("fine", [branch, has_branch * (tier + 1)], self._fine, odd)
+        punish = has_branch & (final == STEPS.index("penalty")) & ~keep
+        procedure, hearing = self._stage("procedure", [punish * (branch + 1), punish * (tier + 1), punish * (kind + 1),
+                                                       punish * (now_class + 1)], self._procedure, odd, 2)
+        refer = final == STEPS.index("referral")
+        referral, = self._stage("referral_to", [refer * (trigger + 2), refer * (competence + 2)], self._referral_to,
+                                odd)
+        order = self.orders[item] & (ended == NO_DAY) & (fact["rectified_on_spot"] == 0) & ~keep
+        delay = np.where(order, np.where(final == 0, self.reminder_days, self.rectification_days[item]), -1)
+        key = _dense([np.maximum(c, 0) for c in (final, procedure, hearing, referral + 1, cite + 1, fine)])
+        mode = np.where(keep, 2, np.where(delay >= 0, 1, 0))
+        return {
+            "answer": key, "step": final, "procedure": procedure, "hearing": hearing, "referral": referral,
+            "cite": cite, "fine": fine, "barred": barred.astype(bool), "deadline_mode": mode,
+            "deadline": np.select([mode == 2, mode == 1], [running_deadline, decided + delay], NO_DAY),
+            "law_src": law_src, "law_date": np.where(law_src == 0, then_day, decided),
+        }
+
+    def _stage(self, name: str, components: Sequence[Ints], fn: Callable[..., tuple[int, ...]],
+               odd: Bools, width: int = 1) -> tuple[Ints, ...]:
+        """``fn`` once per distinct combination of the components (remembered across batches);
+        rows whose combination fails are left to decide."""
+        components = [np.asarray(c, dtype=np.int64) for c in components]
+        codes, _ = factorize(_dense([c - c.min() if len(c) else c for c in components]))
+        reps = np.empty(int(codes.max()) + 1 if len(codes) else 0, dtype=np.int64)
+        reps[codes] = np.arange(len(codes))
+        memo = self.memos.setdefault(name, {})
+        combos = np.stack([c[reps] for c in components], axis=1).tolist() if len(reps) else []
+        answers = []
+        for combo in combos:
+            found = memo.get(tuple(combo))
+            if found is None:
+                try:
+                    found = tuple(fn(*combo))
+                except Exception:  # noqa: BLE001  the combination's rows go to decide, which says why
+                    found = (_FAIL,)
+                memo[tuple(combo)] = found
+            answers.append(found)
+        table = np.array([a if a[0] != _FAIL else (_FAIL,) * width for a in answers], dtype=np.int64)
+        table = table.reshape(len(answers), width)
+        out = tuple(table[:, j][codes] if len(answers) else np.zeros(0, np.int64) for j in range(width))
+        odd |= out[0] == _FAIL
+        return out
+
+    def _by_day(self, decided: Ints, harm: Bools) -> tuple[Ints, Ints, Bools]:
+        """Per decision date: the limitation years (by harm), the history's cutoff, and whether
+        this version answers for the date and has a limitation period for it."""
+        inverse, days = factorize(decided)
+        base, extended = np.zeros(len(days), np.int64), np.zeros(len(days), np.int64)
+        cutoff = np.full(len(days), NO_DAY, np.int64)
+        ok = np.zeros(len(days), dtype=bool)
+        rs = self.rs
+        for i, d in enumerate(days.tolist()):
+            if d == NO_DAY:
+                continue
+            day = _day(d)
+            today = rs.policy.on(day)
+            cutoff[i] = epoch_days(today.cutoff)
+            if today.limitation is not None and rs.covers(day) and rs.in_force.covers(day):
+                ok[i] = True
+                base[i], extended[i] = today.limitation.base_years, today.limitation.extended_years
+        return np.where(harm, extended[inverse], base[inverse]), cutoff[inverse], ok[inverse]
+
+    @staticmethod
+    def _known_codes(codes: tuple[Ints, list[str]], known: Any) -> Bools:
+        return np.array([all(c in known for c in s.split(KEY_SEPARATOR) if c) for s in codes[1]], dtype=bool)
+
+    @staticmethod
+    def _barred(ended: Ints, observed: Ints, years: Ints) -> Ints:
+        """Not discovered within the limitation period after the conduct ended (penalty-law art. 36)."""
+        known = ended != NO_DAY
+        pairs = np.where(known, ended * 64 + np.minimum(years, 63), -1)
+        inverse, unique = factorize(pairs)
+        expiry = np.array([epoch_days(add_years(_day(int(p) // 64), int(p) % 64)) if p >= 0 else 0
+                           for p in unique.tolist()], dtype=np.int64)
+        return (known & (observed > expiry[inverse])).astype(np.int64)
+
+    def _history(self, columns: CaseColumns, item: Ints, ended: Ints, cutoff: Ints) -> tuple[Ints, Ints, Ints, Ints]:
+        """The ladder's prior step, the running order (rank and deadline), the elements met: the
+        engine's reading of the history (``_history``), for every row at once."""
+        n = columns.n
+        none = np.full(n, -1, np.int64)
+        history = columns.history
+        if history is None:
+            return none, none, np.zeros(n, np.int64), np.full(n, NO_DAY, np.int64)
+        owner = history.owner
+        index = np.array([self.item_index.get(s, -1) for s in history.item_strings] + [-1], dtype=np.int64)
+        entry_item = index[history.item_codes]
+        columns.odd[owner[entry_item < 0]] = True  # an unknown item: decide names it
+        step = np.maximum(history.step, 0)
+        row_item = item[owner]
+        mine = entry_item == row_item
+        orders = self.orders[row_item]
+        days = np.where(step == 0, self.reminder_days, self.rectification_days[row_item])
+        deadline = np.where(history.deadline != NO_DAY, history.deadline, history.date + days)
+        today = columns.decided[owner]
+        served = mine & orders & ~history.rectified & self.written[step]
+        overdue = served & (today > deadline)
+        notice = overdue & (history.issued_by == 1)
+        counts = mine & (history.date >= cutoff[owner]) & self.escalating[step]
+        pending = orders & (ended[owner] == NO_DAY)
+        runs = counts & pending & ~history.rectified & (today <= deadline) & self.reinspect[step]
+        rank = self.rank[step]
+        columns.odd[owner[counts & (rank < 0)]] = True
+        prior, running_rank = none.copy(), none.copy()
+        for r in range(int(rank.max()) + 1):
+            prior[np.bincount(owner[counts & ~runs & (rank == r)], minlength=n) > 0] = r
+            running_rank[np.bincount(owner[runs & (rank == r)], minlength=n) > 0] = r
+        chosen = np.flatnonzero(runs & (rank == running_rank[owner]))
+        first_rows, first = np.unique(owner[chosen], return_index=True)
+        running = np.full(n, NO_DAY, np.int64)
+        running[first_rows] = deadline[chosen[first]]
+
+        def any_of(flags: Bools) -> Bools:
+            return np.bincount(owner[flags], minlength=n) > 0
+
+        was_served, was_overdue = any_of(served), any_of(overdue)
+        refusal = was_served & (was_overdue | columns.refused)
+        elements = was_overdue.astype(np.int64) | refusal << 1 | any_of(notice) << 2
+        return prior, running_rank, elements, running
+
+    # -- one combination each: the engine's own functions ---------------------------------------------
+
+    def _day_of(self, klass: int) -> dt.date:
+        """A day of the stretch ``klass`` of constant law and policy."""
+        bounds = self.bounds
+        return _day(int(bounds[klass - 1]) if klass > 0 else int(bounds[0]) - 1)
+
+    @staticmethod
+    def _conditions(code: int) -> tuple[str, bool, bool, bool, bool, bool, bool]:
+        return (("unit", "individual")[code & 1], *(bool(code >> b & 1) for b in range(1, 7)))  # type: ignore[return-value]
+
+    def _case(self, conditions: int, level: int = 0, ended: dt.date | None = None, day: dt.date | None = None,
+              facts: dict[str, bool] | None = None) -> Case:
+        kind, operating, high_rise, crowded, serious, minor, hinders = self._conditions(conditions)
+        office = Office.model_construct(level=("street", "town", "township", "brigade")[level])
+        return Case.model_construct(
+            subject=Subject.model_construct(kind=kind, operating=operating), office=office, ended_on=ended,
+            observed_on=day, decided_on=day,
+            facts=Facts.model_construct(None, serious=serious, minor=minor, hinders_evacuation=hinders, **(facts or {})))
+
+    def _law(self, item: int, conditions: int, then: int, now: int) -> tuple[int, int]:
+        compiled = self.rs.items[self.codes[item]]
+        then_day, now_day = self._day_of(then), self._day_of(now)
+        case = self._case(conditions, ended=then_day if then != now else None)
+        resolution, day, _ = law.applied_law(self.rs, compiled, self._conditions(conditions), case, now_day)
+        return self.objects.code((item, resolution), (item, id(resolution))), 0 if day == then_day else 1
+
+    def _excuse(self, no_fault: int, minor: int, corrected: int, on_spot: int, harm: int, completed: int) -> tuple[int]:
+        case = self._case(int(minor) << 5, facts={"no_fault": bool(no_fault), "corrected_in_time": bool(corrected),
+                                                  "harm": bool(harm), "rectified_on_spot": bool(on_spot)})
+        return (self.names.code(pen.excuse(case, None, correctable=not completed)),)
+
+    def _stable(self, codes: tuple[Ints, list[str]]) -> Ints:
+        """A batch's codes of joined code lists as codes that mean the same in every batch."""
+        return np.array([self.names.code(s) for s in codes[1]], dtype=np.int64)[codes[0]]
+
+    def _tier(self, serious: int, mitigating_code: int, aggravating_code: int, refusal: int) -> tuple[int]:
+        rs = self.rs
+        mitigating, aggravating = self.names.objects[mitigating_code], self.names.objects[aggravating_code]
+        counted = pen.counted_aggravating(rs, tuple(c for c in aggravating.split(KEY_SEPARATOR) if c), bool(refusal))
+        mandatory = pen.mandatory(rs, tuple(c for c in mitigating.split(KEY_SEPARATOR) if c))
+        return (self.names.code(rs.policy.tier_table.decide(bool(serious), mandatory, bool(counted)).then["tier"]),)
+
+    def _branch(self, resolution: int) -> tuple[int]:
+        item, found = self.objects.objects[resolution]
+        branch = found.branch
+        return (self.objects.code((item, branch), (item, id(branch))) if branch is not None else -1,)
+
+    def _competence(self, branch: int, level: int) -> tuple[int, int]:
+        """Whether the office's level may impose the branch (before a summary scope applies)."""
+        if branch == 0:
+            return -1, 0
+        item, found = self.objects.objects[branch - 1]
+        level_name = ("street", "town", "township", "brigade")[level]
+        competence = pen.competence(self.rs, self.rs.items[self.codes[item]], found, level_name)
+        return self.objects.code(competence), int(competence.summary_only)
+
+    def _scoped(self, competence: int, branch: int, tier: int, kind: int, now: int, level: int) -> tuple[int]:
+        """A summary-scope level holds the penalty only when a summary decision can carry it."""
+        if branch == 0:
+            return (competence,)
+        rs = self.rs
+        held = self.objects.objects[competence]
+        kind_name = ("unit", "individual")[kind - 1]
+        plan = pen.plan(rs, self.objects.objects[branch - 1][1], self.names.objects[tier - 1], kind_name,
+                        self._day_of(now - 1), True)
+        level_name = ("street", "town", "township", "brigade")[level - 1]
+        return (self.objects.code(pen.scoped(rs, held, plan, level_name, kind_name)),)
+
+    def _status(self, branch: int, competence: int, elements: int, barred: int, excuse: int) -> tuple[int]:
+        met = frozenset(name for bit, name in enumerate(ELEMENTS) if elements >> bit & 1)
+        found = _status(self.objects.objects[branch][1] if branch >= 0 else None, met, bool(barred),
+                        self.names.objects[excuse] if excuse >= 0 else None,
+                        self.objects.objects[competence] if competence >= 0 else None)
+        return (self.names.code(found),)
+
+    def _step(self, prior: int, serious: int, status: int, brigade: int, completed: int) -> tuple[int]:
+        policy = self.rs.policy
+        prior_name = policy.spec.ladder.steps[prior] if prior >= 0 else "none"
+        rule = policy.step_table.decide(prior_name, bool(serious), self.names.objects[status],
+                                        "brigade" if brigade else "office", bool(completed))
+        return (STEPS.index(rule.then["step"]),)
+
+    def _trigger(self, item: int, conditions: int, bits: int, level: int) -> tuple[int, int]:
+        if item == 0:
+            return -1, -1
+        facts: dict[str, bool] = {name: bool(bits >> b & 1) for b, name in enumerate(self.trigger_facts)}
+        case = self._case(conditions - 1, level - 1, facts=facts)
+        found = _referral(self.rs, case, self.rs.items[self.codes[item - 1]], self._conditions(conditions - 1))
+        return (self.objects.code(found), STEPS.index(found.step)) if found is not None else (-1, -1)
+
+    def _cite(self, resolution: int, refused: int) -> tuple[int]:
+        """The penalty provisions among the decision's legal basis."""
+        _, found = self.objects.objects[resolution]
+        branch = found.branch
+        basis = [*found.violated, *((*branch.basis, *(branch.compulsory if refused else ())) if branch else ())]
+        cites = [b.cite for b in basis if b.role == "penalty"]
+        return (self.names.code(";".join(cites)) if cites else -1,)
+
+    def _procedure(self, branch: int, tier: int, kind: int, now: int) -> tuple[int, int]:
+        """A penalty's procedure and hearing right (penalty-law art. 51, 63)."""
+        if branch == 0:
+            return PROCEDURES.index("none"), 0
+        rs = self.rs
+        found = self.objects.objects[branch - 1][1]
+        day = self._day_of(now - 1)
+        kind_name = ("unit", "individual")[kind - 1]
+        plan = pen.plan(rs, found, self.names.objects[tier - 1], kind_name, day, False)
+        procedure, hearing, _ = pen.procedure_of(rs, self._case(kind - 1, day=day), found, plan)
+        return PROCEDURES.index(procedure), int(hearing)
+
+    def _referral_to(self, trigger: int, competence: int) -> tuple[int]:
+        """Where a referral goes: the referring fact's authority, or who holds the penalty."""
+        if trigger == 0:
+            return (-1,)
+        if trigger >= 2:
+            return (self.names.code(self.objects.objects[trigger - 2].authority),)
+        held = self.objects.objects[competence - 2] if competence >= 2 else None
+        return (self.names.code(held.authority if held is not None and held.authority
+                                else self.rs.policy.spec.delegation.default_authority),)
+
+    def _fine(self, branch: int, tier: int) -> tuple[int]:
+        """The statutory range and the tier's suggestion (index into ``fines``; 0: none)."""
+        if tier == 0:
+            return (0,)
+        fine = pen.fine_of(self.rs, self.objects.objects[branch][1], self.names.objects[tier - 1])
+        if fine is None:
+            return (0,)
+        return (self.fine_code((fine.min, fine.max, fine.suggested.min, fine.suggested.max)),)
+
+    def fine_code(self, value: tuple[int, int, int, int]) -> int:
+        with self.lock:
+            if value not in self.fines:
+                self.fines.append(value)
+            return self.fines.index(value)
+
+
+def _dense(components: Sequence[Ints]) -> Ints:
+    """One integer per row that differs exactly where some (non-negative) component differs,
+    kept within a small range so that ``factorize`` can use a direct table."""
+    key = np.zeros(len(components[0]), dtype=np.int64)
+    size, bound = 1, max(4 * len(key), 1 << 16)
+    for component in components:
+        radix = int(component.max()) + 1 if len(component) else 1
+        if size * radix > bound and size > 1:
+            key, unique = factorize(key)
+            size = len(unique)
+        key = key * radix + component
+        size *= radix
+    return key
+
+
+def _assemble(kernel: "Kernel", result: dict[str, Any], odd: Bools, singles: list[Row],
+              rows: Ints | None = None) -> pa.Table:
+    """The output columns: the kernel's answers, with the rows decided one by one in their places."""
+    picked = {k: (v if rows is None or not isinstance(v, np.ndarray) else v[rows]) for k, v in result.items()}
+    odd = odd if rows is None else odd[rows]
+    alone = np.flatnonzero(odd)
+    errors: list[str] = []
+    error = np.full(len(odd), -1, dtype=np.int64)
+    if len(alone):
+        picked = {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in picked.items()}
+        for at, row in zip(alone.tolist(), singles):
+            _place(kernel, picked, at, row)
+            if row["error"] is not None:
+                error[at] = len(errors)
+                errors.append(row["error"])
+    valid = error < 0
+    names = kernel.names.objects
+    fine_table = np.array([f if f is not None else (0, 0, 0, 0) for f in kernel.fines], dtype=np.int64)
+    fine = picked["fine"]
+    columns: dict[str, Any] = {
+        "step": _strings(np.where(valid, picked["step"], -1), list(STEPS)),
+        "procedure": _strings(np.where(valid, picked["procedure"], -1), list(PROCEDURES)),
+        "hearing_right": pa.array(picked["hearing"].astype(bool), mask=~valid),
+        "referral_to": _strings(picked["referral"], names),
+        "penalty_cite": _strings(picked["cite"], names),
+    }
+    for j, name in enumerate(("fine_min", "fine_max", "suggested_min", "suggested_max")):
+        columns[name] = pa.array(fine_table[fine, j], mask=fine == 0)
+    columns["deadline"] = _dates(picked["deadline"])
+    columns["law_date"] = _dates(picked["law_date"])
+    columns["barred"] = pa.array(picked["barred"].astype(bool), mask=~valid)
+    columns["error"] = _strings(error, errors) if errors else pa.nulls(len(odd), pa.string())
+    return pa.Table.from_pydict(columns, schema=OUTPUT_SCHEMA)
+
+
+def _place(kernel: "Kernel", result: dict[str, Any], at: int, row: Row) -> None:
+    """Write one row decided alone into the answer arrays (codes of the same tables)."""
+    if row["error"] is not None:
+        result["referral"][at] = result["cite"][at] = -1
+        result["fine"][at] = 0
+        result["deadline"][at] = result["law_date"][at] = NO_DAY
+        return
+    result["step"][at] = STEPS.index(row["step"])
+    result["procedure"][at] = PROCEDURES.index(row["procedure"])
+    result["hearing"][at] = row["hearing_right"]
+    result["referral"][at] = kernel.names.code(row["referral_to"])
+    result["cite"][at] = kernel.names.code(row["penalty_cite"])
+    value = (row["fine_min"], row["fine_max"], row["suggested_min"], row["suggested_max"])
+    result["fine"][at] = kernel.fine_code(value) if row["fine_min"] is not None else 0
+    result["deadline"][at] = _days(row["deadline"])
+    result["law_date"][at] = _days(row["law_date"])
+    result["barred"][at] = row["barred"]
+
+
+def _days(day: dt.date | None) -> int:
+    return NO_DAY if day is None else epoch_days(day)
+
+
+def _strings(codes: Ints, values: list[Any]) -> pa.Array:
+    """Codes into ``values`` as a string column (-1 is null)."""
+    dictionary = pa.array([v if isinstance(v, str) else "" for v in values] or [""], type=pa.string())
+    indices = pa.array(np.maximum(codes, 0).astype(np.int32), mask=codes < 0)
+    return pa.DictionaryArray.from_arrays(indices, dictionary).cast(pa.string())
+
+
+def _dates(days: Ints) -> pa.Array:
+    return pa.array(days.astype(np.int32), type=pa.date32(), mask=days == NO_DAY)
+
+
+__all__ = ["Hashable", "Kernel"]

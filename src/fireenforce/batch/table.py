@@ -1,0 +1,137 @@
+"""``decide_table``: decide every row of an Arrow table of cases (see docs/contract.md, Batch)."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from concurrent.futures import ThreadPoolExecutor
+from typing import Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from fireenforce.batch.columns import NO_DAY, Frame
+from fireenforce.batch.kernel import Kernel, strip_nulls
+from fireenforce.batch.output import OUTPUT_SCHEMA, decision_row, epoch_days, error_row, metadata
+from fireenforce.engine import decide
+from fireenforce.errors import FireEnforceError
+from fireenforce.model.case import parse_case
+from fireenforce.resources import bundled_family
+from fireenforce.ruleset.compiled import Ruleset
+from fireenforce.ruleset.load import in_force_on, load_family
+
+_KERNELS: "weakref.WeakKeyDictionary[Ruleset, Kernel]" = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def kernel_for(rs: Ruleset) -> Kernel:
+    """The kernel of a ruleset version, built once (the keys it learns stay with it)."""
+    found = _KERNELS.get(rs)
+    if found is None:
+        with _LOCK:
+            found = _KERNELS.get(rs)
+            if found is None:
+                found = _KERNELS[rs] = Kernel(rs, lambda case: decide(case, ruleset=rs))
+    return found
+
+
+def forget_kernel(rs: Ruleset) -> None:
+    """Drop what the kernel of ``rs`` has learnt (the next batch starts cold)."""
+    with _LOCK:
+        _KERNELS.pop(rs, None)
+
+
+def decide_table(table: pa.Table, ruleset: Ruleset | Sequence[Ruleset] | None = None, *,
+                 workers: int = 1) -> pa.Table:
+    """Decide every row of ``table`` (the Case JSON shape as Arrow: ``pa.Table.from_pylist(cases)``).
+
+    Returns one row per input row, in order, with the columns of ``OUTPUT_SCHEMA``; every row equals
+    ``decide`` on the same case (a null field counts as absent), and a bad row carries its one-line
+    error in ``error`` instead of stopping the batch. ``ruleset``: one version (every row must fall
+    in its dates, as with ``decide``), a family's versions (each row gets the version in force on
+    its decision date), or None for the bundled family. ``workers`` > 1 splits the table over
+    that many threads. The ruleset id, version(s) and digest(s) are the table's metadata.
+    """
+    versions = _versions(ruleset)
+    if workers > 1 and table.num_rows > workers:
+        step = -(-table.num_rows // workers)
+        with ThreadPoolExecutor(workers) as pool:
+            parts = list(pool.map(lambda start: _decide(table.slice(start, step), versions, ruleset),
+                                  range(0, table.num_rows, step)))
+        out = pa.concat_tables(parts).combine_chunks()
+    else:
+        out = _decide(table, versions, ruleset)
+    return out.replace_schema_metadata(metadata(versions))
+
+
+def output_schema(ruleset: Ruleset | Sequence[Ruleset] | None = None) -> pa.Schema:
+    """The output table's schema with the ruleset metadata (a Parquet writer's schema)."""
+    return OUTPUT_SCHEMA.with_metadata(metadata(_versions(ruleset)))
+
+
+def _versions(ruleset: Ruleset | Sequence[Ruleset] | None) -> list[Ruleset]:
+    if ruleset is None:
+        return _bundled()
+    if isinstance(ruleset, Ruleset):
+        return [ruleset]
+    versions = sorted(ruleset, key=lambda r: r.in_force.from_)
+    if not versions:
+        raise ValueError("decide_table needs a ruleset version or a non-empty family")
+    return versions
+
+
+_FAMILY: list[Ruleset] = []
+
+
+def _bundled() -> list[Ruleset]:
+    with _LOCK:
+        if not _FAMILY:
+            _FAMILY.extend(load_family(bundled_family()))
+    return _FAMILY
+
+
+def _decide(table: pa.Table, versions: list[Ruleset], ruleset: Ruleset | Sequence[Ruleset] | None) -> pa.Table:
+    if isinstance(ruleset, Ruleset):
+        return kernel_for(ruleset).run(table)
+    return _by_version(table, versions)
+
+
+def _by_version(table: pa.Table, versions: list[Ruleset]) -> pa.Table:
+    """A family: each row goes to the version in force on its decision date; a row with no such
+    date (or none in force) is decided alone, as ``decide`` would."""
+    odd = np.zeros(table.num_rows, dtype=bool)
+    frame = Frame(table, odd)
+    observed = frame.day("observed_on")
+    decided = frame.day("decided_on")
+    day = np.where(decided == NO_DAY, observed, decided)
+    starts = np.array([epoch_days(v.in_force.from_) for v in versions], dtype=np.int64)
+    ends = np.array([epoch_days(v.in_force.to) if v.in_force.to else 2**40 for v in versions], dtype=np.int64)
+    version = np.searchsorted(starts, day, side="right") - 1
+    inside = (day != NO_DAY) & (version >= 0) & (day < ends[np.maximum(version, 0)])
+    version = np.where(inside, version, -1)
+    parts: list[pa.Table] = []
+    order: list[np.ndarray] = []
+    for v in np.unique(version).tolist():
+        rows = np.flatnonzero(version == v)
+        part = table.take(rows)
+        parts.append(kernel_for(versions[v]).run(part) if v >= 0 else _alone(part, versions))
+        order.append(rows)
+    if len(parts) == 1:
+        return parts[0]
+    positions = np.empty(table.num_rows, dtype=np.int64)
+    positions[np.concatenate(order)] = np.arange(table.num_rows)
+    return pa.concat_tables(parts).take(pa.array(positions))
+
+
+def _alone(table: pa.Table, versions: list[Ruleset]) -> pa.Table:
+    """Rows decided one by one against a family: the case first, then the version of its date."""
+    rows = []
+    for value in table.to_pylist():
+        try:
+            case = parse_case(strip_nulls(value))
+            rows.append(decision_row(decide(case, ruleset=in_force_on(versions, case.decision_date))))
+        except FireEnforceError as exc:
+            rows.append(error_row(str(exc)))
+    return pa.Table.from_pylist(rows, schema=OUTPUT_SCHEMA)
+
+

@@ -1,0 +1,40 @@
+"""``fireenforce audit [ACTIONS] [--db URL]``: re-decide recorded actions and list where the
+action taken differs from the rule (执法监督复核)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from fireenforce.cli._db import add_db
+from fireenforce.cli._io import add_format, add_ruleset, dump_json, iso_date, write_output
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("audit", help="re-decide recorded actions and list where they differ from the rule",
+                            description="Re-decide every recorded action with the ruleset version in force on its "
+                                        "date and list where the action taken differs from the rule: 同案不同罚, "
+                                        "escalation skipped, penalty before the order's deadline, fine outside the "
+                                        "legal range, summary procedure over the art. 51 limit, referral missing, "
+                                        "departure without a reason. ACTIONS is a ledger export (JSON Lines) or a "
+                                        "Parquet archive (.parquet); without it, the ledger database (--db).")
+    parser.add_argument("actions", metavar="ACTIONS", nargs="?",
+                        help="a ledger export (fireenforce ledger export) or an archive .parquet")
+    parser.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="only actions dated on or after")
+    parser.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD", help="only actions dated on or before")
+    parser.add_argument("--office", metavar="NAME", help="only this office's actions")
+    parser.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    add_db(parser)
+    add_ruleset(parser)
+    add_format(parser, "json", "csv")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from fireenforce.auditing import audit
+    report = audit(args.actions, db=args.db, ruleset=args.ruleset, since=args.since, until=args.until,
+                   office=args.office)
+    write_output(report.csv() if args.format == "csv" else dump_json(report.json()), args.out)
+    if args.out:
+        print(f"{len(report.findings)} findings on {report.actions} actions written to {Path(args.out)}")
+    return 0

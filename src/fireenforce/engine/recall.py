@@ -1,0 +1,130 @@
+"""The fast path of ``decide``: whole decisions recalled by the case's raw inputs.
+
+``decide`` is pure: the same case (every field, with its exact type) under the same ruleset
+gives the same Decision. So the reference engine (``decide_reference``) decides a case once,
+and a later call with an equal case copies that decision (a new ``Decision`` whose fields are the
+same immutable objects) instead of deciding again. Dates are part of the key, so everything that
+depends on them (the law in force, limitation, deadlines, the ruleset version) is recalled with
+the rest; only the case digest of a ``Case`` instance is read from the instance itself.
+
+Keys are built without validation: a ``Case``'s through its models' ``__dict__``, a dict's as
+its exact encoding (``True`` and ``1`` are equal in Python, but not in the encoding). A key is
+only ever stored after the reference engine succeeded on its case, so a key that is found
+belongs to a valid case equal to this one, and the memo itself is the validator of canonical
+input; anything else (JSON text, ``Case`` subclasses, dicts holding dates or objects, any case
+not seen before) goes to the reference engine, which keeps its exact errors.
+
+Each ruleset keeps its own memo (``Ruleset.decisions``; decisions under the bundled family, with
+no ruleset given, share one): bounded, keeping what was used lately, and safe to share between
+threads (``Memo``).
+"""
+
+from __future__ import annotations
+
+import gc
+import marshal
+from typing import Any, Callable, Hashable
+
+from pydantic import BaseModel
+
+from fireenforce.model.case import Case
+from fireenforce.model.decision import Decision
+from fireenforce.ruleset.compiled import DECISIONS_KEPT, Memo, Ruleset
+
+Reference = Callable[[Any, "Ruleset | None"], Decision]
+
+_BUNDLED: Memo[Decision] = Memo(DECISIONS_KEPT)  # decisions under the bundled family (no ruleset given)
+_set = object.__setattr__
+_new = Decision.__new__
+
+
+def decide(case: Any, ruleset: Ruleset | None, reference: Reference) -> Decision:
+    """``reference(case, ruleset)``'s decision, recalled when an equal case was decided before."""
+    memo: Memo[Decision] = _BUNDLED if ruleset is None else ruleset.decisions
+    kind = type(case)
+    try:
+        if kind is Case:
+            key: Hashable | None = case_key(case)
+        elif kind is dict:
+            key = dict_key(case)
+        else:
+            key = None
+        found = memo.get(key) if key is not None else None
+    except (TypeError, KeyError, AttributeError):  # an unvalidated model (model_construct) with odd values
+        key = found = None
+    if found is None:
+        decision = reference(case, ruleset)
+        if key is not None:
+            # a copy with a set of its own: the caller's object shares nothing mutable with the memo
+            memo.put(key, _copy(decision, decision.case_digest, set(decision.__pydantic_fields_set__)))
+        return decision
+    return _copy(found, _digest(case) if kind is Case else found.case_digest, found.__pydantic_fields_set__)
+
+
+def _copy(found: Decision, digest: str, fields: set[str]) -> Decision:
+    """A new Decision holding ``found``'s (immutable) field values, for the case of ``digest``;
+    recalled decisions share the stored one's ``fields`` set (a frozen model never changes it)."""
+    values = found.__dict__.copy()
+    values["case_digest"] = digest
+    out = _new(Decision)
+    _set(out, "__dict__", values)
+    _set(out, "__pydantic_fields_set__", fields)
+    _set(out, "__pydantic_extra__", None)
+    _set(out, "__pydantic_private__", None)
+    return out
+
+
+def _digest(case: Case) -> str:
+    """The case's digest, read from the instance's cache when it holds one for this instance."""
+    private = case.__pydantic_private__
+    cached = private.get("_digest") if private else None
+    return cached[1] if cached is not None and cached[0] == id(case) else case.digest
+
+
+_CASE = object()  # the first element of a Case's key (a dict's key is bytes)
+_marshal = marshal.dumps
+
+
+def case_key(case: Case) -> tuple[Any, ...]:
+    """Everything of a ``Case`` instance that reaches the engine, read through ``__dict__``: the
+    value of every field, a part (subject, place, ...) or a history entry as its own field values,
+    whatever fields the models have; the local facts; and which subject and place facts were told
+    (an untold ``high_rise`` may be inferred, a told one may not: the engine reads those). The
+    digest is not part of it."""
+    key: list[Any] = [_CASE]
+    append = key.append
+    for value in case.__dict__.values():
+        if isinstance(value, BaseModel):
+            append(tuple(value.__dict__.values()))
+        elif type(value) is tuple:
+            append(tuple([tuple(v.__dict__.values()) if isinstance(v, BaseModel) else v for v in value]))
+        else:
+            append(value)
+    d = case.__dict__
+    told = d["place"].__pydantic_fields_set__
+    extra = d["facts"].__pydantic_extra__
+    append(("operating" in d["subject"].__pydantic_fields_set__, "high_rise" in told, "crowded" in told,
+            tuple(extra.items()) if extra else None))
+    return tuple(key)
+
+
+def dict_key(data: dict[Any, Any]) -> bytes | None:
+    """A case given as a dict, as it was given: its ``marshal`` encoding (format 2: every value
+    with its exact type, strings as UTF-8, no back-references, so equal bytes mean an equal dict
+    with equal types and key order). None for values marshal cannot encode (dates, objects)."""
+    try:
+        return _marshal(data, 2)
+    except ValueError:
+        return None
+
+
+def freeze_collector() -> None:
+    """Opt-in, once after start-up (rulesets loaded, long-lived data read): collect garbage, then
+    move every object alive now into the collector's permanent generation (``gc.freeze``).
+
+    Later collections then no longer traverse the rulesets' hundreds of thousands of objects each
+    time decisions pile up (a service, a batch that keeps its results). Frozen objects are never
+    collected, so call it only where what is alive now lives as long as the process; never in a
+    loop. ``gc.unfreeze()`` undoes it. The library never calls it by itself."""
+    gc.collect()
+    gc.freeze()

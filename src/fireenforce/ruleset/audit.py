@@ -1,0 +1,85 @@
+"""The audit's policy (``policy/audit.yaml``): when cases that look alike count as treated unalike
+(同案不同罚), and the provisions each audit finding cites. Numbers only legal staff change; the
+audit package applies them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Literal
+
+from pydantic import Field
+
+from fireenforce.errors import Finding
+from fireenforce.ruleset.provisions import Provisions
+from fireenforce.ruleset.schema import Manifest, Spec
+
+if TYPE_CHECKING:
+    from fireenforce.ruleset.load import Source
+
+AUDIT_FILE = "audit.yaml"
+
+# The finding kinds of `fireenforce audit` (stable codes; docs/contract.md, Audit).
+AUDIT_KINDS = (
+    "AUDIT-DISPARITY", "AUDIT-ESCALATION-SKIPPED", "AUDIT-BEFORE-DEADLINE", "AUDIT-STEP-LOWER",
+    "AUDIT-REFERRAL-MISSING", "AUDIT-FINE-RANGE", "AUDIT-SUMMARY-LIMIT", "AUDIT-DEPARTURE-NO-REASON",
+    "AUDIT-UNDECIDABLE",
+)
+
+# What makes two actions "the same case" for the disparity comparison.
+CompareKey = Literal[
+    "item", "subject.kind", "subject.operating", "place.high_rise", "place.crowded", "facts.serious",
+    "rule.step", "rule.suggested",
+]
+
+
+class DisparitySpec(Spec):
+    """同案不同罚: actions alike in every ``compare_by`` attribute, compared within each office and
+    across offices."""
+
+    compare_by: list[CompareKey] = Field(min_length=1)
+    """The attributes two actions share to count as the same case (rule.* are the re-decided
+    step and suggested fine range)."""
+    min_cases: int = Field(ge=2, le=10_000)
+    """Actions a group needs before it is compared."""
+    fine_ratio: float = Field(gt=1, le=1000)
+    """Flag a group whose highest fine exceeds its lowest by more than this factor."""
+    office_fine_ratio: float = Field(gt=1, le=1000)
+    """Across offices: flag when one office's median fine exceeds another's by more than this factor."""
+    min_offices: int = Field(ge=2, le=1000)
+    """Offices a group needs (each with ``min_cases`` actions) before offices are compared."""
+    note: str = ""
+    """How the comparison is meant, shown with each disparity finding."""
+
+
+class AuditSpec(Spec):
+    """``policy/audit.yaml``: the audit's policy."""
+
+    reference: str
+    """Where the policy comes from."""
+    disparity: DisparitySpec
+    """When alike cases count as treated unalike."""
+    basis: dict[str, list[str]] = {}
+    """Citations each finding kind rests on (kind code -> provisions)."""
+
+
+def read_audit(src: "Source", root: Path) -> AuditSpec | None:
+    """``policy/audit.yaml``; None when absent (no disparity comparison under this version) or
+    invalid (then the errors are in ``src.findings``)."""
+    path = root / "policy" / AUDIT_FILE
+    return src.read(path, AuditSpec) if path.is_file() else None
+
+
+def check_audit(src: "Source", manifest: Manifest, provisions: Provisions, spec: AuditSpec) -> Iterable[Finding]:
+    from fireenforce.ruleset.checks import _cite as cite_findings
+
+    name = src.rel(src.root / "policy" / AUDIT_FILE)
+    keys = spec.disparity.compare_by
+    if len(set(keys)) != len(keys):
+        yield Finding("RS-AUDIT-COMPARE", "an attribute is listed twice", file=name,
+                      line=src.line(name, "disparity", "compare_by"), field="disparity.compare_by")
+    for kind, cites in spec.basis.items():
+        if kind not in AUDIT_KINDS:
+            yield Finding("RS-AUDIT-KIND", f"unknown audit finding kind {kind!r} (known: {', '.join(AUDIT_KINDS)})",
+                          file=name, line=src.line(name, "basis", kind), field=f"basis.{kind}")
+        for j, cite in enumerate(cites):
+            yield from cite_findings(src, provisions, cite, name, ("basis", kind, j), manifest.coverage)

@@ -1,0 +1,368 @@
+"""The audit: worked cases of each finding kind on a real ledger (SQLite), a clean ledger without
+findings, the same findings from the database, its export and a Parquet archive, bad inputs in
+one line with exit code 2, and a property: actions taken exactly as decided give no finding but
+the 同案不同罚 comparison, and the batch path gives the rules decide gives."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import fireenforce as fe
+from fireenforce.auditing import COLUMNS, Action, AuditFinding, AuditReport
+from fireenforce.auditing.actions import ActionBatch, _procedure_of
+from fireenforce.auditing.rules import _alone, rules_for
+from fireenforce.auditing.run import audit_actions
+from fireenforce.cli import main
+from fireenforce.ledger import Ledger
+from fireenforce.resources import bundled_family
+from fireenforce.ruleset.audit import AUDIT_KINDS
+from fireenforce.ruleset.load import load_family, load_version
+from fireenforce.testing.strategies import cases
+
+from ledgerkit import OTHER_OFFICE, case, resident_id
+
+FAMILY = bundled_family()
+
+
+@pytest.fixture
+def led(tmp_path: Path) -> Iterator[Ledger]:
+    with Ledger(f"sqlite:///{tmp_path / 'ledger.db'}") as ledger:
+        yield ledger
+
+
+def variant(tmp_path: Path, rel: str, old: str, new: str) -> Path:
+    """A copy of the bundled 2024.09 with ``old`` replaced in one file (a ruleset corrected since)."""
+    root = tmp_path / "variant" / "2024.09"
+    shutil.copytree(FAMILY / "2024.09", root)
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root
+
+
+def individual(n: int, **over: Any) -> dict[str, Any]:
+    data = case(n, **over)
+    data["subject"] = {"kind": "individual", "name": f"张某{n}", "id": resident_id(n), "address": "西峰区北街"}
+    data["place"] = {"name": "某小区", "address": "西峰区北街"}
+    return data
+
+
+def codes(report: AuditReport) -> list[str]:
+    return sorted(f.code for f in report.findings)
+
+
+def only(report: AuditReport, code: str) -> AuditFinding:
+    [found] = [f for f in report.findings if f.code == code]
+    return found
+
+
+# -- worked cases, one per kind ----------------------------------------------------------------
+
+def test_escalation_skipped(led: Ledger) -> None:
+    rec = led.record(case(1), step="penalty", reason="当事人态度恶劣", fine=6000)
+    report = fe.audit(led)
+    assert codes(report) == ["AUDIT-ESCALATION-SKIPPED"]
+    f = only(report, "AUDIT-ESCALATION-SKIPPED")
+    assert (f.action, f.finding, f.step, f.rule_step, f.suggested_step) == (rec.action, rec.finding, "penalty",
+                                                                             "reminder", "reminder")
+    assert f.reason == "当事人态度恶劣" and f.fine == 6000 and f.basis == ("inspection-rules:20:2",)
+    assert "没有书面责令改正" in f.detail and f.subject.startswith("916200") and "*" in f.subject
+    assert f.ruleset_version == "2024.09" and f.label == "越级处理（措施重于规则所定步骤）"
+
+
+def test_penalty_before_the_orders_deadline(led: Ledger) -> None:
+    rec = led.record(case(1))                                                    # reminder, deadline 05-06
+    warned = led.reinspect(rec.finding, on="2026-05-10", rectified=False)       # warning, deadline 05-13
+    assert warned.step == "warning" and str(warned.deadline) == "2026-05-13"
+    early = led.reinspect(rec.finding, on="2026-05-11", rectified=False, step="penalty", reason="拒不整改", fine=8000)
+    report = fe.audit(led)
+    assert codes(report) == ["AUDIT-BEFORE-DEADLINE"]
+    f = only(report, "AUDIT-BEFORE-DEADLINE")
+    assert f.action == early.action and f.rule_step == "warning" and f.date == "2026-05-11"
+    assert "2026-05-13" in f.detail and "警示" in f.detail
+
+
+def test_a_step_lower_than_the_rule(led: Ledger) -> None:
+    led.record(case(1, facts={"serious": True}), step="warning", reason="当事人当场表示立即整改")
+    f = only(fe.audit(led), "AUDIT-STEP-LOWER")
+    assert (f.step, f.rule_step) == ("warning", "penalty")
+
+
+def edited_export(led: Ledger, path: Path, edit: Callable[[dict], None]) -> Path:
+    """The ledger's export with ``edit`` applied to each event, as another system might hand it over."""
+    out = io.StringIO()
+    led.export(out)
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    for event in lines:
+        edit(event)
+    path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in lines), encoding="utf-8")
+    return path
+
+
+def test_referral_missing(led: Ledger, tmp_path: Path) -> None:
+    # the ledger refuses to record a step in place of a required referral: an archive from
+    # another system whose finding says a crime is suspected, and whose action was a warning
+    led.record(case(1), step="warning", reason="先行责令改正")
+
+    def suspected(event: dict) -> None:
+        if event["kind"] == "finding":
+            event["payload"]["case"]["facts"] = {**event["payload"]["case"].get("facts", {}), "crime_suspected": True}
+    report = fe.audit(edited_export(led, tmp_path / "other.jsonl", suspected))
+    assert codes(report) == ["AUDIT-REFERRAL-MISSING"]
+    f = only(report, "AUDIT-REFERRAL-MISSING")
+    assert f.rule_step == "referral" and f.basis == ("fire-law:70:1",) and "司法机关" in f.detail
+
+
+def test_fine_outside_the_legal_range(tmp_path: Path) -> None:
+    # recorded under a version that allowed 1000 yuan; the version in force says 5000 at least
+    loose = variant(tmp_path, "catalogue/EV-BLOCK.yaml", "fine: {min: 5000, max: 50000}", "fine: {min: 1000, max: 50000}")
+    with Ledger(f"sqlite:///{tmp_path / 'l.db'}", ruleset=loose) as led:
+        led.record(case(1, facts={"serious": True}), fine=2000)
+        report = fe.audit(led)
+    f = only(report, "AUDIT-FINE-RANGE")
+    assert (f.fine, f.fine_min, f.fine_max) == (2000, 5000, 50000) and "fire-law:60:1:3" in f.detail
+    assert codes(report) == ["AUDIT-FINE-RANGE"]
+
+
+def test_summary_procedure_over_the_limit(tmp_path: Path) -> None:
+    # recorded under a version whose on-the-spot limit for individuals was 500 yuan: summary documents only
+    loose = variant(tmp_path, "policy/procedure.yaml", "individual: 200", "individual: 500")
+    with Ledger(f"sqlite:///{tmp_path / 'l.db'}", ruleset=loose) as led:
+        rec = led.record(individual(1, facts={"serious": True}), fine=400)
+        assert [d.type for d in rec.documents] == ["inspection_record", "summary_penalty_decision"]
+        report = fe.audit(led)
+    assert codes(report) == ["AUDIT-SUMMARY-LIMIT"]
+    f = only(report, "AUDIT-SUMMARY-LIMIT")
+    assert (f.fine, f.summary_limit, f.procedure) == (400, 200, "summary") and f.basis == ("penalty-law:51",)
+
+
+def test_departure_without_a_reason_in_an_export(led: Ledger, tmp_path: Path) -> None:
+    led.record(case(1), step="warning", reason="  补记理由  ")
+
+    def no_reason(event: dict) -> None:  # an export from a system that did not keep the reason
+        if event["kind"] == "action":
+            event["payload"]["departure"]["reason"] = ""
+    report = fe.audit(edited_export(led, tmp_path / "old.jsonl", no_reason))
+    assert codes(report) == ["AUDIT-DEPARTURE-NO-REASON", "AUDIT-ESCALATION-SKIPPED"]
+    f = only(report, "AUDIT-DEPARTURE-NO-REASON")
+    assert (f.step, f.suggested_step, f.reason) == ("warning", "reminder", "")
+
+
+def test_same_case_different_fines_within_an_office(led: Ledger) -> None:
+    led.record(case(1, facts={"serious": True}), fine=6000)
+    led.record(case(2, facts={"serious": True}), fine=20000)
+    report = fe.audit(led)
+    assert codes(report) == ["AUDIT-DISPARITY"]
+    f = only(report, "AUDIT-DISPARITY")
+    assert f.office == "北街街道消防安全办公室" and f.cases == 2 and len(f.actions) == 2
+    assert "6000–20000" in f.detail and "2倍" in f.detail and "item=EV-BLOCK" in f.group
+
+
+def test_same_case_different_fines_across_offices(led: Ledger) -> None:
+    for n, fine in ((1, 6000), (2, 6500)):
+        led.record(case(n, facts={"serious": True}), fine=fine)
+    for n, fine in ((3, 12000), (4, 13000)):
+        led.record(case(n, facts={"serious": True}, office=OTHER_OFFICE), fine=fine)
+    report = fe.audit(led)
+    [f] = report.findings
+    assert f.code == "AUDIT-DISPARITY" and f.office == "全区" and f.cases == 4
+    assert "北街街道消防安全办公室6250元" in f.detail and "南街街道消防安全办公室12500元" in f.detail
+
+
+def test_the_thresholds_are_policy_data(led: Ledger, tmp_path: Path) -> None:
+    led.record(case(1, facts={"serious": True}), fine=6000)
+    led.record(case(2, facts={"serious": True}), fine=20000)
+    family = tmp_path / "family"
+    shutil.copytree(FAMILY, family)
+    policy = family / "2024.09" / "policy" / "audit.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("fine_ratio: 2.0", "fine_ratio: 4.0"), encoding="utf-8")
+    assert codes(fe.audit(led)) == ["AUDIT-DISPARITY"]
+    assert codes(fe.audit(led, ruleset=family)) == []
+
+
+def test_undecidable_actions_are_listed(tmp_path: Path) -> None:
+    path = archive(tmp_path, [({**case(1, on="2019-05-03")}, {"step": "reminder"})])
+    report = fe.audit(path)
+    f = only(report, "AUDIT-UNDECIDABLE")
+    assert "2019-05-03" in f.detail and report.actions == 1 and report.decided == 0
+
+
+# -- a clean ledger, and the three sources agree ----------------------------------------------
+
+def test_a_clean_ledger_has_no_findings(led: Ledger, tmp_path: Path) -> None:
+    first = led.record(case(1))
+    led.reinspect(first.finding, on="2026-05-10", rectified=False)
+    penalty = led.reinspect(first.finding, on="2026-05-20", rectified=False, fine=20000)
+    assert penalty.step == "penalty"
+    led.reinspect(first.finding, on="2026-05-25", rectified=True)
+    second = led.record(case(2, facts={"serious": True}), fine=25000)
+    led.reinspect(second.finding, on="2026-05-07", rectified=True)
+    led.record(individual(3))
+    report = fe.audit(led)
+    assert report.findings == [] and report.actions == report.decided == 5
+    assert report.json()["counts"] == {code: 0 for code in AUDIT_KINDS}
+    assert report.csv() == ",".join(COLUMNS) + "\n"
+
+
+def test_database_export_and_cli_agree(led: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    led.record(case(1), step="penalty", reason="当事人态度恶劣", fine=6000)
+    led.record(case(2, on="2026-06-03", facts={"serious": True}), step="warning", reason="当场整改")
+    export = tmp_path / "ledger.jsonl"
+    with export.open("w", encoding="utf-8") as out:
+        led.export(out)
+    from_db = fe.audit(led).json()
+    assert fe.audit(export).json() == from_db
+    assert main(["audit", "--db", led.url, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == from_db
+    assert main(["audit", str(export), "--format", "csv", "--since", "2026-06-01"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0] == ",".join(COLUMNS) and len(rows) == 2 and rows[1].startswith("AUDIT-STEP-LOWER,")
+    june = fe.audit(led, since="2026-06-01", until="2026-06-30")
+    assert codes(june) == ["AUDIT-STEP-LOWER"] and june.actions == 1
+
+
+def archive(tmp_path: Path, rows: list[tuple[dict[str, Any], dict[str, Any]]]) -> Path:
+    path = tmp_path / "archive.parquet"
+    pq.write_table(pa.Table.from_pylist([{**c, "action": a} for c, a in rows]), path)
+    return path
+
+
+def test_a_parquet_archive(tmp_path: Path) -> None:
+    history = [{"date": "2026-04-20", "item": "EV-BLOCK", "step": "warning", "deadline": "2026-04-23"}]
+    path = archive(tmp_path, [
+        (case(1, history=history), {"id": "R1", "step": "penalty", "fine": 60000, "procedure": "general"}),
+        (case(2, facts={"serious": True}), {"id": "R2", "step": "penalty", "fine": 4000, "procedure": "summary",
+                                            "suggested": "penalty"}),
+        (individual(3, place={"name": "某小区", "high_rise": True}), {"id": "R3", "step": "warning",
+                                                                      "suggested": "reminder"}),
+    ])
+    report = fe.audit(path)
+    assert [(f.action, f.code) for f in report.findings] == [
+        ("R1", "AUDIT-FINE-RANGE"), ("R2", "AUDIT-FINE-RANGE"), ("R2", "AUDIT-SUMMARY-LIMIT"),
+        ("R3", "AUDIT-DEPARTURE-NO-REASON"), ("R3", "AUDIT-ESCALATION-SKIPPED")]
+
+
+# -- bad input ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rows, message", [
+    ([(case(1), {"id": "R1", "step": "fine"})], "row 0: action.step: 'fine' is not one of"),
+    ([(case(1), {"step": "penalty", "fine": -5})], "row 0: action.fine: -5 is not a whole number"),
+    ([(case(1), {"step": "penalty", "procedure": "fast"})], "row 0: action.procedure: 'fast'"),
+    ([(case(1, subject={"kind": "robot"}), {"step": "reminder"})], "row 0: subject.kind"),
+    ([(case(1), {"step": "reminder", "approved": True})], "action.approved: unknown field"),
+])
+def test_bad_archives(tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[Any], message: str) -> None:
+    path = archive(tmp_path, rows)
+    assert main(["audit", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("fireenforce: error: ") and message in err
+
+
+def test_bad_files(tmp_path: Path, capsys: pytest.CaptureFixture[str], led: Ledger) -> None:
+    plain = tmp_path / "cases.parquet"
+    pq.write_table(pa.Table.from_pylist([case(1)]), plain)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"seq": 1}\n', encoding="utf-8")
+    led.record(case(1))
+    good = io.StringIO()
+    led.export(good)
+    lines = good.getvalue().splitlines()
+    action = json.loads(lines[1])
+    del action["payload"]["step"]
+    stripped = tmp_path / "stripped.jsonl"
+    stripped.write_text("\n".join([lines[0], json.dumps(action, ensure_ascii=False), *lines[2:]]), encoding="utf-8")
+    fake = tmp_path / "fake.parquet"
+    fake.write_text("not parquet", encoding="utf-8")
+    for args, message in (
+        ([str(plain)], "action: missing column"),
+        ([str(broken)], "broken.jsonl:1: id: Field required"),
+        ([str(stripped)], "payload.step: missing"),
+        ([str(fake)], "not a Parquet file"),
+        ([str(tmp_path / "none.jsonl")], "none.jsonl: no such file"),
+        (["--db", str(tmp_path / "none.db")], "no ledger there"),
+        ([str(plain), "--since", "May"], "--since"),
+    ):
+        with pytest.raises(SystemExit) if "--since" in args else _nothing():
+            assert main(["audit", *args]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err, (args, err)
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> bool:
+        return False
+
+
+def test_the_policy_file_is_checked(tmp_path: Path) -> None:
+    root = variant(tmp_path, "policy/audit.yaml", "AUDIT-SUMMARY-LIMIT: [\"penalty-law:51\"]",
+                   "AUDIT-SUMMARY-LIMT: [\"penalty-law:510\"]")
+    with pytest.raises(fe.RulesetError) as err:
+        load_version(root)
+    found = sorted((f.code, f.file, f.line) for f in err.value.findings)
+    assert found == [("RS-AUDIT-KIND", "2024.09/policy/audit.yaml", 19), ("RS-CITE-UNKNOWN", "2024.09/policy/audit.yaml", 19)]
+
+
+# -- the property -------------------------------------------------------------------------------
+
+VERSION = load_version(FAMILY / "2024.09")
+BUNDLED = load_family(FAMILY)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.data())
+def test_actions_taken_as_decided_give_only_the_disparity_comparison(data: st.DataObject) -> None:
+    drawn = data.draw(st.lists(cases(VERSION), min_size=1, max_size=8))
+    actions = []
+    for n, one in enumerate(drawn):
+        decision = fe.decide(one, ruleset=VERSION)
+        fine = None
+        penalty = decision.penalty
+        procedure = _procedure_of(list(decision.documents))
+        if decision.step == "penalty" and penalty is not None and penalty.fine is not None and "fine" in penalty.kinds:
+            high = penalty.fine.max
+            if procedure == "summary":
+                high = min(high, decision.summary_limit or high)
+            low = max(penalty.fine.min, 1)
+            fine = data.draw(st.integers(low, high)) if low <= high else None
+        actions.append(Action(id=f"A{n}", finding=f"F{n}", office=one.office.name, case=one.model_dump(mode="json"),
+                              date=one.decision_date, step=decision.step, where=f"[{n}]", suggested=decision.step,
+                              fine=fine, procedure=procedure))
+    report = audit_actions([ActionBatch(actions)], BUNDLED)
+    assert report.decided == len(actions)
+    assert {f.code for f in report.findings} <= {"AUDIT-DISPARITY"}
+    # the columnar batch path and decide one by one give the same rules
+    assert rules_for(actions, BUNDLED) == [_alone(action, BUNDLED) for action in actions]
+
+
+def test_the_monthly_report_has_an_audit_section(led: Ledger) -> None:
+    from fireenforce.reports.build import monthly_report, report_csv
+    from fireenforce.reports.html import report_html
+
+    led.record(case(1), step="penalty", reason="当事人态度恶劣", fine=6000)
+    led.record(case(2, on="2026-06-03", facts={"serious": True}), step="warning", reason="当场整改")
+    report = monthly_report(led, "2026-05")
+    section = report["audit"]
+    assert section["counts"] == fe.audit(led, since="2026-05-01", until="2026-05-31").counts()
+    assert section["actions"] == 1 and section["counts"]["AUDIT-ESCALATION-SKIPPED"] == 1
+    assert section["offices"] == [{"office": "北街街道消防安全办公室",
+                                   "counts": {code: int(code == "AUDIT-ESCALATION-SKIPPED") for code in AUDIT_KINDS}}]
+    [finding] = section["findings"]
+    assert finding["code"] == "AUDIT-ESCALATION-SKIPPED" and finding["reason"] == "当事人态度恶劣"
+    rows = report_csv(report).splitlines()
+    assert "2026-05,北街街道消防安全办公室,audit,AUDIT-ESCALATION-SKIPPED,1" in rows
+    assert "2026-05,全区,audit,AUDIT-ESCALATION-SKIPPED,1" in rows
+    html = report_html(report)
+    assert "七、执法监督复核" in html and "越级处理（措施重于规则所定步骤）：规则所定步骤为督促提醒" in html

@@ -1,0 +1,253 @@
+"""The columnar batch path: ``decide_table`` rows equal ``decide``, bad rows carry its error, and
+Parquet files stream through ``fireenforce decide cases.parquet`` in batches and processes."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import fireenforce as fe
+from fireenforce.batch import OUTPUT_SCHEMA, decide_table, decision_row
+from fireenforce.batch.kernel import strip_nulls
+from fireenforce.batch.output import error_row
+from fireenforce.batch.stream import decide_parquet
+from fireenforce.batch.table import forget_kernel, kernel_for
+from fireenforce.cli import main
+from fireenforce.ruleset.load import load_family
+from fireenforce.testing.strategies import cases as valid_cases
+from fireenforce.testing.tables import case_table
+
+RS = fe.load_ruleset()
+
+
+def expected(case: dict[str, Any], ruleset: fe.Ruleset | None = RS) -> dict[str, Any]:
+    """What ``decide`` says about one case, as a row of the output table."""
+    try:
+        return decision_row(fe.decide(case, ruleset=ruleset) if ruleset else fe.decide(case))
+    except fe.FireEnforceError as exc:
+        return error_row(str(exc))
+
+
+def assert_kernel_exact(ruleset: fe.Ruleset = RS) -> None:
+    """The rows came from the kernel's own answers: it never had to stand down."""
+    kernel = kernel_for(ruleset)
+    assert not kernel.standing_down, f"the kernel differed from decide: {kernel.misfit}"
+
+
+def fresh_kernel(ruleset: fe.Ruleset = RS) -> None:
+    forget_kernel(ruleset)
+
+
+def table_of(cases: list[dict[str, Any]]) -> pa.Table:
+    """The cases as a table with every key of every case (``from_pylist`` takes the first row's keys)."""
+    return pa.Table.from_struct_array(pa.array(cases))
+
+
+def _dump(case: fe.Case) -> dict[str, Any]:
+    return case.model_dump(mode="json", exclude_unset=True)
+
+
+BREAKERS = [  # each turns a valid case into one that decide refuses
+    lambda c: c["subject"].update(kind="robot"),
+    lambda c: c.update(observed_on="2026-02-30"),
+    lambda c: c.update(decided_on="1999-01-01"),
+    lambda c: c.update(colour="red"),
+    lambda c: c.setdefault("facts", {}).update(mitigating=["no-such-fact"]),
+    lambda c: c.setdefault("facts", {}).update(serious=True, minor=True),
+    lambda c: c.update(history=[{"date": c["observed_on"], "item": "NO-SUCH-ITEM", "step": "reminder"}]),
+    lambda c: c.update(item="NO-SUCH-ITEM"),
+    lambda c: c["office"].update(level="province"),
+    lambda c: c.update(occurred_on="2999-12-31"),
+]
+
+
+@st.composite
+def rows(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid case of the bundled ruleset (with its history), or one broken in one place."""
+    case = _dump(draw(valid_cases(RS)))
+    if draw(st.integers(0, 4)) == 0:
+        case = copy.deepcopy(case)
+        draw(st.sampled_from(BREAKERS))(case)
+    return case
+
+
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(rows(), min_size=1, max_size=12))
+def test_rows_equal_decide(cases: list[dict[str, Any]]) -> None:
+    fresh_kernel()  # each example cold, and a kernel that stood down stays with its example
+    table = table_of(cases)
+    out = decide_table(table, ruleset=RS)
+    assert out.schema.equals(OUTPUT_SCHEMA)
+    assert out.num_rows == len(cases)
+    assert out.to_pylist() == [expected(c) for c in cases]
+    assert_kernel_exact()
+
+
+def test_hundred_thousand_varied_rows_equal_decide() -> None:
+    table = case_table(RS, 100_000, seed=11)
+    out = decide_table(table, ruleset=RS)
+    got = out.to_pylist()
+    cases = table.to_pylist()
+    assert len(got) == len(cases)
+    mismatches = [i for i, (case, row) in enumerate(zip(cases, got)) if row != expected(strip_nulls(case))]
+    assert mismatches == []
+    assert 0 < sum(r["error"] is not None for r in got) < 1000  # about one bad row in a thousand
+    assert {r["step"] for r in got} >= {"reminder", "warning", "penalty", "referral"}
+    assert_kernel_exact()
+
+
+def test_metadata_names_the_ruleset() -> None:
+    out = decide_table(case_table(RS, 50), ruleset=RS)
+    meta = out.schema.metadata
+    assert meta[b"fireenforce.ruleset.id"] == RS.id.encode()
+    assert meta[b"fireenforce.ruleset.version"] == RS.version.encode()
+    assert meta[b"fireenforce.ruleset.digest"] == RS.digest.encode()
+
+
+def test_bundled_family_gives_each_row_the_version_of_its_date() -> None:
+    family = load_family(Path(RS.path).parent)
+    cases = []
+    for version in family:
+        cases.extend(_dump(c) for c in _sample(version, 8))
+    cases.append({**cases[0], "decided_on": "1990-01-01", "observed_on": "1990-01-01", "occurred_on": "1990-01-01"})
+    out = decide_table(table_of(cases))
+    assert out.to_pylist() == [expected(c, None) for c in cases]
+    assert out.schema.metadata[b"fireenforce.ruleset.version"] == ",".join(v.version for v in family).encode()
+
+
+def _sample(ruleset: fe.Ruleset, n: int) -> list[fe.Case]:
+    found: list[fe.Case] = []
+
+    @settings(max_examples=n, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(valid_cases(ruleset))
+    def collect(case: fe.Case) -> None:
+        found.append(case)
+
+    collect()
+    return found[:n]
+
+
+def test_bad_rows_carry_decides_message_and_never_stop_the_batch() -> None:
+    good = _dump(_sample(RS, 1)[0])
+    bad = []
+    for breaker in BREAKERS:
+        case = copy.deepcopy(good)
+        breaker(case)
+        bad.append(case)
+    cases = [good, *bad, good]
+    out = decide_table(table_of(cases), ruleset=RS).to_pylist()
+    assert out[0] == out[-1] == expected(good) and out[0]["error"] is None
+    for case, row in zip(bad, out[1:-1]):
+        message = expected(case)["error"]
+        assert message and row == error_row(message)
+        assert "\n" not in message
+
+
+def test_wrong_column_types_and_nulls_are_left_to_decide() -> None:
+    good = _dump(_sample(RS, 1)[0])
+    table = pa.Table.from_pylist([good, good, good])
+    subject = table.column("subject").combine_chunks()
+    operating = pa.array(["yes", None, "no"])
+    fields = [subject.field(i) for i in range(subject.type.num_fields)]
+    names = [f.name for f in subject.type]
+    if "operating" in names:
+        fields[names.index("operating")] = operating
+    else:
+        fields.append(operating)
+        names.append("operating")
+    table = table.set_column(table.schema.get_field_index("subject"), "subject",
+                             pa.StructArray.from_arrays(fields, names=names))
+    out = decide_table(table, ruleset=RS).to_pylist()
+    assert out == [expected(strip_nulls(c)) for c in table.to_pylist()]
+    assert out[0]["error"].startswith("subject.operating:") and out[1]["error"] is None
+
+
+def test_empty_table() -> None:
+    good = _dump(_sample(RS, 1)[0])
+    out = decide_table(pa.Table.from_pylist([good]).slice(0, 0), ruleset=RS)
+    assert out.num_rows == 0 and out.schema.equals(OUTPUT_SCHEMA)
+
+
+def test_threads_give_the_same_table() -> None:
+    table = case_table(RS, 5000, seed=3)
+    assert decide_table(table, ruleset=RS, workers=2).equals(decide_table(table, ruleset=RS))
+
+
+def test_parquet_round_trip_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = case_table(RS, 3000, seed=5)
+    source, target = tmp_path / "cases.parquet", tmp_path / "decisions.parquet"
+    pq.write_table(table, source, row_group_size=700)
+    ruleset = str(RS.path)
+    code = main(["decide", str(source), "--out", str(target), "--ruleset", ruleset])
+    err = capsys.readouterr().err
+    out = pq.read_table(target)
+    want = decide_table(table, ruleset=RS)
+    assert out.equals(want) and out.schema.metadata == want.schema.metadata
+    bad = [i for i, e in enumerate(out.column("error").to_pylist()) if e is not None]
+    assert code == (2 if bad else 0)
+    assert "3000 rows decided" in err
+    if bad:
+        assert f"fireenforce: error: row {bad[0]}: " in err
+
+
+def test_streaming_in_small_batches_and_processes(tmp_path: Path) -> None:
+    table = case_table(RS, 4000, seed=9)
+    source = tmp_path / "cases.parquet"
+    pq.write_table(table, source, row_group_size=900)
+    want = decide_table(table, ruleset=RS)
+    for workers in (1, 2):
+        target = tmp_path / f"out{workers}.parquet"
+        summary = decide_parquet(source, target, ruleset=RS.path, workers=workers, batch_rows=600)
+        got = pq.read_table(target)
+        assert got.equals(want)
+        assert pq.ParquetFile(target).metadata.num_row_groups == 7  # one per batch, in order
+        assert summary.rows == 4000
+        assert summary.errors == want.column("error").length() - want.column("error").null_count
+
+
+def test_date32_columns_are_read_like_strings() -> None:
+    table = case_table(RS, 2000, seed=4)
+    for name in ("occurred_on", "ended_on", "decided_on"):
+        index = table.schema.get_field_index(name)
+        table = table.set_column(index, name, table.column(name).cast(pa.date32()))
+    out = decide_table(table, ruleset=RS).to_pylist()
+    assert out == [expected(strip_nulls(c)) for c in table.to_pylist()]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["decide", "{cases}"], "--out: a .parquet file of cases needs --out FILE"),
+    (["decide", "{missing}", "--out", "{out}"], "no such file"),
+    (["decide", "{text}", "--out", "{out}"], "not a readable Parquet file"),
+])
+def test_cli_refuses(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    cases = tmp_path / "cases.parquet"
+    pq.write_table(case_table(RS, 10), cases)
+    text = tmp_path / "text.parquet"
+    text.write_text("not parquet")
+    paths = {"cases": cases, "missing": tmp_path / "none.parquet", "out": tmp_path / "o.parquet", "text": text}
+    assert main([a.format(**paths) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("fireenforce: error: ") and message in err and "Traceback" not in err
+
+
+def test_import_fireenforce_does_not_import_pyarrow() -> None:
+    code = "import sys, fireenforce; assert 'pyarrow' not in sys.modules and 'numpy' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_generated_dates_cover_the_version() -> None:
+    table = case_table(RS, 1000)
+    days = table.column("decided_on").cast(pa.date32()).to_pylist()
+    start, end = RS.answers_for
+    assert min(days) >= start and max(days) < (end or dt.date.max)
+    assert np.unique(np.array([d.toordinal() for d in days])).size > 100
