@@ -284,7 +284,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
             kind = pen.penalised_kind(branch, subject.kind)
             plan = pen.plan(rs, branch, tier, kind, day, True)
             competence = pen.scoped(rs, competence, plan, level, kind)
-        status = _status(branch, record, limitation.barred, excuse, competence)
+        status = _status(branch, record.elements, record.agency_notice, limitation.barred, excuse, competence)
     acting = "brigade" if level == "brigade" else "office"
     rule = policy.step_table.decide(record.prior, serious, status, acting, item.completed)
     running = record.running
@@ -373,8 +373,8 @@ def _rectification(deadline: dt.date | None) -> Rectification:
     return construct(Rectification, required=deadline is not None, deadline=deadline)
 
 
-def _status(branch: PenaltyBranch | None, record: _Record, barred: bool, excuse: str | None,
-            competence: pen.Competence | None) -> str:
+def _status(branch: PenaltyBranch | None, elements: frozenset[str], agency_notice: bool, barred: bool,
+            excuse: str | None, competence: pen.Competence | None) -> str:
     """The penalty's state for this case: an input of the step table. ``needs_notice``: the
     precondition is a notice of the fire-rescue agency (消防法 60(1)(7)) and none was served, so no
     order the office gives in its own name can make the element hold."""
@@ -385,8 +385,8 @@ def _status(branch: PenaltyBranch | None, record: _Record, barred: bool, excuse:
     if excuse is not None:
         return "excused"
     precondition = branch.spec.precondition
-    if precondition and precondition not in record.elements:
-        return "needs_notice" if precondition == "notice" and not record.agency_notice else "unmet"
+    if precondition and precondition not in elements:
+        return "needs_notice" if precondition == "notice" and not agency_notice else "unmet"
     return "available" if competence is not None and competence.holds else "no_power"
 
 
