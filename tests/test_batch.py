@@ -251,3 +251,20 @@ def test_generated_dates_cover_the_version() -> None:
     start, end = RS.answers_for
     assert min(days) >= start and max(days) < (end or dt.date.max)
     assert np.unique(np.array([d.toordinal() for d in days])).size > 100
+
+
+def test_rc_notice_needs_the_agency_notice_in_batch_as_in_decide() -> None:
+    """消防法 60(1)(7): without a notice of the fire-rescue agency an office refers (needs_notice); a
+    running agency notice is re-inspected, an expired one unlocks the penalty: the kernel reads the
+    history's issued_by as decide does."""
+    def order(day: str, step: str = "warning", **more: object) -> dict[str, object]:
+        return {"date": day, "item": "RC-NOTICE", "step": step, **more}
+    histories = [[], [order("2025-01-01")], [order("2025-03-05", issued_by="fire_rescue")],
+                 [order("2025-01-05", issued_by="fire_rescue")], [order("2025-01-05", "reminder")],
+                 [order("2024-11-01", issued_by="fire_rescue", rectified=True), order("2025-01-10")]]
+    cases = [{"item": "RC-NOTICE", "subject": {"kind": "unit"}, "office": {"level": level},
+              "observed_on": "2025-03-10", "history": history}
+             for level in ("street", "brigade") for history in histories]
+    rows = fe.decide_table(pa.Table.from_pylist(cases)).to_pylist()
+    assert [row["step"] for row in rows] == [fe.decide(case).step for case in cases]
+    assert [row["step"] for row in rows[:6]] == ["referral", "referral", "warning", "penalty", "referral", "referral"]

@@ -432,3 +432,35 @@ def test_narrative_paragraphs_are_kept_in_every_format() -> None:
     paragraphs = [p.text for p in Document(io.BytesIO(render(case, decision, "inspection_record", format="docx"))).paragraphs]
     start = paragraphs.index("现场情况：一、三楼东侧楼道堆放纸箱。")
     assert paragraphs[start + 1:start + 3] == ["二、二楼安全出口<上锁>&。", "三、当事人称已通知清理。"]
+
+
+def test_a_penalty_on_an_unheeded_order_states_the_order_as_a_fact() -> None:
+    """逾期不改正 is an element of the offence (消防法 67): the decision states the written order,
+    its deadline and that it passed unrectified (行政处罚法 art. 59: the facts of the violation)."""
+    decision = fe.decide(UN_DUTY_OVERDUE)
+    text = render(UN_DUTY_OVERDUE, decision, "summary_penalty_decision", format="text")
+    assert ("此前，2026年3月10日以责令限期改正通知书书面责令某某物业公司限期改正，改正期限至2026年3月25日，"
+            "期限届满仍未改正。") in text
+    record = render(UN_DUTY_OVERDUE, decision, "inspection_record", format="text")
+    assert "此前" not in record  # only penalty documents rest on the element
+
+
+def test_a_notice_penalty_states_only_the_fire_rescue_notice() -> None:
+    """消防法 60(1)(7): only a notice of the fire-rescue agency (or in its name) is the element; the
+    office's own order is not stated as one."""
+    case = {"item": "RC-NOTICE", "subject": {"kind": "unit", "name": "某商店", "address": "西峰区北街2号"},
+            "office": {"level": "street", "name": "北街街道消防安全办公室"}, "observed_on": "2025-03-10",
+            "history": [{"date": "2024-12-10", "item": "RC-NOTICE", "step": "warning"},
+                        {"date": "2025-01-10", "item": "RC-NOTICE", "step": "warning", "issued_by": "fire_rescue"}]}
+    decision = fe.decide(case)
+    text = render(case, decision, "penalty_notice", fine=20000, format="text")
+    assert ("此前，2025年1月10日，消防救援机构（或者以其名义）以责令限期改正通知书书面责令当事人限期改正，"
+            "改正期限至2025年1月17日，期限届满仍未改正。") in text
+    assert "2024年12月10日" not in text
+
+
+def test_a_responsible_person_without_a_position_reads_whole() -> None:
+    case = {**UN_DUTY_OVERDUE, "responsible_person": {"name": "王五", "id": "620102198001010011"}}
+    text = render(case, fe.decide(case), "summary_penalty_decision", format="text")
+    assert "当事人王五是该单位对上述违法行为直接负责的主管人员或者其他直接责任人员。" in text
+    assert "系该单位，" not in text

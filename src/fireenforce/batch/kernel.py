@@ -34,6 +34,7 @@ from fireenforce.ruleset.compiled import Ruleset
 STEPS = ("reminder", "warning", "penalty", "referral")  # the codes of columns.History.step
 PROCEDURES = ("none", "summary", "general")
 ELEMENTS = ("overdue", "refusal", "notice")  # bits of the history's elements
+AGENCY_NOTICE = 1 << len(ELEMENTS)  # the next bit: an agency notice was served, unrectified (needs_notice)
 _FAIL = -9  # a step's answer for a combination that decide refuses (its rows go to decide)
 Decide = Callable[[dict[str, Any]], Decision]
 
@@ -379,7 +380,8 @@ class Kernel:
 
         was_served, was_overdue = any_of(served), any_of(overdue)
         refusal = was_served & (was_overdue | columns.refused)
-        elements = was_overdue.astype(np.int64) | refusal << 1 | any_of(notice) << 2
+        agency = any_of(served & (history.issued_by == 1))
+        elements = was_overdue.astype(np.int64) | refusal << 1 | any_of(notice) << 2 | agency << len(ELEMENTS)
         return prior, running_rank, elements, running
 
     # -- one combination each: the engine's own functions ---------------------------------------------
@@ -453,7 +455,8 @@ class Kernel:
 
     def _status(self, branch: int, competence: int, elements: int, barred: int, excuse: int) -> tuple[int]:
         met = frozenset(name for bit, name in enumerate(ELEMENTS) if elements >> bit & 1)
-        found = _status(self.objects.objects[branch][1] if branch >= 0 else None, met, bool(barred),
+        found = _status(self.objects.objects[branch][1] if branch >= 0 else None, met, bool(elements & AGENCY_NOTICE),
+                        bool(barred),
                         self.names.objects[excuse] if excuse >= 0 else None,
                         self.objects.objects[competence] if competence >= 0 else None)
         return (self.names.code(found),)

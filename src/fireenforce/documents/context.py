@@ -21,8 +21,20 @@ GENERAL_DOCUMENTS: frozenset[str] = frozenset({"penalty_notice", "penalty_decisi
 CONTEXT_KEYS: frozenset[str] = frozenset({
     "document", "office", "terms", "party", "place", "dates", "item", "facts", "evidence",
     "violated", "penalty_basis", "other_basis", "reasons", "step", "hearing_right",
-    "referral_to", "rectification", "sanction", "history", "quotes",
+    "referral_to", "rectification", "sanction", "history", "quotes", "orders",
 })
+
+
+@dataclass(frozen=True, slots=True)
+class UnheededOrder:
+    """A written order to correct whose deadline passed unrectified: the element of an offence
+    of 逾期不改正 / 拒不改正 / 经消防救援机构通知 that a penalty document states as a fact."""
+
+    date: dt.date
+    deadline: dt.date
+    step: str  # warning (责令限期改正通知书) or penalty (a decision that also ordered the correction)
+    by_agency: bool  # issued by the fire-rescue agency or in its name
+    overdue: bool  # its deadline has passed (else the subject refused while it ran)
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,7 @@ def build_context(
     hearing_right: bool | None = None,
     completed: bool = False,
     general_duty: bool = False,
+    orders: tuple[UnheededOrder, ...] = (),
 ) -> dict[str, Any]:
     """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`. ``grounds`` are
     the reasons the document states (none by default: engine reasons are working notes);
@@ -128,6 +141,14 @@ def build_context(
             for h in case.history
         ],
         "quotes": {name: {"label": citation(b), "text": b.text} for name, b in (quotes or {}).items()},
+        "orders": {
+            "entries": [
+                {"date": chinese_date(o.date), "deadline": chinese_date(o.deadline), "by_agency": o.by_agency,
+                 "document": TITLES["rectification_order" if o.step == "warning" else "penalty_decision"]}
+                for o in orders
+            ],
+            "ending": "期限届满仍未改正" if any(o.overdue for o in orders) else "当事人拒不改正" if orders else "",
+        },
     }
 
 

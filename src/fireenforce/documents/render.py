@@ -8,12 +8,15 @@ from typing import Any, Literal, TypedDict, Unpack, overload
 from pathlib import Path
 from jinja2 import TemplateError
 
-from fireenforce.documents.context import KIND_LABELS, PENALTY_DOCUMENTS, TITLES, Sanction, build_context, citation
+from fireenforce.documents.context import (
+    KIND_LABELS, PENALTY_DOCUMENTS, TITLES, Sanction, UnheededOrder, build_context, citation,
+)
 from fireenforce.documents.environment import environment, templates_dir
 from fireenforce.documents.inputs import day_of, decision_of, flag, path_of, whole
 from fireenforce.documents.offices import Office, after_notice, load_offices, resolve_office
 from fireenforce.documents.pdf import pdf_of
 from fireenforce.documents.printable import refuse_unprintable
+from fireenforce.engine.decide import order_deadline
 from fireenforce.errors import CaseError, DocumentError, field_path
 from fireenforce.model import Case, Decision, LegalBasis, Penalty
 from fireenforce.model.case import parse_case
@@ -116,7 +119,8 @@ def render(
     context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes,
                             grounds=_grounds(rs, decision, kind), hearing_right=hearing,
                             completed=rs.items[decision.item.code].completed,
-                            general_duty=rs.items[decision.item.code].spec.duty == "general")
+                            general_duty=rs.items[decision.item.code].spec.duty == "general",
+                            orders=_unheeded_orders(rs, case, decision) if kind in PENALTY_DOCUMENTS else ())
     refuse_unprintable(context)
     if format == "docx":
         from fireenforce.documents.docx import render_docx  # docxtpl is slow to import; most renders are HTML
@@ -246,6 +250,28 @@ def _tidy(text: str) -> str:
     """Plain text: no trailing spaces, at most one blank line in a row."""
     lines = (line.rstrip() for line in text.strip("\n").splitlines())
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def _unheeded_orders(rs: Ruleset, case: Case, decision: Decision) -> tuple[UnheededOrder, ...]:
+    """The written orders whose unheeded deadline makes the penalty's precondition (逾期不改正,
+    拒不改正, 经消防救援机构通知) an element of the offence: a penalty document states them as facts
+    (行政处罚法 art. 59: the facts of the violation). Only agency notices count for ``notice``; for
+    ``refusal`` an order still running counts where the subject refused (``facts.refused``)."""
+    penalty = decision.penalty
+    if penalty is None or not penalty.precondition or not penalty.precondition_met:
+        return ()
+    item, day = rs.items[decision.item.code], case.decided_on or case.observed_on
+    orders = []
+    for entry in sorted(case.history, key=lambda h: h.date):
+        if entry.item != item.code or entry.rectified or entry.step not in rs.policy.written_orders:
+            continue
+        if penalty.precondition == "notice" and entry.issued_by != "fire_rescue":
+            continue
+        deadline = order_deadline(rs, item, entry)
+        if deadline < day or (penalty.precondition == "refusal" and case.facts.refused):
+            orders.append(UnheededOrder(entry.date, deadline, entry.step, entry.issued_by == "fire_rescue",
+                                        deadline < day))
+    return tuple(orders)
 
 
 def _document_type(document: str, decision: Decision) -> DocumentType:

@@ -141,6 +141,7 @@ class _Record:
     running: HistoryEntry | None  # the highest order whose deadline is still running, unrectified
     deadline: dt.date | None  # that order's deadline
     elements: frozenset[str]  # precondition kinds met: refusal, overdue, notice
+    agency_notice: bool  # a written order by (or in the name of) the fire-rescue agency was served, unrectified
 
 
 def _history(rs: Ruleset, case: Case, item: CompiledItem, cutoff: dt.date) -> _Record:
@@ -168,13 +169,14 @@ def _history(rs: Ruleset, case: Case, item: CompiledItem, cutoff: dt.date) -> _R
     best = -1
     running: HistoryEntry | None = None
     running_deadline: dt.date | None = None
-    served = overdue = notice = False
+    served = overdue = notice = agency = False
     for entry in case.history:
         if entry.item != code:
             continue
         deadline = entry.deadline or entry.date + _order_days(rs, item, entry.step)
         if orders and not entry.rectified and entry.step in policy.written_orders:
             served = True
+            agency = agency or entry.issued_by == "fire_rescue"
             if today > deadline:
                 overdue = True
                 notice = notice or entry.issued_by == "fire_rescue"
@@ -187,7 +189,7 @@ def _history(rs: Ruleset, case: Case, item: CompiledItem, cutoff: dt.date) -> _R
             best = rank[entry.step]
     elements = _ELEMENTS[(overdue, served and (overdue or case.facts.refused), notice)]
     prior = policy.spec.ladder.steps[best] if best >= 0 else "none"
-    return _Record(prior, running, running_deadline, elements)
+    return _Record(prior, running, running_deadline, elements, agency)
 
 
 _ELEMENTS = {
@@ -195,7 +197,7 @@ _ELEMENTS = {
         ("overdue", overdue), ("refusal", refusal), ("notice", notice)) if met)
     for overdue in (False, True) for refusal in (False, True) for notice in (False, True)
 }
-_NO_RECORD = _Record("none", None, None, frozenset())
+_NO_RECORD = _Record("none", None, None, frozenset(), False)
 _REFUSAL_ELEMENTS = frozenset({"refusal", "overdue"})  # a penalty resting on these rests on an unheeded order
 
 
@@ -282,7 +284,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
             kind = pen.penalised_kind(branch, subject.kind)
             plan = pen.plan(rs, branch, tier, kind, day, True)
             competence = pen.scoped(rs, competence, plan, level, kind)
-        status = _status(branch, record.elements, limitation.barred, excuse, competence)
+        status = _status(branch, record.elements, record.agency_notice, limitation.barred, excuse, competence)
     acting = "brigade" if level == "brigade" else "office"
     rule = policy.step_table.decide(record.prior, serious, status, acting, item.completed)
     running = record.running
@@ -371,17 +373,20 @@ def _rectification(deadline: dt.date | None) -> Rectification:
     return construct(Rectification, required=deadline is not None, deadline=deadline)
 
 
-def _status(branch: PenaltyBranch | None, elements: frozenset[str], barred: bool, excuse: str | None,
-            competence: pen.Competence | None) -> str:
-    """The penalty's state for this case: an input of the step table."""
+def _status(branch: PenaltyBranch | None, elements: frozenset[str], agency_notice: bool, barred: bool,
+            excuse: str | None, competence: pen.Competence | None) -> str:
+    """The penalty's state for this case: an input of the step table. ``needs_notice``: the
+    precondition is a notice of the fire-rescue agency (消防法 60(1)(7)) and none was served, so no
+    order the office gives in its own name can make the element hold."""
     if branch is None:
         return "none"
     if barred:
         return "barred"
     if excuse is not None:
         return "excused"
-    if branch.spec.precondition and branch.spec.precondition not in elements:
-        return "unmet"
+    precondition = branch.spec.precondition
+    if precondition and precondition not in elements:
+        return "needs_notice" if precondition == "notice" and not agency_notice else "unmet"
     return "available" if competence is not None and competence.holds else "no_power"
 
 

@@ -70,8 +70,8 @@ def profiles(ruleset: Ruleset, codes: Iterable[str], day: dt.date) -> list[Profi
                 for refused in (False, True):
                     if branch is None:
                         status = "none"
-                    elif branch.spec.precondition and not refused:
-                        status = "unmet"
+                    elif branch.spec.precondition and not refused:  # no agency notice is generated then
+                        status = "needs_notice" if branch.spec.precondition == "notice" else "unmet"
                     elif not pen.competence(ruleset, item, branch, level).holds:
                         status = "no_power"
                     else:
@@ -164,7 +164,7 @@ def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], p
     others = [c for c in ruleset.items if c != profile.code]
     history = draw(_history(ruleset, profile.code, decided, prior, others))
     written = ruleset.policy.written_orders
-    if prior is not None and profile.status == "unmet":
+    if prior is not None and profile.status in ("unmet", "needs_notice"):
         history = tuple(h.model_copy(update={"rectified": True}) if h.item == profile.code and h.step in written
                         else h for h in history)
     if profile.refused and item.orders:
