@@ -75,7 +75,7 @@ system-packages:
 
 test: $(STAMP) system-packages
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 bench: $(STAMP) system-packages
 	$(BIN)/python benchmarks/bench_decide.py
