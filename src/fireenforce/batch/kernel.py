@@ -25,10 +25,11 @@ from fireenforce.batch.columns import KEY_SEPARATOR, NO_DAY, Bools, CaseColumns,
 from fireenforce.batch.output import EPOCH, OUTPUT_SCHEMA, Row, decision_row, epoch_days, error_row
 from fireenforce.dates import add_years
 from fireenforce.engine import law, penalty as pen
-from fireenforce.engine.decide import _referral, _status
+from fireenforce.engine.steps import penalty_status, referral
 from fireenforce.errors import FireEnforceError
 from fireenforce.model.case import Case, Facts, Office, Subject
 from fireenforce.model.decision import Decision
+from fireenforce.model.fast import construct
 from fireenforce.ruleset.compiled import Ruleset
 
 STEPS = ("reminder", "warning", "penalty", "referral")  # the codes of columns.History.step
@@ -397,12 +398,16 @@ class Kernel:
 
     def _case(self, conditions: int, level: int = 0, ended: dt.date | None = None, day: dt.date | None = None,
               facts: dict[str, bool] | None = None) -> Case:
+        """A case with just what one step reads (built without pydantic's per-field defaults)."""
         kind, operating, high_rise, crowded, serious, minor, hinders = self._conditions(conditions)
-        office = Office.model_construct(level=("street", "town", "township", "brigade")[level])
-        return Case.model_construct(
-            subject=Subject.model_construct(kind=kind, operating=operating), office=office, ended_on=ended,
-            observed_on=day, decided_on=day,
-            facts=Facts.model_construct(None, serious=serious, minor=minor, hinders_evacuation=hinders, **(facts or {})))
+        return _copy(_BLANK_CASE, subject=_copy(_BLANK_CASE.subject, kind=kind, operating=operating),
+                     office=_copy(_BLANK_CASE.office, level=("street", "town", "township", "brigade")[level]),
+                     ended_on=ended, observed_on=day, decided_on=day,
+                     facts=self._facts(serious=serious, minor=minor, hinders_evacuation=hinders, **(facts or {})))
+
+    @staticmethod
+    def _facts(**values: bool) -> Facts:
+        return _copy(_BLANK_CASE.facts, **values)
 
     def _law(self, item: int, conditions: int, then: int, now: int) -> tuple[int, int]:
         compiled = self.rs.items[self.codes[item]]
@@ -455,7 +460,7 @@ class Kernel:
 
     def _status(self, branch: int, competence: int, elements: int, barred: int, excuse: int) -> tuple[int]:
         met = frozenset(name for bit, name in enumerate(ELEMENTS) if elements >> bit & 1)
-        found = _status(self.objects.objects[branch][1] if branch >= 0 else None, met, bool(elements & AGENCY_NOTICE),
+        found = penalty_status(self.objects.objects[branch][1] if branch >= 0 else None, met, bool(elements & AGENCY_NOTICE),
                         bool(barred),
                         self.names.objects[excuse] if excuse >= 0 else None,
                         self.objects.objects[competence] if competence >= 0 else None)
@@ -471,9 +476,11 @@ class Kernel:
     def _trigger(self, item: int, conditions: int, bits: int, level: int) -> tuple[int, int]:
         if item == 0:
             return -1, -1
-        facts: dict[str, bool] = {name: bool(bits >> b & 1) for b, name in enumerate(self.trigger_facts)}
-        case = self._case(conditions - 1, level - 1, facts=facts)
-        found = _referral(self.rs, case, self.rs.items[self.codes[item - 1]], self._conditions(conditions - 1))
+        kind, operating, high_rise, crowded, serious, minor, hinders = self._conditions(conditions - 1)
+        facts = self._facts(serious=serious, minor=minor, hinders_evacuation=hinders,
+                            **{name: bool(bits >> b & 1) for b, name in enumerate(self.trigger_facts)})
+        found = referral(self.rs, facts, ("street", "town", "township", "brigade")[level - 1],
+                         self.rs.items[self.codes[item - 1]], self._conditions(conditions - 1))
         return (self.objects.code(found), STEPS.index(found.step)) if found is not None else (-1, -1)
 
     def _cite(self, resolution: int, refused: int) -> tuple[int]:
@@ -520,6 +527,16 @@ class Kernel:
             if value not in self.fines:
                 self.fines.append(value)
             return self.fines.index(value)
+
+
+_BLANK_CASE = Case.model_construct(
+    subject=Subject.model_construct(kind="unit"), office=Office.model_construct(level="street"),
+    observed_on=None, facts=Facts.model_construct())  # every field at its default
+
+
+def _copy(model: Any, **values: Any) -> Any:
+    """A copy of a model instance with ``values`` replaced (no validation, no defaults)."""
+    return construct(type(model), **{**model.__dict__, **values})
 
 
 def _dense(components: Sequence[Ints]) -> Ints:

@@ -10,6 +10,7 @@ from typing import Any, Iterable
 
 from fireenforce.dates import add_working_days
 from fireenforce.engine import law, penalty as pen, recall
+from fireenforce.engine.steps import Step as _Step, penalty_status as _status, referral as _referral
 from fireenforce.errors import CaseError
 from fireenforce.model.case import Case, HistoryEntry, Subject, check_dates, check_fact_codes, check_local_facts, parse_case
 from fireenforce.model.fast import construct
@@ -233,16 +234,6 @@ class _Core:
     summary_limit: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Step:
-    """The step chosen, why, and where a referral goes."""
-
-    step: str
-    reason: Reason
-    authority: str | None = None  # a referral's authority code
-    cites: tuple[str, ...] = ()  # the referral's own basis (competence)
-
-
 def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None = None) -> Decision:
     """The hot path: derive the discrete inputs, then reuse the memoised date-independent part."""
     day = case.decided_on or case.observed_on
@@ -290,7 +281,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
     running = record.running
     if running is not None and policy.step_rank[running.step] < policy.step_rank[rule.then["step"]]:  # type: ignore[index]
         running = None
-    trigger = _referral(rs, case, item, conditions) if facts.crime_suspected or facts.sealing_needed or item.referrals \
+    trigger = _referral(rs, facts, level, item, conditions) if facts.crime_suspected or facts.sealing_needed or item.referrals \
         else None
     if trigger is not None:
         running = None
@@ -373,23 +364,6 @@ def _rectification(deadline: dt.date | None) -> Rectification:
     return construct(Rectification, required=deadline is not None, deadline=deadline)
 
 
-def _status(branch: PenaltyBranch | None, elements: frozenset[str], agency_notice: bool, barred: bool,
-            excuse: str | None, competence: pen.Competence | None) -> str:
-    """The penalty's state for this case: an input of the step table. ``needs_notice``: the
-    precondition is a notice of the fire-rescue agency (消防法 60(1)(7)) and none was served, so no
-    order the office gives in its own name can make the element hold."""
-    if branch is None:
-        return "none"
-    if barred:
-        return "barred"
-    if excuse is not None:
-        return "excused"
-    precondition = branch.spec.precondition
-    if precondition and precondition not in elements:
-        return "needs_notice" if precondition == "notice" and not agency_notice else "unmet"
-    return "available" if competence is not None and competence.holds else "no_power"
-
-
 DEPARTURE = "departure"  # the reason of a decision an officer's departure forced (policy/reasons.yaml)
 _UNLAWFUL_PENALTY = {
     "none": "the law provides no penalty for this subject's conduct",
@@ -419,33 +393,6 @@ def _check_departure(rs: Ruleset, step: str, suggested: str, status: str, branch
         if to == level:
             raise CaseError("step", f"referral: this office is itself {delegation.authorities[to]}, where a referral "
                                     f"would go (suggested {suggested})")
-
-
-def _referral(rs: Ruleset, case: Case, item: CompiledItem, conditions: Conditions) -> _Step | None:
-    """A fact or the item itself sends the case to another authority, whatever the ladder says."""
-    policy = rs.policy
-    delegation = policy.spec.delegation
-    level = case.office.level
-    for trigger in policy.spec.referrals:
-        if not getattr(case.facts, trigger.fact):
-            continue
-        if trigger.kind is not None:
-            if trigger.kind in policy.powers[level]:
-                continue
-            to = delegation.reserved.get(trigger.kind, delegation.default_authority)
-        else:
-            to = trigger.to  # type: ignore[assignment]  # exactly one of to/kind (schema)
-        if to == level:
-            continue
-        reason = rs.reason(f"referral.{trigger.fact.replace('_', '-')}", trigger.text, tuple(trigger.cites),
-                           authority=delegation.authorities[to])
-        return _Step("referral", reason, to, tuple(trigger.cites))
-    own = item.referral_for(conditions)
-    if own is not None and own.to != level:
-        reason = rs.reason(f"referral.{item.code.lower()}", own.text, tuple(own.cites),
-                           authority=delegation.authorities[own.to])
-        return _Step("referral", reason, own.to, tuple(own.cites))
-    return None
 
 
 def _core(
