@@ -41,10 +41,24 @@ def one_array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
 
 
 def encode(array: pa.Array) -> tuple[Ints, list[str]]:
-    """Dictionary codes (-1 for null) and the distinct strings they index."""
-    encoded = array.dictionary_encode()
-    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return codes, encoded.dictionary.to_pylist()
+    """Dictionary codes (-1 for null) and the strings they index (an Arrow dictionary's own)."""
+    values, codes = split(array.dictionary_encode())
+    assert codes is not None
+    return codes, values.to_pylist()
+
+
+def split(array: pa.Array) -> tuple[pa.Array, Ints | None]:
+    """A dictionary array as its dictionary and each position's index into it (-1 for null);
+    any other array as itself (no indices)."""
+    if not pa.types.is_dictionary(array.type):
+        return array, None
+    indices = pc.fill_null(array.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return array.dictionary, indices
+
+
+def spread(per_value: Ints, indices: Ints | None, null: int) -> Ints:
+    """Values computed once per dictionary entry, at each position (``null`` for a null index)."""
+    return per_value if indices is None else np.append(per_value, null)[indices]
 
 
 def factorize(values: Ints) -> tuple[Ints, Ints]:
@@ -66,6 +80,11 @@ def factorize(values: Ints) -> tuple[Ints, Ints]:
 
 
 def _is_text(kind: pa.DataType) -> bool:
+    """A string type, or a dictionary of strings (as Parquet readers give enumerations)."""
+    return _is_plain_text(kind.value_type if pa.types.is_dictionary(kind) else kind)
+
+
+def _is_plain_text(kind: pa.DataType) -> bool:
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
@@ -138,9 +157,10 @@ class Frame:
         array = self.get(path)
         if array is None or not self._text_type(array):
             return None
-        lengths = pc.binary_length(array)
-        if (pc.max(lengths).as_py() or 0) > limit:
-            self.mark(pc.fill_null(pc.greater(pc.utf8_length(array), limit), False).to_numpy(zero_copy_only=False))
+        values, indices = split(array)
+        if (pc.max(pc.binary_length(values)).as_py() or 0) > limit:
+            long = pc.fill_null(pc.greater(pc.utf8_length(values), limit), False).to_numpy(zero_copy_only=False)
+            self.mark(spread(long.astype(np.int64), indices, 0).astype(bool))
         return array
 
     def _text_type(self, array: pa.Array) -> bool:
@@ -156,9 +176,11 @@ class Frame:
         if array is None or not self._text_type(array):
             self.mark(out < 0)
             return out
-        codes, strings = encode(array)
-        table = np.array([values.get(s, -1) for s in strings] + [absent], dtype=np.int64)
-        out = table[codes]  # code -1 (null) takes the last entry: absent
+        strings, indices = split(array)
+        known = pa.array(list(values), type=strings.type)
+        position = pc.fill_null(pc.index_in(strings, value_set=known), -1).to_numpy(zero_copy_only=False)
+        table = np.append(np.array(list(values.values()), dtype=np.int64), -1)[position]  # -1: another string
+        out = spread(np.where(_valid(strings), table, absent), indices, absent)
         self.mark(out < 0)
         return out
 
@@ -178,9 +200,24 @@ class Frame:
     def day(self, path: str) -> Ints:
         """A date field as days since 1970-01-01 (NO_DAY for null); a plain ``YYYY-MM-DD`` string or a date32."""
         array = self.get(path)
-        out = np.full(self.size, NO_DAY, dtype=np.int64)
         if array is None:
-            return out
+            return np.full(self.size, NO_DAY, dtype=np.int64)
+        values, indices = split(array)
+        found = self._days(values)
+        if found is None:
+            self.mark(_valid(array))
+            return np.full(self.size, NO_DAY, dtype=np.int64)
+        out = spread(found, indices, NO_DAY)
+        bad = out == _BAD_DAY
+        self.mark(bad)
+        out[bad] = NO_DAY
+        return out
+
+    @staticmethod
+    def _days(array: pa.Array) -> Ints | None:
+        """Days of a plain array of dates or ``YYYY-MM-DD`` strings (_BAD_DAY for a wrong one);
+        None for another type."""
+        out = np.full(len(array), NO_DAY, dtype=np.int64)
         if _is_text(array.type):
             try:  # Arrow parses plain YYYY-MM-DD strings (and refuses anything else, or an impossible day)
                 array = array.cast(pa.date32())
@@ -192,11 +229,7 @@ class Frame:
             days = pc.fill_null(array.cast(pa.int32()), NO_DAY).to_numpy(zero_copy_only=False).astype(np.int64)
             out = np.where((days != NO_DAY) & ((days < _FIRST) | (days > _LAST)), _BAD_DAY, days)
         elif not _is_text(array.type):
-            self.mark(_valid(array))
-            return out
-        bad = out == _BAD_DAY
-        self.mark(bad)
-        out[bad] = NO_DAY
+            return None
         return out
 
     def entries(self, path: str, accept: Callable[[pa.DataType], bool],
@@ -206,6 +239,8 @@ class Frame:
         array = self.get(path)
         if array is None:
             return None
+        if _is_list(array.type) and pa.types.is_dictionary(array.type.value_type):  # a list of a few codes
+            array = array.cast(pa.list_(array.type.value_type.value_type))
         if not _is_list(array.type) or not (accept(array.type.value_type) or pa.types.is_null(array.type.value_type)):
             self.mark(_valid(array))
             return None
@@ -225,7 +260,7 @@ class Frame:
         a null, empty or overlong entry, more than ``limit`` entries, or a separator inside a code
         is left to ``decide``."""
         out = np.zeros(self.size, dtype=np.int64), [""]
-        found = self.entries(path, _is_text, limit)
+        found = self.entries(path, _is_plain_text, limit)
         if found is None:
             return out
         array, values, parents = found

@@ -310,7 +310,8 @@ class Kernel:
     def _by_day(self, decided: Ints, harm: Bools) -> tuple[Ints, Ints, Bools]:
         """Per decision date: the limitation years (by harm), the history's cutoff, and whether
         this version answers for the date and has a limitation period for it."""
-        inverse, days = factorize(decided)
+        given = decided != NO_DAY  # a row without a date is left to decide (columns mark it)
+        inverse, days = factorize(np.where(given, decided, decided.max()))
         base, extended = np.zeros(len(days), np.int64), np.zeros(len(days), np.int64)
         cutoff = np.full(len(days), NO_DAY, np.int64)
         ok = np.zeros(len(days), dtype=bool)
@@ -324,7 +325,7 @@ class Kernel:
             if today.limitation is not None and rs.covers(day) and rs.in_force.covers(day):
                 ok[i] = True
                 base[i], extended[i] = today.limitation.base_years, today.limitation.extended_years
-        return np.where(harm, extended[inverse], base[inverse]), cutoff[inverse], ok[inverse]
+        return np.where(harm, extended[inverse], base[inverse]), cutoff[inverse], ok[inverse] & given
 
     @staticmethod
     def _known_codes(codes: tuple[Ints, list[str]], known: Any) -> Bools:
@@ -334,9 +335,10 @@ class Kernel:
     def _barred(ended: Ints, observed: Ints, years: Ints) -> Ints:
         """Not discovered within the limitation period after the conduct ended (penalty-law art. 36)."""
         known = ended != NO_DAY
-        pairs = np.where(known, ended * 64 + np.minimum(years, 63), -1)
+        base = int(ended[known].min()) if known.any() else 0  # keeps the pairs in a small range
+        pairs = np.where(known, (ended - base) * 64 + np.minimum(years, 63), -1)
         inverse, unique = factorize(pairs)
-        expiry = np.array([epoch_days(add_years(_day(int(p) // 64), int(p) % 64)) if p >= 0 else 0
+        expiry = np.array([epoch_days(add_years(_day(base + int(p) // 64), int(p) % 64)) if p >= 0 else 0
                            for p in unique.tolist()], dtype=np.int64)
         return (known & (observed > expiry[inverse])).astype(np.int64)
 
@@ -372,9 +374,10 @@ class Kernel:
             prior[np.bincount(owner[counts & ~runs & (rank == r)], minlength=n) > 0] = r
             running_rank[np.bincount(owner[runs & (rank == r)], minlength=n) > 0] = r
         chosen = np.flatnonzero(runs & (rank == running_rank[owner]))
-        first_rows, first = np.unique(owner[chosen], return_index=True)
+        chosen_rows = owner[chosen]  # ascending: entries come in row order
+        first = np.flatnonzero(np.diff(chosen_rows, prepend=-1) != 0)
         running = np.full(n, NO_DAY, np.int64)
-        running[first_rows] = deadline[chosen[first]]
+        running[chosen_rows[first]] = deadline[chosen[first]]
 
         def any_of(flags: Bools) -> Bools:
             return np.bincount(owner[flags], minlength=n) > 0
