@@ -175,9 +175,10 @@ class Kernel:
         live = np.flatnonzero(~columns.odd)
         if not len(live):
             return True
-        codes, _ = factorize(key[live])
-        reps = np.empty(int(codes.max()) + 1, dtype=np.int64)
-        reps[codes] = live
+        codes, unique = factorize(key)  # over every row: the key's range is bounded for the whole batch
+        reps = np.full(len(unique), -1, dtype=np.int64)
+        reps[codes[live]] = live
+        reps = reps[reps >= 0]
         shape = [(int(key[r]), int(result["deadline_mode"][r]), int(result["law_src"][r])) for r in reps.tolist()]
         new = [r for r, s in zip(reps.tolist(), shape) if s not in self.checked]
         if not new:
@@ -286,9 +287,15 @@ class Kernel:
         """``fn`` once per distinct combination of the components (remembered across batches);
         rows whose combination fails are left to decide."""
         components = [np.asarray(c, dtype=np.int64) for c in components]
-        codes, _ = factorize(_dense([c - c.min() if len(c) else c for c in components]))
-        reps = np.empty(int(codes.max()) + 1 if len(codes) else 0, dtype=np.int64)
-        reps[codes] = np.arange(len(codes))
+        key = _dense([c - c.min() if len(c) else c for c in components])  # non-negative
+        span = int(key.max()) + 1 if len(key) else 0
+        if span > max(4 * len(key), 1 << 16):
+            key, _ = factorize(key)
+            span = int(key.max()) + 1
+        row = np.full(span, -1, dtype=np.int64)
+        row[key] = np.arange(len(key))  # a row of each value of the key (the direct table is the key's range)
+        present = np.flatnonzero(row >= 0)
+        reps = row[present]
         memo = self.memos.setdefault(name, {})
         combos = np.stack([c[reps] for c in components], axis=1).tolist() if len(reps) else []
         answers = []
@@ -303,9 +310,13 @@ class Kernel:
             answers.append(found)
         table = np.array([a if a[0] != _FAIL else (_FAIL,) * width for a in answers], dtype=np.int64)
         table = table.reshape(len(answers), width)
-        out = tuple(table[:, j][codes] if len(answers) else np.zeros(0, np.int64) for j in range(width))
+        lookup = np.full(span, _FAIL, dtype=np.int64)
+        out = []
+        for j in range(width):
+            lookup[present] = table[:, j]
+            out.append(lookup[key])
         odd |= out[0] == _FAIL
-        return out
+        return tuple(out)
 
     def _by_day(self, decided: Ints, harm: Bools) -> tuple[Ints, Ints, Bools]:
         """Per decision date: the limitation years (by harm), the history's cutoff, and whether
@@ -484,7 +495,9 @@ class Kernel:
                             **{name: bool(bits >> b & 1) for b, name in enumerate(self.trigger_facts)})
         found = referral(self.rs, facts, ("street", "town", "township", "brigade")[level - 1],
                          self.rs.items[self.codes[item - 1]], self._conditions(conditions - 1))
-        return (self.objects.code(found), STEPS.index(found.step)) if found is not None else (-1, -1)
+        # one code per authority: each call gives a new Step, and only its authority is read later
+        return (self.objects.code(found, ("referral", found.authority)), STEPS.index(found.step)) if found is not None \
+            else (-1, -1)
 
     def _cite(self, resolution: int, refused: int) -> tuple[int]:
         """The penalty provisions among the decision's legal basis."""
