@@ -214,3 +214,21 @@ def test_memo_is_bounded_and_keeps_what_is_used() -> None:
         assert len(memo) <= 8
     assert memo.get(5) is None and memo.get(99) == 99
     assert RULESET.decisions.limit == DECISIONS_KEPT == 16_384
+
+
+@SETTINGS
+@given(cases(RULESET))
+def test_replaced_is_model_copy(case: Case) -> None:
+    """The hot path's copy (model/fast.py ``replaced``) gives what pydantic's ``model_copy`` gives."""
+    from fireenforce.model.fast import replaced
+
+    case.digest  # a private value to carry over
+    for model, updates in ((case, {"history": tuple(reversed(case.history)), "ended_on": None}),
+                           (case.subject, {"operating": True}), (case.place, {"high_rise": True, "crowded": False}),
+                           (case.facts, {"serious": False})):
+        ours, theirs = replaced(model, **updates), model.model_copy(update=updates)
+        assert type(ours) is type(theirs) and ours.__dict__ == theirs.__dict__
+        assert list(ours.__dict__) == list(theirs.__dict__)
+        assert ours.model_fields_set == theirs.model_fields_set and ours.model_extra == theirs.model_extra
+        assert ours.__pydantic_private__ == theirs.__pydantic_private__
+        assert ours.model_dump_json() == theirs.model_dump_json()

@@ -13,7 +13,7 @@ from fireenforce.engine import law, penalty as pen, recall
 from fireenforce.engine.steps import Step as _Step, penalty_status as _status, referral as _referral
 from fireenforce.errors import CaseError
 from fireenforce.model.case import Case, HistoryEntry, Subject, check_dates, check_fact_codes, check_local_facts, parse_case
-from fireenforce.model.fast import construct
+from fireenforce.model.fast import construct, replaced
 from fireenforce.model.decision import (
     Decision, Doubt, Inference, LegalBasis, Penalty, Reason, Rectification, Reinspection,
 )
@@ -108,7 +108,7 @@ def _item(case: Case, rs: Ruleset) -> tuple[CompiledItem, Case, tuple[Inference,
         if "operating" in case.subject.model_fields_set:
             raise CaseError("subject.operating", f"false, but item {item.code} applies only to operating places "
                                                  "(生产、储存、经营场所)")
-        case = case.model_copy(update={"subject": case.subject.model_copy(update={"operating": True})})
+        case = replaced(case, subject=replaced(case.subject, operating=True))
         inferred.append(construct(Inference, field="subject.operating", value=True, source=item.code))
         reasons.append(rs.policy_reason("subject.implied-by-item", item_name=item.name))
     told = case.place.model_fields_set
@@ -130,7 +130,7 @@ def _item(case: Case, rs: Ruleset) -> tuple[CompiledItem, Case, tuple[Inference,
             label = PLACE_LABELS[name]
             reasons.append(rs.policy_reason("place.inferred", word=word, field_label=label if value else f"非{label}"))
     if updates:
-        case = case.model_copy(update={"place": case.place.model_copy(update=updates)})
+        case = replaced(case, place=replaced(case.place, **updates))
     return item, case, tuple(inferred), reasons
 
 
@@ -247,7 +247,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
     digest = case.digest  # of the case as given, before inference
     item, case, inferred, pre = _item(case, rs)
     if item.completed and case.ended_on is None:
-        case = case.model_copy(update={"ended_on": case.start_date})
+        case = replaced(case, ended_on=case.start_date)
     subject, place, facts = case.subject, case.place, case.facts
     serious = facts.serious
     conditions = (subject.kind, subject.operating, place.high_rise, place.crowded, serious, facts.minor,

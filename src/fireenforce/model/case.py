@@ -10,6 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 
 from fireenforce.errors import CaseError, field_path
 from fireenforce.model import jsontext
+from fireenforce.model.fast import replaced
 from fireenforce.model.enums import Issuer, OfficeLevel, Step, SubjectKind
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
@@ -263,7 +264,7 @@ class Case(BaseModel):
             keys = [(h.date, h.item, h.step, h.rectified) for h in self.history]
             if keys != sorted(keys):
                 order = sorted(range(len(keys)), key=keys.__getitem__)
-                case = self.model_copy(update={"history": tuple(self.history[i] for i in order)})
+                case = replaced(self, history=tuple(self.history[i] for i in order))
         # an absent responsible_person leaves the JSON (and so the digest) of earlier cases as it was
         return case.__pydantic_serializer__.to_json(case, exclude=_NO_PERSON if case.responsible_person is None else None)
 

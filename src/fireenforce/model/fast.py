@@ -23,3 +23,15 @@ def construct(cls: type[M], **values: Any) -> M:
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj
+
+
+def replaced(model: M, **updates: Any) -> M:
+    """``model.model_copy(update=updates)`` for fields of the model, without pydantic's copy
+    machinery: the same values but ``updates``, which join the fields set."""
+    out = type(model).__new__(type(model))
+    _set(out, "__dict__", {**model.__dict__, **updates})
+    _set(out, "__pydantic_fields_set__", model.__pydantic_fields_set__ | updates.keys())
+    extra, private = model.__pydantic_extra__, model.__pydantic_private__
+    _set(out, "__pydantic_extra__", None if extra is None else dict(extra))
+    _set(out, "__pydantic_private__", None if private is None else dict(private))
+    return out
