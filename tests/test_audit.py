@@ -399,3 +399,19 @@ def test_workers_give_the_report_of_one(tmp_path: Path, monkeypatch: pytest.Monk
         led.export(out)
     monkeypatch.setattr("fireenforce.auditing.run.BATCH", 2)
     assert fe.audit(export, workers=2).json() == fe.audit(export).json() == fe.audit(led, workers=2).json()
+
+
+def test_the_database_reading_gives_the_exports_report_on_both_databases(ledger_url: str, tmp_path: Path) -> None:
+    """The audit reads a ledger database in one query (an action's recorded decision cut to its
+    step in SQL): the same report as the full events of its export, on SQLite and PostgreSQL."""
+    with Ledger(ledger_url) as led:
+        led.record(case(1), step="penalty", reason="当事人态度恶劣", fine=6000)
+        first = led.record(case(2))
+        led.reinspect(first.finding, on="2026-05-10", rectified=False)
+        led.record(individual(3))
+        export = tmp_path / "ledger.jsonl"
+        with export.open("w", encoding="utf-8") as out:
+            led.export(out)
+        report = fe.audit(led).json()
+        assert report == fe.audit(export).json() and report["actions"] == 4
+        assert fe.audit(led, since="2026-05-10").json() == fe.audit(export, since="2026-05-10").json()
