@@ -117,4 +117,8 @@ def stream(table: pa.Table, tmp: Path, rows: int) -> None:
     for count in (1, 2):
         wall, cpu, peak, said = cli(source, tmp / "big-out.parquet", count)
         print(f"stream {rows:,} rows ({size:.0f} MB Parquet), --workers {count}: {rate(rows, wall)}, CPU {cpu:.0f} s, "
-              f"peak RSS of the largest process {peak:.0f} MB (a maximum over runs so far); {said}")
+              f"peak RSS of the largest process {peak:.0f} MB; {said}")
+
+
+if __name__ == "__main__":
+    main()
