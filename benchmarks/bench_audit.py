@@ -7,7 +7,8 @@ versions), four offices. Actions follow the rule except about 6 % (departures wi
 reason, fines outside the range, summary procedures over the limit), so the findings are real.
 The archive is built from 4,000 distinct cases decided once (building it is not timed).
 
-Run: ``.venv/bin/python benchmarks/bench_audit.py [ACTIONS]`` (default 1,000,000).
+Run: ``.venv/bin/python benchmarks/bench_audit.py [ACTIONS] [WORKERS]`` (default 1,000,000 and 2:
+the audit with one process, then with WORKERS, and whether their reports are equal).
 """
 
 from __future__ import annotations
@@ -96,19 +97,26 @@ def archive(path: Path, count: int, seed: int = 15) -> None:
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    workers = int(sys.argv[2]) if len(sys.argv) > 2 else 2
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "actions.parquet"
         started = time.perf_counter()
         archive(path, count)
         print(f"archive: {count:,} actions, {path.stat().st_size / 1e6:.0f} MB, built in {time.perf_counter() - started:.0f} s")
-        started = time.perf_counter()
-        cpu = time.process_time()
-        report = fe.audit(path)
-        wall, used = time.perf_counter() - started, time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"audit: {report.actions:,} actions ({report.decided:,} decided) in {wall:.1f} s wall, {used:.1f} s CPU: "
-          f"{report.actions / wall:,.0f} actions/s wall, {report.actions / used:,.0f} per CPU second; peak RSS {peak:,.0f} MB")
-    print("findings:", dict(Counter(f.code for f in report.findings)))
+        reports = {}
+        for n in (1, workers):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started, cpu = time.perf_counter(), time.process_time()
+            report = reports[n] = fe.audit(path, workers=n)
+            wall, used = time.perf_counter() - started, time.process_time() - cpu
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            used += after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, after.ru_maxrss) / 1024
+            print(f"audit, --workers {n}: {report.actions:,} actions ({report.decided:,} decided) in {wall:.1f} s wall, "
+                  f"{used:.1f} s CPU (with its workers): {report.actions / wall:,.0f} actions/s wall, "
+                  f"{report.actions / used:,.0f} per CPU second; largest process {peak:,.0f} MB")
+    print("findings:", dict(Counter(f.code for f in reports[1].findings)))
+    print(f"--workers {workers} gives the same report as 1: {reports[workers].json() == reports[1].json()}")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """The columnar batch path: decisions per second (warm, cold, threads, processes) and the memory
 of streaming ten million rows through ``fireenforce decide cases.parquet``.
 
-Run: ``.venv/bin/python benchmarks/bench_batch.py [ROWS] [--stream-rows N]`` (default 1,000,000
-rows and a 10,000,000-row file; ``--stream-rows 0`` skips the file). Cases come from
+Run: ``.venv/bin/python benchmarks/bench_batch.py [ROWS] [--stream-rows N] [--workers N] [--files-only]``
+(default 1,000,000 rows, a 10,000,000-row file and 2 workers; ``--stream-rows 0`` skips the big
+file; ``--files-only`` runs only the Parquet file with 1 and N workers and prints their ratio). Cases come from
 ``fireenforce.testing.tables.case_table``: every item, subject, place, office level and standard
 fact, dates across the newest version's dates, histories of 0-4 entries, one bad row in 1,000.
 """
@@ -63,6 +64,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("rows", nargs="?", type=int, default=1_000_000)
     parser.add_argument("--stream-rows", type=int, default=10_000_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--files-only", action="store_true")
     args = parser.parse_args()
     n = args.rows
     rs = fe.load_ruleset()
@@ -70,6 +73,10 @@ def main() -> None:
     start = time.perf_counter()
     table = case_table(rs, n, seed=1)
     print(f"generated {n:,} varied cases in {time.perf_counter() - start:.1f} s")
+    if args.files_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            workers(table, Path(tmp), args.workers)
+        return
     print(f"cold, first batch of {n:,} varied cases:  {rate(n, timed(lambda: decide_table(table, ruleset=rs)))}")
     other = case_table(rs, n, seed=2)
     print(f"second batch, other cases (keys known):    {rate(n, timed(lambda: decide_table(other, ruleset=rs)))}")
@@ -82,12 +89,39 @@ def main() -> None:
         encoded = dictionary_encoded(table, Path(tmp))
         print(f"warm, dictionary-encoded columns:          {rate(n, best(3, lambda: decide_table(encoded, ruleset=rs)))}")
         source = Path(tmp) / "cases.parquet"
-        pq.write_table(table, source, row_group_size=131_072)
-        for workers in (1, 2):
-            seconds = best(2, lambda: decide_parquet(source, Path(tmp) / "out.parquet", workers=workers))
-            print(f"Parquet file, --workers {workers} (best of 2):     {rate(n, (seconds[0], None))}")
+        workers(table, Path(tmp), args.workers)
         if args.stream_rows:
             stream(table, Path(tmp), args.stream_rows)
+
+
+def workers(table: pa.Table, tmp: Path, n: int) -> None:
+    """``fireenforce decide cases.parquet`` with 1 and ``n`` workers, each in a fresh process (cold
+    kernels, as a user runs it): wall time, CPU time of the process and its workers, the ratios."""
+    source = tmp / "cases.parquet"
+    pq.write_table(table, source, row_group_size=131_072)
+    runs = {count: cli(source, tmp / "out.parquet", count) for count in (1, n)}
+    for count, (wall, cpu, peak, _) in runs.items():
+        print(f"Parquet file, --workers {count}: {rate(table.num_rows, (wall, None))}; CPU {cpu:.1f} s, largest process {peak:.0f} MB")
+    (w1, c1, _, _), (wn, cn, _, _) = runs[1], runs[n]
+    print(f"--workers {n} vs 1: wall {w1 / wn:.2f}x; CPU {cn:.1f} s vs {c1:.1f} s, so at most "
+          f"{n * c1 / cn:.2f}x on {n} idle cores")
+
+
+# runs the CLI as its own child, so its peak and CPU are of this run only (the CLI and its workers)
+MEASURE = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+           "use = resource.getrusage(resource.RUSAGE_CHILDREN); "
+           "print(use.ru_utime + use.ru_stime, use.ru_maxrss / 1024, done.stderr.strip().splitlines()[0], sep='\\n')")
+
+
+def cli(source: Path, target: Path, workers: int) -> tuple[float, float, float, str]:
+    """One ``fireenforce decide`` run in a child process: wall s, CPU s of it and its workers, the
+    largest of their peak RSS (MB), and its message."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", MEASURE, sys.executable, "-m", "fireenforce", "decide", str(source),
+                           "--out", str(target), "--workers", str(workers)], capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - start
+    cpu, peak, said = done.stdout.splitlines()
+    return wall, float(cpu), float(peak), said
 
 
 def stream(table: pa.Table, tmp: Path, rows: int) -> None:
@@ -97,15 +131,10 @@ def stream(table: pa.Table, tmp: Path, rows: int) -> None:
         for _ in range(rows // table.num_rows):
             writer.write_table(table, row_group_size=131_072)
     size = source.stat().st_size / 1e6
-    for workers in (1, 2):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "fireenforce", "decide", str(source), "--out",
-                               str(tmp / "big-out.parquet"), "--workers", str(workers)], capture_output=True, text=True)
-        seconds = time.perf_counter() - start
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        print(f"stream {rows:,} rows ({size:.0f} MB Parquet), --workers {workers}: {rate(rows, (seconds, None))}, "
-              f"peak RSS of the largest process {max(peak, before) / 1024:.0f} MB; {done.stderr.strip().splitlines()[0]}")
+    for count in (1, 2):
+        wall, cpu, peak, said = cli(source, tmp / "big-out.parquet", count)
+        print(f"stream {rows:,} rows ({size:.0f} MB Parquet), --workers {count}: {rate(rows, (wall, None))}, CPU {cpu:.0f} s, "
+              f"peak RSS of the largest process {peak:.0f} MB; {said}")
 
 
 if __name__ == "__main__":

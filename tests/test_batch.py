@@ -206,14 +206,39 @@ def test_streaming_in_small_batches_and_processes(tmp_path: Path) -> None:
     source = tmp_path / "cases.parquet"
     pq.write_table(table, source, row_group_size=900)
     want = decide_table(table, ruleset=RS)
-    for workers in (1, 2):
+    for workers in (1, 2, 3):
         target = tmp_path / f"out{workers}.parquet"
         summary = decide_parquet(source, target, ruleset=RS.path, workers=workers, batch_rows=600)
         got = pq.read_table(target)
-        assert got.equals(want)
-        assert pq.ParquetFile(target).metadata.num_row_groups == 7  # one per batch, in order
+        assert got.equals(want) and got.schema.metadata == want.schema.metadata
+        groups = pq.ParquetFile(target).metadata
+        assert groups.num_row_groups >= 7 and all(groups.row_group(g).num_rows <= 600 for g in range(groups.num_row_groups))
         assert summary.rows == 4000
         assert summary.errors == want.column("error").length() - want.column("error").null_count
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # the workers' parts are gone
+
+
+def test_a_file_of_many_row_groups_is_decided_batch_by_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory follows the batch, not the file: decide_table never sees more than batch_rows rows,
+    the writer gets each batch as it is decided, and the result is decide_table on the whole."""
+    table = case_table(RS, 3000, seed=11)
+    source = tmp_path / "cases.parquet"
+    pq.write_table(table, source, row_group_size=70)  # 43 row groups
+    seen: list[int] = []
+
+    def counting(part: pa.Table, ruleset: object = None) -> pa.Table:
+        seen.append(part.num_rows)
+        return decide_table(part, ruleset=ruleset)  # type: ignore[arg-type]
+
+    written: list[int] = []
+    write = pq.ParquetWriter.write_table
+    monkeypatch.setattr("fireenforce.batch.stream.decide_table", counting)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table",
+                        lambda self, out, *a, **k: (written.append(out.num_rows), write(self, out, *a, **k))[1])
+    decide_parquet(source, tmp_path / "out.parquet", ruleset=RS.path, batch_rows=256)
+    assert sum(seen) == 3000 and max(seen) <= 256 and len(seen) >= 12
+    assert written == seen
+    assert pq.read_table(tmp_path / "out.parquet").equals(decide_table(table, ruleset=RS))
 
 
 def test_date32_columns_are_read_like_strings() -> None:

@@ -25,6 +25,9 @@ class CaseError(FireEnforceError, ValueError):
         self.message = message
         super().__init__(f"{field}: {message}" if field else message)
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:  # raised in a worker process, re-raised here
+        return (type(self), (self.field, self.message))
+
     def within(self, where: str) -> "CaseError":
         """This error as part of a larger input: ``[2]`` (a list entry) gives ``[2].subject.kind``,
         ``line 3`` (a JSON Lines line) gives ``line 3: subject.kind``."""

@@ -7,10 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple, Protocol, Sequence
 
 from fireenforce.errors import CaseError, FireEnforceError
-from fireenforce.ledger.events import Event
 from fireenforce.ledger.state import action_case
 from fireenforce.ledger.subjects import mask_id
 from fireenforce.model.case import Case, parse_case
@@ -81,13 +80,30 @@ def _strip_nulls(case: dict[str, Any]) -> Any:
 
 # -- the ledger's events ---------------------------------------------------------------------
 
-def from_events(events: Iterable[Event], source: str) -> Iterator[Action]:
+class Recorded(Protocol):
+    """An event as the audit reads it: a ledger's ``Event``, or a row read for the audit alone."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def office(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def finding(self) -> str | None: ...
+    @property
+    def at(self) -> dt.date: ...
+    @property
+    def payload(self) -> dict[str, Any]: ...
+
+
+def from_events(events: Iterable[Recorded], source: str) -> Iterator[Action]:
     """The actions of a ledger's events (in their recorded order): each with its finding's case,
     the history stored with it, the departure and fine recorded, and the procedure its
     documents show. An action's documents follow it in its office's chain (one transaction)."""
     findings: dict[str, dict[str, Any]] = {}
     acted: set[str] = set()
-    pending: dict[str, tuple[Event, list[str]]] = {}  # office -> its last action and documents so far
+    pending: dict[str, tuple[Recorded, list[str]]] = {}  # office -> its last action and documents so far
     for ev in events:
         waiting = pending.get(ev.office)
         if waiting is not None:
@@ -105,13 +121,13 @@ def from_events(events: Iterable[Event], source: str) -> Iterator[Action]:
         yield _ledger_action(*waiting, findings, acted, source)
 
 
-def _require(ev: Event, keys: tuple[str, ...], source: str) -> None:
+def _require(ev: Recorded, keys: tuple[str, ...], source: str) -> None:
     for key in keys:
         if key not in ev.payload:
             raise AuditInputError(f"{source}: event {ev.id}: payload.{key}: missing")
 
 
-def _ledger_action(ev: Event, documents: list[str], findings: dict[str, dict[str, Any]], acted: set[str],
+def _ledger_action(ev: Recorded, documents: list[str], findings: dict[str, dict[str, Any]], acted: set[str],
                    source: str) -> Action:
     p = ev.payload
     finding = ev.finding or ""
@@ -147,11 +163,25 @@ def _procedure_of(documents: list[str]) -> str | None:
 
 # -- a Parquet archive -----------------------------------------------------------------------
 
-def from_parquet(path: Path, *, batch_rows: int = 65_536) -> Iterator[ActionBatch]:
+def from_parquet(path: Path, *, batch_rows: int = 65_536, row_groups: Sequence[int] | None = None,
+                 first_row: int = 0) -> Iterator[ActionBatch]:
     """The rows of a Parquet archive, streamed by batches: the Case JSON shape (struct and list
-    columns) plus ``action``: {id, step, suggested, reason, fine, procedure}; ``finding`` optional."""
+    columns) plus ``action``: {id, step, suggested, reason, fine, procedure}; ``finding`` optional.
+    ``row_groups``: only these (``first_row``: the number of the first one's first row)."""
+    archive = open_archive(path)
+    import pyarrow as pa
+
+    extra = [name for name in ("action", "finding") if name in archive.schema_arrow.names]
+    row = first_row
+    for batch in archive.iter_batches(batch_size=batch_rows, row_groups=row_groups, use_threads=False):
+        actions = [_archive_action(data, row + n, path) for n, data in enumerate(batch.to_pylist())]
+        row += len(actions)
+        yield ActionBatch(actions, pa.Table.from_batches([batch]).drop_columns(extra))
+
+
+def open_archive(path: Path) -> Any:
+    """The archive as a ``pyarrow.parquet.ParquetFile``, its ``action`` column checked."""
     try:
-        import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
         raise AuditInputError(f"{path}: reading Parquet needs pyarrow: pip install 'fireenforce[batch]'") from None
@@ -172,12 +202,7 @@ def from_parquet(path: Path, *, batch_rows: int = 65_536) -> Iterator[ActionBatc
     unknown = sorted(fields - set(ACTION_FIELDS))
     if unknown:
         raise AuditInputError(f"{path}: action.{unknown[0]}: unknown field (known: {', '.join(ACTION_FIELDS)})")
-    extra = [name for name in ("action", "finding") if name in names]
-    row = 0
-    for batch in archive.iter_batches(batch_size=batch_rows):
-        actions = [_archive_action(data, row + n, path) for n, data in enumerate(batch.to_pylist())]
-        row += len(actions)
-        yield ActionBatch(actions, pa.Table.from_batches([batch]).drop_columns(extra))
+    return archive
 
 
 def _archive_action(data: dict[str, Any], row: int, path: Path) -> Action:

@@ -8,7 +8,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any, Callable, get_args
+from typing import Any, Callable, Sequence, get_args
 
 from fireenforce.auditing.actions import Action
 from fireenforce.auditing.rules import Rule, Undecidable
@@ -136,12 +136,21 @@ class _Cell:
 
 
 class Disparity:
-    """Collects decided actions by group and office, then compares them."""
+    """Collects decided actions by group and office, then compares them. Collections made apart
+    (batches, worker processes) ``merge`` into the one they would have been made in turn; a
+    pickled one travels without its rulesets (the receiver knows them by digest)."""
 
-    def __init__(self) -> None:
+    def __init__(self, family: Sequence[Ruleset] = ()) -> None:
         self.cells: dict[tuple[Any, ...], dict[str, _Cell]] = defaultdict(dict)
-        self.rulesets: dict[tuple[Any, ...], Ruleset] = {}
+        self.rulesets: dict[str, Ruleset] = {ruleset.digest: ruleset for ruleset in family}
         self.picks: dict[str, Callable[[tuple[Any, ...]], tuple[Any, ...]]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"cells": dict(self.cells)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]
+        self.cells.update(state["cells"])
 
     def add(self, action: Action, rule: Rule) -> None:
         ruleset = rule.ruleset
@@ -150,9 +159,9 @@ class Disparity:
         pick = self.picks.get(ruleset.digest)
         if pick is None:
             pick = self.picks[ruleset.digest] = _pick(ruleset.audit.disparity.compare_by)
+            self.rulesets[ruleset.digest] = ruleset
         # a running order (re-inspect, nothing new) is never the same case as a fresh step
         key = (ruleset.digest, rule.running, *pick(_attributes(action, rule)))
-        self.rulesets.setdefault(key, ruleset)
         cell = self.cells[key].get(action.office)
         if cell is None:
             cell = self.cells[key][action.office] = _Cell()
@@ -165,10 +174,28 @@ class Disparity:
         if action.step == "penalty" and action.fine is not None:
             cell.fines.append((action.fine, action.id))
 
+    def merge(self, later: "Disparity") -> None:
+        """Add what ``later`` collected from the actions after this one's."""
+        for key, offices in later.cells.items():
+            mine = self.cells[key]
+            for office, cell in offices.items():
+                into = mine.get(office)
+                if into is None:
+                    mine[office] = cell
+                    continue
+                into.count += cell.count
+                for step, (count, first) in cell.steps.items():
+                    seen = into.steps.get(step)
+                    if seen is None:
+                        into.steps[step] = [count, first]
+                    else:
+                        seen[0] += count
+                into.fines += cell.fines
+
     def findings(self) -> list[AuditFinding]:
         out = []
         for key, offices in self.cells.items():
-            ruleset = self.rulesets[key]
+            ruleset = self.rulesets[key[0]]
             spec: AuditSpec = ruleset.audit  # type: ignore[assignment]  # add() keeps only versions with one
             group = " ".join(f"{name}={_text(value)}" for name, value in zip(spec.disparity.compare_by, key[2:]))
             for office, cell in sorted(offices.items()):

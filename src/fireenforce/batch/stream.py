@@ -1,21 +1,27 @@
 """Parquet in, Parquet out: ``decide_table`` over a file in bounded memory, on several cores.
 
-The cases are read in batches of ``batch_rows`` (whatever the file's row groups), decided, and
-written as they come, so memory holds a few batches however long the file. With ``workers`` > 1
-the batches go to that many processes, each with its own warm kernel; processes exchange Arrow
-record batches and tables (never Python objects per case), and the output keeps the input order.
+The cases are read in batches of at most ``batch_rows`` rows, decided, and written as they come,
+so memory holds a few batches however long the file. With ``workers`` > 1 the file's row groups
+are shared out to that many processes: each opens the file itself, reads its row groups batch by
+batch, decides them with its own warm kernel and writes the decisions to an Arrow IPC part file;
+the parent only copies the parts, in order, into the output (nothing per case crosses processes,
+and the cases are never read twice). The output is the same whatever ``workers``.
 """
 
 from __future__ import annotations
 
 import collections
+import multiprocessing
+import os
+import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from fireenforce.batch.table import decide_table, output_schema
@@ -23,7 +29,10 @@ from fireenforce.errors import CaseError
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.load import MANIFEST, load_family, load_version
 
-BATCH_ROWS = 262_144  # rows per batch: big enough for the kernels, small enough to bound memory
+BATCH_ROWS = 131_072  # rows decided at a time: memory per process grows with it, never with the file
+
+Rulesets = Ruleset | Sequence[Ruleset] | None
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -45,50 +54,121 @@ def load_rulesets(path: str | Path | None) -> Ruleset | list[Ruleset] | None:
 
 def decide_parquet(source: str | Path, target: str | Path, *, ruleset: str | Path | None = None,
                    workers: int = 1, batch_rows: int = BATCH_ROWS) -> Summary:
-    """Decide every case of the Parquet file ``source`` into the Parquet file ``target``."""
+    """Decide every case of the Parquet file ``source`` into the Parquet file ``target``, at most
+    ``batch_rows`` rows at a time (each written as one or more row groups of the output)."""
+    if batch_rows < 1:
+        raise CaseError("batch_rows", f"{batch_rows} is not a positive number of rows")
     try:
         reader = pq.ParquetFile(source)
     except (OSError, pa.ArrowInvalid) as exc:
         raise CaseError("cases", f"{source}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
     rulesets = load_rulesets(ruleset)
-    batches = reader.iter_batches(batch_size=batch_rows)
-    rows = errors = 0
-    first: str | None = None
+    counted = _Counted()
     with pq.ParquetWriter(target, output_schema(rulesets)) as writer:
-        for out in _decided(batches, rulesets, ruleset, workers):
+        for out in _decided(reader, str(source), Path(target), rulesets, ruleset, workers, batch_rows):
             writer.write_table(out)
-            bad = out.column("error").null_count
-            if bad < out.num_rows and first is None:
-                at = pc.index(pc.is_valid(out.column("error")), True).as_py()
-                first = f"row {rows + at}: {out.column('error')[at].as_py()}"
-            errors += out.num_rows - bad
-            rows += out.num_rows
-    return Summary(rows, errors, first)
+            counted.add(out)
+    return Summary(counted.rows, counted.errors, counted.first)
 
 
-def _decided(batches: "collections.abc.Iterator[pa.RecordBatch]", rulesets: Ruleset | Sequence[Ruleset] | None,
-             path: str | Path | None, workers: int) -> "collections.abc.Iterator[pa.Table]":
-    if workers <= 1:
-        for batch in batches:
+class _Counted:
+    """Rows written so far, rows with an error, and the first error with its row."""
+
+    def __init__(self) -> None:
+        self.rows = self.errors = 0
+        self.first: str | None = None
+
+    def add(self, out: pa.Table) -> None:
+        error = out.column("error")
+        if error.null_count < out.num_rows and self.first is None:
+            at = pc.index(pc.is_valid(error), True).as_py()
+            self.first = f"row {self.rows + at}: {error[at].as_py()}"
+        self.errors += out.num_rows - error.null_count
+        self.rows += out.num_rows
+
+
+def _decided(reader: pq.ParquetFile, source: str, target: Path, rulesets: Rulesets, path: str | Path | None,
+             workers: int, batch_rows: int) -> Iterator[pa.Table]:
+    tasks = row_group_tasks(reader.metadata, batch_rows)
+    if workers <= 1 or len(tasks) <= 1:
+        for batch in reader.iter_batches(batch_size=batch_rows, use_threads=False):
             yield decide_table(pa.Table.from_batches([batch]), ruleset=rulesets)
         return
-    with ProcessPoolExecutor(workers, initializer=_start, initargs=(None if path is None else str(path),)) as pool:
-        pending: collections.deque[Future[pa.Table]] = collections.deque()
-        for batch in batches:
-            pending.append(pool.submit(_work, batch))
-            if len(pending) >= 2 * workers:  # bounded: at most two batches per worker in flight
-                yield pending.popleft().result()
-        while pending:
+    with tempfile.TemporaryDirectory(prefix=".fireenforce-", dir=target.parent) as parts, \
+            worker_pool(workers, _start, rulesets, path) as pool:
+        calls = ((_work, (source, groups, batch_rows, os.path.join(parts, f"{n}.arrow")))
+                 for n, (groups, _) in enumerate(tasks))
+        for part in in_order(pool, calls, workers):
+            yield from _part(part)
+
+
+def worker_pool(workers: int, start: Callable[[Any], None], inherited: Any, path: str | os.PathLike[str] | None
+                ) -> ProcessPoolExecutor:
+    """``workers`` processes, each set up once by ``start``: where processes fork, with ``inherited``
+    (the rulesets already compiled here), else with ``path`` (each loads its rulesets once)."""
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    given = inherited if context.get_start_method() == "fork" else path
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=start, initargs=(given,))
+
+
+def in_order(pool: ProcessPoolExecutor, calls: Iterable[tuple[Callable[..., T], tuple[Any, ...]]],
+             workers: int) -> Iterator[T]:
+    """The results of ``calls`` run on ``pool``, in the calls' order, with at most two calls per
+    worker in flight (so memory does not grow with the number of calls)."""
+    pending: collections.deque[Future[T]] = collections.deque()
+    for fn, args in calls:
+        pending.append(pool.submit(fn, *args))
+        if len(pending) >= 2 * workers:
             yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
-_RULESETS: list[Ruleset | list[Ruleset] | None] = []
+def row_group_tasks(meta: pq.FileMetaData, rows: int) -> list[tuple[tuple[int, ...], int]]:
+    """A Parquet file's row groups in order, consecutive small ones together up to ``rows`` rows,
+    each task with the number of its first row."""
+    tasks: list[tuple[tuple[int, ...], int]] = []
+    groups: list[int] = []
+    size = first = 0
+    for group in range(meta.num_row_groups):
+        count = meta.row_group(group).num_rows
+        if groups and size + count > rows:
+            tasks.append((tuple(groups), first))
+            groups, first, size = [], first + size, 0
+        groups.append(group)
+        size += count
+    if groups:
+        tasks.append((tuple(groups), first))
+    return tasks
 
 
-def _start(path: str | None) -> None:
-    """A worker process loads the ruleset once; its kernel stays warm across batches."""
-    _RULESETS.append(load_rulesets(path))
+def _part(path: str) -> Iterator[pa.Table]:
+    """A worker's decisions, batch by batch from the memory-mapped part file, which is then removed."""
+    with pa.memory_map(path) as source:
+        part = ipc.open_file(source)
+        for n in range(part.num_record_batches):
+            yield pa.Table.from_batches([part.get_batch(n)])
+    os.unlink(path)
 
 
-def _work(batch: pa.RecordBatch) -> pa.Table:
-    return decide_table(pa.Table.from_batches([batch]), ruleset=_RULESETS[0])
+_RULESETS: list[Rulesets] = []
+
+
+def _start(rulesets: Rulesets | str | Path) -> None:
+    """A worker keeps the rulesets (inherited, or loaded once from their directory); its kernel
+    stays warm across tasks."""
+    _RULESETS.append(load_rulesets(rulesets) if isinstance(rulesets, (str, Path)) else rulesets)
+
+
+def _work(source: str, groups: tuple[int, ...], batch_rows: int, part: str) -> str:
+    """Decide row groups of ``source`` batch by batch into the Arrow IPC file ``part``."""
+    writer: ipc.RecordBatchFileWriter | None = None
+    for batch in pq.ParquetFile(source).iter_batches(batch_size=batch_rows, row_groups=list(groups), use_threads=False):
+        out = decide_table(pa.Table.from_batches([batch]), ruleset=_RULESETS[0])
+        if writer is None:
+            writer = ipc.new_file(part, out.schema)
+        writer.write_table(out)
+    if writer is None:  # row groups without rows
+        writer = ipc.new_file(part, output_schema(_RULESETS[0]))
+    writer.close()
+    return part

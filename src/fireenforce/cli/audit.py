@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from fireenforce.cli._db import add_db
-from fireenforce.cli._io import add_format, add_ruleset, dump_json, iso_date, write_output
+from fireenforce.cli._io import add_format, add_ruleset, dump_json, iso_date, positive, write_output
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD", help="only actions dated on or before")
     parser.add_argument("--office", metavar="NAME", help="only this office's actions")
     parser.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument("--workers", metavar="N", type=positive, default=1,
+                        help="processes to re-decide on (default 1); an archive's row groups are read by them")
     add_db(parser)
     add_ruleset(parser)
     add_format(parser, "json", "csv")
@@ -33,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from fireenforce.auditing import audit
     report = audit(args.actions, db=args.db, ruleset=args.ruleset, since=args.since, until=args.until,
-                   office=args.office)
+                   office=args.office, workers=args.workers)
     write_output(report.csv() if args.format == "csv" else dump_json(report.json()), args.out)
     if args.out:
         print(f"{len(report.findings)} findings on {report.actions} actions written to {Path(args.out)}")

@@ -29,7 +29,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                                                       "(the Case JSON shape as columns) is decided in batches")
     parser.add_argument("--out", metavar="FILE", help="Parquet input: the Parquet file of decisions to write")
     parser.add_argument("--workers", metavar="N", type=positive, default=1,
-                        help="Parquet input: processes to decide on (default 1)")
+                        help="Parquet input: processes to decide on (default 1); the file's row groups are "
+                             "shared out among them")
+    parser.add_argument("--batch-rows", metavar="N", type=positive, default=None,
+                        help="Parquet input: rows decided at a time per process (default 131072); "
+                             "memory follows it, not the file's size")
     add_ruleset(parser)
     add_what_if(parser)
     add_format(parser, "text", "json")
@@ -58,8 +62,8 @@ def _print(decision: Decision, args: argparse.Namespace, single: bool) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.case.endswith(".parquet"):
         return _run_parquet(args)
-    if args.out or args.workers != 1:
-        raise CaseError("--out", "--out and --workers are for a .parquet file of cases")
+    if args.out or args.workers != 1 or args.batch_rows is not None:
+        raise CaseError("--out", "--out, --workers and --batch-rows are for a .parquet file of cases")
     inputs = read_cases(read_text(args.case))
     run_one = _decider(args)
     if inputs.kind == "object":
@@ -96,9 +100,10 @@ def _run_parquet(args: argparse.Namespace) -> int:
         raise CaseError("--what-if", "is not available for a .parquet file of cases")
     if not Path(args.case).is_file():
         raise CaseError("case", f"{args.case}: no such file")
-    from fireenforce.batch.stream import decide_parquet
+    from fireenforce.batch.stream import BATCH_ROWS, decide_parquet
 
-    summary = decide_parquet(args.case, args.out, ruleset=args.ruleset, workers=args.workers)
+    summary = decide_parquet(args.case, args.out, ruleset=args.ruleset, workers=args.workers,
+                             batch_rows=args.batch_rows or BATCH_ROWS)
     print(f"fireenforce: {summary.rows} rows decided into {args.out}"
           + (f", {summary.errors} with an error" if summary.errors else ""), file=sys.stderr)
     if summary.first_error is not None:
