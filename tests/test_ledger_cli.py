@@ -251,3 +251,25 @@ def test_recording_the_same_conduct_while_its_finding_is_open_is_one_line_exit_2
     assert out == "" and resident_id(16) not in err
     code, out, _ = run(capsys, "record", path, "--db", db, "--separate", "同楼另一处楼道", "--format", "json")
     assert code == 0 and json.loads(out)["finding"] != rec["finding"]
+
+
+def test_a_subject_id_is_corrected_from_the_command_line_and_history_says_so(
+        db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rec = json.loads(run(capsys, "record", write_case(tmp_path, case(17)), "--db", db, "--format", "json")[1])
+    other = case(18, item="EB-PARK")
+    run(capsys, "record", write_case(tmp_path, other), "--db", db)
+    event = json.loads(run(capsys, "show", rec["finding"], "--db", db, "--format", "json")[1])["events"][0]["id"]
+    code, _, err = run(capsys, "correct", event, "--db", db, "--reason", "录入错误", "--set", f"subject_id={uscc(18)}")
+    one_line_error(code, err, "subject_merge:", "某某超市18号店", "--merge")
+    assert uscc(18) not in err
+    code, _, err = run(capsys, "correct", event, "--db", db, "--reason", "录入错误", "--set", "subject_id=12345")
+    one_line_error(code, err, "changes.subject_id")
+    code, out, _ = run(capsys, "correct", event, "--db", db, "--reason", "代码录入错误", "--set", f"subject_id={uscc(19)}")
+    assert code == 0 and out.startswith("更正已记录：E-")
+    for who in (uscc(17), uscc(19)):
+        code, out, _ = run(capsys, "history", who, "--db", db)
+        assert code == 0 and f"更正：{rec['finding']} 的证件号由 {uscc(17)[:6]}" in out and "代码录入错误" in out
+        assert uscc(17) not in out and uscc(19) not in out
+    assert "EV-BLOCK" in run(capsys, "history", uscc(19), "--db", db)[1]
+    assert "EV-BLOCK" not in run(capsys, "history", uscc(17), "--db", db)[1]
+    assert run(capsys, "verify", "--db", db)[0] == 0
