@@ -7,25 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from typing import Iterator
+
 import pytest
-from sqlalchemy import func, select
 
 from fireenforce.errors import CaseError
 from fireenforce.ledger import Ledger, LedgerError, OpenFinding, Record
-from fireenforce.ledger.tables import events
-from ledgerkit import OTHER_OFFICE, case, uscc
+from ledgerkit import OTHER_OFFICE, case, event_count, uscc
 
 
 @pytest.fixture
-def led(ledger_url: str) -> Ledger:
-    ledger = Ledger(ledger_url)
-    yield ledger
-    ledger.close()
-
-
-def event_count(led: Ledger) -> int:
-    with led.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(events)).scalar_one())
+def led(ledger_url: str) -> Iterator[Ledger]:
+    with Ledger(ledger_url) as ledger:
+        yield ledger
 
 
 def refused(led: Ledger, data: dict) -> OpenFinding:
