@@ -27,7 +27,7 @@ import fireenforce as fe
 from fireenforce.ledger import Ledger
 from fireenforce.ledger.database import writing
 from fireenforce.ledger.events import GENESIS, canonical, event_hash, now
-from fireenforce.ledger.subjects import uscc_check
+from fireenforce.ledger.subjects import name_key, uscc_check
 from fireenforce.ledger.tables import actions, chain_heads, counters, events, findings
 from fireenforce.testing import pgserver
 
@@ -95,7 +95,10 @@ def synthetic(count: int, seed: int = 1) -> Iterator[tuple[str, list[dict[str, A
     subjects = max(1, count // 2)
     for n in range(count):
         office = OFFICES[n % len(OFFICES)]
-        subject = f"id:{uscc(rng.randrange(subjects))}"
+        index = rng.randrange(subjects)
+        name = f"某某店{index}"
+        weak = rng.random() < 0.1  # a tenth recorded without the id: joined to it by name and address
+        subject = name_key(name, "西峰区北街") if weak else f"id:{uscc(index)}"
         day = START + dt.timedelta(days=rng.randrange(700))
         item = rng.choice(ITEMS)
         finding, action = f"F-{n:016x}", f"A-{n:016x}"
@@ -103,7 +106,8 @@ def synthetic(count: int, seed: int = 1) -> Iterator[tuple[str, list[dict[str, A
         serials[office] += 1
         is_open = rng.random() < 0.01
         payloads: list[tuple[str, dt.date, dict[str, Any]]] = [
-            ("finding", day, {"case": {"subject": {"name": f"某某店{n}"}}, "item": item, "weak": False, "officer": ""}),
+            ("finding", day, {"case": {"subject": {"name": name, "address": "西峰区北街"}}, "item": item, "weak": weak,
+                              "officer": ""}),
             ("action", day, {"action": action, "item": item, "step": "reminder", "deadline": deadline.isoformat(),
                              "decision": {"step": "reminder"}, "history": [], "departure": None, "officer": "",
                              "issued_by": "office"}),
@@ -129,13 +133,14 @@ def synthetic(count: int, seed: int = 1) -> Iterator[tuple[str, list[dict[str, A
         heads[office] = (seq, prev)
         closed_on = None if is_open else deadline + dt.timedelta(days=1)
         yield office, rows, {
-            "id": finding, "office": office, "subject": subject, "subject_name": f"某某店{n}", "weak": False,
+            "id": finding, "office": office, "subject": subject, "subject_name": name, "weak": weak,
             "item": item, "status": "open" if is_open else "closed", "opened_on": day, "closed_on": closed_on,
             "deadline": deadline if is_open else None, "last_step": "reminder", "last_action": action,
+            "recorded_subject": subject, "name_key": name_key(name, "西峰区北街"),
         }, {
             "id": action, "seq": first_seq + 1, "finding": finding, "subject": subject, "office": office, "date": day, "item": item,
             "step": "reminder", "deadline": deadline, "rectified": None if is_open else True,
-            "reinspected_on": closed_on, "officer": "", "issued_by": "office",
+            "reinspected_on": closed_on, "officer": "", "issued_by": "office", "name_key": name_key(name, "西峰区北街"),
         }
     synthetic.heads, synthetic.serials = heads, serials  # type: ignore[attr-defined]
 
@@ -185,7 +190,7 @@ def lookups(led: Ledger, total_events: int) -> None:
     ids = [uscc(rng.randrange(subjects)) for _ in range(2000)]
     it = iter(ids)
     history = timed(lambda: led.history(next(it)), 2000)
-    print(f"  history(subject): {summary(history)}")
+    print(f"  history(subject id, joined with its records made without the id): {summary(history)}")
     due_day = START + dt.timedelta(days=400)
     sizes = [len(led.due(on=due_day, office=o)) for o in OFFICES]
     offices = iter(OFFICES * 100)

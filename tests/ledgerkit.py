@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select
+
+from fireenforce.ledger import Ledger
 from fireenforce.ledger.subjects import resident_id_check, uscc_check
+from fireenforce.ledger.tables import events
 
 OFFICE = {"level": "street", "name": "北街街道消防安全办公室"}
 OTHER_OFFICE = {"level": "street", "name": "南街街道消防安全办公室"}
@@ -35,3 +39,9 @@ def case(n: int = 1, *, item: str = "EV-BLOCK", on: str = "2026-05-03", office: 
     }
     data.update(over)
     return data
+
+
+def event_count(led: Ledger) -> int:
+    """How many events the ledger holds (a refused operation adds none)."""
+    with led.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(events)).scalar_one())

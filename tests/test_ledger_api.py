@@ -47,6 +47,7 @@ def test_record_returns_the_contract_shape_and_the_decision_with_its_ruleset(led
 
 def test_the_ledger_supplies_history_and_the_ladder_climbs(led: Ledger) -> None:
     first = led.record(case(2))
+    led.reinspect(first.finding, on="2026-05-05", rectified=True)  # closed: the conduct seen again is a repeat
     second = led.record(case(2, on="2026-06-01"))
     history = led.history(uscc(2))
     assert [(h.date, h.step) for h in history] == [(dt.date(2026, 5, 3), first.step), (dt.date(2026, 6, 1), second.step)]
@@ -173,6 +174,7 @@ def test_subjects_without_an_id_match_by_normalised_name_and_address_weakly(led:
     person = {"kind": "individual", "name": "张 某", "address": "西峰区北街某小区5号楼"}
     first = led.record(case(33, item="EB-CHARGE", subject=person))
     assert first.subject.weak and first.subject.id == ""
+    led.reinspect(first.finding, on="2026-05-04", rectified=True)
     again = {**person, "name": "张某", "address": "西峰区北街某小区５号楼"}  # fullwidth digit, no space
     led.record(case(33, item="EB-CHARGE", subject=again, on="2026-06-01"))
     assert len(led.history(fe.Case.model_validate(case(33, subject=again)).subject)) == 2
@@ -209,7 +211,7 @@ def test_a_source_key_makes_recording_idempotent(led: Ledger) -> None:
         with pytest.raises(LedgerError, match="^--source trigger-2026-05-03-17: recorded already, as F-"):
             led.record(other.pop("case", case(40)), source="trigger-2026-05-03-17", **{"officer": "王某", **other})
     assert event_count(led) == before
-    assert led.record(case(40, on="2026-05-04"), source="trigger-2026-05-04-1").finding != first.finding
+    assert led.record(case(48, on="2026-05-04"), source="trigger-2026-05-04-1").finding != first.finding
 
 
 def test_a_fine_is_recorded_within_the_legal_range_only_on_a_penalty(led: Ledger) -> None:
@@ -365,7 +367,7 @@ def test_a_known_fine_numbers_only_the_documents_of_its_procedure(led: Ledger, f
 
 def test_a_referral_letter_does_not_call_an_order_nobody_reinspected_unheeded(led: Ledger) -> None:
     led.record(case(60))
-    rec = led.record(case(60), step="referral", reason="安全出口严重堵塞，需临时查封")
+    rec = led.record(case(60), step="referral", reason="安全出口严重堵塞，需临时查封", separate="另一处安全出口，另行立案")
     text = led.render(rec.finding, "referral_letter", format="text")
     assert "2026年5月3日，督促提醒（EV-BLOCK），整改期限2026年5月6日，尚未复查。" in text
     assert "未改正" not in text

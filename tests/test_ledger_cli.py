@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fireenforce.cli import main
-from ledgerkit import OTHER_OFFICE, case, uscc
+from ledgerkit import OTHER_OFFICE, case, resident_id, uscc
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -208,6 +208,7 @@ def test_options_that_would_be_ignored_are_refused(db: str, tmp_path: Path, caps
     one_line_error(code, err, "fine", "rectified")
     code, _, err = run(capsys, "due", "--db", db, "--on", "2026-06-01", "--office", "北街办")
     one_line_error(code, err, "--office", "北街办", "北街街道消防安全办公室")
+    path = write_case(tmp_path, case(15))
     code, _, err = run(capsys, "record", path, "--db", db, "--source", "k1")
     assert code == 0 and run(capsys, "record", path, "--db", db, "--source", "k1")[0] == 0
     code, _, err = run(capsys, "record", write_case(tmp_path, case(12)), "--db", db, "--source", "k1")
@@ -237,3 +238,38 @@ def test_history_says_what_each_reinspection_found(db: str, tmp_path: Path, caps
     lines = run(capsys, "history", uscc(14), "--db", db)[1].splitlines()
     assert len(lines) == 2 and "复查未整改（2026-05-10）" in lines[0] and "尚未复查（整改期限" in lines[1]
     assert not any("未整改或未复查" in line for line in lines)
+
+
+def test_recording_the_same_conduct_while_its_finding_is_open_is_one_line_exit_2(
+        db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_case(tmp_path, case(16, item="EB-CHARGE", subject={
+        "kind": "individual", "name": "张某", "id": resident_id(16), "address": "西峰区北街某小区5号楼"}))
+    rec = json.loads(run(capsys, "record", path, "--db", db, "--format", "json")[1])
+    code, out, err = run(capsys, "record", path, "--db", db)
+    one_line_error(code, err, "open_finding:", rec["finding"], f"deadline {rec['deadline']} has not run yet",
+                   f"fireenforce ledger reinspect {rec['finding']}", "--separate REASON")
+    assert out == "" and resident_id(16) not in err
+    code, out, _ = run(capsys, "record", path, "--db", db, "--separate", "同楼另一处楼道", "--format", "json")
+    assert code == 0 and json.loads(out)["finding"] != rec["finding"]
+
+
+def test_a_subject_id_is_corrected_from_the_command_line_and_history_says_so(
+        db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rec = json.loads(run(capsys, "record", write_case(tmp_path, case(17)), "--db", db, "--format", "json")[1])
+    other = case(18, item="EB-PARK")
+    run(capsys, "record", write_case(tmp_path, other), "--db", db)
+    event = json.loads(run(capsys, "show", rec["finding"], "--db", db, "--format", "json")[1])["events"][0]["id"]
+    code, _, err = run(capsys, "correct", event, "--db", db, "--reason", "录入错误", "--set", f"subject_id={uscc(18)}")
+    one_line_error(code, err, "subject_merge:", "某某超市18号店", "--merge")
+    assert uscc(18) not in err
+    code, _, err = run(capsys, "correct", event, "--db", db, "--reason", "录入错误", "--set", "subject_id=12345")
+    one_line_error(code, err, "changes.subject_id")
+    code, out, _ = run(capsys, "correct", event, "--db", db, "--reason", "代码录入错误", "--set", f"subject_id={uscc(19)}")
+    assert code == 0 and out.startswith("更正已记录：E-")
+    for who in (uscc(17), uscc(19)):
+        code, out, _ = run(capsys, "history", who, "--db", db)
+        assert code == 0 and f"更正：{rec['finding']} 的证件号由 {uscc(17)[:6]}" in out and "代码录入错误" in out
+        assert uscc(17) not in out and uscc(19) not in out
+    assert "EV-BLOCK" in run(capsys, "history", uscc(19), "--db", db)[1]
+    assert "EV-BLOCK" not in run(capsys, "history", uscc(17), "--db", db)[1]
+    assert run(capsys, "verify", "--db", db)[0] == 0

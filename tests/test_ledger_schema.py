@@ -12,7 +12,7 @@ import fireenforce.triage.tables  # noqa: F401  same database: their modules add
 from fireenforce.ledger import Ledger
 from fireenforce.ledger.database import _alembic_config, open_engine, schema_revisions, writing
 from fireenforce.ledger.tables import metadata
-from ledgerkit import case
+from ledgerkit import case, resident_id
 
 
 def test_an_older_ledger_is_upgraded_and_still_verifies(ledger_url: str) -> None:
@@ -30,3 +30,16 @@ def test_an_older_ledger_is_upgraded_and_still_verifies(ledger_url: str) -> None
 def test_the_migrations_build_exactly_the_declared_tables(ledger_url: str) -> None:
     with Ledger(ledger_url) as led, led.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+
+
+def test_an_upgrade_to_0005_fills_the_subject_links_from_the_events(ledger_url: str) -> None:
+    person = {"kind": "individual", "name": "张某", "address": "西峰区北街某小区5号楼"}
+    with Ledger(ledger_url) as led:
+        weak = led.record(case(2, item="EB-CHARGE", subject=person))
+        with writing(led.engine) as conn:
+            command.downgrade(_alembic_config(conn), "0004")  # a ledger written before 0005
+    with Ledger(ledger_url) as led:  # upgraded: recorded_subject and name_key replayed from the events
+        assert led.verify().ok
+        led.reinspect(weak.finding, on="2026-05-04", rectified=True)
+        strong = led.record(case(2, item="EB-CHARGE", subject={**person, "id": resident_id(2)}, on="2026-06-01"))
+        assert strong.weak_matches == (weak.finding,)

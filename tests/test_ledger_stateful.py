@@ -1,5 +1,7 @@
 """Hypothesis: random sequences of record / reinspect / correct / days passing keep the ledger's
-invariants: a closed finding has no open deadline; the history handed to decide (and served by
+invariants: a record of the same subject and item while the office's finding on it is open
+is refused and writes nothing (a separate one needs a reason); a subject-id correction refiles
+the finding (into a known subject only as a merge); a closed finding has no open deadline; the history handed to decide (and served by
 ``history``) equals the events replayed; document numbers stay gap-free; ``due`` agrees with
 the replayed state; ``verify`` passes."""
 
@@ -10,17 +12,19 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from sqlalchemy import select
 
-from fireenforce.ledger import Ledger, Record
+from fireenforce.errors import CaseError
+from fireenforce.ledger import Ledger, OpenFinding, Record, SubjectMerge
 from fireenforce.ledger.chain import to_event
 from fireenforce.ledger.events import Event
 from fireenforce.ledger.state import FindingState, history_of, replay
 from fireenforce.ledger.tables import events
-from ledgerkit import OTHER_OFFICE, case, uscc
+from ledgerkit import OFFICE, OTHER_OFFICE, case, uscc
 
 ITEMS = ("EV-BLOCK", "EB-PARK", "FL-BLOCK")
 START = dt.date(2026, 3, 2)
@@ -56,13 +60,26 @@ class LedgerMachine(RuleBasedStateMachine):
     def time_passes(self, days: int) -> None:
         self.day += dt.timedelta(days=days)
 
-    @rule(subject=st.integers(1, 3), item=st.sampled_from(ITEMS), other_office=st.booleans())
-    def record(self, subject: int, item: str, other_office: bool) -> None:
-        _, states = self.replayed()
-        expected = history_of(states.values(), f"id:{uscc(subject)}", self.day)
-        rec = self.led.record(case(subject, item=item, on=self.day.isoformat(),
-                                   office=OTHER_OFFICE if other_office else None))
+    @rule(subject=st.integers(1, 3), item=st.sampled_from(ITEMS), other_office=st.booleans(),
+          separate=st.booleans())
+    def record(self, subject: int, item: str, other_office: bool, separate: bool) -> None:
+        evs, states = self.replayed()
+        key, office = f"id:{uscc(subject)}", (OTHER_OFFICE if other_office else OFFICE)
+        expected = history_of(states.values(), key, self.day)
+        data = case(subject, item=item, on=self.day.isoformat(), office=office)
+        blocking = sorted((s.opened_on, f) for f, s in states.items()
+                          if s.subject == key and s.item == item and s.office == office["name"]
+                          and (s.status == "open" or (s.status == "referred" and not s.referral.get("answer"))))
+        if blocking and not separate:  # the same conduct while its finding is open: refused, nothing written
+            with pytest.raises(OpenFinding) as info:
+                self.led.record(data)
+            assert info.value.finding == blocking[0][1] and info.value.code == "open_finding"
+            assert "\n" not in str(info.value) and len(self.replayed()[0]) == len(evs)
+            return
+        reason = "另一处场所，另行立案" if blocking else ""
+        rec = self.led.record(data, separate=reason)
         assert [h.model_dump(mode="json") for h in expected] == self.last_action_history(rec.finding)
+        assert self.replayed()[1][rec.finding].subject == key
         self.findings.append(rec.finding)
 
     @precondition(lambda self: bool(getattr(self, "findings", None)))
@@ -96,6 +113,28 @@ class LedgerMachine(RuleBasedStateMachine):
         target = actions[pick % len(actions)]
         new = target.at + dt.timedelta(days=extra)
         self.led.correct(target.id, reason="期限录入有误", changes={"deadline": new.isoformat()})
+
+    @precondition(lambda self: bool(getattr(self, "findings", None)))
+    @rule(pick=st.integers(0, 1000), to=st.integers(1, 4))
+    def correct_subject_id(self, pick: int, to: int) -> None:
+        """Refile a finding under another id: into a subject the ledger knows, only as a merge."""
+        evs, states = self.replayed()
+        finding = self.findings[pick % len(self.findings)]
+        key = f"id:{uscc(to)}"
+        event = next(e.id for e in evs if e.finding == finding and e.kind == "finding")
+        if states[finding].subject == key:
+            with pytest.raises(CaseError):
+                self.led.correct(event, reason="录入错误", changes={"subject_id": uscc(to)})
+            return
+        mine = states[finding].name_key  # the same name and address under the id: a link, not a merge
+        known = any(s.subject == key and f != finding and s.name_key != mine for f, s in states.items())
+        if known:
+            with pytest.raises(SubjectMerge):
+                self.led.correct(event, reason="录入错误", changes={"subject_id": uscc(to)})
+            assert len(self.replayed()[0]) == len(evs)
+        self.led.correct(event, reason="经核实为同一单位" if known else "录入错误", changes={"subject_id": uscc(to)},
+                         merge=known)
+        assert self.replayed()[1][finding].subject == key
 
     @invariant()
     def invariants_hold(self) -> None:

@@ -18,7 +18,8 @@ from typing import Any, Iterator
 import pytest
 
 from fireenforce.cli import main
-from fireenforce.ledger import Ledger
+from fireenforce.ledger import Event, Ledger
+from fireenforce.ledger.state import replay
 from fireenforce.reports.build import monthly_report, report_csv
 from fireenforce.reports.html import report_html
 from fireenforce.reports.measures import working_days_after
@@ -137,6 +138,24 @@ def test_the_seeded_year_looks_like_a_district(seeded: Ledger) -> None:
     assert campaign["to_date"]["quantity"] >= campaign["month"]["quantity"] and campaign["to_date"]["quantity"] > 0
     assert sum(campaign["to_date"]["steps"].values()) > sum(campaign["month"]["steps"].values())
     assert {d["suggested"] for d in district["departure_reasons"]} <= {"reminder", "warning", "penalty", "referral"}
+
+
+def test_the_seeded_year_never_opens_a_second_finding_for_conduct_already_open(stream: list[dict[str, Any]]) -> None:
+    """Repeats (an inspection or a device trigger meeting conduct whose finding is open) went to
+    re-inspection: when each finding opened, no finding of its office, subject and item was open."""
+    so_far: dict[str, list[Event]] = defaultdict(list)
+    by_conduct: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for raw in stream:
+        ev = Event.model_validate(raw)
+        if ev.kind == "finding":
+            conduct = (ev.office, ev.subject or "", ev.payload["item"])
+            for earlier in by_conduct[conduct]:
+                state = replay(so_far[earlier])
+                assert state.status == "closed" or (state.status == "referred" and state.referral.get("answer")), \
+                    f"{ev.finding} opened while {earlier} ({state.status}) was open"
+            by_conduct[conduct].append(ev.finding or "")
+        if ev.finding:
+            so_far[ev.finding].append(ev)
 
 
 def test_one_office_and_csv_carry_the_same_numbers(seeded: Ledger, capsys: pytest.CaptureFixture[str]) -> None:

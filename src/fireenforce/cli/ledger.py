@@ -39,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = add("record", "decide a case with the subject's ledger history and record it", _record, "text", "json")
     p.add_argument("case", metavar="CASE.json", help="the case (JSON file, or - for stdin); no history of its own")
     p.add_argument("--source", metavar="KEY", help="a unique key of the caller's: recording it again adds nothing")
+    p.add_argument("--separate", default="", metavar="REASON",
+                   help="record a separate finding although one on this subject and item is open (the reason is recorded)")
     _officer_options(p)
     add_ruleset(p)
     p.add_argument("--offices", metavar="FILE", help="offices.yaml overriding the ruleset's office details")
@@ -97,7 +99,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("event", metavar="EVENT")
     p.add_argument("--reason", required=True)
     p.add_argument("--set", dest="changes", action="append", required=True, metavar="FIELD=VALUE",
-                   help="e.g. deadline=2026-06-01 (repeatable)")
+                   help="e.g. deadline=2026-06-01, subject_id=91620000MA… (repeatable)")
+    p.add_argument("--merge", action="store_true",
+                   help="a subject_id correction may file the finding under an id the ledger knows for another "
+                        "name or address (two records of one subject; say why in --reason)")
 
 
 def _officer_options(p: argparse.ArgumentParser) -> None:
@@ -129,7 +134,7 @@ def _record(args: argparse.Namespace) -> int:
     case = one_case(read_text(args.case), "ledger record")
     with _open(args) as led:
         rec = led.record(case, officer=args.officer, step=args.step, reason=args.reason, fine=args.fine,
-                         source=args.source)
+                         source=args.source, separate=args.separate)
     _emit(args, rec.model_dump(mode="json"), record_text(rec))
     return 0
 
@@ -172,8 +177,11 @@ def _history(args: argparse.Namespace) -> int:
     with _open(args) as led:
         _known_office(led, args.office)
         entries = led.history(args.subject_id, on=args.on, office=args.office)
-    lines = [f"{h.date}  {h.item}  {STEP_LABELS[h.step]}  {_result(h)}" for h in entries]
-    _emit(args, [h.model_dump(mode="json") for h in entries], "\n".join(lines) or "无记录")
+        links = led.subject_links(args.subject_id)
+    lines = [f"{h.date}  {h.item}  {STEP_LABELS[h.step]}  {_result(h)}" for h in entries] or ["无记录"]
+    lines += [f"更正：{k.finding} 的证件号由 {k.before} 更正为 {k.after}（{k.event}，{k.on}{'，合并当事人' if k.merge else ''}；"
+              f"理由：{k.reason}）" for k in links]
+    _emit(args, [h.model_dump(mode="json") for h in entries], "\n".join(lines))
     return 0
 
 
@@ -278,7 +286,7 @@ def _correct(args: argparse.Namespace) -> int:
             raise CaseError("--set", f"{item!r} is not FIELD=VALUE")
         changes[name.strip()] = value.strip()
     with _open(args) as led:
-        event = led.correct(args.event, reason=args.reason, changes=changes)
+        event = led.correct(args.event, reason=args.reason, changes=changes, merge=args.merge)
     _emit(args, {"event": event}, f"更正已记录：{event}")
     return 0
 
@@ -296,6 +304,9 @@ def record_text(rec: Any) -> str:
         lines.append(f"整改期限：{rec.deadline}")
     if rec.subject.weak:
         lines.append("注意：当事人无证件号码，按名称和地址匹配历史记录（弱匹配）")
+    if rec.weak_matches:
+        lines.append(f"注意：历史记录含按名称和地址匹配的记录（弱匹配）：{'、'.join(rec.weak_matches)}；"
+                     "如为同一当事人，可用 ledger correct 为其补录证件号")
     return "\n".join(lines)
 
 

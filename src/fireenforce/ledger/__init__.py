@@ -8,7 +8,8 @@ re-inspections, closures and referrals on a real database, which feeds history t
 
 from fireenforce.ledger.api import Ledger
 from fireenforce.ledger.errors import (
-    LedgerError, LedgerLocked, LedgerReadOnly, LedgerSchemaError, LedgerUnavailable, UnknownFinding,
+    LedgerError, LedgerLocked, LedgerReadOnly, LedgerSchemaError, LedgerUnavailable, OpenFinding, SubjectMerge,
+    UnknownFinding,
 )
 from fireenforce.ledger.events import Event
 from fireenforce.ledger.models import (
@@ -17,6 +18,6 @@ from fireenforce.ledger.models import (
 
 __all__ = [
     "Broken", "Closure", "Departure", "Due", "Event", "EventView", "FindingView", "IssuedDocument", "Ledger",
-    "LedgerError", "LedgerLocked", "LedgerReadOnly", "LedgerSchemaError", "LedgerUnavailable", "Record",
-    "SubjectRef", "UnknownFinding", "VerifyReport",
+    "LedgerError", "LedgerLocked", "LedgerReadOnly", "LedgerSchemaError", "LedgerUnavailable", "OpenFinding",
+    "Record", "SubjectMerge", "SubjectRef", "UnknownFinding", "VerifyReport",
 ]

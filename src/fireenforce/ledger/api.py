@@ -21,11 +21,14 @@ from fireenforce.ledger.database import open_engine, prepare_schema, resolve_url
 from fireenforce.ledger.errors import LedgerError, UnknownFinding
 from fireenforce.ledger.events import Event, new_id
 from fireenforce.ledger.models import (
-    Closure, Departure, Due, EventView, FindingView, IssuedDocument, Record, SubjectRef, VerifyReport,
+    Closure, Departure, Due, EventView, FindingView, IssuedDocument, Record, SubjectLink, SubjectRef,
+    VerifyReport,
 )
+from fireenforce.ledger.links import refiling, subject_links
+from fireenforce.ledger.repeats import open_finding, refusal
 from fireenforce.ledger.rulesets import ruleset_on
 from fireenforce.ledger.state import CORRECTABLE, action_case, history_entry, replay
-from fireenforce.ledger.subjects import key_for_lookup, mask_id, masked_key, subject_key
+from fireenforce.ledger.subjects import key_for_lookup, mask_id, masked_key, name_key, normalise_id, subject_key
 from fireenforce.ledger.tables import actions, chain_heads, events, findings
 from fireenforce.model import Case, Decision
 from fireenforce.model.case import HistoryEntry, Subject, parse_case
@@ -44,6 +47,7 @@ class _Choice:
     departure: Departure | None
     history: tuple[HistoryEntry, ...]
     fine: int | None = None
+    weak_matches: tuple[str, ...] = ()
 
 
 class Ledger:
@@ -82,13 +86,16 @@ class Ledger:
     # -- writing ---------------------------------------------------------------------------
 
     def record(self, case: Case | dict[str, Any] | str, *, officer: str = "", step: str | None = None,
-               reason: str = "", fine: int | None = None, source: str | None = None) -> Record:
+               reason: str = "", fine: int | None = None, source: str | None = None,
+               separate: str = "") -> Record:
         """Decide ``case`` with the subject's history from the ledger and record the finding and
         the action (and its numbered documents) atomically. ``step`` departs from the suggested
         step and needs a written ``reason``; ``fine`` is the fine a penalty imposes (yuan, within
         the legal range). ``source`` is a caller's unique key (a trigger, a request id): recording
         the same key again returns the first Record and adds nothing. A case with its own
-        ``history`` is refused."""
+        ``history`` is refused. While the office has an open finding on the same subject and item,
+        the record is refused (:class:`OpenFinding`: re-inspect that finding) unless ``separate``
+        gives the written reason for a separate finding, which is recorded."""
         case = parse_case(case)
         if case.history:
             raise CaseError("history", "a case recorded in the ledger carries no history: the ledger supplies it")
@@ -104,15 +111,24 @@ class Ledger:
                 known = conn.execute(select(findings.c.id).where(findings.c.source == source)).scalar_one_or_none()
                 if known is not None:
                     evs = finding_events(conn, known)
-                    if not _same_request(evs, stored, officer, step, reason, fine):
+                    if not _same_request(evs, stored, officer, step, reason, fine, separate):
                         raise LedgerError(f"--source {source}: recorded already, as {known}, for another case or "
                                           "other options; a source key names one request (use a new key)")
                     return _stored_record(evs, first=True)
             finding = new_id("F")
             choice = self._decide(conn, case, key.key, ruleset, step, reason, fine)
+            item = choice.decision.item.code
+            repeated = open_finding(conn, key.key, _names(case.subject.name, case.subject.address), item,
+                                    case.office.name)
+            if repeated is not None and not separate.strip():
+                raise refusal(repeated, case.decision_date, case.subject.name)
+            if repeated is None and separate.strip():
+                raise CaseError("separate", f"the office has no open finding on this subject and {item} to "
+                                            "keep apart from: record it without --separate")
             writer.append("finding", finding=finding, subject=key.key, at=case.observed_on, payload={
-                "case": stored, "item": choice.decision.item.code, "weak": key.weak, "officer": officer,
+                "case": stored, "item": item, "weak": key.weak, "officer": officer,
                 **({"source": source} if source is not None else {}),
+                **({"separate": {"from": repeated.id, "reason": separate}} if repeated is not None else {}),
             })
             record = self._act(writer, finding, key.key, case, choice, officer, office)
             writer.close()
@@ -159,11 +175,12 @@ class Ledger:
             refresh(conn, finding)
             first = finding_events(conn, finding)[0].payload
             renamed = state.subject_name if state.subject_name != first["case"]["subject"].get("name", "") else None
-            case = parse_case(action_case(first, day, first=False, name=renamed))
+            reidentified = state.subject.removeprefix("id:") if state.subject != state.recorded_subject else None
+            case = parse_case(action_case(first, day, first=False, name=renamed, subject_id=reidentified))
             ruleset = self._ruleset(day)
             choice = self._decide(conn, case, state.subject, ruleset, step, reason, fine)
             record = self._act(writer, finding, state.subject, case, choice, officer, self._office(ruleset, case),
-                               renamed)
+                               renamed, reidentified)
             writer.close()
         return record
 
@@ -187,10 +204,13 @@ class Ledger:
             writer.close()
         return self.show(finding)
 
-    def correct(self, event: str, *, reason: str, changes: dict[str, Any]) -> str:
+    def correct(self, event: str, *, reason: str, changes: dict[str, Any], merge: bool = False) -> str:
         """Correct an earlier event by a new ``correction`` event (the old one stays as it was).
-        Correctable: an action's ``deadline``; a finding's ``subject_name`` or ``note``; a
-        re-inspection's ``note``. Returns the correction's event id."""
+        Correctable: an action's ``deadline``; a finding's ``subject_name``, ``subject_id`` or
+        ``note``; a re-inspection's ``note``. A ``subject_id`` (check digit verified) refiles the
+        finding under that id — also how a record made without an id is linked to it; where the
+        ledger knows the id for a subject of another name or address, that is a merge, refused
+        (:class:`SubjectMerge`) unless ``merge`` is given. Returns the correction's event id."""
         if not reason.strip():
             raise CaseError("reason", "a correction needs a written reason")
         with translate_errors(self.url), writing(self.engine) as conn:
@@ -208,11 +228,16 @@ class Ledger:
                     if deadline < row.at:
                         raise CaseError("changes.deadline", f"{deadline} is before the action's date {row.at}")
                     changes = {**changes, name: deadline.isoformat()}
+                if name == "subject_id":
+                    changes = {**changes, name: normalise_id(str(value), "changes.subject_id")}
             if not changes:
                 raise CaseError("changes", "nothing to correct")
+            if merge and "subject_id" not in changes:
+                raise CaseError("merge", "only a subject_id correction can merge subjects")
+            refiled = refiling(conn, row.finding, changes["subject_id"], merge) if "subject_id" in changes else {}
             writer = ChainWriter(conn, row.office)
             ev = writer.append("correction", finding=row.finding, subject=row.subject, at=dt.date.today(),
-                               payload={"target": event, "changes": changes, "reason": reason})
+                               payload={"target": event, "changes": changes, "reason": reason, **refiled})
             refresh(conn, row.finding)
             writer.close()
         return ev.id
@@ -225,9 +250,17 @@ class Ledger:
         as known on ``on`` (default: everything recorded); ``office`` keeps only that office's
         actions (decide itself sees every office's)."""
         key = key_for_lookup(subject)
+        names = _names(subject.name, subject.address) if isinstance(subject, Subject) else ()
         day = _day(on, "on") if on is not None else None
         with translate_errors(self.url), self.engine.connect() as conn:
-            return _history(conn, key, day, office)
+            return _history(conn, key, day, office, names)[0]
+
+    def subject_links(self, subject_id: str) -> list[SubjectLink]:
+        """What corrections did to this id: findings recorded under it and refiled under another,
+        and findings refiled under it (from another id, or from a record made without one)."""
+        key = key_for_lookup(subject_id)
+        with translate_errors(self.url), self.engine.connect() as conn:
+            return subject_links(conn, key)
 
     def due(self, on: DateLike, office: str | None = None, *, within_days: int = 0) -> list[Due]:
         """Open findings whose deadline passed before ``on`` without re-inspection, and with
@@ -293,7 +326,7 @@ class Ledger:
         doc = issued[-1]
         act = next(e for e in evs if e.kind == "action" and e.payload["action"] == doc.payload["action"])
         case = parse_case(action_case(evs[0].payload, act.at, first=act is _first_action(evs),
-                                      name=act.payload.get("subject_name")))
+                                      name=act.payload.get("subject_name"), subject_id=act.payload.get("subject_id")))
         case = case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
         recorded = act.payload.get("fine")
         if fine is not None and recorded is not None and fine != recorded:
@@ -389,7 +422,7 @@ class Ledger:
 
     def _decide(self, conn: Connection, case: Case, key: str, ruleset: Ruleset, step: str | None,
                 reason: str, fine: int | None) -> _Choice:
-        history = _history(conn, key, case.decision_date)
+        history, weak = _history(conn, key, case.decision_date, names=_names(case.subject.name, case.subject.address))
         known = case.model_copy(update={"history": history})
         decision = decide(known, ruleset=ruleset)
         departure = None
@@ -405,12 +438,13 @@ class Ledger:
             raise CaseError("reason", f"a reason records a departure, but the step {decision.step} is the suggested "
                                       "one" if step else "a reason records a departure: give the step taken (--step)")
         _check_fine(decision, decision.step, fine)
-        return _Choice(decision, departure, history, fine)
+        return _Choice(decision, departure, history, fine, weak)
 
     def _act(self, writer: ChainWriter, finding: str, key: str, case: Case, choice: _Choice, officer: str,
-             office: Office, renamed: str | None = None) -> Record:
-        """Append the action, its numbered documents and what follows from the step (``renamed``:
-        the subject's name as corrected since the finding, which the action's documents carry)."""
+             office: Office, renamed: str | None = None, reidentified: str | None = None) -> Record:
+        """Append the action, its numbered documents and what follows from the step (``renamed``,
+        ``reidentified``: the subject's name and id as corrected since the finding, which the
+        action's documents carry)."""
         decision, departure = choice.decision, choice.departure
         step = decision.step
         action, day = new_id("A"), case.decision_date
@@ -425,6 +459,8 @@ class Ledger:
             "departure": departure and departure.model_dump(mode="json"), "officer": officer,
             "issued_by": _issued_by(office, step), **({"fine": choice.fine} if choice.fine is not None else {}),
             **({"subject_name": renamed} if renamed is not None else {}),
+            **({"subject_id": reidentified} if reidentified is not None else {}),
+            **({"weak_matches": list(choice.weak_matches)} if choice.weak_matches else {}),
         })
         issued = []
         for doc_type in types:
@@ -444,6 +480,7 @@ class Ledger:
             finding=finding, action=action, status=state.status, decision=decision,  # type: ignore[arg-type]
             documents=tuple(issued), deadline=state.deadline, step=step,
             subject=_subject_ref(key, state.subject_name, state.weak), departure=departure, fine=choice.fine,
+            weak_matches=choice.weak_matches,
         )
 
 
@@ -489,16 +526,18 @@ def _stored_record(evs: list[Event], *, first: bool) -> Record:
         documents=tuple(IssuedDocument(type=d["type"], number=d["number"]) for d in action.documents),
         subject=_subject_ref(state.subject, state.subject_name, state.weak), fine=action.fine,
         departure=Departure.model_validate(p["departure"]) if p.get("departure") else None,
+        weak_matches=tuple(p.get("weak_matches", ())),
     )
 
 
 def _same_request(evs: list[Event], case: dict[str, Any], officer: str, step: str | None, reason: str,
-                  fine: int | None) -> bool:
+                  fine: int | None, separate: str) -> bool:
     """Whether a repeated ``source`` key carries the request it first recorded."""
     found, act = evs[0].payload, _first_action(evs).payload
     departure = act.get("departure") or {}
     return (found["case"] == case and found.get("officer", "") == officer and act.get("fine") == fine
-            and step in (None, act["step"]) and reason.strip() == departure.get("reason", "").strip())
+            and step in (None, act["step"]) and reason.strip() == departure.get("reason", "").strip()
+            and separate.strip() == (found.get("separate") or {}).get("reason", "").strip())
 
 
 def _check_fine(decision: Decision, step: str, fine: int | None) -> None:
@@ -523,19 +562,41 @@ def _issued_by(office: Office, step: str) -> str:
     return "office"
 
 
-def _history(conn: Connection, key: str, as_of: dt.date | None = None,
-             office: str | None = None) -> tuple[HistoryEntry, ...]:
-    """The subject's actions up to ``as_of`` (all without it), as decide reads them."""
-    query = (
-        select(actions.c.date, actions.c.item, actions.c.step, actions.c.deadline, actions.c.rectified,
-               actions.c.reinspected_on, actions.c.officer, actions.c.office, actions.c.issued_by)
-        .where(actions.c.subject == key).order_by(actions.c.date, actions.c.seq)
-    )
-    if as_of is not None:
-        query = query.where(actions.c.date <= as_of)
-    if office is not None:
-        query = query.where(actions.c.office == office)
-    return tuple(history_entry(r._asdict(), as_of) for r in conn.execute(query))
+_HISTORY = select(actions.c.date, actions.c.item, actions.c.step, actions.c.deadline, actions.c.rectified,
+                  actions.c.reinspected_on, actions.c.officer, actions.c.office, actions.c.issued_by,
+                  actions.c.seq, actions.c.finding, actions.c.subject)
+
+
+def _history(conn: Connection, key: str, as_of: dt.date | None = None, office: str | None = None,
+             names: Iterable[str] = ()) -> tuple[tuple[HistoryEntry, ...], tuple[str, ...]]:
+    """The subject's actions up to ``as_of`` (all without it), as decide reads them, and the
+    findings joined to them by name and address only (a weak match; see ``state.joins``): an id
+    takes the no-id findings under its ``names`` and its own findings' names; a name and address
+    takes every finding of that name and address."""
+    a = actions.c
+    if key.startswith("id:"):
+        own = set(conn.execute(select(findings.c.name_key).where(findings.c.subject == key).distinct()).scalars())
+        joined = sorted((set(names) | own) - {None})
+        queries = [_HISTORY.where(a.subject == key)]
+        if joined:
+            queries.append(_HISTORY.where(a.name_key.in_(joined), a.subject.startswith("na:")))
+    else:
+        queries = [_HISTORY.where(a.name_key == key)]
+    rows: list[Any] = []
+    for query in queries:
+        if as_of is not None:
+            query = query.where(a.date <= as_of)
+        if office is not None:
+            query = query.where(a.office == office)
+        rows.extend(conn.execute(query))
+    rows.sort(key=lambda r: (r.date, r.seq))
+    weak = tuple(dict.fromkeys(r.finding for r in rows if r.subject != key))
+    return tuple(history_entry(r._asdict(), as_of) for r in rows), weak
+
+
+def _names(name: str, address: str) -> tuple[str, ...]:
+    key = name_key(name, address)
+    return (key,) if key is not None else ()
 
 
 def _subject_ref(key: str, name: str, weak: bool) -> SubjectRef:
@@ -543,12 +604,20 @@ def _subject_ref(key: str, name: str, weak: bool) -> SubjectRef:
 
 
 def _masked(payload: dict[str, Any]) -> dict[str, Any]:
-    """A payload with the subject's id masked (the finding event holds the full case)."""
+    """A payload with the subject's ids masked: the finding event's case, an action's corrected
+    id, a correction's new id and the key it left."""
+    out = dict(payload)
     case = payload.get("case")
-    if not isinstance(case, dict) or not case.get("subject", {}).get("id"):
-        return payload
-    subject = {**case["subject"], "id": mask_id(str(case["subject"]["id"]))}
-    return {**payload, "case": {**case, "subject": subject}}
+    if isinstance(case, dict) and case.get("subject", {}).get("id"):
+        out["case"] = {**case, "subject": {**case["subject"], "id": mask_id(str(case["subject"]["id"]))}}
+    if payload.get("subject_id"):
+        out["subject_id"] = mask_id(str(payload["subject_id"]))
+    changes = payload.get("changes")
+    if isinstance(changes, dict) and changes.get("subject_id"):
+        out["changes"] = {**changes, "subject_id": mask_id(str(changes["subject_id"]))}
+    if str(payload.get("from", "")).startswith("id:"):
+        out["from"] = masked_key(payload["from"])
+    return out
 
 
 def _day(value: DateLike, field: str) -> dt.date:

@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fireenforce.errors import FireEnforceError
 
 
 class LedgerError(FireEnforceError):
-    """The ledger refuses an operation (wrong state, unknown id, failed import)."""
+    """The ledger refuses an operation (wrong state, unknown id, failed import). ``code`` is
+    stable for programs: ``ledger`` in general, a subclass's own where it has one."""
+
+    code = "ledger"
+
+
+class OpenFinding(LedgerError):
+    """The subject already has an open finding for this item: the same conduct belongs to it
+    (re-inspect it, or record a separate finding with a written reason)."""
+
+    code = "open_finding"
+
+    def __init__(self, message: str, *, finding: str, deadline: "dt.date | None", status: str) -> None:
+        super().__init__(message)
+        self.finding, self.deadline, self.status = finding, deadline, status
+
+
+class SubjectMerge(LedgerError):
+    """A subject-id correction would file the finding under an id the ledger knows for another
+    subject: a merge, done only when asked for explicitly."""
+
+    code = "subject_merge"
 
 
 class UnknownFinding(LedgerError, KeyError):
     """No finding (or action, or event) with this id in the ledger."""
+
+    code = "unknown"
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0])
@@ -18,6 +43,8 @@ class UnknownFinding(LedgerError, KeyError):
 
 class LedgerUnavailable(LedgerError):
     """The database cannot be used: missing, unreachable or not a ledger."""
+
+    code = "unavailable"
 
 
 class LedgerReadOnly(LedgerUnavailable):

@@ -54,6 +54,21 @@ class Record(BaseModel):
     subject: SubjectRef
     departure: Departure | None = None
     fine: int | None = None  # the fine imposed, in yuan, when the officer recorded one
+    weak_matches: tuple[str, ...] = ()  # findings in the history joined by name and address only
+
+
+class SubjectLink(BaseModel):
+    """A finding refiled under another id by a correction (ids masked; ``before`` may be a
+    record made without an id)."""
+
+    model_config = _OUT
+    finding: str
+    event: str
+    on: dt.date
+    before: str
+    after: str
+    reason: str
+    merge: bool = False
 
 
 class Closure(BaseModel):

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from fireenforce.ledger.events import Event
+from fireenforce.ledger.subjects import name_key
 from fireenforce.model.case import HistoryEntry
 
 CORRECTABLE = {
     "action": ("deadline",),
     "reinspection": ("note",),
-    "finding": ("subject_name", "note"),
+    "finding": ("subject_name", "subject_id", "note"),
 }
 
 
@@ -51,6 +52,8 @@ class FindingState:
     item: str
     opened_on: dt.date
     source: str | None = None
+    address: str = ""
+    recorded_subject: str = ""
     status: str = "open"
     closed_on: dt.date | None = None
     deadline: dt.date | None = None
@@ -62,13 +65,19 @@ class FindingState:
     def last(self) -> ActionState:
         return self.actions[-1]
 
+    @property
+    def name_key(self) -> str | None:
+        """The subject's normalised name and address (as corrected): joins id and no-id records."""
+        return name_key(self.subject_name, self.address)
+
     def projection(self) -> dict[str, Any]:
         """The ``findings`` row."""
         return {
             "id": self.id, "office": self.office, "subject": self.subject, "subject_name": self.subject_name,
             "weak": self.weak, "item": self.item, "status": self.status, "opened_on": self.opened_on,
             "closed_on": self.closed_on, "deadline": self.deadline, "last_step": self.last.step,
-            "last_action": self.last.id, "source": self.source,
+            "last_action": self.last.id, "source": self.source, "recorded_subject": self.recorded_subject,
+            "name_key": self.name_key,
         }
 
     def action_rows(self) -> list[dict[str, Any]]:
@@ -76,7 +85,8 @@ class FindingState:
         return [
             {"id": a.id, "seq": a.seq, "finding": self.id, "subject": self.subject, "office": a.office,
              "date": a.date, "item": a.item, "step": a.step, "deadline": a.deadline, "rectified": a.rectified,
-             "reinspected_on": a.reinspected_on, "officer": a.officer, "issued_by": a.issued_by, "fine": a.fine}
+             "reinspected_on": a.reinspected_on, "officer": a.officer, "issued_by": a.issued_by, "fine": a.fine,
+             "name_key": self.name_key}
             for a in self.actions
         ]
 
@@ -92,7 +102,8 @@ def replay(events: Iterable[Event]) -> FindingState:
             state = FindingState(
                 id=ev.finding or "", office=ev.office, subject=ev.subject or "",
                 subject_name=p["case"]["subject"].get("name", ""), weak=p["weak"], item=p["item"], opened_on=ev.at,
-                source=p.get("source"),
+                source=p.get("source"), address=p["case"]["subject"].get("address", ""),
+                recorded_subject=ev.subject or "",
             )
             continue
         if state is None:
@@ -141,6 +152,8 @@ def _correct(state: FindingState, target: Event, changes: dict[str, Any]) -> Non
             state.deadline = action.deadline
     if target.kind == "finding" and "subject_name" in changes:
         state.subject_name = changes["subject_name"]
+    if target.kind == "finding" and "subject_id" in changes:  # refiled under the id (a weak record linked)
+        state.subject, state.weak = f"id:{changes['subject_id']}", False
 
 
 def _action(state: FindingState, action_id: str) -> ActionState:
@@ -154,13 +167,16 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def action_case(finding: dict[str, Any], day: dt.date, *, first: bool, name: str | None = None) -> dict[str, Any]:
+def action_case(finding: dict[str, Any], day: dt.date, *, first: bool, name: str | None = None,
+                subject_id: str | None = None) -> dict[str, Any]:
     """The case (JSON) an action decided, from its finding event's payload: the finding's own for
     the first action; for a failed re-inspection, the same conduct observed again (and
-    continuing) on ``day``; the subject under its corrected ``name`` where one was corrected."""
+    continuing) on ``day``; the subject under its corrected ``name`` and ``subject_id`` where
+    they were corrected."""
     case = finding["case"]
-    if name is not None:
-        case = {**case, "subject": {**case["subject"], "name": name}}
+    corrected = {k: v for k, v in (("name", name), ("id", subject_id)) if v is not None}
+    if corrected:
+        case = {**case, "subject": {**case["subject"], **corrected}}
     if first:
         return dict(case)
     return {**case, "item": finding["item"], "observed_on": day.isoformat(),
@@ -177,8 +193,21 @@ def history_entry(fields: dict[str, Any], as_of: dt.date | None = None) -> Histo
     return HistoryEntry(**{k: v for k, v in fields.items() if k in known and v is not None})
 
 
-def history_of(states: Iterable[FindingState], subject: str, as_of: dt.date | None = None) -> tuple[HistoryEntry, ...]:
-    """A subject's history replayed from findings' states: the same list the ledger hands decide."""
-    rows = sorted((a.date, a.seq, a) for s in states if s.subject == subject for a in s.actions
+def joins(state: FindingState, subject: str, names: Iterable[str]) -> bool:
+    """Whether a finding belongs to the history of ``subject``: an id joins its own findings and
+    the no-id findings under any of its ``names`` (normalised name and address); a name and
+    address joins every finding whose subject has that name and address, with or without an id."""
+    if subject.startswith("id:"):
+        return state.subject == subject or (state.weak and state.name_key is not None and state.name_key in names)
+    return state.name_key == subject
+
+
+def history_of(states: Iterable[FindingState], subject: str, as_of: dt.date | None = None,
+               names: Iterable[str] = ()) -> tuple[HistoryEntry, ...]:
+    """A subject's history replayed from findings' states: the same list the ledger hands decide
+    (``names``: the name keys an id is joined with; by default those of its own findings)."""
+    states = list(states)
+    joined = set(names) | {s.name_key for s in states if s.subject == subject and s.name_key}
+    rows = sorted((a.date, a.seq, a) for s in states if joins(s, subject, joined) for a in s.actions
                   if as_of is None or a.date <= as_of)
     return tuple(history_entry(a.history_fields(), as_of) for _, _, a in rows)

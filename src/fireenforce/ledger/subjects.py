@@ -60,14 +60,21 @@ def normalise_text(text: str) -> str:
     return "".join(c for c in folded if unicodedata.category(c)[0] not in "PZC")
 
 
+def name_key(name: str, address: str) -> str | None:
+    """The weak key of a name and address (``na:…``), the same whether or not the subject has an
+    id; None without a name."""
+    folded = normalise_text(name)
+    return f"na:{folded}|{normalise_text(address)}" if folded else None
+
+
 def subject_key(subject: Subject) -> SubjectKey:
     """The ledger key of a case's subject (CaseError for a bad id or a subject with no name)."""
     if subject.id.strip():
         return SubjectKey(f"id:{normalise_id(subject.id)}", weak=False)
-    name = normalise_text(subject.name)
-    if not name:
+    key = name_key(subject.name, subject.address)
+    if key is None:
         raise CaseError("subject.name", "a subject without an id needs a name (and an address) to be found again")
-    return SubjectKey(f"na:{name}|{normalise_text(subject.address)}", weak=True)
+    return SubjectKey(key, weak=True)
 
 
 def key_for_lookup(subject: str | Subject) -> str:

@@ -58,10 +58,14 @@ findings = Table(
     Column("last_step", String(16), nullable=False),
     Column("last_action", String(24), nullable=False),
     Column("source", String(200), nullable=True),
+    Column("recorded_subject", String(400), nullable=True),  # the key first recorded (before an id correction)
+    Column("name_key", String(400), nullable=True),  # normalised name and address: joins id and no-id records
     Index("ix_findings_due", "status", "deadline"),
     Index("ix_findings_office_due", "office", "status", "deadline"),
     Index("ix_findings_subject", "subject"),
     Index("ix_findings_source", "source", unique=True),
+    Index("ix_findings_recorded_subject", "recorded_subject"),
+    Index("ix_findings_name_key", "name_key"),
 )
 
 actions = Table(
@@ -80,5 +84,7 @@ actions = Table(
     Column("officer", String(200), nullable=False),
     Column("issued_by", String(16), nullable=False),
     Column("fine", Integer, nullable=True),
+    Column("name_key", String(400), nullable=True),
     Index("ix_actions_subject", "subject", "date", "seq"),
+    Index("ix_actions_name_key", "name_key", "date", "seq"),
 )

@@ -12,7 +12,7 @@ from typing import Callable, Iterator
 
 from fireenforce.dates import add_months
 from fireenforce.engine import decide
-from fireenforce.ledger import Closure, Ledger, Record
+from fireenforce.ledger import Closure, Ledger, OpenFinding, Record
 from fireenforce.model.case import parse_case
 from fireenforce.simulate.district import (
     HEAVIER_REASONS, LIGHTER_REASONS, Inspection, build_district, inspections_on, signals_on,
@@ -32,6 +32,7 @@ class Summary:
     signals: int = 0
     outcomes: int = 0
     departures: int = 0
+    repeats: int = 0  # the same conduct observed while its finding was open: re-inspected instead
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -58,18 +59,19 @@ def seed_ledger(led: Ledger, *, seed: int = 2026, start: dt.date = dt.date(2025,
     store_places(led, [PlaceEntry.model_validate(p.to_json()) for p in district.places])
     end = add_months(start, months)
     summary = Summary()
-    queue: list[_Due] = []
-    order = itertools.count()
+    queue = _Queue()
     day = start
     while day < end:
         received = [Signal.model_validate(s) for s in signals_on(district, day, seed, rate)]
         if received:
             summary.signals += store_signals(led, received)[0]
-        while queue and queue[0].day <= day:
-            _follow(led, heapq.heappop(queue), queue, order, summary)
+        for due in queue.pop_until(day):
+            _follow(led, due, queue, summary)
         for plan in inspections_on(district, day, seed, rate):
-            record = _record(led, plan, summary)
-            _schedule(record, plan, day, 0, queue, order)
+            try:
+                queue.schedule(_record(led, plan, summary), plan, day, 0)
+            except OpenFinding as repeat:
+                _repeat(led, repeat, plan, day, queue, summary)
         if day >= triage_from:
             summary.outcomes += len(run_triage(led, day))
         summary.days += 1
@@ -98,29 +100,59 @@ def _record(led: Ledger, plan: Inspection, summary: Summary) -> Record:
     return led.record(plan.case, officer=plan.officer, fine=fine)
 
 
-def _schedule(record: Record, plan: Inspection, day: dt.date, attempt: int, queue: list[_Due],
-              order: Iterator[int]) -> None:
-    if record.status == "referred":
-        heapq.heappush(queue, _Due(day + dt.timedelta(days=plan.answer_days), next(order), "answer",
-                                   record.finding, plan, attempt))
-    elif record.status == "open" and record.deadline is not None:
-        late = plan.late_days[min(attempt, len(plan.late_days) - 1)]
-        heapq.heappush(queue, _Due(max(record.deadline + dt.timedelta(days=late), day), next(order), "reinspect",
-                                   record.finding, plan, attempt))
+class _Queue:
+    """What falls due, by day; a finding's follow-up scheduled anew replaces its earlier one."""
+
+    def __init__(self) -> None:
+        self.heap: list[_Due] = []
+        self.order = itertools.count()
+        self.latest: dict[str, int] = {}
+
+    def push(self, due: _Due) -> None:
+        self.latest[due.finding] = due.order
+        heapq.heappush(self.heap, due)
+
+    def pop_until(self, day: dt.date) -> Iterator[_Due]:
+        while self.heap and self.heap[0].day <= day:
+            due = heapq.heappop(self.heap)
+            if self.latest.get(due.finding) == due.order:
+                yield due
+
+    def schedule(self, record: Record, plan: Inspection, day: dt.date, attempt: int) -> None:
+        if record.status == "referred":
+            self.push(_Due(day + dt.timedelta(days=plan.answer_days), next(self.order), "answer",
+                           record.finding, plan, attempt))
+        elif record.status == "open" and record.deadline is not None:
+            late = plan.late_days[min(attempt, len(plan.late_days) - 1)]
+            self.push(_Due(max(record.deadline + dt.timedelta(days=late), day), next(self.order), "reinspect",
+                           record.finding, plan, attempt))
 
 
-def _follow(led: Ledger, due: _Due, queue: list[_Due], order: Iterator[int],
+def _repeat(led: Ledger, repeat: OpenFinding, plan: Inspection, day: dt.date, queue: _Queue,
             summary: Summary) -> None:
+    """The conduct seen again while its finding is open belongs to that finding: re-inspect it
+    (after the deadline the next step is decided; before it only the visit is recorded). A
+    referral awaiting the brigade's answer is left to the brigade."""
+    summary.repeats += 1
+    if repeat.status != "open":
+        return
+    summary.reinspections += 1
+    result = led.reinspect(repeat.finding, on=day, rectified=False, officer=plan.officer)
+    if isinstance(result, Record) and (repeat.deadline is None or day > repeat.deadline):
+        queue.schedule(result, plan, day, 1)
+
+
+def _follow(led: Ledger, due: _Due, queue: _Queue, summary: Summary) -> None:
     if due.kind == "answer":
         summary.referral_answers += 1
         view = led.referral_answer(due.finding, on=due.day, accepted=due.plan.referral_accepted,
                                    result="已立案查处" if due.plan.referral_accepted else "不属于本大队管辖，退回属地办公室")
         if view.status == "open" and view.deadline is not None:  # returned: re-inspect it like any open finding
-            heapq.heappush(queue, _Due(view.deadline, next(order), "reinspect", due.finding, due.plan,
-                                       due.plan.fixes_after))
+            queue.push(_Due(view.deadline, next(queue.order), "reinspect", due.finding, due.plan,
+                            due.plan.fixes_after))
         return
     summary.reinspections += 1
     result = led.reinspect(due.finding, on=due.day, rectified=due.attempt >= due.plan.fixes_after,
                            officer=due.plan.officer)
     if not isinstance(result, Closure):
-        _schedule(result, due.plan, due.day, due.attempt + 1, queue, order)
+        queue.schedule(result, due.plan, due.day, due.attempt + 1)

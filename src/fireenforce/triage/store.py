@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, String, or_, select, type_coerce
 
 from fireenforce.errors import CaseError
-from fireenforce.ledger import Ledger
+from fireenforce.ledger import Ledger, OpenFinding
 from fireenforce.ledger.database import translate_errors, writing
 from fireenforce.ledger.events import now
 from fireenforce.ledger.subjects import mask_id, normalise_id
@@ -294,6 +294,9 @@ def _record(led: Ledger, trigger: TriggerSpec, outcome: Outcome, latest: dict[st
             finding = led.record(_device_case(trigger, outcome, entry), officer=SYSTEM_OFFICER, source=source).finding
         except CaseError as exc:
             raise CaseError(f"place register {entry.place!r}: {exc.field}", exc.message) from None
+        except OpenFinding as repeat:  # the same conduct is on record, still open: the outcome belongs to it
+            finding = repeat.finding
+            data["note"] = f"同一当事人同一事项已有未结隐患记录{finding}，本次研判结果归入该记录，到期复查"
         with translate_errors(led.url), writing(led.engine) as conn:  # the payload of an earlier run may say "unregistered"
             conn.execute(outcomes.update().where(key).values(
                 finding=finding, office=office, payload=json.dumps(data, ensure_ascii=False)))
