@@ -6,6 +6,7 @@ recorded."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
@@ -42,6 +43,13 @@ def test_a_reinspection_record_says_which_order_when_and_what_was_found(led: Led
     # the rule is quoted as the repository's copy of the statute has it
     quoted = re.search(r"《消防监督检查规定》第二十条第二款：“(.+?)”", text)
     assert quoted is not None and quoted.group(1) in STATUTE.read_text(encoding="utf-8")
+    from docx import Document
+
+    body = "".join(p.text for p in Document(io.BytesIO(led.render(rec.finding, "inspection_record",
+                                                                    format="docx"))).paragraphs)
+    assert "检查类别：复查" in body and "复查结果：逾期未改正。" in body
+    html = led.render(rec.finding, "inspection_record", format="html")
+    assert "<h2>复查情况</h2>" in html and "复查结果：逾期未改正。" in html
     # the first inspection's record stays a first inspection's
     assert "复查" not in led.render(rec.finding, "inspection_record", action=rec.action, format="text")
 
@@ -75,6 +83,19 @@ def test_every_document_orders_the_deadline_the_ledger_recorded(led: Ledger, ste
         for fmt in ("text", "html"):
             printed = set(ORDERED.findall(led.render(rec.finding, doc.type, format=fmt)))
             assert printed == {chinese_date(shown)}, (doc.type, fmt, printed)
+
+
+def test_the_worked_example_of_docs_ledger_md(led: Ledger) -> None:
+    """A general-procedure penalty of 2026-05-03 with a hearing right: decided 2026-05-09 (after the
+    five days to request a hearing), correction by 2026-05-12 on every document."""
+    rec = led.record(case(58), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000)
+    assert rec.decision.hearing_right and rec.deadline == dt.date(2026, 5, 12)
+    decision = led.render(rec.finding, "penalty_decision", format="text")
+    assert re.findall(r"\d{4}年\d{1,2}月\d{1,2}日", decision.split("送达回执")[0])[-1] == "2026年5月9日"
+    for doc in ("inspection_record", "penalty_notice", "penalty_decision"):
+        assert set(ORDERED.findall(led.render(rec.finding, doc, format="text"))) == {"2026年5月12日"}, doc
+    docs = (Path(__file__).resolve().parents[1] / "docs/ledger.md").read_text(encoding="utf-8")
+    assert "decided on 2026-05-09 and, with 3 days, ordered to correct by 2026-05-12" in " ".join(docs.split())
 
 
 def test_the_deadline_after_a_reinspection_and_after_a_correction_is_the_recorded_one(led: Ledger) -> None:

@@ -278,7 +278,9 @@ class Ledger:
         ``fine``/``formal_warning`` are the officer's choice on penalty documents (default: the
         fine recorded). ``date`` is the document's date: by default the action's, except for a
         general-procedure penalty decision, which follows its notice (dated the action's day)
-        once the statement period has run."""
+        once the statement period has run. Every document of an action orders the deadline the
+        ledger recorded for it (as corrected); an action that followed a failed re-inspection has
+        an inspection record that states that 复查."""
         from fireenforce.documents import render
 
         with translate_errors(self.url), self.engine.connect() as conn:
