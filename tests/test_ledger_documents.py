@@ -22,10 +22,8 @@ ORDERED = re.compile(r"(?:责令当事人|责令你（单位）|请你（单位�
 
 
 @pytest.fixture
-def led(ledger_url: str) -> Ledger:
-    ledger = Ledger(ledger_url)
-    yield ledger
-    ledger.close()
+def led(open_ledger: Ledger) -> Ledger:
+    return open_ledger
 
 
 def test_a_reinspection_record_says_which_order_when_and_what_was_found(led: Ledger) -> None:
