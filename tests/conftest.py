@@ -8,6 +8,7 @@ from typing import Iterator
 
 import pytest
 
+from fireenforce.ledger import Ledger
 from fireenforce.testing import pgserver
 
 
@@ -27,3 +28,10 @@ def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'ledger.db'}"
     server: pgserver.Server = request.getfixturevalue("postgres")
     return server.create_database()
+
+
+@pytest.fixture
+def open_ledger(ledger_url: str) -> Iterator[Ledger]:
+    """A new, empty ledger on each backend, closed after the test."""
+    with Ledger(ledger_url) as ledger:
+        yield ledger

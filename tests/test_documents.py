@@ -97,9 +97,11 @@ def test_every_type_renders_with_common_elements(document: str, step: str, proce
     out = render(case, decision, document, format=fmt, serial=7, **choice)
     text = text_of(out, fmt)
     # entrusted (委托): penalties in the brigade's name; records, orders, referrals in the office's own
+    # and numbered with the code the brigade gave the office for them
     issuer = "庆阳市西峰区消防救援大队" if document in PENALTY_DOCUMENTS else "北街街道消防安全办公室"
+    code = "西消北街委" if document in PENALTY_DOCUMENTS else "西北街消"
     for element in (case.subject.name, case.subject.address, "《中华人民共和国消防法》第二十八条", ART_28,
-                    f"西北街消{DESIGNATIONS[document]}〔2026〕第7号", issuer, "（印章）", "送达回执", "2026年5月3日",
+                    f"{code}{DESIGNATIONS[document]}〔2026〕第7号", issuer, "（印章）", "送达回执", "2026年5月3日",
                     "示例配置"):
         assert flat(element) in text, element
     assert isinstance(out, bytes) == (fmt in ("docx", "pdf"))
@@ -289,7 +291,7 @@ def test_a_unit_penalty_keeps_the_unit_as_party_and_its_limit() -> None:
 
 def test_document_date_may_differ_from_the_decision_date() -> None:
     text = render(make_case(), make_decision(), "penalty_decision", fine=6000, format="text", date=dt.date(2026, 6, 1))
-    assert "2026年6月1日" in text and "西北街消罚决字〔2026〕第____号" in text
+    assert "2026年6月1日" in text and "西消北街委罚决字〔2026〕第____号" in text
 
 
 @pytest.mark.parametrize(("path", "edit"), [

@@ -56,7 +56,7 @@ def test_cli_writes_the_document(tmp_path: Path) -> None:
     code, text, _ = run(tmp_path, case("warning"), "--document", "penalty_decision", "--fine", "12000",
                         "--format", "text", "--serial", "12", "--date", "2026-05-20")
     assert code == 0
-    assert "西北街消罚决字〔2026〕第12号" in text and "罚款人民币12000元（大写：壹万贰仟元整）" in text
+    assert "西消北街委罚决字〔2026〕第12号" in text and "罚款人民币12000元（大写：壹万贰仟元整）" in text
     assert "2026年5月20日" in text
 
 

@@ -88,7 +88,7 @@ def test_docx_is_a4_with_gbt9704_margins_and_chinese_fonts() -> None:
     assert lang.get(qn("w:eastAsia")) == "zh-CN"
     font_table = next(p for p in doc.part.package.parts if str(p.partname) == "/word/fontTable.xml").blob.decode()
     assert '<w:altName w:val="宋体"/>' in font_table and '<w:charset w:val="86"/>' in font_table
-    assert doc.core_properties.title == "行政处罚决定书 西北街消罚决字〔2026〕第____号"
+    assert doc.core_properties.title == "行政处罚决定书 西消北街委罚决字〔2026〕第____号"
 
 
 def test_pdf_is_a4_with_every_font_embedded() -> None:
@@ -96,7 +96,7 @@ def test_pdf_is_a4_with_every_font_embedded() -> None:
     assert data.startswith(b"%PDF-")
     info = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True, check=True).stdout.decode()
     assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info), info
-    assert "Title:           行政处罚决定书 西北街消罚决字〔2026〕第____号" in info
+    assert "Title:           行政处罚决定书 西消北街委罚决字〔2026〕第____号" in info
     fonts = subprocess.run(["pdffonts", "-"], input=data, capture_output=True, check=True).stdout.decode()
     rows = fonts.splitlines()[2:]
     assert rows and all(row.split()[-5] == "yes" for row in rows), fonts  # emb column
@@ -110,7 +110,7 @@ def test_out_of_range_fines_are_refused_in_every_format(fmt: str, fine: int) -> 
         render(make_case(), make_decision(), "penalty_decision", fine=fine, format=fmt)
 
 
-@pytest.mark.parametrize(("serial", "number"), [(12, "西北街消罚决字〔2026〕第12号"), (None, "西北街消罚决字〔2026〕第____号")])
+@pytest.mark.parametrize(("serial", "number"), [(12, "西消北街委罚决字〔2026〕第12号"), (None, "西消北街委罚决字〔2026〕第____号")])
 def test_the_document_number_is_the_same_in_every_format(serial: int | None, number: str) -> None:
     for fmt in FORMATS:
         assert number in text_of(penalty(fmt, serial=serial), fmt), fmt

@@ -21,7 +21,7 @@ GENERAL_DOCUMENTS: frozenset[str] = frozenset({"penalty_notice", "penalty_decisi
 CONTEXT_KEYS: frozenset[str] = frozenset({
     "document", "office", "terms", "party", "place", "dates", "item", "facts", "evidence",
     "violated", "penalty_basis", "other_basis", "reasons", "step", "hearing_right",
-    "referral_to", "rectification", "sanction", "history", "quotes", "orders",
+    "referral_to", "rectification", "sanction", "history", "quotes", "orders", "reinspection",
 })
 
 
@@ -35,6 +35,20 @@ class UnheededOrder:
     step: str  # warning (责令限期改正通知书) or penalty (a decision that also ordered the correction)
     by_agency: bool  # issued by the fire-rescue agency or in its name
     overdue: bool  # its deadline has passed (else the subject refused while it ran)
+
+
+@dataclass(frozen=True, slots=True)
+class Reinspected:
+    """The re-inspection (复查) a document records: of which order (its date, deadline and the
+    documents that gave it, by type and number), on what day, and what it found."""
+
+    on: dt.date
+    ordered_on: dt.date
+    deadline: dt.date | None
+    orders: tuple[tuple[DocumentType, str], ...]  # the order's documents: type and number
+    step: str  # the order's step: a reminder's order was oral, noted in the inspection record
+    rectified: bool
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,15 +70,32 @@ def citation(basis: LegalBasis) -> str:
     return label
 
 
+def in_agency_name(office: Office, document: DocumentType) -> bool:
+    """Whether the office issues ``document`` in the entrusting agency's name: under 委托 only
+    penalties are imposed in its name (penalty-law art. 20 para. 4); records, orders and referrals
+    are the office's own acts."""
+    return bool(office.acting_in_name_of) and document in PENALTY_DOCUMENTS
+
+
 def document_number(office: Office, document: DocumentType, year: int, serial: int | None) -> str:
-    """{office code}{the type's 文书代字}〔{year}〕第{serial}号, e.g. 西北街消罚决字〔2026〕第12号;
-    without a serial, a blank to fill by hand. Each type has its own designation (``offices.yaml``
-    ``designations``), so numbers of different types never read alike."""
+    """{code}{the type's 文书代字}〔{year}〕第{serial}号, e.g. 西北街消罚决字〔2026〕第12号;
+    without a serial, a blank to fill by hand. The code is the office's own, or for a document
+    issued in the entrusting agency's name the code that agency gave this office for them
+    (``entrusted_code``, e.g. 西消北街委), so the number names the organ the document is issued
+    in. Each type has its own designation (``offices.yaml`` ``designations``), so numbers of
+    different types never read alike."""
     designation = office.designations.get(document)
     if not designation:
         raise DocumentError(f"{', '.join(office.sources)}: designations.{document}: missing (the 文书代字 of "
                             f"{TITLES[document]} in its number)")
-    return f"{office.code}{designation}〔{year}〕第{'____' if serial is None else serial}号"
+    code = office.code
+    if in_agency_name(office, document):
+        code = office.entrusted_code
+        if not code:
+            raise DocumentError(f"{', '.join(office.sources)}: offices.{office.name}.entrusted_code: missing (the code "
+                                f"{office.acting_in_name_of} gave this office for the {TITLES[document]} it issues "
+                                "in the agency's name)")
+    return f"{code}{designation}〔{year}〕第{'____' if serial is None else serial}号"
 
 
 def build_context(
@@ -82,12 +113,15 @@ def build_context(
     completed: bool = False,
     general_duty: bool = False,
     orders: tuple[UnheededOrder, ...] = (),
+    reinspection: Reinspected | None = None,
+    reinspection_basis: tuple[LegalBasis, ...] = (),
 ) -> dict[str, Any]:
     """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`. ``grounds`` are
     the reasons the document states (none by default: engine reasons are working notes);
     ``hearing_right``: for the penalty actually imposed (default: the decision's); ``completed``:
     the item is a completed act (done on one day, never continuing); ``general_duty``: the item
-    binds only a general duty (advice, never 违反的规定)."""
+    binds only a general duty (advice, never 违反的规定); ``reinspection``: the re-inspection
+    (复查) this document records, and ``reinspection_basis`` the provisions on re-inspection."""
     subject, facts = case.subject, case.facts
     penalty_document = document in PENALTY_DOCUMENTS
 
@@ -103,10 +137,8 @@ def build_context(
         },
         "office": {
             **office.model_dump(exclude={"terms", "sources"}),
-            # Under 委托 only penalties are imposed in the entrusting agency's name (penalty-law art. 20
-            # para. 4); records, orders and referrals are the office's own acts.
-            "issuer": office.issuer if penalty_document else office.name,
-            "entrusted": bool(office.acting_in_name_of) and penalty_document,
+            "issuer": office.issuer if in_agency_name(office, document) else office.name,
+            "entrusted": in_agency_name(office, document),
         },
         "terms": office.terms.model_dump(),
         "party": _party(case, decision, penalty_document),
@@ -149,6 +181,22 @@ def build_context(
             ],
             "ending": "期限届满仍未改正" if any(o.overdue for o in orders) else "当事人拒不改正" if orders else "",
         },
+        "reinspection": _reinspection(reinspection, reinspection_basis),
+    }
+
+
+def _reinspection(seen: Reinspected | None, basis: tuple[LegalBasis, ...]) -> dict[str, Any] | None:
+    """A re-inspection as documents state it: the order, the day, the result, the rule on it."""
+    if seen is None:
+        return None
+    overdue = seen.deadline is not None and seen.on > seen.deadline
+    result = "已改正" if seen.rectified else "逾期未改正" if overdue else "未改正（整改期限尚未届满）"
+    return {
+        "date": chinese_date(seen.on), "ordered_on": chinese_date(seen.ordered_on),
+        "deadline": chinese_date(seen.deadline) if seen.deadline else "",
+        "orders": [f"《{TITLES[kind]}》（{number}）" for kind, number in seen.orders],
+        "oral": seen.step == "reminder", "rectified": seen.rectified, "result": result,
+        "note": _paragraphs(seen.note), "basis": [{"label": citation(b), "text": b.text} for b in basis],
     }
 
 

@@ -20,7 +20,7 @@ from fireenforce.model.enums import DocumentType, OfficeLevel
 
 _FORBID = ConfigDict(extra="forbid", frozen=True)
 OFFICE_FIELDS = (
-    "name", "code", "form", "acting_in_name_of", "brigade", "address", "phone",
+    "name", "code", "entrusted_code", "form", "acting_in_name_of", "brigade", "address", "phone",
     "bank", "account_name", "account", "review_body", "court",
 )
 
@@ -31,6 +31,7 @@ class OfficeEntry(BaseModel):
     model_config = _FORBID
     name: str | None = None
     code: str | None = None                      # the office's 机关代字, e.g. 西北街消
+    entrusted_code: str | None = None            # 委托: the code the agency gave this office for documents in its name
     designations: dict[DocumentType, str] | None = None  # 文书代字 per document type, e.g. 罚决字 (merged per key)
     form: Literal["赋权", "委托"] | None = None   # delegation in own name / entrustment
     acting_in_name_of: str | None = None         # 委托: the entrusting agency the documents name
@@ -81,6 +82,7 @@ class Office(BaseModel):
     level: OfficeLevel
     name: str
     code: str
+    entrusted_code: str = ""
     designations: dict[DocumentType, str] = {}
     form: str = ""
     acting_in_name_of: str = ""
@@ -161,6 +163,9 @@ def resolve_office(
             designations.update(entry.designations or {})
             is_sample = entry.sample if entry.sample is not None else data.sample
             sample_fields.update(dict.fromkeys(given, is_sample))
+    if not values.get("acting_in_name_of"):  # no document in an agency's name: its code is not used
+        values.pop("entrusted_code", None)
+        sample_fields.pop("entrusted_code", None)
     where = ", ".join(str(p) for p, _ in files)
     if not terms:
         raise DocumentError(f"{where}: terms: missing (payment, review and hearing time limits)")

@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from fireenforce.documents.context import (
-    KIND_LABELS, PENALTY_DOCUMENTS, TITLES, Sanction, UnheededOrder, build_context, citation,
+    KIND_LABELS, PENALTY_DOCUMENTS, TITLES, Reinspected, Sanction, UnheededOrder, build_context, citation,
 )
 from fireenforce.documents.environment import environment, templates_dir
 from fireenforce.documents.inputs import day_of, decision_of, flag, path_of, whole
@@ -41,6 +41,8 @@ class Options(TypedDict, total=False):
     ruleset: Ruleset | None
     date: DateInput
     notice_date: DateInput
+    deadline: DateInput
+    reinspection: Reinspected | None
 
 
 @overload
@@ -67,6 +69,8 @@ def render(
     ruleset: Ruleset | None = None,
     date: DateInput = None,
     notice_date: DateInput = None,
+    deadline: DateInput = None,
+    reinspection: Reinspected | None = None,
 ) -> str | bytes:
     """The filled ``document`` (a type id of docs/contract.md) as HTML or plain text (``str``),
     or as DOCX or PDF (``bytes``).
@@ -77,14 +81,19 @@ def render(
     overriding the ruleset's ``offices.yaml``; ``serial`` the document's number (blank without
     it); ``date`` the document date, a date or ``"YYYY-MM-DD"`` (default: the case's decision
     date; for a general-procedure penalty decision, the first day after the statement period of
-    its notice); ``notice_date`` the date of that 行政处罚告知书 (default: the decision date).
+    its notice); ``notice_date`` the date of that 行政处罚告知书 (default: the decision date);
+    ``deadline`` the correction deadline as recorded (the ledger's, so that every document of an
+    action orders the same day; default: the decision's period counted from the document's date);
+    ``reinspection`` the re-inspection (复查) the document records, if it follows one.
     Raises :class:`DocumentError` for a document, choice or configuration that does not fit.
     """
     case = parse_case(case)
     decision = decision_of(decision)
     fine, serial = whole("fine", fine, "the fine in yuan"), whole("serial", serial, "the serial number")
     formal_warning = flag("formal_warning", formal_warning)
-    date, notice_date = day_of("date", date), day_of("notice_date", notice_date)
+    date, notice_date, deadline = day_of("date", date), day_of("notice_date", notice_date), day_of("deadline", deadline)
+    if reinspection is not None and not isinstance(reinspection, Reinspected):
+        raise DocumentError(f"reinspection: {type(reinspection).__name__} given; expected a Reinspected")
     offices = path_of("offices", offices)
     if ruleset is not None and not isinstance(ruleset, Ruleset):
         raise DocumentError(f"ruleset: {type(ruleset).__name__} given; expected a Ruleset (fireenforce.load_ruleset)")
@@ -114,13 +123,17 @@ def render(
     if kind in PENALTY_DOCUMENTS:
         hearing = kind != "summary_penalty_decision" and _hearing_due(rs, case, decision, sanction)
     day = _document_date(case, kind, office, date, notice_date, hearing)
-    decision = _ordered_from(decision, case.decision_date, day)
+    decision = _ordered_from(decision, case.decision_date, day, deadline)
     quotes = _quotes(rs, office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
+    rule = rs.policy.spec.ladder.reinspection.cites
+    checked = tuple(_quotes(rs, {f"[{i}]": c for i, c in enumerate(rule)}, reinspection.on,
+                            "policy/ladder.yaml reinspection.cites").values()) if reinspection else ()
     context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes,
                             grounds=_grounds(rs, decision, kind), hearing_right=hearing,
                             completed=rs.items[decision.item.code].completed,
                             general_duty=rs.items[decision.item.code].spec.duty == "general",
-                            orders=_unheeded_orders(rs, case, decision) if kind in PENALTY_DOCUMENTS else ())
+                            orders=_unheeded_orders(rs, case, decision) if kind in PENALTY_DOCUMENTS else (),
+                            reinspection=reinspection, reinspection_basis=checked)
     refuse_unprintable(context)
     if format == "docx":
         from fireenforce.documents.docx import render_docx  # docxtpl is slow to import; most renders are HTML
@@ -165,14 +178,26 @@ def _document_date(case: Case, kind: str, office: Office, date: dt.date | None,
     return date or earliest
 
 
-def _ordered_from(decision: Decision, decided: dt.date, day: dt.date) -> Decision:
-    """The decision as a document of ``day`` orders it: a correction period runs from the
-    document's own date (a decision that follows its notice orders correction from its date,
-    not the notice's). A re-inspection's deadline is the earlier order's and stays."""
+def _ordered_from(decision: Decision, decided: dt.date, day: dt.date, recorded: dt.date | None) -> Decision:
+    """The decision as a document of ``day`` orders it: by the ``recorded`` deadline where the
+    ledger gives one (every document of an action then orders the same day); else the correction
+    period runs from the document's own date (a decision that follows its notice orders
+    correction from its date, not the notice's). A re-inspection's deadline is the earlier
+    order's and stays."""
     deadline = decision.rectification.deadline
-    if deadline is None or day == decided or decision.reinspection is not None:
+    if recorded is not None:
+        if deadline is None:
+            raise DocumentError(f"deadline: {recorded} given, but this decision orders no correction")
+        if recorded < decided:
+            raise DocumentError(f"deadline: {recorded} is before the decision date {decided}")
+        deadline = recorded
+    elif deadline is None or day == decided or decision.reinspection is not None:
         return decision
-    moved = decision.rectification.model_copy(update={"deadline": day + (deadline - decided)})
+    else:
+        deadline = day + (deadline - decided)
+    if deadline == decision.rectification.deadline:
+        return decision
+    moved = decision.rectification.model_copy(update={"deadline": deadline})
     return decision.model_copy(update={"rectification": moved})
 
 
@@ -234,13 +259,15 @@ def _first_difference(given: Any, fresh: Any, path: tuple[str | int, ...] = ()) 
     return None if given == fresh else field_path(path)
 
 
-def _quotes(ruleset: Ruleset, cites: dict[str, str], day: dt.date) -> dict[str, LegalBasis]:
-    """The provisions a document quotes, as the ruleset has them on ``day``."""
+def _quotes(ruleset: Ruleset, cites: dict[str, str], day: dt.date,
+            where: str = "offices.yaml terms.quotes.") -> dict[str, LegalBasis]:
+    """The provisions a document quotes, as the ruleset has them on ``day`` (``where`` names the
+    setting that asks for them)."""
     out = {}
     for name, cite in cites.items():
         basis = ruleset.provisions.basis(cite, "procedure", day)
         if basis is None:
-            raise DocumentError(f"offices.yaml terms.quotes.{name}: {cite} is not in ruleset "
+            raise DocumentError(f"{where}{name}: {cite} is not in ruleset "
                                 f"{ruleset.id} {ruleset.version} on {day}")
         out[name] = basis
     return out

@@ -20,6 +20,7 @@ from fireenforce.ledger.chain import ChainWriter, finding_events, refresh, to_ev
 from fireenforce.ledger.database import open_engine, prepare_schema, resolve_url, translate_errors, writing
 from fireenforce.ledger.errors import LedgerError, UnknownFinding
 from fireenforce.ledger.events import Event, new_id
+from fireenforce.ledger.issued import reinspected
 from fireenforce.ledger.models import (
     Closure, Departure, Due, EventView, FindingView, IssuedDocument, Record, SubjectLink, SubjectRef,
     VerifyReport,
@@ -310,7 +311,9 @@ class Ledger:
         ``fine``/``formal_warning`` are the officer's choice on penalty documents (default: the
         fine recorded). ``date`` is the document's date: by default the action's, except for a
         general-procedure penalty decision, which follows its notice (dated the action's day)
-        once the statement period has run."""
+        once the statement period has run. Every document of an action orders the deadline the
+        ledger recorded for it (as corrected); an action that followed a failed re-inspection has
+        an inspection record that states that 复查."""
         from fireenforce.documents import render
 
         with translate_errors(self.url), self.engine.connect() as conn:
@@ -325,6 +328,8 @@ class Ledger:
                               f"(issued: {', '.join(kinds) or 'none'})")
         doc = issued[-1]
         act = next(e for e in evs if e.kind == "action" and e.payload["action"] == doc.payload["action"])
+        state = replay(evs)
+        acted = next(a for a in state.actions if a.id == doc.payload["action"])
         case = parse_case(action_case(evs[0].payload, act.at, first=act is _first_action(evs),
                                       name=act.payload.get("subject_name"), subject_id=act.payload.get("subject_id")))
         case = case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
@@ -345,7 +350,9 @@ class Ledger:
             day = act.at
         return render(case, decision, document, fine=fine, formal_warning=formal_warning, format=format,
                       offices=self.offices_path, serial=doc.payload["serial"], ruleset=ruleset,
-                      date=day, notice_date=act.at if follows_notice else None)
+                      date=day, notice_date=act.at if follows_notice else None,
+                      deadline=acted.deadline if decision.rectification.required else None,
+                      reinspection=reinspected(evs, state, acted))
 
     def events(self, office: str | None = None, *, since: DateLike | None = None, until: DateLike | None = None,
                kinds: Iterable[str] | None = None) -> Iterator[Event]:
