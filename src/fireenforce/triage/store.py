@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Collection, Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, String, or_, select, type_coerce
 
+from fireenforce.documents.offices import load_offices
 from fireenforce.errors import CaseError
 from fireenforce.ledger import Ledger
 from fireenforce.ledger.database import translate_errors, writing
@@ -20,6 +21,7 @@ from fireenforce.ledger.subjects import mask_id, normalise_id
 from fireenforce.ledger.tables import actions, events, findings
 from fireenforce.model.case import Subject
 from fireenforce.model.enums import OfficeLevel
+from fireenforce.resources import bundled_family
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.load import load_ruleset
 from fireenforce.ruleset.triggers import TriggerSpec, Triggers
@@ -44,8 +46,10 @@ class PlaceEntry(BaseModel):
     manager: Subject
 
 
-def parse_places(text: str, source: str = "<places>") -> list[PlaceEntry]:
-    """The register from JSON Lines; the first bad line raises SignalError with its number."""
+def parse_places(text: str, source: str = "<places>", offices: Collection[str] | None = None) -> list[PlaceEntry]:
+    """The register from JSON Lines; the first bad line raises SignalError with its number.
+    ``offices``: the office names documents can be issued for (:func:`office_names`); an entry
+    of another office is refused on ``office`` (its findings could name no office)."""
     entries = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -57,12 +61,23 @@ def parse_places(text: str, source: str = "<places>") -> list[PlaceEntry]:
             field = ".".join(str(p) for p in err["loc"])
             message = "unknown field (a typo?)" if err["type"] == "extra_forbidden" else err["msg"]
             raise SignalError(source, number, field, message) from None
+        if offices is not None and entries[-1].office not in offices:
+            raise SignalError(source, number, "office", f"{entries[-1].office!r} is not an office of offices.yaml "
+                                                        f"(known: {'、'.join(sorted(offices)) or 'none'})")
         if entries[-1].manager.id:
             try:  # triage records findings for the manager: an id the ledger refuses must not wait for that day
                 normalise_id(entries[-1].manager.id, "manager.id")
             except CaseError as exc:
                 raise SignalError(source, number, exc.field, exc.message) from None
     return entries
+
+
+def office_names(led: Ledger) -> set[str]:
+    """The offices named in the ``offices.yaml`` of every version the ledger decides with, and
+    in the ledger's own offices file."""
+    root = led.ruleset_path or bundled_family()
+    files = [*root.glob("offices.yaml"), *root.glob("*/offices.yaml"), *([led.offices_path] if led.offices_path else [])]
+    return {name for path in files for name in load_offices(path).offices}
 
 
 def store_places(led: Ledger, entries: Iterable[PlaceEntry]) -> int:
