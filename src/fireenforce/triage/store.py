@@ -15,6 +15,7 @@ from sqlalchemy import Connection, String, or_, select, type_coerce
 from fireenforce.documents.offices import load_offices
 from fireenforce.errors import CaseError
 from fireenforce.ledger import Ledger
+from fireenforce.ledger.chain import recorded_cases
 from fireenforce.ledger.database import translate_errors, writing
 from fireenforce.ledger.events import now
 from fireenforce.ledger.subjects import mask_id, normalise_id
@@ -170,7 +171,7 @@ def _finding_records(conn: Connection, triggers: Triggers, day: dt.date,
     if referral_start is not None:
         referral_query = referral_query.where(actions.c.date >= referral_start)
     referrals = list(conn.execute(referral_query))
-    cases = _cases(conn, set(rows) | {r.finding for r in referrals})
+    cases = recorded_cases(conn, set(rows) | {r.finding for r in referrals})
     out = []
     for row in rows.values():
         attrs = _case_attrs(cases.get(row.id, {}), register)
@@ -183,18 +184,6 @@ def _finding_records(conn: Connection, triggers: Triggers, day: dt.date,
         attrs.update({"item": ref.item, "family": ref.item.split("-", 1)[0], "subject": ref.subject,
                       "office": ref.office})
         out.append(Record(ref.id, "referral", ref.date, attrs))
-    return out
-
-
-def _cases(conn: Connection, ids: set[str]) -> dict[str, dict[str, Any]]:
-    """The case each finding was recorded with (its first event)."""
-    out: dict[str, dict[str, Any]] = {}
-    listed = sorted(ids)
-    for begin in range(0, len(listed), 500):
-        query = select(events.c.finding, events.c.payload).where(
-            events.c.kind == "finding", events.c.finding.in_(listed[begin:begin + 500]))
-        for finding, payload in conn.execute(query):
-            out[finding] = json.loads(payload)["case"]
     return out
 
 
