@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from fireenforce.cli import main
 from fireenforce.ledger import Ledger
 from fireenforce.service import Settings, create_app
-from ledgerkit import case
+from ledgerkit import case, resident_id
 from servicekit import BRIGADE, ledger_with_tokens
 
 ANSWERED = {"on": "2026-05-20", "answer": "accepted", "result": "已立案调查，责令停产停业"}
@@ -27,8 +27,11 @@ def world(tmp_path: Path) -> Iterator[dict[str, Any]]:
         referred = led.record(case(1), officer="王某", step="referral", reason="安全出口严重堵塞，需临时查封").finding
         assert led.show(referred).status == "referred"
         opened = led.record(case(2), officer="王某").finding
+        police = led.record(case(3, item="PS-FALSE-ALARM", place={"name": "某小区"},
+                                 subject={"kind": "individual", "name": "李某", "id": resident_id(3)}),
+                            officer="王某").finding
     with TestClient(create_app(Settings(db=url))) as client:
-        yield {"client": client, "tokens": tokens, "referred": referred, "opened": opened, "url": url,
+        yield {"client": client, "tokens": tokens, "referred": referred, "opened": opened, "police": police, "url": url,
                "db": str(tmp_path / "ledger.db")}
 
 
@@ -106,3 +109,9 @@ def test_bodies_are_read_strictly(world: dict[str, Any], body: Any, field: str) 
     assert answer.json()["error"]["field"] == field
     with Ledger(world["url"]) as led:
         assert led.show(world["referred"]).events[-1].kind == "referral_sent"
+
+
+def test_the_brigade_does_not_answer_for_another_authority(world: dict[str, Any]) -> None:
+    refused = post(world, "brigade", world["police"], ANSWERED)
+    assert refused.status_code == 403 and "was sent to 公安机关" in refused.json()["error"]["message"]
+    assert post(world, "north", world["police"], ANSWERED).status_code == 201  # the office records the police's answer
