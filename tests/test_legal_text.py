@@ -128,7 +128,7 @@ def test_contract_code_exists(version: Path, code: str):
 
 
 def _cites(item: dict):
-    for v in item.get("violated") or []:
+    for v in [*(item.get("violated") or []), *(item.get("basis") or [])]:
         yield v["cite"]
     for branch in item.get("penalties") or []:
         yield from branch.get("cite") or []

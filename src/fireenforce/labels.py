@@ -10,7 +10,7 @@ from fireenforce.model.enums import DocumentType
 
 STEP_LABELS = {"reminder": "督促提醒", "warning": "警示", "penalty": "行政处罚", "referral": "移交"}
 PROCEDURE_LABELS = {"none": "不适用处罚程序", "summary": "简易程序（当场处罚）", "general": "普通程序"}
-ROLE_LABELS = {"violated": "违反", "penalty": "罚则", "compulsory": "强制执行", "procedure": "程序", "competence": "权限"}
+ROLE_LABELS = {"violated": "违反", "penalty": "罚则", "compulsory": "强制执行", "procedure": "程序", "competence": "权限", "basis": "依据"}
 KIND_LABELS = {"formal_warning": "警告", "fine": "罚款", "suspension": "责令停产停业", "detention": "行政拘留",
                "stop_use": "责令停止使用", "sealing": "临时查封"}
 TIER_LABELS = {"minor": "较轻", "ordinary": "一般", "serious": "严重"}

@@ -16,9 +16,9 @@ from fireenforce.ruleset.load import load_version
 
 
 def citation(basis: LegalBasis) -> str:
-    """《消防法》第60条第1款第3项."""
+    """《消防法》第60条第1款第3项; an article of a single paragraph names no 款 (第47条第7项)."""
     out = f"《{basis.title}》第{basis.article}条"
-    if basis.paragraph:
+    if basis.paragraph and not basis.single_paragraph:
         out += f"第{basis.paragraph}款"
     if basis.item:
         out += f"第{basis.item}项"

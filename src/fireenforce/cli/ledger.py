@@ -161,7 +161,8 @@ def _due(args: argparse.Namespace) -> int:
         _known_office(led, args.office)
         rows = led.due(on=args.on, office=args.office, within_days=args.within)
     lines = [f"{d.finding}  {d.deadline}{'（逾期）' if d.overdue else ''}  {d.item}  {STEP_LABELS[d.last_step]}  "
-             f"{d.subject.name} {d.subject.id}{'（弱匹配）' if d.subject.weak else ''}  {d.office}" for d in rows]
+             f"{d.subject.name} {d.subject.id}{'（弱匹配）' if d.subject.weak else ''}  地点：{d.place.label()}  {d.office}"
+             for d in rows]
     _emit(args, [d.model_dump(mode="json") for d in rows], "\n".join(lines) or f"{args.on}：无到期待复查的发现")
     return 0
 

@@ -74,9 +74,9 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def run_places(args: argparse.Namespace) -> int:
-    from fireenforce.triage.store import parse_places, store_places
+    from fireenforce.triage.store import office_names, parse_places, store_places
 
-    entries = parse_places(read_text(args.file), args.file)
+    text = read_text(args.file)
     with open_ledger(args) as led:
-        count = store_places(led, entries)
+        count = store_places(led, parse_places(text, args.file, office_names(led)))
     return _emit(args, {"places": count}, f"{count} places registered")

@@ -51,10 +51,17 @@ def _text(day: str, result: list[dict[str, Any]]) -> str:
     lines = []
     for o in result:
         label = "会商" if o["kind"] == "consultation" else f"线索（{o['item']}）"
-        who = "、".join(o["departments"]) or "本办"
+        who = "、".join(o["departments"]) or _office(o)
         finding = f"；隐患记录 {o['finding']}" if o.get("finding") else ""
         note = f"；{o['note']}" if o.get("note") else ""
         basis = "、".join(o.get("citations") or o["basis"])  # rows recorded by earlier versions carry ids only
         lines.append(f"{day} {label} {o['place']}：{o['text']}（{who}；依据 {basis}；"
                      f"{len(o['events'])} 条记录{finding}{note}）")
     return "\n".join(lines)
+
+
+def _office(outcome: dict[str, Any]) -> str:
+    """Who handles a finding: its office, from the place register (a dry run reads no register)."""
+    if "office" not in outcome:
+        return "办理单位未定：试运行不查场所登记"
+    return outcome["office"] or "办理单位未定：场所未登记"

@@ -20,7 +20,7 @@ PENALTY_DOCUMENTS: frozenset[str] = frozenset({"summary_penalty_decision", "pena
 GENERAL_DOCUMENTS: frozenset[str] = frozenset({"penalty_notice", "penalty_decision"})
 CONTEXT_KEYS: frozenset[str] = frozenset({
     "document", "office", "terms", "party", "place", "dates", "item", "facts", "evidence",
-    "violated", "penalty_basis", "other_basis", "reasons", "step", "hearing_right",
+    "violated", "acting_basis", "penalty_basis", "other_basis", "reasons", "step", "hearing_right",
     "referral_to", "rectification", "sanction", "history", "quotes", "orders", "reinspection",
 })
 
@@ -61,9 +61,9 @@ class Sanction:
 
 
 def citation(basis: LegalBasis) -> str:
-    """《title》第X条第Y款第（Z）项."""
+    """《title》第X条第Y款第（Z）项; an article of a single paragraph names no 款."""
     label = f"《{basis.title}》第{number(basis.article)}条"
-    if basis.paragraph is not None:
+    if basis.paragraph is not None and not basis.single_paragraph:
         label += f"第{number(basis.paragraph)}款"
     if basis.item is not None:
         label += f"第（{number(basis.item)}）项"
@@ -157,8 +157,9 @@ def build_context(
         },
         "evidence": list(facts.evidence),
         "violated": cited("violated"),
+        "acting_basis": cited("basis"),  # what the authority acts on (依据), never 违反的规定
         "penalty_basis": cited("penalty"),
-        "other_basis": cited("violated", "penalty", exclude=True),
+        "other_basis": cited("violated", "basis", "penalty", exclude=True),
         "reasons": list(grounds or ()),
         "step": {"id": decision.step, "label": STEP_LABELS[decision.step]},
         "hearing_right": decision.hearing_right if hearing_right is None else hearing_right,

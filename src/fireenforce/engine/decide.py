@@ -542,8 +542,9 @@ def _legal_basis(
     rs: Ruleset, resolution: law.Resolution, branch: PenaltyBranch | None, refused: bool, day: dt.date,
     procedure_cites: tuple[str, ...], step: str, referral_cites: tuple[str, ...], own: tuple[str, ...],
 ) -> tuple[LegalBasis, ...]:
-    """Duty violated, penalty provision, compulsory execution (after a refusal), procedure, competence."""
-    out = list(resolution.violated)
+    """Duty violated, the authority's basis, penalty provision, compulsory execution (after a refusal),
+    procedure, competence."""
+    out = list(resolution.grounds)
     if branch is not None:
         out.extend(branch.basis)
         if refused:

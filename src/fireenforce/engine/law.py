@@ -26,11 +26,11 @@ def applied_law(
     """The law at the time of the conduct, unless the law at decision time (``now_day``) is lighter."""
     then_day = case.ended_on if case.ended_on is not None else now_day
     then = item.resolve(conditions, then_day)
-    if not then.violated:
+    if not then.grounds:
         field = "ended_on" if case.ended_on is not None else "decided_on"
         raise CaseError(field, f"no duty provision of {item.code} in this ruleset is in force on {then_day}")
     now = then if now_day == then_day else item.resolve(conditions, now_day)
-    if now is not then and then.branch is not None and now.violated:
+    if now is not then and then.branch is not None and now.grounds:
         if now.branch is None:
             return now, now_day, rs.static_reasons["law.no-longer-punishable"]
         if now.branch.severity < then.branch.severity:

@@ -16,7 +16,7 @@ from fireenforce.documents.context import document_number
 from fireenforce.documents.offices import Office, after_notice, load_offices, resolve_office
 from fireenforce.engine import decide
 from fireenforce.errors import CaseError
-from fireenforce.ledger.chain import ChainWriter, finding_events, refresh, to_event
+from fireenforce.ledger.chain import ChainWriter, finding_events, recorded_cases, refresh, to_event
 from fireenforce.ledger.database import open_engine, prepare_schema, resolve_url, translate_errors, writing
 from fireenforce.ledger.errors import LedgerError, UnknownFinding
 from fireenforce.ledger.events import Event, new_id
@@ -277,9 +277,12 @@ class Ledger:
             query = query.where(f.office == office)
         with translate_errors(self.url), self.engine.connect() as conn:
             rows = conn.execute(query.order_by(f.deadline, f.id)).all()
+            cases = recorded_cases(conn, (r.id for r in rows))
+        places = {finding: case.get("place") or {} for finding, case in cases.items()}
         return _DUE_LIST.validate_python([  # one validation call for the list: the cost is per row
             {"finding": r.id, "item": r.item, "deadline": r.deadline, "last_step": r.last_step, "office": r.office,
-             "overdue": r.deadline < day, "subject": {"id": masked_key(r.subject), "name": r.subject_name, "weak": r.weak}}
+             "overdue": r.deadline < day, "subject": {"id": masked_key(r.subject), "name": r.subject_name, "weak": r.weak},
+             "place": {"name": places.get(r.id, {}).get("name", ""), "address": places.get(r.id, {}).get("address", "")}}
             for r in rows
         ])
 

@@ -90,6 +90,18 @@ def finding_events(conn: Connection, finding: str) -> list[Event]:
     return [to_event(r) for r in rows]
 
 
+def recorded_cases(conn: Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The case each finding was recorded with (its first event), by finding id."""
+    out: dict[str, dict[str, Any]] = {}
+    listed = sorted(set(ids))
+    for begin in range(0, len(listed), 500):
+        query = select(events.c.finding, events.c.payload).where(
+            events.c.kind == "finding", events.c.finding.in_(listed[begin:begin + 500]))
+        for finding, payload in conn.execute(query):
+            out[finding] = json.loads(payload)["case"]
+    return out
+
+
 def finding_groups(conn: Connection) -> Iterator[tuple[str, list[Event]]]:
     """Every finding's events, finding by finding, each in order (streamed)."""
     query = select(events).where(events.c.finding.is_not(None)).order_by(events.c.finding, events.c.seq)

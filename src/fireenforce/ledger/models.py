@@ -80,6 +80,18 @@ class Closure(BaseModel):
     closed_on: dt.date
 
 
+class PlaceRef(BaseModel):
+    """Where a finding was made, as its case names it (empty strings when the case gave none)."""
+
+    model_config = _OUT
+    name: str = ""
+    address: str = ""
+
+    def label(self) -> str:
+        """地点 as an officer reads it: name（address）."""
+        return "".join(filter(None, [self.name, f"（{self.address}）" if self.address else ""])) or "（未写明地点）"
+
+
 class Due(BaseModel):
     """An open finding whose deadline passed (or falls within the asked window)."""
 
@@ -91,6 +103,7 @@ class Due(BaseModel):
     last_step: Step
     office: str
     overdue: bool
+    place: PlaceRef = PlaceRef()  # where to go for the re-inspection
 
 
 class EventView(BaseModel):

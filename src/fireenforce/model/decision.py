@@ -41,7 +41,8 @@ class LegalBasis(BaseModel):
     item: int | None = None
     """Item (项) number, or null."""
     role: LegalRole
-    """Why it is cited: `violated` duty, `penalty` provision, `procedure`, `competence`, `compulsory` execution."""
+    """Why it is cited: `violated` duty, `penalty` provision, `procedure`, `competence`, `compulsory` execution, or
+    `basis` (依据): a provision the authority acts on (its power or duty, e.g. 消防法第五十四条), never a duty of the subject."""
     text: str
     """The provision's text, verbatim."""
     cite: str
@@ -50,6 +51,9 @@ class LegalBasis(BaseModel):
     """First day this text is in force."""
     valid_to: dt.date | None = None
     """First day it is no longer in force, or null."""
+    single_paragraph: bool = False
+    """The article has a single paragraph (款), as its statute text shows: it is cited without a paragraph
+    number (第四十七条第（七）项, never 第四十七条第一款第（七）项), though `paragraph` is 1 as in `cite`."""
 
 
 class FineRange(BaseModel):

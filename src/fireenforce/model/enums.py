@@ -23,7 +23,7 @@ DocumentType = Literal[
     "referral_letter",
 ]
 DOCUMENT_TYPES: tuple[DocumentType, ...] = get_args(DocumentType)
-LegalRole = Literal["violated", "penalty", "procedure", "competence", "compulsory"]
+LegalRole = Literal["violated", "penalty", "procedure", "competence", "compulsory", "basis"]
 Precondition = Literal["refusal", "overdue", "notice"]
 """Elements a penalty provision may require: 拒不改正 after a written order, 逾期不改正 (the order's
 deadline passed unrectified), 经消防救援机构通知 (such an order from the fire-rescue agency)."""

@@ -29,6 +29,7 @@ class ItemLegalBasis(BaseModel):
     model_config = _FROZEN
     violated: list[str]
     penalty: list[PenaltyBranchEntry]
+    basis: list[str] = []  # the authority's basis (依据), never a duty of the subject
 
 
 class CatalogueEntry(BaseModel):
@@ -61,6 +62,7 @@ def catalogue_entries(rs: Ruleset) -> list[CatalogueEntry]:
             delegated_to=sorted(item.delegated_to),
             legal_basis=ItemLegalBasis(
                 violated=list(dict.fromkeys(c.cite for c in spec.violated)),  # each once: cites repeat per condition
+                basis=list(dict.fromkeys(c.cite for c in spec.basis)),
                 penalty=[
                     PenaltyBranchEntry(branch=b.id, when=b.when.model_dump(exclude_none=True), cite=b.cite,
                                        kinds=b.kinds, fine=b.fine, precondition=b.precondition)

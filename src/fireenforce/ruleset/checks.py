@@ -71,6 +71,11 @@ def _items(src: "Source", manifest: Manifest, provisions: Provisions, items: dic
     for code, (spec, name) in items.items():
         for i, c in enumerate(spec.violated):
             yield from _cite(src, provisions, c.cite, name, ("violated", i, "cite"), None)
+        for i, c in enumerate(spec.basis):
+            yield from _cite(src, provisions, c.cite, name, ("basis", i, "cite"), None)
+        if not spec.violated and not spec.basis:
+            yield Finding("RS-ITEM-NO-LAW", "an item needs a duty violated (violated) or the authority's basis (basis)",
+                          file=name, line=src.line(name, "violated"), field="violated")
         ids = [b.id for b in spec.penalties]
         for i, branch in enumerate(spec.penalties):
             where = ("penalties", i)

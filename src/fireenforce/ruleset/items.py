@@ -57,6 +57,12 @@ class Resolution:
     violated: tuple[LegalBasis, ...]
     branch: PenaltyBranch | None
     competed: bool = False  # the branch was chosen among provisions of different norms (penalty-law art. 29)
+    basis: tuple[LegalBasis, ...] = ()  # provisions the authority acts on (role basis, 依据)
+
+    @property
+    def grounds(self) -> tuple[LegalBasis, ...]:
+        """The duties violated, then the authority's basis: the law the item rests on for these cases."""
+        return self.violated + self.basis
 
 
 class ConflictError(Exception):
@@ -89,7 +95,7 @@ class CompiledItem:
         self.delegated_to = frozenset(spec.delegated_to)
         self.rectification_days = spec.rectification_days
         self.doubts = tuple((d.when, Doubt.model_construct(code=d.code, text=d.text)) for d in spec.doubts)
-        cites = [c.cite for c in spec.violated] + [c for b in spec.penalties for c in (*b.cite, *b.compulsory)]
+        cites = [c.cite for c in (*spec.violated, *spec.basis)] + [c for b in spec.penalties for c in (*b.cite, *b.compulsory)]
         branch_dates = {d for b in spec.penalties for d in (b.from_, b.to) if d is not None}
         self._starts = tuple(sorted({_EARLIEST} | provisions.change_dates(cites) | branch_dates))
         self._periods = tuple(self._resolve_period(start, provisions, severities) for start in self._starts)
@@ -105,6 +111,11 @@ class CompiledItem:
                 for c in self.spec.violated
                 if matches(c.when, conditions) and (basis := provisions.basis(c.cite, "violated", day)) is not None
             )
+            acting = tuple(
+                basis
+                for c in self.spec.basis
+                if matches(c.when, conditions) and (basis := provisions.basis(c.cite, "basis", day)) is not None
+            )
             live = [b for b in self.spec.penalties if branches[b.id] is not None and matches(b.when, conditions)]
             overridden, competed = self._overridden(live)
             winners = [b for b in live if b.id not in overridden]
@@ -113,7 +124,7 @@ class CompiledItem:
                 described = _describe(conditions)
                 raise ConflictError(f"branches {ids} both apply on {day} for {described} and neither is an exception to the other")
             branch = branches[winners[0].id] if winners else None
-            table[conditions] = Resolution(violated, branch, competed)
+            table[conditions] = Resolution(violated, branch, competed, acting)
         return table
 
     def _overridden(self, live: list[Branch]) -> tuple[set[str], bool]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from fireenforce.model.decision import LegalBasis
@@ -21,9 +22,18 @@ class ProvisionVersion:
     text: str
     valid_from: dt.date
     valid_to: dt.date | None
+    single_paragraph: bool = False  # the article has one paragraph (款): cited without 第一款
 
     def in_force(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+
+
+ITEM_LINE = re.compile(r"^（[一二三四五六七八九十]+）")
+
+
+def paragraph_count(article_text: str) -> int:
+    """The paragraphs (款) of an article's whole text: its lines, items (（一）（二）…) not counted."""
+    return sum(1 for line in article_text.split("\n") if line.strip() and not ITEM_LINE.match(line))
 
 
 def parse_cite(cite: str) -> tuple[str, int, int | None, int | None]:
@@ -36,7 +46,11 @@ def parse_cite(cite: str) -> tuple[str, int, int | None, int | None]:
 
 
 class Provisions:
-    """All provision versions of a ruleset, with cached LegalBasis objects."""
+    """All provision versions of a ruleset, with cached LegalBasis objects.
+
+    Whether an article has a single paragraph (cited 第X条第（Y）项, never 第X条第一款) comes from
+    its whole text (key ``A``, copied verbatim from the statute) in force when the cited text is;
+    without that text the paragraph number is kept."""
 
     def __init__(self, instruments: dict[str, InstrumentSpec]) -> None:
         self.instruments = instruments
@@ -47,6 +61,7 @@ class Provisions:
                 cite = f"{spec.id}:{ref}"
                 _, article, paragraph, item = parse_cite(cite)
                 lead = spec.provisions.get(f"{article}:{paragraph}") if item is not None else None
+                whole = spec.provisions.get(str(article)) if paragraph is not None else None
                 versions = []
                 for entry in sorted(texts, key=lambda t: t.from_):
                     text = entry.text
@@ -54,8 +69,10 @@ class Provisions:
                         head = next((t for t in lead if t.covers(entry.from_)), None)
                         if head is not None:
                             text = f"{head.text}\n{entry.text}"
+                    article_text = next((t.text for t in whole or () if t.covers(entry.from_)), None)
+                    single = article_text is not None and paragraph_count(article_text) == 1
                     versions.append(ProvisionVersion(
-                        cite, spec.id, spec.title, article, paragraph, item, text, entry.from_, entry.to))
+                        cite, spec.id, spec.title, article, paragraph, item, text, entry.from_, entry.to, single))
                 self._versions[cite] = tuple(versions)
 
     def __contains__(self, cite: str) -> bool:
@@ -104,6 +121,7 @@ class Provisions:
                 instrument=version.instrument, title=version.title, article=version.article,
                 paragraph=version.paragraph, item=version.item, role=role, text=version.text,
                 cite=cite, valid_from=version.valid_from, valid_to=version.valid_to,
+                single_paragraph=version.single_paragraph,
             )
             self._basis[key] = found
         return found

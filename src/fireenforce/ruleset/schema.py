@@ -273,8 +273,11 @@ class ItemSpec(Spec):
     """Phrases officers use (search)."""
     keywords: list[str] = []
     """Search words."""
-    violated: list[CiteWhen] = Field(min_length=1)
-    """Duty provisions violated."""
+    violated: list[CiteWhen] = []
+    """Duty provisions violated (by the subject)."""
+    basis: list[CiteWhen] = []
+    """Provisions the authority acts on (依据: its power or duty, e.g. 消防法第五十四条: the agency notifies and
+    seals), cited with role `basis`, never as violated. An item has at least one of `violated` and `basis`."""
     penalties: list[Branch] = []
     """Penalty branches."""
     delegated_to: list[Literal["street", "town", "township"]] = []

@@ -58,7 +58,8 @@ class ReinspectionRequest(BaseModel):
     fine: StrictInt | None = Field(None, description="the fine a penalty imposes, in yuan")
 
 
-def _created(model: BaseModel) -> Response:
+def created(model: BaseModel) -> Response:
+    """A ``201`` answer with the model's JSON."""
     return Response(model.model_dump_json(), status_code=201, media_type="application/json")
 
 
@@ -69,7 +70,7 @@ def record(request: Request, body: FindingRequest, who: Caller) -> Response:
     case = own_case(who, body.case)
     source = f"{who.office}:{body.source}" if body.source else None  # one office's keys never meet another's
     with write_gate(request):
-        return _created(ledger_of(request).record(case, officer=body.officer, step=body.step, reason=body.reason,
+        return created(ledger_of(request).record(case, officer=body.officer, step=body.step, reason=body.reason,
                                                   fine=body.fine, source=source))
 
 
@@ -79,7 +80,7 @@ def reinspect(request: Request, finding: FindingId, body: ReinspectionRequest, w
     ledger = ledger_of(request)
     changeable(ledger, who, finding)
     with write_gate(request):
-        return _created(ledger.reinspect(finding, on=body.on, rectified=body.rectified, officer=body.officer,
+        return created(ledger.reinspect(finding, on=body.on, rectified=body.rectified, officer=body.officer,
                                          note=body.note, step=body.step, reason=body.reason, fine=body.fine))
 
 

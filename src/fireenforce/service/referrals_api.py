@@ -1,19 +1,26 @@
 """``GET /v1/referrals``: the cases offices handed over (移交), with the answer when there is one.
 The brigade and legal staff read every office's referrals (the brigade finds those sent to it
-with ``?to=``); an officer's token reads those its own office sent."""
+with ``?to=``); an officer's token reads those its own office sent.
+
+``POST /v1/findings/{id}/referral-answers``: the answer to a referral (accepted, or returned with
+the brigade's result), as ``fireenforce ledger referral``. The brigade answers those sent to it,
+from any office; an office records the answer it received on its own findings (an authority
+without a token answers on paper); legal staff write nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from fireenforce.ledger import FindingView, Ledger, SubjectRef
-from fireenforce.service.access import Caller, ledger_of, office_read
+from fireenforce.model.case import IsoDate, Text
+from fireenforce.service.access import Caller, ledger_of, may_write, office_read, visible, write_gate
 from fireenforce.service.bodies import StrictJsonRoute
-from fireenforce.service.ledger_api import ERRORS
+from fireenforce.service.ledger_api import ERRORS, FindingId, created
 
 router = APIRouter(prefix="/v1", route_class=StrictJsonRoute, tags=["ledger"], responses=ERRORS)
 _ANSWERS = {"referral_accepted": "accepted", "referral_returned": "returned"}
@@ -47,6 +54,33 @@ def referrals(
     """The referrals sent, oldest first, each with its answer (accepted or returned) if any."""
     every = _all(ledger_of(request), office_read(who, office))
     return [r for r in every if (to is None or r.to == to) and not (awaiting and r.answer)]
+
+
+class ReferralAnswer(BaseModel):
+    """The answer to the finding's referral awaiting one."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    on: IsoDate = Field(description="the day of the answer")
+    answer: Literal["accepted", "returned"] = Field(description="`accepted` (the authority takes the case) or "
+                                                                "`returned` (the office acts again)")
+    result: Text = Field("", description="the authority's result in words")
+
+
+@router.post("/findings/{finding}/referral-answers", status_code=201, response_model=FindingView)
+def answer(request: Request, finding: FindingId, body: ReferralAnswer, who: Caller) -> Response:
+    """Record the answer to the finding's referral: the finding as ``GET /v1/findings/{id}`` shows it."""
+    ledger = ledger_of(request)
+    view = visible(ledger, who, finding)
+    may_write(who)
+    if view.office != who.office:  # a brigade (reading every office's) answers what was sent to it
+        sent = _of(view)
+        if who.role != "brigade" or not sent or sent[-1].to != who.office:
+            whom = f"was sent to {sent[-1].to_label}" if sent else "was never referred"
+            raise HTTPException(403, f"{finding} belongs to {view.office} and {whom}: {who.role} tokens "
+                                     f"answer only referrals sent to their own office")
+    with write_gate(request):
+        return created(ledger.referral_answer(finding, on=body.on, accepted=body.answer == "accepted",
+                                              result=body.result))
 
 
 def _all(ledger: Ledger, office: str | None) -> list[Referral]:

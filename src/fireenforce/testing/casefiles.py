@@ -83,7 +83,7 @@ class Expect(BaseModel):
     penalty: PenaltyExpect | None = None
     cites: list[str] | None = None
     cites_include: list[str] | None = None
-    cites_by_role: dict[Literal["violated", "penalty", "procedure", "competence", "compulsory"], list[str]] | None = None
+    cites_by_role: dict[Literal["violated", "penalty", "procedure", "competence", "compulsory", "basis"], list[str]] | None = None
     documents: list[DocumentType] | None = None
     rectification: RectificationExpect | None = None
     reinspection: ReinspectionExpect | None = None

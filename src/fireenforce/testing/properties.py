@@ -21,7 +21,7 @@ from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.items import Conditions
 
 Check = Callable[[Ruleset, Case], None]
-LAW_DATE_ROLES = ("violated", "penalty", "compulsory")
+LAW_DATE_ROLES = ("violated", "basis", "penalty", "compulsory")
 
 
 def _conditions(case: Case) -> Conditions:

@@ -146,11 +146,11 @@ def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], p
     item = ruleset.items[profile.code]
     pivots = sorted(ruleset.provisions.change_dates([c for b in item.spec.penalties for c in b.cite]))
     occurred, ended, observed, decided = draw(_dates(start, end, years, ruleset.coverage.from_, pivots))
-    assume(bool(item.resolve(profile.conditions, decided).violated))  # the duty must exist by the decision
+    assume(bool(item.resolve(profile.conditions, decided).grounds))  # the duty must exist by the decision
     if item.completed:
         ended = occurred  # a completed act ends the day it is done
-        assume(bool(item.resolve(profile.conditions, ended).violated))
-    elif ended is not None and not item.resolve(profile.conditions, ended).violated:
+        assume(bool(item.resolve(profile.conditions, ended).grounds))
+    elif ended is not None and not item.resolve(profile.conditions, ended).grounds:
         ended = None  # no duty in force when the conduct ended: judge it as continuing instead
     harm = False if barred else draw(st.booleans())
     rare = st.sampled_from((False, False, False, True))  # grounds of no penalty: often enough, not always

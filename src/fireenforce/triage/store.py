@@ -7,19 +7,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Collection, Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, String, or_, select, type_coerce
 
+from fireenforce.documents.offices import load_offices
 from fireenforce.errors import CaseError
 from fireenforce.ledger import Ledger, OpenFinding
+from fireenforce.ledger.chain import recorded_cases
 from fireenforce.ledger.database import translate_errors, writing
 from fireenforce.ledger.events import now
 from fireenforce.ledger.subjects import mask_id, normalise_id
 from fireenforce.ledger.tables import actions, events, findings
 from fireenforce.model.case import Subject
 from fireenforce.model.enums import OfficeLevel
+from fireenforce.resources import bundled_family
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.load import load_ruleset
 from fireenforce.ruleset.triggers import TriggerSpec, Triggers
@@ -44,8 +47,10 @@ class PlaceEntry(BaseModel):
     manager: Subject
 
 
-def parse_places(text: str, source: str = "<places>") -> list[PlaceEntry]:
-    """The register from JSON Lines; the first bad line raises SignalError with its number."""
+def parse_places(text: str, source: str = "<places>", offices: Collection[str] | None = None) -> list[PlaceEntry]:
+    """The register from JSON Lines; the first bad line raises SignalError with its number.
+    ``offices``: the office names documents can be issued for (:func:`office_names`); an entry
+    of another office is refused on ``office`` (its findings could name no office)."""
     entries = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -57,12 +62,23 @@ def parse_places(text: str, source: str = "<places>") -> list[PlaceEntry]:
             field = ".".join(str(p) for p in err["loc"])
             message = "unknown field (a typo?)" if err["type"] == "extra_forbidden" else err["msg"]
             raise SignalError(source, number, field, message) from None
+        if offices is not None and entries[-1].office not in offices:
+            raise SignalError(source, number, "office", f"{entries[-1].office!r} is not an office of offices.yaml "
+                                                        f"(known: {'、'.join(sorted(offices)) or 'none'})")
         if entries[-1].manager.id:
             try:  # triage records findings for the manager: an id the ledger refuses must not wait for that day
                 normalise_id(entries[-1].manager.id, "manager.id")
             except CaseError as exc:
                 raise SignalError(source, number, exc.field, exc.message) from None
     return entries
+
+
+def office_names(led: Ledger) -> set[str]:
+    """The offices named in the ``offices.yaml`` of every version the ledger decides with, and
+    in the ledger's own offices file."""
+    root = led.ruleset_path or bundled_family()
+    files = [*root.glob("offices.yaml"), *root.glob("*/offices.yaml"), *([led.offices_path] if led.offices_path else [])]
+    return {name for path in files for name in load_offices(path).offices}
 
 
 def store_places(led: Ledger, entries: Iterable[PlaceEntry]) -> int:
@@ -155,7 +171,7 @@ def _finding_records(conn: Connection, triggers: Triggers, day: dt.date,
     if referral_start is not None:
         referral_query = referral_query.where(actions.c.date >= referral_start)
     referrals = list(conn.execute(referral_query))
-    cases = _cases(conn, set(rows) | {r.finding for r in referrals})
+    cases = recorded_cases(conn, set(rows) | {r.finding for r in referrals})
     out = []
     for row in rows.values():
         attrs = _case_attrs(cases.get(row.id, {}), register)
@@ -168,18 +184,6 @@ def _finding_records(conn: Connection, triggers: Triggers, day: dt.date,
         attrs.update({"item": ref.item, "family": ref.item.split("-", 1)[0], "subject": ref.subject,
                       "office": ref.office})
         out.append(Record(ref.id, "referral", ref.date, attrs))
-    return out
-
-
-def _cases(conn: Connection, ids: set[str]) -> dict[str, dict[str, Any]]:
-    """The case each finding was recorded with (its first event)."""
-    out: dict[str, dict[str, Any]] = {}
-    listed = sorted(ids)
-    for begin in range(0, len(listed), 500):
-        query = select(events.c.finding, events.c.payload).where(
-            events.c.kind == "finding", events.c.finding.in_(listed[begin:begin + 500]))
-        for finding, payload in conn.execute(query):
-            out[finding] = json.loads(payload)["case"]
     return out
 
 

@@ -78,7 +78,7 @@ def _days(ruleset: Ruleset, item: CompiledItem) -> list[dt.date]:
     """The first day of every period in which the item's law is constant, inside the window."""
     start, end = _window(ruleset)
     spec = item.spec
-    cites = [c.cite for c in spec.violated] + [c for b in spec.penalties for c in (*b.cite, *b.compulsory)]
+    cites = [c.cite for c in (*spec.violated, *spec.basis)] + [c for b in spec.penalties for c in (*b.cite, *b.compulsory)]
     changes = ruleset.provisions.change_dates(cites)
     return sorted({start} | {d for d in changes if d > start and (end is None or d < end)})
 
