@@ -182,7 +182,8 @@ def zen_graph(rs: fe.Ruleset, day: Any) -> dict[str, Any]:
         ("holds", "office.level == 'brigade' ? law.holds_brigade : office.level == 'street' ? law.holds_street : "
                   "office.level == 'town' ? law.holds_town : law.holds_township"),
         ("penalty", "law.branch == null ? 'none' : $.barred ? 'barred' : $.excused ? 'excused' : "
-                    "(law.precondition != null and not $.elements[law.precondition]) ? 'unmet' : "
+                    "(law.precondition != null and not $.elements[law.precondition]) ? "
+                    "(law.precondition == 'notice' ? 'needs_notice' : 'unmet') : "
                     "$.holds ? 'available' : 'no_power'"),
         ("acting", "office.level == 'brigade' ? 'brigade' : 'office'"),
     ])
