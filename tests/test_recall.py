@@ -232,3 +232,15 @@ def test_replaced_is_model_copy(case: Case) -> None:
         assert ours.model_fields_set == theirs.model_fields_set and ours.model_extra == theirs.model_extra
         assert ours.__pydantic_private__ == theirs.__pydantic_private__
         assert ours.model_dump_json() == theirs.model_dump_json()
+
+
+def test_a_local_fact_of_the_wrong_type_is_refused_after_its_right_type_was_recalled() -> None:
+    """``True == 1`` in Python: the memo keys local facts with their types, so ``removed_m2: true``
+    (declared an integer) is refused even right after ``removed_m2: 1`` was decided and kept."""
+    rs = compile_version(bundled_family() / "2024.09")  # a memo of its own
+    data = EXAMPLE
+    right = Case.model_validate({**data, "facts": {**data.get("facts", {}), "removed_m2": 1}})
+    wrong = Case.model_validate({**data, "facts": {**data.get("facts", {}), "removed_m2": True}})
+    decide(right, rs)
+    with pytest.raises(CaseError, match="removed_m2"):
+        decide(wrong, rs)

@@ -88,7 +88,7 @@ _marshal = marshal.dumps
 def case_key(case: Case) -> tuple[Any, ...]:
     """Everything of a ``Case`` instance that reaches the engine, read through ``__dict__``: the
     value of every field, a part (subject, place, ...) or a history entry as its own field values,
-    whatever fields the models have; the local facts; and which subject and place facts were told
+    whatever fields the models have; the local facts with their types (``1`` and ``True`` are equal keys otherwise); and which subject and place facts were told
     (an untold ``high_rise`` may be inferred, a told one may not: the engine reads those). The
     digest is not part of it."""
     key: list[Any] = [_CASE]
@@ -104,7 +104,7 @@ def case_key(case: Case) -> tuple[Any, ...]:
     told = d["place"].__pydantic_fields_set__
     extra = d["facts"].__pydantic_extra__
     append(("operating" in d["subject"].__pydantic_fields_set__, "high_rise" in told, "crowded" in told,
-            tuple(extra.items()) if extra else None))
+            tuple([(k, type(v), v) for k, v in extra.items()]) if extra else None))
     return tuple(key)
 
 
