@@ -1,4 +1,4 @@
-"""消防法第五十四条 is what the fire-rescue agency acts on (it notifies and seals), not a duty of
+"""消防法第五十四条 (and 第四十五条第一款) is what the fire-rescue agency acts on (it notifies and seals), not a duty of
 the subject: decisions cite it with role ``basis`` (依据), documents list it under 依据 and never
 under 违反的规定, and the decision says the doubt (legal/INDEX.md lists it as a duty)."""
 
@@ -88,3 +88,13 @@ def test_an_item_with_neither_a_duty_nor_a_basis_is_refused(tmp_path: Path) -> N
     with pytest.raises(RulesetError) as info:
         compile_version(copy)
     assert "RS-ITEM-NO-LAW" in [f.code for f in info.value.findings]
+
+
+@pytest.mark.parametrize("version", VERSIONS, ids=lambda p: p.name)
+def test_the_fire_scene_command_power_is_a_basis_not_a_violated_duty(version: Path) -> None:
+    """消防法第四十五条第一款 is the agency's power to command at the scene (found by the legal
+    review): FI-SCENE-ORDER cites it as 依据; the conduct is 第六十四条第（四）项."""
+    spec = load_version(version).items["FI-SCENE-ORDER"].spec
+    assert [c.cite for c in spec.violated] == []
+    assert [c.cite for c in spec.basis] == ["fire-law:45:1"]
+    assert "DOUBT-64-DUTY" in [d.code for d in spec.doubts]

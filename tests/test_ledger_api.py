@@ -146,6 +146,8 @@ def test_a_referral_is_sent_and_answered(led: Ledger) -> None:
     assert "referral_letter" in [d.type for d in rec.documents]
     with pytest.raises(LedgerError):
         led.reinspect(rec.finding, on="2026-05-10", rectified=True)
+    with pytest.raises(CaseError, match="^on: 2026-01-02 is before the referral"):  # found by a trial
+        led.referral_answer(rec.finding, on="2026-01-02", accepted=True)
     view = led.referral_answer(rec.finding, on="2026-05-12", accepted=False, result="不属于本大队管辖，退回")
     assert view.status == "open" and view.deadline == dt.date(2026, 5, 15)  # policy/ladder.yaml returned_days: 3
     assert led.due(on="2026-05-15") == [] and [d.finding for d in led.due(on="2026-05-16")] == [rec.finding]

@@ -195,6 +195,9 @@ class Ledger:
             state = replay(finding_events(conn, finding))
             if state.status != "referred" or state.referral.get("answer"):
                 raise LedgerError(f"{finding}: no referral awaits an answer (status {state.status})")
+            sent = state.referral.get("sent_on")
+            if sent is not None and day < sent:
+                raise CaseError("on", f"{day} is before the referral of {finding} was sent ({sent})")
             payload: dict[str, Any] = {"result": result}
             if not accepted:  # the office acts again; due once the ruleset's days for it have run
                 days = self._ruleset(day).policy.spec.ladder.returned_days
