@@ -82,7 +82,7 @@ def test_logged_in_the_office_is_the_logins(site: dict[str, Any]) -> None:
 def test_record_numbers_the_documents_and_opens_them(site: dict[str, Any]) -> None:
     client = login(site, "north")
     page = record(client)
-    finding = re.search(r"(F-[0-9A-Za-z]+)", page)
+    finding = re.search(r"(?<![0-9A-Za-z_-])(F-[0-9a-f]{16})(?![0-9A-Za-z_-])", page)
     number = re.search(r'class="number">([^<]+)<', page)
     assert finding and number and "西北街消检查字〔2026〕第1号" == number.group(1)
     document = client.post(f"/findings/{finding.group(1)}/documents",
@@ -97,7 +97,7 @@ def test_record_numbers_the_documents_and_opens_them(site: dict[str, Any]) -> No
 
 def test_due_list_buttons_escalate_and_close(site: dict[str, Any]) -> None:
     client = login(site, "north")
-    finding = re.search(r"(F-[0-9A-Za-z]+)", record(client))
+    finding = re.search(r"(?<![0-9A-Za-z_-])(F-[0-9a-f]{16})(?![0-9A-Za-z_-])", record(client))
     assert finding
     due = client.get("/due", params={"on": "2026-06-01"}).text
     assert finding.group(1) in due and "已整改" in due and "未整改" in due
@@ -114,7 +114,7 @@ def test_due_list_buttons_escalate_and_close(site: dict[str, Any]) -> None:
 
 def test_other_offices_and_legal_staff_cannot_press_the_buttons(site: dict[str, Any]) -> None:
     north = login(site, "north")
-    finding = re.search(r"(F-[0-9A-Za-z]+)", record(north))
+    finding = re.search(r"(?<![0-9A-Za-z_-])(F-[0-9a-f]{16})(?![0-9A-Za-z_-])", record(north))
     assert finding
     south = login(site, "south")
     assert finding.group(1) not in south.get("/due", params={"on": "2026-06-01"}).text
@@ -164,7 +164,7 @@ def test_the_due_list_picks_its_day_and_says_a_bad_one_in_chinese(site: dict[str
 def test_a_reinspection_form_that_does_not_say_the_day_or_the_result_records_nothing(
         site: dict[str, Any], form: dict[str, str]) -> None:
     client = login(site, "north")
-    finding = re.search(r"(F-[0-9A-Za-z]+)", record(client))
+    finding = re.search(r"(?<![0-9A-Za-z_-])(F-[0-9a-f]{16})(?![0-9A-Za-z_-])", record(client))
     assert finding
     with Ledger(site["url"]) as ledger:
         before = ledger.show(finding.group(1)).events
@@ -175,7 +175,7 @@ def test_a_reinspection_form_that_does_not_say_the_day_or_the_result_records_not
 
 
 def test_another_offices_finding_is_said_in_chinese_on_the_page(site: dict[str, Any]) -> None:
-    finding = re.search(r"(F-[0-9A-Za-z]+)", record(login(site, "north")))
+    finding = re.search(r"(?<![0-9A-Za-z_-])(F-[0-9a-f]{16})(?![0-9A-Za-z_-])", record(login(site, "north")))
     assert finding
     south = login(site, "south")
     answer = south.post(f"/findings/{finding.group(1)}/reinspect",
