@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 from fireenforce.dates import add_working_days
 from fireenforce.engine import law, penalty as pen, recall
-from fireenforce.engine.steps import Step as _Step, penalty_status as _status, referral as _referral
+from fireenforce.engine.steps import Step, penalty_status, referral
 from fireenforce.errors import CaseError
 from fireenforce.model.case import Case, HistoryEntry, Subject, check_dates, check_fact_codes, check_local_facts, parse_case
 from fireenforce.model.fast import construct, replaced
@@ -275,13 +275,13 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
             kind = pen.penalised_kind(branch, subject.kind)
             plan = pen.plan(rs, branch, tier, kind, day, True)
             competence = pen.scoped(rs, competence, plan, level, kind)
-        status = _status(branch, record.elements, record.agency_notice, limitation.barred, excuse, competence)
+        status = penalty_status(branch, record.elements, record.agency_notice, limitation.barred, excuse, competence)
     acting = "brigade" if level == "brigade" else "office"
     rule = policy.step_table.decide(record.prior, serious, status, acting, item.completed)
     running = record.running
     if running is not None and policy.step_rank[running.step] < policy.step_rank[rule.then["step"]]:  # type: ignore[index]
         running = None
-    trigger = _referral(rs, facts, level, item, conditions) if facts.crime_suspected or facts.sealing_needed or item.referrals \
+    trigger = referral(rs, facts, level, item, conditions) if facts.crime_suspected or facts.sealing_needed or item.referrals \
         else None
     if trigger is not None:
         running = None
@@ -375,7 +375,7 @@ _UNLAWFUL_PENALTY = {
 
 
 def _check_departure(rs: Ruleset, step: str, suggested: str, status: str, branch: PenaltyBranch | None,
-                     competence: pen.Competence | None, level: str, trigger: _Step | None) -> None:
+                     competence: pen.Competence | None, level: str, trigger: Step | None) -> None:
     """An officer may depart from the suggested step only to a step the law allows here."""
     if step not in rs.policy.step_rank:
         raise CaseError("step", f"{step!r} is not one of {', '.join(rs.policy.spec.ladder.steps)}")
@@ -397,7 +397,7 @@ def _check_departure(rs: Ruleset, step: str, suggested: str, status: str, branch
 
 def _core(
     rs: Ruleset, case: Case, item: CompiledItem, conditions: Conditions, resolution: Resolution, law_reason: Reason,
-    years: int, status: str, rule: TableRule, trigger: _Step | None, elements: frozenset[str],
+    years: int, status: str, rule: TableRule, trigger: Step | None, elements: frozenset[str],
     competence: pen.Competence | None, tier: str, order: bool, running: str | None, pre: list[Reason], gate: _Gate,
     departure: tuple[str, str] | None = None,
 ) -> _Core:
@@ -436,10 +436,10 @@ def _core(
             cites = tuple(period.cites) if period is not None else ()
             reasons.append(rs.policy_reason("limitation.barred", cites, years=years))
     if departure is not None:
-        chosen = _Step(departure[0], rs.policy_reason(DEPARTURE, step_label=STEP_LABELS[departure[0]],
+        chosen = Step(departure[0], rs.policy_reason(DEPARTURE, step_label=STEP_LABELS[departure[0]],
                                                       suggested_label=STEP_LABELS[departure[1]]))
     else:
-        chosen = trigger or _Step(rule.then["step"], _step_reason(rs, item, rule))
+        chosen = trigger or Step(rule.then["step"], _step_reason(rs, item, rule))
     step = running or chosen.step
     if running is None:
         reasons.append(chosen.reason)
