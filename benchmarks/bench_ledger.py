@@ -71,10 +71,10 @@ def record_throughput(url: str, records: int) -> None:
         # a new date for nearly every record, as an office's record spans its days (each date once
         # asked the ruleset in force, which cost a check of every ruleset file before it was cached)
         cases = [sample_case(100 + i % 200, day + dt.timedelta(days=i % 250)) for i in range(records)]
-        led.record(sample_case(1, day))  # warm up: ruleset, offices, statement caches
+        led.record(sample_case(1, day), officer="王某")  # warm up: ruleset, offices, statement caches
         start, cpu = time.perf_counter(), time.process_time()
         for case in cases:
-            led.record(case)
+            led.record(case, officer="王某")
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
         start = time.perf_counter()
         for case in cases:
@@ -200,7 +200,7 @@ def lookups(led: Ledger, total_events: int) -> None:
     print(f"  due(on), all {len(OFFICES)} offices: {summary(everyone)} ({sum(sizes)} findings)")
     day = dt.date(2026, 3, 2)
     case_ids = iter(range(subjects + 1, subjects + 10_000))
-    rec = timed(lambda: led.record(sample_case(next(case_ids), day)), 200)
+    rec = timed(lambda: led.record(sample_case(next(case_ids), day), officer="王某"), 200)
     print(f"  record into the large ledger: {summary(rec)}")
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from fireenforce.ledger import Ledger
 from fireenforce.testing import pgserver
+from ledgerkit import TODAY
 
 
 @pytest.fixture(scope="session")
@@ -33,5 +34,5 @@ def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def open_ledger(ledger_url: str) -> Iterator[Ledger]:
     """A new, empty ledger on each backend, closed after the test."""
-    with Ledger(ledger_url) as ledger:
+    with Ledger(ledger_url, today=lambda: TODAY) as ledger:
         yield ledger

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from fireenforce.ledger.tables import events
 
 OFFICE = {"level": "street", "name": "北街街道消防安全办公室"}
 OTHER_OFFICE = {"level": "street", "name": "南街街道消防安全办公室"}
+TODAY = dt.date(2027, 12, 31)  # the clock of the ledger fixture: every date the tests record has happened
 
 
 def uscc(n: int) -> str:

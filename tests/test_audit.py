@@ -70,7 +70,7 @@ def only(report: AuditReport, code: str) -> AuditFinding:
 # -- worked cases, one per kind ----------------------------------------------------------------
 
 def test_escalation_skipped(led: Ledger) -> None:
-    rec = led.record(case(1), step="penalty", reason="当事人态度恶劣", fine=6000)
+    rec = led.record(case(1), step="penalty", reason="当事人态度恶劣", fine=6000, officer="王某")
     report = fe.audit(led)
     assert codes(report) == ["AUDIT-ESCALATION-SKIPPED"]
     f = only(report, "AUDIT-ESCALATION-SKIPPED")
@@ -82,7 +82,7 @@ def test_escalation_skipped(led: Ledger) -> None:
 
 
 def test_penalty_before_the_orders_deadline(led: Ledger) -> None:
-    rec = led.record(case(1))                                                    # reminder, deadline 05-06
+    rec = led.record(case(1), officer="王某")                                                    # reminder, deadline 05-06
     warned = led.reinspect(rec.finding, on="2026-05-10", rectified=False)       # warning, deadline 05-13
     assert warned.step == "warning" and str(warned.deadline) == "2026-05-13"
     early = led.reinspect(rec.finding, on="2026-05-11", rectified=False, step="penalty", reason="拒不整改", fine=8000)
@@ -94,7 +94,7 @@ def test_penalty_before_the_orders_deadline(led: Ledger) -> None:
 
 
 def test_a_step_lower_than_the_rule(led: Ledger) -> None:
-    led.record(case(1, facts={"serious": True}), step="warning", reason="当事人当场表示立即整改")
+    led.record(case(1, facts={"serious": True}), step="warning", reason="当事人当场表示立即整改", officer="王某")
     f = only(fe.audit(led), "AUDIT-STEP-LOWER")
     assert (f.step, f.rule_step) == ("warning", "penalty")
 
@@ -113,7 +113,7 @@ def edited_export(led: Ledger, path: Path, edit: Callable[[dict], None]) -> Path
 def test_referral_missing(led: Ledger, tmp_path: Path) -> None:
     # the ledger refuses to record a step in place of a required referral: an archive from
     # another system whose finding says a crime is suspected, and whose action was a warning
-    led.record(case(1), step="warning", reason="先行责令改正")
+    led.record(case(1), step="warning", reason="先行责令改正", officer="王某")
 
     def suspected(event: dict) -> None:
         if event["kind"] == "finding":
@@ -128,7 +128,7 @@ def test_fine_outside_the_legal_range(tmp_path: Path) -> None:
     # recorded under a version that allowed 1000 yuan; the version in force says 5000 at least
     loose = variant(tmp_path, "catalogue/EV-BLOCK.yaml", "fine: {min: 5000, max: 50000}", "fine: {min: 1000, max: 50000}")
     with Ledger(f"sqlite:///{tmp_path / 'l.db'}", ruleset=loose) as led:
-        led.record(case(1, facts={"serious": True}), fine=2000)
+        led.record(case(1, facts={"serious": True}), fine=2000, officer="王某")
         report = fe.audit(led)
     f = only(report, "AUDIT-FINE-RANGE")
     assert (f.fine, f.fine_min, f.fine_max) == (2000, 5000, 50000) and "fire-law:60:1:3" in f.detail
@@ -139,7 +139,7 @@ def test_summary_procedure_over_the_limit(tmp_path: Path) -> None:
     # recorded under a version whose on-the-spot limit for individuals was 500 yuan: summary documents only
     loose = variant(tmp_path, "policy/procedure.yaml", "individual: 200", "individual: 500")
     with Ledger(f"sqlite:///{tmp_path / 'l.db'}", ruleset=loose) as led:
-        rec = led.record(individual(1, facts={"serious": True}), fine=400)
+        rec = led.record(individual(1, facts={"serious": True}), fine=400, officer="王某")
         assert [d.type for d in rec.documents] == ["inspection_record", "summary_penalty_decision"]
         report = fe.audit(led)
     assert codes(report) == ["AUDIT-SUMMARY-LIMIT"]
@@ -148,7 +148,7 @@ def test_summary_procedure_over_the_limit(tmp_path: Path) -> None:
 
 
 def test_departure_without_a_reason_in_an_export(led: Ledger, tmp_path: Path) -> None:
-    led.record(case(1), step="warning", reason="  补记理由  ")
+    led.record(case(1), step="warning", reason="  补记理由  ", officer="王某")
 
     def no_reason(event: dict) -> None:  # an export from a system that did not keep the reason
         if event["kind"] == "action":
@@ -160,8 +160,8 @@ def test_departure_without_a_reason_in_an_export(led: Ledger, tmp_path: Path) ->
 
 
 def test_same_case_different_fines_within_an_office(led: Ledger) -> None:
-    led.record(case(1, facts={"serious": True}), fine=6000)
-    led.record(case(2, facts={"serious": True}), fine=20000)
+    led.record(case(1, facts={"serious": True}), fine=6000, officer="王某")
+    led.record(case(2, facts={"serious": True}), fine=20000, officer="王某")
     report = fe.audit(led)
     assert codes(report) == ["AUDIT-DISPARITY"]
     f = only(report, "AUDIT-DISPARITY")
@@ -171,9 +171,9 @@ def test_same_case_different_fines_within_an_office(led: Ledger) -> None:
 
 def test_same_case_different_fines_across_offices(led: Ledger) -> None:
     for n, fine in ((1, 6000), (2, 6500)):
-        led.record(case(n, facts={"serious": True}), fine=fine)
+        led.record(case(n, facts={"serious": True}), fine=fine, officer="王某")
     for n, fine in ((3, 12000), (4, 13000)):
-        led.record(case(n, facts={"serious": True}, office=OTHER_OFFICE), fine=fine)
+        led.record(case(n, facts={"serious": True}, office=OTHER_OFFICE), fine=fine, officer="王某")
     report = fe.audit(led)
     [f] = report.findings
     assert f.code == "AUDIT-DISPARITY" and f.office == "全区" and f.cases == 4
@@ -181,8 +181,8 @@ def test_same_case_different_fines_across_offices(led: Ledger) -> None:
 
 
 def test_the_thresholds_are_policy_data(led: Ledger, tmp_path: Path) -> None:
-    led.record(case(1, facts={"serious": True}), fine=6000)
-    led.record(case(2, facts={"serious": True}), fine=20000)
+    led.record(case(1, facts={"serious": True}), fine=6000, officer="王某")
+    led.record(case(2, facts={"serious": True}), fine=20000, officer="王某")
     family = tmp_path / "family"
     shutil.copytree(FAMILY, family)
     policy = family / "2024.09" / "policy" / "audit.yaml"
@@ -201,14 +201,14 @@ def test_undecidable_actions_are_listed(tmp_path: Path) -> None:
 # -- a clean ledger, and the three sources agree ----------------------------------------------
 
 def test_a_clean_ledger_has_no_findings(led: Ledger, tmp_path: Path) -> None:
-    first = led.record(case(1))
+    first = led.record(case(1), officer="王某")
     led.reinspect(first.finding, on="2026-05-10", rectified=False)
     penalty = led.reinspect(first.finding, on="2026-05-20", rectified=False, fine=20000)
     assert penalty.step == "penalty"
     led.reinspect(first.finding, on="2026-05-25", rectified=True)
-    second = led.record(case(2, facts={"serious": True}), fine=25000)
+    second = led.record(case(2, facts={"serious": True}), fine=25000, officer="王某")
     led.reinspect(second.finding, on="2026-05-07", rectified=True)
-    led.record(individual(3))
+    led.record(individual(3), officer="王某")
     report = fe.audit(led)
     assert report.findings == [] and report.actions == report.decided == 5
     assert report.json()["counts"] == {code: 0 for code in AUDIT_KINDS}
@@ -216,8 +216,8 @@ def test_a_clean_ledger_has_no_findings(led: Ledger, tmp_path: Path) -> None:
 
 
 def test_database_export_and_cli_agree(led: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    led.record(case(1), step="penalty", reason="当事人态度恶劣", fine=6000)
-    led.record(case(2, on="2026-06-03", facts={"serious": True}), step="warning", reason="当场整改")
+    led.record(case(1), step="penalty", reason="当事人态度恶劣", fine=6000, officer="王某")
+    led.record(case(2, on="2026-06-03", facts={"serious": True}), step="warning", reason="当场整改", officer="王某")
     export = tmp_path / "ledger.jsonl"
     with export.open("w", encoding="utf-8") as out:
         led.export(out)
@@ -274,7 +274,7 @@ def test_bad_files(tmp_path: Path, capsys: pytest.CaptureFixture[str], led: Ledg
     pq.write_table(pa.Table.from_pylist([case(1)]), plain)
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"seq": 1}\n', encoding="utf-8")
-    led.record(case(1))
+    led.record(case(1), officer="王某")
     good = io.StringIO()
     led.export(good)
     lines = good.getvalue().splitlines()
@@ -352,8 +352,8 @@ def test_the_monthly_report_has_an_audit_section(led: Ledger) -> None:
     from fireenforce.reports.build import monthly_report, report_csv
     from fireenforce.reports.html import report_html
 
-    led.record(case(1), step="penalty", reason="当事人态度恶劣", fine=6000)
-    led.record(case(2, on="2026-06-03", facts={"serious": True}), step="warning", reason="当场整改")
+    led.record(case(1), step="penalty", reason="当事人态度恶劣", fine=6000, officer="王某")
+    led.record(case(2, on="2026-06-03", facts={"serious": True}), step="warning", reason="当场整改", officer="王某")
     report = monthly_report(led, "2026-05")
     section = report["audit"]
     assert section["counts"] == fe.audit(led, since="2026-05-01", until="2026-05-31").counts()
@@ -391,9 +391,9 @@ def test_workers_give_the_report_of_one(tmp_path: Path, monkeypatch: pytest.Monk
         assert fe.audit(path, workers=workers).json() == one
     for n in range(1, 6):
         if n % 2:
-            led.record(case(n), step="penalty", reason="当事人态度恶劣", fine=6000 * n)
+            led.record(case(n), step="penalty", reason="当事人态度恶劣", fine=6000 * n, officer="王某")
         else:
-            led.record(case(n))
+            led.record(case(n), officer="王某")
     export = tmp_path / "ledger.jsonl"
     with export.open("w", encoding="utf-8") as out:
         led.export(out)
@@ -405,10 +405,10 @@ def test_the_database_reading_gives_the_exports_report_on_both_databases(ledger_
     """The audit reads a ledger database in one query (an action's recorded decision cut to its
     step in SQL): the same report as the full events of its export, on SQLite and PostgreSQL."""
     with Ledger(ledger_url) as led:
-        led.record(case(1), step="penalty", reason="当事人态度恶劣", fine=6000)
-        first = led.record(case(2))
+        led.record(case(1), step="penalty", reason="当事人态度恶劣", fine=6000, officer="王某")
+        first = led.record(case(2), officer="王某")
         led.reinspect(first.finding, on="2026-05-10", rectified=False)
-        led.record(individual(3))
+        led.record(individual(3), officer="王某")
         export = tmp_path / "ledger.jsonl"
         with export.open("w", encoding="utf-8") as out:
             led.export(out)

@@ -14,14 +14,14 @@ import fireenforce as fe
 from fireenforce.errors import CaseError
 from fireenforce.ledger import Closure, Ledger, LedgerError, Record, UnknownFinding
 from fireenforce.ledger.tables import events
-from ledgerkit import OTHER_OFFICE, case, uscc
+from ledgerkit import OTHER_OFFICE, TODAY, case, uscc
 
 NUMBER = re.compile(r"^西北街消(检查字|责改字|罚告字|罚决字|移字)〔2026〕第(\d+)号$")
 
 
 @pytest.fixture
 def led(ledger_url: str) -> Ledger:
-    ledger = Ledger(ledger_url)
+    ledger = Ledger(ledger_url, today=lambda: TODAY)
     yield ledger
     ledger.close()
 
@@ -46,9 +46,9 @@ def test_record_returns_the_contract_shape_and_the_decision_with_its_ruleset(led
 
 
 def test_the_ledger_supplies_history_and_the_ladder_climbs(led: Ledger) -> None:
-    first = led.record(case(2))
+    first = led.record(case(2), officer="王某")
     led.reinspect(first.finding, on="2026-05-05", rectified=True)  # closed: the conduct seen again is a repeat
-    second = led.record(case(2, on="2026-06-01"))
+    second = led.record(case(2, on="2026-06-01"), officer="王某")
     history = led.history(uscc(2))
     assert [(h.date, h.step) for h in history] == [(dt.date(2026, 5, 3), first.step), (dt.date(2026, 6, 1), second.step)]
     expected = fe.decide({**case(2, on="2026-06-01"), "history": [history[0].model_dump(mode="json")]})
@@ -59,7 +59,7 @@ def test_the_ledger_supplies_history_and_the_ladder_climbs(led: Ledger) -> None:
 def test_a_case_with_its_own_history_is_refused_and_writes_nothing(led: Ledger) -> None:
     bad = {**case(3), "history": [{"date": "2026-03-01", "item": "EV-BLOCK", "step": "reminder"}]}
     with pytest.raises(CaseError, match="^history: "):
-        led.record(bad)
+        led.record(bad, officer="王某")
     assert event_count(led) == 0
 
 
@@ -71,26 +71,26 @@ def test_bad_input_is_one_line_naming_the_field_and_leaves_nothing(led: Ledger, 
     else:
         data[field] = value
     with pytest.raises(CaseError) as info:
-        led.record(data)
+        led.record(data, officer="王某")
     assert str(info.value).startswith(f"{field}: ") and "\n" not in str(info.value)
     assert value not in str(info.value) or field != "subject.id"  # the id itself is masked
     assert event_count(led) == 0
 
 
 def test_reinspection_rectified_closes_the_finding(led: Ledger) -> None:
-    rec = led.record(case(5))
+    rec = led.record(case(5), officer="王某")
     out = led.reinspect(rec.finding, on="2026-05-06", rectified=True)
     assert out == Closure(finding=rec.finding, closed_on=dt.date(2026, 5, 6))
     view = led.show(rec.finding)
     assert (view.status, view.deadline, view.closed_on) == ("closed", None, dt.date(2026, 5, 6))
     assert led.due(on="2026-12-31", within_days=30) == []
     assert [h.rectified for h in led.history(uscc(5))] == [True]
-    with pytest.raises(LedgerError, match="closed"):
+    with pytest.raises(LedgerError, match="已整改销号"):
         led.reinspect(rec.finding, on="2026-05-07", rectified=False)
 
 
 def test_reinspection_not_rectified_decides_the_next_step_with_the_unheeded_order(led: Ledger) -> None:
-    rec = led.record(case(6))
+    rec = led.record(case(6), officer="王某")
     nxt = led.reinspect(rec.finding, on="2026-05-10", rectified=False, officer="李某")
     assert isinstance(nxt, Record) and nxt.finding == rec.finding and nxt.action != rec.action
     history = led.history(uscc(6))
@@ -102,8 +102,8 @@ def test_reinspection_not_rectified_decides_the_next_step_with_the_unheeded_orde
 
 
 def test_due_lists_open_findings_past_their_deadline(led: Ledger) -> None:
-    a = led.record(case(7))
-    b = led.record(case(8, office=OTHER_OFFICE, on="2026-05-20"))
+    a = led.record(case(7), officer="王某")
+    b = led.record(case(8, office=OTHER_OFFICE, on="2026-05-20"), officer="王某")
     deadline_a, deadline_b = a.deadline, b.deadline
     assert deadline_a and deadline_b
     assert led.due(on=deadline_a) == []  # the deadline day itself is still within time
@@ -118,13 +118,13 @@ def test_due_lists_open_findings_past_their_deadline(led: Ledger) -> None:
 
 
 def test_document_numbers_are_per_office_type_and_year_and_gap_free(led: Ledger) -> None:
-    numbers = [led.record(case(10 + n)).documents[0].number for n in range(3)]
+    numbers = [led.record(case(10 + n), officer="王某").documents[0].number for n in range(3)]
     assert [int(NUMBER.match(n).group(2)) for n in numbers] == [1, 2, 3]
-    other = led.record(case(20, office=OTHER_OFFICE)).documents[0].number
+    other = led.record(case(20, office=OTHER_OFFICE), officer="王某").documents[0].number
     assert other == "西南街消检查字〔2026〕第1号"
-    next_year = led.record(case(21, on="2027-01-04")).documents[0].number
+    next_year = led.record(case(21, on="2027-01-04"), officer="王某").documents[0].number
     assert next_year == "西北街消检查字〔2027〕第1号"
-    order = led.reinspect(led.record(case(22)).finding, on="2026-05-10", rectified=False)
+    order = led.reinspect(led.record(case(22), officer="王某").finding, on="2026-05-10", rectified=False)
     assert [d.number for d in order.documents] == ["西北街消检查字〔2026〕第5号", "西北街消责改字〔2026〕第1号"]
 
 
@@ -132,16 +132,16 @@ def test_a_departure_needs_a_written_reason_and_is_recorded(led: Ledger) -> None
     suggested = fe.decide(case(30)).step
     chosen = "warning" if suggested != "warning" else "reminder"
     with pytest.raises(CaseError, match="^reason: "):
-        led.record(case(30), step=chosen)
+        led.record(case(30), step=chosen, officer="王某")
     assert event_count(led) == 0
-    rec = led.record(case(30), step=chosen, reason="当事人此前已被口头提醒两次")
+    rec = led.record(case(30), step=chosen, reason="当事人此前已被口头提醒两次", officer="王某")
     assert rec.step == chosen and rec.departure and rec.departure.suggested == suggested
     assert led.history(uscc(30))[0].step == chosen
     assert "rectification_order" in [d.type for d in rec.documents] or chosen != "warning"
 
 
 def test_a_referral_is_sent_and_answered(led: Ledger) -> None:
-    rec = led.record(case(31), step="referral", reason="涉嫌重大火灾隐患，移交大队")
+    rec = led.record(case(31), step="referral", reason="涉嫌重大火灾隐患，移交大队", officer="王某")
     assert rec.status == "referred" and rec.deadline is None
     assert "referral_letter" in [d.type for d in rec.documents]
     with pytest.raises(LedgerError):
@@ -155,7 +155,7 @@ def test_a_referral_is_sent_and_answered(led: Ledger) -> None:
 
 
 def test_a_correction_is_a_new_event_and_changes_the_state(led: Ledger) -> None:
-    rec = led.record(case(32))
+    rec = led.record(case(32), officer="王某")
     action_event = next(e for e in led.show(rec.finding).events if e.kind == "action")
     with pytest.raises(CaseError, match="^reason: "):
         led.correct(action_event.id, reason=" ", changes={"deadline": "2026-06-30"})
@@ -174,11 +174,11 @@ def test_a_correction_is_a_new_event_and_changes_the_state(led: Ledger) -> None:
 
 def test_subjects_without_an_id_match_by_normalised_name_and_address_weakly(led: Ledger) -> None:
     person = {"kind": "individual", "name": "张 某", "address": "西峰区北街某小区5号楼"}
-    first = led.record(case(33, item="EB-CHARGE", subject=person))
+    first = led.record(case(33, item="EB-CHARGE", subject=person), officer="王某")
     assert first.subject.weak and first.subject.id == ""
     led.reinspect(first.finding, on="2026-05-04", rectified=True)
     again = {**person, "name": "张某", "address": "西峰区北街某小区５号楼"}  # fullwidth digit, no space
-    led.record(case(33, item="EB-CHARGE", subject=again, on="2026-06-01"))
+    led.record(case(33, item="EB-CHARGE", subject=again, on="2026-06-01"), officer="王某")
     assert len(led.history(fe.Case.model_validate(case(33, subject=again)).subject)) == 2
 
 
@@ -192,13 +192,13 @@ def test_unknown_ids_are_typed_errors(led: Ledger) -> None:
 
 
 def test_show_masks_the_id_everywhere(led: Ledger) -> None:
-    rec = led.record(case(34))
+    rec = led.record(case(34), officer="王某")
     text = led.show(rec.finding).model_dump_json()
     assert uscc(34) not in text and uscc(34)[-4:] in text
 
 
 def test_verify_passes_on_an_intact_record(led: Ledger) -> None:
-    rec = led.record(case(35))
+    rec = led.record(case(35), officer="王某")
     led.reinspect(rec.finding, on="2026-05-09", rectified=False)
     report = led.verify()
     assert report.ok and report.events == event_count(led) and report.offices == 1
@@ -213,13 +213,13 @@ def test_a_source_key_makes_recording_idempotent(led: Ledger) -> None:
         with pytest.raises(LedgerError, match="^--source trigger-2026-05-03-17: recorded already, as F-"):
             led.record(other.pop("case", case(40)), source="trigger-2026-05-03-17", **{"officer": "王某", **other})
     assert event_count(led) == before
-    assert led.record(case(48, on="2026-05-04"), source="trigger-2026-05-04-1").finding != first.finding
+    assert led.record(case(48, on="2026-05-04"), source="trigger-2026-05-04-1", officer="王某").finding != first.finding
 
 
 def test_a_fine_is_recorded_within_the_legal_range_only_on_a_penalty(led: Ledger) -> None:
     with pytest.raises(CaseError, match="^fine: a fine is recorded only with a penalty .*the step is reminder"):
-        led.record(case(41), fine=5000)
-    rec = led.record(case(41))
+        led.record(case(41), fine=5000, officer="王某")
+    rec = led.record(case(41), officer="王某")
     warning = led.reinspect(rec.finding, on="2026-05-10", rectified=False)
     assert isinstance(warning, Record) and warning.step == "warning"
     before = event_count(led)
@@ -236,8 +236,8 @@ def test_a_fine_is_recorded_within_the_legal_range_only_on_a_penalty(led: Ledger
 
 
 def test_events_for_reports_by_office_kind_and_date(led: Ledger) -> None:
-    a = led.record(case(42))
-    led.record(case(43, office=OTHER_OFFICE, on="2026-06-02"))
+    a = led.record(case(42), officer="王某")
+    led.record(case(43, office=OTHER_OFFICE, on="2026-06-02"), officer="王某")
     led.reinspect(a.finding, on="2026-05-09", rectified=True)
     kinds = [e.kind for e in led.events(office="北街街道消防安全办公室")]
     assert kinds[:2] == ["finding", "action"] and kinds[-2:] == ["reinspection", "closure"]
@@ -247,8 +247,8 @@ def test_events_for_reports_by_office_kind_and_date(led: Ledger) -> None:
 
 
 def test_history_of_one_office(led: Ledger) -> None:
-    led.record(case(44))
-    led.record(case(44, office=OTHER_OFFICE, on="2026-06-01"))
+    led.record(case(44), officer="王某")
+    led.record(case(44, office=OTHER_OFFICE, on="2026-06-01"), officer="王某")
     assert len(led.history(uscc(44))) == 2
     assert [h.date for h in led.history(uscc(44), office=OTHER_OFFICE["name"])] == [dt.date(2026, 6, 1)]
     assert [h.date for h in led.history(uscc(44), on="2026-05-31")] == [dt.date(2026, 5, 3)]
@@ -257,9 +257,9 @@ def test_history_of_one_office(led: Ledger) -> None:
 def test_export_import_round_trip_on_each_backend(led: Ledger, request: pytest.FixtureRequest, tmp_path) -> None:
     import io
 
-    rec = led.record(case(45))
+    rec = led.record(case(45), officer="王某")
     led.reinspect(rec.finding, on="2026-05-10", rectified=False)
-    led.record(case(46, office=OTHER_OFFICE))
+    led.record(case(46, office=OTHER_OFFICE), officer="王某")
     first = io.StringIO()
     count = led.export(first)
     if led.engine.dialect.name == "sqlite":
@@ -272,7 +272,7 @@ def test_export_import_round_trip_on_each_backend(led: Ledger, request: pytest.F
         copy.export(second)
         assert second.getvalue() == first.getvalue()
         assert copy.show(rec.finding) == led.show(rec.finding) and copy.verify().ok
-        nxt = copy.record(case(47))  # the copy carries on numbering where the original stopped
+        nxt = copy.record(case(47), officer="王某")  # the copy carries on numbering where the original stopped
         assert nxt.documents[0].number == "西北街消检查字〔2026〕第3号"
     with pytest.raises(LedgerError, match="^line:1: "):
         Ledger(f"sqlite:///{tmp_path / 'bad.db'}").import_(['{"seq": 1}'], source="line")
@@ -280,7 +280,7 @@ def test_export_import_round_trip_on_each_backend(led: Ledger, request: pytest.F
 
 def test_a_departure_is_decided_as_the_step_taken_and_its_documents_render(led: Ledger) -> None:
     assert fe.decide(case(50)).step == "reminder"
-    rec = led.record(case(50), step="penalty", reason="安全出口在营业期间锁闭，情况紧急")
+    rec = led.record(case(50), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
     assert rec.step == rec.decision.step == "penalty" and rec.decision.procedure == "general"
     assert rec.departure and (rec.departure.suggested, rec.departure.chosen) == ("reminder", "penalty")
     assert rec.decision.penalty and rec.decision.penalty.fine and rec.decision.penalty.fine.min == 5000
@@ -304,21 +304,21 @@ def test_an_unlawful_departure_is_refused_and_writes_nothing(led: Ledger, item: 
         data["subject"] = {"kind": "individual", "name": "张某", "id": "", "address": "西峰区北街某小区"}
         data["place"] = {"name": "住宅", "address": "西峰区北街某小区"}
     with pytest.raises(CaseError, match=f"^step: {step}") as info:
-        led.record(data, step=step, reason="理由")
+        led.record(data, step=step, reason="理由", officer="王某")
     assert words in str(info.value) and "\n" not in str(info.value)
     assert event_count(led) == 0
 
 
 def test_a_reason_without_a_departure_is_refused(led: Ledger) -> None:
     with pytest.raises(CaseError, match="^reason: .*--step"):
-        led.record(case(52), reason="理由")
+        led.record(case(52), reason="理由", officer="王某")
     with pytest.raises(CaseError, match="^reason: .*suggested"):
-        led.record(case(52), step="reminder", reason="理由")
+        led.record(case(52), step="reminder", reason="理由", officer="王某")
     assert event_count(led) == 0
 
 
 def test_a_penalty_decision_orders_correction_from_its_own_date(led: Ledger) -> None:
-    rec = led.record(case(53))
+    rec = led.record(case(53), officer="王某")
     led.reinspect(rec.finding, on="2026-05-08", rectified=False)
     penalty = led.reinspect(rec.finding, on="2026-05-20", rectified=False, fine=6000)
     assert isinstance(penalty, Record) and penalty.decision.procedure == "general" and penalty.deadline
@@ -335,7 +335,7 @@ def test_a_penalty_decision_orders_correction_from_its_own_date(led: Ledger) -> 
 
 def test_only_the_penalty_decision_follows_its_notice(led: Ledger) -> None:
     """The notice and the inspection record keep the action's own day; only the decision waits."""
-    rec = led.record(case(58), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000)
+    rec = led.record(case(58), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
     assert rec.decision.procedure == "general"
 
     def dated(document: str) -> dt.date:
@@ -351,15 +351,17 @@ def test_only_the_penalty_decision_follows_its_notice(led: Ledger) -> None:
 @pytest.mark.parametrize("fine, issued", [
     (100, ["inspection_record", "summary_penalty_decision"]),
     (400, ["inspection_record", "penalty_notice", "penalty_decision"]),
-    (None, ["inspection_record", "penalty_notice", "penalty_decision", "summary_penalty_decision"]),
+    (None, ["inspection_record", "penalty_notice", "penalty_decision", "summary_penalty_decision"]),  # 警告
 ])
 def test_a_known_fine_numbers_only_the_documents_of_its_procedure(led: Ledger, fine: int | None,
                                                                  issued: list[str]) -> None:
     """A penalty either procedure may take: the fine chosen decides which documents are issued,
-    so no number goes to a document that will never exist."""
+    so no number goes to a document that will never exist; a formal warning instead of a fine
+    (警告, which either procedure may impose) numbers them all."""
     data = case(59, subject={"kind": "individual", "operating": True, "name": "李某", "id": "",
                              "address": "西峰区北街某路20号"})
-    rec = led.record(data, step="penalty", reason="现场拒不改正", fine=fine)
+    rec = led.record(data, step="penalty", reason="现场拒不改正", fine=fine, formal_warning=fine is None,
+                     officer="王某")
     assert "summary_penalty_decision" in rec.decision.documents and "penalty_notice" in rec.decision.documents
     assert [d.type for d in rec.documents] == issued
     numbered = [e.payload["type"] for e in led.show(rec.finding).events if e.kind == "document"]
@@ -368,15 +370,15 @@ def test_a_known_fine_numbers_only_the_documents_of_its_procedure(led: Ledger, f
 
 
 def test_a_referral_letter_does_not_call_an_order_nobody_reinspected_unheeded(led: Ledger) -> None:
-    led.record(case(60))
-    rec = led.record(case(60), step="referral", reason="安全出口严重堵塞，需临时查封", separate="另一处安全出口，另行立案")
+    led.record(case(60), officer="王某")
+    rec = led.record(case(60), step="referral", reason="安全出口严重堵塞，需临时查封", separate="另一处安全出口，另行立案", officer="王某")
     text = led.render(rec.finding, "referral_letter", format="text")
     assert "2026年5月3日，督促提醒（EV-BLOCK），整改期限2026年5月6日，尚未复查。" in text
     assert "未改正" not in text
 
 
 def test_a_reinspection_within_the_deadline_decides_nothing(led: Ledger) -> None:
-    rec = led.record(case(54))
+    rec = led.record(case(54), officer="王某")
     assert rec.deadline is not None
     early = rec.deadline - dt.timedelta(days=1)
     with pytest.raises(CaseError, match="^fine: the deadline runs until"):
@@ -391,14 +393,14 @@ def test_a_reinspection_within_the_deadline_decides_nothing(led: Ledger) -> None
 
 @pytest.mark.parametrize("option", [{"fine": 6000}, {"step": "penalty"}, {"reason": "理由"}])
 def test_a_rectified_reinspection_takes_no_step_options(led: Ledger, option: dict) -> None:
-    rec = led.record(case(55))
+    rec = led.record(case(55), officer="王某")
     with pytest.raises(CaseError, match=f"^{next(iter(option))}: a rectified finding is closed"):
         led.reinspect(rec.finding, on="2026-05-05", rectified=True, **option)
     assert led.show(rec.finding).status == "open"
 
 
 def test_a_corrected_subject_name_reaches_later_documents(led: Ledger) -> None:
-    rec = led.record(case(56))
+    rec = led.record(case(56), officer="王某")
     found = next(e for e in led.show(rec.finding).events if e.kind == "finding")
     led.correct(found.id, reason="名称录入错误", changes={"subject_name": "西峰区某某便民超市有限公司"})
     nxt = led.reinspect(rec.finding, on="2026-05-10", rectified=False)
@@ -429,8 +431,8 @@ def test_rulesets_are_loaded_once_per_process(monkeypatch: pytest.MonkeyPatch, t
     monkeypatch.setattr(rulesets, "_LOADED", {})
     with Ledger(tmp_path / "a.db") as one, Ledger(tmp_path / "b.db") as two:
         for day in range(3, 9):
-            one.record(case(60 + day, on=f"2026-05-{day:02d}"))
-            two.record(case(60 + day, on=f"2026-05-{day:02d}"))
+            one.record(case(60 + day, on=f"2026-05-{day:02d}"), officer="王某")
+            two.record(case(60 + day, on=f"2026-05-{day:02d}"), officer="王某")
     assert len(calls) == 1
     monkeypatch.setattr(rulesets, "RECHECK", -1.0)  # edits are noticed once the recheck interval has run
     assert rulesets.ruleset_on(None, dt.date(2026, 5, 3)) is rulesets.ruleset_on(None, dt.date(2026, 5, 4))

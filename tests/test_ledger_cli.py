@@ -58,12 +58,12 @@ def test_the_loop_from_the_command_line(db: str, tmp_path: Path, capsys: pytest.
 
 
 def test_text_output_for_the_officer(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "record", write_case(tmp_path, case(2)), "--db", db)
+    code, out, _ = run(capsys, "record", write_case(tmp_path, case(2)), "--db", db, "--officer", "王某")
     assert code == 0 and "文书：消防监督检查记录 西北街消检查字〔2026〕第1号" in out and "整改期限" in out
 
 
 def test_export_and_import_round_trip(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rec = json.loads(run(capsys, "record", write_case(tmp_path, case(3)), "--db", db, "--format", "json")[1])
+    rec = json.loads(run(capsys, "record", write_case(tmp_path, case(3)), "--db", db, "--officer", "王某", "--format", "json")[1])
     run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-05-09", "--not-rectified")
     exported = tmp_path / "out.jsonl"
     assert run(capsys, "export", "--db", db, "--out", str(exported))[0] == 0
@@ -77,7 +77,7 @@ def test_export_and_import_round_trip(db: str, tmp_path: Path, capsys: pytest.Ca
 
 
 def test_backup_is_a_working_ledger(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    run(capsys, "record", write_case(tmp_path, case(4)), "--db", db)
+    run(capsys, "record", write_case(tmp_path, case(4)), "--db", db, "--officer", "王某")
     target = str(tmp_path / "backup.db")
     assert run(capsys, "backup", target, "--db", db)[0] == 0
     assert run(capsys, "export", "--db", target)[1] == run(capsys, "export", "--db", db)[1]
@@ -94,8 +94,8 @@ def test_a_backup_into_a_missing_folder_is_one_line(db: str, tmp_path: Path,
 
 def test_history_of_one_office_as_known_on_a_day(db: str, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    run(capsys, "record", write_case(tmp_path, case(5)), "--db", db)
-    run(capsys, "record", write_case(tmp_path, case(5, on="2026-05-20", office=OTHER_OFFICE)), "--db", db)
+    run(capsys, "record", write_case(tmp_path, case(5)), "--db", db, "--officer", "王某")
+    run(capsys, "record", write_case(tmp_path, case(5, on="2026-05-20", office=OTHER_OFFICE)), "--db", db, "--officer", "王某")
     code, out, _ = run(capsys, "history", uscc(5), "--db", db, "--office", OTHER_OFFICE["name"], "--format", "json")
     assert code == 0 and [h["date"] for h in json.loads(out)] == ["2026-05-20"]
     code, out, _ = run(capsys, "history", uscc(5), "--db", db, "--on", "2026-05-10", "--format", "json")
@@ -125,7 +125,7 @@ def one_line_error(code: int, err: str, *fragments: str) -> None:
 def test_a_bad_case_is_refused(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = case(5)
     bad["subject"]["id"] = uscc(5)[:-1] + ("0" if uscc(5)[-1] != "0" else "1")
-    code, out, err = run(capsys, "record", write_case(tmp_path, bad), "--db", db)
+    code, out, err = run(capsys, "record", write_case(tmp_path, bad), "--db", db, "--officer", "王某")
     one_line_error(code, err, "subject.id", "check digit")
     assert uscc(5)[6:14] not in err
     assert run(capsys, "export", "--db", db)[1] == ""
@@ -146,7 +146,7 @@ def test_a_file_that_is_not_a_ledger(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_a_read_only_database(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///file:{db}?mode=ro&uri=true"
     assert run(capsys, "due", "--on", "2026-05-01", "--db", url)[0] == 0  # reading works
-    code, _, err = run(capsys, "record", write_case(tmp_path, case(6)), "--db", url)
+    code, _, err = run(capsys, "record", write_case(tmp_path, case(6)), "--db", url, "--officer", "王某")
     one_line_error(code, err, "read-only")
 
 
@@ -154,7 +154,7 @@ def test_a_locked_database(db: str, tmp_path: Path, capsys: pytest.CaptureFixtur
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        code, _, err = run(capsys, "record", write_case(tmp_path, case(7)), "--db", db, "--wait", "0.2")
+        code, _, err = run(capsys, "record", write_case(tmp_path, case(7)), "--db", db, "--officer", "王某", "--wait", "0.2")
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -169,7 +169,7 @@ def test_a_newer_schema(db: str, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_verify_exit_1_names_the_broken_event(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    run(capsys, "record", write_case(tmp_path, case(8)), "--db", db)
+    run(capsys, "record", write_case(tmp_path, case(8)), "--db", db, "--officer", "王某")
     with sqlite3.connect(db) as conn:
         event = conn.execute("SELECT id FROM events WHERE office_seq = 2").fetchone()[0]
         conn.execute("UPDATE events SET payload = '{}' WHERE id = ?", (event,))
@@ -185,7 +185,7 @@ def test_the_url_comes_from_the_environment(db: str, monkeypatch: pytest.MonkeyP
 
 def test_documents_issued_through_the_ledger_carry_their_numbers(db: str, tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    rec = json.loads(run(capsys, "record", write_case(tmp_path, case(10)), "--db", db, "--format", "json")[1])
+    rec = json.loads(run(capsys, "record", write_case(tmp_path, case(10)), "--db", db, "--officer", "王某", "--format", "json")[1])
     code, out, _ = run(capsys, "render", rec["finding"], "--document", "inspection_record", "--format", "text",
                        "--db", db)
     assert code == 0 and rec["documents"][0]["number"] in out and "〔2026〕第____号" not in out
@@ -202,17 +202,17 @@ def test_documents_issued_through_the_ledger_carry_their_numbers(db: str, tmp_pa
 
 def test_options_that_would_be_ignored_are_refused(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_case(tmp_path, case(11))
-    one_line_error(*run(capsys, "record", path, "--db", db, "--reason", "理由")[::2], "reason", "--step")
-    rec = json.loads(run(capsys, "record", path, "--db", db, "--format", "json")[1])
+    one_line_error(*run(capsys, "record", path, "--db", db, "--officer", "王某", "--reason", "理由")[::2], "reason", "--step")
+    rec = json.loads(run(capsys, "record", path, "--db", db, "--officer", "王某", "--format", "json")[1])
     code, _, err = run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-05-05", "--rectified",
                        "--fine", "6000")
     one_line_error(code, err, "fine", "rectified")
     code, _, err = run(capsys, "due", "--db", db, "--on", "2026-06-01", "--office", "北街办")
     one_line_error(code, err, "--office", "北街办", "北街街道消防安全办公室")
     path = write_case(tmp_path, case(15))
-    code, _, err = run(capsys, "record", path, "--db", db, "--source", "k1")
-    assert code == 0 and run(capsys, "record", path, "--db", db, "--source", "k1")[0] == 0
-    code, _, err = run(capsys, "record", write_case(tmp_path, case(12)), "--db", db, "--source", "k1")
+    code, _, err = run(capsys, "record", path, "--db", db, "--officer", "王某", "--source", "k1")
+    assert code == 0 and run(capsys, "record", path, "--db", db, "--officer", "王某", "--source", "k1")[0] == 0
+    code, _, err = run(capsys, "record", write_case(tmp_path, case(12)), "--db", db, "--officer", "王某", "--source", "k1")
     one_line_error(code, err, "--source k1", "recorded already")
 
 
@@ -226,13 +226,13 @@ def test_a_refused_import_leaves_no_database_behind(tmp_path: Path, capsys: pyte
 
 def test_the_read_only_url_is_shown_readably(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///file:{db}?mode=ro&uri=true"
-    code, _, err = run(capsys, "record", write_case(tmp_path, case(13)), "--db", url)
+    code, _, err = run(capsys, "record", write_case(tmp_path, case(13)), "--db", url, "--officer", "王某")
     one_line_error(code, err, "read-only", f"file:{db}")
     assert "%3A" not in err
 
 
 def test_history_says_what_each_reinspection_found(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rec = json.loads(run(capsys, "record", write_case(tmp_path, case(14)), "--db", db, "--format", "json")[1])
+    rec = json.loads(run(capsys, "record", write_case(tmp_path, case(14)), "--db", db, "--officer", "王某", "--format", "json")[1])
     code, out, _ = run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-05-04", "--not-rectified")
     assert code == 0 and "未届满" in out and "不作新的处置" in out
     run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-05-10", "--not-rectified")
@@ -245,20 +245,20 @@ def test_recording_the_same_conduct_while_its_finding_is_open_is_one_line_exit_2
         db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_case(tmp_path, case(16, item="EB-CHARGE", subject={
         "kind": "individual", "name": "张某", "id": resident_id(16), "address": "西峰区北街某小区5号楼"}))
-    rec = json.loads(run(capsys, "record", path, "--db", db, "--format", "json")[1])
-    code, out, err = run(capsys, "record", path, "--db", db)
+    rec = json.loads(run(capsys, "record", path, "--db", db, "--officer", "王某", "--format", "json")[1])
+    code, out, err = run(capsys, "record", path, "--db", db, "--officer", "王某")
     one_line_error(code, err, "open_finding:", rec["finding"], f"deadline {rec['deadline']} has not run yet",
                    f"fireenforce ledger reinspect {rec['finding']}", "--separate REASON")
     assert out == "" and resident_id(16) not in err
-    code, out, _ = run(capsys, "record", path, "--db", db, "--separate", "同楼另一处楼道", "--format", "json")
+    code, out, _ = run(capsys, "record", path, "--db", db, "--officer", "王某", "--separate", "同楼另一处楼道", "--format", "json")
     assert code == 0 and json.loads(out)["finding"] != rec["finding"]
 
 
 def test_a_subject_id_is_corrected_from_the_command_line_and_history_says_so(
         db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rec = json.loads(run(capsys, "record", write_case(tmp_path, case(17)), "--db", db, "--format", "json")[1])
+    rec = json.loads(run(capsys, "record", write_case(tmp_path, case(17)), "--db", db, "--officer", "王某", "--format", "json")[1])
     other = case(18, item="EB-PARK")
-    run(capsys, "record", write_case(tmp_path, other), "--db", db)
+    run(capsys, "record", write_case(tmp_path, other), "--db", db, "--officer", "王某")
     event = json.loads(run(capsys, "show", rec["finding"], "--db", db, "--format", "json")[1])["events"][0]["id"]
     code, _, err = run(capsys, "correct", event, "--db", db, "--reason", "录入错误", "--set", f"subject_id={uscc(18)}")
     one_line_error(code, err, "subject_merge:", "某某超市18号店", "--merge")
@@ -272,5 +272,7 @@ def test_a_subject_id_is_corrected_from_the_command_line_and_history_says_so(
         assert code == 0 and f"更正：{rec['finding']} 的证件号由 {uscc(17)[:6]}" in out and "代码录入错误" in out
         assert uscc(17) not in out and uscc(19) not in out
     assert "EV-BLOCK" in run(capsys, "history", uscc(19), "--db", db)[1]
-    assert "EV-BLOCK" not in run(capsys, "history", uscc(17), "--db", db)[1]
+    old = run(capsys, "history", uscc(17), "--db", db)[1].splitlines()  # the link first, then where it went
+    assert old[0].startswith("更正：") and old[1] == "该证件号下已无记录：其记录已更正到其他证件号（见上）"
+    assert old[2] == f"更正后的证件号 {uscc(19)[:6]}********{uscc(19)[-4:]} 的历史：" and "EV-BLOCK" in old[3]
     assert run(capsys, "verify", "--db", db)[0] == 0

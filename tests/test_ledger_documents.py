@@ -27,7 +27,7 @@ def led(open_ledger: Ledger) -> Ledger:
 
 
 def test_a_reinspection_record_says_which_order_when_and_what_was_found(led: Ledger) -> None:
-    rec = led.record(case(71))
+    rec = led.record(case(71), officer="王某")
     assert rec.deadline == dt.date(2026, 5, 6)
     nxt = led.reinspect(rec.finding, on="2026-05-07", rectified=False, note="东侧安全出口仍用挂锁锁闭")
     assert isinstance(nxt, Record) and nxt.step == "warning"
@@ -60,7 +60,7 @@ def test_a_reinspection_record_says_which_order_when_and_what_was_found(led: Led
 
 
 def test_a_corrected_reinspection_note_is_the_one_the_record_states(led: Ledger) -> None:
-    rec = led.record(case(72))
+    rec = led.record(case(72), officer="王某")
     led.reinspect(rec.finding, on="2026-05-08", rectified=False, note="出口锁闭")
     seen = next(e for e in led.show(rec.finding).events if e.kind == "reinspection")
     led.correct(seen.id, reason="复查记录笔误", changes={"note": "东侧出口锁闭，西侧已打开"})
@@ -74,7 +74,7 @@ def test_a_corrected_reinspection_note_is_the_one_the_record_states(led: Ledger)
     pytest.param({"step": "warning", "reason": "当事人拒绝当场改正"}, id="warning"),
 ])
 def test_every_document_orders_the_deadline_the_ledger_recorded(led: Ledger, steps: dict) -> None:
-    rec = led.record(case(73), **steps)
+    rec = led.record(case(73), officer="王某", **steps)
     shown = led.show(rec.finding).deadline
     assert shown is not None and rec.deadline == shown
     for doc in rec.documents:
@@ -86,7 +86,7 @@ def test_every_document_orders_the_deadline_the_ledger_recorded(led: Ledger, ste
 def test_the_worked_example_of_docs_ledger_md(led: Ledger) -> None:
     """A general-procedure penalty of 2026-05-03 with a hearing right: decided 2026-05-09 (after the
     five days to request a hearing), correction by 2026-05-12 on every document."""
-    rec = led.record(case(58), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000)
+    rec = led.record(case(58), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
     assert rec.decision.hearing_right and rec.deadline == dt.date(2026, 5, 12)
     decision = led.render(rec.finding, "penalty_decision", format="text")
     assert re.findall(r"\d{4}年\d{1,2}月\d{1,2}日", decision.split("送达回执")[0])[-1] == "2026年5月9日"
@@ -97,7 +97,7 @@ def test_the_worked_example_of_docs_ledger_md(led: Ledger) -> None:
 
 
 def test_the_deadline_after_a_reinspection_and_after_a_correction_is_the_recorded_one(led: Ledger) -> None:
-    rec = led.record(case(74))
+    rec = led.record(case(74), officer="王某")
     led.reinspect(rec.finding, on="2026-05-07", rectified=False)
     pen = led.reinspect(rec.finding, on="2026-05-12", rectified=False, fine=6000)
     assert isinstance(pen, Record)
@@ -109,10 +109,10 @@ def test_the_deadline_after_a_reinspection_and_after_a_correction_is_the_recorde
 
 
 def test_documents_in_the_brigades_name_carry_the_code_it_gave_the_office(led: Ledger) -> None:
-    north = led.record(case(75), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000)
+    north = led.record(case(75), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
     south = led.record(case(76, office=OTHER_OFFICE), step="penalty", reason="安全出口在营业期间锁闭，情况紧急",
-                       fine=6000)
-    again = led.record(case(77), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000)
+                       fine=6000, officer="王某")
+    again = led.record(case(77), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
     numbers = {rec.finding: {d.type: d.number for d in rec.documents} for rec in (north, south, again)}
     assert numbers[north.finding] == {"inspection_record": "西北街消检查字〔2026〕第1号",
                                       "penalty_notice": "西消北街委罚告字〔2026〕第1号",
@@ -133,7 +133,7 @@ def test_an_entrusted_office_without_its_code_is_refused_naming_the_field(ledger
     offices.write_text("offices:\n  东街街道消防安全办公室: {code: 西东街消}\n", encoding="utf-8")
     with Ledger(ledger_url, offices=offices) as led:
         east = {"level": "street", "name": "东街街道消防安全办公室"}
-        assert led.record(case(78, office=east)).documents[0].number == "西东街消检查字〔2026〕第1号"
+        assert led.record(case(78, office=east), officer="王某").documents[0].number == "西东街消检查字〔2026〕第1号"
         with pytest.raises(DocumentError, match=r"offices\.东街街道消防安全办公室\.entrusted_code: missing"):
-            led.record(case(79, office=east), step="penalty", reason="情况紧急", fine=6000)
+            led.record(case(79, office=east), step="penalty", reason="情况紧急", fine=6000, officer="王某")
         assert [f for f in led.due(on="2026-12-31") if f.subject.name == "某某超市79号店"] == []

@@ -14,14 +14,14 @@ from ledgerkit import case
 
 def test_a_writer_waits_then_gives_up_on_a_held_office(ledger_url: str) -> None:
     with Ledger(ledger_url) as led:
-        led.record(case(1))
+        led.record(case(1), officer="王某")
     with Ledger(ledger_url, busy_timeout=0.3) as holder, Ledger(ledger_url, busy_timeout=0.3) as led:
         with writing(holder.engine) as conn:
             conn.execute(select(chain_heads).with_for_update()).all()
             if conn.dialect.name == "sqlite":
                 conn.execute(text("UPDATE chain_heads SET seq = seq"))
             with pytest.raises(LedgerLocked) as info:
-                led.record(case(2))
+                led.record(case(2), officer="王某")
         assert "\n" not in str(info.value) and "locked" in str(info.value)
         assert len(led.history(case(2)["subject"]["id"])) == 0
         assert led.verify().ok

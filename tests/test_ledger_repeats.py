@@ -25,7 +25,7 @@ def led(ledger_url: str) -> Iterator[Ledger]:
 def refused(led: Ledger, data: dict) -> OpenFinding:
     before = event_count(led)
     with pytest.raises(OpenFinding) as info:
-        led.record(data)
+        led.record(data, officer="王某")
     assert event_count(led) == before and "\n" not in str(info.value)
     assert info.value.code == "open_finding" and str(info.value).startswith("open_finding: ")
     assert isinstance(info.value, LedgerError)
@@ -33,7 +33,7 @@ def refused(led: Ledger, data: dict) -> OpenFinding:
 
 
 def test_the_same_conduct_before_the_deadline_is_refused_saying_the_deadline_has_not_run(led: Ledger) -> None:
-    first = led.record(case(1))
+    first = led.record(case(1), officer="王某")
     assert first.deadline == dt.date(2026, 5, 6)
     err = refused(led, case(1, on="2026-05-05"))
     assert (err.finding, err.deadline, err.status) == (first.finding, first.deadline, "open")
@@ -44,7 +44,7 @@ def test_the_same_conduct_before_the_deadline_is_refused_saying_the_deadline_has
 
 
 def test_after_the_deadline_the_refusal_names_the_reinspection_that_escalates(led: Ledger) -> None:
-    first = led.record(case(2))
+    first = led.record(case(2), officer="王某")
     err = refused(led, case(2, on="2026-05-20"))
     assert "deadline 2026-05-06 has passed" in str(err)
     assert f"fireenforce ledger reinspect {first.finding} --on 2026-05-20 --not-rectified" in str(err)
@@ -54,47 +54,47 @@ def test_after_the_deadline_the_refusal_names_the_reinspection_that_escalates(le
 
 
 def test_closed_findings_and_other_items_do_not_block_and_the_ladder_sees_them(led: Ledger) -> None:
-    first = led.record(case(3))
-    other_item = led.record(case(3, item="EB-PARK"))
+    first = led.record(case(3), officer="王某")
+    other_item = led.record(case(3, item="EB-PARK"), officer="王某")
     assert other_item.finding != first.finding
     led.reinspect(first.finding, on="2026-05-05", rectified=True)
-    again = led.record(case(3, on="2026-06-01"))
+    again = led.record(case(3, on="2026-06-01"), officer="王某")
     assert again.finding != first.finding
     history = led.history(uscc(3))
     assert [h.item for h in history] == ["EV-BLOCK", "EB-PARK", "EV-BLOCK"] and history[0].rectified is True
 
 
 def test_another_office_keeps_its_own_findings(led: Ledger) -> None:
-    first = led.record(case(4))
-    theirs = led.record(case(4, office=OTHER_OFFICE))
+    first = led.record(case(4), officer="王某")
+    theirs = led.record(case(4, office=OTHER_OFFICE), officer="王某")
     assert theirs.finding != first.finding and led.show(theirs.finding).office == OTHER_OFFICE["name"]
 
 
 def test_a_referral_blocks_until_answered_then_accepted_frees_returned_blocks(led: Ledger) -> None:
-    sent = led.record(case(5), step="referral", reason="安全出口严重堵塞，需临时查封")
+    sent = led.record(case(5), step="referral", reason="安全出口严重堵塞，需临时查封", officer="王某")
     assert sent.status == "referred"
     err = refused(led, case(5, on="2026-05-04"))
     assert err.status == "referred" and f"fireenforce ledger referral {sent.finding}" in str(err)
     led.referral_answer(sent.finding, on="2026-05-08", accepted=False, result="退回属地办公室")
     assert refused(led, case(5, on="2026-05-09")).finding == sent.finding  # returned: open again, the office's
-    other = led.record(case(6), step="referral", reason="安全出口严重堵塞，需临时查封")
+    other = led.record(case(6), step="referral", reason="安全出口严重堵塞，需临时查封", officer="王某")
     led.referral_answer(other.finding, on="2026-05-08", accepted=True, result="已立案查处")
-    assert led.record(case(6, on="2026-05-09")).finding != other.finding  # the brigade's case now
+    assert led.record(case(6, on="2026-05-09"), officer="王某").finding != other.finding  # the brigade's case now
 
 
 def test_a_separate_finding_needs_a_reason_which_is_recorded(led: Ledger) -> None:
-    first = led.record(case(7))
-    second = led.record(case(7, on="2026-05-04"), separate="同一单位另一门店，另行立案")
+    first = led.record(case(7), officer="王某")
+    second = led.record(case(7, on="2026-05-04"), separate="同一单位另一门店，另行立案", officer="王某")
     assert second.finding != first.finding
     payload = led.show(second.finding).events[0].payload
     assert payload["separate"] == {"from": first.finding, "reason": "同一单位另一门店，另行立案"}
     with pytest.raises(CaseError, match="^separate: the office has no open finding"):
-        led.record(case(8), separate="理由")
+        led.record(case(8), separate="理由", officer="王某")
     assert led.verify().ok
 
 
 def test_a_weak_subject_repeats_by_its_normalised_name_and_address(led: Ledger) -> None:
     person = {"kind": "individual", "name": "张 某", "address": "西峰区北街某小区5号楼"}
-    first = led.record(case(9, item="EB-CHARGE", subject=person))
+    first = led.record(case(9, item="EB-CHARGE", subject=person), officer="王某")
     same = {**person, "name": "张某", "address": "西峰区北街某小区５号楼"}
     assert refused(led, case(9, item="EB-CHARGE", subject=same, on="2026-05-04")).finding == first.finding

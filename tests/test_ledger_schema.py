@@ -21,8 +21,8 @@ def test_an_older_ledger_is_upgraded_and_still_verifies(ledger_url: str) -> None
         command.upgrade(_alembic_config(conn), "0001")
     engine.dispose()
     with Ledger(ledger_url) as led:  # upgrades to the head
-        rec = led.record(case(1), source="first")
-        assert led.verify().ok and led.record(case(1), source="first") == rec
+        rec = led.record(case(1), source="first", officer="王某")
+        assert led.verify().ok and led.record(case(1), source="first", officer="王某") == rec
         with led.engine.connect() as conn:
             assert MigrationContext.configure(conn).get_current_revision() == schema_revisions()[0]
 
@@ -35,11 +35,11 @@ def test_the_migrations_build_exactly_the_declared_tables(ledger_url: str) -> No
 def test_an_upgrade_to_0005_fills_the_subject_links_from_the_events(ledger_url: str) -> None:
     person = {"kind": "individual", "name": "张某", "address": "西峰区北街某小区5号楼"}
     with Ledger(ledger_url) as led:
-        weak = led.record(case(2, item="EB-CHARGE", subject=person))
+        weak = led.record(case(2, item="EB-CHARGE", subject=person), officer="王某")
         with writing(led.engine) as conn:
             command.downgrade(_alembic_config(conn), "0004")  # a ledger written before 0005
     with Ledger(ledger_url) as led:  # upgraded: recorded_subject and name_key replayed from the events
         assert led.verify().ok
         led.reinspect(weak.finding, on="2026-05-04", rectified=True)
-        strong = led.record(case(2, item="EB-CHARGE", subject={**person, "id": resident_id(2)}, on="2026-06-01"))
+        strong = led.record(case(2, item="EB-CHARGE", subject={**person, "id": resident_id(2)}, on="2026-06-01"), officer="王某")
         assert strong.weak_matches == (weak.finding,)

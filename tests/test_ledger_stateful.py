@@ -72,12 +72,12 @@ class LedgerMachine(RuleBasedStateMachine):
                           and (s.status == "open" or (s.status == "referred" and not s.referral.get("answer"))))
         if blocking and not separate:  # the same conduct while its finding is open: refused, nothing written
             with pytest.raises(OpenFinding) as info:
-                self.led.record(data)
+                self.led.record(data, officer="王某")
             assert info.value.finding == blocking[0][1] and info.value.code == "open_finding"
             assert "\n" not in str(info.value) and len(self.replayed()[0]) == len(evs)
             return
         reason = "另一处场所，另行立案" if blocking else ""
-        rec = self.led.record(data, separate=reason)
+        rec = self.led.record(data, separate=reason, officer="王某")
         assert [h.model_dump(mode="json") for h in expected] == self.last_action_history(rec.finding)
         assert self.replayed()[1][rec.finding].subject == key
         self.findings.append(rec.finding)

@@ -39,7 +39,7 @@ def round_trip_equal(led: Ledger, tmp_url: str) -> None:
 
 def test_a_mistyped_id_is_corrected_by_an_event_and_the_history_follows(led: Ledger, tmp_path) -> None:
     wrong, right = uscc(1), uscc(2)
-    first = led.record(case(1))
+    first = led.record(case(1), officer="王某")
     led.reinspect(first.finding, on="2026-05-05", rectified=True)
     fix = led.correct(finding_event(led, first.finding), reason="统一社会信用代码录入错误",
                       changes={"subject_id": right.lower()})
@@ -52,7 +52,7 @@ def test_a_mistyped_id_is_corrected_by_an_event_and_the_history_follows(led: Led
         [link] = led.subject_links(who)
         assert (link.finding, link.event, link.reason) == (first.finding, fix, "统一社会信用代码录入错误")
         assert link.before.endswith(wrong[-4:]) and link.after.endswith(right[-4:]) and not link.merge
-    nxt = led.record({**case(1, on="2026-06-01"), "subject": {**case(1)["subject"], "id": right}})
+    nxt = led.record({**case(1, on="2026-06-01"), "subject": {**case(1)["subject"], "id": right}}, officer="王某")
     assert nxt.decision.step == "warning" or len(nxt.decision.reasons) > 0
     assert [h.date for h in led.history(right)] == [dt.date(2026, 5, 3), dt.date(2026, 6, 1)]
     assert led.verify().ok
@@ -60,7 +60,7 @@ def test_a_mistyped_id_is_corrected_by_an_event_and_the_history_follows(led: Led
 
 
 def test_later_actions_and_documents_carry_the_corrected_id(led: Ledger) -> None:
-    first = led.record(case(3))
+    first = led.record(case(3), officer="王某")
     led.correct(finding_event(led, first.finding), reason="代码录入错误", changes={"subject_id": uscc(4)})
     nxt = led.reinspect(first.finding, on="2026-05-10", rectified=False)
     assert isinstance(nxt, Record) and nxt.subject.id.endswith(uscc(4)[-4:])
@@ -71,7 +71,7 @@ def test_later_actions_and_documents_carry_the_corrected_id(led: Ledger) -> None
 
 
 def test_bad_and_empty_id_corrections_are_refused_naming_the_field(led: Ledger) -> None:
-    first = led.record(case(5))
+    first = led.record(case(5), officer="王某")
     event = finding_event(led, first.finding)
     with pytest.raises(CaseError, match="^changes.subject_id: .*check digit"):
         led.correct(event, reason="录入错误", changes={"subject_id": uscc(5)[:17] + "0"})
@@ -86,8 +86,8 @@ def test_bad_and_empty_id_corrections_are_refused_naming_the_field(led: Ledger) 
 
 
 def test_a_correction_into_another_subject_is_a_merge_only_when_asked(led: Ledger) -> None:
-    mine = led.record(case(7))
-    theirs = led.record(case(8, item="EB-PARK"))
+    mine = led.record(case(7), officer="王某")
+    theirs = led.record(case(8, item="EB-PARK"), officer="王某")
     event = finding_event(led, mine.finding)
     with pytest.raises(SubjectMerge) as info:
         led.correct(event, reason="录入错误", changes={"subject_id": uscc(8)})
@@ -101,10 +101,10 @@ def test_a_correction_into_another_subject_is_a_merge_only_when_asked(led: Ledge
 
 
 def test_a_record_with_the_id_finds_the_earlier_record_without_it(led: Ledger) -> None:
-    weak = led.record(case(9, item="EB-CHARGE", subject=PERSON))
+    weak = led.record(case(9, item="EB-CHARGE", subject=PERSON), officer="王某")
     led.reinspect(weak.finding, on="2026-05-04", rectified=True)
     with_id = {**PERSON, "name": "张 某", "id": resident_id(9)}
-    strong = led.record(case(9, item="EB-CHARGE", subject=with_id, on="2026-06-01"))
+    strong = led.record(case(9, item="EB-CHARGE", subject=with_id, on="2026-06-01"), officer="王某")
     assert strong.weak_matches == (weak.finding,) and not strong.subject.weak
     assert [h.date for h in led.history(resident_id(9))] == [dt.date(2026, 5, 3), dt.date(2026, 6, 1)]
     action = [e for e in led.show(strong.finding).events if e.kind == "action"][0]
@@ -112,27 +112,27 @@ def test_a_record_with_the_id_finds_the_earlier_record_without_it(led: Ledger) -
 
 
 def test_a_record_without_the_id_finds_the_earlier_record_with_it(led: Ledger) -> None:
-    strong = led.record(case(10, item="EB-CHARGE", subject={**PERSON, "id": resident_id(10)}))
+    strong = led.record(case(10, item="EB-CHARGE", subject={**PERSON, "id": resident_id(10)}), officer="王某")
     with pytest.raises(OpenFinding) as info:  # open: the same conduct, whichever way the subject is named
-        led.record(case(10, item="EB-CHARGE", subject=PERSON, on="2026-05-04"))
+        led.record(case(10, item="EB-CHARGE", subject=PERSON, on="2026-05-04"), officer="王某")
     assert info.value.finding == strong.finding
     led.reinspect(strong.finding, on="2026-05-04", rectified=True)
-    weak = led.record(case(10, item="EB-CHARGE", subject=PERSON, on="2026-06-01"))
+    weak = led.record(case(10, item="EB-CHARGE", subject=PERSON, on="2026-06-01"), officer="王某")
     assert weak.subject.weak and weak.weak_matches == (strong.finding,)
     assert len(weak.decision.reasons) > 0
 
 
 def test_an_open_record_without_the_id_blocks_the_same_conduct_with_it(led: Ledger) -> None:
-    weak = led.record(case(11, item="EB-CHARGE", subject=PERSON))
+    weak = led.record(case(11, item="EB-CHARGE", subject=PERSON), officer="王某")
     with pytest.raises(OpenFinding) as info:
-        led.record(case(11, item="EB-CHARGE", subject={**PERSON, "id": resident_id(11)}, on="2026-05-04"))
+        led.record(case(11, item="EB-CHARGE", subject={**PERSON, "id": resident_id(11)}, on="2026-05-04"), officer="王某")
     assert info.value.finding == weak.finding
 
 
 def test_a_weak_record_is_linked_to_the_id_by_a_correction(led: Ledger, tmp_path) -> None:
-    weak = led.record(case(12, item="EB-CHARGE", subject=PERSON))
+    weak = led.record(case(12, item="EB-CHARGE", subject=PERSON), officer="王某")
     led.reinspect(weak.finding, on="2026-05-04", rectified=True)
-    strong = led.record(case(12, item="EB-PARK", subject={**PERSON, "id": resident_id(12)}, on="2026-06-01"))
+    strong = led.record(case(12, item="EB-PARK", subject={**PERSON, "id": resident_id(12)}, on="2026-06-01"), officer="王某")
     assert strong.weak_matches == (weak.finding,)
     # the ledger knows the id for the same name and address: linking is no merge
     fix = led.correct(finding_event(led, weak.finding), reason="补录身份证号", changes={"subject_id": resident_id(12)})
@@ -140,13 +140,13 @@ def test_a_weak_record_is_linked_to_the_id_by_a_correction(led: Ledger, tmp_path
     assert not view.subject.weak and view.subject.id.endswith(resident_id(12)[-4:])
     [link] = led.subject_links(resident_id(12))
     assert link.event == fix and link.before == "（无证件号，按名称和地址）"
-    later = led.record(case(12, item="FL-BLOCK", subject={**PERSON, "id": resident_id(12)}, on="2026-07-01"))
+    later = led.record(case(12, item="FL-BLOCK", subject={**PERSON, "id": resident_id(12)}, on="2026-07-01"), officer="王某")
     assert later.weak_matches == () and len(led.history(resident_id(12))) == 3
     assert led.verify().ok
     round_trip_equal(led, f"sqlite:///{tmp_path / 'copy.db'}")
 
 
 def test_other_ids_of_the_same_name_and_address_stay_apart(led: Ledger) -> None:
-    led.record(case(13, item="EB-CHARGE", subject={**PERSON, "id": resident_id(13)}))
-    other = led.record(case(14, item="EB-CHARGE", subject={**PERSON, "id": resident_id(14)}))
+    led.record(case(13, item="EB-CHARGE", subject={**PERSON, "id": resident_id(13)}), officer="王某")
+    other = led.record(case(14, item="EB-CHARGE", subject={**PERSON, "id": resident_id(14)}), officer="王某")
     assert other.weak_matches == () and len(led.history(resident_id(14))) == 1

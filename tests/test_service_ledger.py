@@ -60,7 +60,7 @@ def test_record_answers_the_contracts_record(world: dict[str, Any]) -> None:
 def test_the_office_name_comes_from_the_token(world: dict[str, Any]) -> None:
     rec = recorded(world["north"], office={"level": "street", "name": ""})
     assert world["north"].get(f"/v1/findings/{rec['finding']}").json()["office"] == OFFICE["name"]
-    other = world["north"].post("/v1/findings", {"case": case(2, office=OTHER_OFFICE)})
+    other = world["north"].post("/v1/findings", {"officer": "王某", "case": case(2, office=OTHER_OFFICE)})
     assert other.status_code == 422 and other.json()["error"]["field"] == "office.name"
 
 
@@ -93,9 +93,9 @@ def test_due_and_history(world: dict[str, Any]) -> None:
 
 def test_bad_input_is_422_with_the_field(world: dict[str, Any]) -> None:
     north = world["north"]
-    bad = north.post("/v1/findings", {"case": case(1, observed_on="someday")})
+    bad = north.post("/v1/findings", {"officer": "王某", "case": case(1, observed_on="someday")})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "case.observed_on"
-    wrong_id = north.post("/v1/findings", {"case": case(1, subject={"kind": "unit", "name": "某店", "id": "123"})})
+    wrong_id = north.post("/v1/findings", {"officer": "王某", "case": case(1, subject={"kind": "unit", "name": "某店", "id": "123"})})
     assert wrong_id.status_code == 422 and wrong_id.json()["error"]["field"].startswith("subject")
     assert north.get("/v1/due", on="soon").json()["error"]["field"] == "on"
 
@@ -143,7 +143,7 @@ def test_the_brigade_reads_every_office_and_changes_only_its_own(world: dict[str
     assert brigade.get(f"/v1/subjects/{uscc(1)}/history").status_code == 200
     change = brigade.post(f"/v1/findings/{rec['finding']}/reinspections", {"on": "2026-05-20", "rectified": True})
     assert change.status_code == 403
-    own = brigade.post("/v1/findings", {"case": case(3, office={"level": "brigade", "name": BRIGADE})})
+    own = brigade.post("/v1/findings", {"officer": "王某", "case": case(3, office={"level": "brigade", "name": BRIGADE})})
     assert own.status_code == 201
 
 
@@ -152,7 +152,7 @@ def test_legal_staff_read_everything_and_write_nothing(world: dict[str, Any]) ->
     legal = world["legal"]
     assert legal.get(f"/v1/findings/{rec['finding']}").status_code == 200
     assert len(legal.get("/v1/due", on="2026-06-01").json()) == 1
-    writes = (legal.post("/v1/findings", {"case": case(4)}),
+    writes = (legal.post("/v1/findings", {"officer": "王某", "case": case(4)}),
               legal.post(f"/v1/findings/{rec['finding']}/reinspections", {"on": "2026-05-20", "rectified": True}))
     for answer in writes:
         assert answer.status_code == 403 and "write nothing" in answer.json()["error"]["message"]
@@ -183,19 +183,19 @@ def test_an_officer_sees_only_its_own_offices_part_of_a_subjects_history(world: 
 
 def test_a_retried_request_with_its_source_key_records_once(world: dict[str, Any]) -> None:
     north, south = world["north"], world["south"]
-    first = north.post("/v1/findings", {"case": case(5), "source": "grid-4711"}).json()
-    again = north.post("/v1/findings", {"case": case(5), "source": "grid-4711"})
+    first = north.post("/v1/findings", {"officer": "王某", "case": case(5), "source": "grid-4711"}).json()
+    again = north.post("/v1/findings", {"officer": "王某", "case": case(5), "source": "grid-4711"})
     assert again.json()["finding"] == first["finding"]
     assert len(north.get("/v1/due", on="2026-06-01").json()) == 1
-    elsewhere = south.post("/v1/findings", {"case": case(6, office=OTHER_OFFICE), "source": "grid-4711"})
+    elsewhere = south.post("/v1/findings", {"officer": "王某", "case": case(6, office=OTHER_OFFICE), "source": "grid-4711"})
     assert elsewhere.status_code == 201 and elsewhere.json()["finding"] != first["finding"]
 
 
 def test_the_brigade_finds_the_referrals_sent_to_it(world: dict[str, Any]) -> None:
     """Nothing listed referrals: the brigade read one only if it knew its id (user trial)."""
     north, south, brigade = world["north"], world["south"], world["brigade"]
-    handed = north.post("/v1/findings", {"case": case(1), "step": "referral", "reason": "安全出口严重堵塞，需临时查封"}).json()
-    police = south.post("/v1/findings", {"case": case(2, item="PS-FALSE-ALARM", subject={
+    handed = north.post("/v1/findings", {"officer": "王某", "case": case(1), "step": "referral", "reason": "安全出口严重堵塞，需临时查封"}).json()
+    police = south.post("/v1/findings", {"officer": "王某", "case": case(2, item="PS-FALSE-ALARM", subject={
         "kind": "individual", "name": "李某"}, place={}, office={"level": "street", "name": ""})}).json()
     assert handed["step"] == police["step"] == "referral"
     with Ledger(world["url"]) as ledger:

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fireenforce.cli import main
-from fireenforce.ledger import Ledger
+from fireenforce.ledger import Ledger, Record
 from fireenforce.service import Settings, create_app
 from ledgerkit import case, resident_id
 from servicekit import BRIGADE, ledger_with_tokens
@@ -46,10 +46,14 @@ def post(world: dict[str, Any], who: str | None, finding: str, body: Any) -> Any
 def test_the_brigade_accepts_a_referral_and_the_list_shows_its_result(world: dict[str, Any]) -> None:
     answer = post(world, "brigade", world["referred"], ANSWERED)
     assert answer.status_code == 201, answer.text
-    view = answer.json()
-    assert view["finding"] == world["referred"] and view["status"] == "referred"
-    assert view["events"][-1]["kind"] == "referral_accepted"
-    assert view["events"][-1]["payload"]["result"] == ANSWERED["result"]
+    record = answer.json()  # the compact Record the other ledger POSTs answer, not the whole finding
+    assert set(record) == set(Record.model_fields) and record["finding"] == world["referred"]
+    assert (record["status"], record["step"], record["deadline"]) == ("referred", "referral", None)
+    assert len(answer.content) < 20_000
+    with Ledger(world["url"]) as led:
+        last = led.show(world["referred"]).events[-1]
+        assert record["action"] == led.show(world["referred"]).last_action
+    assert last.kind == "referral_accepted" and last.payload["result"] == ANSWERED["result"]
     listed = world["client"].get("/v1/referrals", headers={"Authorization": f"Bearer {world['tokens']['brigade']}"})
     [referral] = [r for r in listed.json() if r["finding"] == world["referred"]]
     assert (referral["to"], referral["answer"], referral["answered_on"], referral["result"]) == (

@@ -30,7 +30,7 @@ _TMP = tempfile.TemporaryDirectory(prefix="fe-schema-")
 _URL = f"sqlite:///{Path(_TMP.name) / 'ledger.db'}"
 TOKEN = ledger_with_tokens(_URL, "north")["north"]
 with Ledger(_URL) as _ledger:
-    _ledger.record(ledger_case(1))  # something to find, re-inspect and list
+    _ledger.record(ledger_case(1), officer="王某")  # something to find, re-inspect and list
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(Settings(db=_URL)))
 
 

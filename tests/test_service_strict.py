@@ -87,7 +87,7 @@ def test_a_body_without_the_json_content_type_says_which_header_to_send() -> Non
 def test_a_reinspection_takes_strict_json_types_and_records_nothing_otherwise(
         api: tuple[TestClient, dict[str, str]], change: dict[str, Any], field: str, words: str) -> None:
     client, headers = api
-    finding = client.post("/v1/findings", json={"case": case(1)}, headers=headers).json()["finding"]
+    finding = client.post("/v1/findings", json={"officer": "王某", "case": case(1)}, headers=headers).json()["finding"]
     body = {"on": "2030-01-01", "rectified": False, **change}
     got_field, message = error_of(client.post(f"/v1/findings/{finding}/reinspections", json=body, headers=headers))
     assert got_field == field and message.startswith(words)
@@ -98,7 +98,8 @@ def test_a_reinspection_takes_strict_json_types_and_records_nothing_otherwise(
 @pytest.mark.parametrize(("change", "field", "words"), [
     ({"fine": "6000"}, "fine", "a string '6000' given; expected a JSON integer"),
     ({"reason": "理" * 4001}, "reason", "too long"),
-    ({"extra": 1}, "extra", "unknown field 'extra' (a typo?); known fields: case, officer, step, reason, fine, source"),
+    ({"extra": 1}, "extra", "unknown field 'extra' (a typo?); known fields: case, officer, step, reason, fine, formal_warning, "
+                      "source"),
     ({"case": {**case(1), "colour": 1}}, "case.colour", "unknown field 'colour' (a typo?); known fields: item,"),
     ({"case": {**case(1), "subject": {"kind": "unit", "operating": "yes"}}}, "case.subject.operating",
      "a string 'yes' given; expected a JSON boolean"),
@@ -106,7 +107,7 @@ def test_a_reinspection_takes_strict_json_types_and_records_nothing_otherwise(
 def test_a_finding_request_names_its_own_fields_and_the_cases(
         api: tuple[TestClient, dict[str, str]], change: dict[str, Any], field: str, words: str) -> None:
     client, headers = api
-    got_field, message = error_of(client.post("/v1/findings", json={"case": case(1), **change}, headers=headers))
+    got_field, message = error_of(client.post("/v1/findings", json={"officer": "王某", "case": case(1), **change}, headers=headers))
     assert got_field == field and message.startswith(words)
 
 

@@ -26,8 +26,8 @@ def api(tmp_path: Path) -> Iterator[dict[str, Any]]:
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     tokens = ledger_with_tokens(url)
     with Ledger(url) as ledger:
-        ledger.record(case(1))
-        ledger.record(case(2, office=OTHER_OFFICE))
+        ledger.record(case(1), officer="王某")
+        ledger.record(case(2, office=OTHER_OFFICE), officer="王某")
     with TestClient(create_app(Settings(db=url))) as client:
         yield {"client": client, "url": url,
                "headers": {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()}}

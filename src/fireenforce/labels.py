@@ -9,6 +9,8 @@ from __future__ import annotations
 from fireenforce.model.enums import DocumentType
 
 STEP_LABELS = {"reminder": "督促提醒", "warning": "警示", "penalty": "行政处罚", "referral": "移交"}
+STATUS_LABELS = {"open": "待整改复查", "closed": "已整改销号", "referred": "已移交"}
+ANSWER_LABELS = {"accepted": "已接收", "returned": "已退回"}
 PROCEDURE_LABELS = {"none": "不适用处罚程序", "summary": "简易程序（当场处罚）", "general": "普通程序"}
 ROLE_LABELS = {"violated": "违反", "penalty": "罚则", "compulsory": "强制执行", "procedure": "程序", "competence": "权限", "basis": "依据"}
 KIND_LABELS = {"formal_warning": "警告", "fine": "罚款", "suspension": "责令停产停业", "detention": "行政拘留",

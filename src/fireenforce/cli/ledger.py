@@ -12,10 +12,8 @@ from fireenforce.cli._io import (
 )
 from fireenforce.cli._text import decision_text
 from fireenforce.errors import CaseError
-from fireenforce.labels import DOCUMENT_TITLES, STEP_LABELS
+from fireenforce.labels import DOCUMENT_TITLES, STATUS_LABELS, STEP_LABELS
 from fireenforce.model.enums import DOCUMENT_TYPES
-
-STATUS_LABELS = {"open": "待整改复查", "closed": "已整改销号", "referred": "已移交"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--source", metavar="KEY", help="a unique key of the caller's: recording it again adds nothing")
     p.add_argument("--separate", default="", metavar="REASON",
                    help="record a separate finding although one on this subject and item is open (the reason is recorded)")
-    _officer_options(p)
+    _officer_options(p, "the acting officer(s) (required: the record of the enforcement names them)")
     add_ruleset(p)
     p.add_argument("--offices", metavar="FILE", help="offices.yaml overriding the ruleset's office details")
     p = add("reinspect", "record a re-inspection: close the finding, or record the next step", _reinspect,
@@ -52,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     result.add_argument("--rectified", dest="rectified", action="store_true", help="rectified: close the finding")
     result.add_argument("--not-rectified", dest="rectified", action="store_false", help="not rectified: next step")
     p.add_argument("--note", default="", help="what the re-inspection found")
-    _officer_options(p)
+    _officer_options(p, "the officer re-inspecting")
     add_ruleset(p)
     p.add_argument("--offices", metavar="FILE", help="offices.yaml overriding the ruleset's office details")
     p = add("due", "open findings whose deadline has passed without re-inspection", _due, "text", "json")
@@ -105,12 +103,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "name or address (two records of one subject; say why in --reason)")
 
 
-def _officer_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--officer", default="", metavar="NAME", help="the officer recording it")
+def _officer_options(p: argparse.ArgumentParser, officer: str) -> None:
+    p.add_argument("--officer", default="", metavar="NAME", help=officer)
     p.add_argument("--step", choices=("reminder", "warning", "penalty", "referral"),
                    help="depart from the suggested step (needs --reason)")
     p.add_argument("--reason", default="", help="the written reason for a departure")
-    p.add_argument("--fine", type=int, metavar="N", help="the fine a penalty imposes, in yuan (within the legal range)")
+    p.add_argument("--fine", type=int, metavar="N", help="the fine a penalty imposes, in yuan (within the legal range; "
+                                                         "required when the step is a penalty with a fine)")
+    p.add_argument("--formal-warning", action="store_true",
+                   help="the penalty imposes a formal warning (警告) instead of a fine, where the law offers one")
 
 
 def _open(args: argparse.Namespace, *, create: bool = False) -> Any:
@@ -134,7 +135,9 @@ def _record(args: argparse.Namespace) -> int:
     case = one_case(read_text(args.case), "ledger record")
     with _open(args) as led:
         rec = led.record(case, officer=args.officer, step=args.step, reason=args.reason, fine=args.fine,
-                         source=args.source, separate=args.separate)
+                         formal_warning=args.formal_warning, source=args.source, separate=args.separate)
+    for warning in rec.warnings:
+        print(f"fireenforce: warning: {warning}", file=sys.stderr)
     _emit(args, rec.model_dump(mode="json"), record_text(rec))
     return 0
 
@@ -145,7 +148,8 @@ def _reinspect(args: argparse.Namespace) -> int:
     with _open(args) as led:
         before = led.show(args.finding).last_action
         out = led.reinspect(args.finding, on=args.on, rectified=args.rectified, officer=args.officer,
-                            step=args.step, reason=args.reason, note=args.note, fine=args.fine)
+                            step=args.step, reason=args.reason, note=args.note, fine=args.fine,
+                            formal_warning=args.formal_warning)
     if isinstance(out, Closure):
         _emit(args, out.model_dump(mode="json"), f"{out.finding} 复查已整改，{out.closed_on} 销号")
     elif out.action == before:  # within the deadline: nothing decided
@@ -175,15 +179,28 @@ def _known_office(led: Any, office: str | None) -> None:
 
 
 def _history(args: argparse.Namespace) -> int:
+    from fireenforce.ledger.subjects import mask_id
+
     with _open(args) as led:
         _known_office(led, args.office)
-        entries = led.history(args.subject_id, on=args.on, office=args.office)
+        entries = led.history_rows(args.subject_id, on=args.on, office=args.office)
         links = led.subject_links(args.subject_id)
-    lines = [f"{h.date}  {h.item}  {STEP_LABELS[h.step]}  {_result(h)}" for h in entries] or ["无记录"]
-    lines += [f"更正：{k.finding} 的证件号由 {k.before} 更正为 {k.after}（{k.event}，{k.on}{'，合并当事人' if k.merge else ''}；"
-              f"理由：{k.reason}）" for k in links]
+        moved = {new: led.history_rows(new, on=args.on, office=args.office) for new in led.moved(args.subject_id)}
+    lines = [f"更正：{k.finding} 的证件号由 {k.before} 更正为 {k.after}（{k.event}，{k.on}{'，合并当事人' if k.merge else ''}；"
+             f"理由：{k.reason}）" for k in links]
+    lines += _entry_lines(entries) or ["该证件号下已无记录：其记录已更正到其他证件号（见上）" if moved else "无记录"]
+    for new, rows in moved.items():
+        lines += [f"更正后的证件号 {mask_id(new)} 的历史："] + (_entry_lines(rows) or ["无记录"])
+        if args.format == "json":
+            print(f"fireenforce: note: findings recorded under this id were refiled under {mask_id(new)} by a "
+                  "correction: ask for the history of that id", file=sys.stderr)
     _emit(args, [h.model_dump(mode="json") for h in entries], "\n".join(lines))
     return 0
+
+
+def _entry_lines(entries: Any) -> list[str]:
+    return [f"{h.date}  {h.item}  {STEP_LABELS[h.step]}  {_result(h)}  {h.finding}  {h.subject_name}"
+            + ("（弱匹配：按名称和地址并入）" if h.weak else "") for h in entries]
 
 
 def _result(entry: Any) -> str:
@@ -297,6 +314,8 @@ def record_text(rec: Any) -> str:
     lines = [decision_text(rec.decision), "", f"记录：{rec.finding}（处置 {rec.action}）{STATUS_LABELS[rec.status]}"]
     if rec.fine is not None:
         lines.append(f"罚款：{rec.fine}元")
+    if rec.formal_warning:
+        lines.append("处罚：警告")
     if rec.departure:
         lines.append(f"偏离建议：建议{STEP_LABELS[rec.departure.suggested]}，实际{STEP_LABELS[rec.departure.chosen]}；"
                      f"理由：{rec.departure.reason}")

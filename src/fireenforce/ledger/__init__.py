@@ -8,16 +8,18 @@ re-inspections, closures and referrals on a real database, which feeds history t
 
 from fireenforce.ledger.api import Ledger
 from fireenforce.ledger.errors import (
-    LedgerError, LedgerLocked, LedgerReadOnly, LedgerSchemaError, LedgerUnavailable, OpenFinding, SubjectMerge,
-    UnknownFinding,
+    FineRequired, LedgerError, LedgerLocked, LedgerReadOnly, LedgerSchemaError, LedgerUnavailable, OpenFinding,
+    SubjectMerge, UnknownFinding,
 )
 from fireenforce.ledger.events import Event
 from fireenforce.ledger.models import (
-    Broken, Closure, Departure, Due, EventView, FindingView, IssuedDocument, Record, SubjectRef, VerifyReport,
+    Broken, Closure, Departure, Due, EventView, FindingView, IssuedDocument, LedgerHistoryEntry, Record, SubjectRef,
+    VerifyReport,
 )
 
 __all__ = [
-    "Broken", "Closure", "Departure", "Due", "Event", "EventView", "FindingView", "IssuedDocument", "Ledger",
-    "LedgerError", "LedgerLocked", "LedgerReadOnly", "LedgerSchemaError", "LedgerUnavailable", "OpenFinding",
-    "Record", "SubjectMerge", "SubjectRef", "UnknownFinding", "VerifyReport",
+    "Broken", "Closure", "Departure", "Due", "Event", "EventView", "FindingView", "FineRequired", "IssuedDocument",
+    "Ledger",
+    "LedgerError", "LedgerHistoryEntry", "LedgerLocked", "LedgerReadOnly", "LedgerSchemaError", "LedgerUnavailable",
+    "OpenFinding", "Record", "SubjectMerge", "SubjectRef", "UnknownFinding", "VerifyReport",
 ]

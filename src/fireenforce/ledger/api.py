@@ -7,29 +7,32 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, select
 
 from fireenforce.documents.context import document_number
-from fireenforce.documents.offices import Office, after_notice, load_offices, resolve_office
+from fireenforce.documents.offices import Office, OfficesFile, after_notice, load_offices, resolve_office
 from fireenforce.engine import decide
 from fireenforce.errors import CaseError
+from fireenforce.labels import ANSWER_LABELS, STATUS_LABELS
 from fireenforce.ledger.chain import ChainWriter, finding_events, recorded_cases, refresh, to_event
 from fireenforce.ledger.database import open_engine, prepare_schema, resolve_url, translate_errors, writing
-from fireenforce.ledger.errors import LedgerError, UnknownFinding
-from fireenforce.ledger.events import Event, new_id
+from fireenforce.ledger.errors import FineRequired, LedgerError, UnknownFinding
+from fireenforce.ledger.events import Event, china_today, new_id
 from fireenforce.ledger.issued import reinspected
 from fireenforce.ledger.models import (
-    Closure, Departure, Due, EventView, FindingView, IssuedDocument, Record, SubjectLink, SubjectRef,
-    VerifyReport,
+    Closure, Departure, Due, EventView, FindingView, IssuedDocument, LedgerHistoryEntry, Record, SubjectLink,
+    SubjectRef, VerifyReport,
 )
 from fireenforce.ledger.links import refiling, subject_links
 from fireenforce.ledger.repeats import open_finding, refusal
 from fireenforce.ledger.rulesets import ruleset_on
-from fireenforce.ledger.state import CORRECTABLE, action_case, history_entry, replay
-from fireenforce.ledger.subjects import key_for_lookup, mask_id, masked_key, name_key, normalise_id, subject_key
+from fireenforce.ledger.state import CORRECTABLE, FindingState, action_case, history_entry, replay
+from fireenforce.ledger.subjects import (
+    key_for_lookup, mask_id, masked_key, name_key, normalise_id, normalise_text, subject_key,
+)
 from fireenforce.ledger.tables import actions, chain_heads, events, findings
 from fireenforce.model import Case, Decision
 from fireenforce.model.case import HistoryEntry, Subject, parse_case
@@ -48,6 +51,7 @@ class _Choice:
     departure: Departure | None
     history: tuple[HistoryEntry, ...]
     fine: int | None = None
+    formal_warning: bool = False
     weak_matches: tuple[str, ...] = ()
 
 
@@ -58,14 +62,17 @@ class Ledger:
     ``create`` makes a missing database and schema (else a missing one is an error); an older
     schema is upgraded, a newer one refused. ``ruleset`` is a ruleset directory (default: the
     bundled family, the version in force on each case's date); ``offices`` a file overriding
-    the ruleset's ``offices.yaml`` (document numbers use each office's 文书代字).
+    the ruleset's ``offices.yaml`` (document numbers use each office's 文书代字). ``today`` is
+    the clock that refuses a case observed or decided in the future (default: the date in China).
     """
 
     def __init__(
         self, url: str | os.PathLike[str] | None = None, *, ruleset: str | os.PathLike[str] | None = None,
         offices: str | os.PathLike[str] | None = None, create: bool = True, busy_timeout: float = 30.0,
+        today: Callable[[], dt.date] = china_today,
     ) -> None:
         self.url = resolve_url(url)
+        self.today = today
         self.ruleset_path = Path(ruleset) if ruleset is not None else None
         self.offices_path = Path(offices) if offices is not None else None
         self.engine = open_engine(self.url, create=create, busy_timeout=busy_timeout)
@@ -87,12 +94,14 @@ class Ledger:
     # -- writing ---------------------------------------------------------------------------
 
     def record(self, case: Case | dict[str, Any] | str, *, officer: str = "", step: str | None = None,
-               reason: str = "", fine: int | None = None, source: str | None = None,
+               reason: str = "", fine: int | None = None, formal_warning: bool = False, source: str | None = None,
                separate: str = "") -> Record:
         """Decide ``case`` with the subject's history from the ledger and record the finding and
-        the action (and its numbered documents) atomically. ``step`` departs from the suggested
-        step and needs a written ``reason``; ``fine`` is the fine a penalty imposes (yuan, within
-        the legal range). ``source`` is a caller's unique key (a trigger, a request id): recording
+        the action (and its numbered documents) atomically. ``officer`` names the acting
+        officer(s) (required: the 执法全过程记录 names them); the case may not be observed or
+        decided after today. ``step`` departs from the suggested step and needs a written
+        ``reason``; a penalty that provides a fine needs ``fine`` (yuan, within the legal range),
+        or ``formal_warning`` where the law offers a warning instead. ``source`` is a caller's unique key (a trigger, a request id): recording
         the same key again returns the first Record and adds nothing. A case with its own
         ``history`` is refused. While the office has an open finding on the same subject and item,
         the record is refused (:class:`OpenFinding`: re-inspect that finding) unless ``separate``
@@ -102,6 +111,10 @@ class Ledger:
             raise CaseError("history", "a case recorded in the ledger carries no history: the ledger supplies it")
         if not case.office.name.strip():
             raise CaseError("office.name", "the ledger keeps each office's record: name the office")
+        if not officer.strip():
+            raise CaseError("officer", "missing: the record of the enforcement (执法全过程记录) names the acting "
+                                       "officer(s)")
+        self._not_in_future(case)
         key = subject_key(case.subject)
         ruleset = self._ruleset(case.decision_date)
         office = self._office(ruleset, case)
@@ -112,12 +125,12 @@ class Ledger:
                 known = conn.execute(select(findings.c.id).where(findings.c.source == source)).scalar_one_or_none()
                 if known is not None:
                     evs = finding_events(conn, known)
-                    if not _same_request(evs, stored, officer, step, reason, fine, separate):
+                    if not _same_request(evs, stored, officer, step, reason, (fine, formal_warning), separate):
                         raise LedgerError(f"--source {source}: recorded already, as {known}, for another case or "
                                           "other options; a source key names one request (use a new key)")
                     return _stored_record(evs, first=True)
             finding = new_id("F")
-            choice = self._decide(conn, case, key.key, ruleset, step, reason, fine)
+            choice = self._decide(conn, case, key.key, ruleset, step, reason, fine, formal_warning)
             item = choice.decision.item.code
             repeated = open_finding(conn, key.key, _names(case.subject.name, case.subject.address), item,
                                     case.office.name)
@@ -131,21 +144,24 @@ class Ledger:
                 **({"source": source} if source is not None else {}),
                 **({"separate": {"from": repeated.id, "reason": separate}} if repeated is not None else {}),
             })
+            warnings = _other_names(conn, key.key, case.subject.name)
             record = self._act(writer, finding, key.key, case, choice, officer, office)
             writer.close()
-        return record
+        return record.model_copy(update={"warnings": warnings}) if warnings else record
 
     def reinspect(self, finding: str, *, on: DateLike, rectified: bool, officer: str = "",
                   step: str | None = None, reason: str = "", note: str = "", fine: int | None = None,
-                  ) -> Record | Closure:
+                  formal_warning: bool = False) -> Record | Closure:
         """Record a re-inspection (复查). Rectified: the finding is closed (整改销号). Not
         rectified after the deadline: decide the next step with the unheeded order in the history
-        and record it. Not rectified while the deadline still runs: nothing is decided (the order
+        and record it (a penalty that provides a fine needs ``fine`` or ``formal_warning``, as
+        with ``record``). Not rectified while the deadline still runs: nothing is decided (the order
         is not unheeded yet) unless the officer departs with ``step`` and ``reason``; the finding's
         current Record is returned."""
         day = _day(on, "on")
         if rectified:
-            for name, given in (("fine", fine is not None), ("step", step is not None), ("reason", bool(reason.strip()))):
+            for name, given in (("fine", fine is not None), ("formal_warning", formal_warning),
+                                ("step", step is not None), ("reason", bool(reason.strip()))):
                 if given:
                     raise CaseError(name, "a rectified finding is closed: no step is taken, so there is nothing to "
                                           f"give a {name} for")
@@ -154,7 +170,8 @@ class Ledger:
             writer = ChainWriter(conn, office)
             state = replay(finding_events(conn, finding))
             if state.status != "open":
-                raise LedgerError(f"{finding}: the finding is {state.status}; there is nothing to re-inspect")
+                raise LedgerError(f"{finding}: the finding is {STATUS_LABELS[state.status]}: there is nothing to "
+                                  "re-inspect")
             if day < state.last.date:
                 raise CaseError("on", f"{day} is before the last action on {finding} ({state.last.date})")
             writer.append("reinspection", finding=finding, subject=state.subject, at=day,
@@ -166,8 +183,8 @@ class Ledger:
                 return Closure(finding=finding, closed_on=day)
             running = state.last.deadline
             if step is None and running is not None and day <= running:
-                if fine is not None or reason.strip():
-                    name = "fine" if fine is not None else "reason"
+                if fine is not None or formal_warning or reason.strip():
+                    name = "fine" if fine is not None else "formal_warning" if formal_warning else "reason"
                     raise CaseError(name, f"the deadline runs until {running}: no step is decided on {day}, so "
                                           f"there is nothing to give a {name} for (depart with a step to act now)")
                 refresh(conn, finding)
@@ -179,11 +196,20 @@ class Ledger:
             reidentified = state.subject.removeprefix("id:") if state.subject != state.recorded_subject else None
             case = parse_case(action_case(first, day, first=False, name=renamed, subject_id=reidentified))
             ruleset = self._ruleset(day)
-            choice = self._decide(conn, case, state.subject, ruleset, step, reason, fine)
+            choice = self._decide(conn, case, state.subject, ruleset, step, reason, fine, formal_warning)
             record = self._act(writer, finding, state.subject, case, choice, officer, self._office(ruleset, case),
                                renamed, reidentified)
             writer.close()
         return record
+
+    def latest(self, finding: str) -> Record:
+        """The finding's Record as it stands: its latest action as recorded, with the finding's
+        status and deadline now (as ``record`` and ``reinspect`` return it)."""
+        with translate_errors(self.url), self.engine.connect() as conn:
+            evs = finding_events(conn, finding)
+        if not evs:
+            raise UnknownFinding(f"{finding}: no such finding in the ledger")
+        return _stored_record(evs, first=False)
 
     def referral_answer(self, finding: str, *, on: DateLike, accepted: bool, result: str = "") -> FindingView:
         """The brigade's answer to a referral (移交): accepted, or returned to the office (the
@@ -194,7 +220,7 @@ class Ledger:
             writer = ChainWriter(conn, self._office_of(conn, finding))
             state = replay(finding_events(conn, finding))
             if state.status != "referred" or state.referral.get("answer"):
-                raise LedgerError(f"{finding}: no referral awaits an answer (status {state.status})")
+                raise LedgerError(f"{finding}: no referral awaits an answer: {_referral_state(state)}")
             sent = state.referral.get("sent_on")
             if sent is not None and day < sent:
                 raise CaseError("on", f"{day} is before the referral of {finding} was sent ({sent})")
@@ -253,11 +279,31 @@ class Ledger:
         """The HistoryEntry list decide() would get for this subject (an id, or a Subject),
         as known on ``on`` (default: everything recorded); ``office`` keeps only that office's
         actions (decide itself sees every office's)."""
-        key = key_for_lookup(subject)
-        names = _names(subject.name, subject.address) if isinstance(subject, Subject) else ()
-        day = _day(on, "on") if on is not None else None
+        key, names, day = _lookup(subject, on)
         with translate_errors(self.url), self.engine.connect() as conn:
             return _history(conn, key, day, office, names)[0]
+
+    def history_rows(self, subject: str | Subject, *, on: DateLike | None = None,
+                     office: str | None = None) -> tuple[LedgerHistoryEntry, ...]:
+        """``history`` as people read it: each entry with its finding, the subject's name on that
+        finding, and ``weak`` where the finding was joined by name and address only."""
+        key, names, day = _lookup(subject, on)
+        with translate_errors(self.url), self.engine.connect() as conn:
+            rows = _action_rows(conn, key, day, office, names)
+            named = {f.id: f.subject_name for f in conn.execute(
+                select(findings.c.id, findings.c.subject_name).where(findings.c.id.in_({r.finding for r in rows})))}
+        return tuple(LedgerHistoryEntry(**dict(history_entry(r._asdict(), day)), finding=r.finding,
+                                        subject_name=named[r.finding], weak=r.subject != key) for r in rows)
+
+    def moved(self, subject_id: str) -> tuple[str, ...]:
+        """The ids that findings recorded under ``subject_id`` were refiled to by a correction
+        (full ids, first first): where its history went."""
+        key = key_for_lookup(subject_id)
+        f = findings.c
+        with translate_errors(self.url), self.engine.connect() as conn:
+            rows = conn.execute(select(f.subject).where(f.recorded_subject == key, f.subject != key)
+                                .order_by(f.opened_on, f.id)).scalars()
+            return tuple(dict.fromkeys(r.removeprefix("id:") for r in rows if r.startswith("id:")))
 
     def subject_links(self, subject_id: str) -> list[SubjectLink]:
         """What corrections did to this id: findings recorded under it and refiled under another,
@@ -339,12 +385,15 @@ class Ledger:
         case = parse_case(action_case(evs[0].payload, act.at, first=act is _first_action(evs),
                                       name=act.payload.get("subject_name"), subject_id=act.payload.get("subject_id")))
         case = case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
-        recorded = act.payload.get("fine")
-        if fine is not None and recorded is not None and fine != recorded:
-            raise LedgerError(f"--fine: the action {act.payload['action']} imposed {recorded} yuan, as recorded; "
-                              f"its documents carry that fine, not {fine}")
-        if fine is None and not formal_warning and "penalty" in document:
-            fine = recorded
+        recorded, warned = act.payload.get("fine"), bool(act.payload.get("formal_warning"))
+        imposed = "a formal warning" if warned else None if recorded is None else f"{recorded} yuan"
+        asked = "a formal warning" if formal_warning else None if fine is None else f"{fine} yuan"
+        if imposed is not None and asked is not None and asked != imposed:
+            raise LedgerError(f"{'--formal-warning' if formal_warning else '--fine'}: the action "
+                              f"{act.payload['action']} imposed {imposed}, as recorded; its documents carry that "
+                              f"penalty, not {asked}")
+        if asked is None and "penalty" in document:
+            fine, formal_warning = recorded, warned
         decision = Decision.model_validate(act.payload["decision"])
         follows_notice = document == "penalty_decision" and decision.procedure == "general"
         ruleset = self._ruleset(act.at)
@@ -425,7 +474,18 @@ class Ledger:
         paths = [p for p in (Path(ruleset.path) / "offices.yaml", self.offices_path) if p is not None and p.is_file()]
         if self.offices_path is not None and not self.offices_path.is_file():
             raise LedgerError(f"--offices: {self.offices_path}: no such file")
-        return resolve_office([(p, load_offices(p)) for p in paths], case.office.level, case.office.name)
+        files = [(p, load_offices(p)) for p in paths]
+        known = list(dict.fromkeys(name for _, data in files for name in _office_names(data)))
+        if case.office.name not in known:  # a typo would otherwise open a chain of its own
+            raise CaseError("office.name", f'unknown office "{case.office.name}"; known: {", ".join(known) or "none"}')
+        return resolve_office(files, case.office.level, case.office.name)
+
+    def _not_in_future(self, case: Case) -> None:
+        """The ledger records what has happened: no observation or decision after today."""
+        today = self.today()
+        for field, day in (("observed_on", case.observed_on), ("decided_on", case.decided_on)):
+            if day is not None and day > today:
+                raise CaseError(field, f"{day} is after today ({today}): the ledger records what has happened")
 
     def _office_of(self, conn: Connection, finding: str) -> str:
         office = conn.execute(select(findings.c.office).where(findings.c.id == finding)).scalar_one_or_none()
@@ -434,7 +494,7 @@ class Ledger:
         return str(office)
 
     def _decide(self, conn: Connection, case: Case, key: str, ruleset: Ruleset, step: str | None,
-                reason: str, fine: int | None) -> _Choice:
+                reason: str, fine: int | None, formal_warning: bool = False) -> _Choice:
         history, weak = _history(conn, key, case.decision_date, names=_names(case.subject.name, case.subject.address))
         known = case.model_copy(update={"history": history})
         decision = decide(known, ruleset=ruleset)
@@ -450,8 +510,8 @@ class Ledger:
         elif reason.strip():
             raise CaseError("reason", f"a reason records a departure, but the step {decision.step} is the suggested "
                                       "one" if step else "a reason records a departure: give the step taken (--step)")
-        _check_fine(decision, decision.step, fine)
-        return _Choice(decision, departure, history, fine, weak)
+        _check_sanction(decision, fine, formal_warning)
+        return _Choice(decision, departure, history, fine, formal_warning, weak)
 
     def _act(self, writer: ChainWriter, finding: str, key: str, case: Case, choice: _Choice, officer: str,
              office: Office, renamed: str | None = None, reidentified: str | None = None) -> Record:
@@ -471,6 +531,7 @@ class Ledger:
             "history": [h.model_dump(mode="json") for h in choice.history],
             "departure": departure and departure.model_dump(mode="json"), "officer": officer,
             "issued_by": _issued_by(office, step), **({"fine": choice.fine} if choice.fine is not None else {}),
+            **({"formal_warning": True} if choice.formal_warning else {}),
             **({"subject_name": renamed} if renamed is not None else {}),
             **({"subject_id": reidentified} if reidentified is not None else {}),
             **({"weak_matches": list(choice.weak_matches)} if choice.weak_matches else {}),
@@ -493,7 +554,7 @@ class Ledger:
             finding=finding, action=action, status=state.status, decision=decision,  # type: ignore[arg-type]
             documents=tuple(issued), deadline=state.deadline, step=step,
             subject=_subject_ref(key, state.subject_name, state.weak), departure=departure, fine=choice.fine,
-            weak_matches=choice.weak_matches,
+            formal_warning=choice.formal_warning, weak_matches=choice.weak_matches,
         )
 
 
@@ -503,6 +564,21 @@ def _decision_day(office: Office, day: dt.date, decision: Decision) -> dt.date:
     if decision.procedure == "general" and "penalty_decision" in decision.documents:
         return after_notice(office, day, decision.hearing_right)
     return day
+
+
+def _referral_state(state: FindingState) -> str:
+    """Where a finding stands on referral, in the office's terms (已移交, 已接收, 已退回, 待整改复查)."""
+    answer = state.referral.get("answer")
+    if answer is None:
+        return f"the finding is {STATUS_LABELS[state.status]}, not 已移交 (referred)"
+    said = f"the referral to {state.referral.get('label')} was {ANSWER_LABELS[answer]} on {state.referral['answered_on']}"
+    return said if state.status == "referred" else f"{said}; the finding is {STATUS_LABELS[state.status]}"
+
+
+def _office_names(data: OfficesFile) -> list[str]:
+    """The offices an ``offices.yaml`` names: its named offices and the names its levels give."""
+    levels = [data.defaults, *data.levels.values()]
+    return [*data.offices, *(entry.name for entry in levels if entry.name)]
 
 
 def _referred_to(decision: Decision, office: Office) -> str:
@@ -539,31 +615,48 @@ def _stored_record(evs: list[Event], *, first: bool) -> Record:
         documents=tuple(IssuedDocument(type=d["type"], number=d["number"]) for d in action.documents),
         subject=_subject_ref(state.subject, state.subject_name, state.weak), fine=action.fine,
         departure=Departure.model_validate(p["departure"]) if p.get("departure") else None,
-        weak_matches=tuple(p.get("weak_matches", ())),
+        formal_warning=bool(p.get("formal_warning")), weak_matches=tuple(p.get("weak_matches", ())),
     )
 
 
 def _same_request(evs: list[Event], case: dict[str, Any], officer: str, step: str | None, reason: str,
-                  fine: int | None, separate: str) -> bool:
-    """Whether a repeated ``source`` key carries the request it first recorded."""
+                  sanction: tuple[int | None, bool], separate: str) -> bool:
+    """Whether a repeated ``source`` key carries the request it first recorded (``sanction``:
+    the fine and the formal warning asked for)."""
     found, act = evs[0].payload, _first_action(evs).payload
     departure = act.get("departure") or {}
-    return (found["case"] == case and found.get("officer", "") == officer and act.get("fine") == fine
+    return (found["case"] == case and found.get("officer", "") == officer
+            and (act.get("fine"), bool(act.get("formal_warning"))) == sanction
             and step in (None, act["step"]) and reason.strip() == departure.get("reason", "").strip()
             and separate.strip() == (found.get("separate") or {}).get("reason", "").strip())
 
 
-def _check_fine(decision: Decision, step: str, fine: int | None) -> None:
-    """A recorded fine belongs to a penalty and stays within the statutory range of the decision."""
-    if fine is None:
-        return
-    penalty = decision.penalty
-    if step != "penalty" or penalty is None or penalty.fine is None or "fine" not in penalty.kinds:
-        provided = "、".join(penalty.kinds) if penalty else "no penalty"
+def _check_sanction(decision: Decision, fine: int | None, formal_warning: bool) -> None:
+    """What a penalty imposes is part of the recorded action, so its documents can carry nothing
+    else: a penalty that provides a fine takes the fine (within the statutory range) or, where
+    the law offers a formal warning instead (one of them), that warning; no other step takes either."""
+    step, penalty = decision.step, decision.penalty
+    imposing = step == "penalty" and penalty is not None and penalty.available
+    fines = imposing and penalty is not None and penalty.fine is not None and "fine" in penalty.kinds
+    warns = imposing and penalty is not None and "formal_warning" in penalty.kinds
+    provided = "、".join(penalty.kinds) if penalty and penalty.kinds else "no penalty"
+    if fine is not None and not fines:
         raise CaseError("fine", f"a fine is recorded only with a penalty that includes one "
                                 f"(the step is {step}; the law provides {provided})")
+    if formal_warning and not warns:
+        raise CaseError("formal_warning", f"a formal warning is recorded only with a penalty that provides one "
+                                          f"(the step is {step}; the law provides {provided})")
+    if penalty is None or not fines or penalty.fine is None:
+        return
     low, high = max(penalty.fine.min, 1), penalty.fine.max
-    if not low <= fine <= high:
+    instead = warns and penalty.choice == "one"
+    if fine is None and not (instead and formal_warning):
+        raise FineRequired(f"missing: the step is a penalty with a fine of {low}–{high} yuan; record the fine imposed "
+                           f"(--fine N{', or --formal-warning for a warning instead' if instead else ''})",
+                           decision=decision)
+    if fine is not None and formal_warning and instead:
+        raise CaseError("formal_warning", "the law provides a formal warning or a fine, one of them: not both")
+    if fine is not None and not low <= fine <= high:
         raise CaseError("fine", f"{fine} yuan is outside the legal range {low}–{high} yuan")
 
 
@@ -583,9 +676,17 @@ _HISTORY = select(actions.c.date, actions.c.item, actions.c.step, actions.c.dead
 def _history(conn: Connection, key: str, as_of: dt.date | None = None, office: str | None = None,
              names: Iterable[str] = ()) -> tuple[tuple[HistoryEntry, ...], tuple[str, ...]]:
     """The subject's actions up to ``as_of`` (all without it), as decide reads them, and the
-    findings joined to them by name and address only (a weak match; see ``state.joins``): an id
-    takes the no-id findings under its ``names`` and its own findings' names; a name and address
-    takes every finding of that name and address."""
+    findings joined to them by name and address only (a weak match)."""
+    rows = _action_rows(conn, key, as_of, office, names)
+    weak = tuple(dict.fromkeys(r.finding for r in rows if r.subject != key))
+    return tuple(history_entry(r._asdict(), as_of) for r in rows), weak
+
+
+def _action_rows(conn: Connection, key: str, as_of: dt.date | None, office: str | None,
+                 names: Iterable[str]) -> list[Any]:
+    """The subject's action rows in order (see ``state.joins``): an id takes its own findings and
+    the no-id findings under its ``names`` and its own findings' names; a name and address takes
+    every finding of that name and address."""
     a = actions.c
     if key.startswith("id:"):
         own = set(conn.execute(select(findings.c.name_key).where(findings.c.subject == key).distinct()).scalars())
@@ -603,8 +704,26 @@ def _history(conn: Connection, key: str, as_of: dt.date | None = None, office: s
             query = query.where(a.office == office)
         rows.extend(conn.execute(query))
     rows.sort(key=lambda r: (r.date, r.seq))
-    weak = tuple(dict.fromkeys(r.finding for r in rows if r.subject != key))
-    return tuple(history_entry(r._asdict(), as_of) for r in rows), weak
+    return rows
+
+
+def _lookup(subject: str | Subject, on: DateLike | None) -> tuple[str, tuple[str, ...], dt.date | None]:
+    """A history lookup's subject key, the name keys it joins, and its day."""
+    names = _names(subject.name, subject.address) if isinstance(subject, Subject) else ()
+    return key_for_lookup(subject), names, _day(on, "on") if on is not None else None
+
+
+def _other_names(conn: Connection, key: str, name: str) -> tuple[str, ...]:
+    """A warning when the ledger holds the subject's id under another name: one id, two names is a
+    mistyped id or a renamed subject, for the officer to check (both names stay on record)."""
+    if not key.startswith("id:"):
+        return ()
+    recorded = conn.execute(select(findings.c.subject_name).where(findings.c.subject == key).distinct()).scalars()
+    others = sorted({n for n in recorded if normalise_text(n) != normalise_text(name)})
+    if not others:
+        return ()
+    return (f"subject.name: {masked_key(key)} is on record under another name: {'、'.join(others)} (now {name}); "
+            "check the id, or correct the name (ledger correct)",)
 
 
 def _names(name: str, address: str) -> tuple[str, ...]:

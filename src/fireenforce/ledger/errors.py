@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
-from fireenforce.errors import FireEnforceError
+from fireenforce.errors import CaseError, FireEnforceError
+
+if TYPE_CHECKING:
+    from fireenforce.model import Decision
 
 
 class LedgerError(FireEnforceError):
@@ -23,6 +27,19 @@ class OpenFinding(LedgerError):
     def __init__(self, message: str, *, finding: str, deadline: "dt.date | None", status: str) -> None:
         super().__init__(message)
         self.finding, self.deadline, self.status = finding, deadline, status
+
+
+class FineRequired(CaseError):
+    """The step decided is a penalty that provides a fine, and no fine (or formal warning, where
+    the law offers one instead) was given: ``decision`` is what was decided, so a caller can
+    choose the amount within ``decision.penalty.fine`` and send the request again."""
+
+    def __init__(self, message: str, *, decision: "Decision | None" = None) -> None:
+        super().__init__("fine", message)
+        self.decision = decision
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return (CaseError, (self.field, self.message))
 
 
 class SubjectMerge(LedgerError):

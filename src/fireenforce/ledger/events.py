@@ -69,3 +69,11 @@ def event_hash(
 
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def china_today() -> dt.date:
+    """Today's date in China (UTC+8), whatever the server's time zone: the day the offices count in."""
+    return dt.datetime.now(CHINA_TIME).date()

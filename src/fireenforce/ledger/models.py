@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from fireenforce.model import Decision
+from fireenforce.model import Decision, HistoryEntry
 from fireenforce.model.enums import DocumentType, Step
 
 _OUT = ConfigDict(extra="forbid", frozen=True)
@@ -55,6 +55,17 @@ class Record(BaseModel):
     departure: Departure | None = None
     fine: int | None = None  # the fine imposed, in yuan, when the officer recorded one
     weak_matches: tuple[str, ...] = ()  # findings in the history joined by name and address only
+    formal_warning: bool = False  # the penalty imposed is a formal warning (警告) instead of a fine
+    warnings: tuple[str, ...] = ()  # what the officer should check (one line each), e.g. another name for the id
+
+
+class LedgerHistoryEntry(HistoryEntry):
+    """A history entry as the ledger shows it: the finding it belongs to, the subject's name on
+    that finding, and ``weak`` when the finding was joined by name and address only (not by the id)."""
+
+    finding: str
+    subject_name: str
+    weak: bool = False
 
 
 class SubjectLink(BaseModel):

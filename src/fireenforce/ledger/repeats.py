@@ -42,8 +42,8 @@ def refusal(state: FindingState, day: dt.date, subject_name: str) -> OpenFinding
     separate = "; a separate finding needs --separate REASON"
     if state.status == "referred":
         sent = state.referral.get("sent_on")
-        text = (f"{head} was referred to {state.referral.get('to') or 'the brigade'} on {sent} and awaits its "
-                f"answer: record it first (fireenforce ledger referral {state.id} --on DATE --accepted|--returned)")
+        text = (f"{head} is 已移交 (referred) to {state.referral.get('label') or 'the brigade'} on {sent} and awaits "
+                f"its answer: record it first (fireenforce ledger referral {state.id} --on DATE --accepted|--returned)")
     elif state.deadline is None:
         text = f"{head} is open: re-inspect it (fireenforce ledger reinspect {state.id} --on {day} --not-rectified)"
     elif day > state.deadline:

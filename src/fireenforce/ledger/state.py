@@ -133,7 +133,9 @@ def _apply(state: FindingState, ev: Event, by_id: dict[str, Event]) -> None:
         state.status, state.closed_on, state.deadline = "closed", ev.at, None
     elif ev.kind == "referral_sent":
         state.status, state.deadline = "referred", None
-        state.referral = {"sent_on": ev.at, "to": p.get("to")}
+        sent = next((e for e in by_id.values() if e.kind == "action" and e.payload["action"] == p.get("action")), None)
+        label = ((sent.payload.get("decision") or {}).get("referral_label") if sent else None) or p.get("to")
+        state.referral = {"sent_on": ev.at, "to": p.get("to"), "label": label}
     elif ev.kind in ("referral_accepted", "referral_returned"):
         accepted = ev.kind == "referral_accepted"
         state.referral.update({"answer": "accepted" if accepted else "returned", "answered_on": ev.at,

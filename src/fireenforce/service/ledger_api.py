@@ -10,8 +10,8 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
-from fireenforce.ledger import Closure, Due, FindingView, Record
-from fireenforce.model import Case, HistoryEntry
+from fireenforce.ledger import Closure, Due, FindingView, LedgerHistoryEntry, Record
+from fireenforce.model import Case
 from fireenforce.model.case import IsoDate, Name, Text
 from fireenforce.model.enums import Step
 from fireenforce.service.bodies import StrictJsonRoute
@@ -37,10 +37,13 @@ class FindingRequest(BaseModel):
 
     model_config = _FROZEN
     case: Case
-    officer: Name = Field("", description="the officer recording it")
+    officer: Name = Field(description="the acting officer(s) (required: the record of the enforcement names them)")
     step: Step | None = Field(None, description="depart from the suggested step (needs a reason)")
     reason: Text = Field("", description="the written reason for a departure")
-    fine: StrictInt | None = Field(None, description="the fine a penalty imposes, in yuan (within the legal range)")
+    fine: StrictInt | None = Field(None, description="the fine a penalty imposes, in yuan (within the legal range; "
+                                                     "required when the step is a penalty with a fine)")
+    formal_warning: StrictBool = Field(False, description="the penalty imposes a formal warning (警告) instead of a "
+                                                          "fine, where the law offers one")
     source: str | None = Field(None, max_length=200, description="your unique key for this finding (a request id): "
                                                                  "sending the same key again returns the first Record")
 
@@ -56,6 +59,7 @@ class ReinspectionRequest(BaseModel):
     step: Step | None = None
     reason: Text = ""
     fine: StrictInt | None = Field(None, description="the fine a penalty imposes, in yuan")
+    formal_warning: StrictBool = Field(False, description="a formal warning (警告) instead of a fine")
 
 
 def created(model: BaseModel) -> Response:
@@ -71,7 +75,7 @@ def record(request: Request, body: FindingRequest, who: Caller) -> Response:
     source = f"{who.office}:{body.source}" if body.source else None  # one office's keys never meet another's
     with write_gate(request):
         return created(ledger_of(request).record(case, officer=body.officer, step=body.step, reason=body.reason,
-                                                  fine=body.fine, source=source))
+                                                  fine=body.fine, formal_warning=body.formal_warning, source=source))
 
 
 @router.post("/findings/{finding}/reinspections", status_code=201, response_model=Record | Closure)
@@ -81,7 +85,8 @@ def reinspect(request: Request, finding: FindingId, body: ReinspectionRequest, w
     changeable(ledger, who, finding)
     with write_gate(request):
         return created(ledger.reinspect(finding, on=body.on, rectified=body.rectified, officer=body.officer,
-                                         note=body.note, step=body.step, reason=body.reason, fine=body.fine))
+                                         note=body.note, step=body.step, reason=body.reason, fine=body.fine,
+                                         formal_warning=body.formal_warning))
 
 
 @router.get("/findings/{finding}", response_model=FindingView)
@@ -102,14 +107,15 @@ def due(
     return ledger_of(request).due(on, office_read(who, office), within_days=within_days)
 
 
-@router.get("/subjects/{subject}/history", response_model=list[HistoryEntry])
+@router.get("/subjects/{subject}/history", response_model=list[LedgerHistoryEntry])
 def history(
     request: Request, who: Caller,
     subject: Annotated[str, Path(description="统一社会信用代码 or 居民身份证号码", max_length=40)],
 ) -> Any:
     """The subject's history entries: for an officer's token its own office's actions only,
-    for brigade and legal tokens every office's (as decide is given them)."""
-    entries = ledger_of(request).history(subject, office=None if who.reads_all else who.office)
+    for brigade and legal tokens every office's (as decide is given them); each also names its
+    finding, the subject's name there, and ``weak`` for one joined by name and address only."""
+    entries = ledger_of(request).history_rows(subject, office=None if who.reads_all else who.office)
     if not entries:
         raise HTTPException(404, f"{subject}: no such subject in your office's record")
     return list(entries)

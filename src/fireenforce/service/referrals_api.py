@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from fireenforce.ledger import FindingView, Ledger, SubjectRef
+from fireenforce.ledger import FindingView, Ledger, Record, SubjectRef
 from fireenforce.model.case import IsoDate, Text
 from fireenforce.service.access import Caller, ledger_of, may_write, office_read, visible, write_gate
 from fireenforce.service.bodies import StrictJsonRoute
@@ -66,9 +66,11 @@ class ReferralAnswer(BaseModel):
     result: Text = Field("", description="the authority's result in words")
 
 
-@router.post("/findings/{finding}/referral-answers", status_code=201, response_model=FindingView)
+@router.post("/findings/{finding}/referral-answers", status_code=201, response_model=Record)
 def answer(request: Request, finding: FindingId, body: ReferralAnswer, who: Caller) -> Response:
-    """Record the answer to the finding's referral: the finding as ``GET /v1/findings/{id}`` shows it."""
+    """Record the answer to the finding's referral: the finding's Record (its referral action, with
+    the status and deadline the answer gave it), as the other ledger POSTs answer; the whole
+    finding is ``GET /v1/findings/{id}``."""
     ledger = ledger_of(request)
     view = visible(ledger, who, finding)
     may_write(who)
@@ -79,8 +81,8 @@ def answer(request: Request, finding: FindingId, body: ReferralAnswer, who: Call
             raise HTTPException(403, f"{finding} belongs to {view.office} and {whom}: {who.role} tokens "
                                      f"answer only referrals sent to their own office")
     with write_gate(request):
-        return created(ledger.referral_answer(finding, on=body.on, accepted=body.answer == "accepted",
-                                              result=body.result))
+        ledger.referral_answer(finding, on=body.on, accepted=body.answer == "accepted", result=body.result)
+    return created(ledger.latest(finding))
 
 
 def _all(ledger: Ledger, office: str | None) -> list[Referral]:

@@ -12,7 +12,8 @@ from typing import Callable, Iterator
 
 from fireenforce.dates import add_months
 from fireenforce.engine import decide
-from fireenforce.ledger import Closure, Ledger, OpenFinding, Record
+from fireenforce.ledger import Closure, FineRequired, Ledger, OpenFinding, Record
+from fireenforce.model import Decision
 from fireenforce.model.case import parse_case
 from fireenforce.simulate.district import (
     HEAVIER_REASONS, LIGHTER_REASONS, Inspection, build_district, inspections_on, signals_on,
@@ -92,12 +93,25 @@ def _record(led: Ledger, plan: Inspection, summary: Summary) -> Record:
         other, reasons = ("warning", HEAVIER_REASONS) if decision.step == "reminder" else ("reminder", LIGHTER_REASONS)
         summary.departures += 1
         return led.record(plan.case, officer=plan.officer, step=other, reason=reasons[int(plan.depart * len(reasons))])
-    fine = None
+    return led.record(plan.case, officer=plan.officer, fine=_fine(decision, plan))
+
+
+def _fine(decision: Decision, plan: Inspection) -> int | None:
+    """The fine an officer imposes on a penalty: within the suggested range, in steps of 50 yuan."""
     penalty = decision.penalty
-    if decision.step == "penalty" and penalty is not None and penalty.fine is not None and "fine" in penalty.kinds:
-        low, high = penalty.fine.suggested.min, penalty.fine.suggested.max
-        fine = min(max(penalty.fine.min, 1, round((low + plan.fine_share * (high - low)) / 50) * 50), penalty.fine.max)
-    return led.record(plan.case, officer=plan.officer, fine=fine)
+    if decision.step != "penalty" or penalty is None or penalty.fine is None or "fine" not in penalty.kinds:
+        return None
+    low, high = penalty.fine.suggested.min, penalty.fine.suggested.max
+    return min(max(penalty.fine.min, 1, round((low + plan.fine_share * (high - low)) / 50) * 50), penalty.fine.max)
+
+
+def _reinspect(led: Ledger, finding: str, day: dt.date, rectified: bool, plan: Inspection) -> Record | Closure:
+    """A re-inspection; where it decides a penalty with a fine, the officer then sets the amount."""
+    try:
+        return led.reinspect(finding, on=day, rectified=rectified, officer=plan.officer)
+    except FineRequired as need:
+        assert need.decision is not None
+        return led.reinspect(finding, on=day, rectified=rectified, officer=plan.officer, fine=_fine(need.decision, plan))
 
 
 class _Queue:
@@ -137,7 +151,7 @@ def _repeat(led: Ledger, repeat: OpenFinding, plan: Inspection, day: dt.date, qu
     if repeat.status != "open":
         return
     summary.reinspections += 1
-    result = led.reinspect(repeat.finding, on=day, rectified=False, officer=plan.officer)
+    result = _reinspect(led, repeat.finding, day, False, plan)
     if isinstance(result, Record) and (repeat.deadline is None or day > repeat.deadline):
         queue.schedule(result, plan, day, 1)
 
@@ -152,7 +166,6 @@ def _follow(led: Ledger, due: _Due, queue: _Queue, summary: Summary) -> None:
                             due.plan.fixes_after))
         return
     summary.reinspections += 1
-    result = led.reinspect(due.finding, on=due.day, rectified=due.attempt >= due.plan.fixes_after,
-                           officer=due.plan.officer)
+    result = _reinspect(led, due.finding, due.day, due.attempt >= due.plan.fixes_after, due.plan)
     if not isinstance(result, Closure):
         queue.schedule(result, due.plan, due.day, due.attempt + 1)
