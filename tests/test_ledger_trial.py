@@ -236,3 +236,19 @@ def test_refusals_say_the_state_in_the_offices_terms(led: Ledger) -> None:
     opened = led.record(case(16), officer="王某")
     with pytest.raises(LedgerError, match="the finding is 待整改复查, not 已移交"):
         led.referral_answer(opened.finding, on="2026-05-07", accepted=True)
+
+
+def test_the_phone_page_says_the_new_refusals_in_chinese(led: Ledger) -> None:
+    from fireenforce.service.wording import in_chinese
+
+    said = []
+    for call in (lambda: led.record(case(17), officer=""), lambda: led.record(case(17, on="2099-01-01"), officer="王某"),
+                 lambda: led.record(case(17, office={"level": "street", "name": "东街"}), officer="王某"),
+                 lambda: led.record(case(17), officer="王某", step="penalty", reason="拒不改正")):
+        with pytest.raises(CaseError) as info:
+            call()
+        said.append(in_chinese(info.value.field, info.value.message))
+    assert said[0] == "执法人员：必须填写：执法全过程记录须载明执法人员"
+    assert said[1].startswith("发现日期：2099-01-01 晚于今天")
+    assert said[2].startswith("执法单位名称：“东街”不是已登记的执法单位；已登记：北街街道消防安全办公室")
+    assert said[3] == "罚款金额：本案处以行政处罚，请填写罚款金额（法定幅度 5000–50000 元）"

@@ -78,7 +78,8 @@ async def record(request: Request) -> Response:
     try:
         case = own_case(who, parse_case(values.get("case", "")))
         with write_gate(request):
-            result = ledger_of(request).record(case, officer=values.get("officer", ""))
+            result = ledger_of(request).record(case, officer=values.get("officer", ""), fine=views.form_fine(values),
+                                               formal_warning=values.get("formal_warning") == "on")
     except FireEnforceError as exc:
         return views.problem(request, exc, step=4)
     return _record_page(request, result)
@@ -151,7 +152,8 @@ async def reinspect(request: Request, finding: str) -> Response:
         changeable(ledger, who, finding)
         with write_gate(request):
             result = ledger.reinspect(finding, on=day, rectified=values["rectified"] == "1",
-                                      officer=values.get("officer", ""))
+                                      officer=values.get("officer", ""), fine=views.form_fine(values),
+                                      formal_warning=values.get("formal_warning") == "on")
     except FireEnforceError as exc:
         return _due_page(request, who, day, alert=f"{finding}：{in_chinese(*library_error(exc))}", status=422)
     except HTTPException as exc:  # another office's finding (404); the role was checked above

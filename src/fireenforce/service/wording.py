@@ -12,7 +12,7 @@ FIELD_LABELS = {
     "place.name": "场所名称", "place.address": "地址", "place.high_rise": "高层民用建筑", "place.crowded": "人员密集场所",
     "observed_on": "发现日期", "occurred_on": "行为开始日期", "decided_on": "决定日期",
     "office.level": "执法单位层级", "office.name": "执法单位名称", "officer": "执法人员",
-    "facts.narrative": "现场情况", "fine": "罚款金额", "on": "复查日期", "rectified": "整改结果", "document": "文书", "token": "令牌",
+    "facts.narrative": "现场情况", "fine": "罚款金额", "formal_warning": "警告", "on": "复查日期", "rectified": "整改结果", "document": "文书", "token": "令牌",
 }
 
 _MESSAGES: tuple[tuple[str, str], ...] = (
@@ -33,6 +33,13 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
     (r"^'(.*)' is not a whole number of yuan$", "“{0}”不是整数元"),
     (r"^(\d+) yuan is outside the legal range (\S+) yuan", "{0} 元超出法定罚款幅度 {1} 元"),
     (r"^(\S+) is before the last action on \S+ \((\S+)\)$", "{0} 早于本案最后一次处理的日期 {1}"),
+    (r"^missing: the record of the enforcement", "必须填写：执法全过程记录须载明执法人员"),
+    (r"^missing: the step is a penalty with a fine of (\S+) yuan; .*or --formal-warning",
+     "本案处以行政处罚，请填写罚款金额（法定幅度 {0} 元），或者选择警告"),
+    (r"^missing: the step is a penalty with a fine of (\S+) yuan", "本案处以行政处罚，请填写罚款金额（法定幅度 {0} 元）"),
+    (r"^a fine is recorded only with a penalty", "本次处置不是罚款处罚，请不要填写罚款金额"),
+    (r"^(\S+) is after today \((\S+)\)", "{0} 晚于今天（{1}），不能记录尚未发生的检查"),
+    (r'^unknown office "(.*)"; known: (.*)$', "“{0}”不是已登记的执法单位；已登记：{1}"),
     (r"^\S+: the finding is 已整改销号", "本案已整改销号，无需复查"),
     (r"^\S+: the finding is 已移交", "本案已移交，由接收机关处理"),
     (r"^press 已整改 or 未整改$", "请按“已整改”或“未整改”"),
