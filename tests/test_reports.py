@@ -18,7 +18,7 @@ from typing import Any, Iterator
 import pytest
 
 from fireenforce.cli import main
-from fireenforce.ledger import Event, Ledger
+from fireenforce.ledger import Event, FineRequired, Ledger
 from fireenforce.ledger.state import replay
 from fireenforce.reports.build import monthly_report, report_csv
 from fireenforce.reports.html import report_html
@@ -236,6 +236,24 @@ def test_a_run_interrupted_while_recording_is_completed_by_the_next(tmp_path: Pa
     [outcome] = run_triage(led, day)
     assert outcome["finding"].startswith("F-") and run_triage(led, day) == [outcome]
     assert len(led.due(on="2026-12-31")) == 1
+    led.close()
+
+
+def test_a_device_finding_that_calls_for_a_fine_waits_for_an_officer(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only an officer sets a penalty's amount (the ledger requires it): triage records nothing
+    then, and its outcome says why, instead of failing the whole run."""
+    led, _, received = _registered(f"sqlite:///{tmp_path / 'l.db'}")
+    store_signals(led, received)
+
+    def penalty(*args: object, **kwargs: object) -> None:
+        raise FineRequired("missing: the step is a penalty with a fine of 5000–50000 yuan; record the fine imposed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Ledger, "record", penalty)
+        [outcome] = run_triage(led, dt.date(2026, 5, 10))
+    assert outcome["finding"] is None and "5000–50000" in outcome["note"] and "ledger record --fine" in outcome["note"]
+    assert led.due(on="2026-12-31") == []
     led.close()
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, String, or_, select, type_coerce
 
 from fireenforce.documents.offices import load_offices
 from fireenforce.errors import CaseError
-from fireenforce.ledger import Ledger, OpenFinding
+from fireenforce.ledger import FineRequired, Ledger, OpenFinding
 from fireenforce.ledger.chain import recorded_cases
 from fireenforce.ledger.database import translate_errors, writing
 from fireenforce.ledger.events import now
@@ -296,6 +296,10 @@ def _record(led: Ledger, trigger: TriggerSpec, outcome: Outcome, latest: dict[st
         source = f"triage:{outcome.on.isoformat()}:{outcome.trigger}:{outcome.place}"
         try:
             finding = led.record(_device_case(trigger, outcome, entry), officer=SYSTEM_OFFICER, source=source).finding
+        except FineRequired as need:  # only an officer sets a penalty's amount: the outcome waits for one
+            data["note"] = (f"研判结果应予行政处罚（{need.message}），罚款金额须由执法人员核实后确定："
+                            "请到场检查后用 fireenforce ledger record --fine 记录")
+            finding = None
         except CaseError as exc:
             raise CaseError(f"place register {entry.place!r}: {exc.field}", exc.message) from None
         except OpenFinding as repeat:  # the same conduct is on record, still open: the outcome belongs to it
