@@ -101,8 +101,9 @@ class Ledger:
         officer(s) (required: the 执法全过程记录 names them); the case may not be observed or
         decided after today. ``step`` departs from the suggested step and needs a written
         ``reason``; a penalty that provides a fine needs ``fine`` (yuan, within the legal range),
-        or ``formal_warning`` where the law offers a warning instead. ``source`` is a caller's unique key (a trigger, a request id): recording
-        the same key again returns the first Record and adds nothing. A case with its own
+        or ``formal_warning`` where the law offers a warning instead. ``source`` is a caller's
+        unique key (a trigger, a request id): recording the same key again returns the first
+        Record and adds nothing. A case with its own
         ``history`` is refused. While the office has an open finding on the same subject and item,
         the record is refused (:class:`OpenFinding`: re-inspect that finding) unless ``separate``
         gives the written reason for a separate finding, which is recorded."""
