@@ -13,13 +13,14 @@ from fireenforce.ledger.errors import (
 )
 from fireenforce.ledger.events import Event
 from fireenforce.ledger.models import (
-    Broken, Closure, Departure, Due, EventView, FindingView, IssuedDocument, LedgerHistoryEntry, Record, SubjectRef,
+    Broken, Closure, Departure, Due, EventView, FindingView, IssuedDocument, LedgerHistoryEntry, Record,
+    ReinspectionRef, SubjectRef,
     VerifyReport,
 )
 
 __all__ = [
     "Broken", "Closure", "Departure", "Due", "Event", "EventView", "FindingView", "FineRequired", "IssuedDocument",
-    "Ledger",
-    "LedgerError", "LedgerHistoryEntry", "LedgerLocked", "LedgerReadOnly", "LedgerSchemaError", "LedgerUnavailable",
-    "OpenFinding", "Record", "SubjectMerge", "SubjectRef", "UnknownFinding", "VerifyReport",
+    "Ledger", "LedgerError", "LedgerHistoryEntry", "LedgerLocked", "LedgerReadOnly", "LedgerSchemaError",
+    "LedgerUnavailable", "OpenFinding", "Record", "ReinspectionRef", "SubjectMerge", "SubjectRef", "UnknownFinding",
+    "VerifyReport",
 ]
