@@ -130,15 +130,15 @@ def resolve_office(
             is_sample = entry.sample if entry.sample is not None else data.sample
             sample_fields.update(dict.fromkeys(given, is_sample))
     entrustment = None
-    if ruleset is not None and on is not None:
-        form = ruleset.delegations.form_on(name, level, on)
+    delegation = ruleset.delegations.offices.get(name) if ruleset is not None else None
+    if delegation is not None and on is not None:
+        values["form"] = form = delegation.switched(on, values.get("form"))
         if form == "赋权":  # the township's own power (penalty-law art. 24): no agency's name
             values.pop("acting_in_name_of", None)
-        delegation = ruleset.delegations.offices.get(name)
-        if form == "委托" and delegation is not None:
+        elif form == "委托":
             entrustment = delegation.entrustment_on(on)
-        values["form"] = form or values.get("form")
-    if not values.get("acting_in_name_of"):  # no document in an agency's name: its code is not used
+    switches = delegation is not None and bool(delegation.changes)  # its other series keeps counting apart
+    if not values.get("acting_in_name_of") and not switches:  # no document in an agency's name: no code for it
         values.pop("entrusted_code", None)
         sample_fields.pop("entrusted_code", None)
     where = ", ".join(str(p) for p, _ in files)

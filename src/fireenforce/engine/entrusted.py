@@ -59,6 +59,7 @@ def _bounded(rs: Ruleset, found: Competence, item: CompiledItem, branch: Penalty
         return Competence(False, to, rs.policy_reason("power.entrustment-kind", entrustment=named, kinds_label=kinds,
                                                       authority=authority), found.brigade)
     term = f"{entrustment.from_.isoformat()}至{entrustment.until.isoformat()}"
-    reason = rs.policy_reason("power.entrusted", found.cites, level_label=label, authority=authority,
-                              entrustment=named, term=term)
-    return Competence(True, None, reason, found.brigade, found.cites, found.summary_only)
+    cites = tuple(dict.fromkeys((*found.cites, *rs.policy.spec.reasons["power.entrusted"].cites)))
+    reason = rs.policy_reason("power.entrusted", cites, level_label=label, authority=authority, entrustment=named,
+                              term=term)
+    return Competence(True, None, reason, found.brigade, cites, found.summary_only)

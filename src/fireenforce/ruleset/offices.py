@@ -124,11 +124,14 @@ class OfficeDelegation:
 
     def form_on(self, day: dt.date, level_form: str | None) -> str | None:
         """The form on ``day``: the last switch before it, else its own, else its level's."""
-        found = self.form or level_form
+        return self.switched(day, self.form or level_form)
+
+    def switched(self, day: dt.date, form: str | None) -> str | None:
+        """``form`` after the switches dated up to ``day``."""
         for change in self.changes:
             if change.from_ <= day:
-                found = change.form
-        return found
+                form = change.form
+        return form
 
     def entrustment_on(self, day: dt.date) -> Entrustment | None:
         return next((e for e in self.entrustments if e.covers(day)), None)
