@@ -12,11 +12,6 @@ from fireenforce.ruleset.items import CompiledItem, PenaltyBranch
 from fireenforce.ruleset.offices import Entrustment
 
 
-def entrustment_label(found: Entrustment) -> str:
-    """How a 委托书 is named in reasons: its number and the day it was signed."""
-    return f"{found.number}，{found.date.isoformat()}"
-
-
 def bounded(rs: Ruleset, found: Competence, item: CompiledItem, branch: PenaltyBranch, name: str, level: str,
             day: dt.date) -> Competence:
     """``found`` (what the level holds) bounded by the named office's form and 委托书 on ``day``;
@@ -42,14 +37,15 @@ def _bounded(rs: Ruleset, found: Competence, item: CompiledItem, branch: Penalty
     label = delegation.levels[level].name  # type: ignore[index]  # a validated OfficeLevel
     to = delegation.default_authority
     authority = delegation.authorities[to]
-    if form == "赋权":
+    if form == "赋权":  # its level's powers, on the township's own authority (penalty-law art. 24)
         cites = tuple(delegation.empowered_cites or found.cites)
-        return Competence(True, None, rs.policy_reason("power.empowered", cites, level_label=label), found.brigade,
-                          cites, found.summary_only)
+        reason = rs.policy_reason("power.empowered", cites, level_label=label) \
+            if found.reason.rule == "power.holds" else found.reason
+        return Competence(True, None, reason, found.brigade, cites, found.summary_only)
     if entrustment is None:
         return Competence(False, to, rs.policy_reason("power.entrustment-none", level_label=label,
                                                       authority=authority), found.brigade)
-    named = entrustment_label(entrustment)
+    named = f"{entrustment.number}，{entrustment.date.isoformat()}"
     if item.code not in entrustment.items:
         return Competence(False, to, rs.policy_reason("power.entrustment-item", entrustment=named,
                                                       authority=authority), found.brigade)
@@ -58,8 +54,4 @@ def _bounded(rs: Ruleset, found: Competence, item: CompiledItem, branch: Penalty
         kinds = "、".join(rs.policy.kind_labels[k] for k in lacking)
         return Competence(False, to, rs.policy_reason("power.entrustment-kind", entrustment=named, kinds_label=kinds,
                                                       authority=authority), found.brigade)
-    term = f"{entrustment.from_.isoformat()}至{entrustment.until.isoformat()}"
-    cites = tuple(dict.fromkeys((*found.cites, *rs.policy.spec.reasons["power.entrusted"].cites)))
-    reason = rs.policy_reason("power.entrusted", cites, level_label=label, authority=authority, entrustment=named,
-                              term=term)
-    return Competence(True, None, reason, found.brigade, cites, found.summary_only)
+    return found  # within the 委托书: the documents in the agency's name cite it
