@@ -21,7 +21,7 @@ from fireenforce.ledger.chain import ChainWriter, finding_events, recorded_cases
 from fireenforce.ledger.database import open_engine, prepare_schema, resolve_url, translate_errors, writing
 from fireenforce.ledger.errors import FineRequired, LedgerError, UnknownFinding
 from fireenforce.ledger.events import Event, china_today, new_id
-from fireenforce.ledger.issued import order_of, recorded, reinspected
+from fireenforce.ledger.issued import number_series, order_of, recorded, reinspected
 from fireenforce.ledger.models import (
     Closure, Departure, Due, EventView, FindingView, IssuedDocument, LedgerHistoryEntry, Record, ReinspectionRef,
     SubjectLink,
@@ -493,7 +493,7 @@ class Ledger:
         known = list(dict.fromkeys(name for _, data in files for name in _office_names(data)))
         if case.office.name not in known:  # a typo would otherwise open a chain of its own
             raise CaseError("office.name", f'unknown office "{case.office.name}"; known: {", ".join(known) or "none"}')
-        return resolve_office(files, case.office.level, case.office.name)
+        return resolve_office(files, case.office.level, case.office.name, ruleset=ruleset, on=case.decision_date)
 
     def _not_in_future(self, case: Case) -> None:
         """The ledger records what has happened: no observation or decision after today."""
@@ -571,11 +571,13 @@ class Ledger:
         })
         issued = []
         for doc_type in types:
-            serial = writer.next_serial(doc_type, day.year)
+            series = number_series(office, doc_type)
+            serial = writer.next_serial(series, day.year)
             number = document_number(office, doc_type, day.year, serial)
             writer.append("document", finding=finding, subject=key, at=day, payload={
                 "action": action, "type": doc_type, "year": day.year, "serial": serial, "number": number,
-                **({"reinspection": reinspection} if reinspection and doc_type == "inspection_record" else {})})
+                **({"reinspection": reinspection} if reinspection and doc_type == "inspection_record" else {}),
+                **({"series": series} if series != doc_type else {})})
             issued.append(IssuedDocument(type=doc_type, number=number))
         if step == "referral":
             writer.append("referral_sent", finding=finding, subject=key, at=day,
