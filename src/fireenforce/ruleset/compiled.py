@@ -19,6 +19,7 @@ from fireenforce.ruleset.provisions import Provisions
 from fireenforce.ruleset.schema import LimitationPeriod, Limits, Manifest, Period, PolicySpec, TierSpec
 from fireenforce.ruleset.assessment import DEFAULT as DEFAULT_ASSESSMENT, AssessmentSpec
 from fireenforce.ruleset.audit import AuditSpec
+from fireenforce.ruleset.calendar import CalendarSpec
 from fireenforce.ruleset.tables import DecisionTable
 from fireenforce.ruleset.triggers import NO_TRIGGERS, Triggers
 
@@ -157,6 +158,8 @@ class Ruleset:
         triggers: Triggers = NO_TRIGGERS,
         assessment: AssessmentSpec = DEFAULT_ASSESSMENT,
         audit: AuditSpec | None = None,
+        *,
+        calendar: CalendarSpec,
     ) -> None:
         self.manifest = manifest
         self.id = manifest.id
@@ -172,6 +175,8 @@ class Ruleset:
         self.triggers = triggers  # triage triggers and signal kinds (policy/triggers.yaml)
         self.assessment = assessment  # the monthly report's policy (policy/assessment.yaml)
         self.audit = audit  # the audit's policy (policy/audit.yaml); None: no disparity comparison
+        self.calendar_spec = calendar  # working days by year, with their sources (policy/calendar.yaml)
+        self.calendar = calendar.compile()
         self.ref = RulesetRef.model_construct(id=self.id, version=self.version, digest=digest)
         self.covers = manifest.coverage.covers
         self.doubts = tuple(Doubt.model_construct(code=d.code, text=d.text) for d in manifest.doubts)

@@ -509,9 +509,9 @@ def check_reinspection_window(ruleset: Ruleset, case: Case) -> None:
             continue
         assert window.due == window.deadline + dt.timedelta(days=spec.after_days), f"due {window.due}"
         latest = window.latest
-        assert latest is not None and latest.weekday() < 5, f"last re-inspection day {latest} is not a weekday"
-        counted = sum((window.deadline + dt.timedelta(days=n)).weekday() < 5
-                      for n in range(1, (latest - window.deadline).days + 1))
+        working = ruleset.calendar.is_working
+        assert latest is not None and working(latest), f"last re-inspection day {latest} is not a working day"
+        counted = sum(working(window.deadline + dt.timedelta(days=n)) for n in range(1, (latest - window.deadline).days + 1))
         assert counted == spec.working_days, f"{latest} is {counted} working days after {window.deadline}"
         assert window.cites == tuple(spec.cites)
         assert spec.calendar_doubt.code in {d.code for d in decision.doubts}, "window without the holiday doubt"
