@@ -313,7 +313,7 @@ def check_documents_agree(ruleset: Ruleset, case: Case) -> None:
 
 def _documents_agree(ruleset: Ruleset, case: Case) -> None:
     from fireenforce.documents.render import render
-    from fireenforce.errors import DocumentError
+    from fireenforce.errors import CaseError, DocumentError
 
     if case.office.level != "brigade" and not case.office.name:
         case = case.model_copy(update={"office": case.office.model_copy(update={"name": _office_name(ruleset, case.office.level)})})
@@ -358,6 +358,11 @@ def _documents_agree(ruleset: Ruleset, case: Case) -> None:
                               ruleset=ruleset)
             except DocumentError as exc:
                 assert not fits, f"{document} refused a lawful choice (fine={amount}, warning={warning}): {exc}"
+                continue
+            except CaseError as exc:  # refused only where the hearing request period leaves the calendar
+                later = case.decision_date + dt.timedelta(days=31)
+                assert document == "penalty_decision" and exc.field == "decided_on" and \
+                    ruleset.calendar.uncovered(case.decision_date, later), f"{document} refused: {exc}"
                 continue
             assert fits, f"{document} issued a fine of {amount} above the summary limit {limit}"
             if amount is not None:
