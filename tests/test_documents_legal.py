@@ -46,13 +46,16 @@ def _date_line(text: str) -> str:
 
 
 def test_a_general_penalty_decision_follows_the_statement_period_of_its_notice() -> None:
-    decision = fe.decide(CASE)  # 40000 yuan for a unit reaches the hearing threshold: 5 days (ruleset terms)
+    """40000 yuan for a unit reaches the hearing threshold: 5 working days (ruleset terms; penalty-law
+    art. 85) from 2026-05-03, in the 劳动节 days off: 05-06, 05-07, 05-08, Saturday 05-09 (调休上班), 05-11."""
+    decision = fe.decide(CASE)
     assert decision.procedure == "general" and decision.hearing_right
-    with pytest.raises(fe.DocumentError, match="date: 2026-05-08 is within the 5-day period the notice of 2026-05-03"):
-        fe.render(CASE, decision, "penalty_decision", fine=40000, date=dt.date(2026, 5, 8))
-    assert _date_line(fe.render(CASE, decision, "penalty_decision", fine=40000, format="text")) == "2026年5月9日"
+    with pytest.raises(fe.DocumentError, match=r"date: 2026-05-11 is within the periods the notice of 2026-05-03 gives "
+                                               r"\(3 days for statements and 5 working days for a hearing request"):
+        fe.render(CASE, decision, "penalty_decision", fine=40000, date=dt.date(2026, 5, 11))
+    assert _date_line(fe.render(CASE, decision, "penalty_decision", fine=40000, format="text")) == "2026年5月12日"
     later = fe.render(CASE, decision, "penalty_decision", fine=40000, format="text", notice_date=dt.date(2026, 5, 10))
-    assert _date_line(later) == "2026年5月16日"
+    assert _date_line(later) == "2026年5月16日"  # 05-11 to 05-15
     with pytest.raises(fe.DocumentError, match="notice_date: only a general-procedure penalty_decision"):
         fe.render(CASE, decision, "penalty_notice", fine=40000, notice_date=dt.date(2026, 5, 4))
 
@@ -66,7 +69,7 @@ def test_the_statement_period_is_ruleset_data(tmp_path: Path) -> None:
     rs = fe.load_ruleset(root)
     decision = fe.decide(CASE, ruleset=rs)
     out = fe.render(CASE, decision, "penalty_decision", fine=40000, format="text", ruleset=rs)
-    assert _date_line(out) == "2026年5月14日"
+    assert _date_line(out) == "2026年5月19日"  # ten working days: 05-06 to 05-18 with Saturday 05-09
 
 
 ENGINE_NOTES = ("建议罚款", "法定幅度", "裁量阶次", "持有该事项的处罚权", "适用普通程序", "适用违法行为发生时")

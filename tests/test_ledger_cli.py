@@ -41,7 +41,8 @@ def test_the_loop_from_the_command_line(db: str, tmp_path: Path, capsys: pytest.
     assert due == [{"finding": rec["finding"], "subject": {"id": uscc(1)[:6] + "*" * 8 + uscc(1)[-4:],
                     "name": "某某超市1号店", "weak": False}, "item": "EV-BLOCK", "deadline": rec["deadline"],
                     "last_step": rec["decision"]["step"], "office": "北街街道消防安全办公室", "overdue": True,
-                    "place": {"name": "某某超市", "address": "西峰区北街"}}]
+                    "place": {"name": "某某超市", "address": "西峰区北街"}, "applied_on": None,
+                    "reinspect_by": "2026-05-09"}]  # three working days after 05-06: Saturday 05-09 is one (调休上班)
     code, out, _ = run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-06-01", "--not-rectified",
                        "--format", "json")
     nxt = json.loads(out)

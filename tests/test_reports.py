@@ -22,7 +22,6 @@ from fireenforce.ledger import Event, FineRequired, Ledger
 from fireenforce.ledger.state import replay
 from fireenforce.reports.build import monthly_report, report_csv
 from fireenforce.reports.html import report_html
-from fireenforce.reports.measures import working_days_after
 from fireenforce.simulate.run import seed_ledger
 from fireenforce.triage.store import parse_places, recorded, run_triage, store_places, store_signals
 from fireenforce.triage.signals import parse_signals
@@ -31,6 +30,7 @@ import fireenforce as fe
 
 MONTH = "2026-05"
 FIRST, LAST = dt.date(2026, 5, 1), dt.date(2026, 5, 31)
+WORKING = fe.load_ruleset(on=LAST).calendar.is_working  # 劳动节 05-01..05-05 off, Saturday 05-09 worked
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +82,7 @@ def recount(stream: list[dict[str, Any]], led: Ledger) -> dict[str, dict[str, An
         elif e["kind"] == "reinspection" and in_month(e) and checked[e["payload"]["action"]] is e:  # an order's last
             deadline = dt.date.fromisoformat(acts[e["payload"]["action"]]["payload"]["deadline"])
             day = dt.date.fromisoformat(e["at"])
-            late = sum(1 for n in range((day - deadline).days) if (deadline + dt.timedelta(n + 1)).weekday() < 5) > 3
+            late = sum(1 for n in range((day - deadline).days) if WORKING(deadline + dt.timedelta(n + 1))) > 3
             o["late" if late else "on_time"] += 1
     for action_id, e in acts.items():
         deadline = e["payload"]["deadline"]

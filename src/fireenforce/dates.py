@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from typing import Iterable
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -29,12 +30,37 @@ def full_years(born: dt.date, day: dt.date) -> int:
     return years if day > add_years(born, years) else years - 1
 
 
-def add_working_days(day: dt.date, days: int) -> dt.date:
-    """The ``days``-th working day after ``day`` (Monday to Friday; public holidays and adjusted
-    working days are not known here, so callers state that doubt)."""
-    out, rest = day, days
-    while rest > 0:
-        out += dt.timedelta(days=1)
-        if out.weekday() < 5:
-            rest -= 1
-    return out
+class WorkingCalendar:
+    """Working days (工作日) as the State Council's yearly holiday notices set them: Monday to
+    Friday, less the days off (放假调休), plus the adjusted working Saturdays and Sundays (调休上班).
+
+    Only the ``years`` whose notice is known are counted exactly; a day of another year counts
+    Monday to Friday, and callers say so (``uncovered``)."""
+
+    __slots__ = ("years", "_off", "_on")
+
+    def __init__(self, years: Iterable[int] = (), off: Iterable[dt.date] = (), on: Iterable[dt.date] = ()) -> None:
+        self.years = frozenset(years)
+        self._off = frozenset(off)
+        self._on = frozenset(on)
+
+    def is_working(self, day: dt.date) -> bool:
+        """Whether ``day`` is a working day."""
+        if day in self._on:
+            return True
+        return day.weekday() < 5 and day not in self._off
+
+    def add(self, day: dt.date, days: int) -> dt.date:
+        """The ``days``-th working day after ``day`` (``day`` itself is not counted); ``day`` for 0."""
+        out, rest = day, days
+        while rest > 0:
+            out += _ONE_DAY
+            rest -= self.is_working(out)
+        return out
+
+    def uncovered(self, first: dt.date, last: dt.date) -> tuple[int, ...]:
+        """The years from ``first`` to ``last`` (inclusive) the calendar does not know."""
+        return tuple(year for year in range(first.year, last.year + 1) if year not in self.years)
+
+
+_ONE_DAY = dt.timedelta(days=1)

@@ -1,4 +1,4 @@
-"""``fireenforce ledger …``: the office's enforcement record (init, record, reinspect, due,
+"""``fireenforce ledger …``: the office's enforcement record (init, record, reinspect, apply, due,
 history, show, verify, export, import, backup, render, referral, correct)."""
 
 from __future__ import annotations
@@ -53,7 +53,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     _officer_options(p, "the officer re-inspecting")
     add_ruleset(p)
     p.add_argument("--offices", metavar="FILE", help="offices.yaml overriding the ruleset's office details")
-    p = add("due", "open findings whose deadline has passed without re-inspection", _due, "text", "json")
+    p = add("apply", "record the party's application for a re-inspection (复查申请): due within the working days "
+                     "the ruleset gives, before the deadline", _apply, "text", "json")
+    p.add_argument("finding", metavar="FINDING")
+    p.add_argument("--on", required=True, type=iso_date, metavar="YYYY-MM-DD", help="the day the application was received")
+    p.add_argument("--note", default="", help="what the party reported (e.g. the correction made)")
+    p = add("due", "open findings whose deadline has passed without re-inspection, or whose party applied for one",
+            _due, "text", "json")
     p.add_argument("--on", required=True, type=iso_date, metavar="YYYY-MM-DD", help="the day to look from")
     p.add_argument("--office", metavar="NAME", help="only this office's findings")
     p.add_argument("--within", type=at_least(0), default=0, metavar="N", help="also those falling due within N days")
@@ -162,6 +168,17 @@ def _reinspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _apply(args: argparse.Namespace) -> int:
+    with _open(args) as led:
+        view = led.apply_for_reinspection(args.finding, on=args.on, note=args.note)
+        due = next((d for d in led.due(on=args.on, office=view.office) if d.finding == view.finding), None)
+    by = due.reinspect_by if due is not None else None
+    window = f"，应于 {by} 前复查（三个工作日，消防监督检查规定第二十条第二款）" if by else \
+        "；复查期限的最后一日落在工作日日历未收录的年份，须按当年节假日安排核定"
+    _emit(args, view.model_dump(mode="json"), f"{view.finding} 已记录复查申请（{view.applied_on}）{window}")
+    return 0
+
+
 def reinspection_lines(finding: str, seen: Any) -> list[str]:
     """The re-inspection's record for the officer: its number, how to print it, and the doubts."""
     if seen is None:
@@ -175,7 +192,9 @@ def _due(args: argparse.Namespace) -> int:
     with _open(args) as led:
         _known_office(led, args.office)
         rows = led.due(on=args.on, office=args.office, within_days=args.within)
-    lines = [f"{d.finding}  {d.deadline}{'（逾期）' if d.overdue else ''}  {d.item}  {STEP_LABELS[d.last_step]}  "
+    lines = [f"{d.finding}  {d.deadline}{'（逾期）' if d.overdue else ''}"
+             f"{f'（{d.applied_on} 申请复查）' if d.applied_on else ''}"
+             f"{f'  复查至 {d.reinspect_by}' if d.reinspect_by else ''}  {d.item}  {STEP_LABELS[d.last_step]}  "
              f"{d.subject.name} {d.subject.id}{'（弱匹配）' if d.subject.weak else ''}  地点：{d.place.label()}  {d.office}"
              for d in rows]
     _emit(args, [d.model_dump(mode="json") for d in rows], "\n".join(lines) or f"{args.on}：无到期待复查的发现")

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from fireenforce.dates import WorkingCalendar
 from fireenforce.errors import CaseError, DocumentError, field_path
 from fireenforce.model.enums import DocumentType, OfficeLevel
 from fireenforce.ruleset.compiled import Ruleset
@@ -64,11 +65,25 @@ class Office(BaseModel):
         return self.government or self.name
 
 
-def after_notice(office: Office, notice: dt.date, hearing: bool) -> dt.date:
-    """The earliest date of a general-procedure penalty decision whose notice is of ``notice``:
-    the day after the statement (and, with a hearing right, the hearing request) period."""
+def after_notice(office: Office, calendar: WorkingCalendar, notice: dt.date, hearing: bool,
+                 field: str = "decided_on") -> dt.date:
+    """The earliest date of a general-procedure penalty decision whose notice is of ``notice`` (and
+    served that day): the day after the statement period (``statement_days`` calendar days from
+    receipt, as the notice says) and, with a hearing right, after the hearing request period
+    (``hearing_request_days`` working days: penalty-law arts. 64(1), 85). A hearing period that runs
+    into a year ``calendar`` does not know is refused on ``field``: the date goes on a document."""
     terms = office.terms
-    return notice + dt.timedelta(days=max(terms.statement_days, terms.hearing_request_days if hearing else 0) + 1)
+    last = notice + dt.timedelta(days=terms.statement_days)
+    if hearing:
+        heard = calendar.add(notice, terms.hearing_request_days)
+        years = calendar.uncovered(notice, heard)
+        if years:
+            raise CaseError(field, f"{notice}: the hearing request period ({terms.hearing_request_days} working "
+                                   f"days) runs into {', '.join(map(str, years))}, which the ruleset's working-day "
+                                   f"calendar (policy/calendar.yaml) does not cover; add that year's State Council "
+                                   f"holiday notice to it")
+        last = max(last, heard)
+    return last + dt.timedelta(days=1)
 
 
 def load_offices(path: Path) -> OfficesFile:

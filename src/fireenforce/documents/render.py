@@ -8,6 +8,7 @@ from typing import Any, Literal, TypedDict, Unpack, overload
 from pathlib import Path
 from jinja2 import TemplateError
 
+from fireenforce.dates import WorkingCalendar
 from fireenforce.documents.context import (
     KIND_LABELS, PENALTY_DOCUMENTS, TITLES, PolicyBasis, Reinspected, Sanction, UnheededOrder, build_context,
     citation, reinspection_doubts,
@@ -124,7 +125,7 @@ def render(
     hearing = decision.hearing_right
     if kind in PENALTY_DOCUMENTS:
         hearing = kind != "summary_penalty_decision" and _hearing_due(rs, case, decision, sanction)
-    day = _document_date(case, kind, office, date, notice_date, hearing)
+    day = _document_date(case, kind, office, rs.calendar, date, notice_date, hearing)
     decision = _ordered_from(decision, case.decision_date, day, deadline)
     quotes = _quotes(rs, office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
     checked = _reinspection_basis(rs, reinspection) if reinspection else ()
@@ -152,11 +153,12 @@ def _fill(kind: str, format: str, context: dict[str, Any]) -> str:
         raise DocumentError(f"template {kind}.j2 ({format}): {exc}") from None
 
 
-def _document_date(case: Case, kind: str, office: Office, date: dt.date | None,
+def _document_date(case: Case, kind: str, office: Office, calendar: WorkingCalendar, date: dt.date | None,
                    notice_date: dt.date | None, hearing: bool) -> dt.date:
     """The document's date: never before the inspection; a general-procedure penalty decision
     only after the statement (and hearing request) period its notice gives (penalty-law art. 44–45,
-    63–64; the periods are the ruleset's ``offices.yaml`` terms)."""
+    63–64; the periods are the ruleset's ``offices.yaml`` terms, the hearing request's in working
+    days of the ruleset's ``calendar``, art. 85)."""
     observed = case.observed_on
     for name, value in (("notice_date", notice_date), ("date", date)):
         if value is not None and value < observed:
@@ -167,12 +169,12 @@ def _document_date(case: Case, kind: str, office: Office, date: dt.date | None,
         return date or case.decision_date
     terms = office.terms
     notice = notice_date or case.decision_date
-    earliest = after_notice(office, notice, hearing)
-    days = (earliest - notice).days - 1
+    earliest = after_notice(office, calendar, notice, hearing, "notice_date" if notice_date else "decided_on")
     if date is not None and date < earliest:
+        periods = f"{terms.statement_days} days for statements" + (
+            f" and {terms.hearing_request_days} working days for a hearing request" if hearing else "")
         raise DocumentError(
-            f"date: {date} is within the {days}-day period the notice of {notice} gives for statements"
-            f"{' and a hearing request' if hearing else ''} ({terms.statement_basis}"
+            f"date: {date} is within the periods the notice of {notice} gives ({periods}; {terms.statement_basis}"
             f"{'；' + terms.hearing_basis if hearing else ''}); "
             f"the decision may be dated {earliest} or later")
     return date or earliest

@@ -8,7 +8,6 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from fireenforce.dates import add_working_days
 from fireenforce.engine import law, penalty as pen, recall
 from fireenforce.engine.entrusted import bounded
 from fireenforce.engine.steps import Step, penalty_status, referral
@@ -311,17 +310,22 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
         if not pre:
             rs.cores.put(key, core)
     reinspection = None
+    doubts = core.doubts if in_force else (*core.doubts, _hypothetical(rs, day))
     if running is not None and record.deadline is not None:
         reinspection = _reinspection(rs, running, record.deadline)
         rectification = _rectification(record.deadline)
+        if rs.calendar.uncovered(record.deadline, reinspection.latest or record.deadline):
+            doubts = (*doubts, _doubt(rs.calendar_spec.uncovered_doubt))
     else:
         rectification = _rectification(day + core.delay if core.delay is not None else None)
+    if rectification.deadline is not None:
+        doubts = (*doubts, _doubt(policy.spec.ladder.deadline_doubt))
     return construct(
         Decision, step=core.step, item=item.ref, legal_basis=core.legal_basis, penalty=core.penalty,
         procedure=core.procedure, hearing_right=core.hearing_right, referral_to=core.referral_to,
         referral_label=core.referral_label, rectification=rectification, documents=core.documents,
         reasons=core.reasons, ruleset=rs.ref, law_date=law_day, limitation=limitation,
-        doubts=core.doubts if in_force else (*core.doubts, _hypothetical(rs, day)), inferred=inferred,
+        doubts=doubts, inferred=inferred,
         case_digest=digest, summary_limit=core.summary_limit, reinspection=reinspection,
     )
 
@@ -330,7 +334,7 @@ def _reinspection(rs: Ruleset, running: HistoryEntry, deadline: dt.date) -> Rein
     """The re-inspection window of a running order (policy/ladder.yaml ``reinspection``)."""
     spec = rs.policy.spec.ladder.reinspection
     return construct(Reinspection, step=running.step, ordered_on=running.date, deadline=deadline,
-                     due=deadline + _DAYS[spec.after_days], latest=add_working_days(deadline, spec.working_days),
+                     due=deadline + _DAYS[spec.after_days], latest=rs.calendar.add(deadline, spec.working_days),
                      cites=tuple(spec.cites))
 
 
@@ -476,6 +480,8 @@ def _core(
             procedures = pen.procedures(plan, procedure)
             doubts.extend(policy_doubts(rs, procedure, gate.aggravating))
             doubts.extend(procedure_doubts(rs, plan, procedures, kind, day))
+            if hearing:  # its request period counts working days (penalty-law arts. 64(1), 85)
+                doubts.append(_doubt(rs.calendar_spec.holidays_doubt))
             penalty_documents = tuple(dict.fromkeys(d for p in procedures for d in policy.documents[f"penalty.{p}"]))
             limit = plan.limit
         penalty_out = construct(

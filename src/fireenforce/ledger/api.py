@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, or_, select
 
 from fireenforce.documents.context import document_number, reinspection_doubts
 from fireenforce.documents.offices import Office, OfficesFile, after_notice, load_offices, resolve_office
@@ -35,6 +35,7 @@ from fireenforce.ledger.subjects import (
     key_for_lookup, mask_id, masked_key, name_key, normalise_id, normalise_text, subject_key,
 )
 from fireenforce.ledger.tables import actions, chain_heads, events, findings
+from fireenforce.ledger.windows import reinspect_by
 from fireenforce.model import Case, Decision
 from fireenforce.model.case import HistoryEntry, Subject, parse_case
 from fireenforce.model.enums import STEPS, DocumentType
@@ -243,6 +244,29 @@ class Ledger:
             writer.close()
         return self.show(finding)
 
+    def apply_for_reinspection(self, finding: str, *, on: DateLike, note: str = "") -> FindingView:
+        """Record the party's application for a re-inspection (复查申请): the finding is due from
+        ``on`` to the ruleset's working days after it, even before its deadline (消防监督检查规定
+        第二十条第二款). Refused for a finding without a running order (closed, referred, nothing
+        to correct), one already applied for, and a date before the order."""
+        day = _day(on, "on")
+        with translate_errors(self.url), writing(self.engine) as conn:
+            writer = ChainWriter(conn, self._office_of(conn, finding))
+            state = replay(finding_events(conn, finding))
+            if state.status != "open" or state.deadline is None:
+                raise LedgerError(f"{finding}: the finding is {state.status} with no running order to correct; "
+                                  f"there is nothing to apply for a re-inspection of")
+            if state.applied_on is not None:
+                raise LedgerError(f"{finding}: the party applied for a re-inspection on {state.applied_on}, "
+                                  f"not yet re-inspected; record the re-inspection (ledger reinspect)")
+            if day < state.last.date:
+                raise CaseError("on", f"{day} is before the order it concerns ({state.last.date})")
+            writer.append("application", finding=finding, subject=state.subject, at=day,
+                          payload={"action": state.last.id, "note": note})
+            refresh(conn, finding)
+            writer.close()
+        return self.show(finding)
+
     def correct(self, event: str, *, reason: str, changes: dict[str, Any], merge: bool = False) -> str:
         """Correct an earlier event by a new ``correction`` event (the old one stays as it was).
         Correctable: an action's ``deadline``; a finding's ``subject_name``, ``subject_id`` or
@@ -322,15 +346,18 @@ class Ledger:
             return subject_links(conn, key)
 
     def due(self, on: DateLike, office: str | None = None, *, within_days: int = 0) -> list[Due]:
-        """Open findings whose deadline passed before ``on`` without re-inspection, and with
-        ``within_days`` those falling due within that many days."""
+        """Open findings whose deadline passed before ``on`` without re-inspection, those whose
+        party applied for a re-inspection by ``on``, and with ``within_days`` those falling due
+        within that many days; each with the last day of its re-inspection window."""
         day = _day(on, "on")
         if within_days < 0:
             raise CaseError("within_days", f"{within_days} is negative")
         limit = day + dt.timedelta(days=within_days)
         f = findings.c
-        query = select(f.id, f.subject, f.subject_name, f.weak, f.item, f.deadline, f.last_step, f.office)
-        query = query.where(f.status == "open", f.deadline <= limit if within_days else f.deadline < day)
+        query = select(f.id, f.subject, f.subject_name, f.weak, f.item, f.deadline, f.last_step, f.office,
+                       f.applied_on)
+        query = query.where(f.status == "open",
+                            or_(f.deadline <= limit if within_days else f.deadline < day, f.applied_on <= day))
         if office:
             query = query.where(f.office == office)
         with translate_errors(self.url), self.engine.connect() as conn:
@@ -340,7 +367,8 @@ class Ledger:
         return _DUE_LIST.validate_python([  # one validation call for the list: the cost is per row
             {"finding": r.id, "item": r.item, "deadline": r.deadline, "last_step": r.last_step, "office": r.office,
              "overdue": r.deadline < day, "subject": {"id": masked_key(r.subject), "name": r.subject_name, "weak": r.weak},
-             "place": {"name": places.get(r.id, {}).get("name", ""), "address": places.get(r.id, {}).get("address", "")}}
+             "place": {"name": places.get(r.id, {}).get("name", ""), "address": places.get(r.id, {}).get("address", "")},
+             "applied_on": r.applied_on, "reinspect_by": reinspect_by(self._ruleset, r.deadline, r.applied_on)}
             for r in rows
         ])
 
@@ -360,7 +388,7 @@ class Ledger:
             finding=row.id, office=row.office, status=row.status,
             subject=_subject_ref(row.subject, row.subject_name, row.weak), item=row.item,
             opened_on=row.opened_on, closed_on=row.closed_on, deadline=row.deadline, last_step=row.last_step,
-            last_action=row.last_action,
+            last_action=row.last_action, applied_on=row.applied_on,
             events=tuple(EventView(id=e.id, kind=e.kind, at=e.at, recorded_at=e.recorded_at,
                                    payload=_masked(e.payload)) for e in evs),
         )
@@ -415,7 +443,7 @@ class Ledger:
         elif date is not None:
             day = _day(date, "date")
         elif follows_notice:
-            day = _decision_day(self._office(ruleset, case), act.at, decision)
+            day = _decision_day(self._office(ruleset, case), ruleset, act.at, decision)
         else:  # the notice and the inspection record are of the action's own day
             day = act.at
         return render(case, decision, document, fine=fine, formal_warning=formal_warning, format=format,
@@ -557,7 +585,7 @@ class Ledger:
         deadline = decision.rectification.deadline if decision.rectification.required else None
         types = _issued_types(decision, choice.fine)
         if deadline is not None and "penalty_decision" in types:  # the period runs from the decision's date
-            deadline += _decision_day(office, day, decision) - day
+            deadline += _decision_day(office, self._ruleset(day), day, decision) - day
         writer.append("action", finding=finding, subject=key, at=day, payload={
             "action": action, "item": decision.item.code, "step": step, "deadline": deadline and deadline.isoformat(),
             "decision": decision.model_dump(mode="json"), "ruleset": decision.ruleset.model_dump(mode="json"),
@@ -594,11 +622,11 @@ class Ledger:
         )
 
 
-def _decision_day(office: Office, day: dt.date, decision: Decision) -> dt.date:
+def _decision_day(office: Office, ruleset: Ruleset, day: dt.date, decision: Decision) -> dt.date:
     """The date of the document that orders the correction: the action's, or for a general
     procedure the penalty decision's, once its notice (dated the action's day) has run."""
     if decision.procedure == "general" and "penalty_decision" in decision.documents:
-        return after_notice(office, day, decision.hearing_right)
+        return after_notice(office, ruleset.calendar, day, decision.hearing_right)
     return day
 
 

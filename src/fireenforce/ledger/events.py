@@ -7,6 +7,7 @@ Kinds (the offices' terms in brackets):
   digest, the history decide was given, the deadline, and a departure with its reason
 - ``document`` (文书): a document issued for an action, with its number
 - ``reinspection`` (复查): date, rectified or not
+- ``application`` (复查申请): the party applied for a re-inspection of the running order
 - ``closure`` (整改销号): the finding is closed
 - ``referral_sent`` / ``referral_accepted`` / ``referral_returned`` (移交): handover to the
   brigade and its answer, with the brigade's result
@@ -25,7 +26,7 @@ from pydantic import BaseModel, ConfigDict
 
 EventKind = Literal[
     "finding", "action", "document", "reinspection", "closure",
-    "referral_sent", "referral_accepted", "referral_returned", "correction",
+    "referral_sent", "referral_accepted", "referral_returned", "correction", "application",
 ]
 GENESIS = "0" * 64
 

@@ -119,7 +119,8 @@ class PlaceRef(BaseModel):
 
 
 class Due(BaseModel):
-    """An open finding whose deadline passed (or falls within the asked window)."""
+    """An open finding whose deadline passed (or falls within the asked window), or whose party
+    applied for a re-inspection."""
 
     model_config = _OUT
     finding: str
@@ -130,6 +131,8 @@ class Due(BaseModel):
     office: str
     overdue: bool
     place: PlaceRef = PlaceRef()  # where to go for the re-inspection
+    applied_on: dt.date | None = None  # the party applied for a re-inspection (复查申请) on this day
+    reinspect_by: dt.date | None = None  # the window's last working day; null where the calendar lacks the year
 
 
 class EventView(BaseModel):
@@ -158,6 +161,7 @@ class FindingView(BaseModel):
     last_step: Step
     last_action: str
     events: tuple[EventView, ...]
+    applied_on: dt.date | None = None  # a pending application for re-inspection (复查申请)
 
 
 class Broken(BaseModel):

@@ -57,6 +57,7 @@ class FindingState:
     status: str = "open"
     closed_on: dt.date | None = None
     deadline: dt.date | None = None
+    applied_on: dt.date | None = None  # the party's application for re-inspection, until a re-inspection
     actions: list[ActionState] = field(default_factory=list)
     referral: dict[str, Any] = field(default_factory=dict)
     corrections: list[dict[str, Any]] = field(default_factory=list)
@@ -78,7 +79,7 @@ class FindingState:
             "weak": self.weak, "item": self.item, "status": self.status, "opened_on": self.opened_on,
             "closed_on": self.closed_on, "deadline": self.deadline, "last_step": self.last.step,
             "last_action": self.last.id, "source": self.source, "recorded_subject": self.recorded_subject,
-            "name_key": self.name_key,
+            "name_key": self.name_key, "applied_on": self.applied_on,
         }
 
     def action_rows(self) -> list[dict[str, Any]]:
@@ -117,6 +118,11 @@ def replay(events: Iterable[Event]) -> FindingState:
 
 def _apply(state: FindingState, ev: Event, by_id: dict[str, Event]) -> None:
     p = ev.payload
+    if ev.kind == "application":
+        state.applied_on = ev.at
+        return
+    if ev.kind in ("action", "reinspection", "closure", "referral_sent"):
+        state.applied_on = None  # answered by the re-inspection, or no longer an open order
     if ev.kind == "action":
         deadline = _date(p.get("deadline"))
         state.actions.append(ActionState(

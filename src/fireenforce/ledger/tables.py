@@ -60,7 +60,9 @@ findings = Table(
     Column("source", String(200), nullable=True),
     Column("recorded_subject", String(400), nullable=True),  # the key first recorded (before an id correction)
     Column("name_key", String(400), nullable=True),  # normalised name and address: joins id and no-id records
+    Column("applied_on", Date, nullable=True),  # a pending application for re-inspection (复查申请)
     Index("ix_findings_due", "status", "deadline"),
+    Index("ix_findings_applied", "status", "applied_on"),
     Index("ix_findings_office_due", "office", "status", "deadline"),
     Index("ix_findings_subject", "subject"),
     Index("ix_findings_source", "source", unique=True),

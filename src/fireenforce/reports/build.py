@@ -106,7 +106,7 @@ def monthly_report(led: Ledger, month: str, office: str | None = None) -> dict[s
     ruleset = ruleset_in_force(led.ruleset_path, parsed.last, "month")
     policy = ruleset.assessment
     with translate_errors(led.url), led.engine.connect() as conn:
-        measured = measure(conn, parsed, policy)
+        measured = measure(conn, parsed, policy, ruleset.calendar)
         first = first_record(conn, office, parsed.last)
     if office is not None and office not in measured.offices:
         known = "、".join(sorted(measured.offices - {DISTRICT})) or "none"

@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import Connection, and_, func, or_, select
 
-from fireenforce.dates import add_months
+from fireenforce.dates import WorkingCalendar, add_months
 from fireenforce.ledger.tables import actions, events, findings
 from fireenforce.model.enums import STEPS
 from fireenforce.ruleset.assessment import AssessmentSpec
@@ -55,12 +55,12 @@ class Month:
         return f"{self.first:%Y-%m}"
 
 
-def working_days_after(deadline: dt.date, day: dt.date) -> int:
-    """Working days (Monday to Friday) after ``deadline`` up to and including ``day``."""
+def working_days_after(calendar: WorkingCalendar, deadline: dt.date, day: dt.date) -> int:
+    """Working days of ``calendar`` after ``deadline`` up to and including ``day``."""
     count, current = 0, deadline
     while current < day:
         current += dt.timedelta(days=1)
-        count += current.weekday() < 5
+        count += calendar.is_working(current)
     return count
 
 
@@ -129,7 +129,8 @@ class Measured:
         return total
 
 
-def measure(conn: Connection, month: Month, policy: AssessmentSpec, *, months: int = 12) -> Measured:
+def measure(conn: Connection, month: Month, policy: AssessmentSpec, calendar: WorkingCalendar, *,
+            months: int = 12) -> Measured:
     """Read the ledger once for ``months`` months ending with ``month``."""
     first = month.shift(-(months - 1))
     span = [first.shift(i) for i in range(months)]
@@ -140,7 +141,7 @@ def measure(conn: Connection, month: Month, policy: AssessmentSpec, *, months: i
         return f"{day.year:04d}-{day.month:02d}" if start <= day <= end else None
 
     _findings(conn, out, start, end, month_of)
-    _actions(conn, out, span, start, end, month_of, policy)
+    _actions(conn, out, span, start, end, month_of, policy, calendar)
     _events(conn, out, start, end, month_of)
     _month_details(conn, out, month)
     _campaigns(conn, out, month, policy)
@@ -169,7 +170,7 @@ def _findings(conn: Connection, out: Measured, start: dt.date, end: dt.date, mon
 
 
 def _actions(conn: Connection, out: Measured, span: list[Month], start: dt.date, end: dt.date, month_of: Any,
-             policy: AssessmentSpec) -> None:
+             policy: AssessmentSpec, calendar: WorkingCalendar) -> None:
     grace = policy.reinspection.working_days
     lasts, keys = [m.last for m in span], [str(m) for m in span]
     query = select(actions.c.office, actions.c.date, actions.c.step, actions.c.deadline,
@@ -184,7 +185,7 @@ def _actions(conn: Connection, out: Measured, span: list[Month], start: dt.date,
             continue
         if reinspected is not None and (done := month_of(reinspected)) is not None:
             tally = out.at(done, office)
-            if reinspected <= deadline or working_days_after(deadline, reinspected) <= grace:
+            if reinspected <= deadline or working_days_after(calendar, deadline, reinspected) <= grace:
                 tally.on_time += 1
             else:
                 tally.late += 1

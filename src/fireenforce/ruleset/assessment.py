@@ -19,7 +19,7 @@ ASSESSMENT_FILE = "assessment.yaml"
 
 
 class ReinspectionSpec(Spec):
-    """A re-inspection is on time within ``working_days`` working days (Monday to Friday) after the deadline."""
+    """A re-inspection is on time within ``working_days`` working days (the ruleset's calendar) after the deadline."""
 
     working_days: int = Field(ge=0, le=60)
     """Working days after the deadline within which a re-inspection counts as on time."""

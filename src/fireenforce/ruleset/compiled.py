@@ -19,6 +19,7 @@ from fireenforce.ruleset.provisions import Provisions
 from fireenforce.ruleset.schema import LimitationPeriod, Limits, Manifest, Period, PolicySpec, TierSpec
 from fireenforce.ruleset.assessment import DEFAULT as DEFAULT_ASSESSMENT, AssessmentSpec
 from fireenforce.ruleset.audit import AuditSpec
+from fireenforce.ruleset.calendar import CalendarSpec
 from fireenforce.ruleset.offices import NO_DELEGATIONS, Delegations
 from fireenforce.ruleset.tables import DecisionTable
 from fireenforce.ruleset.triggers import NO_TRIGGERS, Triggers
@@ -159,6 +160,8 @@ class Ruleset:
         assessment: AssessmentSpec = DEFAULT_ASSESSMENT,
         audit: AuditSpec | None = None,
         delegations: Delegations = NO_DELEGATIONS,
+        *,
+        calendar: CalendarSpec,
     ) -> None:
         self.manifest = manifest
         self.id = manifest.id
@@ -174,6 +177,8 @@ class Ruleset:
         self.triggers = triggers  # triage triggers and signal kinds (policy/triggers.yaml)
         self.assessment = assessment  # the monthly report's policy (policy/assessment.yaml)
         self.audit = audit  # the audit's policy (policy/audit.yaml); None: no disparity comparison
+        self.calendar_spec = calendar  # working days by year, with their sources (policy/calendar.yaml)
+        self.calendar = calendar.compile()
         self.delegations = delegations  # the named offices' 委托书 and form switches (offices.yaml)
         self.ref = RulesetRef.model_construct(id=self.id, version=self.version, digest=digest)
         self.covers = manifest.coverage.covers

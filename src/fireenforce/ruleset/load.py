@@ -18,6 +18,7 @@ from fireenforce.ruleset.items import CompiledItem, ConflictError
 from fireenforce.ruleset.provisions import Provisions
 from fireenforce.ruleset.assessment import check_assessment, read_assessment
 from fireenforce.ruleset.audit import check_audit, read_audit
+from fireenforce.ruleset.calendar import read_calendar
 from fireenforce.ruleset.offices import check_offices, compile_delegations, read_offices
 from fireenforce.ruleset.schema import OPTIONAL_POLICY_FILES, POLICY_FILES, InstrumentSpec, ItemSpec, Manifest, PolicySpec
 from fireenforce.ruleset.triggers import check_triggers, read_triggers
@@ -115,6 +116,7 @@ def compile_version(root: Path) -> Ruleset:
     triggers = read_triggers(src, root)
     assessment = read_assessment(src, root)
     audit = read_audit(src, root)
+    calendar = read_calendar(src, root)
     offices = read_offices(src, root)
     policy_spec = None
     if all(key in policy_data for key in POLICY_FILES):
@@ -127,7 +129,8 @@ def compile_version(root: Path) -> Ruleset:
                 loc = tuple(rest)
                 message = "unknown key (a typo?)" if err["type"] == "extra_forbidden" else err["msg"]
                 src.findings.append(Finding("RS-SCHEMA", message, file=name, line=src.line(name, *loc), field=dotted(loc)))
-    if src.findings or manifest is None or policy_spec is None or triggers is None or assessment is None:
+    if src.findings or manifest is None or policy_spec is None or triggers is None or assessment is None \
+            or calendar is None:
         raise RulesetError(src.findings or [Finding("RS-SCHEMA", "invalid ruleset", file=str(root))])
 
     provisions = Provisions(instruments)
@@ -151,7 +154,7 @@ def compile_version(root: Path) -> Ruleset:
         raise RulesetError(errors)
     digest, files = _digest(root)
     return Ruleset(manifest, provisions, items, policy, root, digest, files, tuple(findings), triggers, assessment,
-                   audit, compile_delegations(offices))
+                   audit, compile_delegations(offices), calendar=calendar)
 
 
 _CACHE: dict[tuple[str, tuple[tuple[str, int, int], ...]], Ruleset] = {}

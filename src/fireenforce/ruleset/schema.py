@@ -302,8 +302,8 @@ class DatedNumber(Period):
 
 class ReinspectionSpec(Spec):
     """When a running order is re-inspected: from ``after_days`` calendar days after its deadline
-    until ``working_days`` working days after it (Monday to Friday; ``calendar_doubt`` says that
-    public holidays and adjusted working days are not counted out)."""
+    until ``working_days`` working days after it, or after the party's application for a
+    re-inspection (working days as ``policy/calendar.yaml`` counts them; ``calendar_doubt`` says how)."""
 
     after_days: int = Field(ge=0, le=30)
     """The first day to re-inspect, in calendar days after the deadline."""
@@ -365,6 +365,8 @@ class LadderSpec(Spec):
     """Steps whose running order is re-inspected before the ladder moves on."""
     reinspection: ReinspectionSpec
     """The re-inspection period of a running order."""
+    deadline_doubt: DoubtSpec
+    """Shown with every correction deadline: how its days are counted (no legal text fixes it)."""
     reference: str = ""
     """Where the ladder comes from."""
 

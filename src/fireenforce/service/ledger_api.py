@@ -63,6 +63,14 @@ class ReinspectionRequest(BaseModel):
     formal_warning: StrictBool = Field(False, description="a formal warning (警告) instead of a fine")
 
 
+class ApplicationRequest(BaseModel):
+    """The party's application for a re-inspection (复查申请): the finding is due at once."""
+
+    model_config = _FROZEN
+    on: IsoDate = Field(description="the day the application was received")
+    note: Text = Field("", description="what the party reported (e.g. the correction made)")
+
+
 def created(model: BaseModel) -> Response:
     """A ``201`` answer with the model's JSON."""
     return Response(model.model_dump_json(), status_code=201, media_type="application/json")
@@ -88,6 +96,16 @@ def reinspect(request: Request, finding: FindingId, body: ReinspectionRequest, w
         return created(ledger.reinspect(finding, on=body.on, rectified=body.rectified, officer=body.officer,
                                          note=body.note, step=body.step, reason=body.reason, fine=body.fine,
                                          formal_warning=body.formal_warning))
+
+
+@router.post("/findings/{finding}/applications", status_code=201, response_model=FindingView)
+def apply(request: Request, finding: FindingId, body: ApplicationRequest, who: Caller) -> Response:
+    """Record the party's application for a re-inspection: ``due`` lists the finding from its
+    date, to be re-inspected within the ruleset's working days (消防监督检查规定第二十条第二款)."""
+    ledger = ledger_of(request)
+    changeable(ledger, who, finding)
+    with write_gate(request):
+        return created(ledger.apply_for_reinspection(finding, on=body.on, note=body.note))
 
 
 @router.get("/findings/{finding}", response_model=FindingView)

@@ -313,7 +313,7 @@ def check_documents_agree(ruleset: Ruleset, case: Case) -> None:
 
 def _documents_agree(ruleset: Ruleset, case: Case) -> None:
     from fireenforce.documents.render import render
-    from fireenforce.errors import DocumentError
+    from fireenforce.errors import CaseError, DocumentError
 
     if case.office.level != "brigade" and not case.office.name:
         case = case.model_copy(update={"office": case.office.model_copy(update={"name": _office_name(ruleset, case.office.level)})})
@@ -358,6 +358,11 @@ def _documents_agree(ruleset: Ruleset, case: Case) -> None:
                               ruleset=ruleset)
             except DocumentError as exc:
                 assert not fits, f"{document} refused a lawful choice (fine={amount}, warning={warning}): {exc}"
+                continue
+            except CaseError as exc:  # refused only where the hearing request period leaves the calendar
+                later = case.decision_date + dt.timedelta(days=31)
+                assert document == "penalty_decision" and exc.field == "decided_on" and \
+                    ruleset.calendar.uncovered(case.decision_date, later), f"{document} refused: {exc}"
                 continue
             assert fits, f"{document} issued a fine of {amount} above the summary limit {limit}"
             if amount is not None:
@@ -509,9 +514,9 @@ def check_reinspection_window(ruleset: Ruleset, case: Case) -> None:
             continue
         assert window.due == window.deadline + dt.timedelta(days=spec.after_days), f"due {window.due}"
         latest = window.latest
-        assert latest is not None and latest.weekday() < 5, f"last re-inspection day {latest} is not a weekday"
-        counted = sum((window.deadline + dt.timedelta(days=n)).weekday() < 5
-                      for n in range(1, (latest - window.deadline).days + 1))
+        working = ruleset.calendar.is_working
+        assert latest is not None and working(latest), f"last re-inspection day {latest} is not a working day"
+        counted = sum(working(window.deadline + dt.timedelta(days=n)) for n in range(1, (latest - window.deadline).days + 1))
         assert counted == spec.working_days, f"{latest} is {counted} working days after {window.deadline}"
         assert window.cites == tuple(spec.cites)
         assert spec.calendar_doubt.code in {d.code for d in decision.doubts}, "window without the holiday doubt"

@@ -1,7 +1,7 @@
 """Subjects joined across ids and names: each finding keeps the subject key it was recorded under
 (an id corrected later is refiled, and either id says so) and the normalised name and address
 its subject had, on the finding and its actions, so that a subject recorded with and without its
-id finds one history. The new columns are filled by a replay of the events.
+id finds one history. The new columns are filled by a replay of the events (run by 0006).
 
 Revision ID: 0005
 Revises: 0004
@@ -25,9 +25,8 @@ def upgrade() -> None:
     with op.batch_alter_table("actions") as batch:
         batch.add_column(sa.Column("name_key", sa.String(400), nullable=True))
         batch.create_index("ix_actions_name_key", ["name_key", "date", "seq"])
-    from fireenforce.ledger.transfer import rebuild
-
-    rebuild(op.get_bind())
+    # the new columns are filled by the replay at the end of 0006: the replay writes every column of
+    # today's projection, which exists only once the last migration has run
 
 
 def downgrade() -> None:
