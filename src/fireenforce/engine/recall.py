@@ -27,7 +27,7 @@ from typing import Any, Callable, Hashable
 
 from pydantic import BaseModel
 
-from fireenforce.model.case import Case
+from fireenforce.model.case import Case, Facts, HistoryEntry, Office, Place, ResponsiblePerson, Subject
 from fireenforce.model.decision import Decision
 from fireenforce.ruleset.compiled import DECISIONS_KEPT, Memo, Ruleset
 
@@ -53,7 +53,8 @@ def decide(case: Any, ruleset: Ruleset | None, reference: Reference) -> Decision
     except (TypeError, KeyError, AttributeError):  # an unvalidated model (model_construct) with odd values
         key = found = None
     if found is None:
-        decision = reference(case, ruleset)
+        validated = parsed(case) if kind is dict else None
+        decision = reference(case if validated is None else validated, ruleset)
         if key is not None:
             # a copy with a set of its own: the caller's object shares nothing mutable with the memo
             memo.put(key, _copy(decision, decision.case_digest, set(decision.__pydantic_fields_set__)))
@@ -115,6 +116,58 @@ def dict_key(data: dict[Any, Any]) -> bytes | None:
     try:
         return _marshal(data, 2)
     except ValueError:
+        return None
+
+
+PARTS_KEPT = 16_384  # validated parts (subjects, places, facts, history entries ...) kept at most: about 16 MB
+_PARTS: Memo[BaseModel] = Memo(PARTS_KEPT)
+_PART_MODELS: tuple[tuple[str, type[BaseModel]], ...] = (
+    ("subject", Subject), ("place", Place), ("office", Office), ("facts", Facts), ("responsible_person", ResponsiblePerson),
+)
+
+
+def parsed(data: dict[Any, Any]) -> Case | None:
+    """``Case.model_validate(data)``, with the parts of the case (subject, place, office, facts,
+    responsible person, each history entry) that were validated before taken from a memo keyed by
+    their exact encoding (as ``dict_key``), so that a new case validates only what is new in it:
+    its own dates and item, and its new parts (each validated alone, then kept).
+
+    A part is the same model instance in every case that gives it (the models are frozen; a copy
+    the engine makes is its own). None when anything is not a canonical JSON object (a part that
+    is not a dict, a history that is not a list, dates as objects) or does not validate: the caller
+    then validates the whole case, which gives pydantic's exact error."""
+    values = dict(data)
+    get, put = _PARTS.get, _PARTS.put
+    try:
+        for name, model in _PART_MODELS:
+            part = values.get(name)
+            if part is None:
+                continue
+            if type(part) is not dict:
+                return None
+            key = (name, _marshal(part, 2))
+            found = get(key)
+            if found is None:
+                found = model.model_validate(part)
+                put(key, found)
+            values[name] = found
+        history = values.get("history")
+        if history:
+            if type(history) is not list:
+                return None
+            entries = []
+            for entry in history:
+                if type(entry) is not dict:
+                    return None
+                key = ("history", _marshal(entry, 2))
+                found = get(key)
+                if found is None:
+                    found = HistoryEntry.model_validate(entry)
+                    put(key, found)
+                entries.append(found)
+            values["history"] = entries
+        return Case.model_validate(values)
+    except ValueError:  # pydantic's ValidationError, or a value marshal cannot encode
         return None
 
 
