@@ -318,3 +318,17 @@ def test_the_parts_memo_is_bounded() -> None:
         base["subject"] = {**EXAMPLE["subject"], "name": f"某{n}"}
         assert parsed(base) is not None
     assert len(recall._PARTS) <= PARTS_KEPT
+
+
+def test_a_copy_of_a_case_computes_its_own_digest() -> None:
+    """The digest is kept in the instance's private dict with the instance's id: a copy, which
+    carries that dict over, computes its own from its own content."""
+    from fireenforce.model.fast import replaced
+
+    case = Case.model_validate(EXAMPLE)
+    digest = case.digest
+    assert case.__pydantic_private__ == {"_digest": (id(case), digest)} and case.digest == digest
+    later = Case.model_validate({**EXAMPLE, "observed_on": "2026-05-04"})
+    for copy_ in (replaced(case, observed_on=later.observed_on), case.model_copy(update={"observed_on": later.observed_on})):
+        assert copy_.digest == later.digest != digest
+    assert replaced(case, history=tuple(reversed(case.history))).digest == digest  # the order never counts

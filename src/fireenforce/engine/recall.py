@@ -59,7 +59,7 @@ def decide(case: Any, ruleset: Ruleset | None, reference: Reference) -> Decision
             # a copy with a set of its own: the caller's object shares nothing mutable with the memo
             memo.put(key, _copy(decision, decision.case_digest, set(decision.__pydantic_fields_set__)))
         return decision
-    return _copy(found, _digest(case) if kind is Case else found.case_digest, found.__pydantic_fields_set__)
+    return _copy(found, case.digest if kind is Case else found.case_digest, found.__pydantic_fields_set__)
 
 
 def _copy(found: Decision, digest: str, fields: set[str]) -> Decision:
@@ -73,13 +73,6 @@ def _copy(found: Decision, digest: str, fields: set[str]) -> Decision:
     _set(out, "__pydantic_extra__", None)
     _set(out, "__pydantic_private__", None)
     return out
-
-
-def _digest(case: Case) -> str:
-    """The case's digest, read from the instance's cache when it holds one for this instance."""
-    private = case.__pydantic_private__
-    cached = private.get("_digest") if private else None
-    return cached[1] if cached is not None and cached[0] == id(case) else case.digest
 
 
 _CASE = object()  # the first element of a Case's key (a dict's key is bytes)
@@ -136,7 +129,7 @@ def dict_key(data: dict[Any, Any]) -> bytes | None:
         return None
 
 
-PARTS_KEPT = 16_384  # validated parts (subjects, places, facts, history entries ...) kept at most: about 16 MB
+PARTS_KEPT = 16_384  # validated parts (subjects, places, facts, history entries ...) kept at most: about 23 MB
 _PARTS: Memo[BaseModel] = Memo(PARTS_KEPT)
 _PART_MODELS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("subject", Subject), ("place", Place), ("office", Office), ("facts", Facts), ("responsible_person", ResponsiblePerson),
