@@ -9,8 +9,10 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from fireenforce.documents.context import (
-    KIND_LABELS, PENALTY_DOCUMENTS, TITLES, Reinspected, Sanction, UnheededOrder, build_context, citation,
+    KIND_LABELS, PENALTY_DOCUMENTS, TITLES, PolicyBasis, Reinspected, Sanction, UnheededOrder, build_context,
+    citation, reinspection_doubts,
 )
+from fireenforce.documents.numerals import number
 from fireenforce.documents.environment import environment, templates_dir
 from fireenforce.documents.inputs import day_of, decision_of, flag, path_of, whole
 from fireenforce.documents.offices import Office, after_notice, load_offices, resolve_office
@@ -18,7 +20,7 @@ from fireenforce.documents.pdf import pdf_of
 from fireenforce.documents.printable import refuse_unprintable
 from fireenforce.engine.decide import order_deadline
 from fireenforce.errors import CaseError, DocumentError, field_path
-from fireenforce.model import Case, Decision, LegalBasis, Penalty
+from fireenforce.model import Case, Decision, Doubt, LegalBasis, Penalty
 from fireenforce.model.case import parse_case
 from fireenforce.model.enums import DOCUMENT_TYPES, DocumentType
 from fireenforce.resources import data_dir
@@ -118,16 +120,14 @@ def render(
     needs: tuple[str, ...] = ("bank", "account_name", "account") if sanction and sanction.fine is not None else ()
     if kind in PENALTY_DOCUMENTS:
         needs += ("review_body", "court")
-    office = _office(case, decision, ruleset, offices, needs)
+    office = _office(case, decision, rs, offices, needs)
     hearing = decision.hearing_right
     if kind in PENALTY_DOCUMENTS:
         hearing = kind != "summary_penalty_decision" and _hearing_due(rs, case, decision, sanction)
     day = _document_date(case, kind, office, date, notice_date, hearing)
     decision = _ordered_from(decision, case.decision_date, day, deadline)
     quotes = _quotes(rs, office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
-    rule = rs.policy.spec.ladder.reinspection.cites
-    checked = tuple(_quotes(rs, {f"[{i}]": c for i, c in enumerate(rule)}, reinspection.on,
-                            "policy/ladder.yaml reinspection.cites").values()) if reinspection else ()
+    checked = _reinspection_basis(rs, reinspection) if reinspection else ()
     context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes,
                             grounds=_grounds(rs, decision, kind), hearing_right=hearing,
                             completed=rs.items[decision.item.code].completed,
@@ -201,6 +201,9 @@ def _ordered_from(decision: Decision, decided: dt.date, day: dt.date, recorded: 
     return decision.model_copy(update={"rectification": moved})
 
 
+HOLDING = frozenset({"power.holds", "power.empowered"})  # the office's own competence
+
+
 def _grounds(ruleset: Ruleset, decision: Decision, kind: str) -> list[str]:
     """The reasons a document states: why this step (the step table's rule) and, on a referral
     letter, why the office may not act itself. Working notes of the engine (suggested ranges,
@@ -208,7 +211,7 @@ def _grounds(ruleset: Ruleset, decision: Decision, kind: str) -> list[str]:
     table = set(ruleset.policy.step_table.rule_ids())
     keep = {r.rule for r in decision.reasons if r.rule in table or r.rule.startswith("advice.")}
     if kind == "referral_letter":
-        keep |= {r.rule for r in decision.reasons if r.rule.startswith("power.") and r.rule != "power.holds"}
+        keep |= {r.rule for r in decision.reasons if r.rule.startswith("power.") and r.rule not in HOLDING}
     return [r.text for r in decision.reasons if r.rule in keep]
 
 
@@ -271,6 +274,20 @@ def _quotes(ruleset: Ruleset, cites: dict[str, str], day: dt.date,
                                 f"{ruleset.id} {ruleset.version} on {day}")
         out[name] = basis
     return out
+
+
+def _reinspection_basis(rs: Ruleset, seen: Reinspected) -> tuple[LegalBasis, ...] | PolicyBasis:
+    """What a re-inspection record states as its basis: for a written order, the provisions on
+    re-inspection (``ladder.yaml`` ``reinspection.cites``) as the ruleset has them that day; for a
+    reminder's oral order, which those provisions do not govern, the local policy
+    (``oral_reinspection``) and its doubt."""
+    ladder = rs.policy.spec.ladder
+    doubts = reinspection_doubts(rs, seen.step)
+    if doubts:
+        oral = ladder.oral_reinspection.policy
+        return PolicyBasis(label=oral.label, text=oral.text.format(days=number(ladder.reminder_days)), doubt=doubts[0])
+    cites = {f"[{i}]": c for i, c in enumerate(ladder.reinspection.cites)}
+    return tuple(_quotes(rs, cites, seen.on, "policy/ladder.yaml reinspection.cites").values())
 
 
 def _tidy(text: str) -> str:
@@ -414,14 +431,14 @@ def _options(penalty: Penalty, basis: str) -> str:
 
 
 def _office(
-    case: Case, decision: Decision, ruleset: Ruleset | None, offices: str | Path | None,
-    needs: tuple[str, ...],
+    case: Case, decision: Decision, ruleset: Ruleset, offices: str | Path | None, needs: tuple[str, ...],
 ) -> Office:
-    base = Path(ruleset.path) if ruleset is not None else data_dir("rulesets") / decision.ruleset.id / decision.ruleset.version
+    base = Path(ruleset.path)
     paths = [p for p in (base / "offices.yaml",) if p.is_file()]
     if offices is not None:
         paths.append(Path(offices))
     if not paths:
         raise DocumentError(f"{base / 'offices.yaml'}: no such file (pass --offices FILE)")
     files = [(p, load_offices(p)) for p in paths]
-    return resolve_office(files, case.office.level, case.office.name, needs=needs)
+    return resolve_office(files, case.office.level, case.office.name, needs=needs, ruleset=ruleset,
+                          on=case.decision_date)

@@ -1,9 +1,13 @@
-"""What the ledger knows about an action that its documents must state: the deadline it
-recorded and the re-inspection (复查) the action followed."""
+"""What the ledger knows about an action and a re-inspection (复查) that its documents must
+state: the number series it counts in, the earlier order (its date, recorded deadline and
+numbered documents), the day, the result and the note."""
 
 from __future__ import annotations
 
-from fireenforce.documents.context import Reinspected
+from dataclasses import replace
+
+from fireenforce.documents.context import PENALTY_DOCUMENTS, Reinspected, in_agency_name
+from fireenforce.documents.offices import Office
 from fireenforce.ledger.events import Event
 from fireenforce.ledger.state import ActionState, FindingState
 
@@ -11,23 +15,54 @@ from fireenforce.ledger.state import ActionState, FindingState
 ORDERING = ("rectification_order", "summary_penalty_decision", "penalty_decision")
 
 
+def number_series(office: Office, doc_type: str) -> str:
+    """The counter a document's number is drawn from: its type, except for a penalty numbered
+    with the office's own code by an office that also numbers penalties in the entrusting
+    agency's name (``entrusted_code``): after a switch from 委托 to 赋权 (or back) the two series
+    are printed differently, so each counts on its own and stays gap-free. Stored with the
+    document (``series``) when it is not the type, for ``verify`` and ``rebuild``."""
+    if doc_type in PENALTY_DOCUMENTS and office.entrusted_code and not in_agency_name(office, doc_type):  # type: ignore[arg-type]
+        return f"{doc_type}@{office.code}"
+    return doc_type
+
+
+def series_of(payload: dict[str, object]) -> str:
+    """The number series of a stored document event (older events: their type)."""
+    return str(payload.get("series") or payload["type"])
+
+
 def reinspected(evs: list[Event], state: FindingState, action: ActionState) -> Reinspected | None:
-    """The last re-inspection of the order before ``action``, when ``action`` followed one: the
-    earlier order's date, recorded deadline and numbered documents, the day and the result."""
+    """The last re-inspection of the order before ``action``, when ``action`` followed one (its
+    inspection record then states that 复查)."""
     index = state.actions.index(action)
     if index == 0 or state.actions[index - 1].step == "referral":
         return None
     order = state.actions[index - 1]
     seen = [e for e in evs if e.kind == "reinspection" and e.payload["action"] == order.id and e.seq < action.seq]
-    if not seen:
-        return None
-    last = seen[-1]
-    note = last.payload.get("note", "")
+    return _stated(evs, order, seen[-1]) if seen else None
+
+
+def recorded(evs: list[Event], state: FindingState, event: str) -> Reinspected:
+    """The re-inspection ``event`` as its own inspection record states it (no new step decided):
+    of the last order before it (a referral the brigade returned is no order to correct)."""
+    seen = next(e for e in evs if e.id == event)
+    return replace(_stated(evs, order_of(state, seen), seen), standalone=True)
+
+
+def order_of(state: FindingState, seen: Event) -> ActionState:
+    """The action whose order the re-inspection ``seen`` checked: the last before it that is not
+    a referral (a referral the brigade returned is no order to correct), else that action."""
+    index = next(i for i, a in enumerate(state.actions) if a.id == seen.payload["action"])
+    return next((a for a in reversed(state.actions[:index + 1]) if a.step != "referral"), state.actions[index])
+
+
+def _stated(evs: list[Event], order: ActionState, seen: Event) -> Reinspected:
+    note = seen.payload.get("note", "")
     for ev in evs:  # a corrected note is the note
-        if ev.kind == "correction" and ev.payload["target"] == last.id and "note" in ev.payload["changes"]:
+        if ev.kind == "correction" and ev.payload["target"] == seen.id and "note" in ev.payload["changes"]:
             note = ev.payload["changes"]["note"]
     docs = [d for d in order.documents if d["type"] in ORDERING] or \
         [d for d in order.documents if d["type"] == "inspection_record"]
-    return Reinspected(on=last.at, ordered_on=order.date, deadline=order.deadline, step=order.step,
-                       orders=tuple((d["type"], d["number"]) for d in docs), rectified=last.payload["rectified"],
+    return Reinspected(on=seen.at, ordered_on=order.date, deadline=order.deadline, step=order.step,
+                       orders=tuple((d["type"], d["number"]) for d in docs), rectified=seen.payload["rectified"],
                        note=str(note))
