@@ -295,6 +295,7 @@ def _report(n: int, times: dict[str, list[tuple[float, float]]]) -> None:
             ratio = statistics.median(z / w for z, w in zip(zen_wall, wall))
             ratio_cpu = statistics.median(z / c for z, c in zip(zen_cpu, cpu))
             line += f"; vs ZEN, median of rounds: {ratio:.2f}x wall, {ratio_cpu:.2f}x CPU"
+            line += " (rounds, CPU: " + " ".join(f"{z / c:.2f}" for z, c in zip(zen_cpu, cpu)) + ")"
         print(line)
 
 

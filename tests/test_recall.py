@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from fireenforce import CaseError
 from fireenforce.engine import decide, decide_many
 from fireenforce.engine.decide import decide_reference
-from fireenforce.engine.recall import case_key, dict_key
-from fireenforce.model.case import Case
+from fireenforce.engine import recall
+from fireenforce.engine.recall import PARTS_KEPT, case_key, dict_key, parsed
+from fireenforce.model.case import Case, case_from_json
 from fireenforce.model.decision import Decision
 from fireenforce.resources import bundled_family
 from fireenforce.ruleset.compiled import DECISIONS_KEPT, Memo, Ruleset
@@ -244,3 +245,90 @@ def test_a_local_fact_of_the_wrong_type_is_refused_after_its_right_type_was_reca
     decide(right, rs)
     with pytest.raises(CaseError, match="removed_m2"):
         decide(wrong, rs)
+
+
+def identical(ours: Case, theirs: Case) -> None:
+    """The same instance content as pydantic's: every value, every part's fields set and extras."""
+    assert type(ours) is Case and ours.__dict__ == theirs.__dict__ and list(ours.__dict__) == list(theirs.__dict__)
+    assert ours.model_fields_set == theirs.model_fields_set
+    for name in ("subject", "place", "office", "facts", "responsible_person"):
+        mine, other = getattr(ours, name), getattr(theirs, name)
+        assert type(mine) is type(other)
+        if mine is not None:
+            assert mine.model_fields_set == other.model_fields_set and mine.model_extra == other.model_extra
+    assert [h.model_fields_set for h in ours.history] == [h.model_fields_set for h in theirs.history]
+    assert ours.model_dump_json() == theirs.model_dump_json() and ours.digest == theirs.digest
+
+
+@SETTINGS
+@given(cases(RULESET), st.booleans())
+def test_a_dict_validated_from_kept_parts_is_what_pydantic_validates(case: Case, sparse_dict: bool) -> None:
+    """``parsed`` (new dicts, their parts taken from the parts memo) gives ``Case.model_validate``'s
+    instance, the first time (parts new) and again (parts kept)."""
+    data = sparse(case) if sparse_dict else case.model_dump(mode="json")
+    for _ in range(2):
+        ours = parsed(copy.deepcopy(data))
+        assert ours is not None
+        identical(ours, Case.model_validate(data))
+
+
+LEAKS: list[tuple[str, Any]] = [
+    ("subject.name", "王某"), ("subject.id", "91620000MA00000000"), ("subject.address", "某路1号"),
+    ("place.name", "某大厦"), ("place.address", "某路2号"), ("office.name", "某街道消防安全办公室"),
+    ("facts.narrative", "楼道内停放电动自行车一辆"), ("facts.evidence", ["照片1"]), ("history.0.date", "2026-04-01"),
+    ("history.0.deadline", "2026-04-20"), ("history.0.issued_by", "fire_rescue"), ("description", "另一段描述"),
+]
+
+
+@pytest.mark.parametrize("path,value", LEAKS, ids=[f"{p}={v!r}" for p, v in LEAKS])
+def test_nothing_of_one_case_leaks_into_another(path: str, value: Any) -> None:
+    """Cases differing only in a field that passes through (a name, an address, a history date) get
+    their own parts and their own digest: nothing of the case decided before reaches the next one."""
+    ruleset = compile_version(bundled_family() / "2024.09")  # a memo of its own
+    decide(EXAMPLE, ruleset)  # its parts and its decision are kept now
+    other = _set(EXAMPLE, path, value)
+    identical(parsed(other) or Case.model_validate({}), Case.model_validate(other))
+    for data in (other, json.loads(json.dumps(other))):
+        ours, reference = decide(data, ruleset), decide_reference(data, ruleset)
+        same(ours, reference)
+        assert ours.case_digest == Case.model_validate(other).digest != decide(EXAMPLE, ruleset).case_digest
+
+
+@pytest.mark.parametrize("path,value", ODD, ids=[f"{p}=" + ("<dropped>" if v is _DROP else repr(v)) for p, v in ODD])
+def test_odd_parts_are_left_to_pydantic(path: str, value: Any) -> None:
+    """Whatever does not validate, or is not canonical JSON, is not taken from the parts memo: ``parsed``
+    gives pydantic's own instance or None (then the caller validates the whole case and reports its error)."""
+    decide(EXAMPLE, RULESET)
+    odd = _set(EXAMPLE, path, value)
+    try:
+        theirs: Case | None = case_from_json(odd)
+    except CaseError:
+        theirs = None
+    ours = parsed(odd)
+    if theirs is None:
+        assert ours is None
+    elif ours is not None:
+        identical(ours, theirs)
+
+
+def test_the_parts_memo_is_bounded() -> None:
+    assert recall._PARTS.limit == PARTS_KEPT == 16_384
+    base = copy.deepcopy(EXAMPLE)
+    for n in range(PARTS_KEPT + 100):
+        base["subject"] = {**EXAMPLE["subject"], "name": f"某{n}"}
+        assert parsed(base) is not None
+    assert len(recall._PARTS) <= PARTS_KEPT
+
+
+def test_a_copy_of_a_case_computes_its_own_digest() -> None:
+    """The digest is kept in the instance's private dict with the instance's id: a copy, which
+    carries that dict over, computes its own from its own content."""
+    from fireenforce.model.fast import replaced
+
+    case = Case.model_validate(EXAMPLE)
+    digest = case.digest
+    assert case.__pydantic_private__ == {"_digest": (id(case), digest)} and case.digest == digest
+    later = Case.model_validate({**EXAMPLE, "observed_on": "2026-05-04"})
+    for copy_ in (replaced(case, observed_on=later.observed_on), case.model_copy(update={"observed_on": later.observed_on})):
+        assert copy_.digest == later.digest != digest
+    assert replaced(case, history=tuple(reversed(case.history))).digest == digest  # the order never counts

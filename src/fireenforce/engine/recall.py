@@ -27,7 +27,7 @@ from typing import Any, Callable, Hashable
 
 from pydantic import BaseModel
 
-from fireenforce.model.case import Case
+from fireenforce.model.case import Case, Facts, HistoryEntry, Office, Place, ResponsiblePerson, Subject
 from fireenforce.model.decision import Decision
 from fireenforce.ruleset.compiled import DECISIONS_KEPT, Memo, Ruleset
 
@@ -53,12 +53,13 @@ def decide(case: Any, ruleset: Ruleset | None, reference: Reference) -> Decision
     except (TypeError, KeyError, AttributeError):  # an unvalidated model (model_construct) with odd values
         key = found = None
     if found is None:
-        decision = reference(case, ruleset)
+        validated = parsed(case) if kind is dict else None
+        decision = reference(case if validated is None else validated, ruleset)
         if key is not None:
             # a copy with a set of its own: the caller's object shares nothing mutable with the memo
             memo.put(key, _copy(decision, decision.case_digest, set(decision.__pydantic_fields_set__)))
         return decision
-    return _copy(found, _digest(case) if kind is Case else found.case_digest, found.__pydantic_fields_set__)
+    return _copy(found, case.digest if kind is Case else found.case_digest, found.__pydantic_fields_set__)
 
 
 def _copy(found: Decision, digest: str, fields: set[str]) -> Decision:
@@ -74,13 +75,6 @@ def _copy(found: Decision, digest: str, fields: set[str]) -> Decision:
     return out
 
 
-def _digest(case: Case) -> str:
-    """The case's digest, read from the instance's cache when it holds one for this instance."""
-    private = case.__pydantic_private__
-    cached = private.get("_digest") if private else None
-    return cached[1] if cached is not None and cached[0] == id(case) else case.digest
-
-
 _CASE = object()  # the first element of a Case's key (a dict's key is bytes)
 _marshal = marshal.dumps
 
@@ -93,11 +87,16 @@ def case_key(case: Case) -> tuple[Any, ...]:
     digest is not part of it."""
     key: list[Any] = [_CASE]
     append = key.append
+    models = _MODELS
     for value in case.__dict__.values():
-        if isinstance(value, BaseModel):
+        kind = type(value)
+        model = models.get(kind)
+        if model is None:
+            model = _is_model(kind)
+        if model:
             append(tuple(value.__dict__.values()))
-        elif type(value) is tuple:
-            append(tuple([tuple(v.__dict__.values()) if isinstance(v, BaseModel) else v for v in value]))
+        elif kind is tuple:
+            append(tuple([tuple(v.__dict__.values()) if _is_model(type(v)) else v for v in value]))
         else:
             append(value)
     d = case.__dict__
@@ -108,6 +107,18 @@ def case_key(case: Case) -> tuple[Any, ...]:
     return tuple(key)
 
 
+_MODELS: dict[type, bool] = {}  # whether a type is a pydantic model, learnt once per type
+
+
+def _is_model(kind: type) -> bool:
+    """``issubclass(kind, BaseModel)``, remembered (``isinstance`` on a model class goes through
+    ``ABCMeta`` and cost a fifth of a microsecond per field of every key)."""
+    found = _MODELS.get(kind)
+    if found is None:
+        found = _MODELS[kind] = issubclass(kind, BaseModel)
+    return found
+
+
 def dict_key(data: dict[Any, Any]) -> bytes | None:
     """A case given as a dict, as it was given: its ``marshal`` encoding (format 2: every value
     with its exact type, strings as UTF-8, no back-references, so equal bytes mean an equal dict
@@ -115,6 +126,58 @@ def dict_key(data: dict[Any, Any]) -> bytes | None:
     try:
         return _marshal(data, 2)
     except ValueError:
+        return None
+
+
+PARTS_KEPT = 16_384  # validated parts (subjects, places, facts, history entries ...) kept at most: about 23 MB
+_PARTS: Memo[BaseModel] = Memo(PARTS_KEPT)
+_PART_MODELS: tuple[tuple[str, type[BaseModel]], ...] = (
+    ("subject", Subject), ("place", Place), ("office", Office), ("facts", Facts), ("responsible_person", ResponsiblePerson),
+)
+
+
+def parsed(data: dict[Any, Any]) -> Case | None:
+    """``Case.model_validate(data)``, with the parts of the case (subject, place, office, facts,
+    responsible person, each history entry) that were validated before taken from a memo keyed by
+    their exact encoding (as ``dict_key``), so that a new case validates only what is new in it:
+    its own dates and item, and its new parts (each validated alone, then kept).
+
+    A part is the same model instance in every case that gives it (the models are frozen; a copy
+    the engine makes is its own). None when anything is not a canonical JSON object (a part that
+    is not a dict, a history that is not a list, dates as objects) or does not validate: the caller
+    then validates the whole case, which gives pydantic's exact error."""
+    values = dict(data)
+    get, put = _PARTS.get, _PARTS.put
+    try:
+        for name, model in _PART_MODELS:
+            part = values.get(name)
+            if part is None:
+                continue
+            if type(part) is not dict:
+                return None
+            key = (name, _marshal(part, 2))
+            found = get(key)
+            if found is None:
+                found = model.model_validate(part)
+                put(key, found)
+            values[name] = found
+        history = values.get("history")
+        if history:
+            if type(history) is not list:
+                return None
+            entries = []
+            for entry in history:
+                if type(entry) is not dict:
+                    return None
+                key = ("history", _marshal(entry, 2))
+                found = get(key)
+                if found is None:
+                    found = HistoryEntry.model_validate(entry)
+                    put(key, found)
+                entries.append(found)
+            values["history"] = entries
+        return Case.model_validate(values)
+    except ValueError:  # pydantic's ValidationError, or a value marshal cannot encode
         return None
 
 

@@ -250,11 +250,16 @@ class Case(BaseModel):
     @property
     def digest(self) -> str:
         """``sha256:`` of the case's JSON (history in date order): a decision names the case it was
-        made for. Computed once per instance (a copy, having another id, computes its own)."""
-        cached = self._digest
+        made for. Computed once per instance (a copy, having another id, computes its own).
+
+        The cache is read and written in the instance's private dict itself: through the attribute,
+        pydantic's ``__getattr__`` raises and catches an AttributeError on every read."""
+        private = self.__pydantic_private__  # None only for an instance built without pydantic's init
+        cached = private.get("_digest") if private is not None else None
         if cached is None or cached[0] != id(self):
             cached = (id(self), "sha256:" + hashlib.sha256(self._canonical_json()).hexdigest())
-            self._digest = cached
+            if private is not None:
+                private["_digest"] = cached
         return cached[1]
 
     def _canonical_json(self) -> bytes:
