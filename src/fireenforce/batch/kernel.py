@@ -144,6 +144,7 @@ class Kernel:
         self.memos: dict[str, dict[tuple[int, ...], tuple[int, ...]]] = {}
         self.fines: list[tuple[int, int, int, int] | None] = [None]
         self.lock = threading.Lock()
+        self.resolutions: list[tuple[int, Resolution]] = []  # (item index, law): the law table's values
         self.law_table, self.law_source = self._compile_law()
         self.fact_referrals, self.item_referrals = self._compile_referrals()
 
@@ -263,38 +264,40 @@ class Kernel:
 
     def _compile_law(self) -> tuple[Ints, Ints]:
         """The law applied, for every item, stretch of the conduct's day, stretch of the decision
-        day and combination of conditions: a code of (item, resolution), or _FAIL where no duty
-        provision is in force (``decide`` says so); and 1 where the decision-time law applies."""
-        classes = len(self.bounds) + 1
-        days = [self._day_of(k) for k in range(classes)]
+        day and combination of conditions: an index into ``resolutions``, or _FAIL where no duty
+        provision is in force (``decide`` says so); and 1 where the decision-time law applies.
+
+        Lex mitior (``law.milder_law``) reads of each law only whether it has grounds and its
+        penalty branch, and whether the two laws are one: it runs once per distinct such pair."""
         conditions = [self._conditions(c) for c in range(1 << 7)]
-        shape = (len(self.codes) + 1, classes, len(conditions))
-        found = np.full(shape, -1, dtype=np.int64)  # resolutions, by their index in ``resolutions``
-        resolutions: list[tuple[int, Resolution]] = []
-        seen: dict[tuple[int, int], int] = {}
+        periods: dict[int, int] = {}  # a period's first row in ``resolutions``, by the period's identity
+        rows = []
         for i, code in enumerate(self.codes):
             item = self.rs.items[code]
-            for k, day in enumerate(days):
-                for c, condition in enumerate(conditions):
-                    resolution = item.resolve(condition, day)
-                    found[i, k, c] = seen.setdefault((i, id(resolution)), len(resolutions))
-                    if found[i, k, c] == len(resolutions):
-                        resolutions.append((i, resolution))
-        then = np.broadcast_to(found[:, :, None, :], (shape[0], classes, classes, shape[2]))
-        now = np.broadcast_to(found[:, None, :, :], then.shape)
-        pairs, inverse = np.unique(then * (len(resolutions) + 1) + now, return_inverse=True)
-        chosen = np.empty((len(pairs), 2), dtype=np.int64)
-        for p, pair in enumerate(pairs.tolist()):
-            chosen[p] = self._milder(resolutions, *divmod(pair, len(resolutions) + 1))
-        answers = chosen[inverse.reshape(-1)].reshape(*then.shape, 2)
-        return answers[..., 0], answers[..., 1]
-
-    def _milder(self, resolutions: list[tuple[int, Resolution]], then: int, now: int) -> tuple[int, int]:
-        if then < 0 or not resolutions[then][1].grounds:
-            return _FAIL, 0
-        item, conduct_time = resolutions[then]
-        applied, lighter, _ = law.milder_law(self.rs, conduct_time, resolutions[now][1])
-        return self.objects.code((item, applied), (item, id(applied))), int(lighter)
+            for day in (self._day_of(k) for k in range(len(self.bounds) + 1)):
+                period = item.resolutions_on(day)
+                if id(period) not in periods:
+                    periods[id(period)] = len(self.resolutions)
+                    self.resolutions.extend((i, period[c]) for c in conditions)
+                rows.append(periods[id(period)])
+        classes, width = len(self.bounds) + 1, len(conditions)
+        found = np.array(rows, dtype=np.int64).reshape(len(self.codes), classes, 1) + np.arange(width)
+        signatures: dict[tuple[int, bool], int] = {}
+        signature = np.array([signatures.setdefault((id(r.branch), bool(r.grounds)), len(signatures))
+                              for _, r in self.resolutions], dtype=np.int64)
+        grounds = np.array([bool(r.grounds) for _, r in self.resolutions])
+        then = np.broadcast_to(found[:, :, None, :], (len(self.codes), classes, classes, width)).reshape(-1)
+        now = np.broadcast_to(found[:, None, :, :], (len(self.codes), classes, classes, width)).reshape(-1)
+        codes, _ = factorize((signature[then] * len(signatures) + signature[now]) * 2 + (then == now))
+        first = np.zeros(int(codes.max()) + 1, dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes))[::-1]  # the first place of each distinct pair
+        lighter = np.array([law.milder_law(self.rs, self.resolutions[t][1], self.resolutions[n][1])[1]
+                            for t, n in zip(then[first].tolist(), now[first].tolist())], dtype=bool)[codes]
+        applied = np.where(grounds[then], np.where(lighter, now, then), _FAIL)
+        missing = np.full(classes * classes * width, _FAIL, dtype=np.int64)  # an unknown item
+        shape = (len(self.codes) + 1, classes, classes, width)
+        return (np.concatenate([applied, missing]).reshape(shape),
+                np.concatenate([lighter, np.zeros_like(missing, dtype=bool)]).astype(np.int64).reshape(shape))
 
     def _compile_referrals(self) -> tuple[Ints, Ints]:
         """The referral (its code and step, -1: none) that the referring facts require of each
@@ -473,7 +476,7 @@ class Kernel:
         return (self.names.code(rs.policy.tier_table.decide(bool(serious), mandatory, bool(counted)).then["tier"]),)
 
     def _branch(self, resolution: int) -> tuple[int]:
-        item, found = self.objects.objects[resolution]
+        item, found = self.resolutions[resolution]
         branch = found.branch
         return (self.objects.code((item, branch), (item, id(branch))) if branch is not None else -1,)
 
@@ -515,7 +518,7 @@ class Kernel:
 
     def _cite(self, resolution: int, refused: int) -> tuple[int]:
         """The penalty provisions among the decision's legal basis."""
-        _, found = self.objects.objects[resolution]
+        _, found = self.resolutions[resolution]
         branch = found.branch
         basis = [*found.violated, *((*branch.basis, *(branch.compulsory if refused else ())) if branch else ())]
         cites = [b.cite for b in basis if b.role == "penalty"]
