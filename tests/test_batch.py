@@ -21,7 +21,7 @@ import fireenforce as fe
 from fireenforce.batch import OUTPUT_SCHEMA, decide_table, decision_row
 from fireenforce.batch.kernel import strip_nulls
 from fireenforce.batch.output import error_row
-from fireenforce.batch.stream import decide_parquet
+from fireenforce.batch.stream import decide_parquet, read_batches
 from fireenforce.batch.table import forget_kernel
 from fireenforce.cli import main
 from fireenforce.ruleset.load import load_family
@@ -217,9 +217,11 @@ def test_a_file_of_many_row_groups_is_decided_batch_by_batch(tmp_path: Path, mon
     source = tmp_path / "cases.parquet"
     pq.write_table(table, source, row_group_size=70)  # 43 row groups
     seen: list[int] = []
+    encoded: list[bool] = []
 
     def counting(part: pa.Table, ruleset: object = None) -> pa.Table:
         seen.append(part.num_rows)
+        encoded.append(pa.types.is_dictionary(part.schema.field("item").type))
         return decide_table(part, ruleset=ruleset)  # type: ignore[arg-type]
 
     written: list[int] = []
@@ -230,21 +232,21 @@ def test_a_file_of_many_row_groups_is_decided_batch_by_batch(tmp_path: Path, mon
     decide_parquet(source, tmp_path / "out.parquet", ruleset=RS.path, batch_rows=256)
     assert sum(seen) == 3000 and max(seen) <= 256 and len(seen) >= 12
     assert written == seen
+    assert all(encoded)  # enumerations and dates arrive as dictionaries
     assert pq.read_table(tmp_path / "out.parquet").equals(decide_table(table, ruleset=RS))
 
 
-def test_date32_columns_are_read_like_strings() -> None:
+def test_date32_columns_are_read_like_strings(tmp_path: Path) -> None:
     table = case_table(RS, 2000, seed=4)
     for name in ("occurred_on", "ended_on", "decided_on"):
         index = table.schema.get_field_index(name)
         table = table.set_column(index, name, table.column(name).cast(pa.date32()))
-    out = decide_table(table, ruleset=RS).to_pylist()
-    assert out == [expected(strip_nulls(c)) for c in table.to_pylist()]
-
-
-DICTIONARY_COLUMNS = ["item", "observed_on", "decided_on", "ended_on", "subject.kind", "office.level",
-                      "history.list.element.date", "history.list.element.step", "history.list.element.item",
-                      "history.list.element.deadline", "facts.mitigating.list.element"]
+    out = decide_table(table, ruleset=RS)
+    assert out.to_pylist() == [expected(strip_nulls(c)) for c in table.to_pylist()]
+    source = tmp_path / "cases.parquet"  # dates stored as dates, and no occurred_on column: read as they are
+    pq.write_table(table.drop_columns(["occurred_on"]), source)
+    decide_parquet(source, tmp_path / "out.parquet", ruleset=RS.path)
+    assert pq.read_table(tmp_path / "out.parquet").equals(decide_table(table.drop_columns(["occurred_on"]), ruleset=RS))
 
 
 def test_dictionary_encoded_columns_are_read_without_decoding(tmp_path: Path) -> None:
@@ -258,7 +260,7 @@ def test_dictionary_encoded_columns_are_read_without_decoding(tmp_path: Path) ->
     assert "robot" in kind.to_pylist() and "2026-02-30" in table.column("observed_on").to_pylist()
     source = tmp_path / "cases.parquet"
     pq.write_table(table, source, row_group_size=700)
-    encoded = pq.read_table(source, read_dictionary=DICTIONARY_COLUMNS)
+    encoded = pa.concat_tables(read_batches(source, 700))  # as `fireenforce decide cases.parquet` reads it
     assert pa.types.is_dictionary(encoded.schema.field("subject").type.field("kind").type)
     assert pa.types.is_dictionary(encoded.schema.field("observed_on").type)
     assert encoded.column("item").num_chunks > 1
