@@ -26,7 +26,6 @@ from pydantic import BaseModel
 
 from fireenforce.batch.columns import KEY_SEPARATOR, NO_DAY, Bools, CaseColumns, Ints, factorize
 from fireenforce.batch.output import EPOCH, OUTPUT_SCHEMA, Row, decision_row, epoch_days, error_row
-from fireenforce.ruleset.items import Resolution
 from fireenforce.dates import add_years
 from fireenforce.engine import law, penalty as pen
 from fireenforce.engine.steps import fact_referral, item_referral, penalty_status
@@ -35,6 +34,7 @@ from fireenforce.model.case import Case, Facts, Office, Subject
 from fireenforce.model.decision import Decision
 from fireenforce.model.fast import construct
 from fireenforce.ruleset.compiled import Ruleset
+from fireenforce.ruleset.items import Resolution
 
 STEPS = ("reminder", "warning", "penalty", "referral")  # the codes of columns.History.step
 LEVELS = ("street", "town", "township", "brigade")  # the codes of columns.CaseColumns.level
@@ -226,7 +226,6 @@ class Kernel:
         step, = self._stage("step", [prior, fact["serious"], status, level == 3, self.completed[item]],
                             self._step, odd)
         trigger, trigger_step = self._referrals(item, conditions, level, fact)
-        odd |= trigger == _FAIL
         keep = (running_rank >= 0) & (trigger < 0) & ~(running_rank < self.rank[np.maximum(step, 0)])
         final = np.maximum(np.where(keep, running_rank, np.where(trigger >= 0, trigger_step, step)), 0)
         refused = ((elements & 0b10) != 0) & (status != self.names.code("excused"))
