@@ -80,7 +80,9 @@ def test_bad_input_is_one_line_naming_the_field_and_leaves_nothing(led: Ledger, 
 def test_reinspection_rectified_closes_the_finding(led: Ledger) -> None:
     rec = led.record(case(5))
     out = led.reinspect(rec.finding, on="2026-05-06", rectified=True)
-    assert out == Closure(finding=rec.finding, closed_on=dt.date(2026, 5, 6))
+    assert isinstance(out, Closure) and (out.finding, out.closed_on) == (rec.finding, dt.date(2026, 5, 6))
+    assert out.reinspection is not None and out.reinspection.rectified
+    assert [d.number for d in out.reinspection.documents] == ["西北街消检查字〔2026〕第2号"]  # after the reminder's
     view = led.show(rec.finding)
     assert (view.status, view.deadline, view.closed_on) == ("closed", None, dt.date(2026, 5, 6))
     assert led.due(on="2026-12-31", within_days=30) == []
@@ -240,7 +242,7 @@ def test_events_for_reports_by_office_kind_and_date(led: Ledger) -> None:
     led.record(case(43, office=OTHER_OFFICE, on="2026-06-02"))
     led.reinspect(a.finding, on="2026-05-09", rectified=True)
     kinds = [e.kind for e in led.events(office="北街街道消防安全办公室")]
-    assert kinds[:2] == ["finding", "action"] and kinds[-2:] == ["reinspection", "closure"]
+    assert kinds[:2] == ["finding", "action"] and kinds[-3:] == ["reinspection", "document", "closure"]
     may = list(led.events(since="2026-05-01", until="2026-05-31", kinds=["closure"]))
     assert [(e.finding, e.at) for e in may] == [(a.finding, dt.date(2026, 5, 9))]
     assert {e.office for e in led.events(since="2026-06-01")} == {OTHER_OFFICE["name"]}
@@ -383,7 +385,9 @@ def test_a_reinspection_within_the_deadline_decides_nothing(led: Ledger) -> None
         led.reinspect(rec.finding, on=early, rectified=False, fine=6000)
     same = led.reinspect(rec.finding, on=early, rectified=False)
     assert isinstance(same, Record) and same.action == rec.action and same.deadline == rec.deadline
-    assert len(led.history(uscc(54))) == 1 and [e.kind for e in led.show(rec.finding).events][-1] == "reinspection"
+    assert len(led.history(uscc(54))) == 1 and [e.kind for e in led.show(rec.finding).events][-2:] == \
+        ["reinspection", "document"]  # the re-inspection's own record
+    assert same.reinspection is not None and same.reinspection.documents[0].type == "inspection_record"
     nxt = led.reinspect(rec.finding, on=rec.deadline + dt.timedelta(days=1), rectified=False)
     assert isinstance(nxt, Record) and nxt.action != rec.action and nxt.step == "warning"
     assert [h.step for h in led.history(uscc(54))] == ["reminder", "warning"] and led.verify().ok

@@ -50,7 +50,15 @@ def test_the_loop_from_the_command_line(db: str, tmp_path: Path, capsys: pytest.
     assert [h["rectified"] for h in json.loads(out)] == [False, False]
     code, out, _ = run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-07-01", "--rectified",
                        "--format", "json")
-    assert json.loads(out) == {"finding": rec["finding"], "status": "closed", "closed_on": "2026-07-01"}
+    closed = json.loads(out)
+    assert {k: closed[k] for k in ("finding", "status", "closed_on")} == \
+        {"finding": rec["finding"], "status": "closed", "closed_on": "2026-07-01"}
+    number = closed["reinspection"]["documents"][0]["number"]
+    assert number == "西北街消检查字〔2026〕第3号" and closed["reinspection"]["rectified"] is True
+    code, out, _ = run(capsys, "render", rec["finding"], "--db", db, "--document", "inspection_record", "--number",
+                       number, "--format", "text")
+    assert code == 0 and number in out and "检查类别：复查" in out and "复查结果：已改正。" in out
+    assert "检查时间：2026年7月1日" in out and "予以整改销号" in out
     code, out, _ = run(capsys, "show", rec["finding"], "--db", db)
     assert code == 0 and "已整改销号" in out and uscc(1) not in out
     code, out, _ = run(capsys, "verify", "--db", db)

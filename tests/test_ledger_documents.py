@@ -18,6 +18,7 @@ from fireenforce.ledger import Ledger, Record
 from ledgerkit import OTHER_OFFICE, case
 
 STATUTE = Path(__file__).resolve().parents[1] / "rulesets/xifeng/2024.09/instruments/inspection-rules.yaml"
+LEGAL = Path(__file__).resolve().parents[1] / "legal/fire-supervision-inspection-rules-120.md"
 ORDERED = re.compile(r"(?:责令当事人|责令你（单位）|请你（单位）)于(\d{4}年\d{1,2}月\d{1,2}日)前改正上述违法行为")
 
 
@@ -38,9 +39,9 @@ def test_a_reinspection_record_says_which_order_when_and_what_was_found(led: Led
             f"并在《消防监督检查记录》（{first}）上注明。") in text
     assert "2026年5月7日，执法人员对当事人的改正情况进行复查。复查结果：逾期未改正。" in text
     assert "复查所见：东侧安全出口仍用挂锁锁闭" in text
-    # the rule is quoted as the repository's copy of the statute has it
-    quoted = re.search(r"《消防监督检查规定》第二十条第二款：“(.+?)”", text)
-    assert quoted is not None and quoted.group(1) in STATUTE.read_text(encoding="utf-8")
+    # a reminder's order was oral: its re-inspection rests on local policy, never on 20(2)
+    assert "复查依据：督促提醒时，执法人员口头责令当事人在三日内改正" in text and "本地政策，不是法律规定" in text
+    assert "《消防监督检查规定》第二十条第二款：“" not in text and "存疑（DOUBT-ORAL-ORDER-REINSPECTION）" in text
     from docx import Document
 
     body = "".join(p.text for p in Document(io.BytesIO(led.render(rec.finding, "inspection_record",
@@ -57,6 +58,10 @@ def test_a_reinspection_record_says_which_order_when_and_what_was_found(led: Led
     text = led.render(rec.finding, "inspection_record", format="text")
     assert f"2026年5月7日，《责令限期改正通知书》（{order}）责令当事人于2026年5月10日前改正" in text
     assert "2026年5月12日，执法人员对当事人的改正情况进行复查。复查结果：逾期未改正。" in text
+    # a written order's re-inspection quotes 20(2) as the repository's copy of the statute has it
+    quoted = re.search(r"《消防监督检查规定》第二十条第二款：“(.+?)”", text)
+    assert quoted is not None and quoted.group(1) in STATUTE.read_text(encoding="utf-8")
+    assert quoted.group(1) in LEGAL.read_text(encoding="utf-8") and "本地政策" not in text and "存疑" not in text
 
 
 def test_a_corrected_reinspection_note_is_the_one_the_record_states(led: Ledger) -> None:

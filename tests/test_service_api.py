@@ -182,8 +182,8 @@ def test_openapi_describes_v1_from_the_library_models(client: TestClient) -> Non
     assert set(schema["paths"]) == {  # the contract's endpoints, and no other
         "/v1/catalogue", "/v1/query", "/v1/decide", "/v1/render", "/v1/health", "/v1/findings",
         "/v1/findings/{finding}/reinspections", "/v1/findings/{finding}/referral-answers",
-        "/v1/findings/{finding}", "/v1/due", "/v1/subjects/{subject}/history",
-        "/v1/reports/{month}", "/v1/signals", "/v1/referrals"}
+        "/v1/findings/{finding}", "/v1/findings/{finding}/documents/{number}", "/v1/due",
+        "/v1/subjects/{subject}/history", "/v1/reports/{month}", "/v1/signals", "/v1/referrals"}
     assert all(path.startswith("/v1/") for path in schema["paths"])
     components = schema["components"]["schemas"]
     decide = schema["paths"]["/v1/decide"]["post"]

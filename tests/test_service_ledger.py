@@ -74,7 +74,20 @@ def test_reinspection_escalates_then_closes(world: dict[str, Any]) -> None:
     assert (next_step.json()["finding"], next_step.json()["step"], next_step.json()["status"]) == (rec["finding"], "warning", "open")
     closed = north.post(path, {"on": "2026-06-20", "rectified": True})
     assert closed.status_code == 201
-    assert closed.json() == {"finding": rec["finding"], "status": "closed", "closed_on": "2026-06-20"}
+    body = closed.json()
+    assert {k: body[k] for k in ("finding", "status", "closed_on")} == \
+        {"finding": rec["finding"], "status": "closed", "closed_on": "2026-06-20"}
+    # the re-inspection's own record comes back numbered, and renders by that number
+    assert next_step.json()["reinspection"]["documents"] == [d for d in next_step.json()["documents"]
+                                                             if d["type"] == "inspection_record"]
+    assert next_step.json()["reinspection"]["doubts"][0]["code"] == "DOUBT-ORAL-ORDER-REINSPECTION"  # after a reminder
+    number = body["reinspection"]["documents"][0]["number"]
+    assert number == "西北街消检查字〔2026〕第3号" and body["reinspection"]["doubts"] == []  # after a written order
+    text = north.get(f"/v1/findings/{rec['finding']}/documents/{number}", format="text")
+    assert text.status_code == 200 and "检查类别：复查" in text.text and "复查结果：已改正。" in text.text
+    assert "《消防监督检查规定》第二十条第二款：“" in text.text and "予以整改销号" in text.text
+    assert north.get(f"/v1/findings/{rec['finding']}/documents/西北街消检查字〔2026〕第9号").status_code == 404
+    assert world["south"].get(f"/v1/findings/{rec['finding']}/documents/{number}").status_code == 404
     again = north.post(path, {"on": "2026-06-21", "rectified": True})
     assert again.status_code == 409 and "nothing to re-inspect" in again.json()["error"]["message"]
     events = [e["kind"] for e in north.get(f"/v1/findings/{rec['finding']}").json()["events"]]

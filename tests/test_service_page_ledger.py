@@ -107,7 +107,15 @@ def test_due_list_buttons_escalate_and_close(site: dict[str, Any]) -> None:
     later = client.get("/due", params={"on": "2026-07-01"}).text
     closed = client.post(f"/findings/{finding.group(1)}/reinspect",
                          data={"on": "2026-07-01", "rectified": "1", "csrf": csrf_of(later)})
-    assert "已整改，已销号" in closed.text and finding.group(1) not in closed.text.split("已整改，已销号")[1]
+    assert "已整改，已销号" in closed.text and finding.group(1) not in closed.text.split("<h1>待复查")[1]  # not due
+    # the re-inspection's own record (检查类别：复查) comes back with its number, ready to open
+    assert "复查记录（2026-07-01，已改正）" in closed.text and 'value="西北街消检查字〔2026〕第3号"' in closed.text
+    opened = client.post(f"/findings/{finding.group(1)}/documents", data={
+        "document": "inspection_record", "number": "西北街消检查字〔2026〕第3号", "csrf": csrf_of(closed.text)})
+    assert opened.status_code == 200 and "西北街消检查字〔2026〕第3号" in opened.text and "复查结果：已改正。" in opened.text
+    first = client.post(f"/findings/{finding.group(1)}/documents", data={
+        "document": "inspection_record", "number": "西北街消检查字〔2026〕第1号", "csrf": csrf_of(closed.text)})
+    assert first.status_code == 200 and "检查类别" not in first.text  # the first inspection's, by its number
     with Ledger(site["url"]) as ledger:
         assert ledger.show(finding.group(1)).status == "closed"
 

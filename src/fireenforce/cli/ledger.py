@@ -79,6 +79,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--document", required=True, choices=DOCUMENT_TYPES, metavar="TYPE",
                    help=f"document type: {', '.join(DOCUMENT_TYPES)}")
     p.add_argument("--action", metavar="ACTION", help="the action that issued it (default: the latest)")
+    p.add_argument("--number", metavar="NUMBER",
+                   help="the document's number, as reinspect and show print it (e.g. a re-inspection's 检查记录)")
     choice = p.add_mutually_exclusive_group()
     choice.add_argument("--fine", type=int, metavar="N", help="the fine the officer imposes, in yuan")
     choice.add_argument("--formal-warning", action="store_true", help="impose a formal warning (警告)")
@@ -147,13 +149,22 @@ def _reinspect(args: argparse.Namespace) -> int:
         out = led.reinspect(args.finding, on=args.on, rectified=args.rectified, officer=args.officer,
                             step=args.step, reason=args.reason, note=args.note, fine=args.fine)
     if isinstance(out, Closure):
-        _emit(args, out.model_dump(mode="json"), f"{out.finding} 复查已整改，{out.closed_on} 销号")
+        text = f"{out.finding} 复查已整改，{out.closed_on} 销号"
     elif out.action == before:  # within the deadline: nothing decided
-        _emit(args, out.model_dump(mode="json"), f"{out.finding} 复查未整改，整改期限（{out.deadline}）未届满："
-                                                 "不作新的处置，期满后再复查")
+        text = f"{out.finding} 复查未整改，整改期限（{out.deadline}）未届满：不作新的处置，期满后再复查"
     else:
-        _emit(args, out.model_dump(mode="json"), record_text(out))
+        text = record_text(out)
+    _emit(args, out.model_dump(mode="json"), "\n".join([text, *reinspection_lines(out.finding, out.reinspection)]))
     return 0
+
+
+def reinspection_lines(finding: str, seen: Any) -> list[str]:
+    """The re-inspection's record for the officer: its number, how to print it, and the doubts."""
+    if seen is None:
+        return []
+    lines = [f"复查记录：{DOCUMENT_TITLES[d.type]} {d.number}（打印：fireenforce ledger render {finding} "
+             f"--document {d.type} --number {d.number}）" for d in seen.documents]
+    return lines + [f"存疑（{d.code}）：{d.text}" for d in seen.doubts]
 
 
 def _due(args: argparse.Namespace) -> int:
@@ -202,10 +213,20 @@ def _show(args: argparse.Namespace) -> int:
     head = [f"{view.finding}  {view.item}  {STATUS_LABELS[view.status]}  {view.office}",
             f"当事人：{view.subject.name} {view.subject.id}{'（弱匹配：按名称和地址）' if view.subject.weak else ''}",
             f"最近处置：{STEP_LABELS[view.last_step]}" + (f"；整改期限 {view.deadline}" if view.deadline else "")]
-    events = [f"  {e.at}  {e.kind}  {e.id}" + (f"  {e.payload['number']}" if e.kind == "document" else "")
-              for e in view.events]
+    events = [f"  {e.at}  {e.kind}  {e.id}" + _event_note(e) for e in view.events]
     _emit(args, view.model_dump(mode="json"), "\n".join(head + ["事件："] + events))
     return 0
+
+
+def _event_note(event: Any) -> str:
+    """What ``show`` prints after an event: a document's type and number (and the re-inspection it
+    records), a re-inspection's result."""
+    p = event.payload
+    if event.kind == "document":
+        return f"  {DOCUMENT_TITLES[p['type']]} {p['number']}" + ("（复查记录）" if "reinspection" in p else "")
+    if event.kind == "reinspection":
+        return "  已改正" if p["rectified"] else "  未改正"
+    return ""
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -266,8 +287,8 @@ def _backup(args: argparse.Namespace) -> int:
 def _render(args: argparse.Namespace) -> int:
     check_binary_target(args.format, args.out)
     with _open(args) as led:
-        document = led.render(args.finding, args.document, action=args.action, format=args.format, fine=args.fine,
-                              formal_warning=args.formal_warning, date=args.date)
+        document = led.render(args.finding, args.document, action=args.action, number=args.number,
+                              format=args.format, fine=args.fine, formal_warning=args.formal_warning, date=args.date)
     write_document(document, args.out)
     return 0
 

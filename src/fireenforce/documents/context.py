@@ -12,9 +12,10 @@ from fireenforce.documents.numerals import capitals, chinese_date, number
 from fireenforce.documents.offices import Office
 from fireenforce.errors import DocumentError
 from fireenforce.labels import DOCUMENT_TITLES as TITLES, KIND_LABELS, STEP_LABELS
-from fireenforce.model import Case, Decision, LegalBasis
+from fireenforce.model import Case, Decision, Doubt, LegalBasis
 from fireenforce.model.case import HistoryEntry
 from fireenforce.model.enums import DocumentType
+from fireenforce.ruleset.compiled import Ruleset
 
 PENALTY_DOCUMENTS: frozenset[str] = frozenset({"summary_penalty_decision", "penalty_notice", "penalty_decision"})
 GENERAL_DOCUMENTS: frozenset[str] = frozenset({"penalty_notice", "penalty_decision"})
@@ -40,7 +41,9 @@ class UnheededOrder:
 @dataclass(frozen=True, slots=True)
 class Reinspected:
     """The re-inspection (复查) a document records: of which order (its date, deadline and the
-    documents that gave it, by type and number), on what day, and what it found."""
+    documents that gave it, by type and number), on what day, and what it found; ``standalone``
+    when the document records the re-inspection alone (rectified, or the deadline still runs:
+    no new step is decided)."""
 
     on: dt.date
     ordered_on: dt.date
@@ -49,6 +52,17 @@ class Reinspected:
     step: str  # the order's step: a reminder's order was oral, noted in the inspection record
     rectified: bool
     note: str = ""
+    standalone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyBasis:
+    """Local policy a re-inspection record states as its basis where no provision governs (a
+    reminder's oral order), with the doubt that says so."""
+
+    label: str
+    text: str
+    doubt: Doubt
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,15 @@ def citation(basis: LegalBasis) -> str:
     if basis.item is not None:
         label += f"第（{number(basis.item)}）项"
     return label
+
+
+def reinspection_doubts(rs: Ruleset, step: str) -> tuple[Doubt, ...]:
+    """The doubts on the basis of re-inspecting an order of ``step``: none for a written order;
+    for a reminder's oral order, which no provision governs, ``oral_reinspection.doubt``."""
+    ladder = rs.policy.spec.ladder
+    if step in ladder.written_orders:
+        return ()
+    return (Doubt(code=ladder.oral_reinspection.doubt.code, text=ladder.oral_reinspection.doubt.text),)
 
 
 def in_agency_name(office: Office, document: DocumentType) -> bool:
@@ -114,14 +137,15 @@ def build_context(
     general_duty: bool = False,
     orders: tuple[UnheededOrder, ...] = (),
     reinspection: Reinspected | None = None,
-    reinspection_basis: tuple[LegalBasis, ...] = (),
+    reinspection_basis: tuple[LegalBasis, ...] | PolicyBasis = (),
 ) -> dict[str, Any]:
     """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`. ``grounds`` are
     the reasons the document states (none by default: engine reasons are working notes);
     ``hearing_right``: for the penalty actually imposed (default: the decision's); ``completed``:
     the item is a completed act (done on one day, never continuing); ``general_duty``: the item
     binds only a general duty (advice, never 违反的规定); ``reinspection``: the re-inspection
-    (复查) this document records, and ``reinspection_basis`` the provisions on re-inspection."""
+    (复查) this document records, and ``reinspection_basis`` the provisions on re-inspection (or,
+    for an oral order, the local policy)."""
     subject, facts = case.subject, case.facts
     penalty_document = document in PENALTY_DOCUMENTS
 
@@ -186,8 +210,9 @@ def build_context(
     }
 
 
-def _reinspection(seen: Reinspected | None, basis: tuple[LegalBasis, ...]) -> dict[str, Any] | None:
-    """A re-inspection as documents state it: the order, the day, the result, the rule on it."""
+def _reinspection(seen: Reinspected | None, basis: tuple[LegalBasis, ...] | PolicyBasis) -> dict[str, Any] | None:
+    """A re-inspection as documents state it: the order, the day, the result, the rule on it
+    (quoted provisions, or local policy with its doubt)."""
     if seen is None:
         return None
     overdue = seen.deadline is not None and seen.on > seen.deadline
@@ -196,8 +221,11 @@ def _reinspection(seen: Reinspected | None, basis: tuple[LegalBasis, ...]) -> di
         "date": chinese_date(seen.on), "ordered_on": chinese_date(seen.ordered_on),
         "deadline": chinese_date(seen.deadline) if seen.deadline else "",
         "orders": [f"《{TITLES[kind]}》（{number}）" for kind, number in seen.orders],
-        "oral": seen.step == "reminder", "rectified": seen.rectified, "result": result,
-        "note": _paragraphs(seen.note), "basis": [{"label": citation(b), "text": b.text} for b in basis],
+        "oral": seen.step == "reminder", "rectified": seen.rectified, "result": result, "overdue": overdue,
+        "standalone": seen.standalone, "note": _paragraphs(seen.note),
+        "basis": [] if isinstance(basis, PolicyBasis) else [{"label": citation(b), "text": b.text} for b in basis],
+        "policy": {"label": basis.label, "text": basis.text} if isinstance(basis, PolicyBasis) else None,
+        "doubt": {"code": basis.doubt.code, "text": basis.doubt.text} if isinstance(basis, PolicyBasis) else None,
     }
 
 

@@ -9,8 +9,10 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from fireenforce.documents.context import (
-    KIND_LABELS, PENALTY_DOCUMENTS, TITLES, Reinspected, Sanction, UnheededOrder, build_context, citation,
+    KIND_LABELS, PENALTY_DOCUMENTS, TITLES, PolicyBasis, Reinspected, Sanction, UnheededOrder, build_context,
+    citation, reinspection_doubts,
 )
+from fireenforce.documents.numerals import number
 from fireenforce.documents.environment import environment, templates_dir
 from fireenforce.documents.inputs import day_of, decision_of, flag, path_of, whole
 from fireenforce.documents.offices import Office, after_notice, load_offices, resolve_office
@@ -18,7 +20,7 @@ from fireenforce.documents.pdf import pdf_of
 from fireenforce.documents.printable import refuse_unprintable
 from fireenforce.engine.decide import order_deadline
 from fireenforce.errors import CaseError, DocumentError, field_path
-from fireenforce.model import Case, Decision, LegalBasis, Penalty
+from fireenforce.model import Case, Decision, Doubt, LegalBasis, Penalty
 from fireenforce.model.case import parse_case
 from fireenforce.model.enums import DOCUMENT_TYPES, DocumentType
 from fireenforce.resources import data_dir
@@ -125,9 +127,7 @@ def render(
     day = _document_date(case, kind, office, date, notice_date, hearing)
     decision = _ordered_from(decision, case.decision_date, day, deadline)
     quotes = _quotes(rs, office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
-    rule = rs.policy.spec.ladder.reinspection.cites
-    checked = tuple(_quotes(rs, {f"[{i}]": c for i, c in enumerate(rule)}, reinspection.on,
-                            "policy/ladder.yaml reinspection.cites").values()) if reinspection else ()
+    checked = _reinspection_basis(rs, reinspection) if reinspection else ()
     context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes,
                             grounds=_grounds(rs, decision, kind), hearing_right=hearing,
                             completed=rs.items[decision.item.code].completed,
@@ -271,6 +271,20 @@ def _quotes(ruleset: Ruleset, cites: dict[str, str], day: dt.date,
                                 f"{ruleset.id} {ruleset.version} on {day}")
         out[name] = basis
     return out
+
+
+def _reinspection_basis(rs: Ruleset, seen: Reinspected) -> tuple[LegalBasis, ...] | PolicyBasis:
+    """What a re-inspection record states as its basis: for a written order, the provisions on
+    re-inspection (``ladder.yaml`` ``reinspection.cites``) as the ruleset has them that day; for a
+    reminder's oral order, which those provisions do not govern, the local policy
+    (``oral_reinspection``) and its doubt."""
+    ladder = rs.policy.spec.ladder
+    doubts = reinspection_doubts(rs, seen.step)
+    if doubts:
+        oral = ladder.oral_reinspection.policy
+        return PolicyBasis(label=oral.label, text=oral.text.format(days=number(ladder.reminder_days)), doubt=doubts[0])
+    cites = {f"[{i}]": c for i, c in enumerate(ladder.reinspection.cites)}
+    return tuple(_quotes(rs, cites, seen.on, "policy/ladder.yaml reinspection.cites").values())
 
 
 def _tidy(text: str) -> str:

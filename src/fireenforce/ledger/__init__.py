@@ -13,11 +13,12 @@ from fireenforce.ledger.errors import (
 )
 from fireenforce.ledger.events import Event
 from fireenforce.ledger.models import (
-    Broken, Closure, Departure, Due, EventView, FindingView, IssuedDocument, Record, SubjectRef, VerifyReport,
+    Broken, Closure, Departure, Due, EventView, FindingView, IssuedDocument, Record, ReinspectionRef, SubjectRef,
+    VerifyReport,
 )
 
 __all__ = [
     "Broken", "Closure", "Departure", "Due", "Event", "EventView", "FindingView", "IssuedDocument", "Ledger",
     "LedgerError", "LedgerLocked", "LedgerReadOnly", "LedgerSchemaError", "LedgerUnavailable", "OpenFinding",
-    "Record", "SubjectMerge", "SubjectRef", "UnknownFinding", "VerifyReport",
+    "Record", "ReinspectionRef", "SubjectMerge", "SubjectRef", "UnknownFinding", "VerifyReport",
 ]

@@ -12,7 +12,7 @@ from typing import IO, Any, Iterable, Iterator
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, select
 
-from fireenforce.documents.context import document_number
+from fireenforce.documents.context import document_number, reinspection_doubts
 from fireenforce.documents.offices import Office, after_notice, load_offices, resolve_office
 from fireenforce.engine import decide
 from fireenforce.errors import CaseError
@@ -20,15 +20,15 @@ from fireenforce.ledger.chain import ChainWriter, finding_events, recorded_cases
 from fireenforce.ledger.database import open_engine, prepare_schema, resolve_url, translate_errors, writing
 from fireenforce.ledger.errors import LedgerError, UnknownFinding
 from fireenforce.ledger.events import Event, new_id
-from fireenforce.ledger.issued import reinspected
+from fireenforce.ledger.issued import order_of, recorded, reinspected
 from fireenforce.ledger.models import (
-    Closure, Departure, Due, EventView, FindingView, IssuedDocument, Record, SubjectLink, SubjectRef,
-    VerifyReport,
+    Closure, Departure, Due, EventView, FindingView, IssuedDocument, Record, ReinspectionRef, SubjectLink,
+    SubjectRef, VerifyReport,
 )
 from fireenforce.ledger.links import refiling, subject_links
 from fireenforce.ledger.repeats import open_finding, refusal
 from fireenforce.ledger.rulesets import ruleset_on
-from fireenforce.ledger.state import CORRECTABLE, action_case, history_entry, replay
+from fireenforce.ledger.state import CORRECTABLE, FindingState, action_case, history_entry, replay
 from fireenforce.ledger.subjects import key_for_lookup, mask_id, masked_key, name_key, normalise_id, subject_key
 from fireenforce.ledger.tables import actions, chain_heads, events, findings
 from fireenforce.model import Case, Decision
@@ -152,38 +152,45 @@ class Ledger:
         with translate_errors(self.url), writing(self.engine) as conn:
             office = self._office_of(conn, finding)
             writer = ChainWriter(conn, office)
-            state = replay(finding_events(conn, finding))
+            evs = finding_events(conn, finding)
+            state = replay(evs)
             if state.status != "open":
                 raise LedgerError(f"{finding}: the finding is {state.status}; there is nothing to re-inspect")
             if day < state.last.date:
                 raise CaseError("on", f"{day} is before the last action on {finding} ({state.last.date})")
-            writer.append("reinspection", finding=finding, subject=state.subject, at=day,
-                          payload={"action": state.last.id, "rectified": rectified, "officer": officer, "note": note})
-            if rectified:
-                writer.append("closure", finding=finding, subject=state.subject, at=day, payload={"reason": "rectified"})
-                refresh(conn, finding)
-                writer.close()
-                return Closure(finding=finding, closed_on=day)
             running = state.last.deadline
-            if step is None and running is not None and day <= running:
-                if fine is not None or reason.strip():
-                    name = "fine" if fine is not None else "reason"
-                    raise CaseError(name, f"the deadline runs until {running}: no step is decided on {day}, so "
-                                          f"there is nothing to give a {name} for (depart with a step to act now)")
+            if not rectified and step is None and running is not None and day <= running and \
+                    (fine is not None or reason.strip()):
+                name = "fine" if fine is not None else "reason"
+                raise CaseError(name, f"the deadline runs until {running}: no step is decided on {day}, so "
+                                      f"there is nothing to give a {name} for (depart with a step to act now)")
+            seen = writer.append("reinspection", finding=finding, subject=state.subject, at=day,
+                                 payload={"action": state.last.id, "rectified": rectified, "officer": officer,
+                                          "note": note})
+            if rectified or (step is None and running is not None and day <= running):
+                ref = self._reinspection_record(writer, evs, state, seen)
+                if rectified:
+                    writer.append("closure", finding=finding, subject=state.subject, at=day,
+                                  payload={"reason": "rectified"})
                 refresh(conn, finding)
                 writer.close()
-                return _stored_record(finding_events(conn, finding), first=False)
+                if rectified:
+                    return Closure(finding=finding, closed_on=day, reinspection=ref)
+                return _stored_record(finding_events(conn, finding), first=False).model_copy(
+                    update={"reinspection": ref})
             refresh(conn, finding)
-            first = finding_events(conn, finding)[0].payload
+            first = evs[0].payload
             renamed = state.subject_name if state.subject_name != first["case"]["subject"].get("name", "") else None
             reidentified = state.subject.removeprefix("id:") if state.subject != state.recorded_subject else None
             case = parse_case(action_case(first, day, first=False, name=renamed, subject_id=reidentified))
             ruleset = self._ruleset(day)
             choice = self._decide(conn, case, state.subject, ruleset, step, reason, fine)
             record = self._act(writer, finding, state.subject, case, choice, officer, self._office(ruleset, case),
-                               renamed, reidentified)
+                               renamed, reidentified, reinspection=seen.id)
+            recorded = tuple(d for d in record.documents if d.type == "inspection_record")
+            ref = self._reinspection_record(writer, evs, state, seen, recorded or None)
             writer.close()
-        return record
+        return record.model_copy(update={"reinspection": ref})
 
     def referral_answer(self, finding: str, *, on: DateLike, accepted: bool, result: str = "") -> FindingView:
         """The brigade's answer to a referral (移交): accepted, or returned to the office (the
@@ -310,45 +317,51 @@ class Ledger:
                                    payload=_masked(e.payload)) for e in evs),
         )
 
-    def render(self, finding: str, document: str, *, action: str | None = None, format: str = "html",
-               fine: int | None = None, formal_warning: bool = False, date: DateLike | None = None) -> str | bytes:
+    def render(self, finding: str, document: str, *, action: str | None = None, number: str | None = None,
+               format: str = "html", fine: int | None = None, formal_warning: bool = False,
+               date: DateLike | None = None) -> str | bytes:
         """A document issued through the ledger, filled with its number: the ``document`` of the
-        finding's latest action that issued one (or of ``action``), as HTML, text, DOCX or PDF.
-        ``fine``/``formal_warning`` are the officer's choice on penalty documents (default: the
-        fine recorded). ``date`` is the document's date: by default the action's, except for a
-        general-procedure penalty decision, which follows its notice (dated the action's day)
-        once the statement period has run. Every document of an action orders the deadline the
-        ledger recorded for it (as corrected); an action that followed a failed re-inspection has
-        an inspection record that states that 复查."""
+        finding's latest action or re-inspection that issued one (or of ``action``, or the one
+        numbered ``number``), as HTML, text, DOCX or PDF. ``fine``/``formal_warning`` are the
+        officer's choice on penalty documents (default: the fine recorded). ``date`` is the
+        document's date: by default the action's, except for a general-procedure penalty
+        decision, which follows its notice (dated the action's day) once the statement period has
+        run. Every document of an action orders the deadline the ledger recorded for it (as
+        corrected); every re-inspection has an inspection record that states that 复查: the
+        record of the action it led to, or (rectified, or the deadline still running) its own."""
         from fireenforce.documents import render
 
         with translate_errors(self.url), self.engine.connect() as conn:
             evs = finding_events(conn, finding)
         if not evs:
             raise UnknownFinding(f"{finding}: no such finding in the ledger")
-        issued = [e for e in evs if e.kind == "document" and e.payload["type"] == document
-                  and (action is None or e.payload["action"] == action)]
-        if not issued:
-            kinds = sorted({e.payload["type"] for e in evs if e.kind == "document"})
-            raise LedgerError(f"--document: {finding} has no {document} issued through the ledger "
-                              f"(issued: {', '.join(kinds) or 'none'})")
-        doc = issued[-1]
-        act = next(e for e in evs if e.kind == "action" and e.payload["action"] == doc.payload["action"])
+        doc = _issued(evs, document, action, number)
         state = replay(evs)
-        acted = next(a for a in state.actions if a.id == doc.payload["action"])
+        if "action" not in doc.payload:  # a re-inspection's own record: the order's case and decision
+            seen = recorded(evs, state, doc.payload["reinspection"])
+            if date is not None or fine is not None or formal_warning:
+                raise LedgerError(f"--date/--fine/--formal-warning: the re-inspection record {doc.payload['number']} "
+                                  f"is dated the re-inspection's day ({seen.on}) and imposes nothing")
+            acted = order_of(state, next(e for e in evs if e.id == doc.payload["reinspection"]))
+        else:
+            acted = next(a for a in state.actions if a.id == doc.payload["action"])
+        act = next(e for e in evs if e.kind == "action" and e.payload["action"] == acted.id)
         case = parse_case(action_case(evs[0].payload, act.at, first=act is _first_action(evs),
                                       name=act.payload.get("subject_name"), subject_id=act.payload.get("subject_id")))
         case = case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
-        recorded = act.payload.get("fine")
-        if fine is not None and recorded is not None and fine != recorded:
-            raise LedgerError(f"--fine: the action {act.payload['action']} imposed {recorded} yuan, as recorded; "
+        recorded_fine = act.payload.get("fine")
+        if fine is not None and recorded_fine is not None and fine != recorded_fine:
+            raise LedgerError(f"--fine: the action {act.payload['action']} imposed {recorded_fine} yuan, as recorded; "
                               f"its documents carry that fine, not {fine}")
         if fine is None and not formal_warning and "penalty" in document:
-            fine = recorded
+            fine = recorded_fine
         decision = Decision.model_validate(act.payload["decision"])
         follows_notice = document == "penalty_decision" and decision.procedure == "general"
         ruleset = self._ruleset(act.at)
-        if date is not None:
+        reinspection = seen if "action" not in doc.payload else reinspected(evs, state, acted)
+        if "action" not in doc.payload:
+            day = seen.on
+        elif date is not None:
             day = _day(date, "date")
         elif follows_notice:
             day = _decision_day(self._office(ruleset, case), act.at, decision)
@@ -358,7 +371,7 @@ class Ledger:
                       offices=self.offices_path, serial=doc.payload["serial"], ruleset=ruleset,
                       date=day, notice_date=act.at if follows_notice else None,
                       deadline=acted.deadline if decision.rectification.required else None,
-                      reinspection=reinspected(evs, state, acted))
+                      reinspection=reinspection)
 
     def events(self, office: str | None = None, *, since: DateLike | None = None, until: DateLike | None = None,
                kinds: Iterable[str] | None = None) -> Iterator[Event]:
@@ -453,11 +466,29 @@ class Ledger:
         _check_fine(decision, decision.step, fine)
         return _Choice(decision, departure, history, fine, weak)
 
+    def _reinspection_record(self, writer: ChainWriter, evs: list[Event], state: FindingState, seen: Event,
+                             issued: tuple[IssuedDocument, ...] | None = None) -> ReinspectionRef:
+        """The re-inspection ``seen`` with its 检查记录: ``issued`` (an action's that records it),
+        else a numbered one of its own (the finding's office, numbered in the re-inspection's year)."""
+        day, ruleset = seen.at, self._ruleset(seen.at)
+        if issued is None:
+            office = self._office(ruleset, parse_case(evs[0].payload["case"]))
+            serial = writer.next_serial("inspection_record", day.year)
+            number = document_number(office, "inspection_record", day.year, serial)
+            writer.append("document", finding=seen.finding, subject=seen.subject, at=day, payload={
+                "reinspection": seen.id, "type": "inspection_record", "year": day.year, "serial": serial,
+                "number": number})
+            issued = (IssuedDocument(type="inspection_record", number=number),)
+        return ReinspectionRef(event=seen.id, on=day, rectified=seen.payload["rectified"], documents=issued,
+                               doubts=reinspection_doubts(ruleset, order_of(state, seen).step))
+
     def _act(self, writer: ChainWriter, finding: str, key: str, case: Case, choice: _Choice, officer: str,
-             office: Office, renamed: str | None = None, reidentified: str | None = None) -> Record:
+             office: Office, renamed: str | None = None, reidentified: str | None = None,
+             reinspection: str | None = None) -> Record:
         """Append the action, its numbered documents and what follows from the step (``renamed``,
         ``reidentified``: the subject's name and id as corrected since the finding, which the
-        action's documents carry)."""
+        action's documents carry; ``reinspection``: the failed re-inspection the action follows,
+        which its inspection record also records)."""
         decision, departure = choice.decision, choice.departure
         step = decision.step
         action, day = new_id("A"), case.decision_date
@@ -480,7 +511,8 @@ class Ledger:
             serial = writer.next_serial(doc_type, day.year)
             number = document_number(office, doc_type, day.year, serial)
             writer.append("document", finding=finding, subject=key, at=day, payload={
-                "action": action, "type": doc_type, "year": day.year, "serial": serial, "number": number})
+                "action": action, "type": doc_type, "year": day.year, "serial": serial, "number": number,
+                **({"reinspection": reinspection} if reinspection and doc_type == "inspection_record" else {})})
             issued.append(IssuedDocument(type=doc_type, number=number))
         if step == "referral":
             writer.append("referral_sent", finding=finding, subject=key, at=day,
@@ -521,6 +553,19 @@ def _issued_types(decision: Decision, fine: int | None) -> tuple[DocumentType, .
     on_the_spot = decision.summary_limit is not None and fine <= decision.summary_limit
     dropped = {"penalty_notice", "penalty_decision"} if on_the_spot else {"summary_penalty_decision"}
     return tuple(d for d in docs if d not in dropped)
+
+
+def _issued(evs: list[Event], document: str, action: str | None, number: str | None) -> Event:
+    """The ``document`` event of a finding: the latest, or that of ``action``, or numbered ``number``."""
+    issued = [e for e in evs if e.kind == "document" and e.payload["type"] == document
+              and (action is None or e.payload.get("action") == action)
+              and (number is None or e.payload["number"] == number.strip())]
+    if not issued:
+        kinds = sorted({f"{e.payload['type']} {e.payload['number']}" for e in evs if e.kind == "document"})
+        which = f" numbered {number}" if number is not None else f" of action {action}" if action is not None else ""
+        raise LedgerError(f"--document: {evs[0].finding} has no {document}{which} issued through the ledger "
+                          f"(issued: {', '.join(kinds) or 'none'})")
+    return issued[-1]
 
 
 def _first_action(evs: list[Event]) -> Event:

@@ -1,7 +1,9 @@
-"""What the ledger knows about an action that its documents must state: the deadline it
-recorded and the re-inspection (复查) the action followed."""
+"""What the ledger knows about a re-inspection (复查) that its documents must state: the earlier
+order (its date, recorded deadline and numbered documents), the day, the result and the note."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from fireenforce.documents.context import Reinspected
 from fireenforce.ledger.events import Event
@@ -12,22 +14,37 @@ ORDERING = ("rectification_order", "summary_penalty_decision", "penalty_decision
 
 
 def reinspected(evs: list[Event], state: FindingState, action: ActionState) -> Reinspected | None:
-    """The last re-inspection of the order before ``action``, when ``action`` followed one: the
-    earlier order's date, recorded deadline and numbered documents, the day and the result."""
+    """The last re-inspection of the order before ``action``, when ``action`` followed one (its
+    inspection record then states that 复查)."""
     index = state.actions.index(action)
     if index == 0 or state.actions[index - 1].step == "referral":
         return None
     order = state.actions[index - 1]
     seen = [e for e in evs if e.kind == "reinspection" and e.payload["action"] == order.id and e.seq < action.seq]
-    if not seen:
-        return None
-    last = seen[-1]
-    note = last.payload.get("note", "")
+    return _stated(evs, order, seen[-1]) if seen else None
+
+
+def recorded(evs: list[Event], state: FindingState, event: str) -> Reinspected:
+    """The re-inspection ``event`` as its own inspection record states it (no new step decided):
+    of the last order before it (a referral the brigade returned is no order to correct)."""
+    seen = next(e for e in evs if e.id == event)
+    return replace(_stated(evs, order_of(state, seen), seen), standalone=True)
+
+
+def order_of(state: FindingState, seen: Event) -> ActionState:
+    """The action whose order the re-inspection ``seen`` checked: the last before it that is not
+    a referral (a referral the brigade returned is no order to correct), else that action."""
+    index = next(i for i, a in enumerate(state.actions) if a.id == seen.payload["action"])
+    return next((a for a in reversed(state.actions[:index + 1]) if a.step != "referral"), state.actions[index])
+
+
+def _stated(evs: list[Event], order: ActionState, seen: Event) -> Reinspected:
+    note = seen.payload.get("note", "")
     for ev in evs:  # a corrected note is the note
-        if ev.kind == "correction" and ev.payload["target"] == last.id and "note" in ev.payload["changes"]:
+        if ev.kind == "correction" and ev.payload["target"] == seen.id and "note" in ev.payload["changes"]:
             note = ev.payload["changes"]["note"]
     docs = [d for d in order.documents if d["type"] in ORDERING] or \
         [d for d in order.documents if d["type"] == "inspection_record"]
-    return Reinspected(on=last.at, ordered_on=order.date, deadline=order.deadline, step=order.step,
-                       orders=tuple((d["type"], d["number"]) for d in docs), rectified=last.payload["rectified"],
+    return Reinspected(on=seen.at, ordered_on=order.date, deadline=order.deadline, step=order.step,
+                       orders=tuple((d["type"], d["number"]) for d in docs), rectified=seen.payload["rectified"],
                        note=str(note))

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from fireenforce.model import Decision
+from fireenforce.model import Decision, Doubt
 from fireenforce.model.enums import DocumentType, Step
 
 _OUT = ConfigDict(extra="forbid", frozen=True)
@@ -40,6 +40,19 @@ class Departure(BaseModel):
     reason: str
 
 
+class ReinspectionRef(BaseModel):
+    """A re-inspection (复查) as recorded: its event, day and result, the numbered 检查记录 that
+    records it (``ledger render FINDING --document inspection_record --number NUMBER``) and the
+    doubts on its basis (a reminder's oral order is re-inspected under local policy, not law)."""
+
+    model_config = _OUT
+    event: str
+    on: dt.date
+    rectified: bool
+    documents: tuple[IssuedDocument, ...]
+    doubts: tuple[Doubt, ...] = ()
+
+
 class Record(BaseModel):
     """A recorded action on a finding: from ``record`` and from a re-inspection that escalates."""
 
@@ -55,6 +68,7 @@ class Record(BaseModel):
     departure: Departure | None = None
     fine: int | None = None  # the fine imposed, in yuan, when the officer recorded one
     weak_matches: tuple[str, ...] = ()  # findings in the history joined by name and address only
+    reinspection: ReinspectionRef | None = None  # from ``reinspect``: the re-inspection just recorded
 
 
 class SubjectLink(BaseModel):
@@ -78,6 +92,7 @@ class Closure(BaseModel):
     finding: str
     status: Literal["closed"] = "closed"
     closed_on: dt.date
+    reinspection: ReinspectionRef | None = None  # the re-inspection that closed it, with its 检查记录
 
 
 class PlaceRef(BaseModel):

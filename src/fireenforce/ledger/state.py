@@ -60,6 +60,7 @@ class FindingState:
     actions: list[ActionState] = field(default_factory=list)
     referral: dict[str, Any] = field(default_factory=dict)
     corrections: list[dict[str, Any]] = field(default_factory=list)
+    reinspections: list[dict[str, Any]] = field(default_factory=list)  # each: event, on, rectified, documents
 
     @property
     def last(self) -> ActionState:
@@ -123,12 +124,16 @@ def _apply(state: FindingState, ev: Event, by_id: dict[str, Event]) -> None:
             officer=p.get("officer", ""), office=ev.office, issued_by=p["issued_by"], fine=p.get("fine"),
         ))
         state.status, state.deadline = ("referred", None) if p["step"] == "referral" else ("open", deadline)
-    elif ev.kind == "document":
-        _action(state, p["action"]).documents.append(
-            {"type": p["type"], "number": p["number"], "serial": p["serial"], "year": p["year"]})
+    elif ev.kind == "document":  # an action's, a re-inspection's (its 检查记录), or both
+        doc = {"type": p["type"], "number": p["number"], "serial": p["serial"], "year": p["year"]}
+        if "action" in p:
+            _action(state, p["action"]).documents.append(doc)
+        if "reinspection" in p:
+            _reinspection(state, p["reinspection"])["documents"].append(doc)
     elif ev.kind == "reinspection":
         last = state.last
         last.rectified, last.reinspected_on = p["rectified"], ev.at
+        state.reinspections.append({"event": ev.id, "on": ev.at, "rectified": p["rectified"], "documents": []})
     elif ev.kind == "closure":
         state.status, state.closed_on, state.deadline = "closed", ev.at, None
     elif ev.kind == "referral_sent":
@@ -161,6 +166,13 @@ def _action(state: FindingState, action_id: str) -> ActionState:
         if action.id == action_id:
             return action
     raise ValueError(f"action {action_id} is not part of finding {state.id}")
+
+
+def _reinspection(state: FindingState, event_id: str) -> dict[str, Any]:
+    for seen in state.reinspections:
+        if seen["event"] == event_id:
+            return seen
+    raise ValueError(f"re-inspection {event_id} is not part of finding {state.id}")
 
 
 def _date(value: Any) -> dt.date | None:

@@ -315,6 +315,35 @@ class ReinspectionSpec(Spec):
     """Shown with a re-inspection window: which working days were counted."""
 
 
+class PolicyQuote(Spec):
+    """Local policy as a document quotes it: labelled as policy, never as law."""
+
+    label: str = Field(min_length=1)
+    """Whose policy it is, said to be local policy, not law."""
+    text: str = Field(min_length=1)
+    """The policy as the ruleset states it; ``{days}`` is replaced by ``reminder_days``."""
+
+    @field_validator("text")
+    @classmethod
+    def _placeholders(cls, text: str) -> str:
+        try:
+            text.format(days=0)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"only the placeholder {{days}} may be used ({exc})") from None
+        return text
+
+
+class OralReinspectionSpec(Spec):
+    """The re-inspection of a reminder's oral order (督促提醒): the law's rule on re-inspection
+    (``reinspection.cites``) governs written orders to correct, so its record quotes local policy
+    and states ``doubt``."""
+
+    policy: PolicyQuote
+    """What the record quotes as its basis (复查依据)."""
+    doubt: DoubtSpec
+    """Why no provision is quoted; printed on the record and returned with the re-inspection."""
+
+
 class LadderSpec(Spec):
     """`policy/ladder.yaml`: the enforcement ladder."""
 
@@ -324,6 +353,8 @@ class LadderSpec(Spec):
     """How far back earlier steps count, in months (dated)."""
     reminder_days: int = Field(ge=0)
     """Deadline of the oral order noted at a reminder, in days."""
+    oral_reinspection: OralReinspectionSpec
+    """The basis a re-inspection of a reminder's oral order states (local policy, with a doubt)."""
     returned_days: int = Field(default=3, ge=0)
     """Days an office has to act again on a case the brigade returned (移交退回) before it is due."""
     escalating_steps: list[Step]

@@ -4,7 +4,7 @@ Every one needs a bearer token; what it may see and change is decided in ``acces
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
@@ -17,6 +17,7 @@ from fireenforce.model.enums import Step
 from fireenforce.service.bodies import StrictJsonRoute
 from fireenforce.service.access import Caller, changeable, ledger_of, office_read, own_case, visible, write_gate
 from fireenforce.service.errors import ErrorBody
+from fireenforce.service.views import MEDIA_TYPES, document_response
 
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody, "description": text} for code, text in {
     401: "no token, an unknown one, or a revoked one",
@@ -88,6 +89,25 @@ def reinspect(request: Request, finding: FindingId, body: ReinspectionRequest, w
 def show(request: Request, finding: FindingId, who: Caller) -> FindingView:
     """One finding with its state and every event (subject ids masked)."""
     return visible(ledger_of(request), who, finding)
+
+
+@router.get("/findings/{finding}/documents/{number}", response_class=Response, responses={200: {
+    "description": "the filled document", "content": {media.split(";")[0]: {"schema": {"type": "string"}}
+                                                      for media in MEDIA_TYPES.values()}}})
+def document(
+    request: Request, finding: FindingId, who: Caller,
+    number: Annotated[str, Path(description="the document's number, as a Record or a re-inspection gives it",
+                                max_length=80)],
+    format: Annotated[Literal["html", "text", "docx", "pdf"], Query(description="docx and pdf come as attachments")] = "html",
+) -> Response:
+    """A document issued through the ledger, by its number (as ``fireenforce ledger render
+    --number``): an action's, or a re-inspection's own 检查记录."""
+    ledger = ledger_of(request)
+    view = visible(ledger, who, finding)
+    kind = next((e.payload["type"] for e in view.events if e.kind == "document" and e.payload["number"] == number), None)
+    if kind is None:
+        raise HTTPException(404, f"{finding}: no document numbered {number}")
+    return document_response(ledger.render(finding, kind, number=number, format=format), kind, format)
 
 
 @router.get("/due", response_model=list[Due])

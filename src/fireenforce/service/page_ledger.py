@@ -90,7 +90,8 @@ def _record_page(request: Request, result: Record, status: int = 200) -> Respons
 
 @router.post("/findings/{finding}/documents")
 async def document(request: Request, finding: str) -> Response:
-    """A numbered document of the finding's latest action, to read, print or download."""
+    """A numbered document of the finding (the one its form names by number; else the latest of
+    its type), to read, print or download."""
     who, values = await _posted(request, writes=False)
     if who is None:
         return _login_first()
@@ -98,7 +99,7 @@ async def document(request: Request, finding: str) -> Response:
     try:
         ledger = ledger_of(request)
         text = ledger.render(visible(ledger, who, finding).finding, kind, format=format, fine=views.form_fine(values),
-                             formal_warning=values.get("formal_warning") == "on")
+                             formal_warning=values.get("formal_warning") == "on", number=values.get("number") or None)
     except FireEnforceError as exc:
         return views.problem(request, exc, step=4)
     return views.document_response(text, kind, format)
@@ -126,12 +127,12 @@ def _day(text: str) -> dt.date:
 
 
 def _due_page(request: Request, who: Principal, day: dt.date, *, notice: str = "", alert: str = "",
-              status: int = 200) -> Response:
+              status: int = 200, closed: Closure | None = None) -> Response:
     rows = ledger_of(request).due(day, None if who.reads_all else who.office)
     items = settings_of(request).ruleset_on(day).items
     names = {row.item: items[row.item].name if row.item in items else row.item for row in rows}
     return views.page(request, "due.html.j2", status=status, step=5, rows=rows, names=names, on=day, notice=notice,
-                      alert=alert)
+                      alert=alert, closed=closed)
 
 
 @router.post("/findings/{finding}/reinspect", response_class=HTMLResponse)
@@ -158,6 +159,6 @@ async def reinspect(request: Request, finding: str) -> Response:
         return _due_page(request, who, day, alert=f"{finding}：{in_chinese('', str(exc.detail))}",
                          status=exc.status_code)
     if isinstance(result, Closure):
-        return _due_page(request, who, day, notice=f"{finding} 已整改，已销号（{result.closed_on}）")
+        return _due_page(request, who, day, notice=f"{finding} 已整改，已销号（{result.closed_on}）", closed=result)
     return _record_page(request, result)
 
