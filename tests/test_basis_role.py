@@ -16,6 +16,7 @@ from fireenforce.ruleset.load import compile_version, load_version
 REPO = Path(__file__).resolve().parents[1]
 VERSIONS = sorted(p.parent for p in (REPO / "rulesets").glob("*/*/ruleset.yaml"))
 OFFICE = {"level": "street", "name": "北街街道消防安全办公室"}
+AGENCY = "消防救援机构的职权依据（非本机关职权，本机关不据此作出处理；需要时移送消防救援机构）："
 
 
 def _case(item: str, kind: str) -> dict[str, Any]:
@@ -63,17 +64,30 @@ def test_documents_say_yiju_for_article_54_and_never_weifan() -> None:
     text = fe.render(case, decision, "inspection_record", format="text")
     violated = _section(text, "违反的规定")
     assert "第十六条第一款第（五）项" in violated.split("依据")[0] and "第五十四条" not in violated.split("依据")[0]
-    assert "第五十四条" in _section(text, "依据") and "消防救援机构在消防监督检查中发现火灾隐患的" in text
+    assert "第五十四条" in _section(text, AGENCY) and "消防救援机构在消防监督检查中发现火灾隐患的" in text
+    assert "\n　　依据：" not in text  # the office's own record never presents the agency's power as its own
     letter = fe.render(case, decision, "referral_letter", format="text")
     assert "上述行为违反了下列规定" in letter and "第五十四条" not in _section(letter, "上述行为违反了下列规定").split("依据")[0]
-    assert "第五十四条" in _section(letter, "依据：")
+    assert "第五十四条" in _section(letter, "移送消防救援机构处理的依据（消防救援机构的职权）：")
+
+
+def test_papers_in_the_agencys_name_cite_article_54_as_their_own_basis() -> None:
+    """A penalty the office imposes under 委托 is the brigade's act: there 第五十四条 is the issuer's 依据."""
+    case = {**_case("RC-NOTICE", "unit"), "history": [
+        {"date": "2025-02-01", "item": "RC-NOTICE", "step": "warning", "deadline": "2025-02-08", "rectified": False,
+         "issued_by": "fire_rescue"}]}
+    decision = fe.decide(case)
+    assert decision.step == "penalty", decision.reasons
+    text = fe.render(case, decision, "penalty_notice", format="text", fine=20000)
+    assert "庆阳市西峰区消防救援大队" in text.splitlines()[2] and "第五十四条" in _section(text, "\n　　依据：")
+    assert AGENCY not in text
 
 
 def test_an_item_without_a_duty_has_no_violated_section() -> None:
     case = _case("SE-UNSEAL", "individual")
     text = fe.render(case, fe.decide(case), "inspection_record", format="text")
     assert "违反的规定" not in text and "违反了下列规定" not in text
-    assert "第五十四条" in _section(text, "依据")
+    assert "第五十四条" in _section(text, AGENCY)
     assert fe.decide(case).model_dump(mode="json")["doubts"]
 
 

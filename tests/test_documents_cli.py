@@ -91,7 +91,7 @@ def test_offices_file_overrides_and_clears_the_sample_notice(tmp_path: Path) -> 
         "defaults: {bank: 甘肃银行西峰支行, account_name: 西峰区财政局, account: '6200 1234', sample: false}\n"
         "levels:\n  street: {form: 赋权, acting_in_name_of: '', sample: false}\n"
         "offices:\n  北街街道消防安全办公室:\n"
-        "    {code: 北街消, address: 北街1号, phone: '0934-1', review_body: 西峰区人民政府, court: 西峰区人民法院,"
+        "    {code: 北街消, government: 西峰区北街街道办事处, address: 北街1号, phone: '0934-1', review_body: 西峰区人民政府, court: 西峰区人民法院,"
         " brigade: 西峰区消防救援大队, sample: false}\n",
         encoding="utf-8",
     )
@@ -99,7 +99,8 @@ def test_offices_file_overrides_and_clears_the_sample_notice(tmp_path: Path) -> 
                         "--format", "text", "--offices", str(offices))
     assert code == 0
     assert "甘肃银行西峰支行" in text and "北街消罚决字〔2026〕第____号" in text and "示例配置" not in text
-    assert text.splitlines()[0].strip() == "北街街道消防安全办公室"  # 赋权: issued in the office's own name
+    # 赋权 (penalty-law art. 24): the penalty is the township's own, issued in its name, not the office's
+    assert text.splitlines()[0].strip() == "西峰区北街街道办事处" and "委托" not in text.split("当事人")[0]
     assert "委托" not in text
 
 

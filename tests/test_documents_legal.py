@@ -106,7 +106,7 @@ def test_the_readme_example_renders() -> None:
     namespace: dict[str, Any] = {}
     exec(_readme_python(), namespace)  # noqa: S102 - the README's own example, as a user runs it
     assert namespace["decision"].documents == ("inspection_record", "penalty_notice", "penalty_decision")
-    assert "某某超市" in namespace["notice"] and "北街街道消防安全办公室" in namespace["notice"]
+    assert "某某超市" in namespace["notice"] and "由庆阳市西峰区北街街道办事处实施" in namespace["notice"]
 
 
 def test_a_missing_office_name_is_the_case_missing_field() -> None:

@@ -299,8 +299,12 @@ class CaseColumns:
         self.item_codes, self.item_strings = encode(item) if item is not None else (np.full(self.n, -1), [])
         frame.mark(self.item_codes < 0)  # no item: found from the description by ``decide``
         frame.text("description", MAX_TEXT)
-        for path in ("subject.name", "subject.id", "subject.address", "place.name", "place.address", "office.name"):
+        for path in ("subject.name", "subject.id", "subject.address", "place.name", "place.address"):
             frame.text(path)
+        office = frame.text("office.name")  # a named office may hold less than its level (offices.yaml)
+        self.office_codes: Ints
+        self.office_strings: list[str]
+        self.office_codes, self.office_strings = encode(office) if office is not None else (np.full(self.n, -1), [])
         frame.text("facts.narrative", MAX_TEXT)
         self.kind = frame.codes("subject.kind", {"unit": 0, "individual": 1}, -1)
         frame.mark(frame.day("subject.born_on") != NO_DAY)  # penalty-law arts. 30-31 stay with decide

@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from fireenforce.batch.columns import KEY_SEPARATOR, NO_DAY, Bools, CaseColumns, Ints, factorize
 from fireenforce.batch.output import EPOCH, OUTPUT_SCHEMA, Row, decision_row, epoch_days, error_row
 from fireenforce.dates import add_years
-from fireenforce.engine import law, penalty as pen
+from fireenforce.engine import entrusted, law, penalty as pen
 from fireenforce.engine.steps import fact_referral, item_referral, penalty_status
 from fireenforce.errors import FireEnforceError
 from fireenforce.model.case import Case, Facts, Office, Subject
@@ -61,6 +61,8 @@ def breakpoints(rs: Ruleset) -> list[int]:
     seen: set[int] = set()
     for spec in (rs.manifest, rs.policy.spec, *(item.spec for item in rs.items.values())):
         _dates_in(spec, found, seen)
+    for office in rs.delegations.offices.values():  # a 委托书's term, a switch of form
+        found |= office.dates()
     return sorted(epoch_days(day) for day in found)
 
 
@@ -140,6 +142,8 @@ class Kernel:
         self.reminder_days = policy.spec.ladder.reminder_days
         self.trigger_facts = tuple(dict.fromkeys(t.fact for t in policy.spec.referrals))
         self.objects = _Registry()
+        self.office_names = tuple(rs.delegations.offices)
+        self.offices = {name: i for i, name in enumerate(self.office_names)}
         self.names = _Registry()  # strings of the output (statuses, tiers, citations...)
         self.memos: dict[str, dict[tuple[int, ...], tuple[int, ...]]] = {}
         self.fines: list[tuple[int, int, int, int] | None] = [None]
@@ -222,6 +226,10 @@ class Kernel:
         competence, = self._stage("scoped", [competence, scoped * (branch + 1), scoped * (tier + 1),
                                              scoped * (kind + 1), scoped * (now_class + 1), scoped * (level + 1)],
                                   self._scoped, odd)
+        named = np.array([self.offices.get(s, -1) for s in columns.office_strings] + [-1], dtype=np.int64)
+        office = named[columns.office_codes] + 1  # 0: an office offices.yaml does not name
+        competence, = self._stage("entrusted", [competence, (office > 0) * (branch + 1), office, level,
+                                                (office > 0) * (now_class + 1)], self._entrusted, odd)
         status, = self._stage("status", [branch, competence, elements, barred, excuse], self._status, odd)
         step, = self._stage("step", [prior, fact["serious"], status, level == 3, self.completed[item]],
                             self._step, odd)
@@ -499,6 +507,16 @@ class Kernel:
                         self._day_of(now - 1), True)
         level_name = LEVELS[level - 1]
         return (self.objects.code(pen.scoped(rs, held, plan, level_name, kind_name)),)
+
+    def _entrusted(self, competence: int, branch: int, office: int, level: int, now: int) -> tuple[int]:
+        """A named office's form and 委托书 on the day bound what its level holds."""
+        if office == 0 or branch == 0 or competence < 0:
+            return (competence,)
+        item, found = self.objects.objects[branch - 1]
+        level_name = LEVELS[level]
+        bounded = entrusted.bounded(self.rs, self.objects.objects[competence], self.rs.items[self.codes[item]], found,
+                                    self.office_names[office - 1], level_name, self._day_of(now - 1))
+        return (self.objects.code(bounded),)
 
     def _status(self, branch: int, competence: int, elements: int, barred: int, excuse: int) -> tuple[int]:
         met = frozenset(name for bit, name in enumerate(ELEMENTS) if elements >> bit & 1)

@@ -159,11 +159,7 @@ def build_context(
             "number": document_number(office, document, date.year, serial), "date": chinese_date(date),
             "companions": [TITLES[d] for d in decision.documents if d != document and d not in _other_procedure(document)],
         },
-        "office": {
-            **office.model_dump(exclude={"terms", "sources"}),
-            "issuer": office.issuer if in_agency_name(office, document) else office.name,
-            "entrusted": in_agency_name(office, document),
-        },
+        "office": _office(office, document),
         "terms": office.terms.model_dump(),
         "party": _party(case, decision, penalty_document),
         "place": {
@@ -207,6 +203,24 @@ def build_context(
             "ending": "期限届满仍未改正" if any(o.overdue for o in orders) else "当事人拒不改正" if orders else "",
         },
         "reinspection": _reinspection(reinspection, reinspection_basis),
+    }
+
+
+def _office(office: Office, document: DocumentType) -> dict[str, Any]:
+    """The office as a document names it: the issuer (the entrusting agency for a penalty under
+    委托, the township for a penalty under 赋权, else the office), the organ that acts, the 委托书
+    a document in the agency's name cites, and whether the authority's basis (依据) is another's:
+    on the office's own papers the fire-rescue agency's powers are labelled as the agency's."""
+    entrusted = in_agency_name(office, document)
+    own_penalty = document in PENALTY_DOCUMENTS and office.form == "赋权"
+    found = office.entrustment
+    return {
+        **office.model_dump(exclude={"terms", "sources", "entrustment"}),
+        "issuer": office.issuer if entrusted else office.organ if own_penalty else office.name,
+        "organ": office.organ,
+        "entrusted": entrusted,
+        "entrustment": {"number": found.number, "date": chinese_date(found.date)} if entrusted and found else None,
+        "agency_basis": not entrusted and office.level != "brigade",
     }
 
 

@@ -10,69 +10,23 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fireenforce.errors import CaseError, DocumentError, field_path
 from fireenforce.model.enums import DocumentType, OfficeLevel
+from fireenforce.ruleset.compiled import Ruleset
+from fireenforce.ruleset.offices import Entrustment, OfficeEntry, OfficesFile, Terms
+
+__all__ = ["Entrustment", "Office", "OfficeEntry", "OfficesFile", "Terms", "after_notice", "load_offices", "resolve_office"]
 
 _FORBID = ConfigDict(extra="forbid", frozen=True)
 OFFICE_FIELDS = (
-    "name", "code", "entrusted_code", "form", "acting_in_name_of", "brigade", "address", "phone",
+    "name", "government", "code", "entrusted_code", "form", "acting_in_name_of", "brigade", "address", "phone",
     "bank", "account_name", "account", "review_body", "court",
 )
-
-
-class OfficeEntry(BaseModel):
-    """One office, or the defaults of an office level; any field may be left to another layer."""
-
-    model_config = _FORBID
-    name: str | None = None
-    code: str | None = None                      # the office's 机关代字, e.g. 西北街消
-    entrusted_code: str | None = None            # 委托: the code the agency gave this office for documents in its name
-    designations: dict[DocumentType, str] | None = None  # 文书代字 per document type, e.g. 罚决字 (merged per key)
-    form: Literal["赋权", "委托"] | None = None   # delegation in own name / entrustment
-    acting_in_name_of: str | None = None         # 委托: the entrusting agency the documents name
-    brigade: str | None = None                   # the fire-rescue brigade cases are referred to
-    address: str | None = None
-    phone: str | None = None
-    bank: str | None = None
-    account_name: str | None = None
-    account: str | None = None
-    review_body: str | None = None               # 行政复议机关
-    court: str | None = None                     # 人民法院 for litigation
-    sample: bool | None = None                   # overrides the file's ``sample`` for this entry
-
-
-class Terms(BaseModel):
-    """Time limits printed on documents, each with the source it rests on (a label, not text)."""
-
-    model_config = _FORBID
-    payment_days: int = Field(gt=0)
-    payment_basis: str
-    quotes: dict[str, str] = Field(default_factory=dict)  # name -> citation quoted from the ruleset
-    review_days: int = Field(gt=0)
-    review_basis: str
-    litigation_months: int = Field(gt=0)
-    litigation_basis: str
-    statement_days: int = Field(gt=0)
-    statement_basis: str
-    hearing_request_days: int = Field(gt=0)
-    hearing_basis: str
-
-
-class OfficesFile(BaseModel):
-    """The whole ``offices.yaml``: sample flag, terms, then defaults < levels < named offices."""
-
-    model_config = _FORBID
-    sample: bool = False
-    note: str = ""
-    terms: Terms | None = None
-    defaults: OfficeEntry = OfficeEntry()
-    levels: dict[OfficeLevel, OfficeEntry] = {}
-    offices: dict[str, OfficeEntry] = {}
 
 
 class Office(BaseModel):
@@ -81,6 +35,7 @@ class Office(BaseModel):
     model_config = _FORBID
     level: OfficeLevel
     name: str
+    government: str = ""                 # the 街道办事处/乡镇人民政府 the office belongs to (the organ that acts)
     code: str
     entrusted_code: str = ""
     designations: dict[DocumentType, str] = {}
@@ -94,6 +49,7 @@ class Office(BaseModel):
     account: str = ""
     review_body: str = ""
     court: str = ""
+    entrustment: Entrustment | None = None  # 委托: the 委托书 in force on the act's day
     sample: bool
     terms: Terms
     sources: tuple[str, ...]
@@ -101,6 +57,11 @@ class Office(BaseModel):
     @property
     def issuer(self) -> str:
         return self.acting_in_name_of or self.name
+
+    @property
+    def organ(self) -> str:
+        """Who acts in law: the 街道办事处/乡镇人民政府, the office being its internal body."""
+        return self.government or self.name
 
 
 def after_notice(office: Office, notice: dt.date, hearing: bool) -> dt.date:
@@ -142,12 +103,17 @@ def _load(path: Path, mtime_ns: int, size: int) -> OfficesFile:
 
 
 def resolve_office(
-    files: list[tuple[Path, OfficesFile]], level: OfficeLevel, name: str, *, needs: tuple[str, ...] = ()
+    files: list[tuple[Path, OfficesFile]], level: OfficeLevel, name: str, *, needs: tuple[str, ...] = (),
+    ruleset: Ruleset | None = None, on: dt.date | None = None,
 ) -> Office:
     """Merge defaults, level and named office over every file (later layers and files win).
 
-    ``needs`` names fields this document cannot do without (e.g. the bank for a fine).
+    ``needs`` names fields this document cannot do without (e.g. the bank for a fine). With
+    ``ruleset`` and the act's day ``on``, the office's form that day (a switch 委托 <-> 赋权) and
+    its 委托书 come from the ruleset, as ``decide`` read them: an override file may not give them.
     """
+    if ruleset is not None:
+        _no_delegation_overrides(files, Path(ruleset.path) / "offices.yaml", name)
     values: dict[str, Any] = {"name": name} if name else {}
     designations: dict[DocumentType, str] = {}
     sample_fields: dict[str, bool] = {}  # field -> whether its final value is a sample value
@@ -163,7 +129,16 @@ def resolve_office(
             designations.update(entry.designations or {})
             is_sample = entry.sample if entry.sample is not None else data.sample
             sample_fields.update(dict.fromkeys(given, is_sample))
-    if not values.get("acting_in_name_of"):  # no document in an agency's name: its code is not used
+    entrustment = None
+    delegation = ruleset.delegations.offices.get(name) if ruleset is not None else None
+    if delegation is not None and on is not None:
+        values["form"] = form = delegation.switched(on, values.get("form"))
+        if form == "赋权":  # the township's own power (penalty-law art. 24): no agency's name
+            values.pop("acting_in_name_of", None)
+        elif form == "委托":
+            entrustment = delegation.entrustment_on(on)
+    switches = delegation is not None and bool(delegation.changes)  # its other series keeps counting apart
+    if not values.get("acting_in_name_of") and not switches:  # no document in an agency's name: no code for it
         values.pop("entrusted_code", None)
         sample_fields.pop("entrusted_code", None)
     where = ", ".join(str(p) for p, _ in files)
@@ -178,5 +153,15 @@ def resolve_office(
             raise DocumentError(f"{where}: {who}.{field}: missing (needed for this document)")
     return Office(
         level=level, sample=any(sample_fields.values()), terms=Terms.model_validate(terms),
-        sources=tuple(str(p) for p, _ in files), designations=designations, **values,
+        sources=tuple(str(p) for p, _ in files), designations=designations, entrustment=entrustment, **values,
     )
+
+
+def _no_delegation_overrides(files: list[tuple[Path, OfficesFile]], own: Path, name: str) -> None:
+    """Only the ruleset's own offices.yaml says how an office holds its powers (decide reads it)."""
+    for path, data in files:
+        entry = data.offices.get(name)
+        if entry is not None and (entry.entrustments or entry.forms) and path.resolve() != own.resolve():
+            field = "entrustments" if entry.entrustments else "forms"
+            raise DocumentError(f"{path}: offices.{name}.{field}: only the ruleset's offices.yaml may give it "
+                                "(decide reads the 委托书 and form switches from the ruleset)")

@@ -120,7 +120,7 @@ def render(
     needs: tuple[str, ...] = ("bank", "account_name", "account") if sanction and sanction.fine is not None else ()
     if kind in PENALTY_DOCUMENTS:
         needs += ("review_body", "court")
-    office = _office(case, decision, ruleset, offices, needs)
+    office = _office(case, decision, rs, offices, needs)
     hearing = decision.hearing_right
     if kind in PENALTY_DOCUMENTS:
         hearing = kind != "summary_penalty_decision" and _hearing_due(rs, case, decision, sanction)
@@ -201,6 +201,9 @@ def _ordered_from(decision: Decision, decided: dt.date, day: dt.date, recorded: 
     return decision.model_copy(update={"rectification": moved})
 
 
+HOLDING = frozenset({"power.holds", "power.empowered"})  # the office's own competence
+
+
 def _grounds(ruleset: Ruleset, decision: Decision, kind: str) -> list[str]:
     """The reasons a document states: why this step (the step table's rule) and, on a referral
     letter, why the office may not act itself. Working notes of the engine (suggested ranges,
@@ -208,7 +211,7 @@ def _grounds(ruleset: Ruleset, decision: Decision, kind: str) -> list[str]:
     table = set(ruleset.policy.step_table.rule_ids())
     keep = {r.rule for r in decision.reasons if r.rule in table or r.rule.startswith("advice.")}
     if kind == "referral_letter":
-        keep |= {r.rule for r in decision.reasons if r.rule.startswith("power.") and r.rule != "power.holds"}
+        keep |= {r.rule for r in decision.reasons if r.rule.startswith("power.") and r.rule not in HOLDING}
     return [r.text for r in decision.reasons if r.rule in keep]
 
 
@@ -428,14 +431,14 @@ def _options(penalty: Penalty, basis: str) -> str:
 
 
 def _office(
-    case: Case, decision: Decision, ruleset: Ruleset | None, offices: str | Path | None,
-    needs: tuple[str, ...],
+    case: Case, decision: Decision, ruleset: Ruleset, offices: str | Path | None, needs: tuple[str, ...],
 ) -> Office:
-    base = Path(ruleset.path) if ruleset is not None else data_dir("rulesets") / decision.ruleset.id / decision.ruleset.version
+    base = Path(ruleset.path)
     paths = [p for p in (base / "offices.yaml",) if p.is_file()]
     if offices is not None:
         paths.append(Path(offices))
     if not paths:
         raise DocumentError(f"{base / 'offices.yaml'}: no such file (pass --offices FILE)")
     files = [(p, load_offices(p)) for p in paths]
-    return resolve_office(files, case.office.level, case.office.name, needs=needs)
+    return resolve_office(files, case.office.level, case.office.name, needs=needs, ruleset=ruleset,
+                          on=case.decision_date)

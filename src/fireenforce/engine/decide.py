@@ -10,6 +10,7 @@ from typing import Any, Iterable
 
 from fireenforce.dates import add_working_days
 from fireenforce.engine import law, penalty as pen, recall
+from fireenforce.engine.entrusted import bounded
 from fireenforce.engine.steps import Step, penalty_status, referral
 from fireenforce.errors import CaseError
 from fireenforce.model.case import Case, HistoryEntry, Subject, check_dates, check_fact_codes, check_local_facts, parse_case
@@ -275,6 +276,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
             kind = pen.penalised_kind(branch, subject.kind)
             plan = pen.plan(rs, branch, tier, kind, day, True)
             competence = pen.scoped(rs, competence, plan, level, kind)
+        competence = bounded(rs, competence, item, branch, case.office.name, level, day)
         status = penalty_status(branch, record.elements, record.agency_notice, limitation.barred, excuse, competence)
     acting = "brigade" if level == "brigade" else "office"
     rule = policy.step_table.decide(record.prior, serious, status, acting, item.completed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Collection
 
 from fireenforce.dates import add_years, full_years
 from fireenforce.model.case import Case
@@ -41,9 +42,8 @@ def _competence(rs: Ruleset, item: CompiledItem, branch: PenaltyBranch, level: s
     powers = policy.powers[level]
     label = level_spec.name
     brigade = level == "brigade"
-    required = branch.kinds if branch.spec.choice == "one" else branch.required_kinds
-    lacking = [k for k in required if k not in powers]
-    if lacking and (branch.spec.choice == "all" or len(lacking) == len(required)):
+    lacking = lacking_kinds(branch, powers)
+    if lacking:
         key = delegation.reserved.get(lacking[0], delegation.default_authority)  # type: ignore[call-overload]
         kinds_label = "、".join(policy.kind_labels[k] for k in lacking)
         return Competence(False, key, rs.policy_reason(
@@ -55,6 +55,14 @@ def _competence(rs: Ruleset, item: CompiledItem, branch: PenaltyBranch, level: s
     cites = tuple(level_spec.cites or delegation.form_cites)
     return Competence(True, None, rs.policy_reason("power.holds", cites, level_label=label), brigade, cites,
                       level_spec.scope == "summary")
+
+
+def lacking_kinds(branch: PenaltyBranch, held: Collection[str]) -> list[str]:
+    """The kinds of ``branch`` not in ``held`` that keep it from the holder (all of them where the
+    branch imposes every kind; else only when none of its kinds is held); empty when it may."""
+    required = branch.kinds if branch.spec.choice == "one" else branch.required_kinds
+    lacking = [k for k in required if k not in held]
+    return lacking if lacking and (branch.spec.choice == "all" or len(lacking) == len(required)) else []
 
 
 def scoped(rs: Ruleset, found: Competence, plan: "Plan", level: str, kind: str) -> Competence:

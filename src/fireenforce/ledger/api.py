@@ -13,6 +13,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, select
 
 from fireenforce.documents.context import document_number, reinspection_doubts
+from fireenforce.ledger.issued import number_series
 from fireenforce.documents.offices import Office, after_notice, load_offices, resolve_office
 from fireenforce.engine import decide
 from fireenforce.errors import CaseError
@@ -438,7 +439,8 @@ class Ledger:
         paths = [p for p in (Path(ruleset.path) / "offices.yaml", self.offices_path) if p is not None and p.is_file()]
         if self.offices_path is not None and not self.offices_path.is_file():
             raise LedgerError(f"--offices: {self.offices_path}: no such file")
-        return resolve_office([(p, load_offices(p)) for p in paths], case.office.level, case.office.name)
+        return resolve_office([(p, load_offices(p)) for p in paths], case.office.level, case.office.name,
+                              ruleset=ruleset, on=case.decision_date)
 
     def _office_of(self, conn: Connection, finding: str) -> str:
         office = conn.execute(select(findings.c.office).where(findings.c.id == finding)).scalar_one_or_none()
@@ -508,11 +510,13 @@ class Ledger:
         })
         issued = []
         for doc_type in types:
-            serial = writer.next_serial(doc_type, day.year)
+            series = number_series(office, doc_type)
+            serial = writer.next_serial(series, day.year)
             number = document_number(office, doc_type, day.year, serial)
             writer.append("document", finding=finding, subject=key, at=day, payload={
                 "action": action, "type": doc_type, "year": day.year, "serial": serial, "number": number,
-                **({"reinspection": reinspection} if reinspection and doc_type == "inspection_record" else {})})
+                **({"reinspection": reinspection} if reinspection and doc_type == "inspection_record" else {}),
+                **({"series": series} if series != doc_type else {})})
             issued.append(IssuedDocument(type=doc_type, number=number))
         if step == "referral":
             writer.append("referral_sent", finding=finding, subject=key, at=day,

@@ -1,16 +1,34 @@
-"""What the ledger knows about a re-inspection (复查) that its documents must state: the earlier
-order (its date, recorded deadline and numbered documents), the day, the result and the note."""
+"""What the ledger knows about an action and a re-inspection (复查) that its documents must
+state: the number series it counts in, the earlier order (its date, recorded deadline and
+numbered documents), the day, the result and the note."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from fireenforce.documents.context import Reinspected
+from fireenforce.documents.context import PENALTY_DOCUMENTS, Reinspected, in_agency_name
+from fireenforce.documents.offices import Office
 from fireenforce.ledger.events import Event
 from fireenforce.ledger.state import ActionState, FindingState
 
 # The documents that order a correction; a reminder's oral order is noted in the inspection record.
 ORDERING = ("rectification_order", "summary_penalty_decision", "penalty_decision")
+
+
+def number_series(office: Office, doc_type: str) -> str:
+    """The counter a document's number is drawn from: its type, except for a penalty numbered
+    with the office's own code by an office that also numbers penalties in the entrusting
+    agency's name (``entrusted_code``): after a switch from 委托 to 赋权 (or back) the two series
+    are printed differently, so each counts on its own and stays gap-free. Stored with the
+    document (``series``) when it is not the type, for ``verify`` and ``rebuild``."""
+    if doc_type in PENALTY_DOCUMENTS and office.entrusted_code and not in_agency_name(office, doc_type):  # type: ignore[arg-type]
+        return f"{doc_type}@{office.code}"
+    return doc_type
+
+
+def series_of(payload: dict[str, object]) -> str:
+    """The number series of a stored document event (older events: their type)."""
+    return str(payload.get("series") or payload["type"])
 
 
 def reinspected(evs: list[Event], state: FindingState, action: ActionState) -> Reinspected | None:

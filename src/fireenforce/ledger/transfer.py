@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 from fireenforce.ledger.chain import to_event
 from fireenforce.ledger.errors import LedgerError
 from fireenforce.ledger.events import Event, canonical
+from fireenforce.ledger.issued import series_of
 from fireenforce.ledger.state import replay
 from fireenforce.ledger.tables import actions, chain_heads, counters, events, findings
 from fireenforce.ledger.chain import finding_groups, write_projection
@@ -82,7 +83,7 @@ def rebuild(conn: Connection) -> int:
     last: dict[tuple[str, str, int], int] = {}
     for row in conn.execute(select(events.c.office, events.c.payload).where(events.c.kind == "document")):
         p = json.loads(row.payload)
-        key = (row.office, p["type"], p["year"])
+        key = (row.office, series_of(p), p["year"])
         last[key] = max(last.get(key, 0), p["serial"])
     conn.execute(delete(counters))
     if last:

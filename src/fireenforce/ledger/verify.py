@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select
 
 from fireenforce.ledger.chain import finding_groups
 from fireenforce.ledger.events import GENESIS, event_hash
+from fireenforce.ledger.issued import series_of
 from fireenforce.ledger.models import Broken, VerifyReport
 from fireenforce.ledger.state import replay
 from fireenforce.ledger.tables import actions, chain_heads, counters, events, findings
@@ -61,7 +62,7 @@ def _chains(conn: Connection, heads: dict[str, tuple[int, str]]) -> tuple[int, d
         prev = row.hash
         if row.kind == "document":
             p = json.loads(row.payload)
-            serials[(office, p["type"], p["year"])].append(p["serial"])
+            serials[(office, series_of(p), p["year"])].append(p["serial"])
     if office and (broken := _head(office, expected, prev, heads)):
         return total, serials, broken
     for lost in sorted(set(heads) - seen):

@@ -157,7 +157,7 @@ def _policy(src: "Source", manifest: Manifest, provisions: Provisions, policy: P
             for j, cite in enumerate(entry.cites):
                 yield from _cite(src, provisions, cite, name, (field, i, "cites", j), entry)
     yield from _dated(src, file_of("ladder"), "lookback_months", policy.spec.ladder.lookback_months, coverage)
-    for key, cites in (("procedure", ("hearing_cites", "general_cites")), ("delegation", ("form_cites", "referral_cites"))):
+    for key, cites in (("procedure", ("hearing_cites", "general_cites")), ("delegation", ("form_cites", "empowered_cites", "referral_cites"))):
         name = file_of(key)
         for field in cites:
             for j, cite in enumerate(getattr(getattr(policy.spec, key), field)):

@@ -19,13 +19,14 @@ from fireenforce.ruleset.provisions import Provisions
 from fireenforce.ruleset.schema import LimitationPeriod, Limits, Manifest, Period, PolicySpec, TierSpec
 from fireenforce.ruleset.assessment import DEFAULT as DEFAULT_ASSESSMENT, AssessmentSpec
 from fireenforce.ruleset.audit import AuditSpec
+from fireenforce.ruleset.offices import NO_DELEGATIONS, Delegations
 from fireenforce.ruleset.tables import DecisionTable
 from fireenforce.ruleset.triggers import NO_TRIGGERS, Triggers
 
 PLACEHOLDERS = frozenset({
     "item_name", "matched", "subject_label", "years", "precondition_label", "level_label", "authority",
     "kinds_label", "tier_label", "suggested_min", "suggested_max", "fine_min", "fine_max", "facts",
-    "threshold", "days", "word", "field_label", "limit", "age", "step_label", "suggested_label",
+    "threshold", "days", "word", "field_label", "limit", "age", "step_label", "suggested_label", "entrustment",
 })
 
 P = TypeVar("P", bound=Period)
@@ -157,6 +158,7 @@ class Ruleset:
         triggers: Triggers = NO_TRIGGERS,
         assessment: AssessmentSpec = DEFAULT_ASSESSMENT,
         audit: AuditSpec | None = None,
+        delegations: Delegations = NO_DELEGATIONS,
     ) -> None:
         self.manifest = manifest
         self.id = manifest.id
@@ -172,6 +174,7 @@ class Ruleset:
         self.triggers = triggers  # triage triggers and signal kinds (policy/triggers.yaml)
         self.assessment = assessment  # the monthly report's policy (policy/assessment.yaml)
         self.audit = audit  # the audit's policy (policy/audit.yaml); None: no disparity comparison
+        self.delegations = delegations  # the named offices' 委托书 and form switches (offices.yaml)
         self.ref = RulesetRef.model_construct(id=self.id, version=self.version, digest=digest)
         self.covers = manifest.coverage.covers
         self.doubts = tuple(Doubt.model_construct(code=d.code, text=d.text) for d in manifest.doubts)

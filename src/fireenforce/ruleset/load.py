@@ -18,6 +18,7 @@ from fireenforce.ruleset.items import CompiledItem, ConflictError
 from fireenforce.ruleset.provisions import Provisions
 from fireenforce.ruleset.assessment import check_assessment, read_assessment
 from fireenforce.ruleset.audit import check_audit, read_audit
+from fireenforce.ruleset.offices import check_offices, compile_delegations, read_offices
 from fireenforce.ruleset.schema import OPTIONAL_POLICY_FILES, POLICY_FILES, InstrumentSpec, ItemSpec, Manifest, PolicySpec
 from fireenforce.ruleset.triggers import check_triggers, read_triggers
 from fireenforce.ruleset.yamlsafe import Lines, YamlProblem, dotted, line_of, load_yaml
@@ -114,6 +115,7 @@ def compile_version(root: Path) -> Ruleset:
     triggers = read_triggers(src, root)
     assessment = read_assessment(src, root)
     audit = read_audit(src, root)
+    offices = read_offices(src, root)
     policy_spec = None
     if all(key in policy_data for key in POLICY_FILES):
         try:
@@ -135,6 +137,7 @@ def compile_version(root: Path) -> Ruleset:
     findings += check_assessment(src, manifest, provisions, assessment, item_specs)
     if audit is not None:
         findings += check_audit(src, manifest, provisions, audit)
+    findings += check_offices(src, offices, item_specs, policy_spec)
     severities: dict[str, int] = {kind: k.severity for kind, k in policy_spec.kinds.items()}
     items: dict[str, CompiledItem] = {}
     for code, (item_spec, name) in item_specs.items():
@@ -148,7 +151,7 @@ def compile_version(root: Path) -> Ruleset:
         raise RulesetError(errors)
     digest, files = _digest(root)
     return Ruleset(manifest, provisions, items, policy, root, digest, files, tuple(findings), triggers, assessment,
-                   audit)
+                   audit, compile_delegations(offices))
 
 
 _CACHE: dict[tuple[str, tuple[tuple[str, int, int], ...]], Ruleset] = {}

@@ -576,6 +576,9 @@ class DelegationSpec(Spec):
     """`entrustment` (委托) or `empowerment` (赋权)."""
     form_cites: list[str] = []
     """Legal basis of the delegation's form."""
+    empowered_cites: list[str] = []
+    """Legal basis cited instead of ``form_cites`` when a named office holds its powers by 赋权
+    (``offices.yaml`` ``form``/``forms``)."""
     referral_cites: list[str] = []
     """Legal basis of a referral."""
 
