@@ -1,14 +1,17 @@
 """The batch kernel for one ruleset version: the engine's steps over whole columns.
 
-Each step of ``decide`` that the batch columns depend on runs once per distinct combination of
-its inputs, through the engine's own functions (law by date, tier table, competence, status, step
-table, referrals, procedure, fine), and its answers are spread over the rows with numpy. Dates
-enter by the stretch of constant law and policy they fall in (bounded by every date the ruleset
-names), by how they compare, and row by row where the answer is a date (deadlines, limitation,
-the history's orders). What no step here covers (an error, a missing item, a subject's age or
-capacity, a local fact, an odd value) is left to ``decide`` row by row; and each distinct answer
-is checked once against ``decide`` on one of its rows, the kernel standing down (every row to
-``decide``) if one ever differs.
+The steps with the largest inputs are compiled into numpy tables when the kernel is built, from
+the engine's own functions: the law by date (each item's resolution for every stretch of
+constant law and every combination of conditions, and lex mitior over each pair of them) and the
+referrals (by referring facts and office level; by item, conditions and level). The other steps
+(excuse, tier table, competence and summary scope, status, step table, penalty citation, fine,
+procedure, where a referral goes) have small inputs: each runs once per distinct combination,
+through the engine's functions, and is remembered. Answers are spread over the rows with numpy.
+Dates enter by the stretch of constant law and policy they fall in (bounded by every date the
+ruleset names), by how they compare, and row by row where the answer is a date (deadlines,
+limitation, the history's orders). What no step here covers (an error, a missing item, a
+subject's age or capacity, a local fact, an odd value) is left to ``decide`` row by row. That the
+rows equal ``decide`` is what the tests prove (a Hypothesis property and 100,000 varied rows).
 """
 
 from __future__ import annotations
@@ -25,14 +28,16 @@ from fireenforce.batch.columns import KEY_SEPARATOR, NO_DAY, Bools, CaseColumns,
 from fireenforce.batch.output import EPOCH, OUTPUT_SCHEMA, Row, decision_row, epoch_days, error_row
 from fireenforce.dates import add_years
 from fireenforce.engine import entrusted, law, penalty as pen
-from fireenforce.engine.steps import penalty_status, referral
+from fireenforce.engine.steps import fact_referral, item_referral, penalty_status
 from fireenforce.errors import FireEnforceError
 from fireenforce.model.case import Case, Facts, Office, Subject
 from fireenforce.model.decision import Decision
 from fireenforce.model.fast import construct
 from fireenforce.ruleset.compiled import Ruleset
+from fireenforce.ruleset.items import Resolution
 
 STEPS = ("reminder", "warning", "penalty", "referral")  # the codes of columns.History.step
+LEVELS = ("street", "town", "township", "brigade")  # the codes of columns.CaseColumns.level
 PROCEDURES = ("none", "summary", "general")
 ELEMENTS = ("overdue", "refusal", "notice")  # bits of the history's elements
 AGENCY_NOTICE = 1 << len(ELEMENTS)  # the next bit: an agency notice was served, unrectified (needs_notice)
@@ -142,11 +147,10 @@ class Kernel:
         self.names = _Registry()  # strings of the output (statuses, tiers, citations...)
         self.memos: dict[str, dict[tuple[int, ...], tuple[int, ...]]] = {}
         self.fines: list[tuple[int, int, int, int] | None] = [None]
-        self.checked: set[tuple[int, ...]] = set()
         self.lock = threading.Lock()
-        self.standing_down = False  # set when a checked answer differed from decide
-        self.misfits = 0
-        self.misfit: tuple[dict[str, Any], Row, Row] | None = None  # the first difference found, to report
+        self.resolutions: list[tuple[int, Resolution]] = []  # (item index, law): the law table's values
+        self.law_table, self.law_source = self._compile_law()
+        self.fact_referrals, self.item_referrals = self._compile_referrals()
 
     # -- the whole batch ------------------------------------------------------------------------
 
@@ -155,12 +159,7 @@ class Kernel:
         if not table.num_rows:
             return OUTPUT_SCHEMA.empty_table()
         columns = CaseColumns(table)
-        if self.standing_down:
-            columns.odd[:] = True
         result = self._answers(columns)
-        check = self._check(table, columns, result)
-        if not check:
-            columns.odd[:] = True
         return _assemble(self, result, columns.odd, self._singles(table, np.flatnonzero(columns.odd)))
 
     def _singles(self, table: pa.Table, indices: Ints) -> list[Row]:
@@ -172,35 +171,6 @@ class Kernel:
             except FireEnforceError as exc:
                 out.append(error_row(str(exc)))
         return out
-
-    def _check(self, table: pa.Table, columns: CaseColumns, result: dict[str, Any]) -> bool:
-        """Each distinct answer is compared once with ``decide`` on one of its rows."""
-        key = result["answer"]
-        live = np.flatnonzero(~columns.odd)
-        if not len(live):
-            return True
-        codes, unique = factorize(key)  # over every row: the key's range is bounded for the whole batch
-        reps = np.full(len(unique), -1, dtype=np.int64)
-        reps[codes[live]] = live
-        reps = reps[reps >= 0]
-        shape = [(int(key[r]), int(result["deadline_mode"][r]), int(result["law_src"][r])) for r in reps.tolist()]
-        new = [r for r, s in zip(reps.tolist(), shape) if s not in self.checked]
-        if not new:
-            return True
-        got = _assemble(self, result, np.zeros(columns.n, dtype=bool), [], rows=np.array(new)).to_pylist()
-        for rep, row, case in zip(new, got, table.take(np.array(new)).to_pylist()):
-            try:
-                want = decision_row(self.decide(strip_nulls(case)))
-            except FireEnforceError as exc:
-                want = error_row(str(exc))
-            if want != row:
-                self.misfits += 1
-                self.misfit = (strip_nulls(case), want, row)
-                self.standing_down = True
-                return False
-        with self.lock:
-            self.checked.update(s for r, s in zip(reps.tolist(), shape) if r in set(new))
-        return True
 
     # -- the engine's steps over columns ------------------------------------------------------------
 
@@ -235,9 +205,10 @@ class Kernel:
         conditions = (kind | operating << 1 | high_rise << 2 | (columns.crowded == 2) << 3
                       | fact["serious"] << 4 | fact["minor"] << 5 | fact["hinders_evacuation"] << 6)
 
-        resolution, law_src = self._stage("law", [item, conditions, np.searchsorted(self.bounds, then_day,
-                                                                                     side="right"), now_class],
-                                          self._law, odd, 2)
+        then_class = np.searchsorted(self.bounds, then_day, side="right")
+        resolution = self.law_table[item, then_class, now_class, conditions]
+        law_src = self.law_source[item, then_class, now_class, conditions]
+        odd |= resolution == _FAIL
         barred = self._barred(ended, observed, years)
         prior, running_rank, elements, running_deadline = self._history(columns, item, ended, cutoff)
         excuse, = self._stage("excuse", [fact["no_fault"], fact["minor"], fact["corrected_in_time"],
@@ -262,12 +233,7 @@ class Kernel:
         status, = self._stage("status", [branch, competence, elements, barred, excuse], self._status, odd)
         step, = self._stage("step", [prior, fact["serious"], status, level == 3, self.completed[item]],
                             self._step, odd)
-        gate = self.own_referrals[item] | (fact["crime_suspected"] | fact["sealing_needed"]).astype(bool)
-        trigger_bits = np.zeros(columns.n, dtype=np.int64)
-        for bit, name in enumerate(self.trigger_facts):
-            trigger_bits |= fact[name] << bit
-        trigger, trigger_step = self._stage("referral", [gate * (item + 1), gate * (conditions + 1), gate * trigger_bits,
-                                                         gate * (level + 1)], self._trigger, odd, 2)
+        trigger, trigger_step = self._referrals(item, conditions, level, fact)
         keep = (running_rank >= 0) & (trigger < 0) & ~(running_rank < self.rank[np.maximum(step, 0)])
         final = np.maximum(np.where(keep, running_rank, np.where(trigger >= 0, trigger_step, step)), 0)
         refused = ((elements & 0b10) != 0) & (status != self.names.code("excused"))
@@ -281,14 +247,83 @@ class Kernel:
                                 odd)
         order = self.orders[item] & (ended == NO_DAY) & (fact["rectified_on_spot"] == 0) & ~keep
         delay = np.where(order, np.where(final == 0, self.reminder_days, self.rectification_days[item]), -1)
-        key = _dense([np.maximum(c, 0) for c in (final, procedure, hearing, referral + 1, cite + 1, fine)])
-        mode = np.where(keep, 2, np.where(delay >= 0, 1, 0))
         return {
-            "answer": key, "step": final, "procedure": procedure, "hearing": hearing, "referral": referral,
-            "cite": cite, "fine": fine, "barred": barred.astype(bool), "deadline_mode": mode,
-            "deadline": np.select([mode == 2, mode == 1], [running_deadline, decided + delay], NO_DAY),
-            "law_src": law_src, "law_date": np.where(law_src == 0, then_day, decided),
+            "step": final, "procedure": procedure, "hearing": hearing, "referral": referral,
+            "cite": cite, "fine": fine, "barred": barred.astype(bool),
+            "deadline": np.select([keep, delay >= 0], [running_deadline, decided + delay], NO_DAY),
+            "law_date": np.where(law_src == 0, then_day, decided),
         }
+
+    def _referrals(self, item: Ints, conditions: Ints, level: Ints, fact: dict[str, Ints]) -> tuple[Ints, Ints]:
+        """The referral a fact or the item requires (its code and step; -1: none), as ``decide``
+        asks for it: when a referring fact is given or the item has referrals of its own."""
+        bits = np.zeros(len(item), dtype=np.int64)
+        for bit, name in enumerate(self.trigger_facts):
+            bits |= fact[name] << bit
+        gate = self.own_referrals[item] | (fact["crime_suspected"] | fact["sealing_needed"]).astype(bool)
+        by_fact = self.fact_referrals[bits, level]
+        by_item = self.item_referrals[item, conditions, level]
+        chosen = np.where(by_fact[:, :1] != -1, by_fact, by_item)
+        chosen = np.where(gate[:, None], chosen, -1)
+        return chosen[:, 0], chosen[:, 1]
+
+    # -- compiled when the kernel is built ------------------------------------------------------------
+
+    def _compile_law(self) -> tuple[Ints, Ints]:
+        """The law applied, for every item, stretch of the conduct's day, stretch of the decision
+        day and combination of conditions: an index into ``resolutions``, or _FAIL where no duty
+        provision is in force (``decide`` says so); and 1 where the decision-time law applies.
+
+        Lex mitior (``law.milder_law``) reads of each law only whether it has grounds and its
+        penalty branch, and whether the two laws are one: it runs once per distinct such pair."""
+        conditions = [self._conditions(c) for c in range(1 << 7)]
+        periods: dict[int, int] = {}  # a period's first row in ``resolutions``, by the period's identity
+        rows = []
+        for i, code in enumerate(self.codes):
+            item = self.rs.items[code]
+            for day in (self._day_of(k) for k in range(len(self.bounds) + 1)):
+                period = item.resolutions_on(day)
+                if id(period) not in periods:
+                    periods[id(period)] = len(self.resolutions)
+                    self.resolutions.extend((i, period[c]) for c in conditions)
+                rows.append(periods[id(period)])
+        classes, width = len(self.bounds) + 1, len(conditions)
+        found = np.array(rows, dtype=np.int64).reshape(len(self.codes), classes, 1) + np.arange(width)
+        signatures: dict[tuple[int, bool], int] = {}
+        signature = np.array([signatures.setdefault((id(r.branch), bool(r.grounds)), len(signatures))
+                              for _, r in self.resolutions], dtype=np.int64)
+        grounds = np.array([bool(r.grounds) for _, r in self.resolutions])
+        then = np.broadcast_to(found[:, :, None, :], (len(self.codes), classes, classes, width)).reshape(-1)
+        now = np.broadcast_to(found[:, None, :, :], (len(self.codes), classes, classes, width)).reshape(-1)
+        codes, _ = factorize((signature[then] * len(signatures) + signature[now]) * 2 + (then == now))
+        first = np.zeros(int(codes.max()) + 1, dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes))[::-1]  # the first place of each distinct pair
+        lighter = np.array([law.milder_law(self.rs, self.resolutions[t][1], self.resolutions[n][1])[1]
+                            for t, n in zip(then[first].tolist(), now[first].tolist())], dtype=bool)[codes]
+        applied = np.where(grounds[then], np.where(lighter, now, then), _FAIL)
+        missing = np.full(classes * classes * width, _FAIL, dtype=np.int64)  # an unknown item
+        shape = (len(self.codes) + 1, classes, classes, width)
+        return (np.concatenate([applied, missing]).reshape(shape),
+                np.concatenate([lighter, np.zeros_like(missing, dtype=bool)]).astype(np.int64).reshape(shape))
+
+    def _compile_referrals(self) -> tuple[Ints, Ints]:
+        """The referral (its code and step, -1: none) that the referring facts require of each
+        office level, and that each item requires for each combination of conditions and level."""
+        def code(found: Any) -> tuple[int, int]:
+            # one code per authority: only its authority is read later
+            return (self.objects.code(found, ("referral", found.authority)), STEPS.index(found.step)) \
+                if found is not None else (-1, -1)
+
+        by_fact = np.array([[code(fact_referral(self.rs, self._facts(**{name: bool(bits >> b & 1) for b, name
+                                                                          in enumerate(self.trigger_facts)}), level))
+                             for level in LEVELS] for bits in range(1 << len(self.trigger_facts))], dtype=np.int64)
+        by_item = np.full((len(self.codes) + 1, 1 << 7, len(LEVELS), 2), -1, dtype=np.int64)
+        for i, item in enumerate(self.codes):
+            compiled = self.rs.items[item]
+            if compiled.referrals:
+                for c in range(1 << 7):
+                    by_item[i, c] = [code(item_referral(self.rs, level, compiled, self._conditions(c))) for level in LEVELS]
+        return by_fact, by_item
 
     def _stage(self, name: str, components: Sequence[Ints], fn: Callable[..., tuple[int, ...]],
                odd: Bools, width: int = 1) -> tuple[Ints, ...]:
@@ -423,20 +458,13 @@ class Kernel:
         """A case with just what one step reads (built without pydantic's per-field defaults)."""
         kind, operating, high_rise, crowded, serious, minor, hinders = self._conditions(conditions)
         return _copy(_BLANK_CASE, subject=_copy(_BLANK_CASE.subject, kind=kind, operating=operating),
-                     office=_copy(_BLANK_CASE.office, level=("street", "town", "township", "brigade")[level]),
+                     office=_copy(_BLANK_CASE.office, level=LEVELS[level]),
                      ended_on=ended, observed_on=day, decided_on=day,
                      facts=self._facts(serious=serious, minor=minor, hinders_evacuation=hinders, **(facts or {})))
 
     @staticmethod
     def _facts(**values: bool) -> Facts:
         return _copy(_BLANK_CASE.facts, **values)
-
-    def _law(self, item: int, conditions: int, then: int, now: int) -> tuple[int, int]:
-        compiled = self.rs.items[self.codes[item]]
-        then_day, now_day = self._day_of(then), self._day_of(now)
-        case = self._case(conditions, ended=then_day if then != now else None)
-        resolution, day, _ = law.applied_law(self.rs, compiled, self._conditions(conditions), case, now_day)
-        return self.objects.code((item, resolution), (item, id(resolution))), 0 if day == then_day else 1
 
     def _excuse(self, no_fault: int, minor: int, corrected: int, on_spot: int, harm: int, completed: int) -> tuple[int]:
         case = self._case(int(minor) << 5, facts={"no_fault": bool(no_fault), "corrected_in_time": bool(corrected),
@@ -455,7 +483,7 @@ class Kernel:
         return (self.names.code(rs.policy.tier_table.decide(bool(serious), mandatory, bool(counted)).then["tier"]),)
 
     def _branch(self, resolution: int) -> tuple[int]:
-        item, found = self.objects.objects[resolution]
+        item, found = self.resolutions[resolution]
         branch = found.branch
         return (self.objects.code((item, branch), (item, id(branch))) if branch is not None else -1,)
 
@@ -464,7 +492,7 @@ class Kernel:
         if branch == 0:
             return -1, 0
         item, found = self.objects.objects[branch - 1]
-        level_name = ("street", "town", "township", "brigade")[level]
+        level_name = LEVELS[level]
         competence = pen.competence(self.rs, self.rs.items[self.codes[item]], found, level_name)
         return self.objects.code(competence), int(competence.summary_only)
 
@@ -477,7 +505,7 @@ class Kernel:
         kind_name = ("unit", "individual")[kind - 1]
         plan = pen.plan(rs, self.objects.objects[branch - 1][1], self.names.objects[tier - 1], kind_name,
                         self._day_of(now - 1), True)
-        level_name = ("street", "town", "township", "brigade")[level - 1]
+        level_name = LEVELS[level - 1]
         return (self.objects.code(pen.scoped(rs, held, plan, level_name, kind_name)),)
 
     def _entrusted(self, competence: int, branch: int, office: int, level: int, now: int) -> tuple[int]:
@@ -485,7 +513,7 @@ class Kernel:
         if office == 0 or branch == 0 or competence < 0:
             return (competence,)
         item, found = self.objects.objects[branch - 1]
-        level_name = ("street", "town", "township", "brigade")[level]
+        level_name = LEVELS[level]
         bounded = entrusted.bounded(self.rs, self.objects.objects[competence], self.rs.items[self.codes[item]], found,
                                     self.office_names[office - 1], level_name, self._day_of(now - 1))
         return (self.objects.code(bounded),)
@@ -505,21 +533,9 @@ class Kernel:
                                         "brigade" if brigade else "office", bool(completed))
         return (STEPS.index(rule.then["step"]),)
 
-    def _trigger(self, item: int, conditions: int, bits: int, level: int) -> tuple[int, int]:
-        if item == 0:
-            return -1, -1
-        kind, operating, high_rise, crowded, serious, minor, hinders = self._conditions(conditions - 1)
-        facts = self._facts(serious=serious, minor=minor, hinders_evacuation=hinders,
-                            **{name: bool(bits >> b & 1) for b, name in enumerate(self.trigger_facts)})
-        found = referral(self.rs, facts, ("street", "town", "township", "brigade")[level - 1],
-                         self.rs.items[self.codes[item - 1]], self._conditions(conditions - 1))
-        # one code per authority: each call gives a new Step, and only its authority is read later
-        return (self.objects.code(found, ("referral", found.authority)), STEPS.index(found.step)) if found is not None \
-            else (-1, -1)
-
     def _cite(self, resolution: int, refused: int) -> tuple[int]:
         """The penalty provisions among the decision's legal basis."""
-        _, found = self.objects.objects[resolution]
+        _, found = self.resolutions[resolution]
         branch = found.branch
         basis = [*found.violated, *((*branch.basis, *(branch.compulsory if refused else ())) if branch else ())]
         cites = [b.cite for b in basis if b.role == "penalty"]
@@ -588,16 +604,13 @@ def _dense(components: Sequence[Ints]) -> Ints:
     return key
 
 
-def _assemble(kernel: "Kernel", result: dict[str, Any], odd: Bools, singles: list[Row],
-              rows: Ints | None = None) -> pa.Table:
+def _assemble(kernel: "Kernel", result: dict[str, Any], odd: Bools, singles: list[Row]) -> pa.Table:
     """The output columns: the kernel's answers, with the rows decided one by one in their places."""
-    picked = {k: (v if rows is None or not isinstance(v, np.ndarray) else v[rows]) for k, v in result.items()}
-    odd = odd if rows is None else odd[rows]
+    picked = result  # fresh arrays of this batch: the rows decided alone are written into them
     alone = np.flatnonzero(odd)
     errors: list[str] = []
     error = np.full(len(odd), -1, dtype=np.int64)
     if len(alone):
-        picked = {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in picked.items()}
         for at, row in zip(alone.tolist(), singles):
             _place(kernel, picked, at, row)
             if row["error"] is not None:

@@ -30,6 +30,14 @@ from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.load import MANIFEST, load_family, load_version
 
 BATCH_ROWS = 131_072  # rows decided at a time: memory per process grows with it, never with the file
+SMALL_GROUP = 16_384  # row groups smaller than this (and than the batch) are read together
+# Columns of few distinct values (enumerations, codes, dates as text), read from Parquet as Arrow
+# dictionaries: the kernel then reads each distinct value once. Paths as pyarrow writes them.
+DICTIONARY_COLUMNS = ("item", "occurred_on", "ended_on", "observed_on", "decided_on", "subject.kind",
+                      "subject.capacity", "office.level",
+                      *(f"history.list.element.{name}" for name in ("date", "item", "step", "deadline", "issued_by",
+                                                                    "reinspected_on")),
+                      "facts.mitigating.list.element", "facts.aggravating.list.element")
 
 Rulesets = Ruleset | Sequence[Ruleset] | None
 T = TypeVar("T")
@@ -71,6 +79,32 @@ def decide_parquet(source: str | Path, target: str | Path, *, ruleset: str | Pat
     return Summary(counted.rows, counted.errors, counted.first)
 
 
+def open_cases(source: str | Path, nested: bool = True) -> pq.ParquetFile:
+    """A Parquet file of cases, its text columns of few values (``DICTIONARY_COLUMNS``) read as
+    dictionaries; with ``nested=False`` only the top-level ones."""
+    schema = pq.ParquetFile(source).schema
+    text = {schema.column(i).path for i in range(len(schema)) if schema.column(i).physical_type == "BYTE_ARRAY"}
+    return pq.ParquetFile(source, read_dictionary=[path for path in DICTIONARY_COLUMNS
+                                                   if path in text and (nested or "." not in path)])
+
+
+def read_batches(source: str | Path, batch_rows: int, groups: Sequence[int] | None = None) -> Iterator[pa.Table]:
+    """The cases of ``source`` (of its row groups ``groups``, default all), at most ``batch_rows`` at a time.
+
+    Arrow cannot give a dictionary column inside a struct or list in a batch that spans row groups
+    (each has its own dictionary): row groups of at least ``SMALL_GROUP`` rows (or the batch) are
+    read one by one with every dictionary column; smaller ones together, the top-level ones only
+    (one small batch per row group would cost more than dictionaries save)."""
+    meta = pq.ParquetFile(source).metadata
+    chosen = list(range(meta.num_row_groups)) if groups is None else list(groups)
+    last = meta.num_row_groups - 1  # the file's last row group may be small
+    whole = all(meta.row_group(g).num_rows >= min(batch_rows, SMALL_GROUP) for g in chosen if g != last)
+    reader = open_cases(source, nested=whole)
+    for part in [[g] for g in chosen] if whole else [chosen]:
+        for batch in reader.iter_batches(batch_size=batch_rows, row_groups=part, use_threads=False):
+            yield pa.Table.from_batches([batch])
+
+
 class _Counted:
     """Rows written so far, rows with an error, and the first error with its row."""
 
@@ -91,8 +125,8 @@ def _decided(reader: pq.ParquetFile, source: str, target: Path, rulesets: Rulese
              workers: int, batch_rows: int) -> Iterator[pa.Table]:
     tasks = row_group_tasks(reader.metadata, batch_rows)
     if workers <= 1 or len(tasks) <= 1:
-        for batch in reader.iter_batches(batch_size=batch_rows, use_threads=False):
-            yield decide_table(pa.Table.from_batches([batch]), ruleset=rulesets)
+        for cases in read_batches(source, batch_rows):
+            yield decide_table(cases, ruleset=rulesets)
         return
     with tempfile.TemporaryDirectory(prefix=".fireenforce-", dir=target.parent) as parts, \
             worker_pool(workers, _start, rulesets, path) as pool:
@@ -163,8 +197,8 @@ def _start(rulesets: Rulesets | str | Path) -> None:
 def _work(source: str, groups: tuple[int, ...], batch_rows: int, part: str) -> str:
     """Decide row groups of ``source`` batch by batch into the Arrow IPC file ``part``."""
     writer: ipc.RecordBatchFileWriter | None = None
-    for batch in pq.ParquetFile(source).iter_batches(batch_size=batch_rows, row_groups=list(groups), use_threads=False):
-        out = decide_table(pa.Table.from_batches([batch]), ruleset=_RULESETS[0])
+    for cases in read_batches(source, batch_rows, groups):
+        out = decide_table(cases, ruleset=_RULESETS[0])
         if writer is None:
             writer = ipc.new_file(part, out.schema)
         writer.write_table(out)

@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from fireenforce.batch.columns import NO_DAY, Frame
 from fireenforce.batch.kernel import Kernel, strip_nulls
+from fireenforce.batch.memory import keep_freed_memory
 from fireenforce.batch.output import OUTPUT_SCHEMA, decision_row, epoch_days, error_row, metadata
 from fireenforce.engine import decide
 from fireenforce.errors import FireEnforceError
@@ -25,12 +26,14 @@ _LOCK = threading.Lock()
 
 
 def kernel_for(rs: Ruleset) -> Kernel:
-    """The kernel of a ruleset version, built once (the keys it learns stay with it)."""
+    """The kernel of a ruleset version, built once (the keys it learns stay with it). The first
+    kernel of a process also tunes the allocator to keep freed batch memory (``batch/memory.py``)."""
     found = _KERNELS.get(rs)
     if found is None:
         with _LOCK:
             found = _KERNELS.get(rs)
             if found is None:
+                keep_freed_memory()
                 found = _KERNELS[rs] = Kernel(rs, lambda case: decide(case, ruleset=rs))
     return found
 

@@ -30,12 +30,19 @@ def applied_law(
         field = "ended_on" if case.ended_on is not None else "decided_on"
         raise CaseError(field, f"no duty provision of {item.code} in this ruleset is in force on {then_day}")
     now = then if now_day == then_day else item.resolve(conditions, now_day)
+    resolution, lighter, reason = milder_law(rs, then, now)
+    return resolution, now_day if lighter else then_day, reason
+
+
+def milder_law(rs: Ruleset, then: Resolution, now: Resolution) -> tuple[Resolution, bool, Reason]:
+    """The law applied of the conduct-time law ``then`` and the decision-time law ``now``: the
+    resolution, whether it is ``now`` (lighter, or no longer punishable), and why."""
     if now is not then and then.branch is not None and now.grounds:
         if now.branch is None:
-            return now, now_day, rs.static_reasons["law.no-longer-punishable"]
+            return now, True, rs.static_reasons["law.no-longer-punishable"]
         if now.branch.severity < then.branch.severity:
-            return now, now_day, rs.static_reasons["law.lex-mitior"]
-    return then, then_day, rs.static_reasons["law.conduct-time"]
+            return now, True, rs.static_reasons["law.lex-mitior"]
+    return then, False, rs.static_reasons["law.conduct-time"]
 
 
 def limitation(case: Case, day: dt.date, period: LimitationPeriod | None) -> Limitation:

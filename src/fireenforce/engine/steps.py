@@ -42,6 +42,11 @@ def penalty_status(branch: PenaltyBranch | None, elements: frozenset[str], agenc
 def referral(rs: Ruleset, facts: Facts, level: str, item: CompiledItem, conditions: Conditions) -> Step | None:
     """A fact or the item itself sends the case to another authority, whatever the ladder says
     (``level``: the acting office's)."""
+    return fact_referral(rs, facts, level) or item_referral(rs, level, item, conditions)
+
+
+def fact_referral(rs: Ruleset, facts: Facts, level: str) -> Step | None:
+    """The referral the first referring fact (in the policy's order) requires of an office of ``level``."""
     policy = rs.policy
     delegation = policy.spec.delegation
     for trigger in policy.spec.referrals:
@@ -58,9 +63,14 @@ def referral(rs: Ruleset, facts: Facts, level: str, item: CompiledItem, conditio
         reason = rs.reason(f"referral.{trigger.fact.replace('_', '-')}", trigger.text, tuple(trigger.cites),
                            authority=delegation.authorities[to])
         return Step("referral", reason, to, tuple(trigger.cites))
+    return None
+
+
+def item_referral(rs: Ruleset, level: str, item: CompiledItem, conditions: Conditions) -> Step | None:
+    """The item's own referral for a case with these conditions, unless the office is where it goes."""
     own = item.referral_for(conditions)
     if own is not None and own.to != level:
         reason = rs.reason(f"referral.{item.code.lower()}", own.text, tuple(own.cites),
-                           authority=delegation.authorities[own.to])
+                           authority=rs.policy.spec.delegation.authorities[own.to])
         return Step("referral", reason, own.to, tuple(own.cites))
     return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from fireenforce.model.decision import Doubt, ItemRef, LegalBasis
@@ -175,7 +176,12 @@ class CompiledItem:
 
     def resolve(self, conditions: Conditions, day: dt.date) -> Resolution:
         """The law for these conditions on ``day`` (one bisect and one dict lookup)."""
-        return self._periods[bisect.bisect_right(self._starts, day) - 1][conditions]
+        return self.resolutions_on(day)[conditions]
+
+    def resolutions_on(self, day: dt.date) -> Mapping[Conditions, Resolution]:
+        """The law on ``day`` for every combination of conditions (the same mapping for every day
+        of a period of constant law)."""
+        return self._periods[bisect.bisect_right(self._starts, day) - 1]
 
     def referral_for(self, conditions: Conditions) -> ItemReferral | None:
         """The item's own referral that applies to a case with these conditions, if any."""
