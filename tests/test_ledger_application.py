@@ -28,7 +28,7 @@ def led(open_ledger: Ledger) -> Ledger:
 
 
 def test_an_application_makes_the_finding_due_before_its_deadline(led: Ledger) -> None:
-    rec = led.record(case(1))  # a reminder of 2026-05-03 (劳动节 days off), deadline 2026-05-06
+    rec = led.record(case(1), officer="王某")  # a reminder of 2026-05-03 (劳动节 days off), deadline 2026-05-06
     assert rec.deadline == D("2026-05-06") and led.due("2026-05-04") == []
     view = led.apply_for_reinspection(rec.finding, on="2026-05-04", note="已清除堵塞物")
     assert view.applied_on == D("2026-05-04") and view.events[-1].kind == "application"
@@ -45,7 +45,7 @@ def test_an_application_makes_the_finding_due_before_its_deadline(led: Ledger) -
 
 
 def test_bad_applications_are_refused_and_write_nothing(led: Ledger) -> None:
-    rec = led.record(case(2))
+    rec = led.record(case(2), officer="王某")
     before = event_count(led)
     with pytest.raises(CaseError, match="on: 2026-05-02 is before the order it concerns"):
         led.apply_for_reinspection(rec.finding, on="2026-05-02")
@@ -59,7 +59,7 @@ def test_bad_applications_are_refused_and_write_nothing(led: Ledger) -> None:
 
 
 def test_export_and_import_carry_the_application(led: Ledger, tmp_path: Path) -> None:
-    rec = led.record(case(3))
+    rec = led.record(case(3), officer="王某")
     led.apply_for_reinspection(rec.finding, on="2026-05-04")
     out = io.StringIO()
     led.export(out)
@@ -72,7 +72,7 @@ def test_export_and_import_carry_the_application(led: Ledger, tmp_path: Path) ->
 def test_the_cli_records_an_application_and_refuses_a_bad_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "l.db"
     with Ledger(f"sqlite:///{db}") as led:
-        finding = led.record(case(4)).finding
+        finding = led.record(case(4), officer="王某").finding
     assert main(["ledger", "apply", finding, "--on", "2026-05-04", "--db", str(db)]) == 0
     assert "应于 2026-05-08 前复查" in capsys.readouterr().out
     assert main(["ledger", "due", "--on", "2026-05-04", "--db", str(db)]) == 0
@@ -87,7 +87,7 @@ def test_the_http_api_records_an_application(tmp_path: Path) -> None:
     tokens = ledger_with_tokens(url, "north")
     headers = {"Authorization": f"Bearer {tokens['north']}"}
     with Ledger(url) as led:
-        finding = led.record(case(5)).finding
+        finding = led.record(case(5), officer="王某").finding
     with TestClient(create_app(Settings(db=url))) as client:
         path = f"/v1/findings/{finding}/applications"
         early: Any = client.post(path, json={"on": "2026-05-01"}, headers=headers)

@@ -19,7 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from sqlalchemy import select
 
 from fireenforce.errors import CaseError
-from fireenforce.ledger import Ledger, OpenFinding, Record, SubjectMerge
+from fireenforce.ledger import FineRequired, Ledger, OpenFinding, Record, SubjectMerge
 from fireenforce.ledger.chain import to_event
 from fireenforce.ledger.events import Event
 from fireenforce.ledger.state import FindingState, history_of, replay
@@ -78,7 +78,11 @@ class LedgerMachine(RuleBasedStateMachine):
             assert "\n" not in str(info.value) and len(self.replayed()[0]) == len(evs)
             return
         reason = "另一处场所，另行立案" if blocking else ""
-        rec = self.led.record(data, separate=reason, officer="王某")
+        try:
+            rec = self.led.record(data, separate=reason, officer="王某")
+        except FineRequired as needed:
+            assert needed.decision is not None and needed.decision.penalty.fine is not None
+            rec = self.led.record(data, separate=reason, officer="王某", fine=needed.decision.penalty.fine.suggested.min)
         assert [h.model_dump(mode="json") for h in expected] == self.last_action_history(rec.finding)
         assert self.replayed()[1][rec.finding].subject == key
         self.findings.append(rec.finding)
@@ -91,7 +95,12 @@ class LedgerMachine(RuleBasedStateMachine):
         if not open_ones:
             return
         finding = open_ones[pick % len(open_ones)]
-        out = self.led.reinspect(finding, on=self.day, rectified=rectified)
+        try:
+            out = self.led.reinspect(finding, on=self.day, rectified=rectified, officer="王某")
+        except FineRequired as needed:  # a penalty with a fine: the officer names the amount and goes on
+            assert needed.decision is not None and needed.decision.penalty.fine is not None
+            out = self.led.reinspect(finding, on=self.day, rectified=rectified, officer="王某",
+                                     fine=needed.decision.penalty.fine.suggested.min)
         if isinstance(out, Record) and out.action == states[finding].last.id:  # within the deadline: nothing decided
             deadline = states[finding].last.deadline
             assert not rectified and deadline is not None and self.day <= deadline
