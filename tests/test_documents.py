@@ -389,8 +389,8 @@ def test_only_penalty_documents_are_issued_in_the_entrusting_agency_name() -> No
     decision = fe.decide(case)
     assert decision.step == "referral"
     letter = fe.render(fe.Case.model_validate(case), decision, "referral_letter", format="text")
-    head = letter.split("移送案件通知书")[0]
-    assert "什社乡消防安全办公室" in head and "委托" not in letter.split("当事人")[0]
+    head = letter.split("当事人")[0]  # headed by the organ, handled by its office
+    assert "庆阳市西峰区什社乡人民政府" in head and "承办：什社乡消防安全办公室" in head and "委托" not in head
     penalty_case = {**case, "item": "EV-BLOCK", "subject": {"kind": "individual", "name": "王某"},
                     "history": [{"date": "2026-03-01", "item": "EV-BLOCK", "step": "warning"}]}
     penalty = fe.decide(penalty_case)

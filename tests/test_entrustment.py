@@ -69,7 +69,7 @@ def test_the_bundled_offices_each_name_their_entrustment() -> None:
     found = north.entrustment_on(dt.date(2026, 5, 3))
     assert found is not None and found.number == NUMBER and "EV-BLOCK" in found.items
     decision = fe.decide(_case())  # within the 委托书: as the level holds it, under the entrustment articles
-    assert decision.step == "penalty" and "power.holds" in [r.rule for r in decision.reasons]
+    assert decision.step == "penalty" and "power.entrusted" in [r.rule for r in decision.reasons]
     assert {"penalty-law:20:1", "penalty-law:20:4"} <= {b.cite for b in decision.legal_basis}
     text = fe.render(_case(), decision, "penalty_notice", fine=6000, format="text")
     assert f"委托书：{NUMBER}，2021年7月10日" in text.split("当事人")[0]
@@ -138,7 +138,7 @@ def test_a_switch_to_empowerment_is_taken_by_the_acts_date(tmp_path: Path) -> No
     rs = load_version(_switched(tmp_path))
     before, after = _case("2026-05-20"), _case("2026-06-10", "2026-05-01")
     entrusted, empowered = fe.decide(before, ruleset=rs), fe.decide(after, ruleset=rs)
-    assert "power.holds" in [r.rule for r in entrusted.reasons]
+    assert "power.entrusted" in [r.rule for r in entrusted.reasons]
     assert "power.empowered" in [r.rule for r in empowered.reasons]
     assert "penalty-law:24:1" in [b.cite for b in empowered.legal_basis]
     assert "penalty-law:20:4" not in [b.cite for b in empowered.legal_basis]

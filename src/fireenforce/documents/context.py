@@ -207,17 +207,18 @@ def build_context(
 
 
 def _office(office: Office, document: DocumentType) -> dict[str, Any]:
-    """The office as a document names it: the issuer (the entrusting agency for a penalty under
-    委托, the township for a penalty under 赋权, else the office), the organ that acts, the 委托书
-    a document in the agency's name cites, and whether the authority's basis (依据) is another's:
+    """The office as a document names it: the issuer, who heads and seals it (the entrusting
+    agency for a penalty under 委托, else the organ in law: the 街道办事处/乡镇人民政府, never its
+    internal office), the office that handles it (承办) where that is not the issuer, the 委托书 a
+    document in the agency's name cites, and whether the authority's basis (依据) is another's:
     on the office's own papers the fire-rescue agency's powers are labelled as the agency's."""
     entrusted = in_agency_name(office, document)
-    own_penalty = document in PENALTY_DOCUMENTS and office.form == "赋权"
     found = office.entrustment
     return {
         **office.model_dump(exclude={"terms", "sources", "entrustment"}),
-        "issuer": office.issuer if entrusted else office.organ if own_penalty else office.name,
+        "issuer": office.issuer if entrusted else office.organ,
         "organ": office.organ,
+        "handled_by": office.name if not entrusted and office.name != office.organ else "",
         "entrusted": entrusted,
         "entrustment": {"number": found.number, "date": chinese_date(found.date)} if entrusted and found else None,
         "agency_basis": not entrusted and office.level != "brigade",

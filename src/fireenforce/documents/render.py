@@ -203,7 +203,7 @@ def _ordered_from(decision: Decision, decided: dt.date, day: dt.date, recorded: 
     return decision.model_copy(update={"rectification": moved})
 
 
-HOLDING = frozenset({"power.holds", "power.empowered"})  # the office's own competence
+HOLDING = frozenset({"power.holds", "power.entrusted", "power.empowered"})  # the office's own competence
 
 
 def _grounds(ruleset: Ruleset, decision: Decision, kind: str) -> list[str]:

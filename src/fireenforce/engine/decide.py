@@ -514,7 +514,7 @@ def _core(
         if order:
             delay = _order_days(rs, item, step)
             guardian = status == "excused" and gate.excuse in ("under-age", "incapable")
-            reasons.append(rs.policy_reason("rectification.guardian" if guardian else "rectification.order",
+            reasons.append(rs.policy_reason("rectification.guardian" if guardian else ORDER_REASONS[step],
                                             days=delay.days))
         else:
             reasons.append(rs.policy_reason(_no_order_rule(item, case)))
@@ -536,6 +536,10 @@ def _step_reason(rs: Ruleset, item: CompiledItem, rule: TableRule) -> Reason:
     return rs.reason(rule.id, rule.text, tuple(rule.cites))
 
 
+# The order to correct, by step: a penalty's (penalty-law art. 28 para. 1), a written order's
+# (责令限期改正通知书), a reminder's oral one (local policy), a referral's (noted in the record).
+ORDER_REASONS = {"penalty": "rectification.order", "warning": "rectification.order-written",
+                 "reminder": "rectification.order-oral", "referral": "rectification.order-referral"}
 ORDER_DOCUMENTS = frozenset({"rectification_order"})  # documents that order a correction with a deadline
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fireenforce.engine.penalty import Competence, lacking_kinds
+from fireenforce.engine.penalty import Competence, entrusted_reason, lacking_kinds
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.items import CompiledItem, PenaltyBranch
 from fireenforce.ruleset.offices import Entrustment
+
+HOLDING = frozenset({"power.holds", "power.entrusted", "power.empowered"})  # the level holds the penalty
 
 
 def bounded(rs: Ruleset, found: Competence, item: CompiledItem, branch: PenaltyBranch, name: str, level: str,
@@ -40,7 +42,7 @@ def _bounded(rs: Ruleset, found: Competence, item: CompiledItem, branch: Penalty
     if form == "赋权":  # its level's powers, on the township's own authority (penalty-law art. 24)
         cites = tuple(delegation.empowered_cites or found.cites)
         reason = rs.policy_reason("power.empowered", cites, level_label=label) \
-            if found.reason.rule == "power.holds" else found.reason
+            if found.reason.rule in HOLDING else found.reason
         return Competence(True, None, reason, found.brigade, cites, found.summary_only)
     if entrustment is None:
         return Competence(False, to, rs.policy_reason("power.entrustment-none", level_label=label,
@@ -54,4 +56,7 @@ def _bounded(rs: Ruleset, found: Competence, item: CompiledItem, branch: Penalty
         kinds = "、".join(rs.policy.kind_labels[k] for k in lacking)
         return Competence(False, to, rs.policy_reason("power.entrustment-kind", entrustment=named, kinds_label=kinds,
                                                       authority=authority), found.brigade)
+    if found.reason.rule == "power.empowered":  # a level under 赋权, this office under 委托
+        cites = tuple(delegation.form_cites)
+        return Competence(True, None, entrusted_reason(rs, label, cites), found.brigade, cites, found.summary_only)
     return found  # within the 委托书: the documents in the agency's name cite it

@@ -52,9 +52,32 @@ def _competence(rs: Ruleset, item: CompiledItem, branch: PenaltyBranch, level: s
         key = delegation.default_authority
         return Competence(False, key, rs.policy_reason("power.lacks-item", level_label=label,
                                                         authority=delegation.authorities[key]), brigade)
-    cites = tuple(level_spec.cites or delegation.form_cites)
-    return Competence(True, None, rs.policy_reason("power.holds", cites, level_label=label), brigade, cites,
-                      level_spec.scope == "summary")
+    if brigade or level_spec.cites:  # its own power (fire-law art. 70 para. 1)
+        cites = tuple(level_spec.cites or delegation.form_cites)
+        reason = rs.policy_reason("power.holds", cites, level_label=label)
+    elif level_form(rs, level) == "赋权":  # its township's own power (penalty-law art. 24)
+        cites = tuple(delegation.empowered_cites or delegation.form_cites)
+        reason = rs.policy_reason("power.empowered", cites, level_label=label)
+    else:  # the agency's power, exercised by the township it entrusted (penalty-law art. 20)
+        cites = tuple(delegation.form_cites)
+        reason = entrusted_reason(rs, label, cites)
+    return Competence(True, None, reason, brigade, cites, level_spec.scope == "summary")
+
+
+def level_form(rs: Ruleset, level: str) -> str:
+    """How offices of ``level`` hold their powers: ``offices.yaml`` (its level, or defaults), else
+    the policy's ``delegation.form``."""
+    found = rs.delegations.level_forms.get(level)
+    if found:
+        return found
+    return "委托" if rs.policy.spec.delegation.form == "entrustment" else "赋权"
+
+
+def entrusted_reason(rs: Ruleset, label: str, cites: tuple[str, ...]) -> Reason:
+    """Under 委托 the power stays the entrusting agency's; the township acts in its name."""
+    delegation = rs.policy.spec.delegation
+    return rs.policy_reason("power.entrusted", cites, level_label=label,
+                            authority=delegation.authorities[delegation.default_authority])
 
 
 def lacking_kinds(branch: PenaltyBranch, held: Collection[str]) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from fireenforce.engine import decide
-from fireenforce.engine.decide import ORDER_DOCUMENTS, order_deadline
+from fireenforce.engine.decide import ORDER_DOCUMENTS, ORDER_REASONS, order_deadline
 from fireenforce.engine.law import conduct_day
 from fireenforce.model.case import Case, HistoryEntry, ResponsiblePerson
 from fireenforce.model.decision import Decision, Penalty
@@ -188,7 +188,7 @@ def check_one_order(ruleset: Ruleset, case: Case) -> None:
     decision = decide(case, ruleset=ruleset)
     required, deadline = decision.rectification.required, decision.rectification.deadline
     assert required == (deadline is not None), f"rectification required={required} with deadline {deadline}"
-    ordered = any(r.rule == "rectification.order" for r in decision.reasons)
+    ordered = any(r.rule in ORDER_REASONS.values() for r in decision.reasons)
     if decision.reinspection is None:
         assert ordered == required, f"rectification required={required} but order reason given={ordered}"
     else:
@@ -450,7 +450,7 @@ def check_excused_subject_not_compelled(ruleset: Ruleset, case: Case) -> None:
         if not fired & {"exemption.under-age", "exemption.incapable"}:
             continue  # no penalty branch, or time-barred: the gate is not reached
         assert not [b.cite for b in decision.legal_basis if b.role == "compulsory"], "compulsory execution cited"
-        assert "rectification.order" not in fired, "the order to correct is addressed to the excused subject"
+        assert not fired & set(ORDER_REASONS.values()), "the order to correct is addressed to the excused subject"
 
 
 def check_cited_once(ruleset: Ruleset, case: Case) -> None:
