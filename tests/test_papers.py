@@ -1,0 +1,87 @@
+"""Who the papers name: the organ in law heads and seals the office's own documents, the reasons
+say who holds a power under 委托 and 赋权, and each order to correct cites what governs it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import fireenforce as fe
+from fireenforce.documents import render
+from fireenforce.labels import DOCUMENT_TITLES
+from fireenforce.ruleset.load import load_version
+from readback import FORMATS, flat, text_of
+from test_documents import make_decision
+from test_documents import _MADE as MADE
+from test_entrustment import _case, _entrust, _version
+from test_properties import bundled
+
+GOVERNMENT = "庆阳市西峰区北街街道办事处"
+OFFICE = "北街街道消防安全办公室"
+VERSIONS = ("2021.07", "2022.03", "2024.09")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(("step", "document"), [
+    ("reminder", "inspection_record"), ("warning", "rectification_order"), ("referral", "referral_letter"),
+])
+def test_the_offices_own_papers_are_headed_and_sealed_by_its_organ(step: str, document: str, fmt: str) -> None:
+    decision = make_decision(step)
+    seen = text_of(render(MADE[decision.case_digest], decision, document, format=fmt), fmt)
+    title = DOCUMENT_TITLES[document]
+    assert f"{GOVERNMENT}{title}（承办：{OFFICE}）" in seen.split("当事人")[0]
+    assert f"{GOVERNMENT}（印章）" in seen and f"{OFFICE}（印章）" not in seen
+    if document == "inspection_record":
+        assert f"检查单位：{GOVERNMENT}检查时间" in seen  # the organ alone, its office named as 承办
+
+
+def test_penalty_papers_keep_the_brigades_name_under_entrustment() -> None:
+    decision = make_decision("penalty")
+    seen = text_of(render(MADE[decision.case_digest], decision, "penalty_notice", fine=6000, format="text"), "text")
+    head = seen.split("当事人")[0]
+    assert "庆阳市西峰区消防救援大队行政处罚告知书" in head and "承办" not in head
+    assert flat(f"由{GOVERNMENT}实施") in head
+
+
+def test_under_entrustment_the_power_stays_the_brigades() -> None:
+    decision = fe.decide(_case())
+    held = next(r for r in decision.reasons if r.rule.startswith("power."))
+    assert held.rule == "power.entrusted", held
+    assert "处罚权属于西峰区消防救援大队" in held.text and "持有" not in held.text
+    assert "以西峰区消防救援大队名义实施处罚" in held.text and "街道办事处" in held.text
+    assert "penalty-law:20:3" in held.cites
+    brigade = fe.decide({**_case(), "office": {"level": "brigade"}})
+    assert "power.holds" in [r.rule for r in brigade.reasons]
+
+
+def test_an_office_without_an_entrustment_in_force_is_not_said_to_be_the_entrusted_body(tmp_path: Path) -> None:
+    rs = load_version(_version(tmp_path, _entrust(until=dt.date(2026, 4, 30))))
+    reason = next(r for r in fe.decide(_case(), ruleset=rs).reasons if r.rule == "power.entrustment-none")
+    assert "受委托组织是街道办事处、乡镇人民政府" in reason.text
+    assert not reason.text.startswith("本机构（街道消防安全办公室）受委托")
+
+
+ORDERS = {"reminder": ("rectification.order-oral", ()),
+          "warning": ("rectification.order-written", ("inspection-rules:19:1", "inspection-rules:20:1")),
+          "penalty": ("rectification.order", ("penalty-law:28:1",)),
+          "referral": ("rectification.order-referral", ())}
+
+
+@pytest.mark.parametrize("step", ORDERS)
+def test_each_order_to_correct_cites_what_governs_it(step: str) -> None:
+    rule, cites = ORDERS[step]
+    ordered = [r for r in make_decision(step).reasons if r.rule.startswith("rectification.order")]
+    assert [(r.rule, r.cites) for r in ordered] == [(rule, cites)]
+    if step == "reminder":
+        assert "本地政策，不是法律规定" in ordered[0].text
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_version_words_the_powers_and_orders_alike(version: str) -> None:
+    reasons = bundled(version).policy.spec.reasons
+    assert {rule: tuple(reasons[rule].cites) for rule, _ in ORDERS.values()} == dict(ORDERS.values())
+    assert "penalty-law:20:3" in reasons["power.entrusted"].cites
+    assert "处罚权属于{authority}" in reasons["power.entrusted"].text
+    assert "受委托组织是街道办事处、乡镇人民政府" in reasons["power.entrustment-none"].text
