@@ -85,3 +85,38 @@ def test_every_version_words_the_powers_and_orders_alike(version: str) -> None:
     assert "penalty-law:20:3" in reasons["power.entrusted"].cites
     assert "处罚权属于{authority}" in reasons["power.entrusted"].text
     assert "受委托组织是街道办事处、乡镇人民政府" in reasons["power.entrustment-none"].text
+
+
+def _referred(item: str, subject: dict[str, str], narrative: str) -> tuple[fe.Case, fe.Decision]:
+    case = fe.Case.model_validate({
+        "item": item, "subject": subject, "place": {"name": "某某仓库"}, "observed_on": "2026-05-03",
+        "occurred_on": "2026-05-02", "office": {"level": "street", "name": OFFICE}, "facts": {"narrative": narrative}})
+    decision = fe.decide(case)
+    assert decision.step == "referral"
+    return case, decision
+
+
+@pytest.mark.parametrize("document", ["referral_letter", "inspection_record"])
+def test_a_hazard_never_notified_is_not_called_the_unheeded_notice(document: str) -> None:
+    case, decision = _referred("RC-NOTICE", {"kind": "unit", "name": "某某公司"}, "配电箱周边堆放可燃杂物")
+    seen = flat(render(case, decision, document, format="text"))
+    facts = seen.split("现场情况：")[0]
+    assert "存在火灾隐患（现场情况见下）；消防救援机构尚未就该隐患书面通知当事人" in facts
+    assert "经消防救援机构通知后不及时采取措施消除”的违法行为" not in seen
+    notified = fe.Case.model_validate({**case.model_dump(mode="json"), "history": [
+        {"date": "2026-04-01", "item": "RC-NOTICE", "step": "warning", "issued_by": "fire_rescue"}]})
+    again = fe.decide(notified)  # the agency's notice went unheeded: now the conduct is complete
+    assert again.step == "penalty"
+    seen = flat(render(notified, again, "inspection_record", format="text"))
+    assert "存在“对火灾隐患经消防救援机构通知后不及时采取措施消除”的违法行为" in seen
+
+
+def test_the_agencys_power_is_labelled_by_who_receives_the_case() -> None:
+    case, decision = _referred("SE-UNSEAL", {"kind": "individual", "name": "张三"}, "仓库封条被撕")
+    assert decision.referral_to == "public_security"
+    seen = flat(render(case, decision, "referral_letter", format="text"))
+    assert "移送消防救援机构处理的依据" not in seen
+    assert "消防救援机构的职权依据（不是公安机关的职权，也不是本机关的职权" in seen
+    brigade, to_brigade = _referred("RC-NOTICE", {"kind": "unit", "name": "某某公司"}, "配电箱周边堆放可燃杂物")
+    assert "移送消防救援机构处理的依据（消防救援机构的职权）" in flat(render(brigade, to_brigade, "referral_letter",
+                                                                           format="text"))

@@ -170,7 +170,7 @@ def build_context(
             "ended": chinese_date(case.ended_on) if case.ended_on else "",
         },
         "item": {"code": decision.item.code, "name": decision.item.name, "completed": completed,
-                 "general_duty": general_duty},
+                 "general_duty": general_duty, "awaits_notice": _awaits_notice(decision)},
         "facts": {
             "narrative": _paragraphs(facts.narrative), "description": _paragraphs(case.description),
             "rectified_on_spot": facts.rectified_on_spot,
@@ -242,6 +242,13 @@ def _reinspection(seen: Reinspected | None, basis: tuple[LegalBasis, ...] | Poli
         "policy": {"label": basis.label, "text": basis.text} if isinstance(basis, PolicyBasis) else None,
         "doubt": {"code": basis.doubt.code, "text": basis.doubt.text} if isinstance(basis, PolicyBasis) else None,
     }
+
+
+def _awaits_notice(decision: Decision) -> bool:
+    """The conduct is 经消防救援机构通知后不及时消除 and no such notice was served: the documents state
+    the hazard found, never that conduct, whose element is missing."""
+    penalty = decision.penalty
+    return penalty is not None and penalty.precondition == "notice" and not penalty.precondition_met
 
 
 def _result(entry: HistoryEntry) -> str:
