@@ -11,8 +11,10 @@ import pytest
 import fireenforce as fe
 from fireenforce.documents import render
 from fireenforce.labels import DOCUMENT_TITLES
+from fireenforce.ledger import Closure, Ledger, Record
 from fireenforce.ruleset.load import load_version
 from readback import FORMATS, flat, text_of
+from ledgerkit import case as ledger_case
 from test_documents import make_decision
 from test_documents import _MADE as MADE
 from test_entrustment import _case, _entrust, _version
@@ -120,3 +122,43 @@ def test_the_agencys_power_is_labelled_by_who_receives_the_case() -> None:
     brigade, to_brigade = _referred("RC-NOTICE", {"kind": "unit", "name": "某某公司"}, "配电箱周边堆放可燃杂物")
     assert "移送消防救援机构处理的依据（消防救援机构的职权）" in flat(render(brigade, to_brigade, "referral_letter",
                                                                            format="text"))
+
+
+def test_a_reinspection_after_a_returned_referral_is_recorded_as_one(open_ledger: Ledger) -> None:
+    led = open_ledger
+    rec = led.record(ledger_case(301, item="RC-NOTICE", on="2026-10-15"), officer="王某")
+    assert rec.step == "referral"
+    first = next(d.number for d in rec.documents if d.type == "inspection_record")
+    led.referral_answer(rec.finding, on="2026-10-22", accepted=False, result="须先由消防救援机构书面通知")
+    again = led.reinspect(rec.finding, on="2026-10-26", rectified=False, officer="王某")
+    assert isinstance(again, Record) and again.step == "referral"
+    number = next(d.number for d in again.documents if d.type == "inspection_record")
+    text = flat(str(led.render(rec.finding, "inspection_record", number=number, format="text")))
+    assert "检查类别：复查" in text and "复查情况" in text
+    assert f"2026年10月15日，《消防监督检查记录》（{first}）责令当事人于2026年10月22日前消除上述火灾隐患。" in text
+    assert "2026年10月26日，执法人员对当事人的改正情况进行复查。复查结果：逾期未改正。" in text
+    letters = [d.number for d in (*rec.documents, *again.documents) if d.type == "referral_letter"]
+    first_letter, second_letter = (flat(str(led.render(rec.finding, "referral_letter", number=n, format="text")))
+                                   for n in letters)
+    assert "被退回" not in first_letter
+    assert ("本机关曾于2026年10月15日将本案移送，2026年10月22日本案被退回，退回理由：须先由消防救援机构书面通知。"
+            "现再次移送。") in second_letter
+
+
+def test_a_reinspection_record_names_the_partys_application(open_ledger: Ledger) -> None:
+    led = open_ledger
+    rec = led.record(ledger_case(302), officer="王某")
+    warning = led.reinspect(rec.finding, on="2026-05-07", rectified=False, officer="王某")
+    assert isinstance(warning, Record) and warning.step == "warning"
+    led.apply_for_reinspection(rec.finding, on="2026-05-09")
+    closed = led.reinspect(rec.finding, on="2026-05-09", rectified=True, officer="王某")
+    assert isinstance(closed, Closure) and closed.reinspection is not None
+    (doc,) = closed.reinspection.documents
+    text = flat(str(led.render(rec.finding, "inspection_record", number=doc.number, format="text")))
+    assert "当事人于2026年5月9日申请复查。2026年5月9日，执法人员对当事人的改正情况进行复查。" in text
+    unasked = led.record(ledger_case(303), officer="王某")
+    led.reinspect(unasked.finding, on="2026-05-07", rectified=False, officer="王某")
+    done = led.reinspect(unasked.finding, on="2026-05-11", rectified=True, officer="王某")
+    assert isinstance(done, Closure) and done.reinspection is not None
+    (plain,) = done.reinspection.documents
+    assert "申请复查" not in str(led.render(unasked.finding, "inspection_record", number=plain.number, format="text"))

@@ -22,7 +22,7 @@ GENERAL_DOCUMENTS: frozenset[str] = frozenset({"penalty_notice", "penalty_decisi
 CONTEXT_KEYS: frozenset[str] = frozenset({
     "document", "office", "terms", "party", "place", "dates", "item", "facts", "evidence",
     "violated", "acting_basis", "penalty_basis", "other_basis", "reasons", "step", "hearing_right",
-    "referral_to", "rectification", "sanction", "history", "quotes", "orders", "reinspection",
+    "referral_to", "rectification", "sanction", "history", "quotes", "orders", "reinspection", "returned",
 })
 
 
@@ -53,6 +53,17 @@ class Reinspected:
     rectified: bool
     note: str = ""
     standalone: bool = False
+    applied_on: dt.date | None = None  # the party's application for re-inspection (复查申请) it answers
+
+
+@dataclass(frozen=True, slots=True)
+class Returned:
+    """An earlier referral of the case that the receiving organ returned (退回), and its reason:
+    a referral letter sending the case again states it."""
+
+    referred_on: dt.date
+    returned_on: dt.date
+    result: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +149,7 @@ def build_context(
     orders: tuple[UnheededOrder, ...] = (),
     reinspection: Reinspected | None = None,
     reinspection_basis: tuple[LegalBasis, ...] | PolicyBasis = (),
+    returned: tuple[Returned, ...] = (),
 ) -> dict[str, Any]:
     """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`. ``grounds`` are
     the reasons the document states (none by default: engine reasons are working notes);
@@ -145,7 +157,7 @@ def build_context(
     the item is a completed act (done on one day, never continuing); ``general_duty``: the item
     binds only a general duty (advice, never 违反的规定); ``reinspection``: the re-inspection
     (复查) this document records, and ``reinspection_basis`` the provisions on re-inspection (or,
-    for an oral order, the local policy)."""
+    for an oral order, the local policy); ``returned``: earlier referrals of the case sent back."""
     subject, facts = case.subject, case.facts
     penalty_document = document in PENALTY_DOCUMENTS
 
@@ -203,6 +215,8 @@ def build_context(
             "ending": "期限届满仍未改正" if any(o.overdue for o in orders) else "当事人拒不改正" if orders else "",
         },
         "reinspection": _reinspection(reinspection, reinspection_basis),
+        "returned": [{"referred_on": chinese_date(r.referred_on), "returned_on": chinese_date(r.returned_on),
+                      "result": r.result} for r in returned],
     }
 
 
@@ -238,6 +252,7 @@ def _reinspection(seen: Reinspected | None, basis: tuple[LegalBasis, ...] | Poli
         "orders": [f"《{TITLES[kind]}》（{number}）" for kind, number in seen.orders],
         "oral": seen.step == "reminder", "rectified": seen.rectified, "result": result, "overdue": overdue,
         "standalone": seen.standalone, "note": _paragraphs(seen.note),
+        "applied_on": chinese_date(seen.applied_on) if seen.applied_on else "",
         "basis": [] if isinstance(basis, PolicyBasis) else [{"label": citation(b), "text": b.text} for b in basis],
         "policy": {"label": basis.label, "text": basis.text} if isinstance(basis, PolicyBasis) else None,
         "doubt": {"code": basis.doubt.code, "text": basis.doubt.text} if isinstance(basis, PolicyBasis) else None,

@@ -10,7 +10,7 @@ from jinja2 import TemplateError
 
 from fireenforce.dates import WorkingCalendar
 from fireenforce.documents.context import (
-    KIND_LABELS, PENALTY_DOCUMENTS, TITLES, PolicyBasis, Reinspected, Sanction, UnheededOrder, build_context,
+    KIND_LABELS, PENALTY_DOCUMENTS, TITLES, PolicyBasis, Reinspected, Returned, Sanction, UnheededOrder, build_context,
     citation, reinspection_doubts,
 )
 from fireenforce.documents.numerals import number
@@ -46,6 +46,7 @@ class Options(TypedDict, total=False):
     notice_date: DateInput
     deadline: DateInput
     reinspection: Reinspected | None
+    returned: tuple[Returned, ...]
 
 
 @overload
@@ -74,6 +75,7 @@ def render(
     notice_date: DateInput = None,
     deadline: DateInput = None,
     reinspection: Reinspected | None = None,
+    returned: tuple[Returned, ...] = (),
 ) -> str | bytes:
     """The filled ``document`` (a type id of docs/contract.md) as HTML or plain text (``str``),
     or as DOCX or PDF (``bytes``).
@@ -87,7 +89,9 @@ def render(
     its notice); ``notice_date`` the date of that 行政处罚告知书 (default: the decision date);
     ``deadline`` the correction deadline as recorded (the ledger's, so that every document of an
     action orders the same day; default: the decision's period counted from the document's date);
-    ``reinspection`` the re-inspection (复查) the document records, if it follows one.
+    ``reinspection`` the re-inspection (复查) the document records, if it follows one;
+    ``returned`` the earlier referrals of the case the receiving organ sent back (a referral
+    letter sending it again states them).
     Raises :class:`DocumentError` for a document, choice or configuration that does not fit.
     """
     case = parse_case(case)
@@ -97,6 +101,8 @@ def render(
     date, notice_date, deadline = day_of("date", date), day_of("notice_date", notice_date), day_of("deadline", deadline)
     if reinspection is not None and not isinstance(reinspection, Reinspected):
         raise DocumentError(f"reinspection: {type(reinspection).__name__} given; expected a Reinspected")
+    if not all(isinstance(r, Returned) for r in returned):
+        raise DocumentError("returned: expected Returned entries (earlier referrals sent back)")
     offices = path_of("offices", offices)
     if ruleset is not None and not isinstance(ruleset, Ruleset):
         raise DocumentError(f"ruleset: {type(ruleset).__name__} given; expected a Ruleset (fireenforce.load_ruleset)")
@@ -134,7 +140,7 @@ def render(
                             completed=rs.items[decision.item.code].completed,
                             general_duty=rs.items[decision.item.code].spec.duty == "general",
                             orders=_unheeded_orders(rs, case, decision) if kind in PENALTY_DOCUMENTS else (),
-                            reinspection=reinspection, reinspection_basis=checked)
+                            reinspection=reinspection, reinspection_basis=checked, returned=tuple(returned))
     refuse_unprintable(context)
     if format == "docx":
         from fireenforce.documents.docx import render_docx  # docxtpl is slow to import; most renders are HTML

@@ -21,7 +21,7 @@ from fireenforce.ledger.chain import ChainWriter, finding_events, recorded_cases
 from fireenforce.ledger.database import open_engine, prepare_schema, resolve_url, translate_errors, writing
 from fireenforce.ledger.errors import FineRequired, LedgerError, UnknownFinding
 from fireenforce.ledger.events import Event, china_today, new_id
-from fireenforce.ledger.issued import number_series, order_of, recorded, reinspected
+from fireenforce.ledger.issued import number_series, order_of, recorded, reinspected, returned_referrals
 from fireenforce.ledger.models import (
     Closure, Departure, Due, EventView, FindingView, IssuedDocument, LedgerHistoryEntry, Record, ReinspectionRef,
     SubjectLink,
@@ -450,7 +450,8 @@ class Ledger:
                       offices=self.offices_path, serial=doc.payload["serial"], ruleset=ruleset,
                       date=day, notice_date=act.at if follows_notice else None,
                       deadline=acted.deadline if decision.rectification.required else None,
-                      reinspection=reinspection)
+                      reinspection=reinspection,
+                      returned=returned_referrals(evs, state, acted) if document == "referral_letter" else ())
 
     def events(self, office: str | None = None, *, since: DateLike | None = None, until: DateLike | None = None,
                kinds: Iterable[str] | None = None) -> Iterator[Event]:

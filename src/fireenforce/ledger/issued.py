@@ -4,9 +4,10 @@ numbered documents), the day, the result and the note."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
-from fireenforce.documents.context import PENALTY_DOCUMENTS, Reinspected, in_agency_name
+from fireenforce.documents.context import PENALTY_DOCUMENTS, Reinspected, Returned, in_agency_name
 from fireenforce.documents.offices import Office
 from fireenforce.ledger.events import Event
 from fireenforce.ledger.state import ActionState, FindingState
@@ -35,11 +36,11 @@ def reinspected(evs: list[Event], state: FindingState, action: ActionState) -> R
     """The last re-inspection of the order before ``action``, when ``action`` followed one (its
     inspection record then states that 复查)."""
     index = state.actions.index(action)
-    if index == 0 or state.actions[index - 1].step == "referral":
+    if index == 0:
         return None
-    order = state.actions[index - 1]
-    seen = [e for e in evs if e.kind == "reinspection" and e.payload["action"] == order.id and e.seq < action.seq]
-    return _stated(evs, order, seen[-1]) if seen else None
+    prior = state.actions[index - 1]  # a referral the brigade returned: the order before it was checked
+    seen = [e for e in evs if e.kind == "reinspection" and e.payload["action"] == prior.id and e.seq < action.seq]
+    return _stated(evs, order_of(state, seen[-1]), seen[-1]) if seen else None
 
 
 def recorded(evs: list[Event], state: FindingState, event: str) -> Reinspected:
@@ -65,4 +66,34 @@ def _stated(evs: list[Event], order: ActionState, seen: Event) -> Reinspected:
         [d for d in order.documents if d["type"] == "inspection_record"]
     return Reinspected(on=seen.at, ordered_on=order.date, deadline=order.deadline, step=order.step,
                        orders=tuple((d["type"], d["number"]) for d in docs), rectified=seen.payload["rectified"],
-                       note=str(note))
+                       note=str(note), applied_on=_applied(evs, seen))
+
+
+def _applied(evs: list[Event], seen: Event) -> dt.date | None:
+    """The day of the party's application for re-inspection (复查申请) that ``seen`` answered: one
+    recorded after the last action or re-inspection before it."""
+    applied = None
+    for ev in evs:
+        if ev.seq >= seen.seq:
+            break
+        if ev.kind == "application":
+            applied = ev.at
+        elif ev.kind in ("action", "reinspection"):
+            applied = None
+    return applied
+
+
+def returned_referrals(evs: list[Event], state: FindingState, action: ActionState) -> tuple[Returned, ...]:
+    """The referrals of the finding before ``action`` that the receiving organ returned, each with
+    the day it was sent, the day it came back and the reason given."""
+    steps = {a.id: a for a in state.actions}
+    found: list[Returned] = []
+    referred: ActionState | None = None
+    for ev in evs:
+        if ev.seq >= action.seq:
+            break
+        if ev.kind == "action" and steps.get(ev.payload["action"]) is not None:
+            referred = steps[ev.payload["action"]] if steps[ev.payload["action"]].step == "referral" else None
+        elif ev.kind == "referral_returned" and referred is not None:
+            found.append(Returned(referred.date, ev.at, str(ev.payload.get("result", ""))))
+    return tuple(found)
