@@ -10,7 +10,8 @@ import pytest
 
 import fireenforce as fe
 from fireenforce.documents import render
-from fireenforce.labels import DOCUMENT_TITLES
+from fireenforce.cli._text import decision_text
+from fireenforce.labels import DOCUMENT_TITLES, STEP_LABELS
 from fireenforce.ledger import Closure, Ledger, Record
 from fireenforce.ruleset.load import load_version
 from readback import FORMATS, flat, text_of
@@ -162,3 +163,24 @@ def test_a_reinspection_record_names_the_partys_application(open_ledger: Ledger)
     assert isinstance(done, Closure) and done.reinspection is not None
     (plain,) = done.reinspection.documents
     assert "申请复查" not in str(led.render(unasked.finding, "inspection_record", number=plain.number, format="text"))
+
+
+@pytest.mark.parametrize("document", ["referral_letter", "inspection_record"])
+def test_a_referral_after_an_unheeded_penalty_gives_that_ground(document: str) -> None:
+    decision = make_decision("referral")  # the penalty's order went unheeded, as the history says
+    assert "ladder.after-penalty" in [r.rule for r in decision.reasons]
+    seen = flat(render(MADE[decision.case_digest], decision, document, format="text"))
+    assert "处罚决定责令的改正期满仍未改正，或者改正后再次违反" in seen
+    assert "屡教不改" not in seen and "已受处罚仍再次违反" not in seen
+
+
+@pytest.mark.parametrize("step", ["reminder", "warning", "referral", "penalty"])
+def test_the_decision_text_says_a_penalty_only_where_one_is_imposed(step: str) -> None:
+    text = decision_text(make_decision(step))
+    line = next(x for x in text.splitlines() if "罚款" in x and ("处罚：" in x or "处罚（" in x))
+    if step == "penalty":
+        assert line.startswith("处罚：") and "如予处罚" not in line
+    else:
+        label = STEP_LABELS[step]
+        assert line.startswith(f"法律规定的处罚（本次{label}，不予处罚）：") and "如予处罚，建议" in line
+        assert not any(x.startswith("处罚：") for x in text.splitlines())

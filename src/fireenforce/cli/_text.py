@@ -61,11 +61,13 @@ def decision_text(d: Decision, ruleset: Ruleset | None = None) -> str:
         p = d.penalty
         joiner = "或者" if p.choice == "one" else "并处"
         kinds = joiner.join(KIND_LABELS[k] for k in p.kinds)
-        text = f"处罚：{kinds}"
+        imposed = d.step == "penalty"  # else what the law provides: nothing is imposed by this step
+        text = f"处罚：{kinds}" if imposed else f"法律规定的处罚（本次{STEP_LABELS[d.step]}，不予处罚）：{kinds}"
         if p.target == "responsible_persons":
             text += "（对单位直接负责的主管人员和其他直接责任人员，不对单位）"
         if p.fine:
-            text += f"；法定罚款{p.fine.min}至{p.fine.max}元，建议{p.fine.suggested.min}至{p.fine.suggested.max}元"
+            text += f"；法定罚款{p.fine.min}至{p.fine.max}元，{'' if imposed else '如予处罚，'}" \
+                    f"建议{p.fine.suggested.min}至{p.fine.suggested.max}元"
         text += f"（{TIER_LABELS[p.tier]}）"
         if p.formal_warning_suggested:
             text += "；可予警告"
