@@ -20,6 +20,7 @@ from fireenforce.documents.offices import Office, after_notice, load_offices, re
 from fireenforce.documents.pdf import pdf_of
 from fireenforce.documents.printable import refuse_unprintable
 from fireenforce.engine.decide import order_deadline
+from fireenforce.engine.entrusted import HOLDING  # the office's own competence
 from fireenforce.errors import CaseError, DocumentError, field_path
 from fireenforce.model import Case, Decision, Doubt, LegalBasis, Penalty
 from fireenforce.model.case import parse_case
@@ -207,9 +208,6 @@ def _ordered_from(decision: Decision, decided: dt.date, day: dt.date, recorded: 
         return decision
     moved = decision.rectification.model_copy(update={"deadline": deadline})
     return decision.model_copy(update={"rectification": moved})
-
-
-HOLDING = frozenset({"power.holds", "power.entrusted", "power.empowered"})  # the office's own competence
 
 
 def _grounds(ruleset: Ruleset, decision: Decision, kind: str) -> list[str]:
