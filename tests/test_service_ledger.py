@@ -57,6 +57,17 @@ def test_record_answers_the_contracts_record(world: dict[str, Any]) -> None:
     assert rec["deadline"] == rec["decision"]["rectification"]["deadline"]
 
 
+def test_the_same_open_conduct_is_a_409_with_its_code_and_a_separate_finding_needs_a_reason(
+        world: dict[str, Any]) -> None:
+    first = recorded(world["north"], 2)
+    again = world["north"].post("/v1/findings", {"case": case(2), "officer": "王某"})
+    error = again.json()["error"]
+    assert again.status_code == 409 and (error["code"], error["finding"]) == ("open_finding", first["finding"])
+    assert '"separate": REASON' in error["message"] and "--separate" not in error["message"]
+    separate = world["north"].post("/v1/findings", {"case": case(2), "officer": "王某", "separate": "另一处门店"})
+    assert separate.status_code == 201 and separate.json()["finding"] != first["finding"]
+
+
 def test_the_office_name_comes_from_the_token(world: dict[str, Any]) -> None:
     rec = recorded(world["north"], office={"level": "street", "name": ""})
     assert world["north"].get(f"/v1/findings/{rec['finding']}").json()["office"] == OFFICE["name"]

@@ -47,6 +47,8 @@ class FindingRequest(BaseModel):
                                                           "fine, where the law offers one")
     source: str | None = Field(None, max_length=200, description="your unique key for this finding (a request id): "
                                                                  "sending the same key again returns the first Record")
+    separate: Text = Field("", description="record a separate finding although the same conduct of the subject is "
+                                           "open or awaits the brigade's answer (e.g. another branch): the reason")
 
 
 class ReinspectionRequest(BaseModel):
@@ -84,7 +86,8 @@ def record(request: Request, body: FindingRequest, who: Caller) -> Response:
     source = f"{who.office}:{body.source}" if body.source else None  # one office's keys never meet another's
     with write_gate(request):
         return created(ledger_of(request).record(case, officer=body.officer, step=body.step, reason=body.reason,
-                                                  fine=body.fine, formal_warning=body.formal_warning, source=source))
+                                                  fine=body.fine, formal_warning=body.formal_warning, source=source,
+                                                  separate=body.separate))
 
 
 @router.post("/findings/{finding}/reinspections", status_code=201, response_model=Record | Closure)
