@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from fireenforce.errors import CaseError
 from fireenforce.ledger import Closure, Due, FindingView, LedgerHistoryEntry, Record
 from fireenforce.model import Case
 from fireenforce.model.case import IsoDate, Name, Text
@@ -82,12 +83,17 @@ def created(model: BaseModel) -> Response:
 def record(request: Request, body: FindingRequest, who: Caller) -> Response:
     """Decide the case with the subject's history from the ledger, and record the finding, the
     action and its numbered documents."""
-    case = own_case(who, body.case)
     source = f"{who.office}:{body.source}" if body.source else None  # one office's keys never meet another's
-    with write_gate(request):
-        return created(ledger_of(request).record(case, officer=body.officer, step=body.step, reason=body.reason,
-                                                  fine=body.fine, formal_warning=body.formal_warning, source=source,
-                                                  separate=body.separate))
+    try:
+        case = own_case(who, body.case)
+        with write_gate(request):
+            return created(ledger_of(request).record(case, officer=body.officer, step=body.step, reason=body.reason,
+                                                      fine=body.fine, formal_warning=body.formal_warning,
+                                                      source=source, separate=body.separate))
+    except CaseError as exc:  # a field of the case is named by its path in this body, as validation names it
+        if not exc.field or exc.field.split(".")[0].split("[")[0] in FindingRequest.model_fields:
+            raise
+        raise CaseError(f"case.{exc.field}", exc.message) from None
 
 
 @router.post("/findings/{finding}/reinspections", status_code=201, response_model=Record | Closure)
