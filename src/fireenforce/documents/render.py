@@ -11,7 +11,7 @@ from jinja2 import TemplateError
 from fireenforce.dates import WorkingCalendar
 from fireenforce.documents.context import (
     KIND_LABELS, PENALTY_DOCUMENTS, TITLES, PolicyBasis, Reinspected, Sanction, UnheededOrder, build_context,
-    citation, reinspection_doubts,
+    citation, in_agency_name, reinspection_doubts,
 )
 from fireenforce.documents.numerals import number
 from fireenforce.documents.environment import environment, templates_dir
@@ -126,6 +126,9 @@ def render(
     if kind in PENALTY_DOCUMENTS:
         hearing = kind != "summary_penalty_decision" and _hearing_due(rs, case, decision, sanction)
     day = _document_date(case, kind, office, rs.calendar, date, notice_date, hearing)
+    if kind in PENALTY_DOCUMENTS and day != case.decision_date:  # the form and 委托书 of the document's own day
+        office = _office(case, decision, rs, offices, needs, day)
+        _within_entrustment(office, kind, decision, sanction, day)
     decision = _ordered_from(decision, case.decision_date, day, deadline)
     quotes = _quotes(rs, office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
     checked = _reinspection_basis(rs, reinspection) if reinspection else ()
@@ -432,8 +435,34 @@ def _options(penalty: Penalty, basis: str) -> str:
     return f"{' or '.join(parts)}; {basis}"
 
 
+def _within_entrustment(office: Office, kind: DocumentType, decision: Decision, sanction: Sanction | None,
+                        day: dt.date) -> None:
+    """A penalty document in the agency's name dated ``day`` must fall within a 委托书 that entrusts
+    its item and penalty (penalty-law art. 20 paras. 2, 4): the term may have ended, or another
+    委托书 taken over, between the case's date and the document's."""
+    if office.form != "委托" or not in_agency_name(office, kind):
+        return
+    found = office.entrustment
+    missing = "" if found is None else (
+        decision.item.code if decision.item.code not in found.items else
+        "、".join(k for k in _kinds(sanction) if k not in found.powers))
+    if found is None or missing:
+        why = "no 委托书 of offices.yaml covers that day" if found is None else \
+            f"委托书 {found.number} does not entrust {missing}"
+        raise DocumentError(f"date: {day}: {office.name} may not issue the {kind} in "
+                            f"{office.acting_in_name_of}'s name that day ({why}; penalty-law art. 20 paras. 2, 4); "
+                            f"date it within the term, or refer the case to {office.acting_in_name_of}")
+
+
+def _kinds(sanction: Sanction | None) -> tuple[str, ...]:
+    if sanction is None:
+        return ()
+    return (("fine",) if sanction.fine is not None else ()) + (("formal_warning",) if sanction.formal_warning else ())
+
+
 def _office(
     case: Case, decision: Decision, ruleset: Ruleset, offices: str | Path | None, needs: tuple[str, ...],
+    on: dt.date | None = None,
 ) -> Office:
     base = Path(ruleset.path)
     paths = [p for p in (base / "offices.yaml",) if p.is_file()]
@@ -443,4 +472,4 @@ def _office(
         raise DocumentError(f"{base / 'offices.yaml'}: no such file (pass --offices FILE)")
     files = [(p, load_offices(p)) for p in paths]
     return resolve_office(files, case.office.level, case.office.name, needs=needs, ruleset=ruleset,
-                          on=case.decision_date)
+                          on=on or case.decision_date)

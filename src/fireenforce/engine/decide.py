@@ -234,6 +234,17 @@ class _Core:
     summary_limit: int | None
 
 
+def _decision_day(rs: Ruleset, case: Case, branch: PenaltyBranch, tier: str, plan: pen.Plan | None,
+                  day: dt.date) -> dt.date | None:
+    """The earliest lawful day of the penalty decision suggested for a case decided (noticed) on
+    ``day``: None for a summary decision (made on the spot), else after the notice's statement and,
+    with a hearing right, hearing request periods (offices.yaml terms)."""
+    terms = rs.delegations.terms
+    kind = pen.penalised_kind(branch, case.subject.kind)
+    procedure, hearing, _ = pen.procedure_of(rs, case, branch, plan or pen.plan(rs, branch, tier, kind, day, False))
+    return None if procedure == "summary" or terms is None else terms.decision_from(rs.calendar, day, hearing)
+
+
 def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None = None) -> Decision:
     """The hot path: derive the discrete inputs, then reuse the memoised date-independent part."""
     day = case.decided_on or case.observed_on
@@ -275,7 +286,8 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
             kind = pen.penalised_kind(branch, subject.kind)
             plan = pen.plan(rs, branch, tier, kind, day, True)
             competence = pen.scoped(rs, competence, plan, level, kind)
-        competence = bounded(rs, competence, item, branch, case.office.name, level, day)
+        competence = bounded(rs, competence, item, branch, case.office.name, level, day,
+                             lambda: _decision_day(rs, case, branch, tier, plan, day))
         status = penalty_status(branch, record.elements, record.agency_notice, limitation.barred, excuse, competence)
     acting = "brigade" if level == "brigade" else "office"
     rule = policy.step_table.decide(record.prior, serious, status, acting, item.completed)

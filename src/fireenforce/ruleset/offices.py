@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from fireenforce.dates import WorkingCalendar
 from fireenforce.errors import Finding, field_path
 from fireenforce.model.enums import DocumentType, OfficeLevel
 from fireenforce.ruleset.schema import ItemSpec, PolicySpec
@@ -92,6 +93,16 @@ class Terms(BaseModel):
     hearing_request_days: int = Field(gt=0)
     hearing_basis: str
 
+    def decision_from(self, calendar: WorkingCalendar, notice: dt.date, hearing: bool) -> dt.date:
+        """The earliest date of a general-procedure penalty decision whose notice is of ``notice``
+        (and served that day): the day after the statement period (``statement_days`` calendar
+        days) and, with a hearing right, after the hearing request period (``hearing_request_days``
+        working days of ``calendar``; penalty-law arts. 45, 64(1), 85)."""
+        last = notice + dt.timedelta(days=self.statement_days)
+        if hearing:
+            last = max(last, calendar.add(notice, self.hearing_request_days))
+        return last + dt.timedelta(days=1)
+
 
 class OfficesFile(BaseModel):
     """The whole ``offices.yaml``: sample flag, terms, then defaults < levels < named offices."""
@@ -150,6 +161,7 @@ class Delegations:
 
     offices: dict[str, OfficeDelegation]
     level_forms: dict[str, str]
+    terms: Terms | None = None  # the periods between a penalty notice and its decision (offices.yaml terms)
 
     def form_on(self, name: str, level: str, day: dt.date) -> str | None:
         office = self.offices.get(name)
@@ -176,7 +188,7 @@ def compile_delegations(data: OfficesFile | None) -> Delegations:
         name: OfficeDelegation(name, e.form, tuple(e.forms or ()), tuple(sorted(e.entrustments or (), key=lambda x: x.from_)))
         for name, e in data.offices.items()
     }
-    return Delegations(offices, level_forms)
+    return Delegations(offices, level_forms, data.terms)
 
 
 def check_offices(src: "Source", data: OfficesFile | None, items: dict[str, tuple[ItemSpec, str]],
