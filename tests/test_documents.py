@@ -128,7 +128,7 @@ def test_penalty_decision_has_every_element_of_art_59(fmt: str) -> None:
         "六十日内依法向庆阳市西峰区人民政府申请行政复议", "六个月内依法向庆阳市西峰区人民法院提起行政诉讼",  # (5)
         "庆阳市西峰区消防救援大队", "2026年5月3日",                                         # (6) agency, date
         "（印章）", "当事人签名（盖章）",                                                   # seal, receipt
-        "受庆阳市西峰区消防救援大队委托，由庆阳市西峰区北街街道办事处实施；委托书：西消委〔2021〕第1号，2021年7月10日",
+        "受庆阳市西峰区消防救援大队委托，由庆阳市西峰区北街街道办事处实施；委托书：西消委〔2024〕第1号，2024年8月20日",
     ]
     for element in required:
         assert flat(element) in text, element
@@ -396,7 +396,7 @@ def test_only_penalty_documents_are_issued_in_the_entrusting_agency_name() -> No
     penalty = fe.decide(penalty_case)
     summary = fe.render(fe.Case.model_validate(penalty_case), penalty, "summary_penalty_decision", fine=100,
                         format="text")
-    assert "受庆阳市西峰区消防救援大队委托，由庆阳市西峰区什社乡人民政府实施；委托书：西消委〔2021〕第4号" in summary
+    assert "受庆阳市西峰区消防救援大队委托，由庆阳市西峰区什社乡人民政府实施；委托书：西消委〔2024〕第4号" in summary
 
 
 @pytest.mark.parametrize(("fine", "due"), [(20000, False), (40000, True)])

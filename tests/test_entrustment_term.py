@@ -6,6 +6,7 @@ decision dated outside it and heads one dated after a form switch by the form of
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -13,9 +14,9 @@ import pytest
 
 import fireenforce as fe
 from fireenforce.batch import decide_table, decision_row
-from fireenforce.errors import DocumentError
-from fireenforce.ruleset.load import load_version
-from test_entrustment import NUMBER, _case, _entrust, _version
+from fireenforce.errors import DocumentError, RulesetError
+from fireenforce.ruleset.load import load_family, load_version
+from test_entrustment import NORTH, NUMBER, REPO, _case, _entrust, _version
 
 LAPSES = "power.entrustment-lapses"
 
@@ -61,7 +62,7 @@ def test_render_refuses_a_decision_dated_after_the_term(ending: fe.Ruleset) -> N
     assert "no 委托书 of offices.yaml covers that day" in message
     within = fe.render(case, decision, "penalty_decision", fine=6000, ruleset=ending, format="text",
                        date="2026-10-05")
-    assert f"{NUMBER}，2021年7月10日" in within.split("当事人")[0]
+    assert f"{NUMBER}，2024年8月20日" in within.split("当事人")[0]
 
 
 def test_a_decision_after_a_switch_is_headed_by_the_form_of_its_day(tmp_path: Path) -> None:
@@ -88,4 +89,40 @@ def test_the_entrustment_item_reason_names_the_entrustment_in_chinese(tmp_path: 
     rs = load_version(_version(tmp_path, _entrust(items=["FL-BLOCK"])))
     decision = fe.decide(_case(), ruleset=rs)
     [reason] = [r for r in decision.reasons if r.rule == "power.entrustment-item"]
-    assert reason.text.startswith(f"委托书（{NUMBER}，2021年7月10日）未委托该事项")
+    assert reason.text.startswith(f"委托书（{NUMBER}，2024年8月20日）未委托该事项")
+
+
+def _family(tmp_path: Path, number: str) -> Path:
+    """A copy of the bundled family whose 2024.09 北街 委托书 carries ``number``."""
+    root = tmp_path / "xifeng"
+    shutil.copytree(REPO / "rulesets" / "xifeng", root)
+    path = root / "2024.09" / "offices.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(NUMBER, number, 1), encoding="utf-8")
+    return root
+
+
+def test_one_entrustment_number_has_one_content_across_the_family(tmp_path: Path) -> None:
+    numbers = {e.number: (e.date, e.from_) for rs in load_family(REPO / "rulesets" / "xifeng")
+               for office in rs.delegations.offices.values() for e in office.entrustments}
+    assert numbers[NUMBER] == (dt.date(2024, 8, 20), dt.date(2024, 9, 1))  # the 2024.09 delegation's dates
+    assert numbers["西消委〔2022〕第1号"] == (dt.date(2022, 2, 20), dt.date(2022, 3, 1))
+    with pytest.raises(RulesetError) as info:
+        load_family(_family(tmp_path, "西消委〔2022〕第1号"))  # 2022.03's number for 2024.09's scope
+    [finding] = [f for f in info.value.findings if f.code == "RS-ENTRUST-NUMBER"]
+    assert finding.file == "2024.09/offices.yaml" and finding.field == f"offices.{NORTH}.entrustments"
+    assert "differs from the one of that number in 2022.03/offices.yaml (date, items, from)" in finding.message
+
+
+def test_a_penalty_under_an_unpublished_entrustment_carries_a_doubt(tmp_path: Path) -> None:
+    unpublished = fe.decide(_case())
+    assert "DOUBT-ENTRUSTMENT-UNPUBLISHED" in [d.code for d in unpublished.doubts]
+    [doubt] = [d for d in unpublished.doubts if d.code == "DOUBT-ENTRUSTMENT-UNPUBLISHED"]
+    assert "“委托行政机关和受委托组织应当将委托书向社会公布。”" in doubt.text
+    assert "委托行政机关和受委托组织应当将委托书向社会公布。" in (REPO / "legal" / "administrative-penalty-law-2021.md") \
+        .read_text(encoding="utf-8")
+    rs = load_version(_version(tmp_path, _entrust(published={"on": dt.date(2024, 8, 25), "where": "西峰区人民政府网站"})))
+    published = fe.decide(_case(), ruleset=rs)
+    assert published.step == "penalty" and "DOUBT-ENTRUSTMENT-UNPUBLISHED" not in [d.code for d in published.doubts]
+    other = fe.decide(_case(office={"level": "street", "name": ""}))  # no 委托书 to speak of
+    assert "DOUBT-ENTRUSTMENT-UNPUBLISHED" not in [d.code for d in other.doubts]

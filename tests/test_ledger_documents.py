@@ -128,7 +128,7 @@ def test_documents_in_the_brigades_name_carry_the_code_it_gave_the_office(led: L
     text = led.render(north.finding, "penalty_decision", format="text")
     head = text.split("当事人：")[0]
     assert "庆阳市西峰区消防救援大队" in head and "西消北街委罚决字〔2026〕第1号" in head
-    assert "（受庆阳市西峰区消防救援大队委托，由庆阳市西峰区北街街道办事处实施；委托书：西消委〔2021〕第1号，2021年7月10日）" in head
+    assert "（受庆阳市西峰区消防救援大队委托，由庆阳市西峰区北街街道办事处实施；委托书：西消委〔2024〕第1号，2024年8月20日）" in head
     # the office's own record keeps the office's own code and name
     record = led.render(north.finding, "inspection_record", format="text")
     assert "西北街消检查字〔2026〕第1号" in record.split("当事人：")[0] and led.verify().ok

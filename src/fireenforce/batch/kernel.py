@@ -147,6 +147,8 @@ class Kernel:
         changes = set().union(*(o.dates() for o in rs.delegations.offices.values()))
         self.office_changes = np.array(sorted(epoch_days(d) for d in changes), dtype=np.int64)
         self.horizon = entrusted.lapse_horizon(rs)
+        given = [LEVELS.index(o.level) if o.level else -1 for o in rs.delegations.offices.values()]
+        self.office_levels = np.array([-1, *given], dtype=np.int64)  # by office + 1; -1: any level
         self.names = _Registry()  # strings of the output (statuses, tiers, citations...)
         self.memos: dict[str, dict[tuple[int, ...], tuple[int, ...]]] = {}
         self.fines: list[tuple[int, int, int, int] | None] = [None]
@@ -232,6 +234,8 @@ class Kernel:
         named = np.array([self.offices.get(s, -1) for s in columns.office_strings] + [-1], dtype=np.int64)
         office = named[columns.office_codes] + 1  # 0: an office offices.yaml does not name
         odd |= self._changes_before_decision(office > 0, decided)
+        known_level = self.office_levels[office]
+        odd |= (known_level >= 0) & (known_level != level)  # decide refuses the level on office.level
         competence, = self._stage("entrusted", [competence, (office > 0) * (branch + 1), office, level,
                                                 (office > 0) * (now_class + 1)], self._entrusted, odd)
         status, = self._stage("status", [branch, competence, elements, barred, excuse], self._status, odd)

@@ -251,6 +251,9 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
     in_force = rs.in_force.covers(day)
     if not rs.covers(day) or not (in_force or what_if):
         raise rs.outside(day, what_if)
+    wrong_level = rs.delegations.check_level(case.office.name, case.office.level)
+    if wrong_level:
+        raise CaseError("office.level", wrong_level)
     if case.facts.model_extra:
         check_local_facts(case.facts, rs.policy.local_facts)
     if case.facts.mitigating or case.facts.aggravating:
@@ -323,6 +326,9 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
             rs.cores.put(key, core)
     reinspection = None
     doubts = core.doubts if in_force else (*core.doubts, _hypothetical(rs, day))
+    unpublished = policy.spec.delegation.unpublished_doubt
+    if unpublished is not None and core.step == "penalty" and rs.delegations.unpublished(case.office.name, level, day):
+        doubts = (*doubts, _doubt(unpublished))  # penalty-law art. 20 para. 2: the 委托书 is made public
     if running is not None and record.deadline is not None:
         reinspection = _reinspection(rs, running, record.deadline)
         rectification = _rectification(record.deadline)

@@ -29,6 +29,14 @@ Form = Literal["赋权", "委托"]
 _FORBID = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class Publication(BaseModel):
+    """Where and when a 委托书 was made public (penalty-law art. 20 para. 2)."""
+
+    model_config = _FORBID
+    on: dt.date
+    where: str = Field(min_length=1)             # e.g. the district government's website
+
+
 class Entrustment(BaseModel):
     """One 委托书 (penalty-law art. 20 para. 2: 委托的具体事项、权限、期限): its number and date,
     the catalogue items and penalty kinds entrusted, and its term, both days inclusive."""
@@ -40,6 +48,7 @@ class Entrustment(BaseModel):
     powers: list[str] = Field(min_length=1)      # penalty kinds entrusted (权限), e.g. formal_warning, fine
     from_: dt.date = Field(alias="from")         # first day of the term (期限)
     until: dt.date                               # last day of the term, inclusive
+    published: Publication | None = None         # its publication; absent: unverified (a doubt on decisions)
 
     def covers(self, day: dt.date) -> bool:
         return self.from_ <= day <= self.until
@@ -58,6 +67,7 @@ class OfficeEntry(BaseModel):
 
     model_config = _FORBID
     name: str | None = None
+    level: OfficeLevel | None = None             # a named office's level: a case naming it must give this one
     government: str | None = None                # the 街道办事处/乡镇人民政府 the office is an internal body of
     code: str | None = None                      # the office's 机关代字, e.g. 西北街消
     entrusted_code: str | None = None            # 委托: the code the agency gave this office for documents in its name
@@ -121,6 +131,8 @@ class OfficesFile(BaseModel):
             if entry.entrustments or entry.forms:
                 raise ValueError(f"{where}: entrustments and forms belong to a named office (under offices), "
                                  "each 委托书 being its own")
+            if entry.level is not None:
+                raise ValueError(f"{where}: level belongs to a named office (under offices)")
         return self
 
 
@@ -129,6 +141,7 @@ class OfficeDelegation:
     """How one named office holds its powers over time (compiled from ``offices.yaml``)."""
 
     name: str
+    level: str | None  # its level as offices.yaml gives it (None: not given)
     form: str | None  # its own form, None: its level's
     changes: tuple[FormChange, ...]
     entrustments: tuple[Entrustment, ...]
@@ -169,6 +182,22 @@ class Delegations:
         return office.form_on(day, level_form) if office is not None else level_form
 
 
+    def unpublished(self, name: str, level: str, day: dt.date) -> bool:
+        """Whether the office acts under 委托 on ``day`` by a 委托书 whose publication is not recorded."""
+        office = self.offices.get(name)
+        if office is None or office.form_on(day, self.level_forms.get(level)) != "委托":
+            return False
+        found = office.entrustment_on(day)
+        return found is not None and found.published is None
+
+    def check_level(self, name: str, level: str) -> str:
+        """Why ``level`` cannot be the level of the office called ``name`` ('' when it can)."""
+        office = self.offices.get(name)
+        if office is None or office.level is None or office.level == level:
+            return ""
+        return f"{level!r} contradicts offices.yaml, where {name} is a {office.level!r} office"
+
+
 NO_DELEGATIONS = Delegations({}, {})
 
 
@@ -185,7 +214,7 @@ def compile_delegations(data: OfficesFile | None) -> Delegations:
     if data.defaults.form:
         level_forms = {lvl: level_forms.get(lvl, data.defaults.form) for lvl in ("street", "town", "township")}
     offices = {
-        name: OfficeDelegation(name, e.form, tuple(e.forms or ()), tuple(sorted(e.entrustments or (), key=lambda x: x.from_)))
+        name: OfficeDelegation(name, e.level, e.form, tuple(e.forms or ()), tuple(sorted(e.entrustments or (), key=lambda x: x.from_)))
         for name, e in data.offices.items()
     }
     return Delegations(offices, level_forms, data.terms)
@@ -222,6 +251,9 @@ def check_offices(src: "Source", data: OfficesFile | None, items: dict[str, tupl
             if e.until < e.from_:
                 yield at("RS-ENTRUST-TERM", f"委托书 {e.number}: the term ends ({e.until}) before it starts ({e.from_})",
                          "entrustments", i, "until")
+            if e.published is not None and e.published.on < e.date:
+                yield at("RS-ENTRUST-TERM", f"委托书 {e.number} is published ({e.published.on}) before it is dated "
+                         f"({e.date})", "entrustments", i, "published", "on")
             if e.date > e.from_:
                 yield at("RS-ENTRUST-TERM", f"委托书 {e.number} is dated {e.date}, after its term starts ({e.from_}): "
                          "an entrustment is written before the office acts under it", "entrustments", i, "date")

@@ -583,6 +583,9 @@ class DelegationSpec(Spec):
     (``offices.yaml`` ``form``/``forms``)."""
     referral_cites: list[str] = []
     """Legal basis of a referral."""
+    unpublished_doubt: DoubtSpec | None = None
+    """Output with a penalty a named office imposes under a 委托书 whose publication (penalty-law
+    art. 20 para. 2) ``offices.yaml`` does not record (``published``)."""
 
 
 class FactReferral(Spec):
