@@ -6,6 +6,7 @@ decision dated outside it and heads one dated after a form switch by the form of
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -126,3 +127,17 @@ def test_a_penalty_under_an_unpublished_entrustment_carries_a_doubt(tmp_path: Pa
     assert published.step == "penalty" and "DOUBT-ENTRUSTMENT-UNPUBLISHED" not in [d.code for d in published.doubts]
     other = fe.decide(_case(office={"level": "street", "name": ""}))  # no 委托书 to speak of
     assert "DOUBT-ENTRUSTMENT-UNPUBLISHED" not in [d.code for d in other.doubts]
+
+
+def test_a_copy_of_a_ruleset_elsewhere_prints_citations_by_title(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The text output labels citations from the copy that decided, not only a bundled version."""
+    from fireenforce.cli import main as cli_main
+
+    root = _version(tmp_path, _entrust(items=["FL-BLOCK"]))  # a copy whose digest no bundled version has
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(_case(), ensure_ascii=False), encoding="utf-8")
+    assert cli_main(["decide", str(case), "--ruleset", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "（《中华人民共和国行政处罚法》第三十七条）" in out and "penalty-law:" not in out
+    assert f"委托书（{NUMBER}，2024年8月20日）未委托该事项" in out

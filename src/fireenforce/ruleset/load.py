@@ -178,6 +178,13 @@ def load_version(root: Path) -> Ruleset:
         return cached
 
 
+def loaded(digest: str) -> Ruleset | None:
+    """A version this process has loaded whose digest is ``digest`` (the one a decision names),
+    wherever it was loaded from; None when none was."""
+    with _LOCK:
+        return next((rs for rs in reversed(list(_CACHE.values())) if rs.digest == digest), None)
+
+
 def versions_of(family: Path) -> list[Path]:
     """The version directories of a family, oldest first by effective date."""
     dirs = [d for d in family.iterdir() if (d / MANIFEST).is_file()]
