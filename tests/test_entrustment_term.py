@@ -141,3 +141,23 @@ def test_a_copy_of_a_ruleset_elsewhere_prints_citations_by_title(tmp_path: Path,
     out = capsys.readouterr().out
     assert "（《中华人民共和国行政处罚法》第三十七条）" in out and "penalty-law:" not in out
     assert f"委托书（{NUMBER}，2024年8月20日）未委托该事项" in out
+
+
+def test_an_office_the_ruleset_does_not_name_is_decided_with_a_doubt_and_not_rendered(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """decide keeps an unknown or unnamed office's level powers (docs/contract.md: the name is free),
+    doubting its 委托书; render refuses an unknown name in one line naming office.name."""
+    from fireenforce.cli import main as cli_main
+
+    unknown = _case(office={"level": "street", "name": "西街街道消防安全办公室"})
+    for case in (unknown, _case(office={"level": "street"})):
+        decision = fe.decide(case)
+        assert decision.step == "penalty"
+        assert "DOUBT-ENTRUSTMENT-UNNAMED-OFFICE" in [d.code for d in decision.doubts]
+    named = fe.decide(_case())
+    assert "DOUBT-ENTRUSTMENT-UNNAMED-OFFICE" not in [d.code for d in named.doubts]
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(unknown, ensure_ascii=False), encoding="utf-8")
+    assert cli_main(["render", str(path), "--document", "penalty_decision", "--fine", "6000"]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith('fireenforce: error: office.name: unknown office "西街街道消防安全办公室"; known: 北街街道消防安全办公室')

@@ -160,6 +160,10 @@ def resolve_office(
     if not values.get("name"):
         raise CaseError("office.name", f"missing: the document is headed with the office's name, and "
                                        f"{where} gives none for level {level}")
+    known = [n for _, data in files for n in (*data.offices, *(e.name for e in (data.defaults, *data.levels.values())
+                                                                 if e.name))]
+    if name and not values.get("code") and name not in known:  # a typo, or an office these files lack
+        raise CaseError("office.name", f'unknown office "{name}"; known: {", ".join(dict.fromkeys(known)) or "none"}')
     for field in ("code", *needs):
         if not values.get(field):
             who = f"offices.{name}" if name else f"levels.{level}"

@@ -326,9 +326,13 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
             rs.cores.put(key, core)
     reinspection = None
     doubts = core.doubts if in_force else (*core.doubts, _hypothetical(rs, day))
-    unpublished = policy.spec.delegation.unpublished_doubt
-    if unpublished is not None and core.step == "penalty" and rs.delegations.unpublished(case.office.name, level, day):
-        doubts = (*doubts, _doubt(unpublished))  # penalty-law art. 20 para. 2: the 委托书 is made public
+    if core.step == "penalty":  # a 委托书 the ruleset cannot vouch for (penalty-law art. 20 para. 2)
+        unverified = rs.delegations.unverified(case.office.name, level, day)
+        delegation = policy.spec.delegation
+        spec = delegation.unpublished_doubt if unverified == "unpublished" else \
+            delegation.unnamed_doubt if unverified == "unnamed" else None
+        if spec is not None:
+            doubts = (*doubts, _doubt(spec))
     if running is not None and record.deadline is not None:
         reinspection = _reinspection(rs, running, record.deadline)
         rectification = _rectification(record.deadline)

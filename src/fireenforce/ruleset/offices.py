@@ -182,13 +182,18 @@ class Delegations:
         return office.form_on(day, level_form) if office is not None else level_form
 
 
-    def unpublished(self, name: str, level: str, day: dt.date) -> bool:
-        """Whether the office acts under 委托 on ``day`` by a 委托书 whose publication is not recorded."""
+    def unverified(self, name: str, level: str, day: dt.date) -> Literal["unpublished", "unnamed", ""]:
+        """Why a penalty under 委托 on ``day`` rests on a 委托书 the ruleset cannot vouch for:
+        ``unpublished`` (its publication is not recorded), ``unnamed`` (an office the ruleset does not
+        name, whose 委托书 it cannot check, where its offices act under 委托书), else ''."""
         office = self.offices.get(name)
-        if office is None or office.form_on(day, self.level_forms.get(level)) != "委托":
-            return False
+        if office is None:
+            entrusting = any(o.entrustments for o in self.offices.values())
+            return "unnamed" if entrusting and self.level_forms.get(level) == "委托" else ""
+        if office.form_on(day, self.level_forms.get(level)) != "委托":
+            return ""
         found = office.entrustment_on(day)
-        return found is not None and found.published is None
+        return "unpublished" if found is not None and found.published is None else ""
 
     def check_level(self, name: str, level: str) -> str:
         """Why ``level`` cannot be the level of the office called ``name`` ('' when it can)."""

@@ -586,6 +586,9 @@ class DelegationSpec(Spec):
     unpublished_doubt: DoubtSpec | None = None
     """Output with a penalty a named office imposes under a 委托书 whose publication (penalty-law
     art. 20 para. 2) ``offices.yaml`` does not record (``published``)."""
+    unnamed_doubt: DoubtSpec | None = None
+    """Output with a penalty under 委托 by an office ``offices.yaml`` does not name (unnamed, or a
+    name it lacks), where its named offices act under 委托书: whose 委托书 cannot be checked."""
 
 
 class FactReferral(Spec):
