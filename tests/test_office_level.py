@@ -70,3 +70,9 @@ def test_the_batch_kernel_gives_the_same_error_row() -> None:
     out = decide_table(pa.Table.from_struct_array(pa.array(cases))).to_pylist()
     assert out[0]["step"] == "penalty" and out[1]["step"] is None
     assert "office.level" in json.dumps(out[1], ensure_ascii=False)
+
+
+def test_the_officers_page_says_it_in_chinese() -> None:
+    from fireenforce.service.wording import in_chinese
+
+    assert in_chinese("office.level", MESSAGE) == f"执法单位层级：与{NORTH}登记的层级不符，请核对"
