@@ -136,7 +136,7 @@ def dict_key(data: dict[Any, Any]) -> bytes | None:
         return None
 
 
-PARTS_KEPT = 16_384  # validated parts (subjects, places, facts, history entries ...) kept at most: about 23 MB
+PARTS_KEPT = 16_384  # validated parts (subjects, places, facts, history entries ...) kept at most, with their JSON: about 25 MB
 _PARTS: Memo[tuple[BaseModel, bytes]] = Memo(PARTS_KEPT)
 _PART_MODELS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("subject", Subject), ("place", Place), ("office", Office), ("facts", Facts), ("responsible_person", ResponsiblePerson),
