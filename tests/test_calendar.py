@@ -86,6 +86,20 @@ def test_a_window_outside_the_calendar_counts_monday_to_friday_and_says_so() -> 
     assert "DOUBT-CALENDAR-UNCOVERED" not in {d.code for d in inside.doubts}
 
 
+def test_a_running_oral_order_cites_no_reinspection_provision_and_says_why() -> None:
+    """检查规定第二十条第二款 governs written orders: a warning's re-inspection cites it; a reminder's
+    oral order cites nothing and carries the local-policy doubt instead."""
+    case = {"item": "EV-BLOCK", "observed_on": "2026-09-29", "office": {"level": "street", "name": "北街"},
+            "subject": {"kind": "unit", "operating": True, "name": "某店"}, "place": {"crowded": True},
+            "history": [{"date": "2026-09-27", "item": "EV-BLOCK", "step": "warning", "deadline": "2026-09-30"}]}
+    written = decide(case)
+    assert written.reinspection is not None and written.reinspection.cites == ("inspection-rules:20:2",)
+    assert "DOUBT-ORAL-ORDER-REINSPECTION" not in {d.code for d in written.doubts}
+    oral = decide({**case, "history": [{**case["history"][0], "step": "reminder"}]})
+    assert oral.reinspection is not None and oral.reinspection.step == "reminder" and oral.reinspection.cites == ()
+    assert "DOUBT-ORAL-ORDER-REINSPECTION" in {d.code for d in oral.doubts}
+
+
 def test_a_hearing_period_outside_the_calendar_is_refused_not_guessed() -> None:
     path = RS.path / "offices.yaml"
     office = resolve_office([(path, load_offices(path))], "street", "北街街道消防安全办公室")

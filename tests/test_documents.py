@@ -160,7 +160,7 @@ def test_notice_states_penalty_reasons_rights_and_hearing_exactly_when_due(heari
                         "《中华人民共和国消防法》第六十条第一款第（三）项", "陈述和申辩", "三日内"]:
             assert element in text, element
         assert ("要求听证的权利" in text) == hearing
-        assert ("五日内" in text) == hearing
+        assert ("五个工作日内" in text) == hearing
 
 
 def test_rectification_order_names_items_deadline_and_what_follows() -> None:

@@ -314,6 +314,8 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
     if running is not None and record.deadline is not None:
         reinspection = _reinspection(rs, running, record.deadline)
         rectification = _rectification(record.deadline)
+        if not reinspection.cites:
+            doubts = (*doubts, _doubt(policy.spec.ladder.oral_reinspection.doubt))
         if rs.calendar.uncovered(record.deadline, reinspection.latest or record.deadline):
             doubts = (*doubts, _doubt(rs.calendar_spec.uncovered_doubt))
     else:
@@ -331,11 +333,13 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
 
 
 def _reinspection(rs: Ruleset, running: HistoryEntry, deadline: dt.date) -> Reinspection:
-    """The re-inspection window of a running order (policy/ladder.yaml ``reinspection``)."""
+    """The re-inspection window of a running order (policy/ladder.yaml ``reinspection``). Its
+    provisions govern written orders only: a reminder's oral order cites none (its window is local
+    policy, ``oral_reinspection``, whose doubt the decision carries)."""
     spec = rs.policy.spec.ladder.reinspection
     return construct(Reinspection, step=running.step, ordered_on=running.date, deadline=deadline,
                      due=deadline + _DAYS[spec.after_days], latest=rs.calendar.add(deadline, spec.working_days),
-                     cites=tuple(spec.cites))
+                     cites=tuple(spec.cites) if running.step in rs.policy.written_orders else ())
 
 
 def _hypothetical(rs: Ruleset, day: dt.date) -> Doubt:

@@ -135,10 +135,11 @@ class Reinspection(BaseModel):
     due: dt.date
     """The first day to re-inspect: the day after the deadline."""
     latest: dt.date | None = None
-    """The last day to re-inspect: the ruleset's number of working days after the deadline (Saturdays and
-    Sundays are not working days; public holidays are not counted out, see the doubt the decision carries)."""
+    """The last day to re-inspect: the ruleset's number of working days after the deadline, counted on
+    the ruleset's holiday calendar (weekends and public holidays out, 调休 working Saturdays and Sundays in)."""
     cites: tuple[str, ...] = ()
-    """The provisions the re-inspection period rests on."""
+    """The provisions the re-inspection period rests on: empty for a reminder's oral order, which they
+    do not govern (the decision then carries the local policy's doubt)."""
 
 
 class Reason(BaseModel):
