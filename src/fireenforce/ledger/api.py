@@ -13,6 +13,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, or_, select
 
 from fireenforce.documents.context import document_number, reinspection_doubts
+from fireenforce.documents.hearing import hearing_due
 from fireenforce.documents.offices import Office, OfficesFile, after_notice, load_offices, resolve_office
 from fireenforce.engine import decide
 from fireenforce.errors import CaseError
@@ -443,7 +444,7 @@ class Ledger:
         elif date is not None:
             day = _day(date, "date")
         elif follows_notice:
-            day = _decision_day(self._office(ruleset, case), ruleset, act.at, decision)
+            day = _decision_day(self._office(ruleset, case), ruleset, case, decision, fine)
         else:  # the notice and the inspection record are of the action's own day
             day = act.at
         return render(case, decision, document, fine=fine, formal_warning=formal_warning, format=format,
@@ -585,7 +586,7 @@ class Ledger:
         deadline = decision.rectification.deadline if decision.rectification.required else None
         types = _issued_types(decision, choice.fine)
         if deadline is not None and "penalty_decision" in types:  # the period runs from the decision's date
-            deadline += _decision_day(office, self._ruleset(day), day, decision) - day
+            deadline += _decision_day(office, self._ruleset(day), case, decision, choice.fine) - day
         writer.append("action", finding=finding, subject=key, at=day, payload={
             "action": action, "item": decision.item.code, "step": step, "deadline": deadline and deadline.isoformat(),
             "decision": decision.model_dump(mode="json"), "ruleset": decision.ruleset.model_dump(mode="json"),
@@ -622,11 +623,13 @@ class Ledger:
         )
 
 
-def _decision_day(office: Office, ruleset: Ruleset, day: dt.date, decision: Decision) -> dt.date:
+def _decision_day(office: Office, ruleset: Ruleset, case: Case, decision: Decision, fine: int | None) -> dt.date:
     """The date of the document that orders the correction: the action's, or for a general
-    procedure the penalty decision's, once its notice (dated the action's day) has run."""
+    procedure the penalty decision's, once its notice (dated the action's day) has run, with the
+    hearing period where the penalty imposed (``fine``, as recorded) gives a hearing right."""
+    day = case.decision_date
     if decision.procedure == "general" and "penalty_decision" in decision.documents:
-        return after_notice(office, ruleset.calendar, day, decision.hearing_right)
+        return after_notice(office, ruleset.calendar, day, hearing_due(ruleset, case, decision, fine))
     return day
 
 
