@@ -66,7 +66,9 @@ class Ledger:
     schema is upgraded, a newer one refused. ``ruleset`` is a ruleset directory (default: the
     bundled family, the version in force on each case's date); ``offices`` a file overriding
     the ruleset's ``offices.yaml`` (document numbers use each office's 文书代字). ``today`` is
-    the clock that refuses a case observed or decided in the future (default: the date in China).
+    the clock that refuses a write dated in the future: a case observed or decided, a
+    re-inspection, an application or a referral's answer after today (default: the date in China);
+    a correction is dated by it.
     """
 
     def __init__(
@@ -162,7 +164,7 @@ class Ledger:
         with ``record``). Not rectified while the deadline still runs: nothing is decided (the order
         is not unheeded yet) unless the officer departs with ``step`` and ``reason``; the finding's
         current Record is returned."""
-        day = _day(on, "on")
+        day = self._happened(_day(on, "on"), "on")
         if rectified:
             for name, given in (("fine", fine is not None), ("formal_warning", formal_warning),
                                 ("step", step is not None), ("reason", bool(reason.strip()))):
@@ -226,7 +228,7 @@ class Ledger:
         """The brigade's answer to a referral (移交): accepted, or returned to the office (the
         finding is open again, due once the ruleset's ``returned_days`` have run). ``result`` is
         the brigade's result in words."""
-        day = _day(on, "on")
+        day = self._happened(_day(on, "on"), "on")
         with translate_errors(self.url), writing(self.engine) as conn:
             writer = ChainWriter(conn, self._office_of(conn, finding))
             state = replay(finding_events(conn, finding))
@@ -250,7 +252,7 @@ class Ledger:
         ``on`` to the ruleset's working days after it, even before its deadline (消防监督检查规定
         第二十条第二款). Refused for a finding without a running order (closed, referred, nothing
         to correct), one already applied for, and a date before the order."""
-        day = _day(on, "on")
+        day = self._happened(_day(on, "on"), "on")
         with translate_errors(self.url), writing(self.engine) as conn:
             writer = ChainWriter(conn, self._office_of(conn, finding))
             state = replay(finding_events(conn, finding))
@@ -300,7 +302,7 @@ class Ledger:
                 raise CaseError("merge", "only a subject_id correction can merge subjects")
             refiled = refiling(conn, row.finding, changes["subject_id"], merge) if "subject_id" in changes else {}
             writer = ChainWriter(conn, row.office)
-            ev = writer.append("correction", finding=row.finding, subject=row.subject, at=dt.date.today(),
+            ev = writer.append("correction", finding=row.finding, subject=row.subject, at=self.today(),
                                payload={"target": event, "changes": changes, "reason": reason, **refiled})
             refresh(conn, row.finding)
             writer.close()
@@ -526,10 +528,17 @@ class Ledger:
 
     def _not_in_future(self, case: Case) -> None:
         """The ledger records what has happened: no observation or decision after today."""
-        today = self.today()
         for field, day in (("observed_on", case.observed_on), ("decided_on", case.decided_on)):
-            if day is not None and day > today:
-                raise CaseError(field, f"{day} is after today ({today}): the ledger records what has happened")
+            if day is not None:
+                self._happened(day, field)
+
+    def _happened(self, day: dt.date, field: str) -> dt.date:
+        """``day`` when it is not after today (the Ledger's ``today`` clock, the date in China), else
+        refused on ``field``: every write records what has happened."""
+        today = self.today()
+        if day > today:
+            raise CaseError(field, f"{day} is after today ({today}): the ledger records what has happened")
+        return day
 
     def _office_of(self, conn: Connection, finding: str) -> str:
         office = conn.execute(select(findings.c.office).where(findings.c.id == finding)).scalar_one_or_none()
