@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from fireenforce.errors import CaseError
+from fireenforce.errors import CaseError, DocumentError
 from fireenforce.ledger import Ledger
 from ledgerkit import case, event_count
 
@@ -41,3 +41,26 @@ def test_no_write_after_record_is_dated_after_today(led: Ledger) -> None:
     led.correct(action.id, reason="笔误", changes={"deadline": "2026-06-30"})
     corrected = [e for e in led.show(referred.finding).events if e.kind == "correction"]
     assert [e.at for e in corrected] == [TODAY]  # dated by the ledger's clock
+
+
+def test_a_decision_is_never_dated_after_the_deadline_it_orders(led: Ledger) -> None:
+    """Fine 6000 on a unit, no hearing: notice of 05-03, decided 05-07, correct by 05-10; the
+    decision carries the ledger's assumption (DOUBT-NOTICE-SERVED) and a later date is refused."""
+    rec = led.record(case(3), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
+    assert rec.deadline == dt.date(2026, 5, 10)
+    assert [d.code for d in rec.doubts] == ["DOUBT-NOTICE-SERVED"] == [d.code for d in led.latest(rec.finding).doubts]
+    with pytest.raises(DocumentError, match=r"^date: 2026-05-11 is after the correction deadline 2026-05-10"):
+        led.render(rec.finding, "penalty_decision", date="2026-05-11", format="text")
+    assert "2026年5月10日" in led.render(rec.finding, "penalty_decision", date="2026-05-10", format="text")
+    plain = led.record(case(4), officer="王某")
+    assert plain.doubts == ()
+
+
+def test_the_printed_record_shows_one_deadline_the_recorded_one(led: Ledger) -> None:
+    from fireenforce.cli.ledger import record_text
+
+    rec = led.record(case(5), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=30000, officer="王某")
+    assert rec.decision.rectification.deadline == dt.date(2026, 5, 6)  # decide counts from the notice
+    text = record_text(rec)
+    assert "整改：2026-05-15前改正" in text and "整改期限：2026-05-15" in text and "2026-05-06" not in text
+    assert "存疑（DOUBT-NOTICE-SERVED）" in text

@@ -351,7 +351,7 @@ def _correct(args: argparse.Namespace) -> int:
 
 def record_text(rec: Any) -> str:
     """A recorded action for the officer: the decision, then what the ledger did."""
-    lines = [decision_text(rec.decision), "", f"记录：{rec.finding}（处置 {rec.action}）{STATUS_LABELS[rec.status]}"]
+    lines = [decision_text(_as_recorded(rec)), "", f"记录：{rec.finding}（处置 {rec.action}）{STATUS_LABELS[rec.status]}"]
     if rec.fine is not None:
         lines.append(f"罚款：{rec.fine}元")
     if rec.formal_warning:
@@ -362,12 +362,24 @@ def record_text(rec: Any) -> str:
     lines += [f"文书：{DOCUMENT_TITLES[d.type]} {d.number}" for d in rec.documents]
     if rec.deadline:
         lines.append(f"整改期限：{rec.deadline}")
+    lines += [f"存疑（{d.code}）：{d.text}" for d in rec.doubts]
     if rec.subject.weak:
         lines.append("注意：当事人无证件号码，按名称和地址匹配历史记录（弱匹配）")
     if rec.weak_matches:
         lines.append(f"注意：历史记录含按名称和地址匹配的记录（弱匹配）：{'、'.join(rec.weak_matches)}；"
                      "如为同一当事人，可用 ledger correct 为其补录证件号")
     return "\n".join(lines)
+
+
+def _as_recorded(rec: Any) -> Any:
+    """The decision as the ledger recorded its action: one correction deadline, the recorded one
+    (a general-procedure penalty's runs from its decision's date, after the notice's periods,
+    not from the notice's date as decide counts it)."""
+    decision = rec.decision
+    if rec.deadline is None or not decision.rectification.required or decision.rectification.deadline == rec.deadline:
+        return decision
+    moved = decision.rectification.model_copy(update={"deadline": rec.deadline})
+    return decision.model_copy(update={"rectification": moved})
 
 
 def _display(url: str) -> str:

@@ -128,6 +128,9 @@ def render(
         hearing = kind != "summary_penalty_decision" and sanction is not None and \
             hearing_due(rs, case, decision, sanction.fine)
     day = _document_date(case, kind, office, rs.calendar, date, notice_date, hearing)
+    if deadline is not None and kind != "inspection_record" and day > deadline:  # a 复查's record comes later
+        raise DocumentError(f"date: {day} is after the correction deadline {deadline} the document orders; "
+                            "date it by the deadline, or correct the deadline first (ledger correct)")
     decision = _ordered_from(decision, case.decision_date, day, deadline)
     quotes = _quotes(rs, office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
     checked = _reinspection_basis(rs, reinspection) if reinspection else ()

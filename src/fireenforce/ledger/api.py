@@ -37,7 +37,7 @@ from fireenforce.ledger.subjects import (
 )
 from fireenforce.ledger.tables import actions, chain_heads, events, findings
 from fireenforce.ledger.windows import reinspect_by
-from fireenforce.model import Case, Decision
+from fireenforce.model import Case, Decision, Doubt
 from fireenforce.model.case import HistoryEntry, Subject, parse_case
 from fireenforce.model.enums import STEPS, DocumentType
 from fireenforce.ruleset.compiled import Ruleset
@@ -594,8 +594,11 @@ class Ledger:
         action, day = new_id("A"), case.decision_date
         deadline = decision.rectification.deadline if decision.rectification.required else None
         types = _issued_types(decision, choice.fine)
+        ruleset = self._ruleset(day)
         if deadline is not None and "penalty_decision" in types:  # the period runs from the decision's date
-            deadline += _decision_day(office, self._ruleset(day), case, decision, choice.fine) - day
+            deadline += _decision_day(office, ruleset, case, decision, choice.fine) - day
+        assumed = ruleset.policy.spec.procedure.notice_served_doubt if "penalty_decision" in types else None
+        doubts = (Doubt(code=assumed.code, text=assumed.text),) if assumed is not None else ()
         writer.append("action", finding=finding, subject=key, at=day, payload={
             "action": action, "item": decision.item.code, "step": step, "deadline": deadline and deadline.isoformat(),
             "decision": decision.model_dump(mode="json"), "ruleset": decision.ruleset.model_dump(mode="json"),
@@ -606,6 +609,7 @@ class Ledger:
             **({"subject_name": renamed} if renamed is not None else {}),
             **({"subject_id": reidentified} if reidentified is not None else {}),
             **({"weak_matches": list(choice.weak_matches)} if choice.weak_matches else {}),
+            **({"doubts": [d.model_dump(mode="json") for d in doubts]} if doubts else {}),
         })
         issued = []
         for doc_type in types:
@@ -628,7 +632,7 @@ class Ledger:
             finding=finding, action=action, status=state.status, decision=decision,  # type: ignore[arg-type]
             documents=tuple(issued), deadline=state.deadline, step=step,
             subject=_subject_ref(key, state.subject_name, state.weak), departure=departure, fine=choice.fine,
-            formal_warning=choice.formal_warning, weak_matches=choice.weak_matches,
+            formal_warning=choice.formal_warning, weak_matches=choice.weak_matches, doubts=doubts,
         )
 
 
@@ -705,6 +709,7 @@ def _stored_record(evs: list[Event], *, first: bool) -> Record:
         subject=_subject_ref(state.subject, state.subject_name, state.weak), fine=action.fine,
         departure=Departure.model_validate(p["departure"]) if p.get("departure") else None,
         formal_warning=bool(p.get("formal_warning")), weak_matches=tuple(p.get("weak_matches", ())),
+        doubts=tuple(Doubt.model_validate(d) for d in p.get("doubts", ())),
     )
 
 

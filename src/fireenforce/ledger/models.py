@@ -71,6 +71,7 @@ class Record(BaseModel):
     formal_warning: bool = False  # the penalty imposed is a formal warning (警告) instead of a fine
     warnings: tuple[str, ...] = ()  # what the officer should check (one line each), e.g. another name for the id
     reinspection: ReinspectionRef | None = None  # from ``reinspect``: the re-inspection just recorded
+    doubts: tuple[Doubt, ...] = ()  # the ledger's own assumptions for this action (DOUBT-NOTICE-SERVED)
 
 
 class LedgerHistoryEntry(HistoryEntry):
