@@ -87,7 +87,8 @@ def render(
     date; for a general-procedure penalty decision, the first day after the statement period of
     its notice); ``notice_date`` the date of that 行政处罚告知书 (default: the decision date);
     ``deadline`` the correction deadline as recorded (the ledger's, so that every document of an
-    action orders the same day; default: the decision's period counted from the document's date);
+    action orders the same day; default: the decision's period counted from the document's date,
+    for a 行政处罚告知书 from the date its decision takes by default, so the two order one day);
     ``reinspection`` the re-inspection (复查) the document records, if it follows one.
     Raises :class:`DocumentError` for a document, choice or configuration that does not fit.
     """
@@ -131,7 +132,10 @@ def render(
     if deadline is not None and kind != "inspection_record" and day > deadline:  # a 复查's record comes later
         raise DocumentError(f"date: {day} is after the correction deadline {deadline} the document orders; "
                             "date it by the deadline, or correct the deadline first (ledger correct)")
-    decision = _ordered_from(decision, case.decision_date, day, deadline)
+    ordering = day
+    if kind == "penalty_notice" and "penalty_decision" in decision.documents:  # the decision that follows orders
+        ordering = after_notice(office, rs.calendar, day, hearing, "date" if date else "decided_on")
+    decision = _ordered_from(decision, case.decision_date, ordering, deadline)
     quotes = _quotes(rs, office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
     checked = _reinspection_basis(rs, reinspection) if reinspection else ()
     context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes,
