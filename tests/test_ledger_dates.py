@@ -64,3 +64,14 @@ def test_the_printed_record_shows_one_deadline_the_recorded_one(led: Ledger) -> 
     text = record_text(rec)
     assert "整改：2026-05-15前改正" in text and "整改期限：2026-05-15" in text and "2026-05-06" not in text
     assert "存疑（DOUBT-NOTICE-SERVED）" in text
+
+
+def test_a_reinspection_record_dates_a_penalty_decisions_order_by_the_decision(led: Ledger) -> None:
+    """The 决定书 of a notice of 05-03 (fine 6000, no hearing) is dated 05-07: the order the 复查
+    checks was given that day, not on the notice's."""
+    rec = led.record(case(6), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
+    number = next(d.number for d in rec.documents if d.type == "penalty_decision")
+    led.reinspect(rec.finding, on="2026-05-11", rectified=True, officer="王某")
+    text = led.render(rec.finding, "inspection_record", format="text")
+    assert f"2026年5月7日，《行政处罚决定书》（{number}）责令当事人于2026年5月10日前改正" in text
+    assert "2026年5月3日，《行政处罚决定书》" not in text

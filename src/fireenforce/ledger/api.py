@@ -31,7 +31,7 @@ from fireenforce.ledger.models import (
 from fireenforce.ledger.links import refiling, subject_links
 from fireenforce.ledger.repeats import open_finding, refusal
 from fireenforce.ledger.rulesets import ruleset_on
-from fireenforce.ledger.state import CORRECTABLE, FindingState, action_case, history_entry, replay
+from fireenforce.ledger.state import CORRECTABLE, ActionState, FindingState, action_case, history_entry, replay
 from fireenforce.ledger.subjects import (
     key_for_lookup, mask_id, masked_key, name_key, normalise_id, normalise_text, subject_key,
 )
@@ -417,17 +417,15 @@ class Ledger:
         doc = _issued(evs, document, action, number)
         state = replay(evs)
         if "action" not in doc.payload:  # a re-inspection's own record: the order's case and decision
-            seen = recorded(evs, state, doc.payload["reinspection"])
+            seen = recorded(evs, state, doc.payload["reinspection"], self._order_day(evs))
             if date is not None or fine is not None or formal_warning:
                 raise LedgerError(f"--date/--fine/--formal-warning: the re-inspection record {doc.payload['number']} "
                                   f"is dated the re-inspection's day ({seen.on}) and imposes nothing")
             acted = order_of(state, next(e for e in evs if e.id == doc.payload["reinspection"]))
         else:
             acted = next(a for a in state.actions if a.id == doc.payload["action"])
-        act = next(e for e in evs if e.kind == "action" and e.payload["action"] == acted.id)
-        case = parse_case(action_case(evs[0].payload, act.at, first=act is _first_action(evs),
-                                      name=act.payload.get("subject_name"), subject_id=act.payload.get("subject_id")))
-        case = case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
+        act = _action_event(evs, acted.id)
+        case = _case_of(evs, act)
         recorded_fine, warned = act.payload.get("fine"), bool(act.payload.get("formal_warning"))
         imposed = "a formal warning" if warned else None if recorded_fine is None else f"{recorded_fine} yuan"
         asked = "a formal warning" if formal_warning else None if fine is None else f"{fine} yuan"
@@ -440,7 +438,7 @@ class Ledger:
         decision = Decision.model_validate(act.payload["decision"])
         follows_notice = document == "penalty_decision" and decision.procedure == "general"
         ruleset = self._ruleset(act.at)
-        reinspection = seen if "action" not in doc.payload else reinspected(evs, state, acted)
+        reinspection = seen if "action" not in doc.payload else reinspected(evs, state, acted, self._order_day(evs))
         if "action" not in doc.payload:
             day = seen.on
         elif date is not None:
@@ -566,6 +564,18 @@ class Ledger:
         _check_sanction(decision, fine, formal_warning)
         return _Choice(decision, departure, history, fine, formal_warning, weak)
 
+    def _order_day(self, evs: list[Event]) -> Callable[[ActionState], dt.date]:
+        """The date of the document that gave an action's order: the action's, or for a
+        general-procedure penalty its decision's (after the notice's periods, as the ledger dated it)."""
+        def dated(order: ActionState) -> dt.date:
+            if not any(d["type"] == "penalty_decision" for d in order.documents):
+                return order.date
+            act = _action_event(evs, order.id)
+            case, ruleset = _case_of(evs, act), self._ruleset(act.at)
+            return _decision_day(self._office(ruleset, case), ruleset, case,
+                                 Decision.model_validate(act.payload["decision"]), act.payload.get("fine"))
+        return dated
+
     def _reinspection_record(self, writer: ChainWriter, evs: list[Event], state: FindingState, seen: Event,
                              issued: tuple[IssuedDocument, ...] | None = None) -> ReinspectionRef:
         """The re-inspection ``seen`` with its 检查记录: ``issued`` (an action's that records it),
@@ -690,6 +700,18 @@ def _issued(evs: list[Event], document: str, action: str | None, number: str | N
         raise LedgerError(f"--document: {evs[0].finding} has no {document}{which} issued through the ledger "
                           f"(issued: {', '.join(kinds) or 'none'})")
     return issued[-1]
+
+
+def _action_event(evs: list[Event], action: str) -> Event:
+    return next(e for e in evs if e.kind == "action" and e.payload["action"] == action)
+
+
+def _case_of(evs: list[Event], act: Event) -> Case:
+    """The case an action decided, with the subject's name and id as corrected since the finding
+    and the history it was decided on."""
+    case = parse_case(action_case(evs[0].payload, act.at, first=act is _first_action(evs),
+                                  name=act.payload.get("subject_name"), subject_id=act.payload.get("subject_id")))
+    return case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
 
 
 def _first_action(evs: list[Event]) -> Event:
