@@ -29,7 +29,7 @@ from fireenforce.ledger.models import (
     SubjectRef, VerifyReport,
 )
 from fireenforce.ledger.links import refiling, subject_links
-from fireenforce.ledger.repeats import open_finding, refusal
+from fireenforce.ledger.repeats import back_dated, closed_before, open_finding, refusal
 from fireenforce.ledger.rulesets import ruleset_on
 from fireenforce.ledger.state import CORRECTABLE, ActionState, FindingState, action_case, history_entry, replay
 from fireenforce.ledger.subjects import (
@@ -138,13 +138,20 @@ class Ledger:
             finding = new_id("F")
             choice = self._decide(conn, case, key.key, ruleset, step, reason, fine, formal_warning)
             item = choice.decision.item.code
-            repeated = open_finding(conn, key.key, _names(case.subject.name, case.subject.address), item,
-                                    case.office.name)
+            names = _names(case.subject.name, case.subject.address)
+            repeated = open_finding(conn, key.key, names, item, case.office.name)
             if repeated is not None and not separate.strip():
-                raise refusal(repeated, case.decision_date, case.subject.name)
+                raise refusal(repeated, case.decision_date, self.today(), case.subject.name)
+            ended = closed_before(conn, key.key, names, item, case.office.name, case.observed_on) \
+                if repeated is None else None
+            if ended is not None and not separate.strip():
+                raise back_dated(*ended, case.observed_on, case.subject.name)
+            if ended is not None:  # kept apart, with the reason, from the finding that ended
+                repeated = ended[0]
             if repeated is None and separate.strip():
-                raise CaseError("separate", f"the office has no open finding on this subject and {item} to "
-                                            "keep apart from: record it without --separate")
+                raise CaseError("separate", f"the office has no open finding on this subject and {item} (nor one "
+                                            "closed or taken over on or after this case's observed_on) to keep "
+                                            "apart from: record it without --separate")
             writer.append("finding", finding=finding, subject=key.key, at=case.observed_on, payload={
                 "case": stored, "item": item, "weak": key.weak, "officer": officer,
                 **({"source": source} if source is not None else {}),
