@@ -11,6 +11,7 @@ from fireenforce.cli._io import (
     add_format, add_ruleset, at_least, check_binary_target, dump_json, iso_date, one_case, read_text, write_document,
 )
 from fireenforce.cli._text import decision_text
+from fireenforce.documents.numerals import number
 from fireenforce.errors import CaseError
 from fireenforce.labels import DOCUMENT_TITLES, STATUS_LABELS, STEP_LABELS
 from fireenforce.model.enums import DOCUMENT_TYPES
@@ -171,11 +172,20 @@ def _reinspect(args: argparse.Namespace) -> int:
 def _apply(args: argparse.Namespace) -> int:
     with _open(args) as led:
         view = led.apply_for_reinspection(args.finding, on=args.on, note=args.note)
-        due = next((d for d in led.due(on=args.on, office=view.office) if d.finding == view.finding), None)
-    by = due.reinspect_by if due is not None else None
-    window = f"，应于 {by} 前复查（三个工作日，消防监督检查规定第二十条第二款）" if by else \
-        "；复查期限的最后一日落在工作日日历未收录的年份，须按当年节假日安排核定"
-    _emit(args, view.model_dump(mode="json"), f"{view.finding} 已记录复查申请（{view.applied_on}）{window}")
+        found, doubts = led.reinspection_windows(view.finding)
+    basis = "本地政策，policy/ladder.yaml oral_reinspection" if doubts else "消防监督检查规定第二十条第二款"
+    lines = [f"{view.finding} 已记录复查申请（{view.applied_on}）"]
+    for window in sorted(found, key=lambda w: w.opened_by != "application"):  # the application's first
+        start = "收到复查申请之日" if window.opened_by == "application" else f"整改期限（{window.start}）届满"
+        days = f"{number(window.days)}个工作日，{basis}"
+        if window.last is None:
+            lines.append(f"{start}起的复查期限（{days}）的最后一日落在工作日日历未收录的年份，须按当年节假日安排核定")
+        elif view.applied_on is not None and window.lapsed(view.applied_on):
+            lines.append(f"{start}起的复查期限（{days}）已于 {window.last} 届满（已过）")
+        else:
+            lines.append(f"{start}起应于 {window.last} 前复查（{days}）")
+    lines += [f"存疑（{d.code}）：{d.text}" for d in doubts]
+    _emit(args, view.model_dump(mode="json"), "\n".join(lines))
     return 0
 
 

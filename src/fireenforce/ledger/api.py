@@ -36,7 +36,7 @@ from fireenforce.ledger.subjects import (
     key_for_lookup, mask_id, masked_key, name_key, normalise_id, normalise_text, subject_key,
 )
 from fireenforce.ledger.tables import actions, chain_heads, events, findings
-from fireenforce.ledger.windows import reinspect_by
+from fireenforce.ledger.windows import Window, reinspect_by, windows
 from fireenforce.model import Case, Decision, Doubt
 from fireenforce.model.case import HistoryEntry, Subject, parse_case
 from fireenforce.model.enums import STEPS, DocumentType
@@ -262,20 +262,30 @@ class Ledger:
         day = self._happened(_day(on, "on"), "on")
         with translate_errors(self.url), writing(self.engine) as conn:
             writer = ChainWriter(conn, self._office_of(conn, finding))
-            state = replay(finding_events(conn, finding))
+            evs = finding_events(conn, finding)
+            state = replay(evs)
             if state.status != "open" or state.deadline is None:
                 raise LedgerError(f"{finding}: the finding is {state.status} with no running order to correct; "
                                   f"there is nothing to apply for a re-inspection of")
             if state.applied_on is not None:
                 raise LedgerError(f"{finding}: the party applied for a re-inspection on {state.applied_on}, "
                                   f"not yet re-inspected; record the re-inspection (ledger reinspect)")
-            if day < state.last.date:
-                raise CaseError("on", f"{day} is before the order it concerns ({state.last.date})")
+            ordered = self._order_day(evs)(state.last)
+            if day < ordered:
+                raise CaseError("on", f"{day} is before the order it concerns ({ordered})")
             writer.append("application", finding=finding, subject=state.subject, at=day,
                           payload={"action": state.last.id, "note": note})
             refresh(conn, finding)
             writer.close()
         return self.show(finding)
+
+    def reinspection_windows(self, finding: str) -> tuple[tuple[Window, ...], tuple[Doubt, ...]]:
+        """The open finding's re-inspection windows, each event's own (the deadline's, the
+        application's), and the doubts on their basis: for a reminder's oral order the windows are
+        local policy (``policy/ladder.yaml`` ``oral_reinspection``), not 检查规定第二十条第二款."""
+        view = self.show(finding)
+        found = windows(self._ruleset, view.deadline, view.applied_on)
+        return found, reinspection_doubts(self._ruleset(view.deadline or view.opened_on), view.last_step)
 
     def correct(self, event: str, *, reason: str, changes: dict[str, Any], merge: bool = False) -> str:
         """Correct an earlier event by a new ``correction`` event (the old one stays as it was).
@@ -378,7 +388,7 @@ class Ledger:
             {"finding": r.id, "item": r.item, "deadline": r.deadline, "last_step": r.last_step, "office": r.office,
              "overdue": r.deadline < day, "subject": {"id": masked_key(r.subject), "name": r.subject_name, "weak": r.weak},
              "place": {"name": places.get(r.id, {}).get("name", ""), "address": places.get(r.id, {}).get("address", "")},
-             "applied_on": r.applied_on, "reinspect_by": reinspect_by(self._ruleset, r.deadline, r.applied_on)}
+             "applied_on": r.applied_on, "reinspect_by": reinspect_by(self._ruleset, r.deadline, r.applied_on, day)}
             for r in rows
         ])
 
