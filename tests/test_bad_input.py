@@ -185,3 +185,13 @@ def test_the_officer_s_text_cites_provisions_by_their_names(capsys, monkeypatch)
     reasons = out.split("理由：", 1)[1].split("存疑：", 1)[0]
     assert "（《中华人民共和国行政处罚法》第三十七条）" in reasons
     assert "penalty-law:" not in reasons and "inspection-rules:" not in reasons
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_its_line(tmp_path: Path, capsys, monkeypatch) -> None:
+    """A file cut inside a character (or in another encoding) names the line where the bad byte is."""
+    good = json.dumps(BASE, ensure_ascii=False).encode()
+    path = tmp_path / "cases.jsonl"
+    path.write_bytes(good + b"\n" + good[:-7] + "车".encode()[:2])
+    code, out, err = run(capsys, monkeypatch, "decide", str(path))
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert err.startswith(f"fireenforce: error: {path}:2: not UTF-8 text (byte ")

@@ -238,6 +238,16 @@ def test_refusals_say_the_state_in_the_offices_terms(led: Ledger) -> None:
         led.referral_answer(opened.finding, on="2026-05-07", accepted=True)
 
 
+def test_show_heads_a_referred_finding_with_the_brigades_answer(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, tmp_path, "record", "CASE", "--officer", "王某", "--step", "referral",
+                       "--reason", "安全出口严重堵塞，需临时查封", "--format", "json", data=case(18))
+    finding = json.loads(out)["finding"]
+    assert run(capsys, tmp_path, "show", finding)[1].splitlines()[0].split()[2] == "已移交（待接收）"
+    assert run(capsys, tmp_path, "referral", finding, "--on", "2026-05-06", "--accepted")[0] == 0
+    assert "  已移交（已接收 2026-05-06）  " in run(capsys, tmp_path, "show", finding)[1].splitlines()[0]
+
+
 def test_the_phone_page_says_the_new_refusals_in_chinese(led: Ledger) -> None:
     from fireenforce.service.wording import in_chinese
 

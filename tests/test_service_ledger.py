@@ -57,11 +57,22 @@ def test_record_answers_the_contracts_record(world: dict[str, Any]) -> None:
     assert rec["deadline"] == rec["decision"]["rectification"]["deadline"]
 
 
+def test_the_same_open_conduct_is_a_409_with_its_code_and_a_separate_finding_needs_a_reason(
+        world: dict[str, Any]) -> None:
+    first = recorded(world["north"], 2)
+    again = world["north"].post("/v1/findings", {"case": case(2), "officer": "王某"})
+    error = again.json()["error"]
+    assert again.status_code == 409 and (error["code"], error["finding"]) == ("open_finding", first["finding"])
+    assert '"separate": REASON' in error["message"] and "--separate" not in error["message"]
+    separate = world["north"].post("/v1/findings", {"case": case(2), "officer": "王某", "separate": "另一处门店"})
+    assert separate.status_code == 201 and separate.json()["finding"] != first["finding"]
+
+
 def test_the_office_name_comes_from_the_token(world: dict[str, Any]) -> None:
     rec = recorded(world["north"], office={"level": "street", "name": ""})
     assert world["north"].get(f"/v1/findings/{rec['finding']}").json()["office"] == OFFICE["name"]
     other = world["north"].post("/v1/findings", {"officer": "王某", "case": case(2, office=OTHER_OFFICE)})
-    assert other.status_code == 422 and other.json()["error"]["field"] == "office.name"
+    assert other.status_code == 422 and other.json()["error"]["field"] == "case.office.name"
 
 
 def test_reinspection_escalates_then_closes(world: dict[str, Any]) -> None:
@@ -109,7 +120,9 @@ def test_bad_input_is_422_with_the_field(world: dict[str, Any]) -> None:
     bad = north.post("/v1/findings", {"officer": "王某", "case": case(1, observed_on="someday")})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "case.observed_on"
     wrong_id = north.post("/v1/findings", {"officer": "王某", "case": case(1, subject={"kind": "unit", "name": "某店", "id": "123"})})
-    assert wrong_id.status_code == 422 and wrong_id.json()["error"]["field"].startswith("subject")
+    assert wrong_id.status_code == 422 and wrong_id.json()["error"]["field"].startswith("case.subject")
+    future = north.post("/v1/findings", {"officer": "王某", "case": case(1, on="2099-01-04")})
+    assert future.status_code == 422 and future.json()["error"]["field"] == "case.observed_on"  # as validation names it
     assert north.get("/v1/due", on="soon").json()["error"]["field"] == "on"
 
 

@@ -66,7 +66,10 @@ def read_text(source: str) -> str:
         return path.read_text(encoding="utf-8-sig")  # tolerate a byte-order mark (files saved on Windows)
     except FileNotFoundError:
         raise FireEnforceError(f"{source}: no such file") from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise FireEnforceError(f"{source}:{line}: not UTF-8 text (byte {exc.start + 1} of the file)") from None
+    except (IsADirectoryError, PermissionError) as exc:
         raise FireEnforceError(f"{source}: cannot read ({exc.__class__.__name__})") from None
 
 

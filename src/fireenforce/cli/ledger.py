@@ -13,7 +13,7 @@ from fireenforce.cli._io import (
 from fireenforce.cli._text import decision_text
 from fireenforce.documents.numerals import number
 from fireenforce.errors import CaseError
-from fireenforce.labels import DOCUMENT_TITLES, STATUS_LABELS, STEP_LABELS
+from fireenforce.labels import ANSWER_LABELS, DOCUMENT_TITLES, STATUS_LABELS, STEP_LABELS
 from fireenforce.model.enums import DOCUMENT_TYPES
 
 
@@ -256,12 +256,20 @@ def _result(entry: Any) -> str:
 def _show(args: argparse.Namespace) -> int:
     with _open(args) as led:
         view = led.show(args.finding)
-    head = [f"{view.finding}  {view.item}  {STATUS_LABELS[view.status]}  {view.office}",
+    head = [f"{view.finding}  {view.item}  {STATUS_LABELS[view.status]}{_answer(view)}  {view.office}",
             f"当事人：{view.subject.name} {view.subject.id}{'（弱匹配：按名称和地址）' if view.subject.weak else ''}",
             f"最近处置：{STEP_LABELS[view.last_step]}" + (f"；整改期限 {view.deadline}" if view.deadline else "")]
     events = [f"  {e.at}  {e.kind}  {e.id}" + _event_note(e) for e in view.events]
     _emit(args, view.model_dump(mode="json"), "\n".join(head + ["事件："] + events))
     return 0
+
+
+def _answer(view: Any) -> str:
+    """The brigade's answer to a finding still referred (已接收 on a date), or nothing."""
+    if view.status != "referred":
+        return ""
+    answers = [e for e in view.events if e.kind == "referral_accepted"]
+    return f"（{ANSWER_LABELS['accepted']} {answers[-1].at}）" if answers else "（待接收）"
 
 
 def _event_note(event: Any) -> str:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 
 from fireenforce.errors import CaseError, FireEnforceError
-from fireenforce.ledger import LedgerError, LedgerUnavailable, UnknownFinding
+from fireenforce.ledger import LedgerError, LedgerUnavailable, OpenFinding, UnknownFinding
 from fireenforce.model import Case
 from fireenforce.model.case import first_error
 
@@ -28,6 +28,9 @@ class ErrorDetail(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     field: str
     message: str
+    code: str | None = None
+    """A stable code where the error has one (e.g. ``open_finding``, with ``finding`` naming it)."""
+    finding: str | None = None
 
 
 class ErrorBody(BaseModel):
@@ -37,8 +40,10 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
-def error_response(status: int, field: str, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"field": field, "message": message}}, status_code=status, headers=headers)
+def error_response(status: int, field: str, message: str, headers: Mapping[str, str] | None = None,
+                   **more: str) -> JSONResponse:
+    """The one error shape; ``more`` (``code``, ``finding``) is added only where the error has it."""
+    return JSONResponse({"error": {"field": field, "message": message, **more}}, status_code=status, headers=headers)
 
 
 def validation_error(errors: list[Any], body: Any, model: type[BaseModel] | None = None) -> tuple[str, str]:
@@ -126,6 +131,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(LedgerError)
     async def _state(request: Request, exc: LedgerError) -> JSONResponse:
+        if isinstance(exc, OpenFinding):
+            said = str(exc).replace("--separate REASON", '"separate": REASON')
+            return error_response(409, "", said, code=exc.code, finding=exc.finding)
         return error_response(409, "", str(exc))
 
     @app.exception_handler(FireEnforceError)

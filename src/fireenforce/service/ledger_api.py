@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from fireenforce.errors import CaseError
 from fireenforce.ledger import Closure, Due, FindingView, LedgerHistoryEntry, Record
 from fireenforce.model import Case
 from fireenforce.model.case import IsoDate, Name, Text
@@ -47,6 +48,8 @@ class FindingRequest(BaseModel):
                                                           "fine, where the law offers one")
     source: str | None = Field(None, max_length=200, description="your unique key for this finding (a request id): "
                                                                  "sending the same key again returns the first Record")
+    separate: Text = Field("", description="record a separate finding although the same conduct of the subject is "
+                                           "open or awaits the brigade's answer (e.g. another branch): the reason")
 
 
 class ReinspectionRequest(BaseModel):
@@ -80,11 +83,17 @@ def created(model: BaseModel) -> Response:
 def record(request: Request, body: FindingRequest, who: Caller) -> Response:
     """Decide the case with the subject's history from the ledger, and record the finding, the
     action and its numbered documents."""
-    case = own_case(who, body.case)
     source = f"{who.office}:{body.source}" if body.source else None  # one office's keys never meet another's
-    with write_gate(request):
-        return created(ledger_of(request).record(case, officer=body.officer, step=body.step, reason=body.reason,
-                                                  fine=body.fine, formal_warning=body.formal_warning, source=source))
+    try:
+        case = own_case(who, body.case)
+        with write_gate(request):
+            return created(ledger_of(request).record(case, officer=body.officer, step=body.step, reason=body.reason,
+                                                      fine=body.fine, formal_warning=body.formal_warning,
+                                                      source=source, separate=body.separate))
+    except CaseError as exc:  # a field of the case is named by its path in this body, as validation names it
+        if not exc.field or exc.field.split(".")[0].split("[")[0] in FindingRequest.model_fields:
+            raise
+        raise CaseError(f"case.{exc.field}", exc.message) from None
 
 
 @router.post("/findings/{finding}/reinspections", status_code=201, response_model=Record | Closure)
