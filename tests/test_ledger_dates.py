@@ -64,6 +64,11 @@ def test_the_printed_record_shows_one_deadline_the_recorded_one(led: Ledger) -> 
     text = record_text(rec)
     assert "整改：2026-05-15前改正" in text and "整改期限：2026-05-15" in text and "2026-05-06" not in text
     assert "存疑（DOUBT-NOTICE-SERVED）" in text
+    assert rec.hearing_right is True and "应告知听证权利" in text
+    low = led.record(case(7), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
+    assert low.decision.hearing_right and low.hearing_right is False  # the range's top gives one; 6000 does not
+    assert "应告知听证权利" not in record_text(low) and led.latest(low.finding).hearing_right is False
+    assert led.record(case(8), officer="王某").hearing_right is None
 
 
 def test_a_reinspection_record_dates_a_penalty_decisions_order_by_the_decision(led: Ledger) -> None:

@@ -625,6 +625,7 @@ class Ledger:
         if deadline is not None and "penalty_decision" in types:  # the period runs from the decision's date
             deadline += _decision_day(office, ruleset, case, decision, choice.fine) - day
         assumed = ruleset.policy.spec.procedure.notice_served_doubt if "penalty_decision" in types else None
+        hearing = hearing_due(ruleset, case, decision, choice.fine) if "penalty_notice" in types else None
         doubts = (Doubt(code=assumed.code, text=assumed.text),) if assumed is not None else ()
         writer.append("action", finding=finding, subject=key, at=day, payload={
             "action": action, "item": decision.item.code, "step": step, "deadline": deadline and deadline.isoformat(),
@@ -637,6 +638,7 @@ class Ledger:
             **({"subject_id": reidentified} if reidentified is not None else {}),
             **({"weak_matches": list(choice.weak_matches)} if choice.weak_matches else {}),
             **({"doubts": [d.model_dump(mode="json") for d in doubts]} if doubts else {}),
+            **({"hearing_right": hearing} if hearing is not None else {}),
         })
         issued = []
         for doc_type in types:
@@ -660,6 +662,7 @@ class Ledger:
             documents=tuple(issued), deadline=state.deadline, step=step,
             subject=_subject_ref(key, state.subject_name, state.weak), departure=departure, fine=choice.fine,
             formal_warning=choice.formal_warning, weak_matches=choice.weak_matches, doubts=doubts,
+            hearing_right=hearing,
         )
 
 
@@ -748,7 +751,7 @@ def _stored_record(evs: list[Event], *, first: bool) -> Record:
         subject=_subject_ref(state.subject, state.subject_name, state.weak), fine=action.fine,
         departure=Departure.model_validate(p["departure"]) if p.get("departure") else None,
         formal_warning=bool(p.get("formal_warning")), weak_matches=tuple(p.get("weak_matches", ())),
-        doubts=tuple(Doubt.model_validate(d) for d in p.get("doubts", ())),
+        doubts=tuple(Doubt.model_validate(d) for d in p.get("doubts", ())), hearing_right=p.get("hearing_right"),
     )
 
 
