@@ -37,7 +37,7 @@ def test_an_application_makes_the_finding_due_before_its_deadline(led: Ledger) -
     assert (due.finding, due.applied_on, due.overdue, due.reinspect_by) == (rec.finding, D("2026-05-04"), False,
                                                                             D("2026-05-08"))
     assert led.due("2026-05-03") == []  # not applied yet on that day
-    led.reinspect(rec.finding, on="2026-05-05", rectified=False)  # before the deadline: the visit only
+    led.reinspect(rec.finding, on="2026-05-05", rectified=False, officer="王某")  # before the deadline: the visit only
     assert led.due("2026-05-05") == [] and led.show(rec.finding).applied_on is None
     [late] = led.due("2026-05-07")  # the deadline passed: due as always, window from the deadline
     assert (late.applied_on, late.overdue, late.reinspect_by) == (None, True, D("2026-05-09"))  # Saturday 调休上班
@@ -53,7 +53,7 @@ def test_bad_applications_are_refused_and_write_nothing(led: Ledger) -> None:
     led.apply_for_reinspection(rec.finding, on="2026-05-04")
     with pytest.raises(LedgerError, match="applied for a re-inspection on 2026-05-04"):
         led.apply_for_reinspection(rec.finding, on="2026-05-05")
-    led.reinspect(rec.finding, on="2026-05-06", rectified=True)
+    led.reinspect(rec.finding, on="2026-05-06", rectified=True, officer="王某")
     with pytest.raises(LedgerError, match="the finding is closed"):
         led.apply_for_reinspection(rec.finding, on="2026-05-07")
 

@@ -30,7 +30,7 @@ def led(open_ledger: Ledger) -> Ledger:
 def test_a_reinspection_record_says_which_order_when_and_what_was_found(led: Ledger) -> None:
     rec = led.record(case(71), officer="王某")
     assert rec.deadline == dt.date(2026, 5, 6)
-    nxt = led.reinspect(rec.finding, on="2026-05-07", rectified=False, note="东侧安全出口仍用挂锁锁闭")
+    nxt = led.reinspect(rec.finding, on="2026-05-07", rectified=False, note="东侧安全出口仍用挂锁锁闭", officer="王某")
     assert isinstance(nxt, Record) and nxt.step == "warning"
     text = led.render(rec.finding, "inspection_record", format="text")
     first = rec.documents[0].number
@@ -53,7 +53,7 @@ def test_a_reinspection_record_says_which_order_when_and_what_was_found(led: Led
     assert "复查" not in led.render(rec.finding, "inspection_record", action=rec.action, format="text")
 
     order = next(d.number for d in nxt.documents if d.type == "rectification_order")
-    pen = led.reinspect(rec.finding, on="2026-05-12", rectified=False, fine=6000, note="仍未改正")
+    pen = led.reinspect(rec.finding, on="2026-05-12", rectified=False, fine=6000, note="仍未改正", officer="王某")
     assert isinstance(pen, Record) and pen.step == "penalty"
     text = led.render(rec.finding, "inspection_record", format="text")
     assert f"2026年5月7日，《责令限期改正通知书》（{order}）责令当事人于2026年5月10日前改正" in text
@@ -66,7 +66,7 @@ def test_a_reinspection_record_says_which_order_when_and_what_was_found(led: Led
 
 def test_a_corrected_reinspection_note_is_the_one_the_record_states(led: Ledger) -> None:
     rec = led.record(case(72), officer="王某")
-    led.reinspect(rec.finding, on="2026-05-08", rectified=False, note="出口锁闭")
+    led.reinspect(rec.finding, on="2026-05-08", rectified=False, note="出口锁闭", officer="王某")
     seen = next(e for e in led.show(rec.finding).events if e.kind == "reinspection")
     led.correct(seen.id, reason="复查记录笔误", changes={"note": "东侧出口锁闭，西侧已打开"})
     text = led.render(rec.finding, "inspection_record", format="text")
@@ -111,8 +111,8 @@ def test_the_worked_example_of_docs_ledger_md(led: Ledger) -> None:
 
 def test_the_deadline_after_a_reinspection_and_after_a_correction_is_the_recorded_one(led: Ledger) -> None:
     rec = led.record(case(74), officer="王某")
-    led.reinspect(rec.finding, on="2026-05-07", rectified=False)
-    pen = led.reinspect(rec.finding, on="2026-05-12", rectified=False, fine=6000)
+    led.reinspect(rec.finding, on="2026-05-07", rectified=False, officer="王某")
+    pen = led.reinspect(rec.finding, on="2026-05-12", rectified=False, fine=6000, officer="王某")
     assert isinstance(pen, Record)
     action = next(e for e in led.show(rec.finding).events if e.kind == "action" and e.payload["action"] == pen.action)
     led.correct(action.id, reason="整改难度大，延长期限", changes={"deadline": "2026-06-30"})

@@ -78,7 +78,7 @@ def test_after_the_deadline_the_refusal_names_the_reinspection_that_escalates(le
     err = refused(led, case(2, on="2026-05-20"))
     assert "deadline 2026-05-06 has passed" in str(err)
     assert f"fireenforce ledger reinspect {first.finding} --on 2026-05-20 --not-rectified" in str(err)
-    nxt = led.reinspect(first.finding, on="2026-05-20", rectified=False)
+    nxt = led.reinspect(first.finding, on="2026-05-20", rectified=False, officer="王某")
     assert isinstance(nxt, Record) and nxt.finding == first.finding and nxt.step == "warning"
     refused(led, case(2, on="2026-05-21"))  # the warning's order is open in turn
 
@@ -87,7 +87,7 @@ def test_closed_findings_and_other_items_do_not_block_and_the_ladder_sees_them(l
     first = led.record(case(3), officer="王某")
     other_item = led.record(case(3, item="EB-PARK"), officer="王某")
     assert other_item.finding != first.finding
-    led.reinspect(first.finding, on="2026-05-05", rectified=True)
+    led.reinspect(first.finding, on="2026-05-05", rectified=True, officer="王某")
     again = led.record(case(3, on="2026-06-01"), officer="王某")
     assert again.finding != first.finding
     history = led.history(uscc(3))

@@ -144,10 +144,16 @@ def test_the_five_steps_on_a_phone(page: Page, office_token: tuple[str, str]) ->
     no_sideways_scroll(page)
     shot(page, "5-due")
     page.goto(f"/due?on={(observed + dt.timedelta(days=10)).isoformat()}")  # re-inspected back then (no future day)
-    page.locator(".due button.bad").first.click()  # not rectified: the next step
+    row = page.locator(".due").first
+    row.locator("button.bad").click()  # without the 复查人员 the browser does not send the form
+    assert row.locator("input[name=officer]").evaluate("e => e.validity.valueMissing")
+    expect(page.locator("h1")).to_contain_text("待复查")  # still the list
+    row.locator("input[name=officer]").fill("李某")
+    row.locator("button.bad").click()  # not rectified: the next step
     expect(page.locator(".step")).to_have_text("警示")
     shot(page, "5-next-step")
     page.goto("/due")  # the warning's deadline has passed by today
+    page.locator(".due input[name=officer]").first.fill("李某")
     page.locator(".due button.ok").first.click()  # rectified by then: closed
     expect(page.locator(".notice")).to_contain_text("已销号")
     shot(page, "5-closed")

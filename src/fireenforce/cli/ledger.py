@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     result.add_argument("--rectified", dest="rectified", action="store_true", help="rectified: close the finding")
     result.add_argument("--not-rectified", dest="rectified", action="store_false", help="not rectified: next step")
     p.add_argument("--note", default="", help="what the re-inspection found")
-    _officer_options(p, "the officer re-inspecting")
+    _officer_options(p, "the officer(s) re-inspecting (the 检查记录 of the re-inspection names them; a warning without)")
     add_ruleset(p)
     p.add_argument("--offices", metavar="FILE", help="offices.yaml overriding the ruleset's office details")
     p = add("apply", "record the party's application for a re-inspection (复查申请): due within the working days "
@@ -159,6 +159,8 @@ def _reinspect(args: argparse.Namespace) -> int:
         out = led.reinspect(args.finding, on=args.on, rectified=args.rectified, officer=args.officer,
                             step=args.step, reason=args.reason, note=args.note, fine=args.fine,
                             formal_warning=args.formal_warning)
+    for warning in out.warnings:
+        print(f"fireenforce: warning: {warning}", file=sys.stderr)
     if isinstance(out, Closure):
         text = f"{out.finding} 复查已整改，{out.closed_on} 销号"
     elif out.action == before:  # within the deadline: nothing decided

@@ -117,9 +117,7 @@ class Ledger:
             raise CaseError("history", "a case recorded in the ledger carries no history: the ledger supplies it")
         if not case.office.name.strip():
             raise CaseError("office.name", "the ledger keeps each office's record: name the office")
-        if not officer.strip():
-            raise CaseError("officer", "missing: the record of the enforcement (执法全过程记录) names the acting "
-                                       "officer(s)")
+        _require_officer(officer)
         self._not_in_future(case)
         key = subject_key(case.subject)
         ruleset = self._ruleset(case.decision_date)
@@ -168,9 +166,18 @@ class Ledger:
         """Record a re-inspection (复查). Rectified: the finding is closed (整改销号). Not
         rectified after the deadline: decide the next step with the unheeded order in the history
         and record it (a penalty that provides a fine needs ``fine`` or ``formal_warning``, as
-        with ``record``). Not rectified while the deadline still runs: nothing is decided (the order
+        with ``record``). ``officer`` names who re-inspected (the 检查记录 of the re-inspection
+        names them; without it the result carries the warning ``UNNAMED_OFFICER``). Not rectified while the deadline still runs: nothing is decided (the order
         is not unheeded yet) unless the officer departs with ``step`` and ``reason``; the finding's
         current Record is returned."""
+        result = self._reinspect(finding, on=on, rectified=rectified, officer=officer, step=step, reason=reason,
+                                 note=note, fine=fine, formal_warning=formal_warning)
+        if officer.strip():
+            return result
+        return result.model_copy(update={"warnings": (*result.warnings, UNNAMED_OFFICER)})
+
+    def _reinspect(self, finding: str, *, on: DateLike, rectified: bool, officer: str, step: str | None,
+                   reason: str, note: str, fine: int | None, formal_warning: bool) -> Record | Closure:
         day = self._happened(_day(on, "on"), "on")
         if rectified:
             for name, given in (("fine", fine is not None), ("formal_warning", formal_warning),
@@ -753,6 +760,17 @@ def _stored_record(evs: list[Event], *, first: bool) -> Record:
         formal_warning=bool(p.get("formal_warning")), weak_matches=tuple(p.get("weak_matches", ())),
         doubts=tuple(Doubt.model_validate(d) for d in p.get("doubts", ())), hearing_right=p.get("hearing_right"),
     )
+
+
+UNNAMED_OFFICER = ("officer: not named: the 检查记录 of this re-inspection leaves 检查人员 blank (the record of the "
+                   "enforcement names who acted; give --officer NAME)")
+
+
+def _require_officer(officer: str) -> None:
+    """Every act recorded names who acted: the 执法全过程记录 and the 检查记录 it issues name them."""
+    if not officer.strip():
+        raise CaseError("officer", "missing: the record of the enforcement (执法全过程记录) names the acting "
+                                   "officer(s)")
 
 
 def _same_request(evs: list[Event], case: dict[str, Any], officer: str, step: str | None, reason: str,

@@ -106,6 +106,7 @@ class Closure(BaseModel):
     status: Literal["closed"] = "closed"
     closed_on: dt.date
     reinspection: ReinspectionRef | None = None  # the re-inspection that closed it, with its 检查记录
+    warnings: tuple[str, ...] = ()  # what the officer should check (e.g. no officer named)
 
 
 class PlaceRef(BaseModel):
