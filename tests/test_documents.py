@@ -466,3 +466,14 @@ def test_a_responsible_person_without_a_position_reads_whole() -> None:
     text = render(case, fe.decide(case), "summary_penalty_decision", format="text")
     assert "当事人王五是该单位对上述违法行为直接负责的主管人员或者其他直接责任人员。" in text
     assert "系该单位，" not in text
+
+
+@pytest.mark.parametrize("fine", [40000, 20000])
+def test_a_standalone_notice_and_its_decision_order_one_deadline(fine: int) -> None:
+    """Without a recorded deadline the 告知书 orders the day its 决定书 (dated the first lawful day
+    after the notice's periods, with the hearing period where the fine gives one) orders."""
+    ordered = re.compile(r"于(\d{4}年\d{1,2}月\d{1,2}日)前改正")
+    decision = make_decision()
+    notice = ordered.findall(rendered("penalty_notice", decision, fine=fine)["text"])
+    decided = ordered.findall(rendered("penalty_decision", decision, fine=fine)["text"])
+    assert notice and set(notice) == set(decided)

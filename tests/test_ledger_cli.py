@@ -256,7 +256,7 @@ def test_recording_the_same_conduct_while_its_finding_is_open_is_one_line_exit_2
         "kind": "individual", "name": "张某", "id": resident_id(16), "address": "西峰区北街某小区5号楼"}))
     rec = json.loads(run(capsys, "record", path, "--db", db, "--officer", "王某", "--format", "json")[1])
     code, out, err = run(capsys, "record", path, "--db", db, "--officer", "王某")
-    one_line_error(code, err, "open_finding:", rec["finding"], f"deadline {rec['deadline']} has not run yet",
+    one_line_error(code, err, "open_finding:", rec["finding"], f"deadline {rec['deadline']} has passed",  # by today
                    f"fireenforce ledger reinspect {rec['finding']}", "--separate REASON")
     assert out == "" and resident_id(16) not in err
     code, out, _ = run(capsys, "record", path, "--db", db, "--officer", "王某", "--separate", "同楼另一处楼道", "--format", "json")

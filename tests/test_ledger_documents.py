@@ -89,17 +89,24 @@ def test_every_document_orders_the_deadline_the_ledger_recorded(led: Ledger, ste
 
 
 def test_the_worked_example_of_docs_ledger_md(led: Ledger) -> None:
-    """A general-procedure penalty of 2026-05-03 (in the 劳动节 days off) with a hearing right: the
-    five working days to request a hearing are 05-06, 05-07, 05-08, Saturday 05-09 (调休上班) and
-    05-11, so it is decided 2026-05-12, and ordered to correct by 2026-05-15 on every document."""
-    rec = led.record(case(58), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
-    assert rec.decision.hearing_right and rec.deadline == dt.date(2026, 5, 15)
+    """A general-procedure penalty of 2026-05-03 (in the 劳动节 days off) with a hearing right (a
+    fine of 30000 yuan on a unit): the five working days to request a hearing are 05-06, 05-07,
+    05-08, Saturday 05-09 (调休上班) and 05-11, so it is decided 2026-05-12, and ordered to correct
+    by 2026-05-15 on every document; with 6000 yuan (no hearing) decided 05-07, correct by 05-10."""
+    rec = led.record(case(58), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=30000, officer="王某")
+    assert rec.deadline == dt.date(2026, 5, 15)
+    assert "有要求听证的权利" in led.render(rec.finding, "penalty_notice", format="text")
+    low = led.record(case(59), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
+    assert low.decision.hearing_right and low.deadline == dt.date(2026, 5, 10)  # the range's top, not the fine
+    assert "有要求听证的权利" not in led.render(low.finding, "penalty_notice", format="text")
+    assert set(ORDERED.findall(led.render(low.finding, "penalty_decision", format="text"))) == {"2026年5月10日"}
     decision = led.render(rec.finding, "penalty_decision", format="text")
     assert re.findall(r"\d{4}年\d{1,2}月\d{1,2}日", decision.split("送达回执")[0])[-1] == "2026年5月12日"
     for doc in ("inspection_record", "penalty_notice", "penalty_decision"):
         assert set(ORDERED.findall(led.render(rec.finding, doc, format="text"))) == {"2026年5月15日"}, doc
-    docs = (Path(__file__).resolve().parents[1] / "docs/ledger.md").read_text(encoding="utf-8")
-    assert "decided on 2026-05-12 and, with 3 days, ordered to correct by 2026-05-15" in " ".join(docs.split())
+    docs = " ".join((Path(__file__).resolve().parents[1] / "docs/ledger.md").read_text(encoding="utf-8").split())
+    assert "decided on 2026-05-12 and, with 3 days, ordered to correct by 2026-05-15" in docs
+    assert "(a fine of 6000 yuan) only the three calendar days for statements run: decided 2026-05-07" in docs
 
 
 def test_the_deadline_after_a_reinspection_and_after_a_correction_is_the_recorded_one(led: Ledger) -> None:

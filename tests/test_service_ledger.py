@@ -240,3 +240,15 @@ def test_the_brigade_finds_the_referrals_sent_to_it(world: dict[str, Any]) -> No
     assert [r["finding"] for r in south.get("/v1/referrals").json()] == [police["finding"]]
     assert south.get("/v1/referrals", office=OFFICE["name"]).status_code == 404
     assert world["client"].get("/v1/referrals").status_code == 401
+
+
+def test_a_reinspection_or_an_application_dated_after_today_is_a_422_naming_on(world: dict[str, Any]) -> None:
+    north = world["north"]
+    rec = recorded(north, 40)
+    before = north.get(f"/v1/findings/{rec['finding']}").json()["events"]
+    for path, body in (("reinspections", {"on": "2099-02-01", "rectified": True}),
+                       ("applications", {"on": "2099-02-01"})):
+        answer = north.post(f"/v1/findings/{rec['finding']}/{path}", body)
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["error"]["field"] == "on" and "2099-02-01" in answer.json()["error"]["message"]
+    assert north.get(f"/v1/findings/{rec['finding']}").json()["events"] == before

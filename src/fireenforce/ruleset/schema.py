@@ -526,6 +526,9 @@ class ProcedureSpec(Spec):
     statement period the notice gives is not set by the law)."""
     unit_limit_doubt: DoubtSpec
     """Shown where a unit's summary limit decides the procedure (a unit may be a 个体工商户)."""
+    notice_served_doubt: DoubtSpec
+    """Carried by a ledger action that issues a general-procedure penalty decision: the ledger dates
+    it assuming the notice was served the day it was made and no statement or hearing was asked for."""
 
 
 class LimitationPeriod(Period):
