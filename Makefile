@@ -51,7 +51,7 @@ demo: $(STAMP) system-packages
 	echo "-- re-inspected on 2026-05-12, not rectified: the next step, decided with the ledger's history" && \
 	$(BIN)/fireenforce ledger reinspect "$$finding" --on 2026-05-12 --not-rectified --officer 王某 --db "$$db" && \
 	echo "-- re-inspected on 2026-05-20, rectified:" && \
-	$(BIN)/fireenforce ledger reinspect "$$finding" --on 2026-05-20 --rectified --db "$$db" && \
+	$(BIN)/fireenforce ledger reinspect "$$finding" --on 2026-05-20 --rectified --officer 李某 --db "$$db" && \
 	$(BIN)/fireenforce ledger history 91621002MA71K3QX2K --db "$$db" && \
 	$(BIN)/fireenforce ledger verify --db "$$db"
 	@echo "== device events: validate a file, and triage its day without a ledger =="

@@ -62,6 +62,7 @@ import zen  # noqa: E402
 import fireenforce as fe  # noqa: E402
 from fireenforce.engine import penalty as pen  # noqa: E402
 from fireenforce.engine.decide import decide_reference  # noqa: E402
+from fireenforce.model import Case  # noqa: E402
 from fireenforce.ruleset.compiled import Memo  # noqa: E402
 from fireenforce.ruleset.items import ALL_CONDITIONS, CompiledItem, Conditions, matches  # noqa: E402
 
@@ -263,24 +264,42 @@ def main() -> None:
     print(f"{rounds} interleaved rounds of {n:,} decisions each, results kept ({len(kept) * n:,} in all):")
     _report(n, times)
 
-    # unseen cases: every case new to decide's memo (a fresh set each round, the memo emptied before
-    # each pass), after the reference engine has decided 30,000 others (its memo of the
-    # date-independent parts then holds what a service holds after a while)
+    # unseen cases: every case new to decide's memo (a fresh set each round and each pass, the memo
+    # emptied before each pass), after the reference engine has decided 30,000 others (its memo of
+    # date-independent parts then holds what a service holds after a while). Each pass gets cases
+    # of its own: on a shared set the first pass would compute the new date-independent parts and
+    # the later one find them ready.
     for case in generate(rs, 30_000, 99):
         decide_reference(case, rs)
-    cold: dict[str, list[tuple[float, float]]] = {name: [] for name in passes}
-    for seed in range(100, 100 + rounds):
-        fresh = generate(rs, n, seed)
-        fresh_dicts = [c.model_dump(mode="json") for c in fresh]
-        cold["ZEN"].append(_timed(lambda: kept.append([evaluate("fe", d) for d in fresh_dicts])))
-        rs.decisions = Memo(rs.decisions.limit)
-        cold["decide(dict)"].append(_timed(lambda: kept.append([decide(d, rs) for d in fresh_dicts])))
-        rs.decisions = Memo(rs.decisions.limit)
-        cold["decide(Case)"].append(_timed(lambda: kept.append([decide(c, rs) for c in fresh])))
-    print(f"unseen: {rounds} rounds of {n:,} new cases each (the reference engine decides each; "
-          f"its memo of date-independent parts holds {len(rs.cores):,}):")
-    _report(n, cold)
+    _unseen(rs, n, rounds, evaluate, kept, known=False)
+    # the same with every date-independent part known (a case new to decide whose combination of
+    # discrete inputs the engine has met before: a mature service's usual new case)
+    _unseen(rs, n, rounds, evaluate, kept, known=True)
     gc.unfreeze()
+
+
+def _unseen(rs: fe.Ruleset, n: int, rounds: int, evaluate: Callable[..., Any], kept: list[object], known: bool) -> None:
+    """Interleaved rounds of cases new to ``decide``: ZEN, dicts and ``Case`` objects, each on a fresh set."""
+    decide = fe.decide
+    cold: dict[str, list[tuple[float, float]]] = {"ZEN": [], "decide(dict)": [], "decide(Case)": []}
+    cores = len(rs.cores)
+    for seed in range(100 + 1000 * known, 100 + 1000 * known + rounds):
+        zen_dicts, dicts = ([c.model_dump(mode="json") for c in generate(rs, n, seed + k)] for k in (0, 500))
+        cases = generate(rs, n, seed + 250)
+        if known:
+            for case in (*cases, *generate(rs, n, seed + 500)):
+                decide_reference(Case.model_validate(case.model_dump()), rs)
+            rs.decisions = Memo(rs.decisions.limit)
+        fe.freeze_collector()  # this round's input (and what earlier rounds kept) is long-lived, as at the start
+        cold["ZEN"].append(_timed(lambda: kept.append([evaluate("fe", d) for d in zen_dicts])))
+        rs.decisions = Memo(rs.decisions.limit)
+        cold["decide(dict)"].append(_timed(lambda: kept.append([decide(d, rs) for d in dicts])))
+        rs.decisions = Memo(rs.decisions.limit)
+        cold["decide(Case)"].append(_timed(lambda: kept.append([decide(c, rs) for c in cases])))
+    print(f"unseen, {'every date-independent part known' if known else 'new combinations as they come'}: "
+          f"{rounds} rounds of {n:,} new cases per pass (the memo of date-independent parts held {cores:,}, "
+          f"now {len(rs.cores):,}):")
+    _report(n, cold)
 
 
 def _report(n: int, times: dict[str, list[tuple[float, float]]]) -> None:

@@ -83,9 +83,9 @@ def test_escalation_skipped(led: Ledger) -> None:
 
 def test_penalty_before_the_orders_deadline(led: Ledger) -> None:
     rec = led.record(case(1), officer="王某")                                                    # reminder, deadline 05-06
-    warned = led.reinspect(rec.finding, on="2026-05-10", rectified=False)       # warning, deadline 05-13
+    warned = led.reinspect(rec.finding, on="2026-05-10", rectified=False, officer="王某")       # warning, deadline 05-13
     assert warned.step == "warning" and str(warned.deadline) == "2026-05-13"
-    early = led.reinspect(rec.finding, on="2026-05-11", rectified=False, step="penalty", reason="拒不整改", fine=8000)
+    early = led.reinspect(rec.finding, on="2026-05-11", rectified=False, step="penalty", reason="拒不整改", fine=8000, officer="王某")
     report = fe.audit(led)
     assert codes(report) == ["AUDIT-BEFORE-DEADLINE"]
     f = only(report, "AUDIT-BEFORE-DEADLINE")
@@ -202,12 +202,12 @@ def test_undecidable_actions_are_listed(tmp_path: Path) -> None:
 
 def test_a_clean_ledger_has_no_findings(led: Ledger, tmp_path: Path) -> None:
     first = led.record(case(1), officer="王某")
-    led.reinspect(first.finding, on="2026-05-10", rectified=False)
-    penalty = led.reinspect(first.finding, on="2026-05-20", rectified=False, fine=20000)
+    led.reinspect(first.finding, on="2026-05-10", rectified=False, officer="王某")
+    penalty = led.reinspect(first.finding, on="2026-05-20", rectified=False, fine=20000, officer="王某")
     assert penalty.step == "penalty"
-    led.reinspect(first.finding, on="2026-05-25", rectified=True)
+    led.reinspect(first.finding, on="2026-05-25", rectified=True, officer="王某")
     second = led.record(case(2, facts={"serious": True}), fine=25000, officer="王某")
-    led.reinspect(second.finding, on="2026-05-07", rectified=True)
+    led.reinspect(second.finding, on="2026-05-07", rectified=True, officer="王某")
     led.record(individual(3), officer="王某")
     report = fe.audit(led)
     assert report.findings == [] and report.actions == report.decided == 5
@@ -407,7 +407,7 @@ def test_the_database_reading_gives_the_exports_report_on_both_databases(ledger_
     with Ledger(ledger_url) as led:
         led.record(case(1), step="penalty", reason="当事人态度恶劣", fine=6000, officer="王某")
         first = led.record(case(2), officer="王某")
-        led.reinspect(first.finding, on="2026-05-10", rectified=False)
+        led.reinspect(first.finding, on="2026-05-10", rectified=False, officer="王某")
         led.record(individual(3), officer="王某")
         export = tmp_path / "ledger.jsonl"
         with export.open("w", encoding="utf-8") as out:

@@ -128,7 +128,7 @@ def test_penalty_decision_has_every_element_of_art_59(fmt: str) -> None:
         "六十日内依法向庆阳市西峰区人民政府申请行政复议", "六个月内依法向庆阳市西峰区人民法院提起行政诉讼",  # (5)
         "庆阳市西峰区消防救援大队", "2026年5月3日",                                         # (6) agency, date
         "（印章）", "当事人签名（盖章）",                                                   # seal, receipt
-        "受庆阳市西峰区消防救援大队委托，由庆阳市西峰区北街街道办事处实施；委托书：西消委〔2021〕第1号，2021年7月10日",
+        "受庆阳市西峰区消防救援大队委托，由庆阳市西峰区北街街道办事处实施；委托书：西消委〔2024〕第1号，2024年8月20日",
     ]
     for element in required:
         assert flat(element) in text, element
@@ -396,7 +396,7 @@ def test_only_penalty_documents_are_issued_in_the_entrusting_agency_name() -> No
     penalty = fe.decide(penalty_case)
     summary = fe.render(fe.Case.model_validate(penalty_case), penalty, "summary_penalty_decision", fine=100,
                         format="text")
-    assert "受庆阳市西峰区消防救援大队委托，由庆阳市西峰区什社乡人民政府实施；委托书：西消委〔2021〕第4号" in summary
+    assert "受庆阳市西峰区消防救援大队委托，由庆阳市西峰区什社乡人民政府实施；委托书：西消委〔2024〕第4号" in summary
 
 
 @pytest.mark.parametrize(("fine", "due"), [(20000, False), (40000, True)])
@@ -466,3 +466,14 @@ def test_a_responsible_person_without_a_position_reads_whole() -> None:
     text = render(case, fe.decide(case), "summary_penalty_decision", format="text")
     assert "当事人王五是该单位对上述违法行为直接负责的主管人员或者其他直接责任人员。" in text
     assert "系该单位，" not in text
+
+
+@pytest.mark.parametrize("fine", [40000, 20000])
+def test_a_standalone_notice_and_its_decision_order_one_deadline(fine: int) -> None:
+    """Without a recorded deadline the 告知书 orders the day its 决定书 (dated the first lawful day
+    after the notice's periods, with the hearing period where the fine gives one) orders."""
+    ordered = re.compile(r"于(\d{4}年\d{1,2}月\d{1,2}日)前改正")
+    decision = make_decision()
+    notice = ordered.findall(rendered("penalty_notice", decision, fine=fine)["text"])
+    decided = ordered.findall(rendered("penalty_decision", decision, fine=fine)["text"])
+    assert notice and set(notice) == set(decided)

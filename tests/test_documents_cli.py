@@ -11,7 +11,7 @@ import pytest
 import fireenforce as fe
 from fireenforce.cli import main
 from fireenforce.documents import render
-from fireenforce.errors import DocumentError
+from fireenforce.errors import CaseError, DocumentError
 
 UNIT = {"kind": "unit", "operating": True, "name": "某某超市", "id": "91621002MA00000000", "address": "西峰区北大街1号"}
 PERSON = {"kind": "individual", "name": "李四", "address": "西峰区某某小区5号楼"}
@@ -123,6 +123,10 @@ def test_an_office_without_a_document_code_is_refused(tmp_path: Path) -> None:
     data = case("warning")
     data["office"]["name"] = "温泉镇消防安全办公室"
     data["office"]["level"] = "town"
+    c = fe.Case.model_validate(data)
+    with pytest.raises(CaseError, match=r'^office\.name: unknown office "温泉镇消防安全办公室"; known: 北街'):
+        render(c, fe.decide(c), "inspection_record")  # offices.yaml does not know it
+    offices = tmp_path / "offices.yaml"
+    offices.write_text("offices:\n  温泉镇消防安全办公室: {government: 温泉镇人民政府}\n", encoding="utf-8")
     with pytest.raises(DocumentError, match=r"offices\.温泉镇消防安全办公室\.code: missing"):
-        c = fe.Case.model_validate(data)
-        render(c, fe.decide(c), "inspection_record")
+        render(c, fe.decide(c), "inspection_record", offices=offices)  # known, but without its code

@@ -20,7 +20,7 @@ from fireenforce.ruleset.load import compile_version, load_version
 
 REPO = Path(__file__).resolve().parents[1]
 NORTH = "北街街道消防安全办公室"
-NUMBER = "西消委〔2021〕第1号"
+NUMBER = "西消委〔2024〕第1号"
 UNIT = {"kind": "unit", "operating": True, "name": "某某超市", "id": "91621002MA00000000", "address": "西峰区北大街1号"}
 Edit = Callable[[dict[str, Any]], None]
 
@@ -72,7 +72,7 @@ def test_the_bundled_offices_each_name_their_entrustment() -> None:
     assert decision.step == "penalty" and "power.entrusted" in [r.rule for r in decision.reasons]
     assert {"penalty-law:20:1", "penalty-law:20:4"} <= {b.cite for b in decision.legal_basis}
     text = fe.render(_case(), decision, "penalty_notice", fine=6000, format="text")
-    assert f"委托书：{NUMBER}，2021年7月10日" in text.split("当事人")[0]
+    assert f"委托书：{NUMBER}，2024年8月20日" in text.split("当事人")[0]
 
 
 @pytest.mark.parametrize(("edit", "code"), [
@@ -81,7 +81,8 @@ def test_the_bundled_offices_each_name_their_entrustment() -> None:
     (_entrust(powers=["fine", "sealing"]), "RS-ENTRUST-POWER"),
     (_entrust(powers=["fine", "confiscation-of-all"]), "RS-ENTRUST-POWER"),
     (_entrust(until=dt.date(2021, 7, 1)), "RS-ENTRUST-TERM"),
-    (_entrust(date=dt.date(2021, 8, 1)), "RS-ENTRUST-TERM"),
+    (_entrust(date=dt.date(2024, 9, 5)), "RS-ENTRUST-TERM"),
+    (_entrust(published={"on": dt.date(2024, 8, 1), "where": "西峰区人民政府网站"}), "RS-ENTRUST-TERM"),
     (lambda e: e["entrustments"].append({**e["entrustments"][0], "number": "西消委〔2023〕第9号",
                                          "date": dt.date(2023, 1, 1), "from": dt.date(2023, 1, 1)}),
      "RS-ENTRUST-OVERLAP"),

@@ -47,7 +47,7 @@ def test_record_returns_the_contract_shape_and_the_decision_with_its_ruleset(led
 
 def test_the_ledger_supplies_history_and_the_ladder_climbs(led: Ledger) -> None:
     first = led.record(case(2), officer="王某")
-    led.reinspect(first.finding, on="2026-05-05", rectified=True)  # closed: the conduct seen again is a repeat
+    led.reinspect(first.finding, on="2026-05-05", rectified=True, officer="王某")  # closed: the conduct seen again is a repeat
     second = led.record(case(2, on="2026-06-01"), officer="王某")
     history = led.history(uscc(2))
     assert [(h.date, h.step) for h in history] == [(dt.date(2026, 5, 3), first.step), (dt.date(2026, 6, 1), second.step)]
@@ -79,7 +79,7 @@ def test_bad_input_is_one_line_naming_the_field_and_leaves_nothing(led: Ledger, 
 
 def test_reinspection_rectified_closes_the_finding(led: Ledger) -> None:
     rec = led.record(case(5), officer="王某")
-    out = led.reinspect(rec.finding, on="2026-05-06", rectified=True)
+    out = led.reinspect(rec.finding, on="2026-05-06", rectified=True, officer="王某")
     assert isinstance(out, Closure) and (out.finding, out.closed_on) == (rec.finding, dt.date(2026, 5, 6))
     assert out.reinspection is not None and out.reinspection.rectified
     assert [d.number for d in out.reinspection.documents] == ["西北街消检查字〔2026〕第2号"]  # after the reminder's
@@ -88,7 +88,7 @@ def test_reinspection_rectified_closes_the_finding(led: Ledger) -> None:
     assert led.due(on="2026-12-31", within_days=30) == []
     assert [h.rectified for h in led.history(uscc(5))] == [True]
     with pytest.raises(LedgerError, match="已整改销号"):
-        led.reinspect(rec.finding, on="2026-05-07", rectified=False)
+        led.reinspect(rec.finding, on="2026-05-07", rectified=False, officer="王某")
 
 
 def test_reinspection_not_rectified_decides_the_next_step_with_the_unheeded_order(led: Ledger) -> None:
@@ -126,7 +126,8 @@ def test_document_numbers_are_per_office_type_and_year_and_gap_free(led: Ledger)
     assert other == "西南街消检查字〔2026〕第1号"
     next_year = led.record(case(21, on="2027-01-04"), officer="王某").documents[0].number
     assert next_year == "西北街消检查字〔2027〕第1号"
-    order = led.reinspect(led.record(case(22), officer="王某").finding, on="2026-05-10", rectified=False)
+    order = led.reinspect(led.record(case(22), officer="王某").finding, on="2026-05-10", rectified=False,
+                          officer="王某")
     assert [d.number for d in order.documents] == ["西北街消检查字〔2026〕第5号", "西北街消责改字〔2026〕第1号"]
 
 
@@ -147,7 +148,7 @@ def test_a_referral_is_sent_and_answered(led: Ledger) -> None:
     assert rec.status == "referred" and rec.deadline is None
     assert "referral_letter" in [d.type for d in rec.documents]
     with pytest.raises(LedgerError):
-        led.reinspect(rec.finding, on="2026-05-10", rectified=True)
+        led.reinspect(rec.finding, on="2026-05-10", rectified=True, officer="王某")
     with pytest.raises(CaseError, match="^on: 2026-01-02 is before the referral"):  # found by a trial
         led.referral_answer(rec.finding, on="2026-01-02", accepted=True)
     view = led.referral_answer(rec.finding, on="2026-05-12", accepted=False, result="不属于本大队管辖，退回")
@@ -178,7 +179,7 @@ def test_subjects_without_an_id_match_by_normalised_name_and_address_weakly(led:
     person = {"kind": "individual", "name": "张 某", "address": "西峰区北街某小区5号楼"}
     first = led.record(case(33, item="EB-CHARGE", subject=person), officer="王某")
     assert first.subject.weak and first.subject.id == ""
-    led.reinspect(first.finding, on="2026-05-04", rectified=True)
+    led.reinspect(first.finding, on="2026-05-04", rectified=True, officer="王某")
     again = {**person, "name": "张某", "address": "西峰区北街某小区５号楼"}  # fullwidth digit, no space
     led.record(case(33, item="EB-CHARGE", subject=again, on="2026-06-01"), officer="王某")
     assert len(led.history(fe.Case.model_validate(case(33, subject=again)).subject)) == 2
@@ -188,7 +189,7 @@ def test_unknown_ids_are_typed_errors(led: Ledger) -> None:
     with pytest.raises(UnknownFinding, match="F-nothing"):
         led.show("F-nothing")
     with pytest.raises(UnknownFinding):
-        led.reinspect("F-nothing", on="2026-05-01", rectified=True)
+        led.reinspect("F-nothing", on="2026-05-01", rectified=True, officer="王某")
     with pytest.raises(CaseError, match="^subject_id: "):
         led.history("12345")
 
@@ -201,7 +202,7 @@ def test_show_masks_the_id_everywhere(led: Ledger) -> None:
 
 def test_verify_passes_on_an_intact_record(led: Ledger) -> None:
     rec = led.record(case(35), officer="王某")
-    led.reinspect(rec.finding, on="2026-05-09", rectified=False)
+    led.reinspect(rec.finding, on="2026-05-09", rectified=False, officer="王某")
     report = led.verify()
     assert report.ok and report.events == event_count(led) and report.offices == 1
 
@@ -222,13 +223,13 @@ def test_a_fine_is_recorded_within_the_legal_range_only_on_a_penalty(led: Ledger
     with pytest.raises(CaseError, match="^fine: a fine is recorded only with a penalty .*the step is reminder"):
         led.record(case(41), fine=5000, officer="王某")
     rec = led.record(case(41), officer="王某")
-    warning = led.reinspect(rec.finding, on="2026-05-10", rectified=False)
+    warning = led.reinspect(rec.finding, on="2026-05-10", rectified=False, officer="王某")
     assert isinstance(warning, Record) and warning.step == "warning"
     before = event_count(led)
     with pytest.raises(CaseError, match="^fine: 100 yuan is outside the legal range 5000–50000"):
-        led.reinspect(rec.finding, on="2026-05-20", rectified=False, fine=100)
+        led.reinspect(rec.finding, on="2026-05-20", rectified=False, fine=100, officer="王某")
     assert event_count(led) == before
-    penalty = led.reinspect(rec.finding, on="2026-05-20", rectified=False, fine=20000)
+    penalty = led.reinspect(rec.finding, on="2026-05-20", rectified=False, fine=20000, officer="王某")
     assert isinstance(penalty, Record) and penalty.step == "penalty" and penalty.fine == 20000
     assert "贰万" in led.render(rec.finding, "penalty_decision", format="text") or "20000" in led.render(
         rec.finding, "penalty_decision", format="text")
@@ -240,7 +241,7 @@ def test_a_fine_is_recorded_within_the_legal_range_only_on_a_penalty(led: Ledger
 def test_events_for_reports_by_office_kind_and_date(led: Ledger) -> None:
     a = led.record(case(42), officer="王某")
     led.record(case(43, office=OTHER_OFFICE, on="2026-06-02"), officer="王某")
-    led.reinspect(a.finding, on="2026-05-09", rectified=True)
+    led.reinspect(a.finding, on="2026-05-09", rectified=True, officer="王某")
     kinds = [e.kind for e in led.events(office="北街街道消防安全办公室")]
     assert kinds[:2] == ["finding", "action"] and kinds[-3:] == ["reinspection", "document", "closure"]
     may = list(led.events(since="2026-05-01", until="2026-05-31", kinds=["closure"]))
@@ -260,7 +261,7 @@ def test_export_import_round_trip_on_each_backend(led: Ledger, request: pytest.F
     import io
 
     rec = led.record(case(45), officer="王某")
-    led.reinspect(rec.finding, on="2026-05-10", rectified=False)
+    led.reinspect(rec.finding, on="2026-05-10", rectified=False, officer="王某")
     led.record(case(46, office=OTHER_OFFICE), officer="王某")
     first = io.StringIO()
     count = led.export(first)
@@ -321,8 +322,8 @@ def test_a_reason_without_a_departure_is_refused(led: Ledger) -> None:
 
 def test_a_penalty_decision_orders_correction_from_its_own_date(led: Ledger) -> None:
     rec = led.record(case(53), officer="王某")
-    led.reinspect(rec.finding, on="2026-05-08", rectified=False)
-    penalty = led.reinspect(rec.finding, on="2026-05-20", rectified=False, fine=6000)
+    led.reinspect(rec.finding, on="2026-05-08", rectified=False, officer="王某")
+    penalty = led.reinspect(rec.finding, on="2026-05-20", rectified=False, fine=6000, officer="王某")
     assert isinstance(penalty, Record) and penalty.decision.procedure == "general" and penalty.deadline
     text = led.render(rec.finding, "penalty_decision", format="text")
     dated = re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text)
@@ -384,13 +385,13 @@ def test_a_reinspection_within_the_deadline_decides_nothing(led: Ledger) -> None
     assert rec.deadline is not None
     early = rec.deadline - dt.timedelta(days=1)
     with pytest.raises(CaseError, match="^fine: the deadline runs until"):
-        led.reinspect(rec.finding, on=early, rectified=False, fine=6000)
-    same = led.reinspect(rec.finding, on=early, rectified=False)
+        led.reinspect(rec.finding, on=early, rectified=False, fine=6000, officer="王某")
+    same = led.reinspect(rec.finding, on=early, rectified=False, officer="王某")
     assert isinstance(same, Record) and same.action == rec.action and same.deadline == rec.deadline
     assert len(led.history(uscc(54))) == 1 and [e.kind for e in led.show(rec.finding).events][-2:] == \
         ["reinspection", "document"]  # the re-inspection's own record
     assert same.reinspection is not None and same.reinspection.documents[0].type == "inspection_record"
-    nxt = led.reinspect(rec.finding, on=rec.deadline + dt.timedelta(days=1), rectified=False)
+    nxt = led.reinspect(rec.finding, on=rec.deadline + dt.timedelta(days=1), rectified=False, officer="王某")
     assert isinstance(nxt, Record) and nxt.action != rec.action and nxt.step == "warning"
     assert [h.step for h in led.history(uscc(54))] == ["reminder", "warning"] and led.verify().ok
 
@@ -399,7 +400,7 @@ def test_a_reinspection_within_the_deadline_decides_nothing(led: Ledger) -> None
 def test_a_rectified_reinspection_takes_no_step_options(led: Ledger, option: dict) -> None:
     rec = led.record(case(55), officer="王某")
     with pytest.raises(CaseError, match=f"^{next(iter(option))}: a rectified finding is closed"):
-        led.reinspect(rec.finding, on="2026-05-05", rectified=True, **option)
+        led.reinspect(rec.finding, on="2026-05-05", rectified=True, **option, officer="王某")
     assert led.show(rec.finding).status == "open"
 
 
@@ -407,7 +408,7 @@ def test_a_corrected_subject_name_reaches_later_documents(led: Ledger) -> None:
     rec = led.record(case(56), officer="王某")
     found = next(e for e in led.show(rec.finding).events if e.kind == "finding")
     led.correct(found.id, reason="名称录入错误", changes={"subject_name": "西峰区某某便民超市有限公司"})
-    nxt = led.reinspect(rec.finding, on="2026-05-10", rectified=False)
+    nxt = led.reinspect(rec.finding, on="2026-05-10", rectified=False, officer="王某")
     assert isinstance(nxt, Record) and "rectification_order" in [d.type for d in nxt.documents]
     assert "西峰区某某便民超市有限公司" in led.render(rec.finding, "rectification_order", format="text")
     first = led.render(rec.finding, "inspection_record", action=rec.action, format="text")

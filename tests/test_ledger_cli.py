@@ -43,13 +43,13 @@ def test_the_loop_from_the_command_line(db: str, tmp_path: Path, capsys: pytest.
                     "last_step": rec["decision"]["step"], "office": "北街街道消防安全办公室", "overdue": True,
                     "place": {"name": "某某超市", "address": "西峰区北街"}, "applied_on": None,
                     "reinspect_by": "2026-05-09"}]  # three working days after 05-06: Saturday 05-09 is one (调休上班)
-    code, out, _ = run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-06-01", "--not-rectified",
+    code, out, _ = run(capsys, "reinspect", rec["finding"], "--officer", "王某", "--db", db, "--on", "2026-06-01", "--not-rectified",
                        "--format", "json")
     nxt = json.loads(out)
     assert code == 0 and nxt["finding"] == rec["finding"] and nxt["action"] != rec["action"]
     code, out, _ = run(capsys, "history", uscc(1), "--db", db, "--format", "json")
     assert [h["rectified"] for h in json.loads(out)] == [False, False]
-    code, out, _ = run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-07-01", "--rectified",
+    code, out, _ = run(capsys, "reinspect", rec["finding"], "--officer", "王某", "--db", db, "--on", "2026-07-01", "--rectified",
                        "--format", "json")
     closed = json.loads(out)
     assert {k: closed[k] for k in ("finding", "status", "closed_on")} == \
@@ -73,7 +73,7 @@ def test_text_output_for_the_officer(db: str, tmp_path: Path, capsys: pytest.Cap
 
 def test_export_and_import_round_trip(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rec = json.loads(run(capsys, "record", write_case(tmp_path, case(3)), "--db", db, "--officer", "王某", "--format", "json")[1])
-    run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-05-09", "--not-rectified")
+    run(capsys, "reinspect", rec["finding"], "--officer", "王某", "--db", db, "--on", "2026-05-09", "--not-rectified")
     exported = tmp_path / "out.jsonl"
     assert run(capsys, "export", "--db", db, "--out", str(exported))[0] == 0
     copy = str(tmp_path / "copy.db")
@@ -198,7 +198,7 @@ def test_documents_issued_through_the_ledger_carry_their_numbers(db: str, tmp_pa
     code, out, _ = run(capsys, "render", rec["finding"], "--document", "inspection_record", "--format", "text",
                        "--db", db)
     assert code == 0 and rec["documents"][0]["number"] in out and "〔2026〕第____号" not in out
-    nxt = json.loads(run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-05-20", "--not-rectified",
+    nxt = json.loads(run(capsys, "reinspect", rec["finding"], "--officer", "王某", "--db", db, "--on", "2026-05-20", "--not-rectified",
                          "--format", "json")[1])
     for doc in nxt["documents"]:
         code, out, err = run(capsys, "render", rec["finding"], "--document", doc["type"], "--format", "text",
@@ -213,7 +213,7 @@ def test_options_that_would_be_ignored_are_refused(db: str, tmp_path: Path, caps
     path = write_case(tmp_path, case(11))
     one_line_error(*run(capsys, "record", path, "--db", db, "--officer", "王某", "--reason", "理由")[::2], "reason", "--step")
     rec = json.loads(run(capsys, "record", path, "--db", db, "--officer", "王某", "--format", "json")[1])
-    code, _, err = run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-05-05", "--rectified",
+    code, _, err = run(capsys, "reinspect", rec["finding"], "--officer", "王某", "--db", db, "--on", "2026-05-05", "--rectified",
                        "--fine", "6000")
     one_line_error(code, err, "fine", "rectified")
     code, _, err = run(capsys, "due", "--db", db, "--on", "2026-06-01", "--office", "北街办")
@@ -242,9 +242,9 @@ def test_the_read_only_url_is_shown_readably(db: str, tmp_path: Path, capsys: py
 
 def test_history_says_what_each_reinspection_found(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rec = json.loads(run(capsys, "record", write_case(tmp_path, case(14)), "--db", db, "--officer", "王某", "--format", "json")[1])
-    code, out, _ = run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-05-04", "--not-rectified")
+    code, out, _ = run(capsys, "reinspect", rec["finding"], "--officer", "王某", "--db", db, "--on", "2026-05-04", "--not-rectified")
     assert code == 0 and "未届满" in out and "不作新的处置" in out
-    run(capsys, "reinspect", rec["finding"], "--db", db, "--on", "2026-05-10", "--not-rectified")
+    run(capsys, "reinspect", rec["finding"], "--officer", "王某", "--db", db, "--on", "2026-05-10", "--not-rectified")
     lines = run(capsys, "history", uscc(14), "--db", db)[1].splitlines()
     assert len(lines) == 2 and "复查未整改（2026-05-10）" in lines[0] and "尚未复查（整改期限" in lines[1]
     assert not any("未整改或未复查" in line for line in lines)
@@ -256,7 +256,7 @@ def test_recording_the_same_conduct_while_its_finding_is_open_is_one_line_exit_2
         "kind": "individual", "name": "张某", "id": resident_id(16), "address": "西峰区北街某小区5号楼"}))
     rec = json.loads(run(capsys, "record", path, "--db", db, "--officer", "王某", "--format", "json")[1])
     code, out, err = run(capsys, "record", path, "--db", db, "--officer", "王某")
-    one_line_error(code, err, "open_finding:", rec["finding"], f"deadline {rec['deadline']} has not run yet",
+    one_line_error(code, err, "open_finding:", rec["finding"], f"deadline {rec['deadline']} has passed",  # by today
                    f"fireenforce ledger reinspect {rec['finding']}", "--separate REASON")
     assert out == "" and resident_id(16) not in err
     code, out, _ = run(capsys, "record", path, "--db", db, "--officer", "王某", "--separate", "同楼另一处楼道", "--format", "json")

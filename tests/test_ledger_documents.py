@@ -30,7 +30,7 @@ def led(open_ledger: Ledger) -> Ledger:
 def test_a_reinspection_record_says_which_order_when_and_what_was_found(led: Ledger) -> None:
     rec = led.record(case(71), officer="王某")
     assert rec.deadline == dt.date(2026, 5, 6)
-    nxt = led.reinspect(rec.finding, on="2026-05-07", rectified=False, note="东侧安全出口仍用挂锁锁闭")
+    nxt = led.reinspect(rec.finding, on="2026-05-07", rectified=False, note="东侧安全出口仍用挂锁锁闭", officer="王某")
     assert isinstance(nxt, Record) and nxt.step == "warning"
     text = led.render(rec.finding, "inspection_record", format="text")
     first = rec.documents[0].number
@@ -53,7 +53,7 @@ def test_a_reinspection_record_says_which_order_when_and_what_was_found(led: Led
     assert "复查" not in led.render(rec.finding, "inspection_record", action=rec.action, format="text")
 
     order = next(d.number for d in nxt.documents if d.type == "rectification_order")
-    pen = led.reinspect(rec.finding, on="2026-05-12", rectified=False, fine=6000, note="仍未改正")
+    pen = led.reinspect(rec.finding, on="2026-05-12", rectified=False, fine=6000, note="仍未改正", officer="王某")
     assert isinstance(pen, Record) and pen.step == "penalty"
     text = led.render(rec.finding, "inspection_record", format="text")
     assert f"2026年5月7日，《责令限期改正通知书》（{order}）责令当事人于2026年5月10日前改正" in text
@@ -66,7 +66,7 @@ def test_a_reinspection_record_says_which_order_when_and_what_was_found(led: Led
 
 def test_a_corrected_reinspection_note_is_the_one_the_record_states(led: Ledger) -> None:
     rec = led.record(case(72), officer="王某")
-    led.reinspect(rec.finding, on="2026-05-08", rectified=False, note="出口锁闭")
+    led.reinspect(rec.finding, on="2026-05-08", rectified=False, note="出口锁闭", officer="王某")
     seen = next(e for e in led.show(rec.finding).events if e.kind == "reinspection")
     led.correct(seen.id, reason="复查记录笔误", changes={"note": "东侧出口锁闭，西侧已打开"})
     text = led.render(rec.finding, "inspection_record", format="text")
@@ -89,23 +89,30 @@ def test_every_document_orders_the_deadline_the_ledger_recorded(led: Ledger, ste
 
 
 def test_the_worked_example_of_docs_ledger_md(led: Ledger) -> None:
-    """A general-procedure penalty of 2026-05-03 (in the 劳动节 days off) with a hearing right: the
-    five working days to request a hearing are 05-06, 05-07, 05-08, Saturday 05-09 (调休上班) and
-    05-11, so it is decided 2026-05-12, and ordered to correct by 2026-05-15 on every document."""
-    rec = led.record(case(58), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
-    assert rec.decision.hearing_right and rec.deadline == dt.date(2026, 5, 15)
+    """A general-procedure penalty of 2026-05-03 (in the 劳动节 days off) with a hearing right (a
+    fine of 30000 yuan on a unit): the five working days to request a hearing are 05-06, 05-07,
+    05-08, Saturday 05-09 (调休上班) and 05-11, so it is decided 2026-05-12, and ordered to correct
+    by 2026-05-15 on every document; with 6000 yuan (no hearing) decided 05-07, correct by 05-10."""
+    rec = led.record(case(58), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=30000, officer="王某")
+    assert rec.deadline == dt.date(2026, 5, 15)
+    assert "有要求听证的权利" in led.render(rec.finding, "penalty_notice", format="text")
+    low = led.record(case(59), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
+    assert low.decision.hearing_right and low.deadline == dt.date(2026, 5, 10)  # the range's top, not the fine
+    assert "有要求听证的权利" not in led.render(low.finding, "penalty_notice", format="text")
+    assert set(ORDERED.findall(led.render(low.finding, "penalty_decision", format="text"))) == {"2026年5月10日"}
     decision = led.render(rec.finding, "penalty_decision", format="text")
     assert re.findall(r"\d{4}年\d{1,2}月\d{1,2}日", decision.split("送达回执")[0])[-1] == "2026年5月12日"
     for doc in ("inspection_record", "penalty_notice", "penalty_decision"):
         assert set(ORDERED.findall(led.render(rec.finding, doc, format="text"))) == {"2026年5月15日"}, doc
-    docs = (Path(__file__).resolve().parents[1] / "docs/ledger.md").read_text(encoding="utf-8")
-    assert "decided on 2026-05-12 and, with 3 days, ordered to correct by 2026-05-15" in " ".join(docs.split())
+    docs = " ".join((Path(__file__).resolve().parents[1] / "docs/ledger.md").read_text(encoding="utf-8").split())
+    assert "decided on 2026-05-12 and, with 3 days, ordered to correct by 2026-05-15" in docs
+    assert "(a fine of 6000 yuan) only the three calendar days for statements run: decided 2026-05-07" in docs
 
 
 def test_the_deadline_after_a_reinspection_and_after_a_correction_is_the_recorded_one(led: Ledger) -> None:
     rec = led.record(case(74), officer="王某")
-    led.reinspect(rec.finding, on="2026-05-07", rectified=False)
-    pen = led.reinspect(rec.finding, on="2026-05-12", rectified=False, fine=6000)
+    led.reinspect(rec.finding, on="2026-05-07", rectified=False, officer="王某")
+    pen = led.reinspect(rec.finding, on="2026-05-12", rectified=False, fine=6000, officer="王某")
     assert isinstance(pen, Record)
     action = next(e for e in led.show(rec.finding).events if e.kind == "action" and e.payload["action"] == pen.action)
     led.correct(action.id, reason="整改难度大，延长期限", changes={"deadline": "2026-06-30"})
@@ -128,7 +135,7 @@ def test_documents_in_the_brigades_name_carry_the_code_it_gave_the_office(led: L
     text = led.render(north.finding, "penalty_decision", format="text")
     head = text.split("当事人：")[0]
     assert "庆阳市西峰区消防救援大队" in head and "西消北街委罚决字〔2026〕第1号" in head
-    assert "（受庆阳市西峰区消防救援大队委托，由庆阳市西峰区北街街道办事处实施；委托书：西消委〔2021〕第1号，2021年7月10日）" in head
+    assert "（受庆阳市西峰区消防救援大队委托，由庆阳市西峰区北街街道办事处实施；委托书：西消委〔2024〕第1号，2024年8月20日）" in head
     # the office's own record keeps the office's own code and name
     record = led.render(north.finding, "inspection_record", format="text")
     assert "西北街消检查字〔2026〕第1号" in record.split("当事人：")[0] and led.verify().ok

@@ -59,7 +59,7 @@ def _quotes_the_policy(text: str) -> None:
 def _warned(led: Ledger, n: int) -> tuple[str, Record]:
     """A finding whose reminder went unheeded: the written order (警示, 责令限期改正通知书) runs."""
     rec = led.record(case(n), officer="王某")
-    warning = led.reinspect(rec.finding, on="2026-05-07", rectified=False)
+    warning = led.reinspect(rec.finding, on="2026-05-07", rectified=False, officer="王某")
     assert isinstance(warning, Record) and warning.step == "warning" and warning.deadline == dt.date(2026, 5, 10)
     return rec.finding, warning
 
@@ -67,7 +67,7 @@ def _warned(led: Ledger, n: int) -> tuple[str, Record]:
 def test_a_written_order_found_rectified_is_closed_with_a_numbered_record(led: Ledger) -> None:
     finding, warning = _warned(led, 201)
     order = next(d.number for d in warning.documents if d.type == "rectification_order")
-    closed = led.reinspect(finding, on="2026-05-11", rectified=True, note="东侧安全出口已打开，通道畅通")
+    closed = led.reinspect(finding, on="2026-05-11", rectified=True, note="东侧安全出口已打开，通道畅通", officer="王某")
     assert isinstance(closed, Closure) and closed.reinspection is not None
     assert closed.reinspection.rectified and closed.reinspection.on == dt.date(2026, 5, 11)
     assert closed.reinspection.doubts == ()
@@ -84,7 +84,7 @@ def test_a_written_order_found_rectified_is_closed_with_a_numbered_record(led: L
 
 def test_a_written_order_not_yet_rectified_within_its_deadline_is_recorded_too(led: Ledger) -> None:
     finding, warning = _warned(led, 202)
-    same = led.reinspect(finding, on="2026-05-09", rectified=False, note="正在清理")
+    same = led.reinspect(finding, on="2026-05-09", rectified=False, note="正在清理", officer="王某")
     assert isinstance(same, Record) and same.action == warning.action and same.reinspection is not None
     assert not same.reinspection.rectified and same.reinspection.documents[0] not in warning.documents
     text = _record_of(led, finding, same.reinspection)
@@ -95,7 +95,7 @@ def test_a_written_order_not_yet_rectified_within_its_deadline_is_recorded_too(l
 
 def test_a_written_order_unheeded_is_recorded_by_the_next_actions_record(led: Ledger) -> None:
     finding, _ = _warned(led, 203)
-    penalty = led.reinspect(finding, on="2026-05-12", rectified=False, fine=6000, note="仍未改正")
+    penalty = led.reinspect(finding, on="2026-05-12", rectified=False, fine=6000, note="仍未改正", officer="王某")
     assert isinstance(penalty, Record) and penalty.step == "penalty" and penalty.reinspection is not None
     record = [d for d in penalty.documents if d.type == "inspection_record"]
     assert list(penalty.reinspection.documents) == record  # the action's own record states the 复查; no second one
@@ -113,7 +113,7 @@ def test_a_reminders_oral_order_is_re_inspected_under_local_policy(led: Ledger, 
                                                                    result: str) -> None:
     rec = led.record(case(204), officer="王某")
     assert rec.step == "reminder"
-    out = led.reinspect(rec.finding, on=day, rectified=rectified, note="现场查看")
+    out = led.reinspect(rec.finding, on=day, rectified=rectified, note="现场查看", officer="王某")
     assert out.reinspection is not None
     assert [d.code for d in out.reinspection.doubts] == [ORAL_DOUBT]
     text = _record_of(led, rec.finding, out.reinspection)
@@ -134,10 +134,10 @@ def test_re_inspection_records_are_numbered_gap_free_with_the_other_records(led:
     for n in range(205, 209):
         rec = led.record(case(n), officer="王某")
         numbers += [d.number for d in rec.documents if d.type == "inspection_record"]
-        early = led.reinspect(rec.finding, on="2026-05-05", rectified=False)
+        early = led.reinspect(rec.finding, on="2026-05-05", rectified=False, officer="王某")
         assert early.reinspection is not None
         numbers += [d.number for d in early.reinspection.documents]
-        closed = led.reinspect(rec.finding, on="2026-05-06", rectified=n % 2 == 0)
+        closed = led.reinspect(rec.finding, on="2026-05-06", rectified=n % 2 == 0, officer="王某")
         assert closed.reinspection is not None
         numbers += [d.number for d in closed.reinspection.documents]
     assert numbers == [f"西北街消检查字〔2026〕第{i}号" for i in range(1, 13)]
@@ -148,7 +148,7 @@ def test_re_inspection_records_are_numbered_gap_free_with_the_other_records(led:
 
 def test_a_re_inspection_record_takes_no_date_or_fine_and_an_unknown_number_is_named(led: Ledger) -> None:
     rec = led.record(case(209), officer="王某")
-    closed = led.reinspect(rec.finding, on="2026-05-06", rectified=True)
+    closed = led.reinspect(rec.finding, on="2026-05-06", rectified=True, officer="王某")
     assert closed.reinspection is not None
     number = closed.reinspection.documents[0].number
     with pytest.raises(LedgerError, match="^--date/--fine/--formal-warning: the re-inspection record"):
@@ -164,8 +164,8 @@ def test_a_re_inspection_record_takes_no_date_or_fine_and_an_unknown_number_is_n
 def test_a_refused_re_inspection_takes_no_number(led: Ledger) -> None:
     rec = led.record(case(210), officer="王某")
     with pytest.raises(CaseError, match="^fine: the deadline runs until"):
-        led.reinspect(rec.finding, on="2026-05-05", rectified=False, fine=6000)
-    again = led.reinspect(rec.finding, on="2026-05-05", rectified=False)
+        led.reinspect(rec.finding, on="2026-05-05", rectified=False, fine=6000, officer="王某")
+    again = led.reinspect(rec.finding, on="2026-05-05", rectified=False, officer="王某")
     assert again.reinspection is not None
     assert [d.number for d in again.reinspection.documents] == ["西北街消检查字〔2026〕第2号"]
 
@@ -179,7 +179,7 @@ def test_the_command_line_prints_the_number_the_doubt_and_renders_it(tmp_path: P
     capsys.readouterr()
     assert main(["ledger", "record", str(path), "--db", db, "--officer", "王某", "--format", "json"]) == 0
     finding = json.loads(capsys.readouterr().out)["finding"]
-    assert main(["ledger", "reinspect", finding, "--db", db, "--on", "2026-05-06", "--rectified"]) == 0
+    assert main(["ledger", "reinspect", finding, "--officer", "王某", "--db", db, "--on", "2026-05-06", "--rectified"]) == 0
     out = capsys.readouterr().out
     number = "西北街消检查字〔2026〕第2号"
     assert f"{finding} 复查已整改，2026-05-06 销号" in out

@@ -32,15 +32,45 @@ def refused(led: Ledger, data: dict) -> OpenFinding:
     return info.value
 
 
-def test_the_same_conduct_before_the_deadline_is_refused_saying_the_deadline_has_not_run(led: Ledger) -> None:
+def test_the_same_conduct_before_the_deadline_is_refused_saying_the_deadline_has_not_run(ledger_url: str) -> None:
+    led = Ledger(ledger_url, today=lambda: dt.date(2026, 5, 5))
     first = led.record(case(1), officer="王某")
     assert first.deadline == dt.date(2026, 5, 6)
     err = refused(led, case(1, on="2026-05-05"))
     assert (err.finding, err.deadline, err.status) == (first.finding, first.deadline, "open")
     text = str(err)
-    assert first.finding in text and "2026-05-06 has not run yet" in text and "某某超市1号店" in text
+    assert first.finding in text and "2026-05-06 has not run yet (today is 2026-05-05)" in text and "某某超市1号店" in text
     assert f"fireenforce ledger reinspect {first.finding}" in text and "--separate REASON" in text
     assert [h.step for h in led.history(uscc(1))] == ["reminder"]  # the ladder did not climb
+    led.close()
+
+
+def test_a_back_dated_repeat_is_judged_by_today_not_by_the_case_date(led: Ledger) -> None:
+    """Recorded today (later than the deadline), a repeat observed before the deadline: the
+    deadline has passed by today, whatever the case's own date."""
+    first = led.record(case(10), officer="王某")
+    err = refused(led, case(10, on="2026-05-05"))
+    assert "deadline 2026-05-06 has passed" in str(err) and "has not run yet" not in str(err)
+    assert f"ledger reinspect {first.finding} --on 2026-05-05 --not-rectified" in str(err)
+
+
+def test_conduct_observed_by_a_closure_or_an_acceptance_is_that_findings(led: Ledger) -> None:
+    first = led.record(case(11), officer="王某")
+    led.reinspect(first.finding, on="2026-05-05", rectified=True)
+    before = event_count(led)
+    for on in ("2026-05-03", "2026-05-05"):
+        with pytest.raises(CaseError, match=rf"^observed_on: {on} is on or before 2026-05-05, when {first.finding} "
+                                            r"\(某某超市11号店, EV-BLOCK, opened 2026-05-03\) was closed"):
+            led.record(case(11, on=on), officer="王某")
+    assert event_count(led) == before and [h.step for h in led.history(uscc(11))] == ["reminder"]
+    kept = led.record(case(11, on="2026-05-03"), officer="王某", separate="同一单位另一出口，另行立案")
+    assert led.show(kept.finding).events[0].payload["separate"]["from"] == first.finding
+    sent = led.record(case(12), step="referral", reason="安全出口严重堵塞，需临时查封", officer="王某")
+    led.referral_answer(sent.finding, on="2026-05-08", accepted=True, result="已立案查处")
+    with pytest.raises(CaseError, match=rf"^observed_on: 2026-05-08 is on or before 2026-05-08, when {sent.finding} .* "
+                                        r"taken over by the brigade"):
+        led.record(case(12, on="2026-05-08"), officer="王某")
+    assert led.record(case(12, on="2026-05-09"), officer="王某").finding != sent.finding
 
 
 def test_after_the_deadline_the_refusal_names_the_reinspection_that_escalates(led: Ledger) -> None:
@@ -48,7 +78,7 @@ def test_after_the_deadline_the_refusal_names_the_reinspection_that_escalates(le
     err = refused(led, case(2, on="2026-05-20"))
     assert "deadline 2026-05-06 has passed" in str(err)
     assert f"fireenforce ledger reinspect {first.finding} --on 2026-05-20 --not-rectified" in str(err)
-    nxt = led.reinspect(first.finding, on="2026-05-20", rectified=False)
+    nxt = led.reinspect(first.finding, on="2026-05-20", rectified=False, officer="王某")
     assert isinstance(nxt, Record) and nxt.finding == first.finding and nxt.step == "warning"
     refused(led, case(2, on="2026-05-21"))  # the warning's order is open in turn
 
@@ -57,7 +87,7 @@ def test_closed_findings_and_other_items_do_not_block_and_the_ladder_sees_them(l
     first = led.record(case(3), officer="王某")
     other_item = led.record(case(3, item="EB-PARK"), officer="王某")
     assert other_item.finding != first.finding
-    led.reinspect(first.finding, on="2026-05-05", rectified=True)
+    led.reinspect(first.finding, on="2026-05-05", rectified=True, officer="王某")
     again = led.record(case(3, on="2026-06-01"), officer="王某")
     assert again.finding != first.finding
     history = led.history(uscc(3))

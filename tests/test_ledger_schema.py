@@ -40,6 +40,6 @@ def test_an_upgrade_to_0005_fills_the_subject_links_from_the_events(ledger_url: 
             command.downgrade(_alembic_config(conn), "0004")  # a ledger written before 0005
     with Ledger(ledger_url) as led:  # upgraded: recorded_subject and name_key replayed from the events
         assert led.verify().ok
-        led.reinspect(weak.finding, on="2026-05-04", rectified=True)
+        led.reinspect(weak.finding, on="2026-05-04", rectified=True, officer="王某")
         strong = led.record(case(2, item="EB-CHARGE", subject={**person, "id": resident_id(2)}, on="2026-06-01"), officer="王某")
         assert strong.weak_matches == (weak.finding,)

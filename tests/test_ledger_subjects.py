@@ -40,7 +40,7 @@ def round_trip_equal(led: Ledger, tmp_url: str) -> None:
 def test_a_mistyped_id_is_corrected_by_an_event_and_the_history_follows(led: Ledger, tmp_path) -> None:
     wrong, right = uscc(1), uscc(2)
     first = led.record(case(1), officer="王某")
-    led.reinspect(first.finding, on="2026-05-05", rectified=True)
+    led.reinspect(first.finding, on="2026-05-05", rectified=True, officer="王某")
     fix = led.correct(finding_event(led, first.finding), reason="统一社会信用代码录入错误",
                       changes={"subject_id": right.lower()})
     assert led.history(wrong) == () and [h.item for h in led.history(right)] == ["EV-BLOCK"]
@@ -62,7 +62,7 @@ def test_a_mistyped_id_is_corrected_by_an_event_and_the_history_follows(led: Led
 def test_later_actions_and_documents_carry_the_corrected_id(led: Ledger) -> None:
     first = led.record(case(3), officer="王某")
     led.correct(finding_event(led, first.finding), reason="代码录入错误", changes={"subject_id": uscc(4)})
-    nxt = led.reinspect(first.finding, on="2026-05-10", rectified=False)
+    nxt = led.reinspect(first.finding, on="2026-05-10", rectified=False, officer="王某")
     assert isinstance(nxt, Record) and nxt.subject.id.endswith(uscc(4)[-4:])
     assert [h.step for h in led.history(uscc(4))] == ["reminder", "warning"]
     text = led.render(first.finding, "rectification_order", format="text")
@@ -102,7 +102,7 @@ def test_a_correction_into_another_subject_is_a_merge_only_when_asked(led: Ledge
 
 def test_a_record_with_the_id_finds_the_earlier_record_without_it(led: Ledger) -> None:
     weak = led.record(case(9, item="EB-CHARGE", subject=PERSON), officer="王某")
-    led.reinspect(weak.finding, on="2026-05-04", rectified=True)
+    led.reinspect(weak.finding, on="2026-05-04", rectified=True, officer="王某")
     with_id = {**PERSON, "name": "张 某", "id": resident_id(9)}
     strong = led.record(case(9, item="EB-CHARGE", subject=with_id, on="2026-06-01"), officer="王某")
     assert strong.weak_matches == (weak.finding,) and not strong.subject.weak
@@ -116,7 +116,7 @@ def test_a_record_without_the_id_finds_the_earlier_record_with_it(led: Ledger) -
     with pytest.raises(OpenFinding) as info:  # open: the same conduct, whichever way the subject is named
         led.record(case(10, item="EB-CHARGE", subject=PERSON, on="2026-05-04"), officer="王某")
     assert info.value.finding == strong.finding
-    led.reinspect(strong.finding, on="2026-05-04", rectified=True)
+    led.reinspect(strong.finding, on="2026-05-04", rectified=True, officer="王某")
     weak = led.record(case(10, item="EB-CHARGE", subject=PERSON, on="2026-06-01"), officer="王某")
     assert weak.subject.weak and weak.weak_matches == (strong.finding,)
     assert len(weak.decision.reasons) > 0
@@ -131,7 +131,7 @@ def test_an_open_record_without_the_id_blocks_the_same_conduct_with_it(led: Ledg
 
 def test_a_weak_record_is_linked_to_the_id_by_a_correction(led: Ledger, tmp_path) -> None:
     weak = led.record(case(12, item="EB-CHARGE", subject=PERSON), officer="王某")
-    led.reinspect(weak.finding, on="2026-05-04", rectified=True)
+    led.reinspect(weak.finding, on="2026-05-04", rectified=True, officer="王某")
     strong = led.record(case(12, item="EB-PARK", subject={**PERSON, "id": resident_id(12)}, on="2026-06-01"), officer="王某")
     assert strong.weak_matches == (weak.finding,)
     # the ledger knows the id for the same name and address: linking is no merge

@@ -57,6 +57,23 @@ def test_a_record_without_the_acting_officer_is_refused_and_writes_nothing(led: 
     assert event_count(led) == before
 
 
+@pytest.mark.parametrize("rectified", [True, False])
+def test_a_reinspection_without_the_officer_warns(led: Ledger, rectified: bool) -> None:
+    """The contract's reinspect has no officer: it is recorded, and the result says 检查人员 is blank."""
+    finding = led.record(case(19), officer="王某").finding
+    out = led.reinspect(finding, on="2026-05-10", rectified=rectified, officer=" ")
+    assert [w.split(":")[0] for w in out.warnings] == ["officer"] and "检查人员" in out.warnings[0]
+    named = led.reinspect(led.record(case(20), officer="王某").finding, on="2026-05-10", rectified=rectified,
+                          officer="李某")
+    assert named.warnings == ()
+
+
+def test_the_command_line_warns_when_no_officer_reinspects(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, tmp_path, "record", "CASE", "--officer", "王某", "--format", "json", data=case(21))
+    code, _, err = run(capsys, tmp_path, "reinspect", json.loads(out)["finding"], "--on", "2026-05-10", "--rectified")
+    assert code == 0 and err.startswith("fireenforce: warning: officer: not named:") and err.count("\n") == 1
+
+
 def test_the_command_line_requires_the_officer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, tmp_path, "record", "CASE", data=case(1))
     one_line(code, err, "officer: missing")
@@ -198,7 +215,7 @@ def test_history_of_a_corrected_id_says_where_it_went_in_json_too(tmp_path: Path
 def test_history_marks_findings_joined_by_name_and_address(led: Ledger, tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     weak = led.record(case(13, item="EB-CHARGE", subject=PERSON), officer="王某")
-    led.reinspect(weak.finding, on="2026-05-04", rectified=True)
+    led.reinspect(weak.finding, on="2026-05-04", rectified=True, officer="王某")
     strong = led.record(case(13, item="EB-CHARGE", subject={**PERSON, "id": resident_id(13)}, on="2026-06-01"),
                         officer="王某")
     rows = led.history_rows(resident_id(13))
@@ -210,7 +227,7 @@ def test_history_marks_findings_joined_by_name_and_address(led: Ledger, tmp_path
 def test_the_command_line_marks_weak_matches(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, tmp_path, "record", "CASE", "--officer", "王某", "--format", "json",
                        data=case(14, item="EB-CHARGE", subject=PERSON))
-    assert run(capsys, tmp_path, "reinspect", json.loads(out)["finding"], "--on", "2026-05-04", "--rectified")[0] == 0
+    assert run(capsys, tmp_path, "reinspect", json.loads(out)["finding"], "--officer", "王某", "--on", "2026-05-04", "--rectified")[0] == 0
     assert run(capsys, tmp_path, "record", "CASE", "--officer", "王某",
                data=case(14, item="EB-CHARGE", subject={**PERSON, "id": resident_id(14)}, on="2026-06-01"))[0] == 0
     text = run(capsys, tmp_path, "history", resident_id(14))[1].splitlines()
@@ -228,7 +245,7 @@ def test_refusals_say_the_state_in_the_offices_terms(led: Ledger) -> None:
     assert info.value.code == "open_finding" and info.value.status == "referred"
     assert "已移交 (referred) to " in str(info.value) and "status" not in str(info.value)
     with pytest.raises(LedgerError, match="the finding is 已移交: there is nothing to re-inspect"):
-        led.reinspect(referred.finding, on="2026-05-05", rectified=True)
+        led.reinspect(referred.finding, on="2026-05-05", rectified=True, officer="王某")
     led.referral_answer(referred.finding, on="2026-05-06", accepted=True)
     with pytest.raises(LedgerError) as answered:
         led.referral_answer(referred.finding, on="2026-05-07", accepted=False)

@@ -18,7 +18,7 @@ def led(ledger_url: str) -> Ledger:
     ledger = Ledger(ledger_url)
     for n in range(3):
         rec = ledger.record(case(n + 1), officer="王某")
-        ledger.reinspect(rec.finding, on="2026-05-10", rectified=n % 2 == 0)
+        ledger.reinspect(rec.finding, on="2026-05-10", rectified=n % 2 == 0, officer="王某")
     ledger.record(case(9, office=OTHER_OFFICE), officer="王某")
     assert ledger.verify().ok
     yield ledger

@@ -119,7 +119,7 @@ def test_closure_bars_are_centred_on_their_day_and_the_median_line_on_the_median
 def test_the_csv_carries_the_closure_days_behind_the_median(tmp_path: Path) -> None:
     led = Ledger(f"sqlite:///{tmp_path / 'l.db'}")
     record = led.record(_case("2026-05-04"), officer="王某")
-    led.reinspect(record.finding, on="2026-05-06", rectified=True)
+    led.reinspect(record.finding, on="2026-05-06", rectified=True, officer="王某")
     report = monthly_report(led, "2026-05")
     assert report["closure_days"]["days"] == [2]
     assert "2026-05,全区,closure_days,2,1" in report_csv(report).splitlines()

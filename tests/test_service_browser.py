@@ -108,7 +108,7 @@ def test_the_five_steps_on_a_phone(page: Page, office_token: tuple[str, str]) ->
     page.fill("input[name=subject_name]", "张某")
     page.fill("input[name=place_name]", "某小区5号楼")
     page.check("input[name=high_rise]")
-    observed = dt.date.today() - dt.timedelta(days=10)  # its deadline has passed: due for re-inspection today
+    observed = dt.date.today() - dt.timedelta(days=60)  # its deadline has passed: due for re-inspection today
     page.fill("input[name=observed_on]", observed.isoformat())
     page.fill("input[name=officer]", "王某")
     no_sideways_scroll(page)
@@ -143,10 +143,17 @@ def test_the_five_steps_on_a_phone(page: Page, office_token: tuple[str, str]) ->
     expect(row).to_contain_text("张某")
     no_sideways_scroll(page)
     shot(page, "5-due")
+    page.goto(f"/due?on={(observed + dt.timedelta(days=10)).isoformat()}")  # re-inspected back then (no future day)
+    row = page.locator(".due").first
+    row.locator("button.bad").click()  # without the 复查人员 the browser does not send the form
+    assert row.locator("input[name=officer]").evaluate("e => e.validity.valueMissing")
+    expect(page.locator("h1")).to_contain_text("待复查")  # still the list
+    row.locator("input[name=officer]").fill("李某")
     row.locator("button.bad").click()  # not rectified: the next step
     expect(page.locator(".step")).to_have_text("警示")
     shot(page, "5-next-step")
-    page.goto(f"/due?on={(dt.date.today() + dt.timedelta(days=60)).isoformat()}")
+    page.goto("/due")  # the warning's deadline has passed by today
+    page.locator(".due input[name=officer]").first.fill("李某")
     page.locator(".due button.ok").first.click()  # rectified by then: closed
     expect(page.locator(".notice")).to_contain_text("已销号")
     shot(page, "5-closed")

@@ -80,10 +80,10 @@ def test_reinspection_escalates_then_closes(world: dict[str, Any]) -> None:
     rec = recorded(north)
     assert rec["step"] == "reminder"
     path = f"/v1/findings/{rec['finding']}/reinspections"
-    next_step = north.post(path, {"on": "2026-05-20", "rectified": False})
+    next_step = north.post(path, {"on": "2026-05-20", "rectified": False, "officer": "王某"})
     assert next_step.status_code == 201
     assert (next_step.json()["finding"], next_step.json()["step"], next_step.json()["status"]) == (rec["finding"], "warning", "open")
-    closed = north.post(path, {"on": "2026-06-20", "rectified": True})
+    closed = north.post(path, {"on": "2026-06-20", "rectified": True, "officer": "王某"})
     assert closed.status_code == 201
     body = closed.json()
     assert {k: body[k] for k in ("finding", "status", "closed_on")} == \
@@ -99,7 +99,7 @@ def test_reinspection_escalates_then_closes(world: dict[str, Any]) -> None:
     assert "《消防监督检查规定》第二十条第二款：“" in text.text and "予以整改销号" in text.text
     assert north.get(f"/v1/findings/{rec['finding']}/documents/西北街消检查字〔2026〕第9号").status_code == 404
     assert world["south"].get(f"/v1/findings/{rec['finding']}/documents/{number}").status_code == 404
-    again = north.post(path, {"on": "2026-06-21", "rectified": True})
+    again = north.post(path, {"on": "2026-06-21", "rectified": True, "officer": "王某"})
     assert again.status_code == 409 and "nothing to re-inspect" in again.json()["error"]["message"]
     events = [e["kind"] for e in north.get(f"/v1/findings/{rec['finding']}").json()["events"]]
     assert events.count("reinspection") == 2 and events[-1] == "closure"
@@ -132,7 +132,7 @@ def test_bad_input_is_422_with_the_field(world: dict[str, Any]) -> None:
 def test_no_token_or_a_wrong_one_is_401_everywhere(world: dict[str, Any], headers: dict[str, str]) -> None:
     client: TestClient = world["client"]
     for method, path, body in (("post", "/v1/findings", {"case": case(1)}), ("get", "/v1/findings/F-x", None),
-                               ("post", "/v1/findings/F-x/reinspections", {"on": "2026-05-20", "rectified": True}),
+                               ("post", "/v1/findings/F-x/reinspections", {"on": "2026-05-20", "rectified": True, "officer": "王某"}),
                                ("get", "/v1/due?on=2026-06-01", None), ("get", f"/v1/subjects/{uscc(1)}/history", None)):
         answer = client.request(method.upper(), path, json=body, headers=headers)
         assert answer.status_code == 401, (path, answer.text)
@@ -151,7 +151,7 @@ def test_another_offices_ids_answer_404_as_unknown_ones(world: dict[str, Any]) -
     finding = rec["finding"]
     unknown = south.get("/v1/findings/F-000000000000")
     for answer in (south.get(f"/v1/findings/{finding}"),
-                   south.post(f"/v1/findings/{finding}/reinspections", {"on": "2026-05-20", "rectified": True}),
+                   south.post(f"/v1/findings/{finding}/reinspections", {"on": "2026-05-20", "rectified": True, "officer": "王某"}),
                    south.get(f"/v1/subjects/{uscc(1)}/history")):
         assert answer.status_code == 404 == unknown.status_code
         assert finding not in str(south.get("/v1/due", on="2026-06-01").json())
@@ -167,7 +167,7 @@ def test_the_brigade_reads_every_office_and_changes_only_its_own(world: dict[str
     assert {d["office"] for d in brigade.get("/v1/due", on="2026-06-01").json()} == {OFFICE["name"], OTHER_OFFICE["name"]}
     assert [d["office"] for d in brigade.get("/v1/due", on="2026-06-01", office=OFFICE["name"]).json()] == [OFFICE["name"]]
     assert brigade.get(f"/v1/subjects/{uscc(1)}/history").status_code == 200
-    change = brigade.post(f"/v1/findings/{rec['finding']}/reinspections", {"on": "2026-05-20", "rectified": True})
+    change = brigade.post(f"/v1/findings/{rec['finding']}/reinspections", {"on": "2026-05-20", "rectified": True, "officer": "王某"})
     assert change.status_code == 403
     own = brigade.post("/v1/findings", {"officer": "王某", "case": case(3, office={"level": "brigade", "name": BRIGADE})})
     assert own.status_code == 201
@@ -179,7 +179,7 @@ def test_legal_staff_read_everything_and_write_nothing(world: dict[str, Any]) ->
     assert legal.get(f"/v1/findings/{rec['finding']}").status_code == 200
     assert len(legal.get("/v1/due", on="2026-06-01").json()) == 1
     writes = (legal.post("/v1/findings", {"officer": "王某", "case": case(4)}),
-              legal.post(f"/v1/findings/{rec['finding']}/reinspections", {"on": "2026-05-20", "rectified": True}))
+              legal.post(f"/v1/findings/{rec['finding']}/reinspections", {"on": "2026-05-20", "rectified": True, "officer": "王某"}))
     for answer in writes:
         assert answer.status_code == 403 and "write nothing" in answer.json()["error"]["message"]
     assert world["north"].get(f"/v1/findings/{rec['finding']}").json()["status"] == "open"
@@ -240,3 +240,15 @@ def test_the_brigade_finds_the_referrals_sent_to_it(world: dict[str, Any]) -> No
     assert [r["finding"] for r in south.get("/v1/referrals").json()] == [police["finding"]]
     assert south.get("/v1/referrals", office=OFFICE["name"]).status_code == 404
     assert world["client"].get("/v1/referrals").status_code == 401
+
+
+def test_a_reinspection_or_an_application_dated_after_today_is_a_422_naming_on(world: dict[str, Any]) -> None:
+    north = world["north"]
+    rec = recorded(north, 40)
+    before = north.get(f"/v1/findings/{rec['finding']}").json()["events"]
+    for path, body in (("reinspections", {"on": "2099-02-01", "rectified": True}),
+                       ("applications", {"on": "2099-02-01"})):
+        answer = north.post(f"/v1/findings/{rec['finding']}/{path}", body)
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["error"]["field"] == "on" and "2099-02-01" in answer.json()["error"]["message"]
+    assert north.get(f"/v1/findings/{rec['finding']}").json()["events"] == before

@@ -102,11 +102,11 @@ def test_due_list_buttons_escalate_and_close(site: dict[str, Any]) -> None:
     due = client.get("/due", params={"on": "2026-06-01"}).text
     assert finding.group(1) in due and "已整改" in due and "未整改" in due
     escalated = client.post(f"/findings/{finding.group(1)}/reinspect",
-                            data={"on": "2026-06-01", "rectified": "0", "csrf": csrf_of(due)})
+                            data={"on": "2026-06-01", "rectified": "0", "officer": "王某", "csrf": csrf_of(due)})
     assert escalated.status_code == 200 and "verdict-warning" in escalated.text and "责令限期改正通知书" in escalated.text
     later = client.get("/due", params={"on": "2026-07-01"}).text
     closed = client.post(f"/findings/{finding.group(1)}/reinspect",
-                         data={"on": "2026-07-01", "rectified": "1", "csrf": csrf_of(later)})
+                         data={"on": "2026-07-01", "rectified": "1", "officer": "王某", "csrf": csrf_of(later)})
     assert "已整改，已销号" in closed.text and finding.group(1) not in closed.text.split("<h1>待复查")[1]  # not due
     # the re-inspection's own record (检查类别：复查) comes back with its number, ready to open
     assert "复查记录（2026-07-01，已改正）" in closed.text and 'value="西北街消检查字〔2026〕第3号"' in closed.text
@@ -126,7 +126,7 @@ def test_other_offices_and_legal_staff_cannot_press_the_buttons(site: dict[str, 
     assert finding
     south = login(site, "south")
     assert finding.group(1) not in south.get("/due", params={"on": "2026-06-01"}).text
-    press = {"on": "2026-06-01", "rectified": "1", "csrf": csrf_of(south.get("/").text)}
+    press = {"on": "2026-06-01", "rectified": "1", "officer": "王某", "csrf": csrf_of(south.get("/").text)}
     assert "本办公室的台账中没有这个案件" in south.post(f"/findings/{finding.group(1)}/reinspect", data=press).text
     legal = login(site, "legal")
     listed = legal.get("/due", params={"on": "2026-06-01"}).text
@@ -168,7 +168,8 @@ def test_the_due_list_picks_its_day_and_says_a_bad_one_in_chinese(site: dict[str
 
 
 @pytest.mark.parametrize("form", [{"on": "", "rectified": "1"}, {"on": "2026-6-1", "rectified": "1"},
-                                  {"on": "2026-06-01"}, {"on": "2026-06-01", "rectified": "yes"}])
+                                  {"on": "2026-06-01"}, {"on": "2026-06-01", "rectified": "yes"},
+                                  {"on": "2026-06-01", "rectified": "1"}])  # no 复查人员
 def test_a_reinspection_form_that_does_not_say_the_day_or_the_result_records_nothing(
         site: dict[str, Any], form: dict[str, str]) -> None:
     client = login(site, "north")
@@ -187,5 +188,5 @@ def test_another_offices_finding_is_said_in_chinese_on_the_page(site: dict[str, 
     assert finding
     south = login(site, "south")
     answer = south.post(f"/findings/{finding.group(1)}/reinspect",
-                        data={"on": "2026-06-01", "rectified": "1", "csrf": csrf_of(south.get("/").text)})
+                        data={"on": "2026-06-01", "rectified": "1", "officer": "王某", "csrf": csrf_of(south.get("/").text)})
     assert answer.status_code == 404 and "本办公室的台账中没有这个案件" in answer.text

@@ -88,7 +88,7 @@ def test_a_reinspection_takes_strict_json_types_and_records_nothing_otherwise(
         api: tuple[TestClient, dict[str, str]], change: dict[str, Any], field: str, words: str) -> None:
     client, headers = api
     finding = client.post("/v1/findings", json={"officer": "王某", "case": case(1)}, headers=headers).json()["finding"]
-    body = {"on": "2030-01-01", "rectified": False, **change}
+    body = {"on": "2030-01-01", "rectified": False, "officer": "王某", **change}
     got_field, message = error_of(client.post(f"/v1/findings/{finding}/reinspections", json=body, headers=headers))
     assert got_field == field and message.startswith(words)
     events = client.get(f"/v1/findings/{finding}", headers=headers).json()["events"]

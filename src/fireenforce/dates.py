@@ -23,6 +23,11 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def chinese_date(day: dt.date) -> str:
+    """2026-05-03 → 2026年5月3日 (the form of dates in documents and in reasons)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def full_years(born: dt.date, day: dt.date) -> int:
     """Age in full years (周岁) on ``day``: a year of age is complete from the day after the
     birthday, as ages are counted in Chinese law (已满十四周岁 begins the day after the 14th birthday)."""

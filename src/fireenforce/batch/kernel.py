@@ -144,6 +144,11 @@ class Kernel:
         self.objects = _Registry()
         self.office_names = tuple(rs.delegations.offices)
         self.offices = {name: i for i, name in enumerate(self.office_names)}
+        changes = set().union(*(o.dates() for o in rs.delegations.offices.values()))
+        self.office_changes = np.array(sorted(epoch_days(d) for d in changes), dtype=np.int64)
+        self.horizon = entrusted.lapse_horizon(rs)
+        given = [LEVELS.index(o.level) if o.level else -1 for o in rs.delegations.offices.values()]
+        self.office_levels = np.array([-1, *given], dtype=np.int64)  # by office + 1; -1: any level
         self.names = _Registry()  # strings of the output (statuses, tiers, citations...)
         self.memos: dict[str, dict[tuple[int, ...], tuple[int, ...]]] = {}
         self.fines: list[tuple[int, int, int, int] | None] = [None]
@@ -228,6 +233,9 @@ class Kernel:
                                   self._scoped, odd)
         named = np.array([self.offices.get(s, -1) for s in columns.office_strings] + [-1], dtype=np.int64)
         office = named[columns.office_codes] + 1  # 0: an office offices.yaml does not name
+        odd |= self._changes_before_decision(office > 0, decided)
+        known_level = self.office_levels[office]
+        odd |= (known_level >= 0) & (known_level != level)  # decide refuses the level on office.level
         competence, = self._stage("entrusted", [competence, (office > 0) * (branch + 1), office, level,
                                                 (office > 0) * (now_class + 1)], self._entrusted, odd)
         status, = self._stage("status", [branch, competence, elements, barred, excuse], self._status, odd)
@@ -443,6 +451,20 @@ class Kernel:
         return prior, running_rank, elements, running
 
     # -- one combination each: the engine's own functions ---------------------------------------------
+
+    def _changes_before_decision(self, named: Bools, decided: Ints) -> Bools:
+        """Rows of a named office whose 委托书 or form changes after the case's day but before its
+        penalty decision may be made: ``decide`` looks at that later day too, row by row."""
+        near = np.zeros(len(decided), dtype=bool)
+        rows = np.flatnonzero(named & (decided != NO_DAY))
+        if not rows.size or not self.office_changes.size or self.horizon is None:
+            return near
+        days, where = np.unique(decided[rows], return_inverse=True)
+        latest = np.array([epoch_days(self.horizon(_day(int(d)))) for d in days], dtype=np.int64)[where]
+        after = np.searchsorted(self.office_changes, decided[rows], side="right")
+        change = self.office_changes[np.minimum(after, len(self.office_changes) - 1)]
+        near[rows] = (after < len(self.office_changes)) & (change <= latest)
+        return near
 
     def _day_of(self, klass: int) -> dt.date:
         """A day of the stretch ``klass`` of constant law and policy."""

@@ -11,7 +11,7 @@ from fireenforce.documents.context import citation as legal_citation
 from fireenforce.model.decision import Decision, LegalBasis
 from fireenforce.resources import data_dir
 from fireenforce.ruleset.compiled import Ruleset
-from fireenforce.ruleset.load import load_version
+from fireenforce.ruleset.load import load_version, loaded
 
 
 
@@ -27,9 +27,12 @@ def citation(basis: LegalBasis) -> str:
 
 def cite_labels(d: Decision, ruleset: Ruleset | None = None) -> Callable[[str], str]:
     """A reason's citation id (``penalty-law:51``) as an officer reads it (《中华人民共和国行政处罚法》
-    第五十一条), from ``ruleset`` or the bundled version the decision names; the id itself when
+    第五十一条), from ``ruleset``, the version this process loaded with the decision's digest (a copy
+    anywhere), or the bundled version the decision names; the id itself when
     neither holds the provision."""
     if ruleset is None or ruleset.digest != d.ruleset.digest:
+        ruleset = loaded(d.ruleset.digest)  # the copy that decided it, wherever it lives
+    if ruleset is None:
         folder = data_dir("rulesets") / d.ruleset.id / d.ruleset.version
         ruleset = load_version(folder) if folder.is_dir() else None
         if ruleset is not None and ruleset.digest != d.ruleset.digest:

@@ -11,6 +11,7 @@ from fireenforce.cli._io import (
     add_format, add_ruleset, at_least, check_binary_target, dump_json, iso_date, one_case, read_text, write_document,
 )
 from fireenforce.cli._text import decision_text
+from fireenforce.documents.numerals import number
 from fireenforce.errors import CaseError
 from fireenforce.labels import ANSWER_LABELS, DOCUMENT_TITLES, STATUS_LABELS, STEP_LABELS
 from fireenforce.model.enums import DOCUMENT_TYPES
@@ -50,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     result.add_argument("--rectified", dest="rectified", action="store_true", help="rectified: close the finding")
     result.add_argument("--not-rectified", dest="rectified", action="store_false", help="not rectified: next step")
     p.add_argument("--note", default="", help="what the re-inspection found")
-    _officer_options(p, "the officer re-inspecting")
+    _officer_options(p, "the officer(s) re-inspecting (the 检查记录 of the re-inspection names them; a warning without)")
     add_ruleset(p)
     p.add_argument("--offices", metavar="FILE", help="offices.yaml overriding the ruleset's office details")
     p = add("apply", "record the party's application for a re-inspection (复查申请): due within the working days "
@@ -158,6 +159,8 @@ def _reinspect(args: argparse.Namespace) -> int:
         out = led.reinspect(args.finding, on=args.on, rectified=args.rectified, officer=args.officer,
                             step=args.step, reason=args.reason, note=args.note, fine=args.fine,
                             formal_warning=args.formal_warning)
+    for warning in out.warnings:
+        print(f"fireenforce: warning: {warning}", file=sys.stderr)
     if isinstance(out, Closure):
         text = f"{out.finding} 复查已整改，{out.closed_on} 销号"
     elif out.action == before:  # within the deadline: nothing decided
@@ -171,11 +174,20 @@ def _reinspect(args: argparse.Namespace) -> int:
 def _apply(args: argparse.Namespace) -> int:
     with _open(args) as led:
         view = led.apply_for_reinspection(args.finding, on=args.on, note=args.note)
-        due = next((d for d in led.due(on=args.on, office=view.office) if d.finding == view.finding), None)
-    by = due.reinspect_by if due is not None else None
-    window = f"，应于 {by} 前复查（三个工作日，消防监督检查规定第二十条第二款）" if by else \
-        "；复查期限的最后一日落在工作日日历未收录的年份，须按当年节假日安排核定"
-    _emit(args, view.model_dump(mode="json"), f"{view.finding} 已记录复查申请（{view.applied_on}）{window}")
+        found, doubts = led.reinspection_windows(view.finding)
+    basis = "本地政策，policy/ladder.yaml oral_reinspection" if doubts else "消防监督检查规定第二十条第二款"
+    lines = [f"{view.finding} 已记录复查申请（{view.applied_on}）"]
+    for window in sorted(found, key=lambda w: w.opened_by != "application"):  # the application's first
+        start = "收到复查申请之日" if window.opened_by == "application" else f"整改期限（{window.start}）届满"
+        days = f"{number(window.days)}个工作日，{basis}"
+        if window.last is None:
+            lines.append(f"{start}起的复查期限（{days}）的最后一日落在工作日日历未收录的年份，须按当年节假日安排核定")
+        elif view.applied_on is not None and window.lapsed(view.applied_on):
+            lines.append(f"{start}起的复查期限（{days}）已于 {window.last} 届满（已过）")
+        else:
+            lines.append(f"{start}起应于 {window.last} 前复查（{days}）")
+    lines += [f"存疑（{d.code}）：{d.text}" for d in doubts]
+    _emit(args, view.model_dump(mode="json"), "\n".join(lines))
     return 0
 
 
@@ -359,7 +371,7 @@ def _correct(args: argparse.Namespace) -> int:
 
 def record_text(rec: Any) -> str:
     """A recorded action for the officer: the decision, then what the ledger did."""
-    lines = [decision_text(rec.decision), "", f"记录：{rec.finding}（处置 {rec.action}）{STATUS_LABELS[rec.status]}"]
+    lines = [decision_text(_as_recorded(rec)), "", f"记录：{rec.finding}（处置 {rec.action}）{STATUS_LABELS[rec.status]}"]
     if rec.fine is not None:
         lines.append(f"罚款：{rec.fine}元")
     if rec.formal_warning:
@@ -370,12 +382,27 @@ def record_text(rec: Any) -> str:
     lines += [f"文书：{DOCUMENT_TITLES[d.type]} {d.number}" for d in rec.documents]
     if rec.deadline:
         lines.append(f"整改期限：{rec.deadline}")
+    lines += [f"存疑（{d.code}）：{d.text}" for d in rec.doubts]
     if rec.subject.weak:
         lines.append("注意：当事人无证件号码，按名称和地址匹配历史记录（弱匹配）")
     if rec.weak_matches:
         lines.append(f"注意：历史记录含按名称和地址匹配的记录（弱匹配）：{'、'.join(rec.weak_matches)}；"
                      "如为同一当事人，可用 ledger correct 为其补录证件号")
     return "\n".join(lines)
+
+
+def _as_recorded(rec: Any) -> Any:
+    """The decision as the ledger recorded its action: one correction deadline, the recorded one
+    (a general-procedure penalty's runs from its decision's date, after the notice's periods,
+    not from the notice's date as decide counts it), and the hearing right of the penalty recorded
+    (not of the suggested range's top)."""
+    decision = rec.decision
+    if rec.hearing_right is not None:
+        decision = decision.model_copy(update={"hearing_right": rec.hearing_right})
+    if rec.deadline is None or not decision.rectification.required or decision.rectification.deadline == rec.deadline:
+        return decision
+    moved = decision.rectification.model_copy(update={"deadline": rec.deadline})
+    return decision.model_copy(update={"rectification": moved})
 
 
 def _display(url: str) -> str:

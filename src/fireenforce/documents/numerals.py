@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import cn2an
+
+from fireenforce.dates import chinese_date
+
+__all__ = ["capitals", "chinese_date", "number"]
 
 
 def capitals(amount: int) -> str:
@@ -17,8 +19,3 @@ def capitals(amount: int) -> str:
 def number(value: int) -> str:
     """A count in ordinary Chinese numerals: 15 → 十五, 28 → 二十八."""
     return cn2an.an2cn(value, "low")
-
-
-def chinese_date(day: dt.date) -> str:
-    """2026-05-03 → 2026年5月3日 (the form used in dated documents)."""
-    return f"{day.year}年{day.month}月{day.day}日"

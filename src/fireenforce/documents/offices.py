@@ -73,7 +73,6 @@ def after_notice(office: Office, calendar: WorkingCalendar, notice: dt.date, hea
     (``hearing_request_days`` working days: penalty-law arts. 64(1), 85). A hearing period that runs
     into a year ``calendar`` does not know is refused on ``field``: the date goes on a document."""
     terms = office.terms
-    last = notice + dt.timedelta(days=terms.statement_days)
     if hearing:
         heard = calendar.add(notice, terms.hearing_request_days)
         years = calendar.uncovered(notice, heard)
@@ -82,8 +81,7 @@ def after_notice(office: Office, calendar: WorkingCalendar, notice: dt.date, hea
                                    f"days) runs into {', '.join(map(str, years))}, which the ruleset's working-day "
                                    f"calendar (policy/calendar.yaml) does not cover; add that year's State Council "
                                    f"holiday notice to it")
-        last = max(last, heard)
-    return last + dt.timedelta(days=1)
+    return terms.decision_from(calendar, notice, hearing)
 
 
 def load_offices(path: Path) -> OfficesFile:
@@ -162,6 +160,10 @@ def resolve_office(
     if not values.get("name"):
         raise CaseError("office.name", f"missing: the document is headed with the office's name, and "
                                        f"{where} gives none for level {level}")
+    known = [n for _, data in files for n in (*data.offices, *(e.name for e in (data.defaults, *data.levels.values())
+                                                                 if e.name))]
+    if name and not values.get("code") and name not in known:  # a typo, or an office these files lack
+        raise CaseError("office.name", f'unknown office "{name}"; known: {", ".join(dict.fromkeys(known)) or "none"}')
     for field in ("code", *needs):
         if not values.get(field):
             who = f"offices.{name}" if name else f"levels.{level}"

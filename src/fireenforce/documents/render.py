@@ -10,9 +10,10 @@ from jinja2 import TemplateError
 
 from fireenforce.dates import WorkingCalendar
 from fireenforce.documents.context import (
-    KIND_LABELS, PENALTY_DOCUMENTS, TITLES, PolicyBasis, Reinspected, Returned, Sanction, UnheededOrder, build_context,
-    citation, reinspection_doubts,
+    KIND_LABELS, PENALTY_DOCUMENTS, TITLES, PolicyBasis, Reinspected, Returned, Sanction, UnheededOrder,
+    build_context, citation, in_agency_name, reinspection_doubts,
 )
+from fireenforce.documents.hearing import hearing_due, imposed_others, penalised_kind
 from fireenforce.documents.numerals import number
 from fireenforce.documents.environment import environment, templates_dir
 from fireenforce.documents.inputs import day_of, decision_of, flag, path_of, whole
@@ -89,7 +90,8 @@ def render(
     date; for a general-procedure penalty decision, the first day after the statement period of
     its notice); ``notice_date`` the date of that 行政处罚告知书 (default: the decision date);
     ``deadline`` the correction deadline as recorded (the ledger's, so that every document of an
-    action orders the same day; default: the decision's period counted from the document's date);
+    action orders the same day; default: the decision's period counted from the document's date,
+    for a 行政处罚告知书 from the date its decision takes by default, so the two order one day);
     ``reinspection`` the re-inspection (复查) the document records, if it follows one;
     ``returned`` the earlier referrals of the case the receiving organ sent back (a referral
     letter sending it again states them).
@@ -131,9 +133,19 @@ def render(
     office = _office(case, decision, rs, offices, needs)
     hearing = decision.hearing_right
     if kind in PENALTY_DOCUMENTS:
-        hearing = kind != "summary_penalty_decision" and _hearing_due(rs, case, decision, sanction)
+        hearing = kind != "summary_penalty_decision" and sanction is not None and \
+            hearing_due(rs, case, decision, sanction.fine)
     day = _document_date(case, kind, office, rs.calendar, date, notice_date, hearing)
-    decision = _ordered_from(decision, case.decision_date, day, deadline)
+    if deadline is not None and kind != "inspection_record" and day > deadline:  # a 复查's record comes later
+        raise DocumentError(f"date: {day} is after the correction deadline {deadline} the document orders; "
+                            "date it by the deadline, or correct the deadline first (ledger correct)")
+    if kind in PENALTY_DOCUMENTS and day != case.decision_date:  # the form and 委托书 of the document's own day
+        office = _office(case, decision, rs, offices, needs, day)
+        _within_entrustment(office, kind, decision, sanction, day)
+    ordering = day
+    if kind == "penalty_notice" and "penalty_decision" in decision.documents:  # the decision that follows orders
+        ordering = after_notice(office, rs.calendar, day, hearing, "date" if date else "decided_on")
+    decision = _ordered_from(decision, case.decision_date, ordering, deadline)
     quotes = _quotes(rs, office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
     checked = _reinspection_basis(rs, reinspection) if reinspection else ()
     context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes,
@@ -358,7 +370,7 @@ def _sanction(kind: str, decision: Decision, fine: int | None, formal_warning: b
         low, high = penalty.fine.min, penalty.fine.max
         if not low <= fine <= high:
             raise DocumentError(f"--fine: {fine} yuan is outside the legal range {low}–{high} yuan of {basis}")
-    others = tuple(k for k in penalty.kinds if k not in ("fine", "formal_warning"))
+    others = imposed_others(decision)
     if penalty.choice == "one":
         if fine is not None and formal_warning:
             raise DocumentError(f"--fine/--formal-warning: {basis} allows one of them, not both")
@@ -373,15 +385,9 @@ def _sanction(kind: str, decision: Decision, fine: int | None, formal_warning: b
     return Sanction(formal_warning="formal_warning" in kinds, fine=fine, others=others)
 
 
-def _penalised_kind(case: Case, decision: Decision) -> str:
-    """The kind of party the penalty falls on: a unit's responsible persons are individuals."""
-    penalty = decision.penalty
-    return "individual" if penalty is not None and penalty.target == "responsible_persons" else case.subject.kind
-
-
 def _party_known(case: Case, decision: Decision, kind: str) -> None:
     """A penalty on a unit's responsible persons needs the person: the document names them as the party."""
-    if _penalised_kind(case, decision) != case.subject.kind and case.responsible_person is None:
+    if penalised_kind(case, decision) != case.subject.kind and case.responsible_person is None:
         basis = "、".join(citation(b) for b in decision.legal_basis if b.role == "penalty")
         raise DocumentError(
             f"responsible_person: {basis} imposes the penalty on the unit's directly responsible persons "
@@ -401,7 +407,7 @@ def _fits_summary(rs: Ruleset, case: Case, decision: Decision, sanction: Sanctio
     if sanction.fine is not None and (limit is None or sanction.fine > limit):
         raise DocumentError(
             f"--fine: {sanction.fine} yuan exceeds the on-the-spot limit of {limit} yuan for "
-            f"{'a unit' if _penalised_kind(case, decision) == 'unit' else 'an individual'} "
+            f"{'a unit' if penalised_kind(case, decision) == 'unit' else 'an individual'} "
             f"({basis}); decide it in the general procedure ({general})"
         )
 
@@ -411,18 +417,6 @@ def _summary_basis(rs: Ruleset, day: dt.date) -> str:
     limits = rs.policy.summary_limit(day)
     found = (rs.provisions.basis(c, "procedure", day) for c in (limits.cites if limits else ()))
     return "、".join(citation(b) for b in found if b is not None) or "no summary procedure on this date"
-
-
-def _hearing_due(ruleset: Ruleset, case: Case, decision: Decision, sanction: Sanction | None) -> bool:
-    """The hearing right for the penalty actually imposed: a fine reaching the threshold, or a kind
-    that always carries one (penalty-law art. 63)."""
-    if sanction is None:
-        return False
-    spec = ruleset.policy.spec.procedure
-    threshold = ruleset.policy.hearing_threshold(case.decision_date)
-    kind = _penalised_kind(case, decision)
-    by_amount = threshold is not None and sanction.fine is not None and sanction.fine >= getattr(threshold, kind)
-    return by_amount or any(k in spec.hearing_kinds for k in sanction.others)
 
 
 def _options(penalty: Penalty, basis: str) -> str:
@@ -436,8 +430,34 @@ def _options(penalty: Penalty, basis: str) -> str:
     return f"{' or '.join(parts)}; {basis}"
 
 
+def _within_entrustment(office: Office, kind: DocumentType, decision: Decision, sanction: Sanction | None,
+                        day: dt.date) -> None:
+    """A penalty document in the agency's name dated ``day`` must fall within a 委托书 that entrusts
+    its item and penalty (penalty-law art. 20 paras. 2, 4): the term may have ended, or another
+    委托书 taken over, between the case's date and the document's."""
+    if office.form != "委托" or not in_agency_name(office, kind):
+        return
+    found = office.entrustment
+    missing = "" if found is None else (
+        decision.item.code if decision.item.code not in found.items else
+        "、".join(k for k in _kinds(sanction) if k not in found.powers))
+    if found is None or missing:
+        why = "no 委托书 of offices.yaml covers that day" if found is None else \
+            f"委托书 {found.number} does not entrust {missing}"
+        raise DocumentError(f"date: {day}: {office.name} may not issue the {kind} in "
+                            f"{office.acting_in_name_of}'s name that day ({why}; penalty-law art. 20 paras. 2, 4); "
+                            f"date it within the term, or refer the case to {office.acting_in_name_of}")
+
+
+def _kinds(sanction: Sanction | None) -> tuple[str, ...]:
+    if sanction is None:
+        return ()
+    return (("fine",) if sanction.fine is not None else ()) + (("formal_warning",) if sanction.formal_warning else ())
+
+
 def _office(
     case: Case, decision: Decision, ruleset: Ruleset, offices: str | Path | None, needs: tuple[str, ...],
+    on: dt.date | None = None,
 ) -> Office:
     base = Path(ruleset.path)
     paths = [p for p in (base / "offices.yaml",) if p.is_file()]
@@ -447,4 +467,4 @@ def _office(
         raise DocumentError(f"{base / 'offices.yaml'}: no such file (pass --offices FILE)")
     files = [(p, load_offices(p)) for p in paths]
     return resolve_office(files, case.office.level, case.office.name, needs=needs, ruleset=ruleset,
-                          on=case.decision_date)
+                          on=on or case.decision_date)

@@ -234,12 +234,26 @@ class _Core:
     summary_limit: int | None
 
 
+def _decision_day(rs: Ruleset, case: Case, branch: PenaltyBranch, tier: str, plan: pen.Plan | None,
+                  day: dt.date) -> dt.date | None:
+    """The earliest lawful day of the penalty decision suggested for a case decided (noticed) on
+    ``day``: None for a summary decision (made on the spot), else after the notice's statement and,
+    with a hearing right, hearing request periods (offices.yaml terms)."""
+    terms = rs.delegations.terms
+    kind = pen.penalised_kind(branch, case.subject.kind)
+    procedure, hearing, _ = pen.procedure_of(rs, case, branch, plan or pen.plan(rs, branch, tier, kind, day, False))
+    return None if procedure == "summary" or terms is None else terms.decision_from(rs.calendar, day, hearing)
+
+
 def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None = None) -> Decision:
     """The hot path: derive the discrete inputs, then reuse the memoised date-independent part."""
     day = case.decided_on or case.observed_on
     in_force = rs.in_force.covers(day)
     if not rs.covers(day) or not (in_force or what_if):
         raise rs.outside(day, what_if)
+    wrong_level = rs.delegations.check_level(case.office.name, case.office.level)
+    if wrong_level:
+        raise CaseError("office.level", wrong_level)
     if case.facts.model_extra:
         check_local_facts(case.facts, rs.policy.local_facts)
     if case.facts.mitigating or case.facts.aggravating:
@@ -275,7 +289,8 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
             kind = pen.penalised_kind(branch, subject.kind)
             plan = pen.plan(rs, branch, tier, kind, day, True)
             competence = pen.scoped(rs, competence, plan, level, kind)
-        competence = bounded(rs, competence, item, branch, case.office.name, level, day)
+        competence = bounded(rs, competence, item, branch, case.office.name, level, day,
+                             lambda: _decision_day(rs, case, branch, tier, plan, day))
         status = penalty_status(branch, record.elements, record.agency_notice, limitation.barred, excuse, competence)
     acting = "brigade" if level == "brigade" else "office"
     rule = policy.step_table.decide(record.prior, serious, status, acting, item.completed)
@@ -311,6 +326,13 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
             rs.cores.put(key, core)
     reinspection = None
     doubts = core.doubts if in_force else (*core.doubts, _hypothetical(rs, day))
+    if core.step == "penalty":  # a 委托书 the ruleset cannot vouch for (penalty-law art. 20 para. 2)
+        unverified = rs.delegations.unverified(case.office.name, level, day)
+        delegation = policy.spec.delegation
+        spec = delegation.unpublished_doubt if unverified == "unpublished" else \
+            delegation.unnamed_doubt if unverified == "unnamed" else None
+        if spec is not None:
+            doubts = (*doubts, _doubt(spec))
     if running is not None and record.deadline is not None:
         reinspection = _reinspection(rs, running, record.deadline)
         rectification = _rectification(record.deadline)

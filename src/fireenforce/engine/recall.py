@@ -27,7 +27,8 @@ from typing import Any, Callable, Hashable
 
 from pydantic import BaseModel
 
-from fireenforce.model.case import Case, Facts, HistoryEntry, Office, Place, ResponsiblePerson, Subject
+from fireenforce.model.canonical import case_json, part_json
+from fireenforce.model.case import Case, Facts, HistoryEntry, Office, Place, ResponsiblePerson, Subject, keep_digest
 from fireenforce.model.decision import Decision
 from fireenforce.ruleset.compiled import DECISIONS_KEPT, Memo, Ruleset
 
@@ -119,18 +120,24 @@ def _is_model(kind: type) -> bool:
     return found
 
 
+_FORMAT = 4  # marshal's current format: half the work of format 2 on a case (ASCII strings written as they are)
+
+
 def dict_key(data: dict[Any, Any]) -> bytes | None:
-    """A case given as a dict, as it was given: its ``marshal`` encoding (format 2: every value
-    with its exact type, strings as UTF-8, no back-references, so equal bytes mean an equal dict
-    with equal types and key order). None for values marshal cannot encode (dates, objects)."""
+    """A case given as a dict, as it was given: its ``marshal`` encoding. Every value is written
+    with its exact type and ``marshal.loads`` gives back an equal dict with equal types and key
+    order, so equal bytes mean an equal dict. (Format 4 writes an object met again as a reference,
+    and flags objects that may be shared by their reference count: the same dict can then give
+    other bytes when its values are shared differently, which only costs a memo miss.) None for
+    values marshal cannot encode (dates, objects)."""
     try:
-        return _marshal(data, 2)
+        return _marshal(data, _FORMAT)
     except ValueError:
         return None
 
 
-PARTS_KEPT = 16_384  # validated parts (subjects, places, facts, history entries ...) kept at most: about 23 MB
-_PARTS: Memo[BaseModel] = Memo(PARTS_KEPT)
+PARTS_KEPT = 16_384  # validated parts (subjects, places, facts, history entries ...) kept at most, with their JSON: about 25 MB
+_PARTS: Memo[tuple[BaseModel, bytes]] = Memo(PARTS_KEPT)
 _PART_MODELS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("subject", Subject), ("place", Place), ("office", Office), ("facts", Facts), ("responsible_person", ResponsiblePerson),
 )
@@ -140,14 +147,16 @@ def parsed(data: dict[Any, Any]) -> Case | None:
     """``Case.model_validate(data)``, with the parts of the case (subject, place, office, facts,
     responsible person, each history entry) that were validated before taken from a memo keyed by
     their exact encoding (as ``dict_key``), so that a new case validates only what is new in it:
-    its own dates and item, and its new parts (each validated alone, then kept).
+    its own dates and item, and its new parts (each validated alone, then kept with its JSON).
+    The case's digest is computed from its parts' kept JSON (``model.canonical``).
 
     A part is the same model instance in every case that gives it (the models are frozen; a copy
     the engine makes is its own). None when anything is not a canonical JSON object (a part that
     is not a dict, a history that is not a list, dates as objects) or does not validate: the caller
     then validates the whole case, which gives pydantic's exact error."""
     values = dict(data)
-    get, put = _PARTS.get, _PARTS.put
+    texts: dict[str, bytes] = {}
+    history_texts: list[bytes] = []
     try:
         for name, model in _PART_MODELS:
             part = values.get(name)
@@ -155,12 +164,7 @@ def parsed(data: dict[Any, Any]) -> Case | None:
                 continue
             if type(part) is not dict:
                 return None
-            key = (name, _marshal(part, 2))
-            found = get(key)
-            if found is None:
-                found = model.model_validate(part)
-                put(key, found)
-            values[name] = found
+            values[name], texts[name] = _part(name, model, part)
         history = values.get("history")
         if history:
             if type(history) is not list:
@@ -169,16 +173,26 @@ def parsed(data: dict[Any, Any]) -> Case | None:
             for entry in history:
                 if type(entry) is not dict:
                     return None
-                key = ("history", _marshal(entry, 2))
-                found = get(key)
-                if found is None:
-                    found = HistoryEntry.model_validate(entry)
-                    put(key, found)
-                entries.append(found)
+                instance, text = _part("history", HistoryEntry, entry)
+                entries.append(instance)
+                history_texts.append(text)
             values["history"] = entries
-        return Case.model_validate(values)
+        case = Case.model_validate(values)
+        keep_digest(case, case_json(case, texts, history_texts))
+        return case
     except ValueError:  # pydantic's ValidationError, or a value marshal cannot encode
         return None
+
+
+def _part(name: str, model: type[BaseModel], data: dict[Any, Any]) -> tuple[BaseModel, bytes]:
+    """The part ``data`` of field ``name`` validated with its JSON, from the parts memo or kept there."""
+    key = (name, _marshal(data, _FORMAT))
+    found = _PARTS.get(key)
+    if found is None:
+        instance = model.model_validate(data)
+        found = (instance, part_json(instance))
+        _PARTS.put(key, found)
+    return found
 
 
 def freeze_collector() -> None:

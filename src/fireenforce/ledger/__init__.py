@@ -3,7 +3,7 @@ re-inspections, closures and referrals on a real database, which feeds history t
 
     led = fe.Ledger("sqlite:///office.db")
     rec = led.record(case, officer="王某")
-    led.reinspect(rec.finding, on="2026-05-10", rectified=False)
+    led.reinspect(rec.finding, on="2026-05-10", rectified=False, officer="李某")
 """
 
 from fireenforce.ledger.api import Ledger

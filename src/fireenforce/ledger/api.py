@@ -13,6 +13,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, or_, select
 
 from fireenforce.documents.context import document_number, reinspection_doubts
+from fireenforce.documents.hearing import hearing_due
 from fireenforce.documents.offices import Office, OfficesFile, after_notice, load_offices, resolve_office
 from fireenforce.engine import decide
 from fireenforce.errors import CaseError
@@ -28,15 +29,15 @@ from fireenforce.ledger.models import (
     SubjectRef, VerifyReport,
 )
 from fireenforce.ledger.links import refiling, subject_links
-from fireenforce.ledger.repeats import open_finding, refusal
+from fireenforce.ledger.repeats import back_dated, closed_before, open_finding, refusal
 from fireenforce.ledger.rulesets import ruleset_on
-from fireenforce.ledger.state import CORRECTABLE, FindingState, action_case, history_entry, replay
+from fireenforce.ledger.state import CORRECTABLE, ActionState, FindingState, action_case, history_entry, replay
 from fireenforce.ledger.subjects import (
     key_for_lookup, mask_id, masked_key, name_key, normalise_id, normalise_text, subject_key,
 )
 from fireenforce.ledger.tables import actions, chain_heads, events, findings
-from fireenforce.ledger.windows import reinspect_by
-from fireenforce.model import Case, Decision
+from fireenforce.ledger.windows import Window, reinspect_by, windows
+from fireenforce.model import Case, Decision, Doubt
 from fireenforce.model.case import HistoryEntry, Subject, parse_case
 from fireenforce.model.enums import STEPS, DocumentType
 from fireenforce.ruleset.compiled import Ruleset
@@ -65,7 +66,9 @@ class Ledger:
     schema is upgraded, a newer one refused. ``ruleset`` is a ruleset directory (default: the
     bundled family, the version in force on each case's date); ``offices`` a file overriding
     the ruleset's ``offices.yaml`` (document numbers use each office's 文书代字). ``today`` is
-    the clock that refuses a case observed or decided in the future (default: the date in China).
+    the clock that refuses a write dated in the future: a case observed or decided, a
+    re-inspection, an application or a referral's answer after today (default: the date in China);
+    a correction is dated by it.
     """
 
     def __init__(
@@ -114,9 +117,7 @@ class Ledger:
             raise CaseError("history", "a case recorded in the ledger carries no history: the ledger supplies it")
         if not case.office.name.strip():
             raise CaseError("office.name", "the ledger keeps each office's record: name the office")
-        if not officer.strip():
-            raise CaseError("officer", "missing: the record of the enforcement (执法全过程记录) names the acting "
-                                       "officer(s)")
+        _require_officer(officer)
         self._not_in_future(case)
         key = subject_key(case.subject)
         ruleset = self._ruleset(case.decision_date)
@@ -135,13 +136,20 @@ class Ledger:
             finding = new_id("F")
             choice = self._decide(conn, case, key.key, ruleset, step, reason, fine, formal_warning)
             item = choice.decision.item.code
-            repeated = open_finding(conn, key.key, _names(case.subject.name, case.subject.address), item,
-                                    case.office.name)
+            names = _names(case.subject.name, case.subject.address)
+            repeated = open_finding(conn, key.key, names, item, case.office.name)
             if repeated is not None and not separate.strip():
-                raise refusal(repeated, case.decision_date, case.subject.name)
+                raise refusal(repeated, case.decision_date, self.today(), case.subject.name)
+            ended = closed_before(conn, key.key, names, item, case.office.name, case.observed_on) \
+                if repeated is None else None
+            if ended is not None and not separate.strip():
+                raise back_dated(*ended, case.observed_on, case.subject.name)
+            if ended is not None:  # kept apart, with the reason, from the finding that ended
+                repeated = ended[0]
             if repeated is None and separate.strip():
-                raise CaseError("separate", f"the office has no open finding on this subject and {item} to "
-                                            "keep apart from: record it without --separate")
+                raise CaseError("separate", f"the office has no open finding on this subject and {item} (nor one "
+                                            "closed or taken over on or after this case's observed_on) to keep "
+                                            "apart from: record it without --separate")
             writer.append("finding", finding=finding, subject=key.key, at=case.observed_on, payload={
                 "case": stored, "item": item, "weak": key.weak, "officer": officer,
                 **({"source": source} if source is not None else {}),
@@ -158,10 +166,19 @@ class Ledger:
         """Record a re-inspection (复查). Rectified: the finding is closed (整改销号). Not
         rectified after the deadline: decide the next step with the unheeded order in the history
         and record it (a penalty that provides a fine needs ``fine`` or ``formal_warning``, as
-        with ``record``). Not rectified while the deadline still runs: nothing is decided (the order
+        with ``record``). ``officer`` names who re-inspected (the 检查记录 of the re-inspection
+        names them; without it the result carries the warning ``UNNAMED_OFFICER``). Not rectified while the deadline still runs: nothing is decided (the order
         is not unheeded yet) unless the officer departs with ``step`` and ``reason``; the finding's
         current Record is returned."""
-        day = _day(on, "on")
+        result = self._reinspect(finding, on=on, rectified=rectified, officer=officer, step=step, reason=reason,
+                                 note=note, fine=fine, formal_warning=formal_warning)
+        if officer.strip():
+            return result
+        return result.model_copy(update={"warnings": (*result.warnings, UNNAMED_OFFICER)})
+
+    def _reinspect(self, finding: str, *, on: DateLike, rectified: bool, officer: str, step: str | None,
+                   reason: str, note: str, fine: int | None, formal_warning: bool) -> Record | Closure:
+        day = self._happened(_day(on, "on"), "on")
         if rectified:
             for name, given in (("fine", fine is not None), ("formal_warning", formal_warning),
                                 ("step", step is not None), ("reason", bool(reason.strip()))):
@@ -225,7 +242,7 @@ class Ledger:
         """The brigade's answer to a referral (移交): accepted, or returned to the office (the
         finding is open again, due once the ruleset's ``returned_days`` have run). ``result`` is
         the brigade's result in words."""
-        day = _day(on, "on")
+        day = self._happened(_day(on, "on"), "on")
         with translate_errors(self.url), writing(self.engine) as conn:
             writer = ChainWriter(conn, self._office_of(conn, finding))
             state = replay(finding_events(conn, finding))
@@ -249,23 +266,33 @@ class Ledger:
         ``on`` to the ruleset's working days after it, even before its deadline (消防监督检查规定
         第二十条第二款). Refused for a finding without a running order (closed, referred, nothing
         to correct), one already applied for, and a date before the order."""
-        day = _day(on, "on")
+        day = self._happened(_day(on, "on"), "on")
         with translate_errors(self.url), writing(self.engine) as conn:
             writer = ChainWriter(conn, self._office_of(conn, finding))
-            state = replay(finding_events(conn, finding))
+            evs = finding_events(conn, finding)
+            state = replay(evs)
             if state.status != "open" or state.deadline is None:
                 raise LedgerError(f"{finding}: the finding is {state.status} with no running order to correct; "
                                   f"there is nothing to apply for a re-inspection of")
             if state.applied_on is not None:
                 raise LedgerError(f"{finding}: the party applied for a re-inspection on {state.applied_on}, "
                                   f"not yet re-inspected; record the re-inspection (ledger reinspect)")
-            if day < state.last.date:
-                raise CaseError("on", f"{day} is before the order it concerns ({state.last.date})")
+            ordered = self._order_day(evs)(state.last)
+            if day < ordered:
+                raise CaseError("on", f"{day} is before the order it concerns ({ordered})")
             writer.append("application", finding=finding, subject=state.subject, at=day,
                           payload={"action": state.last.id, "note": note})
             refresh(conn, finding)
             writer.close()
         return self.show(finding)
+
+    def reinspection_windows(self, finding: str) -> tuple[tuple[Window, ...], tuple[Doubt, ...]]:
+        """The open finding's re-inspection windows, each event's own (the deadline's, the
+        application's), and the doubts on their basis: for a reminder's oral order the windows are
+        local policy (``policy/ladder.yaml`` ``oral_reinspection``), not 检查规定第二十条第二款."""
+        view = self.show(finding)
+        found = windows(self._ruleset, view.deadline, view.applied_on)
+        return found, reinspection_doubts(self._ruleset(view.deadline or view.opened_on), view.last_step)
 
     def correct(self, event: str, *, reason: str, changes: dict[str, Any], merge: bool = False) -> str:
         """Correct an earlier event by a new ``correction`` event (the old one stays as it was).
@@ -299,7 +326,7 @@ class Ledger:
                 raise CaseError("merge", "only a subject_id correction can merge subjects")
             refiled = refiling(conn, row.finding, changes["subject_id"], merge) if "subject_id" in changes else {}
             writer = ChainWriter(conn, row.office)
-            ev = writer.append("correction", finding=row.finding, subject=row.subject, at=dt.date.today(),
+            ev = writer.append("correction", finding=row.finding, subject=row.subject, at=self.today(),
                                payload={"target": event, "changes": changes, "reason": reason, **refiled})
             refresh(conn, row.finding)
             writer.close()
@@ -368,7 +395,7 @@ class Ledger:
             {"finding": r.id, "item": r.item, "deadline": r.deadline, "last_step": r.last_step, "office": r.office,
              "overdue": r.deadline < day, "subject": {"id": masked_key(r.subject), "name": r.subject_name, "weak": r.weak},
              "place": {"name": places.get(r.id, {}).get("name", ""), "address": places.get(r.id, {}).get("address", "")},
-             "applied_on": r.applied_on, "reinspect_by": reinspect_by(self._ruleset, r.deadline, r.applied_on)}
+             "applied_on": r.applied_on, "reinspect_by": reinspect_by(self._ruleset, r.deadline, r.applied_on, day)}
             for r in rows
         ])
 
@@ -414,17 +441,15 @@ class Ledger:
         doc = _issued(evs, document, action, number)
         state = replay(evs)
         if "action" not in doc.payload:  # a re-inspection's own record: the order's case and decision
-            seen = recorded(evs, state, doc.payload["reinspection"])
+            seen = recorded(evs, state, doc.payload["reinspection"], self._order_day(evs))
             if date is not None or fine is not None or formal_warning:
                 raise LedgerError(f"--date/--fine/--formal-warning: the re-inspection record {doc.payload['number']} "
                                   f"is dated the re-inspection's day ({seen.on}) and imposes nothing")
             acted = order_of(state, next(e for e in evs if e.id == doc.payload["reinspection"]))
         else:
             acted = next(a for a in state.actions if a.id == doc.payload["action"])
-        act = next(e for e in evs if e.kind == "action" and e.payload["action"] == acted.id)
-        case = parse_case(action_case(evs[0].payload, act.at, first=act is _first_action(evs),
-                                      name=act.payload.get("subject_name"), subject_id=act.payload.get("subject_id")))
-        case = case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
+        act = _action_event(evs, acted.id)
+        case = _case_of(evs, act)
         recorded_fine, warned = act.payload.get("fine"), bool(act.payload.get("formal_warning"))
         imposed = "a formal warning" if warned else None if recorded_fine is None else f"{recorded_fine} yuan"
         asked = "a formal warning" if formal_warning else None if fine is None else f"{fine} yuan"
@@ -437,13 +462,13 @@ class Ledger:
         decision = Decision.model_validate(act.payload["decision"])
         follows_notice = document == "penalty_decision" and decision.procedure == "general"
         ruleset = self._ruleset(act.at)
-        reinspection = seen if "action" not in doc.payload else reinspected(evs, state, acted)
+        reinspection = seen if "action" not in doc.payload else reinspected(evs, state, acted, self._order_day(evs))
         if "action" not in doc.payload:
             day = seen.on
         elif date is not None:
             day = _day(date, "date")
         elif follows_notice:
-            day = _decision_day(self._office(ruleset, case), ruleset, act.at, decision)
+            day = _decision_day(self._office(ruleset, case), ruleset, case, decision, fine)
         else:  # the notice and the inspection record are of the action's own day
             day = act.at
         return render(case, decision, document, fine=fine, formal_warning=formal_warning, format=format,
@@ -526,10 +551,17 @@ class Ledger:
 
     def _not_in_future(self, case: Case) -> None:
         """The ledger records what has happened: no observation or decision after today."""
-        today = self.today()
         for field, day in (("observed_on", case.observed_on), ("decided_on", case.decided_on)):
-            if day is not None and day > today:
-                raise CaseError(field, f"{day} is after today ({today}): the ledger records what has happened")
+            if day is not None:
+                self._happened(day, field)
+
+    def _happened(self, day: dt.date, field: str) -> dt.date:
+        """``day`` when it is not after today (the Ledger's ``today`` clock, the date in China), else
+        refused on ``field``: every write records what has happened."""
+        today = self.today()
+        if day > today:
+            raise CaseError(field, f"{day} is after today ({today}): the ledger records what has happened")
+        return day
 
     def _office_of(self, conn: Connection, finding: str) -> str:
         office = conn.execute(select(findings.c.office).where(findings.c.id == finding)).scalar_one_or_none()
@@ -556,6 +588,18 @@ class Ledger:
                                       "one" if step else "a reason records a departure: give the step taken (--step)")
         _check_sanction(decision, fine, formal_warning)
         return _Choice(decision, departure, history, fine, formal_warning, weak)
+
+    def _order_day(self, evs: list[Event]) -> Callable[[ActionState], dt.date]:
+        """The date of the document that gave an action's order: the action's, or for a
+        general-procedure penalty its decision's (after the notice's periods, as the ledger dated it)."""
+        def dated(order: ActionState) -> dt.date:
+            if not any(d["type"] == "penalty_decision" for d in order.documents):
+                return order.date
+            act = _action_event(evs, order.id)
+            case, ruleset = _case_of(evs, act), self._ruleset(act.at)
+            return _decision_day(self._office(ruleset, case), ruleset, case,
+                                 Decision.model_validate(act.payload["decision"]), act.payload.get("fine"))
+        return dated
 
     def _reinspection_record(self, writer: ChainWriter, evs: list[Event], state: FindingState, seen: Event,
                              issued: tuple[IssuedDocument, ...] | None = None) -> ReinspectionRef:
@@ -585,8 +629,12 @@ class Ledger:
         action, day = new_id("A"), case.decision_date
         deadline = decision.rectification.deadline if decision.rectification.required else None
         types = _issued_types(decision, choice.fine)
+        ruleset = self._ruleset(day)
         if deadline is not None and "penalty_decision" in types:  # the period runs from the decision's date
-            deadline += _decision_day(office, self._ruleset(day), day, decision) - day
+            deadline += _decision_day(office, ruleset, case, decision, choice.fine) - day
+        assumed = ruleset.policy.spec.procedure.notice_served_doubt if "penalty_decision" in types else None
+        hearing = hearing_due(ruleset, case, decision, choice.fine) if "penalty_notice" in types else None
+        doubts = (Doubt(code=assumed.code, text=assumed.text),) if assumed is not None else ()
         writer.append("action", finding=finding, subject=key, at=day, payload={
             "action": action, "item": decision.item.code, "step": step, "deadline": deadline and deadline.isoformat(),
             "decision": decision.model_dump(mode="json"), "ruleset": decision.ruleset.model_dump(mode="json"),
@@ -597,6 +645,8 @@ class Ledger:
             **({"subject_name": renamed} if renamed is not None else {}),
             **({"subject_id": reidentified} if reidentified is not None else {}),
             **({"weak_matches": list(choice.weak_matches)} if choice.weak_matches else {}),
+            **({"doubts": [d.model_dump(mode="json") for d in doubts]} if doubts else {}),
+            **({"hearing_right": hearing} if hearing is not None else {}),
         })
         issued = []
         for doc_type in types:
@@ -619,15 +669,18 @@ class Ledger:
             finding=finding, action=action, status=state.status, decision=decision,  # type: ignore[arg-type]
             documents=tuple(issued), deadline=state.deadline, step=step,
             subject=_subject_ref(key, state.subject_name, state.weak), departure=departure, fine=choice.fine,
-            formal_warning=choice.formal_warning, weak_matches=choice.weak_matches,
+            formal_warning=choice.formal_warning, weak_matches=choice.weak_matches, doubts=doubts,
+            hearing_right=hearing,
         )
 
 
-def _decision_day(office: Office, ruleset: Ruleset, day: dt.date, decision: Decision) -> dt.date:
+def _decision_day(office: Office, ruleset: Ruleset, case: Case, decision: Decision, fine: int | None) -> dt.date:
     """The date of the document that orders the correction: the action's, or for a general
-    procedure the penalty decision's, once its notice (dated the action's day) has run."""
+    procedure the penalty decision's, once its notice (dated the action's day) has run, with the
+    hearing period where the penalty imposed (``fine``, as recorded) gives a hearing right."""
+    day = case.decision_date
     if decision.procedure == "general" and "penalty_decision" in decision.documents:
-        return after_notice(office, ruleset.calendar, day, decision.hearing_right)
+        return after_notice(office, ruleset.calendar, day, hearing_due(ruleset, case, decision, fine))
     return day
 
 
@@ -677,6 +730,18 @@ def _issued(evs: list[Event], document: str, action: str | None, number: str | N
     return issued[-1]
 
 
+def _action_event(evs: list[Event], action: str) -> Event:
+    return next(e for e in evs if e.kind == "action" and e.payload["action"] == action)
+
+
+def _case_of(evs: list[Event], act: Event) -> Case:
+    """The case an action decided, with the subject's name and id as corrected since the finding
+    and the history it was decided on."""
+    case = parse_case(action_case(evs[0].payload, act.at, first=act is _first_action(evs),
+                                  name=act.payload.get("subject_name"), subject_id=act.payload.get("subject_id")))
+    return case.model_copy(update={"history": tuple(HistoryEntry.model_validate(h) for h in act.payload["history"])})
+
+
 def _first_action(evs: list[Event]) -> Event:
     return next(e for e in evs if e.kind == "action")
 
@@ -694,7 +759,19 @@ def _stored_record(evs: list[Event], *, first: bool) -> Record:
         subject=_subject_ref(state.subject, state.subject_name, state.weak), fine=action.fine,
         departure=Departure.model_validate(p["departure"]) if p.get("departure") else None,
         formal_warning=bool(p.get("formal_warning")), weak_matches=tuple(p.get("weak_matches", ())),
+        doubts=tuple(Doubt.model_validate(d) for d in p.get("doubts", ())), hearing_right=p.get("hearing_right"),
     )
+
+
+UNNAMED_OFFICER = ("officer: not named: the 检查记录 of this re-inspection leaves 检查人员 blank (the record of the "
+                   "enforcement names who acted; give --officer NAME)")
+
+
+def _require_officer(officer: str) -> None:
+    """Every act recorded names who acted: the 执法全过程记录 and the 检查记录 it issues name them."""
+    if not officer.strip():
+        raise CaseError("officer", "missing: the record of the enforcement (执法全过程记录) names the acting "
+                                   "officer(s)")
 
 
 def _same_request(evs: list[Event], case: dict[str, Any], officer: str, step: str | None, reason: str,

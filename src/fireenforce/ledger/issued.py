@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Callable
 
 from fireenforce.documents.context import PENALTY_DOCUMENTS, Reinspected, Returned, in_agency_name
 from fireenforce.documents.offices import Office
@@ -32,22 +33,25 @@ def series_of(payload: dict[str, object]) -> str:
     return str(payload.get("series") or payload["type"])
 
 
-def reinspected(evs: list[Event], state: FindingState, action: ActionState) -> Reinspected | None:
+OrderDay = Callable[[ActionState], dt.date]  # the date of the document that gave an action's order
+
+
+def reinspected(evs: list[Event], state: FindingState, action: ActionState, dated: OrderDay) -> Reinspected | None:
     """The last re-inspection of the order before ``action``, when ``action`` followed one (its
-    inspection record then states that 复查)."""
+    inspection record then states that 复查); ``dated`` gives the date of the order's document."""
     index = state.actions.index(action)
     if index == 0:
         return None
     prior = state.actions[index - 1]  # a referral the brigade returned: the order before it was checked
     seen = [e for e in evs if e.kind == "reinspection" and e.payload["action"] == prior.id and e.seq < action.seq]
-    return _stated(evs, order_of(state, seen[-1]), seen[-1]) if seen else None
+    return _stated(evs, order_of(state, seen[-1]), seen[-1], dated) if seen else None
 
 
-def recorded(evs: list[Event], state: FindingState, event: str) -> Reinspected:
+def recorded(evs: list[Event], state: FindingState, event: str, dated: OrderDay) -> Reinspected:
     """The re-inspection ``event`` as its own inspection record states it (no new step decided):
     of the last order before it (a referral the brigade returned is no order to correct)."""
     seen = next(e for e in evs if e.id == event)
-    return replace(_stated(evs, order_of(state, seen), seen), standalone=True)
+    return replace(_stated(evs, order_of(state, seen), seen, dated), standalone=True)
 
 
 def order_of(state: FindingState, seen: Event) -> ActionState:
@@ -57,14 +61,14 @@ def order_of(state: FindingState, seen: Event) -> ActionState:
     return next((a for a in reversed(state.actions[:index + 1]) if a.step != "referral"), state.actions[index])
 
 
-def _stated(evs: list[Event], order: ActionState, seen: Event) -> Reinspected:
+def _stated(evs: list[Event], order: ActionState, seen: Event, dated: OrderDay) -> Reinspected:
     note = seen.payload.get("note", "")
     for ev in evs:  # a corrected note is the note
         if ev.kind == "correction" and ev.payload["target"] == seen.id and "note" in ev.payload["changes"]:
             note = ev.payload["changes"]["note"]
     docs = [d for d in order.documents if d["type"] in ORDERING] or \
         [d for d in order.documents if d["type"] == "inspection_record"]
-    return Reinspected(on=seen.at, ordered_on=order.date, deadline=order.deadline, step=order.step,
+    return Reinspected(on=seen.at, ordered_on=dated(order), deadline=order.deadline, step=order.step,
                        orders=tuple((d["type"], d["number"]) for d in docs), rectified=seen.payload["rectified"],
                        note=str(note), applied_on=_applied(evs, seen))
 

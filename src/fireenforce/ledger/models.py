@@ -71,6 +71,8 @@ class Record(BaseModel):
     formal_warning: bool = False  # the penalty imposed is a formal warning (警告) instead of a fine
     warnings: tuple[str, ...] = ()  # what the officer should check (one line each), e.g. another name for the id
     reinspection: ReinspectionRef | None = None  # from ``reinspect``: the re-inspection just recorded
+    doubts: tuple[Doubt, ...] = ()  # the ledger's own assumptions for this action (DOUBT-NOTICE-SERVED)
+    hearing_right: bool | None = None  # a general-procedure penalty: the hearing right for the penalty recorded
 
 
 class LedgerHistoryEntry(HistoryEntry):
@@ -104,6 +106,7 @@ class Closure(BaseModel):
     status: Literal["closed"] = "closed"
     closed_on: dt.date
     reinspection: ReinspectionRef | None = None  # the re-inspection that closed it, with its 检查记录
+    warnings: tuple[str, ...] = ()  # what the officer should check (e.g. no officer named)
 
 
 class PlaceRef(BaseModel):

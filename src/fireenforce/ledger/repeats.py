@@ -3,7 +3,9 @@ item at the same office belongs to it (re-inspect it), not to a second finding.
 
 What still opens a new finding: a closed finding (整改销号: new conduct afterwards is a repeat
 offence, and the ladder sees the first); a referral the brigade accepted (the case is the
-brigade's now); another office's finding (another place, another record). A referral awaiting
+brigade's now); another office's finding (another place, another record). Conduct observed on or
+before the day such a finding was closed or accepted is that finding's, not new conduct: a
+back-dated record of it is refused like a repeat (:func:`closed_before`). A referral awaiting
 the brigade's answer blocks like an open finding; one the brigade returned is open again. An
 officer who must open a separate finding anyway (another branch of the same unit, say) gives a
 written reason, recorded with the new finding.
@@ -14,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from sqlalchemy import Connection, select
 
+from fireenforce.errors import CaseError
 from fireenforce.ledger.chain import finding_events
 from fireenforce.ledger.errors import OpenFinding
 from fireenforce.ledger.links import same_subject
@@ -36,8 +39,36 @@ def open_finding(conn: Connection, key: str, names: tuple[str, ...], item: str, 
     return None
 
 
-def refusal(state: FindingState, day: dt.date, subject_name: str) -> OpenFinding:
-    """The one-line refusal naming the open finding, its deadline and what to do instead."""
+def closed_before(conn: Connection, key: str, names: tuple[str, ...], item: str, office: str,
+                  observed: dt.date) -> tuple[FindingState, dt.date] | None:
+    """The office's finding on this subject and item closed (整改销号) or taken over by the brigade
+    (referral accepted) on or after ``observed``, with that day: conduct observed by then is that
+    finding's (the latest such finding where there are several)."""
+    f = findings.c
+    rows = conn.execute(
+        select(f.id).where(same_subject(key, names), f.item == item, f.office == office,
+                           f.status.in_(("closed", "referred"))).order_by(f.opened_on.desc(), f.id.desc())
+    ).scalars().all()
+    for finding in rows:
+        state = replay(finding_events(conn, finding))
+        ended = state.closed_on if state.status == "closed" else \
+            state.referral.get("answered_on") if state.referral.get("answer") == "accepted" else None
+        if ended is not None and observed <= ended:
+            return state, ended
+    return None
+
+
+def back_dated(state: FindingState, ended: dt.date, observed: dt.date, subject_name: str) -> CaseError:
+    """The one-line refusal of a record observed on or before an earlier finding's end."""
+    how = "closed (整改销号)" if state.status == "closed" else "taken over by the brigade (referral accepted)"
+    return CaseError("observed_on", f"{observed} is on or before {ended}, when {state.id} ({subject_name}, "
+                                    f"{state.item}, opened {state.opened_on}) was {how}: conduct observed by then "
+                                    "is that finding's; record conduct observed after it, or give --separate REASON")
+
+
+def refusal(state: FindingState, day: dt.date, today: dt.date, subject_name: str) -> OpenFinding:
+    """The one-line refusal naming the open finding, its deadline (judged by ``today``) and what to
+    do instead (re-inspect on ``day``, the case's)."""
     head = f"{state.id} ({subject_name}, {state.item}, opened {state.opened_on})"
     separate = "; a separate finding needs --separate REASON"
     if state.status == "referred":
@@ -46,11 +77,12 @@ def refusal(state: FindingState, day: dt.date, subject_name: str) -> OpenFinding
                 f"its answer: record it first (fireenforce ledger referral {state.id} --on DATE --accepted|--returned)")
     elif state.deadline is None:
         text = f"{head} is open: re-inspect it (fireenforce ledger reinspect {state.id} --on {day} --not-rectified)"
-    elif day > state.deadline:
+    elif today > state.deadline:
         text = (f"{head} is open and its deadline {state.deadline} has passed: re-inspect it "
                 f"(fireenforce ledger reinspect {state.id} --on {day} --not-rectified)")
     else:
-        text = (f"{head} is open and its deadline {state.deadline} has not run yet, so the order is not "
+        text = (f"{head} is open and its deadline {state.deadline} has not run yet (today is {today}), so the "
+                f"order is not "
                 f"unheeded: re-inspect it after {state.deadline} "
                 f"(fireenforce ledger reinspect {state.id} --on DATE --not-rectified)")
     return OpenFinding(f"open_finding: the same conduct is already on record: {text}{separate}",

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from typing import Annotated, Any, Collection, Literal, Mapping, Sequence
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, ValidationError, model_validator
 
 from fireenforce.errors import CaseError, field_path
 from fireenforce.model import jsontext
@@ -245,33 +245,28 @@ class Case(BaseModel):
                              "individual")
         return self
 
-    _digest: tuple[int, str] | None = PrivateAttr(default=None)  # (id of the instance, digest)
+    # The digest, once computed: a slot of the instance rather than a pydantic private attribute,
+    # so validation runs no private-attribute initialisation, and copies (``model_copy``, ``copy``,
+    # pickling, ``fast.replaced``), which never carry a slot over, compute their own.
+    __slots__ = ("_digest_cache",)
 
     @property
     def digest(self) -> str:
         """``sha256:`` of the case's JSON (history in date order): a decision names the case it was
-        made for. Computed once per instance (a copy, having another id, computes its own).
-
-        The cache is read and written in the instance's private dict itself: through the attribute,
-        pydantic's ``__getattr__`` raises and catches an AttributeError on every read."""
-        private = self.__pydantic_private__  # None only for an instance built without pydantic's init
-        cached = private.get("_digest") if private is not None else None
-        if cached is None or cached[0] != id(self):
-            cached = (id(self), "sha256:" + hashlib.sha256(self._canonical_json()).hexdigest())
-            if private is not None:
-                private["_digest"] = cached
-        return cached[1]
+        made for. Computed once per instance."""
+        try:
+            return _cached_digest(self)  # the slot read directly: an unset one skips pydantic's __getattr__
+        except AttributeError:
+            return keep_digest(self, self._canonical_json())
 
     def _canonical_json(self) -> bytes:
         """The case's JSON with its history in date order (the order never changes a decision)."""
         case = self
-        if len(self.history) > 1:
-            keys = [(h.date, h.item, h.step, h.rectified) for h in self.history]
-            if keys != sorted(keys):
-                order = sorted(range(len(keys)), key=keys.__getitem__)
-                case = replaced(self, history=tuple(self.history[i] for i in order))
+        order = history_order(self.history)
+        if order is not None:
+            case = replaced(self, history=tuple(self.history[i] for i in order))
         # an absent responsible_person leaves the JSON (and so the digest) of earlier cases as it was
-        return case.__pydantic_serializer__.to_json(case, exclude=_NO_PERSON if case.responsible_person is None else None)
+        return case.__pydantic_serializer__.to_json(case, exclude=LEFT_OUT_WHEN_ABSENT if case.responsible_person is None else None)
 
     @property
     def decision_date(self) -> dt.date:
@@ -282,7 +277,26 @@ class Case(BaseModel):
         return self.occurred_on or self.observed_on
 
 
-_NO_PERSON = {"responsible_person"}
+LEFT_OUT_WHEN_ABSENT = {"responsible_person"}  # fields the canonical JSON leaves out while they are None
+
+
+def history_order(history: Sequence[HistoryEntry]) -> list[int] | None:
+    """The order of ``history``'s entries in the canonical JSON (stable, by date, item, step,
+    rectified), or None when they are in that order already."""
+    if len(history) < 2:
+        return None
+    keys = [(h.date, h.item, h.step, h.rectified) for h in history]
+    return None if keys == sorted(keys) else sorted(range(len(keys)), key=keys.__getitem__)
+
+_cached_digest = Case.__dict__["_digest_cache"].__get__
+
+
+def keep_digest(case: Case, canonical_json: bytes) -> str:
+    """Give ``case`` the digest of ``canonical_json``, which must be ``case._canonical_json()``
+    (``model.canonical`` assembles it from the case's parts); returns the digest."""
+    digest = "sha256:" + hashlib.sha256(canonical_json).hexdigest()
+    object.__setattr__(case, "_digest_cache", digest)
+    return digest
 
 
 def check_dates(case: Case) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import threading
 from pathlib import Path
-from typing import Any, Sequence, TypeVar
+from typing import Any, Iterable, Sequence, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -19,7 +19,7 @@ from fireenforce.ruleset.provisions import Provisions
 from fireenforce.ruleset.assessment import check_assessment, read_assessment
 from fireenforce.ruleset.audit import check_audit, read_audit
 from fireenforce.ruleset.calendar import read_calendar
-from fireenforce.ruleset.offices import check_offices, compile_delegations, read_offices
+from fireenforce.ruleset.offices import OFFICES_FILE, check_offices, compile_delegations, read_offices
 from fireenforce.ruleset.schema import OPTIONAL_POLICY_FILES, POLICY_FILES, InstrumentSpec, ItemSpec, Manifest, PolicySpec
 from fireenforce.ruleset.triggers import check_triggers, read_triggers
 from fireenforce.ruleset.yamlsafe import Lines, YamlProblem, dotted, line_of, load_yaml
@@ -178,6 +178,13 @@ def load_version(root: Path) -> Ruleset:
         return cached
 
 
+def loaded(digest: str) -> Ruleset | None:
+    """A version this process has loaded whose digest is ``digest`` (the one a decision names),
+    wherever it was loaded from; None when none was."""
+    with _LOCK:
+        return next((rs for rs in reversed(list(_CACHE.values())) if rs.digest == digest), None)
+
+
 def versions_of(family: Path) -> list[Path]:
     """The version directories of a family, oldest first by effective date."""
     dirs = [d for d in family.iterdir() if (d / MANIFEST).is_file()]
@@ -243,11 +250,34 @@ def family_findings(versions: Sequence[Ruleset]) -> list[Finding]:
                    f"answers from {end} to {start}")
         name = f"{later.path.name}/{MANIFEST}"
         out.append(Finding(*problem, file=name, line=_line(later.path / MANIFEST, "in_force"), field="in_force"))
+    out.extend(_entrustment_numbers(ordered))
     ids = {r.id for r in ordered}
     if len(ids) > 1:
         out.append(Finding("RS-FAMILY-IDS", f"versions of one family carry different ids: {sorted(ids)}",
                            file=str(ordered[0].path.parent)))
     return out
+
+
+def _entrustment_numbers(versions: Sequence[Ruleset]) -> Iterable[Finding]:
+    """One 委托书 number is one document: the same office, date, items, powers and term wherever
+    a version lists it (a changed scope is a new 委托书 with a number and date of its own)."""
+    seen: dict[str, tuple[tuple[object, ...], str]] = {}
+    for rs in versions:
+        for office in rs.delegations.offices.values():
+            for e in office.entrustments:
+                content = (office.name, e.date, frozenset(e.items), frozenset(e.powers), e.from_, e.until)
+                where = f"{rs.path.name}/{OFFICES_FILE}"
+                first = seen.setdefault(e.number, (content, where))
+                if first[0] != content:
+                    yield Finding("RS-ENTRUST-NUMBER", f"委托书 {e.number} differs from the one of that number in "
+                                  f"{first[1]} ({_difference(first[0], content)}): a 委托书 whose scope, term or "
+                                  "office changes is a new one, with a number and date of its own",
+                                  file=where, field=f"offices.{office.name}.entrustments")
+
+
+def _difference(first: tuple[object, ...], then: tuple[object, ...]) -> str:
+    names = ("office", "date", "items", "powers", "from", "until")
+    return ", ".join(n for n, a, b in zip(names, first, then) if a != b)
 
 
 def _line(path: Path, key: str) -> int | None:

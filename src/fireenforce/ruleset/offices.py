@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from fireenforce.dates import WorkingCalendar
 from fireenforce.errors import Finding, field_path
 from fireenforce.model.enums import DocumentType, OfficeLevel
 from fireenforce.ruleset.schema import ItemSpec, PolicySpec
@@ -26,6 +27,14 @@ if TYPE_CHECKING:
 OFFICES_FILE = "offices.yaml"
 Form = Literal["赋权", "委托"]
 _FORBID = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Publication(BaseModel):
+    """Where and when a 委托书 was made public (penalty-law art. 20 para. 2)."""
+
+    model_config = _FORBID
+    on: dt.date
+    where: str = Field(min_length=1)             # e.g. the district government's website
 
 
 class Entrustment(BaseModel):
@@ -39,6 +48,7 @@ class Entrustment(BaseModel):
     powers: list[str] = Field(min_length=1)      # penalty kinds entrusted (权限), e.g. formal_warning, fine
     from_: dt.date = Field(alias="from")         # first day of the term (期限)
     until: dt.date                               # last day of the term, inclusive
+    published: Publication | None = None         # its publication; absent: unverified (a doubt on decisions)
 
     def covers(self, day: dt.date) -> bool:
         return self.from_ <= day <= self.until
@@ -57,6 +67,7 @@ class OfficeEntry(BaseModel):
 
     model_config = _FORBID
     name: str | None = None
+    level: OfficeLevel | None = None             # a named office's level: a case naming it must give this one
     government: str | None = None                # the 街道办事处/乡镇人民政府 the office is an internal body of
     code: str | None = None                      # the office's 机关代字, e.g. 西北街消
     entrusted_code: str | None = None            # 委托: the code the agency gave this office for documents in its name
@@ -92,6 +103,16 @@ class Terms(BaseModel):
     hearing_request_days: int = Field(gt=0)
     hearing_basis: str
 
+    def decision_from(self, calendar: WorkingCalendar, notice: dt.date, hearing: bool) -> dt.date:
+        """The earliest date of a general-procedure penalty decision whose notice is of ``notice``
+        (and served that day): the day after the statement period (``statement_days`` calendar
+        days) and, with a hearing right, after the hearing request period (``hearing_request_days``
+        working days of ``calendar``; penalty-law arts. 45, 64(1), 85)."""
+        last = notice + dt.timedelta(days=self.statement_days)
+        if hearing:
+            last = max(last, calendar.add(notice, self.hearing_request_days))
+        return last + dt.timedelta(days=1)
+
 
 class OfficesFile(BaseModel):
     """The whole ``offices.yaml``: sample flag, terms, then defaults < levels < named offices."""
@@ -110,6 +131,8 @@ class OfficesFile(BaseModel):
             if entry.entrustments or entry.forms:
                 raise ValueError(f"{where}: entrustments and forms belong to a named office (under offices), "
                                  "each 委托书 being its own")
+            if entry.level is not None:
+                raise ValueError(f"{where}: level belongs to a named office (under offices)")
         return self
 
 
@@ -118,6 +141,7 @@ class OfficeDelegation:
     """How one named office holds its powers over time (compiled from ``offices.yaml``)."""
 
     name: str
+    level: str | None  # its level as offices.yaml gives it (None: not given)
     form: str | None  # its own form, None: its level's
     changes: tuple[FormChange, ...]
     entrustments: tuple[Entrustment, ...]
@@ -150,11 +174,33 @@ class Delegations:
 
     offices: dict[str, OfficeDelegation]
     level_forms: dict[str, str]
+    terms: Terms | None = None  # the periods between a penalty notice and its decision (offices.yaml terms)
 
     def form_on(self, name: str, level: str, day: dt.date) -> str | None:
         office = self.offices.get(name)
         level_form = self.level_forms.get(level)
         return office.form_on(day, level_form) if office is not None else level_form
+
+
+    def unverified(self, name: str, level: str, day: dt.date) -> Literal["unpublished", "unnamed", ""]:
+        """Why a penalty under 委托 on ``day`` rests on a 委托书 the ruleset cannot vouch for:
+        ``unpublished`` (its publication is not recorded), ``unnamed`` (an office the ruleset does not
+        name, whose 委托书 it cannot check, where its offices act under 委托书), else ''."""
+        office = self.offices.get(name)
+        if office is None:
+            entrusting = any(o.entrustments for o in self.offices.values())
+            return "unnamed" if entrusting and self.level_forms.get(level) == "委托" else ""
+        if office.form_on(day, self.level_forms.get(level)) != "委托":
+            return ""
+        found = office.entrustment_on(day)
+        return "unpublished" if found is not None and found.published is None else ""
+
+    def check_level(self, name: str, level: str) -> str:
+        """Why ``level`` cannot be the level of the office called ``name`` ('' when it can)."""
+        office = self.offices.get(name)
+        if office is None or office.level is None or office.level == level:
+            return ""
+        return f"{level!r} contradicts offices.yaml, where {name} is a {office.level!r} office"
 
 
 NO_DELEGATIONS = Delegations({}, {})
@@ -173,10 +219,10 @@ def compile_delegations(data: OfficesFile | None) -> Delegations:
     if data.defaults.form:
         level_forms = {lvl: level_forms.get(lvl, data.defaults.form) for lvl in ("street", "town", "township")}
     offices = {
-        name: OfficeDelegation(name, e.form, tuple(e.forms or ()), tuple(sorted(e.entrustments or (), key=lambda x: x.from_)))
+        name: OfficeDelegation(name, e.level, e.form, tuple(e.forms or ()), tuple(sorted(e.entrustments or (), key=lambda x: x.from_)))
         for name, e in data.offices.items()
     }
-    return Delegations(offices, level_forms)
+    return Delegations(offices, level_forms, data.terms)
 
 
 def check_offices(src: "Source", data: OfficesFile | None, items: dict[str, tuple[ItemSpec, str]],
@@ -210,6 +256,9 @@ def check_offices(src: "Source", data: OfficesFile | None, items: dict[str, tupl
             if e.until < e.from_:
                 yield at("RS-ENTRUST-TERM", f"委托书 {e.number}: the term ends ({e.until}) before it starts ({e.from_})",
                          "entrustments", i, "until")
+            if e.published is not None and e.published.on < e.date:
+                yield at("RS-ENTRUST-TERM", f"委托书 {e.number} is published ({e.published.on}) before it is dated "
+                         f"({e.date})", "entrustments", i, "published", "on")
             if e.date > e.from_:
                 yield at("RS-ENTRUST-TERM", f"委托书 {e.number} is dated {e.date}, after its term starts ({e.from_}): "
                          "an entrustment is written before the office acts under it", "entrustments", i, "date")

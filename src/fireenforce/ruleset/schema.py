@@ -526,6 +526,9 @@ class ProcedureSpec(Spec):
     statement period the notice gives is not set by the law)."""
     unit_limit_doubt: DoubtSpec
     """Shown where a unit's summary limit decides the procedure (a unit may be a 个体工商户)."""
+    notice_served_doubt: DoubtSpec
+    """Carried by a ledger action that issues a general-procedure penalty decision: the ledger dates
+    it assuming the notice was served the day it was made and no statement or hearing was asked for."""
 
 
 class LimitationPeriod(Period):
@@ -583,6 +586,12 @@ class DelegationSpec(Spec):
     (``offices.yaml`` ``form``/``forms``)."""
     referral_cites: list[str] = []
     """Legal basis of a referral."""
+    unpublished_doubt: DoubtSpec | None = None
+    """Output with a penalty a named office imposes under a 委托书 whose publication (penalty-law
+    art. 20 para. 2) ``offices.yaml`` does not record (``published``)."""
+    unnamed_doubt: DoubtSpec | None = None
+    """Output with a penalty under 委托 by an office ``offices.yaml`` does not name (unnamed, or a
+    name it lacks), where its named offices act under 委托书: whose 委托书 cannot be checked."""
 
 
 class FactReferral(Spec):

@@ -150,6 +150,9 @@ async def reinspect(request: Request, finding: str) -> Response:
         day = _day(values["on"])
         if values.get("rectified") not in ("0", "1"):
             raise CaseError("rectified", "press 已整改 or 未整改")
+        if not values.get("officer", "").strip():  # the page's 检查记录 names who re-inspected
+            raise CaseError("officer", "missing: the record of the enforcement (执法全过程记录) names the acting "
+                                       "officer(s)")
         changeable(ledger, who, finding)
         with write_gate(request):
             result = ledger.reinspect(finding, on=day, rectified=values["rectified"] == "1",

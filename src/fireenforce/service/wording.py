@@ -40,6 +40,7 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
     (r"^a fine is recorded only with a penalty", "本次处置不是罚款处罚，请不要填写罚款金额"),
     (r"^(\S+) is after today \((\S+)\)", "{0} 晚于今天（{1}），不能记录尚未发生的检查"),
     (r'^unknown office "(.*)"; known: (.*)$', "“{0}”不是已登记的执法单位；已登记：{1}"),
+    (r"^'\w+' contradicts offices.yaml, where (.*) is a '\w+' office$", "与{0}登记的层级不符，请核对"),
     (r"^\S+: the finding is 已整改销号", "本案已整改销号，无需复查"),
     (r"^\S+: the finding is 已移交", "本案已移交，由接收机关处理"),
     (r"^press 已整改 or 未整改$", "请按“已整改”或“未整改”"),

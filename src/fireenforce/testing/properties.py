@@ -360,8 +360,8 @@ def _documents_agree(ruleset: Ruleset, case: Case) -> None:
                 assert not fits, f"{document} refused a lawful choice (fine={amount}, warning={warning}): {exc}"
                 continue
             except CaseError as exc:  # refused only where the hearing request period leaves the calendar
-                later = case.decision_date + dt.timedelta(days=31)
-                assert document == "penalty_decision" and exc.field == "decided_on" and \
+                later = case.decision_date + dt.timedelta(days=31)  # (the notice orders from the decision's date)
+                assert document in ("penalty_notice", "penalty_decision") and exc.field == "decided_on" and \
                     ruleset.calendar.uncovered(case.decision_date, later), f"{document} refused: {exc}"
                 continue
             assert fits, f"{document} issued a fine of {amount} above the summary limit {limit}"

@@ -1,0 +1,82 @@
+"""The ledger's dates: no write dated after today, the hearing right by the penalty recorded, a
+decision never dated after the deadline it orders, one deadline on every output."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+
+from fireenforce.errors import CaseError, DocumentError
+from fireenforce.ledger import Ledger
+from ledgerkit import case, event_count
+
+TODAY = dt.date(2026, 5, 20)
+
+
+@pytest.fixture
+def led(ledger_url: str) -> Iterator[Ledger]:
+    """A ledger whose today is 2026-05-20."""
+    with Ledger(ledger_url, today=lambda: TODAY) as ledger:
+        yield ledger
+
+
+def test_no_write_after_record_is_dated_after_today(led: Ledger) -> None:
+    rec = led.record(case(1), officer="王某")
+    referred = led.record(case(2), step="referral", reason="涉嫌重大火灾隐患，移交大队", officer="王某")
+    before = event_count(led)
+    writes = (
+        lambda: led.reinspect(rec.finding, on="2026-05-21", rectified=True, officer="王某"),
+        lambda: led.reinspect(rec.finding, on="2026-12-31", rectified=False, officer="王某"),
+        lambda: led.apply_for_reinspection(rec.finding, on="2026-05-21"),
+        lambda: led.referral_answer(referred.finding, on="2027-01-01", accepted=True),
+    )
+    for write in writes:
+        with pytest.raises(CaseError, match=r"^on: 20\d\d-\d\d-\d\d is after today \(2026-05-20\)"):
+            write()
+    assert event_count(led) == before
+    assert led.reinspect(rec.finding, on=TODAY, rectified=True, officer="王某").closed_on == TODAY
+    action = next(e for e in led.show(referred.finding).events if e.kind == "action")
+    led.correct(action.id, reason="笔误", changes={"deadline": "2026-06-30"})
+    corrected = [e for e in led.show(referred.finding).events if e.kind == "correction"]
+    assert [e.at for e in corrected] == [TODAY]  # dated by the ledger's clock
+
+
+def test_a_decision_is_never_dated_after_the_deadline_it_orders(led: Ledger) -> None:
+    """Fine 6000 on a unit, no hearing: notice of 05-03, decided 05-07, correct by 05-10; the
+    decision carries the ledger's assumption (DOUBT-NOTICE-SERVED) and a later date is refused."""
+    rec = led.record(case(3), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
+    assert rec.deadline == dt.date(2026, 5, 10)
+    assert [d.code for d in rec.doubts] == ["DOUBT-NOTICE-SERVED"] == [d.code for d in led.latest(rec.finding).doubts]
+    with pytest.raises(DocumentError, match=r"^date: 2026-05-11 is after the correction deadline 2026-05-10"):
+        led.render(rec.finding, "penalty_decision", date="2026-05-11", format="text")
+    assert "2026年5月10日" in led.render(rec.finding, "penalty_decision", date="2026-05-10", format="text")
+    plain = led.record(case(4), officer="王某")
+    assert plain.doubts == ()
+
+
+def test_the_printed_record_shows_one_deadline_the_recorded_one(led: Ledger) -> None:
+    from fireenforce.cli.ledger import record_text
+
+    rec = led.record(case(5), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=30000, officer="王某")
+    assert rec.decision.rectification.deadline == dt.date(2026, 5, 6)  # decide counts from the notice
+    text = record_text(rec)
+    assert "整改：2026-05-15前改正" in text and "整改期限：2026-05-15" in text and "2026-05-06" not in text
+    assert "存疑（DOUBT-NOTICE-SERVED）" in text
+    assert rec.hearing_right is True and "应告知听证权利" in text
+    low = led.record(case(7), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
+    assert low.decision.hearing_right and low.hearing_right is False  # the range's top gives one; 6000 does not
+    assert "应告知听证权利" not in record_text(low) and led.latest(low.finding).hearing_right is False
+    assert led.record(case(8), officer="王某").hearing_right is None
+
+
+def test_a_reinspection_record_dates_a_penalty_decisions_order_by_the_decision(led: Ledger) -> None:
+    """The 决定书 of a notice of 05-03 (fine 6000, no hearing) is dated 05-07: the order the 复查
+    checks was given that day, not on the notice's."""
+    rec = led.record(case(6), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
+    number = next(d.number for d in rec.documents if d.type == "penalty_decision")
+    led.reinspect(rec.finding, on="2026-05-11", rectified=True, officer="王某")
+    text = led.render(rec.finding, "inspection_record", format="text")
+    assert f"2026年5月7日，《行政处罚决定书》（{number}）责令当事人于2026年5月10日前改正" in text
+    assert "2026年5月3日，《行政处罚决定书》" not in text
