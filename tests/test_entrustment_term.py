@@ -40,7 +40,7 @@ def test_a_case_whose_decision_would_fall_after_the_term_is_referred(ending: fe.
     assert "最早在2026年10月14日" in reason.text and "没有在期限内的委托书" in reason.text
     assert {"penalty-law:20:2", "penalty-law:20:4"} <= set(reason.cites)
     early = fe.decide(_case("2026-09-20", "2026-09-01"), ruleset=ending)
-    assert early.step == "penalty" and LAPSES not in _rules(early) and "power.holds" in _rules(early)
+    assert early.step == "penalty" and LAPSES not in _rules(early) and "power.entrusted" in _rules(early)
 
 
 def test_a_summary_decision_is_made_on_the_day(ending: fe.Ruleset) -> None:

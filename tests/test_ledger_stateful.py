@@ -77,7 +77,15 @@ class LedgerMachine(RuleBasedStateMachine):
             assert info.value.finding == blocking[0][1] and info.value.code == "open_finding"
             assert "\n" not in str(info.value) and len(self.replayed()[0]) == len(evs)
             return
-        reason = "另一处场所，另行立案" if blocking else ""
+        settled = [f for f, s in states.items() if s.subject == key and s.item == item and s.office == office["name"]
+                   and ((s.status == "closed" and s.closed_on is not None and self.day <= s.closed_on)
+                        or (s.referral.get("answer") == "accepted" and self.day <= s.referral["answered_on"]))]
+        if settled and not blocking and not separate:  # conduct seen by a closure or a handover is that finding's
+            with pytest.raises(CaseError) as refused:
+                self.led.record(data, officer="王某")
+            assert refused.value.field == "observed_on" and len(self.replayed()[0]) == len(evs)
+            return
+        reason = "另一处场所，另行立案" if blocking or settled else ""
         try:
             rec = self.led.record(data, separate=reason, officer="王某")
         except FineRequired as needed:

@@ -182,5 +182,5 @@ def test_the_decision_text_says_a_penalty_only_where_one_is_imposed(step: str) -
         assert line.startswith("处罚：") and "如予处罚" not in line
     else:
         label = STEP_LABELS[step]
-        assert line.startswith(f"法律规定的处罚（本次{label}，不予处罚）：") and "如予处罚，建议" in line
+        assert line.startswith(f"法律规定的处罚（本次{label}，不作处罚决定）：") and "如予处罚，建议" in line
         assert not any(x.startswith("处罚：") for x in text.splitlines())

@@ -65,7 +65,7 @@ def decision_text(d: Decision, ruleset: Ruleset | None = None) -> str:
         joiner = "或者" if p.choice == "one" else "并处"
         kinds = joiner.join(KIND_LABELS[k] for k in p.kinds)
         imposed = d.step == "penalty"  # else what the law provides: nothing is imposed by this step
-        text = f"处罚：{kinds}" if imposed else f"法律规定的处罚（本次{STEP_LABELS[d.step]}，不予处罚）：{kinds}"
+        text = f"处罚：{kinds}" if imposed else f"法律规定的处罚（本次{STEP_LABELS[d.step]}，不作处罚决定）：{kinds}"
         if p.target == "responsible_persons":
             text += "（对单位直接负责的主管人员和其他直接责任人员，不对单位）"
         if p.fine:
