@@ -51,7 +51,9 @@ def test_a_general_penalty_decision_follows_the_statement_period_of_its_notice()
     decision = fe.decide(CASE)
     assert decision.procedure == "general" and decision.hearing_right
     with pytest.raises(fe.DocumentError, match=r"date: 2026-05-11 is within the periods the notice of 2026-05-03 gives "
-                                               r"\(3 days for statements and 5 working days for a hearing request"):
+                                               r"\(3 days for statements \(the office's terms: 《中华人民共和国行政处罚法》第四十五条 gives "
+                                               r"the right, not the number of days\) and 5 working days for a hearing "
+                                               r"request \(《中华人民共和国行政处罚法》第六十三条"):
         fe.render(CASE, decision, "penalty_decision", fine=40000, date=dt.date(2026, 5, 11))
     assert _date_line(fe.render(CASE, decision, "penalty_decision", fine=40000, format="text")) == "2026年5月12日"
     later = fe.render(CASE, decision, "penalty_decision", fine=40000, format="text", notice_date=dt.date(2026, 5, 10))

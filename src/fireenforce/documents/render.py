@@ -190,12 +190,12 @@ def _document_date(case: Case, kind: str, office: Office, calendar: WorkingCalen
     notice = notice_date or case.decision_date
     earliest = after_notice(office, calendar, notice, hearing, "notice_date" if notice_date else "decided_on")
     if date is not None and date < earliest:
-        periods = f"{terms.statement_days} days for statements" + (
-            f" and {terms.hearing_request_days} working days for a hearing request" if hearing else "")
-        raise DocumentError(
-            f"date: {date} is within the periods the notice of {notice} gives ({periods}; {terms.statement_basis}"
-            f"{'；' + terms.hearing_basis if hearing else ''}); "
-            f"the decision may be dated {earliest} or later")
+        periods = (f"{terms.statement_days} days for statements (the office's terms: {terms.statement_basis} "
+                   "gives the right, not the number of days)") + (
+            f" and {terms.hearing_request_days} working days for a hearing request ({terms.hearing_basis})"
+            if hearing else "")
+        raise DocumentError(f"date: {date} is within the periods the notice of {notice} gives ({periods}); "
+                            f"the decision may be dated {earliest} or later")
     return date or earliest
 
 
