@@ -117,7 +117,7 @@ class Ledger:
             raise CaseError("history", "a case recorded in the ledger carries no history: the ledger supplies it")
         if not case.office.name.strip():
             raise CaseError("office.name", "the ledger keeps each office's record: name the office")
-        _require_officer(officer)
+        require_officer(officer)
         self._not_in_future(case)
         key = subject_key(case.subject)
         ruleset = self._ruleset(case.decision_date)
@@ -767,8 +767,8 @@ UNNAMED_OFFICER = ("officer: not named: the 检查记录 of this re-inspection l
                    "enforcement names who acted; give --officer NAME)")
 
 
-def _require_officer(officer: str) -> None:
-    """Every act recorded names who acted: the 执法全过程记录 and the 检查记录 it issues name them."""
+def require_officer(officer: str) -> None:
+    """Refuse an empty ``officer``: the 执法全过程记录 and the 检查记录 it issues name who acted."""
     if not officer.strip():
         raise CaseError("officer", "missing: the record of the enforcement (执法全过程记录) names the acting "
                                    "officer(s)")

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fireenforce.errors import CaseError, FireEnforceError
 from fireenforce.ledger import Closure, Record
+from fireenforce.ledger.api import require_officer
 from fireenforce.model.case import parse_case
 from fireenforce.service import views
 from fireenforce.service.access import (
@@ -150,9 +151,7 @@ async def reinspect(request: Request, finding: str) -> Response:
         day = _day(values["on"])
         if values.get("rectified") not in ("0", "1"):
             raise CaseError("rectified", "press 已整改 or 未整改")
-        if not values.get("officer", "").strip():  # the page's 检查记录 names who re-inspected
-            raise CaseError("officer", "missing: the record of the enforcement (执法全过程记录) names the acting "
-                                       "officer(s)")
+        require_officer(values.get("officer", ""))  # the page's 复查 always names who re-inspected
         changeable(ledger, who, finding)
         with write_gate(request):
             result = ledger.reinspect(finding, on=day, rectified=values["rectified"] == "1",
