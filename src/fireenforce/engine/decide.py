@@ -626,7 +626,13 @@ def procedure_doubts(rs: Ruleset, plan: pen.Plan, procedures: tuple[str, ...], k
 
 
 def _doubt(spec: DoubtSpec) -> Doubt:
-    return construct(Doubt, code=spec.code, text=spec.text)
+    return _doubt_of(spec.code, spec.text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _doubt_of(code: str, text: str) -> Doubt:
+    """One Doubt per code and text, shared (the deadline's doubt is on most decisions)."""
+    return construct(Doubt, code=code, text=text)
 
 
 def policy_doubts(rs: Ruleset, procedure: str, aggravating: tuple[str, ...]) -> list[Doubt]:
