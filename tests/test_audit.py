@@ -76,7 +76,10 @@ def test_escalation_skipped(led: Ledger) -> None:
     f = only(report, "AUDIT-ESCALATION-SKIPPED")
     assert (f.action, f.finding, f.step, f.rule_step, f.suggested_step) == (rec.action, rec.finding, "penalty",
                                                                              "reminder", "reminder")
-    assert f.reason == "当事人态度恶劣" and f.fine == 6000 and f.basis == ("inspection-rules:20:2",)
+    # the ladder is local policy: no provision is cited, and the detail says where the step comes from
+    assert f.reason == "当事人态度恶劣" and f.fine == 6000 and f.basis == ()
+    assert f.detail.endswith("（" + fe.load_ruleset().audit.local["AUDIT-ESCALATION-SKIPPED"] + "）")
+    assert "本地执法阶梯政策" in f.detail and "不是法律条款的要求" in f.detail
     assert "没有书面责令改正" in f.detail and f.subject.startswith("916200") and "*" in f.subject
     assert f.ruleset_version == "2024.09" and f.label == "越级处理（措施重于规则所定步骤）"
 
@@ -313,7 +316,15 @@ def test_the_policy_file_is_checked(tmp_path: Path) -> None:
     with pytest.raises(fe.RulesetError) as err:
         load_version(root)
     found = sorted((f.code, f.file, f.line) for f in err.value.findings)
-    assert found == [("RS-AUDIT-KIND", "2024.09/policy/audit.yaml", 19), ("RS-CITE-UNKNOWN", "2024.09/policy/audit.yaml", 19)]
+    assert found == [("RS-AUDIT-KIND", "2024.09/policy/audit.yaml", 18), ("RS-CITE-UNKNOWN", "2024.09/policy/audit.yaml", 18)]
+
+
+def test_a_kind_rests_on_a_provision_or_on_local_policy_not_both(tmp_path: Path) -> None:
+    root = variant(tmp_path, "policy/audit.yaml", "AUDIT-SUMMARY-LIMIT: [\"penalty-law:51\"]",
+                   "AUDIT-SUMMARY-LIMIT: [\"penalty-law:51\"]\n  AUDIT-ESCALATION-SKIPPED: [\"inspection-rules:20:2\"]")
+    with pytest.raises(fe.RulesetError) as err:
+        load_version(root)
+    assert [(f.code, f.field) for f in err.value.findings] == [("RS-AUDIT-LOCAL", "local.AUDIT-ESCALATION-SKIPPED")]
 
 
 # -- the property -------------------------------------------------------------------------------
