@@ -5,6 +5,7 @@ the 同案不同罚 comparison, and the batch path gives the rules decide gives.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import random
 import json
@@ -426,3 +427,16 @@ def test_the_database_reading_gives_the_exports_report_on_both_databases(ledger_
         report = fe.audit(led).json()
         assert report == fe.audit(export).json() and report["actions"] == 4
         assert fe.audit(led, since="2026-05-10").json() == fe.audit(export, since="2026-05-10").json()
+
+
+def test_cases_giving_other_fields_than_the_first_are_re_decided_with_all_of_them() -> None:
+    """A ledger's or an export's actions become one table: a field the first case does not give
+    (here ``history``) must stay in the table, or the second action would be re-decided without
+    its history, agree with the step taken (a reminder) and hide that the rule was heavier."""
+    first = case(1)
+    second = case(2, history=[{"date": "2026-03-01", "item": "EV-BLOCK", "step": "warning"}])
+    actions = [Action(id=f"A{n}", finding=f"F{n}", office=one["office"]["name"], case=one,
+                      date=dt.date(2026, 5, 3), step="reminder", where=f"[{n}]") for n, one in enumerate((first, second))]
+    rules = rules_for(actions, BUNDLED)
+    assert rules == [_alone(action, BUNDLED) for action in actions]
+    assert [getattr(r, "step", None) for r in rules][1] != "reminder"
