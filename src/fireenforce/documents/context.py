@@ -67,6 +67,17 @@ class Returned:
 
 
 @dataclass(frozen=True, slots=True)
+class Decided:
+    """A general-procedure penalty in the case's history: the history entry is dated its
+    行政处罚告知书's day (the action's), the act itself is the 行政处罚决定书 of ``decided_on``,
+    the date a referral letter states for it."""
+
+    noticed_on: dt.date
+    item: str
+    decided_on: dt.date
+
+
+@dataclass(frozen=True, slots=True)
 class PolicyBasis:
     """Local policy a re-inspection record states as its basis where no provision governs (a
     reminder's oral order), with the doubt that says so."""
@@ -150,6 +161,7 @@ def build_context(
     reinspection: Reinspected | None = None,
     reinspection_basis: tuple[LegalBasis, ...] | PolicyBasis = (),
     returned: tuple[Returned, ...] = (),
+    decided: tuple[Decided, ...] = (),
 ) -> dict[str, Any]:
     """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`. ``grounds`` are
     the reasons the document states (none by default: engine reasons are working notes);
@@ -157,7 +169,8 @@ def build_context(
     the item is a completed act (done on one day, never continuing); ``general_duty``: the item
     binds only a general duty (advice, never 违反的规定); ``reinspection``: the re-inspection
     (复查) this document records, and ``reinspection_basis`` the provisions on re-inspection (or,
-    for an oral order, the local policy); ``returned``: earlier referrals of the case sent back."""
+    for an oral order, the local policy); ``returned``: earlier referrals of the case sent back;
+    ``decided``: the decision dates of general-procedure penalties in the history."""
     subject, facts = case.subject, case.facts
     penalty_document = document in PENALTY_DOCUMENTS
 
@@ -202,7 +215,8 @@ def build_context(
         },
         "sanction": _sanction(sanction),
         "history": [
-            {"date": chinese_date(h.date), "step": STEP_LABELS[h.step], "item": h.item, "result": _result(h)}
+            {"date": chinese_date(_acted_on(h, decided)), "step": STEP_LABELS[h.step], "item": h.item,
+             "result": _result(h)}
             for h in case.history
         ],
         "quotes": {name: {"label": citation(b), "text": b.text} for name, b in (quotes or {}).items()},
@@ -218,6 +232,16 @@ def build_context(
         "returned": [{"referred_on": chinese_date(r.referred_on), "returned_on": chinese_date(r.returned_on),
                       "result": r.result} for r in returned],
     }
+
+
+def _acted_on(entry: HistoryEntry, decided: tuple[Decided, ...]) -> dt.date:
+    """The date of the act a history entry records: a general-procedure penalty's decision, not
+    its notice (the entry's own date)."""
+    if entry.step == "penalty":
+        for penalty in decided:
+            if (penalty.noticed_on, penalty.item) == (entry.date, entry.item):
+                return penalty.decided_on
+    return entry.date
 
 
 def _office(office: Office, document: DocumentType) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import IO, Any, Callable, Iterable, Iterator
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, or_, select
 
-from fireenforce.documents.context import document_number, reinspection_doubts
+from fireenforce.documents.context import Decided, document_number, reinspection_doubts
 from fireenforce.documents.hearing import hearing_due
 from fireenforce.documents.offices import Office, OfficesFile, after_notice, load_offices, resolve_office
 from fireenforce.engine import decide
@@ -317,6 +317,7 @@ class Ledger:
                     deadline = _day(value, "changes.deadline")
                     if deadline < row.at:
                         raise CaseError("changes.deadline", f"{deadline} is before the action's date {row.at}")
+                    self._after_decision(conn, event, row.finding, deadline)
                     changes = {**changes, name: deadline.isoformat()}
                 if name == "subject_id":
                     changes = {**changes, name: normalise_id(str(value), "changes.subject_id")}
@@ -476,7 +477,28 @@ class Ledger:
                       date=day, notice_date=act.at if follows_notice else None,
                       deadline=acted.deadline if decision.rectification.required else None,
                       reinspection=reinspection,
-                      returned=returned_referrals(evs, state, acted) if document == "referral_letter" else ())
+                      returned=returned_referrals(evs, state, acted) if document == "referral_letter" else (),
+                      decided=self._decided(state.subject, case) if document == "referral_letter" else ())
+
+    def _decided(self, key: str, case: Case) -> tuple[Decided, ...]:
+        """The decision dates of the general-procedure penalties in ``case``'s history (each entry
+        carries its notice's date, the action's): what a referral letter states they were imposed on."""
+        noticed = {(h.date, h.item) for h in case.history if h.step == "penalty"}
+        if not noticed:
+            return ()
+        names = _names(case.subject.name, case.subject.address)
+        with translate_errors(self.url), self.engine.connect() as conn:
+            rows = [r for r in _action_rows(conn, key, case.decision_date, None, names)
+                    if r.step == "penalty" and (r.date, r.item) in noticed]
+            found = {r.finding: finding_events(conn, r.finding) for r in rows}
+        decided = []
+        for row in rows:
+            evs = found[row.finding]
+            order = next(a for a in replay(evs).actions if a.id == row.id)
+            day = self._order_day(evs)(order)
+            if day != row.date:
+                decided.append(Decided(noticed_on=row.date, item=row.item, decided_on=day))
+        return tuple(decided)
 
     def events(self, office: str | None = None, *, since: DateLike | None = None, until: DateLike | None = None,
                kinds: Iterable[str] | None = None) -> Iterator[Event]:
@@ -588,6 +610,18 @@ class Ledger:
                                       "one" if step else "a reason records a departure: give the step taken (--step)")
         _check_sanction(decision, fine, formal_warning)
         return _Choice(decision, departure, history, fine, formal_warning, weak)
+
+    def _after_decision(self, conn: Connection, event: str, finding: str, deadline: dt.date) -> None:
+        """A general-procedure penalty's deadline is a day after its decision's date (the ledger's,
+        after the notice's periods): the decision orders correction by a day still to come."""
+        evs = finding_events(conn, finding)
+        act = next(e for e in evs if e.id == event)
+        order = next(a for a in replay(evs).actions if a.id == act.payload["action"])
+        decided = self._order_day(evs)(order)
+        if decided != order.date and deadline <= decided:
+            raise CaseError("changes.deadline", f"{deadline} is not after the date of the penalty decision that "
+                                                f"orders it ({decided}): the decision cannot order a correction by "
+                                                "its own day or an earlier one")
 
     def _order_day(self, evs: list[Event]) -> Callable[[ActionState], dt.date]:
         """The date of the document that gave an action's order: the action's, or for a
@@ -825,7 +859,7 @@ def _issued_by(office: Office, step: str) -> str:
 
 _HISTORY = select(actions.c.date, actions.c.item, actions.c.step, actions.c.deadline, actions.c.rectified,
                   actions.c.reinspected_on, actions.c.officer, actions.c.office, actions.c.issued_by,
-                  actions.c.seq, actions.c.finding, actions.c.subject)
+                  actions.c.seq, actions.c.finding, actions.c.subject, actions.c.id)
 
 
 def _history(conn: Connection, key: str, as_of: dt.date | None = None, office: str | None = None,
