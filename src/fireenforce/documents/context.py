@@ -43,7 +43,8 @@ class Reinspected:
     """The re-inspection (复查) a document records: of which order (its date, deadline and the
     documents that gave it, by type and number), on what day, and what it found; ``standalone``
     when the document records the re-inspection alone (rectified, or the deadline still runs:
-    no new step is decided)."""
+    no new step is decided). After a referral the receiving organ returned, ``returned_on`` and
+    ``due`` (the deadline the return set, ruleset ``returned_days``): the deadline it is judged by."""
 
     on: dt.date
     ordered_on: dt.date
@@ -54,6 +55,8 @@ class Reinspected:
     note: str = ""
     standalone: bool = False
     applied_on: dt.date | None = None  # the party's application for re-inspection (复查申请) it answers
+    returned_on: dt.date | None = None  # a referral after the order was returned (退回) that day ...
+    due: dt.date | None = None  # ... and the finding was due again by this day: the deadline now running
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +271,8 @@ def _reinspection(seen: Reinspected | None, basis: tuple[LegalBasis, ...] | Poli
     (quoted provisions, or local policy with its doubt)."""
     if seen is None:
         return None
-    overdue = seen.deadline is not None and seen.on > seen.deadline
+    running = seen.due or seen.deadline  # after a returned referral, the deadline it set
+    overdue = running is not None and seen.on > running
     result = "已改正" if seen.rectified else "逾期未改正" if overdue else "未改正（整改期限尚未届满）"
     return {
         "date": chinese_date(seen.on), "ordered_on": chinese_date(seen.ordered_on),
@@ -277,6 +281,8 @@ def _reinspection(seen: Reinspected | None, basis: tuple[LegalBasis, ...] | Poli
         "oral": seen.step == "reminder", "rectified": seen.rectified, "result": result, "overdue": overdue,
         "standalone": seen.standalone, "note": _paragraphs(seen.note),
         "applied_on": chinese_date(seen.applied_on) if seen.applied_on else "",
+        "returned_on": chinese_date(seen.returned_on) if seen.returned_on else "",
+        "due": chinese_date(seen.due) if seen.due else "",
         "basis": [] if isinstance(basis, PolicyBasis) else [{"label": citation(b), "text": b.text} for b in basis],
         "policy": {"label": basis.label, "text": basis.text} if isinstance(basis, PolicyBasis) else None,
         "doubt": {"code": basis.doubt.code, "text": basis.doubt.text} if isinstance(basis, PolicyBasis) else None,

@@ -195,7 +195,7 @@ class Ledger:
                                   "re-inspect")
             if day < state.last.date:
                 raise CaseError("on", f"{day} is before the last action on {finding} ({state.last.date})")
-            running = state.last.deadline
+            running = state.deadline  # the order now running: after a returned referral, the return's
             if not rectified and step is None and running is not None and day <= running and \
                     (fine is not None or formal_warning or reason.strip()):
                 name = "fine" if fine is not None else "formal_warning" if formal_warning else "reason"
