@@ -130,3 +130,26 @@ def test_a_referral_letter_dates_an_earlier_penalty_by_its_decision(led: Ledger)
     assert "3. 2026年5月15日，行政处罚（EV-BLOCK），未改正。" in text
     assert "2026年5月11日，行政处罚" not in text
     assert "1. 2026年5月3日，督促提醒（EV-BLOCK）" in text and "2. 2026年5月7日，警示（EV-BLOCK）" in text
+
+
+def test_the_printed_reasons_follow_the_hearing_right_of_the_fine_recorded(led: Ledger) -> None:
+    """The range's top (36500) reaches the unit's threshold, the recorded 6000 does not: the printed
+    decision states procedure.no-hearing (reasons.yaml) instead of procedure.hearing, and no longer
+    lists the hearing's own provisions; 30000 keeps the hearing reason. Stored and returned alike."""
+    from fireenforce.cli.ledger import record_text
+    from fireenforce.ruleset.load import load_version
+    from fireenforce.resources import data_dir
+
+    low = led.record(case(12), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
+    assert low.decision.hearing_right and [r.rule for r in low.decision.reasons].count("procedure.hearing") == 1
+    spec = load_version(data_dir("rulesets") / "xifeng" / "2024.09").policy.spec.reasons["procedure.no-hearing"]
+    said = spec.text.format(imposed="罚款6000元", subject_label="单位", threshold=30000)
+    assert low.hearing_reason is not None and low.hearing_reason.text == said
+    for shown in (record_text(low), record_text(led.latest(low.finding))):
+        assert f"[procedure.no-hearing] {said}（《中华人民共和国行政处罚法》第六十三条第一款第（一）项）" in shown
+        assert "[procedure.hearing]" not in shown and "第64条第1项" not in shown and "第63条第1款：" not in shown
+        assert "第63条第1款第1项" in shown  # the threshold's provision: why no hearing is due
+    high = led.record(case(13), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=30000, officer="王某")
+    shown = record_text(high)
+    assert high.hearing_reason is None and "[procedure.hearing]" in shown and "procedure.no-hearing" not in shown
+    assert "第64条第1项" in shown

@@ -13,7 +13,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, or_, select
 
 from fireenforce.documents.context import Decided, document_number, reinspection_doubts
-from fireenforce.documents.hearing import hearing_due
+from fireenforce.documents.hearing import hearing_due, no_hearing_reason
 from fireenforce.documents.offices import Office, OfficesFile, after_notice, load_offices, resolve_office
 from fireenforce.engine import decide
 from fireenforce.errors import CaseError
@@ -37,7 +37,7 @@ from fireenforce.ledger.subjects import (
 )
 from fireenforce.ledger.tables import actions, chain_heads, events, findings
 from fireenforce.ledger.windows import Window, reinspect_by, windows
-from fireenforce.model import Case, Decision, Doubt
+from fireenforce.model import Case, Decision, Doubt, Reason
 from fireenforce.model.case import HistoryEntry, Subject, parse_case
 from fireenforce.model.enums import STEPS, DocumentType
 from fireenforce.ruleset.compiled import Ruleset
@@ -668,6 +668,8 @@ class Ledger:
             deadline += _decision_day(office, ruleset, case, decision, choice.fine) - day
         assumed = ruleset.policy.spec.procedure.notice_served_doubt if "penalty_decision" in types else None
         hearing = hearing_due(ruleset, case, decision, choice.fine) if "penalty_notice" in types else None
+        unheard = no_hearing_reason(ruleset, case, decision, choice.fine) if hearing is False and \
+            decision.hearing_right else None
         doubts = (Doubt(code=assumed.code, text=assumed.text),) if assumed is not None else ()
         writer.append("action", finding=finding, subject=key, at=day, payload={
             "action": action, "item": decision.item.code, "step": step, "deadline": deadline and deadline.isoformat(),
@@ -681,6 +683,7 @@ class Ledger:
             **({"weak_matches": list(choice.weak_matches)} if choice.weak_matches else {}),
             **({"doubts": [d.model_dump(mode="json") for d in doubts]} if doubts else {}),
             **({"hearing_right": hearing} if hearing is not None else {}),
+            **({"hearing_reason": unheard.model_dump(mode="json")} if unheard is not None else {}),
         })
         issued = []
         for doc_type in types:
@@ -704,7 +707,7 @@ class Ledger:
             documents=tuple(issued), deadline=state.deadline, step=step,
             subject=_subject_ref(key, state.subject_name, state.weak), departure=departure, fine=choice.fine,
             formal_warning=choice.formal_warning, weak_matches=choice.weak_matches, doubts=doubts,
-            hearing_right=hearing,
+            hearing_right=hearing, hearing_reason=unheard,
         )
 
 
@@ -794,6 +797,7 @@ def _stored_record(evs: list[Event], *, first: bool) -> Record:
         departure=Departure.model_validate(p["departure"]) if p.get("departure") else None,
         formal_warning=bool(p.get("formal_warning")), weak_matches=tuple(p.get("weak_matches", ())),
         doubts=tuple(Doubt.model_validate(d) for d in p.get("doubts", ())), hearing_right=p.get("hearing_right"),
+        hearing_reason=Reason.model_validate(p["hearing_reason"]) if p.get("hearing_reason") else None,
     )
 
 
