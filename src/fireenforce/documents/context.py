@@ -165,6 +165,7 @@ def build_context(
     reinspection_basis: tuple[LegalBasis, ...] | PolicyBasis = (),
     returned: tuple[Returned, ...] = (),
     decided: tuple[Decided, ...] = (),
+    from_decision: int | None = None,
 ) -> dict[str, Any]:
     """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`. ``grounds`` are
     the reasons the document states (none by default: engine reasons are working notes);
@@ -173,7 +174,9 @@ def build_context(
     binds only a general duty (advice, never 违反的规定); ``reinspection``: the re-inspection
     (复查) this document records, and ``reinspection_basis`` the provisions on re-inspection (or,
     for an oral order, the local policy); ``returned``: earlier referrals of the case sent back;
-    ``decided``: the decision dates of general-procedure penalties in the history."""
+    ``decided``: the decision dates of general-procedure penalties in the history;
+    ``from_decision``: on a 行政处罚告知书, the days of the correction period its 决定书 counts from
+    its own date (the notice's deadline assumes the decision on the first day after its periods)."""
     subject, facts = case.subject, case.facts
     penalty_document = document in PENALTY_DOCUMENTS
 
@@ -215,6 +218,7 @@ def build_context(
         "rectification": {
             "required": decision.rectification.required,
             "deadline": chinese_date(decision.rectification.deadline) if decision.rectification.deadline else "",
+            "from_decision": from_decision,
         },
         "sanction": _sanction(sanction),
         "history": [

@@ -151,6 +151,9 @@ def render(
     if kind == "penalty_notice" and "penalty_decision" in decision.documents:  # the decision that follows orders
         ordering = after_notice(office, rs.calendar, day, hearing, "date" if date else "decided_on")
     decision = _ordered_from(decision, case.decision_date, ordering, deadline)
+    corrected = decision.rectification.deadline
+    from_decision = (corrected - ordering).days if ordering != day and corrected is not None and \
+        decision.reinspection is None else None
     quotes = _quotes(rs, office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
     checked = _reinspection_basis(rs, reinspection) if reinspection else ()
     context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes,
@@ -159,7 +162,7 @@ def render(
                             general_duty=rs.items[decision.item.code].spec.duty == "general",
                             orders=_unheeded_orders(rs, case, decision) if kind in PENALTY_DOCUMENTS else (),
                             reinspection=reinspection, reinspection_basis=checked, returned=tuple(returned),
-                            decided=tuple(decided))
+                            decided=tuple(decided), from_decision=from_decision)
     refuse_unprintable(context)
     if format == "docx":
         from fireenforce.documents.docx import render_docx  # docxtpl is slow to import; most renders are HTML
