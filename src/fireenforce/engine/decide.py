@@ -326,9 +326,10 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
             rs.cores.put(key, core)
     reinspection = None
     doubts = core.doubts if in_force else (*core.doubts, _hypothetical(rs, day))
-    office_doubt = _office_doubt(rs, case, level, day, core.step == "penalty")
-    if office_doubt is not None:
-        doubts = (*doubts, office_doubt)
+    if core.step == "penalty" or (case.office.name and rs.delegations.lacks(case.office.name)):
+        office_doubt = _office_doubt(rs, case, level, day, core.step == "penalty")
+        if office_doubt is not None:
+            doubts = (*doubts, office_doubt)
     if running is not None and record.deadline is not None:
         reinspection = _reinspection(rs, running, record.deadline)
         rectification = _rectification(record.deadline)
