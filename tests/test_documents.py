@@ -14,6 +14,7 @@ import pytest
 import fireenforce as fe
 from fireenforce.documents import render
 from fireenforce.documents.context import PENALTY_DOCUMENTS
+from fireenforce.documents.numerals import number
 from fireenforce.errors import DocumentError
 from fireenforce.model import Case, Decision
 from readback import FORMATS, flat, text_of
@@ -477,3 +478,24 @@ def test_a_standalone_notice_and_its_decision_order_one_deadline(fine: int) -> N
     notice = ordered.findall(rendered("penalty_notice", decision, fine=fine)["text"])
     decided = ordered.findall(rendered("penalty_decision", decision, fine=fine)["text"])
     assert notice and set(notice) == set(decided)
+
+
+def test_a_standalone_notice_says_its_deadline_runs_from_the_decision() -> None:
+    """decide counts the period from the notice's day; the 决定书 from its own. The 告知书 orders
+    the day a decision on the first lawful day orders, and says the period runs from the decision
+    and that a decision dated otherwise orders its own day (a later --date does)."""
+    ordered = re.compile(r"于(\d{4}年\d{1,2}月\d{1,2}日)前改正")
+    decision = make_decision()
+    case = _MADE[decision.case_digest]
+    days = (decision.rectification.deadline - case.decision_date).days
+    said = (f"改正期限自行政处罚决定书作出之日起计算（{number(days)}日）。上述日期是按本机关在本告知书所载期限届满后的"
+            "第一日作出决定计算的；决定书作出日期不同的，以决定书载明的改正期限为准。")
+    for fmt, text in rendered("penalty_notice", decision, fine=20000).items():
+        assert said in flat(text), fmt
+    later = case.decision_date + dt.timedelta(days=20)
+    decided = ordered.findall(render(case, decision, "penalty_decision", fine=20000, date=later, format="text"))
+    notice = ordered.findall(render(case, decision, "penalty_notice", fine=20000, format="text"))
+    assert decided != notice and decided == [f"{later.year}年{(later + dt.timedelta(days=days)).month}月"
+                                             f"{(later + dt.timedelta(days=days)).day}日"]
+    assert "改正期限自行政处罚决定书作出之日起计算" not in render(case, decision, "penalty_decision", fine=20000,
+                                                                   format="text")

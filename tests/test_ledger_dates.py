@@ -51,7 +51,7 @@ def test_a_decision_is_never_dated_after_the_deadline_it_orders(led: Ledger) -> 
     assert [d.code for d in rec.doubts] == ["DOUBT-NOTICE-SERVED"] == [d.code for d in led.latest(rec.finding).doubts]
     with pytest.raises(DocumentError, match=r"^date: 2026-05-11 is after the correction deadline 2026-05-10"):
         led.render(rec.finding, "penalty_decision", date="2026-05-11", format="text")
-    assert "2026年5月10日" in led.render(rec.finding, "penalty_decision", date="2026-05-10", format="text")
+    assert "2026年5月9日" in led.render(rec.finding, "penalty_decision", date="2026-05-09", format="text")
     plain = led.record(case(4), officer="王某")
     assert plain.doubts == ()
 
@@ -80,3 +80,76 @@ def test_a_reinspection_record_dates_a_penalty_decisions_order_by_the_decision(l
     text = led.render(rec.finding, "inspection_record", format="text")
     assert f"2026年5月7日，《行政处罚决定书》（{number}）责令当事人于2026年5月10日前改正" in text
     assert "2026年5月3日，《行政处罚决定书》" not in text
+
+
+def test_a_penalty_decision_is_never_dated_on_the_deadline_it_orders(led: Ledger) -> None:
+    """The deadline is the last day the party may still correct: a 决定书 dated on it (by hand, or
+    by a deadline corrected onto the decision's day) would order correction by the day it is made."""
+    rec = led.record(case(9), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
+    assert rec.deadline == dt.date(2026, 5, 10)
+    with pytest.raises(DocumentError, match=r"^date: 2026-05-10 is on the correction deadline 2026-05-10 the "
+                                            r"document orders, the last day the party may still correct"):
+        led.render(rec.finding, "penalty_decision", date="2026-05-10", format="text")
+    with pytest.raises(DocumentError, match=r"^date: 2026-05-10 is on the correction deadline"):
+        led.render(rec.finding, "penalty_notice", date="2026-05-10", format="text")
+    action = next(e for e in led.show(rec.finding).events if e.kind == "action")
+    before = event_count(led)
+    for day in ("2026-05-07", "2026-05-05"):  # the decision's own day (notice 05-03 + 3 days), or earlier
+        with pytest.raises(CaseError, match=rf"^changes.deadline: {day} is not after the date of the penalty "
+                                            r"decision that orders it \(2026-05-07\)"):
+            led.correct(action.id, reason="笔误", changes={"deadline": day})
+    assert event_count(led) == before
+    led.correct(action.id, reason="笔误", changes={"deadline": "2026-05-08"})
+    assert "于2026年5月8日前改正" in led.render(rec.finding, "penalty_decision", format="text")
+
+
+def test_a_penalty_for_an_unheeded_order_is_decided_after_that_orders_deadline(led: Ledger) -> None:
+    """The ledger's own dating: the warning's order runs to 05-10; a re-inspection on that day
+    decides nothing, the next day's decides the penalty, whose 决定书 is dated after the notice's
+    periods and orders a deadline after its own date."""
+    rec = led.record(case(10), officer="王某")
+    warned = led.reinspect(rec.finding, on="2026-05-07", rectified=False, officer="王某")
+    assert warned.step == "warning" and warned.deadline == dt.date(2026, 5, 10)
+    same_day = led.reinspect(rec.finding, on="2026-05-10", rectified=False, officer="王某")
+    assert same_day.action == warned.action  # the deadline's own day: not unheeded yet
+    penalty = led.reinspect(rec.finding, on="2026-05-11", rectified=False, officer="王某", fine=6000)
+    assert penalty.step == "penalty" and penalty.deadline == dt.date(2026, 5, 18)
+    text = led.render(rec.finding, "penalty_decision", format="text")
+    assert "2026年5月15日" in text and "于2026年5月18日前改正" in text
+
+
+def test_a_referral_letter_dates_an_earlier_penalty_by_its_decision(led: Ledger) -> None:
+    """The penalty of 05-11 (notice) was decided on 05-15 (statement period, no hearing): the
+    移送案件通知书 that follows its unheeded order states the decision's date, not the notice's."""
+    rec = led.record(case(11), officer="王某")
+    led.reinspect(rec.finding, on="2026-05-07", rectified=False, officer="王某")
+    led.reinspect(rec.finding, on="2026-05-11", rectified=False, officer="王某", fine=6000)
+    referred = led.reinspect(rec.finding, on="2026-05-19", rectified=False, officer="王某")
+    assert referred.step == "referral"
+    text = led.render(rec.finding, "referral_letter", format="text")
+    assert "3. 2026年5月15日，行政处罚（EV-BLOCK），未改正。" in text
+    assert "2026年5月11日，行政处罚" not in text
+    assert "1. 2026年5月3日，督促提醒（EV-BLOCK）" in text and "2. 2026年5月7日，警示（EV-BLOCK）" in text
+
+
+def test_the_printed_reasons_follow_the_hearing_right_of_the_fine_recorded(led: Ledger) -> None:
+    """The range's top (36500) reaches the unit's threshold, the recorded 6000 does not: the printed
+    decision states procedure.no-hearing (reasons.yaml) instead of procedure.hearing, and no longer
+    lists the hearing's own provisions; 30000 keeps the hearing reason. Stored and returned alike."""
+    from fireenforce.cli.ledger import record_text
+    from fireenforce.ruleset.load import load_version
+    from fireenforce.resources import data_dir
+
+    low = led.record(case(12), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=6000, officer="王某")
+    assert low.decision.hearing_right and [r.rule for r in low.decision.reasons].count("procedure.hearing") == 1
+    spec = load_version(data_dir("rulesets") / "xifeng" / "2024.09").policy.spec.reasons["procedure.no-hearing"]
+    said = spec.text.format(imposed="罚款6000元", subject_label="单位", threshold=30000)
+    assert low.hearing_reason is not None and low.hearing_reason.text == said
+    for shown in (record_text(low), record_text(led.latest(low.finding))):
+        assert f"[procedure.no-hearing] {said}（《中华人民共和国行政处罚法》第六十三条第一款第（一）项）" in shown
+        assert "[procedure.hearing]" not in shown and "第64条第1项" not in shown and "第63条第1款：" not in shown
+        assert "第63条第1款第1项" in shown  # the threshold's provision: why no hearing is due
+    high = led.record(case(13), step="penalty", reason="安全出口在营业期间锁闭，情况紧急", fine=30000, officer="王某")
+    shown = record_text(high)
+    assert high.hearing_reason is None and "[procedure.hearing]" in shown and "procedure.no-hearing" not in shown
+    assert "第64条第1项" in shown

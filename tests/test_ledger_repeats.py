@@ -51,7 +51,16 @@ def test_a_back_dated_repeat_is_judged_by_today_not_by_the_case_date(led: Ledger
     first = led.record(case(10), officer="王某")
     err = refused(led, case(10, on="2026-05-05"))
     assert "deadline 2026-05-06 has passed" in str(err) and "has not run yet" not in str(err)
-    assert f"ledger reinspect {first.finding} --on 2026-05-05 --not-rectified" in str(err)
+    # a re-inspection on the case's day (within the deadline) would only record the visit: the line
+    # gives the one that decides the next step, on a day after the deadline
+    assert ("but on 2026-05-05 it was still running, so a re-inspection on 2026-05-05 would decide nothing: "
+            f"re-inspect it on a day after 2026-05-06 (fireenforce ledger reinspect {first.finding} --on DATE "
+            "--not-rectified)") in str(err)
+    assert "--on 2026-05-05" not in str(err)
+    nxt = led.reinspect(first.finding, on="2026-05-07", rectified=False, officer="王某")
+    assert isinstance(nxt, Record) and nxt.step == "warning"
+    late = refused(led, case(10, on="2026-05-06"))  # before the warning of 05-07: no re-inspection that day
+    assert "but 2026-05-06 is before its last action (2026-05-07)" in str(late) and "--on 2026-05-06" not in str(late)
 
 
 def test_conduct_observed_by_a_closure_or_an_acceptance_is_that_findings(led: Ledger) -> None:
@@ -106,7 +115,9 @@ def test_a_referral_blocks_until_answered_then_accepted_frees_returned_blocks(le
     err = refused(led, case(5, on="2026-05-04"))
     assert err.status == "referred" and f"fireenforce ledger referral {sent.finding}" in str(err)
     led.referral_answer(sent.finding, on="2026-05-08", accepted=False, result="退回属地办公室")
-    assert refused(led, case(5, on="2026-05-09")).finding == sent.finding  # returned: open again, the office's
+    again = refused(led, case(5, on="2026-05-12"))  # returned: open again, the office's, due by 05-11
+    assert again.finding == sent.finding and "is open again (the referral was returned on 2026-05-08)" in str(again)
+    assert f"re-inspect it on that day (fireenforce ledger reinspect {sent.finding} --on 2026-05-12" in str(again)
     other = led.record(case(6), step="referral", reason="安全出口严重堵塞，需临时查封", officer="王某")
     led.referral_answer(other.finding, on="2026-05-08", accepted=True, result="已立案查处")
     assert led.record(case(6, on="2026-05-09"), officer="王某").finding != other.finding  # the brigade's case now

@@ -76,3 +76,30 @@ def test_the_officers_page_says_it_in_chinese() -> None:
     from fireenforce.service.wording import in_chinese
 
     assert in_chinese("office.level", MESSAGE) == f"执法单位层级：与{NORTH}登记的层级不符，请核对"
+
+
+def test_an_office_offices_yaml_does_not_list_is_decided_with_a_doubt(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """decide keeps accepting a name offices.yaml lacks (the contract's inputs stay valid), decided
+    by its level, but says so (DOUBT-OFFICE-UNKNOWN, ruleset data); render refuses the name. A
+    known office, an unnamed one, and a penalty under 委托 (its own doubt says it) carry no such doubt."""
+    from fireenforce.documents import render
+
+    plain = {k: v for k, v in _at("street").items() if k != "history"}
+    typo = {**plain, "office": {"level": "street", "name": "北街街道消防安全办工室"}}
+    known, unknown = fe.decide(plain), fe.decide(typo)
+    assert unknown.step == known.step and unknown.penalty == known.penalty
+    codes = [d.code for d in unknown.doubts]
+    assert codes.count("DOUBT-OFFICE-UNKNOWN") == 1 and "DOUBT-OFFICE-UNKNOWN" not in [d.code for d in known.doubts]
+    text = next(d.text for d in unknown.doubts if d.code == "DOUBT-OFFICE-UNKNOWN")
+    assert text.startswith("案件写明的办公室名称不在规则集登记的办公室（offices.yaml）之中")
+    assert "DOUBT-OFFICE-UNKNOWN" not in [d.code for d in fe.decide(_at("street", "", history=False)).doubts]
+    penalised = fe.decide({**CASE, "office": typo["office"]})
+    assert penalised.step == "penalty"
+    assert [d.code for d in penalised.doubts if "OFFICE" in d.code] == ["DOUBT-ENTRUSTMENT-UNNAMED-OFFICE"]
+    with pytest.raises(CaseError, match="^office.name: unknown office"):
+        render(typo, unknown, unknown.documents[0], format="text")
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(typo, ensure_ascii=False), encoding="utf-8")
+    assert cli_main(["decide", str(path)]) == 0
+    assert "[DOUBT-OFFICE-UNKNOWN]" in capsys.readouterr().out

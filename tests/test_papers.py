@@ -146,6 +146,32 @@ def test_a_reinspection_after_a_returned_referral_is_recorded_as_one(open_ledger
             "现再次移送。") in second_letter
 
 
+def test_a_reinspection_after_a_returned_referral_checks_the_deadline_the_return_set(open_ledger: Ledger) -> None:
+    """Penalty (notice 05-11, decided 05-15, correct by 05-18), referral 05-19 (its record orders
+    05-22), returned 05-20: due again by 05-23 (returned_days 3). A re-inspection on 05-23 finds
+    the deadline still running, whatever the older orders said; on 05-24 it is unheeded."""
+    led = open_ledger
+    rec = led.record(ledger_case(304), officer="王某")
+    led.reinspect(rec.finding, on="2026-05-07", rectified=False, officer="王某")
+    led.reinspect(rec.finding, on="2026-05-11", rectified=False, officer="王某", fine=6000)
+    referral = led.reinspect(rec.finding, on="2026-05-19", rectified=False, officer="王某")
+    assert isinstance(referral, Record) and referral.step == "referral"
+    led.referral_answer(rec.finding, on="2026-05-20", accepted=False, result="不属于本大队管辖")
+    assert led.show(rec.finding).deadline == dt.date(2026, 5, 23)
+    running = led.reinspect(rec.finding, on="2026-05-23", rectified=False, officer="王某")
+    assert isinstance(running, Record) and running.action == referral.action  # nothing decided
+    assert running.reinspection is not None
+    (own,) = running.reinspection.documents
+    text = flat(str(led.render(rec.finding, "inspection_record", number=own.number, format="text")))
+    assert ("本案移送后于2026年5月20日被退回，由本机关继续处理，退回后的整改期限至2026年5月23日。"
+            "2026年5月23日，执法人员对当事人的改正情况进行复查。复查结果：未改正（整改期限尚未届满）。") in text
+    assert "期限届满后再行复查" in text and "依法另行处理" not in text
+    unheeded = led.reinspect(rec.finding, on="2026-05-24", rectified=False, officer="王某")
+    assert isinstance(unheeded, Record) and unheeded.step == "referral" and unheeded.action != referral.action
+    text = flat(str(led.render(rec.finding, "inspection_record", format="text")))
+    assert "2026年5月24日，执法人员对当事人的改正情况进行复查。复查结果：逾期未改正。" in text
+
+
 def test_a_reinspection_record_names_the_partys_application(open_ledger: Ledger) -> None:
     led = open_ledger
     rec = led.record(ledger_case(302), officer="王某")

@@ -395,10 +395,12 @@ def _as_recorded(rec: Any) -> Any:
     """The decision as the ledger recorded its action: one correction deadline, the recorded one
     (a general-procedure penalty's runs from its decision's date, after the notice's periods,
     not from the notice's date as decide counts it), and the hearing right of the penalty recorded
-    (not of the suggested range's top)."""
+    (not of the suggested range's top), with the reason that says so."""
+    from fireenforce.documents.hearing import as_imposed
+
     decision = rec.decision
     if rec.hearing_right is not None:
-        decision = decision.model_copy(update={"hearing_right": rec.hearing_right})
+        decision = as_imposed(decision, rec.hearing_right, rec.hearing_reason)
     if rec.deadline is None or not decision.rectification.required or decision.rectification.deadline == rec.deadline:
         return decision
     moved = decision.rectification.model_copy(update={"deadline": rec.deadline})

@@ -43,7 +43,8 @@ class Reinspected:
     """The re-inspection (复查) a document records: of which order (its date, deadline and the
     documents that gave it, by type and number), on what day, and what it found; ``standalone``
     when the document records the re-inspection alone (rectified, or the deadline still runs:
-    no new step is decided)."""
+    no new step is decided). After a referral the receiving organ returned, ``returned_on`` and
+    ``due`` (the deadline the return set, ruleset ``returned_days``): the deadline it is judged by."""
 
     on: dt.date
     ordered_on: dt.date
@@ -54,6 +55,8 @@ class Reinspected:
     note: str = ""
     standalone: bool = False
     applied_on: dt.date | None = None  # the party's application for re-inspection (复查申请) it answers
+    returned_on: dt.date | None = None  # a referral after the order was returned (退回) that day ...
+    due: dt.date | None = None  # ... and the finding was due again by this day: the deadline now running
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,17 @@ class Returned:
     referred_on: dt.date
     returned_on: dt.date
     result: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A general-procedure penalty in the case's history: the history entry is dated its
+    行政处罚告知书's day (the action's), the act itself is the 行政处罚决定书 of ``decided_on``,
+    the date a referral letter states for it."""
+
+    noticed_on: dt.date
+    item: str
+    decided_on: dt.date
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +164,8 @@ def build_context(
     reinspection: Reinspected | None = None,
     reinspection_basis: tuple[LegalBasis, ...] | PolicyBasis = (),
     returned: tuple[Returned, ...] = (),
+    decided: tuple[Decided, ...] = (),
+    from_decision: int | None = None,
 ) -> dict[str, Any]:
     """The context of one document; its keys are exactly :data:`CONTEXT_KEYS`. ``grounds`` are
     the reasons the document states (none by default: engine reasons are working notes);
@@ -157,7 +173,10 @@ def build_context(
     the item is a completed act (done on one day, never continuing); ``general_duty``: the item
     binds only a general duty (advice, never 违反的规定); ``reinspection``: the re-inspection
     (复查) this document records, and ``reinspection_basis`` the provisions on re-inspection (or,
-    for an oral order, the local policy); ``returned``: earlier referrals of the case sent back."""
+    for an oral order, the local policy); ``returned``: earlier referrals of the case sent back;
+    ``decided``: the decision dates of general-procedure penalties in the history;
+    ``from_decision``: on a 行政处罚告知书, the days of the correction period its 决定书 counts from
+    its own date (the notice's deadline assumes the decision on the first day after its periods)."""
     subject, facts = case.subject, case.facts
     penalty_document = document in PENALTY_DOCUMENTS
 
@@ -199,10 +218,12 @@ def build_context(
         "rectification": {
             "required": decision.rectification.required,
             "deadline": chinese_date(decision.rectification.deadline) if decision.rectification.deadline else "",
+            "from_decision": from_decision,
         },
         "sanction": _sanction(sanction),
         "history": [
-            {"date": chinese_date(h.date), "step": STEP_LABELS[h.step], "item": h.item, "result": _result(h)}
+            {"date": chinese_date(_acted_on(h, decided)), "step": STEP_LABELS[h.step], "item": h.item,
+             "result": _result(h)}
             for h in case.history
         ],
         "quotes": {name: {"label": citation(b), "text": b.text} for name, b in (quotes or {}).items()},
@@ -218,6 +239,16 @@ def build_context(
         "returned": [{"referred_on": chinese_date(r.referred_on), "returned_on": chinese_date(r.returned_on),
                       "result": r.result} for r in returned],
     }
+
+
+def _acted_on(entry: HistoryEntry, decided: tuple[Decided, ...]) -> dt.date:
+    """The date of the act a history entry records: a general-procedure penalty's decision, not
+    its notice (the entry's own date)."""
+    if entry.step == "penalty":
+        for penalty in decided:
+            if (penalty.noticed_on, penalty.item) == (entry.date, entry.item):
+                return penalty.decided_on
+    return entry.date
 
 
 def _office(office: Office, document: DocumentType) -> dict[str, Any]:
@@ -244,7 +275,8 @@ def _reinspection(seen: Reinspected | None, basis: tuple[LegalBasis, ...] | Poli
     (quoted provisions, or local policy with its doubt)."""
     if seen is None:
         return None
-    overdue = seen.deadline is not None and seen.on > seen.deadline
+    running = seen.due or seen.deadline  # after a returned referral, the deadline it set
+    overdue = running is not None and seen.on > running
     result = "已改正" if seen.rectified else "逾期未改正" if overdue else "未改正（整改期限尚未届满）"
     return {
         "date": chinese_date(seen.on), "ordered_on": chinese_date(seen.ordered_on),
@@ -253,6 +285,8 @@ def _reinspection(seen: Reinspected | None, basis: tuple[LegalBasis, ...] | Poli
         "oral": seen.step == "reminder", "rectified": seen.rectified, "result": result, "overdue": overdue,
         "standalone": seen.standalone, "note": _paragraphs(seen.note),
         "applied_on": chinese_date(seen.applied_on) if seen.applied_on else "",
+        "returned_on": chinese_date(seen.returned_on) if seen.returned_on else "",
+        "due": chinese_date(seen.due) if seen.due else "",
         "basis": [] if isinstance(basis, PolicyBasis) else [{"label": citation(b), "text": b.text} for b in basis],
         "policy": {"label": basis.label, "text": basis.text} if isinstance(basis, PolicyBasis) else None,
         "doubt": {"code": basis.doubt.code, "text": basis.doubt.text} if isinstance(basis, PolicyBasis) else None,

@@ -10,7 +10,7 @@ from jinja2 import TemplateError
 
 from fireenforce.dates import WorkingCalendar
 from fireenforce.documents.context import (
-    KIND_LABELS, PENALTY_DOCUMENTS, TITLES, PolicyBasis, Reinspected, Returned, Sanction, UnheededOrder,
+    KIND_LABELS, PENALTY_DOCUMENTS, TITLES, Decided, PolicyBasis, Reinspected, Returned, Sanction, UnheededOrder,
     build_context, citation, in_agency_name, reinspection_doubts,
 )
 from fireenforce.documents.hearing import hearing_due, imposed_others, penalised_kind
@@ -49,6 +49,7 @@ class Options(TypedDict, total=False):
     deadline: DateInput
     reinspection: Reinspected | None
     returned: tuple[Returned, ...]
+    decided: tuple[Decided, ...]
 
 
 @overload
@@ -78,6 +79,7 @@ def render(
     deadline: DateInput = None,
     reinspection: Reinspected | None = None,
     returned: tuple[Returned, ...] = (),
+    decided: tuple[Decided, ...] = (),
 ) -> str | bytes:
     """The filled ``document`` (a type id of docs/contract.md) as HTML or plain text (``str``),
     or as DOCX or PDF (``bytes``).
@@ -94,7 +96,9 @@ def render(
     for a 行政处罚告知书 from the date its decision takes by default, so the two order one day);
     ``reinspection`` the re-inspection (复查) the document records, if it follows one;
     ``returned`` the earlier referrals of the case the receiving organ sent back (a referral
-    letter sending it again states them).
+    letter sending it again states them); ``decided`` the dates of the 行政处罚决定书 of
+    general-procedure penalties in the case's history, whose entries carry their notice's date
+    (a referral letter states the decision's).
     Raises :class:`DocumentError` for a document, choice or configuration that does not fit.
     """
     case = parse_case(case)
@@ -106,6 +110,8 @@ def render(
         raise DocumentError(f"reinspection: {type(reinspection).__name__} given; expected a Reinspected")
     if not all(isinstance(r, Returned) for r in returned):
         raise DocumentError("returned: expected Returned entries (earlier referrals sent back)")
+    if not all(isinstance(d, Decided) and d.decided_on >= d.noticed_on for d in decided):
+        raise DocumentError("decided: expected Decided entries (penalty decisions, dated on or after their notices)")
     offices = path_of("offices", offices)
     if ruleset is not None and not isinstance(ruleset, Ruleset):
         raise DocumentError(f"ruleset: {type(ruleset).__name__} given; expected a Ruleset (fireenforce.load_ruleset)")
@@ -136,9 +142,8 @@ def render(
         hearing = kind != "summary_penalty_decision" and sanction is not None and \
             hearing_due(rs, case, decision, sanction.fine)
     day = _document_date(case, kind, office, rs.calendar, date, notice_date, hearing)
-    if deadline is not None and kind != "inspection_record" and day > deadline:  # a 复查's record comes later
-        raise DocumentError(f"date: {day} is after the correction deadline {deadline} the document orders; "
-                            "date it by the deadline, or correct the deadline first (ledger correct)")
+    if deadline is not None and kind != "inspection_record":  # a 复查's record comes later
+        _before_deadline(day, deadline, own=decision.reinspection is None)
     if kind in PENALTY_DOCUMENTS and day != case.decision_date:  # the form and 委托书 of the document's own day
         office = _office(case, decision, rs, offices, needs, day)
         _within_entrustment(office, kind, decision, sanction, day)
@@ -146,6 +151,9 @@ def render(
     if kind == "penalty_notice" and "penalty_decision" in decision.documents:  # the decision that follows orders
         ordering = after_notice(office, rs.calendar, day, hearing, "date" if date else "decided_on")
     decision = _ordered_from(decision, case.decision_date, ordering, deadline)
+    corrected = decision.rectification.deadline
+    from_decision = (corrected - ordering).days if ordering != day and corrected is not None and \
+        decision.reinspection is None else None
     quotes = _quotes(rs, office.terms.quotes, day) if kind in PENALTY_DOCUMENTS else {}
     checked = _reinspection_basis(rs, reinspection) if reinspection else ()
     context = build_context(case, decision, kind, office, sanction=sanction, serial=serial, date=day, quotes=quotes,
@@ -153,7 +161,8 @@ def render(
                             completed=rs.items[decision.item.code].completed,
                             general_duty=rs.items[decision.item.code].spec.duty == "general",
                             orders=_unheeded_orders(rs, case, decision) if kind in PENALTY_DOCUMENTS else (),
-                            reinspection=reinspection, reinspection_basis=checked, returned=tuple(returned))
+                            reinspection=reinspection, reinspection_basis=checked, returned=tuple(returned),
+                            decided=tuple(decided), from_decision=from_decision)
     refuse_unprintable(context)
     if format == "docx":
         from fireenforce.documents.docx import render_docx  # docxtpl is slow to import; most renders are HTML
@@ -170,6 +179,18 @@ def _fill(kind: str, format: str, context: dict[str, Any]) -> str:
         return environment(format).get_template(f"{kind}.j2").render(context)
     except TemplateError as exc:
         raise DocumentError(f"template {kind}.j2 ({format}): {exc}") from None
+
+
+def _before_deadline(day: dt.date, deadline: dt.date, *, own: bool) -> None:
+    """A document never orders a correction by a day already past, nor (``own``: the order is its
+    decision's, not an earlier one still running) by its own day: the deadline is the last day the
+    party may still correct, so an order dated on it would leave no time to correct; a penalty
+    decision for not correcting comes only after that day."""
+    if day > deadline or (own and day == deadline):
+        when = "after" if day > deadline else "on"
+        raise DocumentError(f"date: {day} is {when} the correction deadline {deadline} the document orders, the "
+                            "last day the party may still correct; date it before the deadline, or correct the "
+                            "deadline first (ledger correct)")
 
 
 def _document_date(case: Case, kind: str, office: Office, calendar: WorkingCalendar, date: dt.date | None,

@@ -335,13 +335,10 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
             rs.cores.put(key, core)
     reinspection = None
     doubts = core.doubts if in_force else (*core.doubts, _hypothetical(rs, day))
-    if core.step == "penalty":  # a 委托书 the ruleset cannot vouch for (penalty-law art. 20 para. 2)
-        unverified = rs.delegations.unverified(case.office.name, level, day)
-        delegation = policy.spec.delegation
-        spec = delegation.unpublished_doubt if unverified == "unpublished" else \
-            delegation.unnamed_doubt if unverified == "unnamed" else None
-        if spec is not None:
-            doubts = (*doubts, _doubt(spec))
+    if core.step == "penalty" or (case.office.name and rs.delegations.lacks(case.office.name)):
+        office_doubt = _office_doubt(rs, case, level, day, core.step == "penalty")
+        if office_doubt is not None:
+            doubts = (*doubts, office_doubt)
     if running is not None and record.deadline is not None:
         reinspection = _reinspection(rs, running, record.deadline)
         rectification = _rectification(record.deadline)
@@ -364,6 +361,18 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
     values["case_digest"] = digest
     values["reinspection"] = reinspection
     return instance(Decision, values, set(_DECISION_FIELDS))
+
+
+def _office_doubt(rs: Ruleset, case: Case, level: str, day: dt.date, penalty: bool) -> Doubt | None:
+    """On a penalty, a 委托书 the ruleset cannot vouch for (penalty-law art. 20 para. 2); else an
+    office name ``offices.yaml`` does not list (decided by its level; no document can name it)."""
+    delegation = rs.policy.spec.delegation
+    unverified = rs.delegations.unverified(case.office.name, level, day) if penalty else ""
+    spec = delegation.unpublished_doubt if unverified == "unpublished" else \
+        delegation.unnamed_doubt if unverified == "unnamed" else None
+    if spec is None and case.office.name and rs.delegations.lacks(case.office.name):
+        spec = delegation.unknown_office_doubt
+    return _doubt(spec) if spec is not None else None
 
 
 def _reinspection(rs: Ruleset, running: HistoryEntry, deadline: dt.date) -> Reinspection:

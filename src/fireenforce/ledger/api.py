@@ -12,8 +12,8 @@ from typing import IO, Any, Callable, Iterable, Iterator
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, or_, select
 
-from fireenforce.documents.context import document_number, reinspection_doubts
-from fireenforce.documents.hearing import hearing_due
+from fireenforce.documents.context import Decided, document_number, reinspection_doubts
+from fireenforce.documents.hearing import hearing_due, no_hearing_reason
 from fireenforce.documents.offices import Office, OfficesFile, after_notice, load_offices, resolve_office
 from fireenforce.engine import decide
 from fireenforce.errors import CaseError
@@ -37,7 +37,7 @@ from fireenforce.ledger.subjects import (
 )
 from fireenforce.ledger.tables import actions, chain_heads, events, findings
 from fireenforce.ledger.windows import Window, reinspect_by, windows
-from fireenforce.model import Case, Decision, Doubt
+from fireenforce.model import Case, Decision, Doubt, Reason
 from fireenforce.model.case import HistoryEntry, Subject, parse_case
 from fireenforce.model.enums import STEPS, DocumentType
 from fireenforce.ruleset.compiled import Ruleset
@@ -195,7 +195,7 @@ class Ledger:
                                   "re-inspect")
             if day < state.last.date:
                 raise CaseError("on", f"{day} is before the last action on {finding} ({state.last.date})")
-            running = state.last.deadline
+            running = state.deadline  # the order now running: after a returned referral, the return's
             if not rectified and step is None and running is not None and day <= running and \
                     (fine is not None or formal_warning or reason.strip()):
                 name = "fine" if fine is not None else "formal_warning" if formal_warning else "reason"
@@ -317,6 +317,7 @@ class Ledger:
                     deadline = _day(value, "changes.deadline")
                     if deadline < row.at:
                         raise CaseError("changes.deadline", f"{deadline} is before the action's date {row.at}")
+                    self._after_decision(conn, event, row.finding, deadline)
                     changes = {**changes, name: deadline.isoformat()}
                 if name == "subject_id":
                     changes = {**changes, name: normalise_id(str(value), "changes.subject_id")}
@@ -476,7 +477,28 @@ class Ledger:
                       date=day, notice_date=act.at if follows_notice else None,
                       deadline=acted.deadline if decision.rectification.required else None,
                       reinspection=reinspection,
-                      returned=returned_referrals(evs, state, acted) if document == "referral_letter" else ())
+                      returned=returned_referrals(evs, state, acted) if document == "referral_letter" else (),
+                      decided=self._decided(state.subject, case) if document == "referral_letter" else ())
+
+    def _decided(self, key: str, case: Case) -> tuple[Decided, ...]:
+        """The decision dates of the general-procedure penalties in ``case``'s history (each entry
+        carries its notice's date, the action's): what a referral letter states they were imposed on."""
+        noticed = {(h.date, h.item) for h in case.history if h.step == "penalty"}
+        if not noticed:
+            return ()
+        names = _names(case.subject.name, case.subject.address)
+        with translate_errors(self.url), self.engine.connect() as conn:
+            rows = [r for r in _action_rows(conn, key, case.decision_date, None, names)
+                    if r.step == "penalty" and (r.date, r.item) in noticed]
+            found = {r.finding: finding_events(conn, r.finding) for r in rows}
+        decided = []
+        for row in rows:
+            evs = found[row.finding]
+            order = next(a for a in replay(evs).actions if a.id == row.id)
+            day = self._order_day(evs)(order)
+            if day != row.date:
+                decided.append(Decided(noticed_on=row.date, item=row.item, decided_on=day))
+        return tuple(decided)
 
     def events(self, office: str | None = None, *, since: DateLike | None = None, until: DateLike | None = None,
                kinds: Iterable[str] | None = None) -> Iterator[Event]:
@@ -589,6 +611,18 @@ class Ledger:
         _check_sanction(decision, fine, formal_warning)
         return _Choice(decision, departure, history, fine, formal_warning, weak)
 
+    def _after_decision(self, conn: Connection, event: str, finding: str, deadline: dt.date) -> None:
+        """A general-procedure penalty's deadline is a day after its decision's date (the ledger's,
+        after the notice's periods): the decision orders correction by a day still to come."""
+        evs = finding_events(conn, finding)
+        act = next(e for e in evs if e.id == event)
+        order = next(a for a in replay(evs).actions if a.id == act.payload["action"])
+        decided = self._order_day(evs)(order)
+        if decided != order.date and deadline <= decided:
+            raise CaseError("changes.deadline", f"{deadline} is not after the date of the penalty decision that "
+                                                f"orders it ({decided}): the decision cannot order a correction by "
+                                                "its own day or an earlier one")
+
     def _order_day(self, evs: list[Event]) -> Callable[[ActionState], dt.date]:
         """The date of the document that gave an action's order: the action's, or for a
         general-procedure penalty its decision's (after the notice's periods, as the ledger dated it)."""
@@ -634,6 +668,8 @@ class Ledger:
             deadline += _decision_day(office, ruleset, case, decision, choice.fine) - day
         assumed = ruleset.policy.spec.procedure.notice_served_doubt if "penalty_decision" in types else None
         hearing = hearing_due(ruleset, case, decision, choice.fine) if "penalty_notice" in types else None
+        unheard = no_hearing_reason(ruleset, case, decision, choice.fine) if hearing is False and \
+            decision.hearing_right else None
         doubts = (Doubt(code=assumed.code, text=assumed.text),) if assumed is not None else ()
         writer.append("action", finding=finding, subject=key, at=day, payload={
             "action": action, "item": decision.item.code, "step": step, "deadline": deadline and deadline.isoformat(),
@@ -647,6 +683,7 @@ class Ledger:
             **({"weak_matches": list(choice.weak_matches)} if choice.weak_matches else {}),
             **({"doubts": [d.model_dump(mode="json") for d in doubts]} if doubts else {}),
             **({"hearing_right": hearing} if hearing is not None else {}),
+            **({"hearing_reason": unheard.model_dump(mode="json")} if unheard is not None else {}),
         })
         issued = []
         for doc_type in types:
@@ -670,7 +707,7 @@ class Ledger:
             documents=tuple(issued), deadline=state.deadline, step=step,
             subject=_subject_ref(key, state.subject_name, state.weak), departure=departure, fine=choice.fine,
             formal_warning=choice.formal_warning, weak_matches=choice.weak_matches, doubts=doubts,
-            hearing_right=hearing,
+            hearing_right=hearing, hearing_reason=unheard,
         )
 
 
@@ -760,6 +797,7 @@ def _stored_record(evs: list[Event], *, first: bool) -> Record:
         departure=Departure.model_validate(p["departure"]) if p.get("departure") else None,
         formal_warning=bool(p.get("formal_warning")), weak_matches=tuple(p.get("weak_matches", ())),
         doubts=tuple(Doubt.model_validate(d) for d in p.get("doubts", ())), hearing_right=p.get("hearing_right"),
+        hearing_reason=Reason.model_validate(p["hearing_reason"]) if p.get("hearing_reason") else None,
     )
 
 
@@ -825,7 +863,7 @@ def _issued_by(office: Office, step: str) -> str:
 
 _HISTORY = select(actions.c.date, actions.c.item, actions.c.step, actions.c.deadline, actions.c.rectified,
                   actions.c.reinspected_on, actions.c.officer, actions.c.office, actions.c.issued_by,
-                  actions.c.seq, actions.c.finding, actions.c.subject)
+                  actions.c.seq, actions.c.finding, actions.c.subject, actions.c.id)
 
 
 def _history(conn: Connection, key: str, as_of: dt.date | None = None, office: str | None = None,

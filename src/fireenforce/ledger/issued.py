@@ -68,9 +68,19 @@ def _stated(evs: list[Event], order: ActionState, seen: Event, dated: OrderDay) 
             note = ev.payload["changes"]["note"]
     docs = [d for d in order.documents if d["type"] in ORDERING] or \
         [d for d in order.documents if d["type"] == "inspection_record"]
+    back = _returned(evs, order, seen)
     return Reinspected(on=seen.at, ordered_on=dated(order), deadline=order.deadline, step=order.step,
                        orders=tuple((d["type"], d["number"]) for d in docs), rectified=seen.payload["rectified"],
-                       note=str(note), applied_on=_applied(evs, seen))
+                       note=str(note), applied_on=_applied(evs, seen), returned_on=back.at if back else None,
+                       due=dt.date.fromisoformat(back.payload["deadline"]) if back else None)
+
+
+def _returned(evs: list[Event], order: ActionState, seen: Event) -> Event | None:
+    """The last return (退回) of a referral between the ``order`` and the re-inspection ``seen``:
+    the finding is due again by the deadline it set, the one the re-inspection checks."""
+    back = [e for e in evs if order.seq < e.seq < seen.seq and e.kind == "referral_returned"
+            and e.payload.get("deadline")]
+    return back[-1] if back else None
 
 
 def _applied(evs: list[Event], seen: Event) -> dt.date | None:

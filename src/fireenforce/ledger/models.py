@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from fireenforce.model import Decision, Doubt, HistoryEntry
+from fireenforce.model import Decision, Doubt, HistoryEntry, Reason
 from fireenforce.model.enums import DocumentType, Step
 
 _OUT = ConfigDict(extra="forbid", frozen=True)
@@ -73,6 +73,9 @@ class Record(BaseModel):
     reinspection: ReinspectionRef | None = None  # from ``reinspect``: the re-inspection just recorded
     doubts: tuple[Doubt, ...] = ()  # the ledger's own assumptions for this action (DOUBT-NOTICE-SERVED)
     hearing_right: bool | None = None  # a general-procedure penalty: the hearing right for the penalty recorded
+    # where the suggested range gave a hearing right and the penalty recorded gives none: the reason
+    # (procedure.no-hearing) the printed decision states in place of the range's procedure.hearing
+    hearing_reason: Reason | None = None
 
 
 class LedgerHistoryEntry(HistoryEntry):

@@ -67,23 +67,41 @@ def back_dated(state: FindingState, ended: dt.date, observed: dt.date, subject_n
 
 
 def refusal(state: FindingState, day: dt.date, today: dt.date, subject_name: str) -> OpenFinding:
-    """The one-line refusal naming the open finding, its deadline (judged by ``today``) and what to
-    do instead (re-inspect on ``day``, the case's)."""
+    """The one-line refusal naming the open finding, its deadline (judged by ``today``) and the
+    command its state allows instead: the brigade's answer to a referral awaiting one; else a
+    re-inspection, on the case's ``day`` where that decides the next step (逾期不改正: after the
+    deadline, not before the last action), otherwise on a day after the deadline."""
     head = f"{state.id} ({subject_name}, {state.item}, opened {state.opened_on})"
     separate = "; a separate finding needs --separate REASON"
     if state.status == "referred":
         sent = state.referral.get("sent_on")
         text = (f"{head} is 已移交 (referred) to {state.referral.get('label') or 'the brigade'} on {sent} and awaits "
                 f"its answer: record it first (fireenforce ledger referral {state.id} --on DATE --accepted|--returned)")
-    elif state.deadline is None:
-        text = f"{head} is open: re-inspect it (fireenforce ledger reinspect {state.id} --on {day} --not-rectified)"
-    elif today > state.deadline:
-        text = (f"{head} is open and its deadline {state.deadline} has passed: re-inspect it "
-                f"(fireenforce ledger reinspect {state.id} --on {day} --not-rectified)")
     else:
-        text = (f"{head} is open and its deadline {state.deadline} has not run yet (today is {today}), so the "
-                f"order is not "
-                f"unheeded: re-inspect it after {state.deadline} "
-                f"(fireenforce ledger reinspect {state.id} --on DATE --not-rectified)")
+        returned = state.referral.get("answer") == "returned"
+        opened = f"is open again (the referral was returned on {state.referral.get('answered_on')})" if returned \
+            else "is open"
+        text = f"{head} {opened}{_next_step(state, day, today)}"
     return OpenFinding(f"open_finding: the same conduct is already on record: {text}{separate}",
                        finding=state.id, deadline=state.deadline, status=state.status)
+
+
+def _next_step(state: FindingState, day: dt.date, today: dt.date) -> str:
+    """What the officer can do with the open finding instead of recording the conduct again."""
+    deadline, last = state.deadline, state.last.date
+
+    def reinspect(on: object) -> str:
+        return f"fireenforce ledger reinspect {state.id} --on {on} --not-rectified"
+
+    if deadline is None:
+        return f": re-inspect it ({reinspect(day if day >= last else 'DATE')}), which decides the next step"
+    if today <= deadline:
+        return (f" and its deadline {deadline} has not run yet (today is {today}), so the order is not unheeded: "
+                f"re-inspect it after {deadline} ({reinspect('DATE')})")
+    if day > deadline and day >= last:
+        return (f" and its deadline {deadline} has passed, as it had on the case's day {day}: re-inspect it on that "
+                f"day ({reinspect(day)}), which decides the next step (逾期不改正)")
+    why = f"{day} is before its last action ({last})" if day < last else f"on {day} it was still running"
+    return (f" and its deadline {deadline} has passed (today is {today}), but {why}, so a re-inspection on {day} "
+            f"would decide nothing: re-inspect it on a day after {deadline} ({reinspect('DATE')}), which decides "
+            "the next step (逾期不改正)")

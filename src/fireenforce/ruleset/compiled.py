@@ -29,7 +29,7 @@ PLACEHOLDERS = frozenset({
     "item_name", "matched", "subject_label", "years", "precondition_label", "level_label", "authority",
     "kinds_label", "tier_label", "suggested_min", "suggested_max", "fine_min", "fine_max", "facts",
     "threshold", "days", "word", "field_label", "limit", "age", "step_label", "suggested_label", "entrustment",
-    "decided_label", "then",
+    "decided_label", "then", "imposed",
 })
 
 P = TypeVar("P", bound=Period)

@@ -175,6 +175,11 @@ class Delegations:
     offices: dict[str, OfficeDelegation]
     level_forms: dict[str, str]
     terms: Terms | None = None  # the periods between a penalty notice and its decision (offices.yaml terms)
+    names: frozenset[str] = frozenset()  # every office name offices.yaml gives (its offices, and its levels')
+
+    def lacks(self, name: str) -> bool:
+        """Whether ``offices.yaml`` lists offices and ``name`` is none of them (documents refuse it)."""
+        return bool(self.names) and name not in self.names
 
     def form_on(self, name: str, level: str, day: dt.date) -> str | None:
         office = self.offices.get(name)
@@ -222,7 +227,8 @@ def compile_delegations(data: OfficesFile | None) -> Delegations:
         name: OfficeDelegation(name, e.level, e.form, tuple(e.forms or ()), tuple(sorted(e.entrustments or (), key=lambda x: x.from_)))
         for name, e in data.offices.items()
     }
-    return Delegations(offices, level_forms, data.terms)
+    named = (entry.name for entry in (data.defaults, *data.levels.values()) if entry.name)
+    return Delegations(offices, level_forms, data.terms, frozenset((*data.offices, *named)))
 
 
 def check_offices(src: "Source", data: OfficesFile | None, items: dict[str, tuple[ItemSpec, str]],

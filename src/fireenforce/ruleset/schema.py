@@ -592,6 +592,10 @@ class DelegationSpec(Spec):
     unnamed_doubt: DoubtSpec | None = None
     """Output with a penalty under 委托 by an office ``offices.yaml`` does not name (unnamed, or a
     name it lacks), where its named offices act under 委托书: whose 委托书 cannot be checked."""
+    unknown_office_doubt: DoubtSpec | None = None
+    """Output with a decision for a case whose ``office.name`` ``offices.yaml`` does not list (a
+    typo, an office not registered), unless ``unnamed_doubt`` already says so: it is decided by its
+    level's powers, and no document can be issued under that name."""
 
 
 class FactReferral(Spec):
