@@ -253,6 +253,28 @@ def test_a_parquet_archive(tmp_path: Path) -> None:
         ("R3", "AUDIT-DEPARTURE-NO-REASON"), ("R3", "AUDIT-ESCALATION-SKIPPED")]
 
 
+def test_filters_that_empty_whole_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An archive of many batches in date order: --since, --until and --office that keep no row of
+    some batches (or of any) audit what they keep, on one process and on two, from the CLI too."""
+    monkeypatch.setattr("fireenforce.auditing.run.BATCH", 20)
+    rows = [(case(n, on=f"2026-05-{n // 10 + 1:02d}"), {"id": f"R{n}", "step": "penalty", "fine": 90000 + n})
+            for n in range(100)]
+    path = archive(tmp_path, rows)
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    for since, until, office, chosen in (("2026-05-08", None, None, rows[70:]), (None, "2026-05-02", None, rows[:20]),
+                                         ("2026-05-04", "2026-05-05", None, rows[30:50]),
+                                         ("2026-06-01", None, None, []), (None, None, "不存在办公室", [])):
+        for workers in (1, 2):
+            report = fe.audit(path, since=since, until=until, office=office, workers=workers)
+            assert report.actions == len(chosen) and {f.action for f in report.findings} == {a["id"] for _, a in chosen}
+            if chosen:
+                assert report.json() == fe.audit(archive(kept, chosen)).json()
+    out = tmp_path / "since.json"
+    assert main(["audit", str(path), "--since", "2026-05-08", "--out", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["actions"] == 30
+
+
 # -- bad input ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("rows, message", [

@@ -109,7 +109,7 @@ def read_actions(path: Path) -> Iterator[ActionBatch]:
     from fireenforce.ledger.transfer import iter_events
 
     if path.suffix.lower() == ".parquet":
-        return from_parquet(path)
+        return from_parquet(path, batch_rows=BATCH)
     try:
         handle = path.open(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -189,8 +189,8 @@ def _part(batch: ActionBatch, family: Sequence[Ruleset], first: dt.date | None, 
     if first or last or office:
         keep = [n for n, a in enumerate(actions) if not ((first and a.date < first) or (last and a.date > last)
                                                          or (office and a.office != office))]
-        if len(keep) < len(actions):
-            actions, table = [actions[n] for n in keep], table.take(keep) if table is not None else None
+        if len(keep) < len(actions):  # none kept: no table (Arrow cannot take by an empty, untyped list)
+            actions, table = [actions[n] for n in keep], table.take(keep) if table is not None and keep else None
     part = _Part(actions=len(actions))
     for action, rule in zip(actions, rules_for(actions, family, table) if actions else ()):
         part.findings += check_action(action, rule)
@@ -219,7 +219,7 @@ def _archive_part(path: Path, groups: tuple[int, ...], first_row: int, first: dt
                   office: str | None) -> _Part:
     """Row groups of an archive, read and audited by a worker."""
     whole = _Part()
-    for batch in from_parquet(path, row_groups=groups, first_row=first_row):
+    for batch in from_parquet(path, batch_rows=BATCH, row_groups=groups, first_row=first_row):
         whole.add(_part(batch, _FAMILY, first, last, office))
     return whole
 
