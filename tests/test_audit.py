@@ -314,6 +314,7 @@ def test_bad_files(tmp_path: Path, capsys: pytest.CaptureFixture[str], led: Ledg
         ([str(tmp_path / "none.jsonl")], "none.jsonl: no such file"),
         (["--db", str(tmp_path / "none.db")], "no ledger there"),
         ([str(plain), "--since", "May"], "--since"),
+        (["--db", str(tmp_path / "ledger.db"), "--out", str(tmp_path / "ledger.db")], "is the input file"),
     ):
         with pytest.raises(SystemExit) if "--since" in args else _nothing():
             assert main(["audit", *args]) == 2

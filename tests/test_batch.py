@@ -289,6 +289,23 @@ def test_cli_refuses(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: l
     assert err.startswith("fireenforce: error: ") and message in err and "Traceback" not in err
 
 
+def test_the_output_never_overwrites_the_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--out naming the cases file (another spelling of its path, or a hard link to it) is refused
+    before anything is written, with one or several processes; audit refuses the same."""
+    cases = tmp_path / "cases.parquet"
+    pq.write_table(case_table(RS, 300), cases, row_group_size=100)
+    before = cases.read_bytes()
+    (tmp_path / "link.parquet").hardlink_to(cases)
+    for out, workers in ((cases, "1"), (tmp_path / "sub" / ".." / "cases.parquet", "2"), (tmp_path / "link.parquet", "2")):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        assert main(["decide", str(cases), "--out", str(out), "--workers", workers]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith(f"fireenforce: error: --out: {out} is the input file")
+        assert cases.read_bytes() == before
+    assert main(["audit", str(cases), "--out", str(tmp_path / "link.parquet")]) == 2
+    assert capsys.readouterr().err.startswith("fireenforce: error: --out: ") and cases.read_bytes() == before
+
+
 def test_import_fireenforce_does_not_import_pyarrow() -> None:
     code = "import sys, fireenforce; assert 'pyarrow' not in sys.modules and 'numpy' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)

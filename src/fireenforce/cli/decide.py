@@ -10,7 +10,7 @@ from typing import Callable
 
 from fireenforce.cli._io import (
     add_format, add_ruleset, add_what_if, case_of, check_what_if, cli_words, dump_json, positive, read_cases,
-    read_text,
+    read_text, refuse_overwriting,
 )
 from fireenforce.cli._text import decision_text
 from fireenforce.engine import decide
@@ -100,6 +100,7 @@ def _run_parquet(args: argparse.Namespace) -> int:
         raise CaseError("--what-if", "is not available for a .parquet file of cases")
     if not Path(args.case).is_file():
         raise CaseError("case", f"{args.case}: no such file")
+    refuse_overwriting(args.out, args.case)
     from fireenforce.batch.stream import BATCH_ROWS, decide_parquet
 
     summary = decide_parquet(args.case, args.out, ruleset=args.ruleset, workers=args.workers,
