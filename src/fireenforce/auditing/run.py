@@ -19,7 +19,7 @@ from fireenforce.errors import CaseError
 from fireenforce.resources import bundled_family
 from fireenforce.ruleset.audit import AUDIT_KINDS
 from fireenforce.ruleset.compiled import Ruleset
-from fireenforce.ruleset.load import MANIFEST, load_family, load_version
+from fireenforce.ruleset.load import load_directory
 
 if TYPE_CHECKING:
     from fireenforce.ledger import Ledger
@@ -241,10 +241,8 @@ def _on_workers(source: Path | None, read: Iterable[ActionBatch], family: list[R
 
 
 def _family(path: str | os.PathLike[str] | None) -> list[Ruleset]:
-    root = Path(path) if path is not None else bundled_family()
-    if (root / MANIFEST).is_file():
-        return [load_version(root)]
-    return load_family(root)
+    loaded = load_directory(path if path is not None else bundled_family())
+    return [loaded] if isinstance(loaded, Ruleset) else loaded
 
 
 def _day(value: DateLike | None, name: str) -> dt.date | None:

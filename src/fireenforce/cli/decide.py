@@ -103,8 +103,11 @@ def _run_parquet(args: argparse.Namespace) -> int:
     refuse_overwriting(args.out, args.case)
     from fireenforce.batch.stream import BATCH_ROWS, decide_parquet
 
-    summary = decide_parquet(args.case, args.out, ruleset=args.ruleset, workers=args.workers,
-                             batch_rows=args.batch_rows or BATCH_ROWS)
+    try:
+        summary = decide_parquet(args.case, args.out, ruleset=args.ruleset, workers=args.workers,
+                                 batch_rows=args.batch_rows or BATCH_ROWS)
+    except CaseError as exc:  # the library's target is the CLI's --out
+        raise CaseError("--out", exc.message) if exc.field == "target" else exc from None
     print(f"fireenforce: {summary.rows} rows decided into {args.out}"
           + (f", {summary.errors} with an error" if summary.errors else ""), file=sys.stderr)
     if summary.first_error is not None:
