@@ -283,6 +283,9 @@ def test_filters_that_empty_whole_batches(tmp_path: Path, monkeypatch: pytest.Mo
     ([(case(1), {"step": "penalty", "procedure": "fast"})], "row 0: action.procedure: 'fast'"),
     ([(case(1, subject={"kind": "robot"}), {"step": "reminder"})], "row 0: subject.kind"),
     ([(case(1), {"step": "reminder", "approved": True})], "action.approved: unknown field"),
+    ([(case(1), {"id": "R1", "step": None})], "row 0: action.step: missing (null); one of reminder, warning, penalty, "
+                                              "referral is required"),
+    ([(case(1), {"id": "R1", "step": "penalty", "fine": {"yuan": 5}})], 'row 0: action.fine: {"yuan": 5} is not a whole'),
 ])
 def test_bad_archives(tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[Any], message: str) -> None:
     path = archive(tmp_path, rows)
@@ -306,11 +309,15 @@ def test_bad_files(tmp_path: Path, capsys: pytest.CaptureFixture[str], led: Ledg
     stripped.write_text("\n".join([lines[0], json.dumps(action, ensure_ascii=False), *lines[2:]]), encoding="utf-8")
     fake = tmp_path / "fake.parquet"
     fake.write_text("not parquet", encoding="utf-8")
+    sheet = tmp_path / "cases.csv"
+    sheet.write_text("item,observed_on\nEV-BLOCK,2026-05-03\n", encoding="utf-8")
     for args, message in (
         ([str(plain)], "action: missing column"),
         ([str(broken)], "broken.jsonl:1: id: Field required"),
         ([str(stripped)], "payload.step: missing"),
         ([str(fake)], "not a Parquet file"),
+        ([str(sheet)], "cases.csv:1: not a ledger export (JSON Lines, from fireenforce ledger export); audit reads a "
+                       "ledger export, a Parquet archive (.parquet) or --db"),
         ([str(tmp_path / "none.jsonl")], "none.jsonl: no such file"),
         (["--db", str(tmp_path / "none.db")], "no ledger there"),
         ([str(plain), "--since", "May"], "--since"),

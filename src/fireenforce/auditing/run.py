@@ -116,7 +116,17 @@ def read_actions(path: Path) -> Iterator[ActionBatch]:
         raise AuditInputError(f"{path}: no such file") from None
     except (IsADirectoryError, PermissionError) as exc:
         raise AuditInputError(f"{path}: cannot read ({exc.__class__.__name__})") from None
-    return _closing(handle, batches(from_events(iter_events(handle, str(path)), str(path))))
+    return _closing(handle, batches(from_events(iter_events(_json_lines(handle, path), str(path)), str(path))))
+
+
+def _json_lines(handle: IO[str], path: Path) -> Iterator[str]:
+    """The lines of a ledger export; a file whose first line is no JSON object (a CSV, a
+    spreadsheet) is named as what it is not."""
+    for number, line in enumerate(handle, 1):
+        if number == 1 and line.strip() and not line.lstrip().startswith("{"):
+            raise AuditInputError(f"{path}:1: not a ledger export (JSON Lines, from fireenforce ledger export); "
+                                  "audit reads a ledger export, a Parquet archive (.parquet) or --db")
+        yield line
 
 
 def _closing(handle: IO[str], actions: Iterator[ActionBatch]) -> Iterator[ActionBatch]:

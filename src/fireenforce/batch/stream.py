@@ -25,6 +25,7 @@ import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from fireenforce.batch.table import decide_table, output_schema
+from fireenforce.batch.wholefile import check_file
 from fireenforce.errors import CaseError
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.load import load_directory
@@ -67,6 +68,7 @@ def decide_parquet(source: str | Path, target: str | Path, *, ruleset: str | Pat
         reader = pq.ParquetFile(source)
     except (OSError, pa.ArrowInvalid) as exc:
         raise CaseError("cases", f"{source}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+    check_file(reader, source)
     rulesets = load_rulesets(ruleset)
     counted = _Counted()
     try:

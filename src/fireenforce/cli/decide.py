@@ -60,10 +60,14 @@ def _print(decision: Decision, args: argparse.Namespace, single: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.case.endswith(".parquet"):
+    if args.case.lower().endswith(".parquet"):
         return _run_parquet(args)
     if args.out or args.workers != 1 or args.batch_rows is not None:
-        raise CaseError("--out", "--out, --workers and --batch-rows are for a .parquet file of cases")
+        given = [flag for flag, on in (("--out", args.out), ("--workers", args.workers != 1),
+                                       ("--batch-rows", args.batch_rows is not None)) if on]
+        named = f"{', '.join(given[:-1])} and {given[-1]} are" if len(given) > 1 else f"{given[0]} is"
+        raise CaseError("case", f"{args.case} is not a .parquet file: {named} only for a .parquet file of cases "
+                                "(a JSON case, list or JSON Lines is decided to stdout)")
     inputs = read_cases(read_text(args.case))
     run_one = _decider(args)
     if inputs.kind == "object":
