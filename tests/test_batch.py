@@ -187,10 +187,10 @@ def test_parquet_round_trip_through_the_cli(tmp_path: Path, capsys: pytest.Captu
     want = decide_table(table, ruleset=RS)
     assert out.equals(want) and out.schema.metadata == want.schema.metadata
     bad = [i for i, e in enumerate(out.column("error").to_pylist()) if e is not None]
-    assert code == (2 if bad else 0)
-    assert "3000 rows decided" in err
-    if bad:
-        assert f"fireenforce: error: row {bad[0]}: " in err
+    assert bad and code == 2  # case_table mixes bad rows in
+    assert "3000 rows decided" in err and f", {len(bad)} with an error (each in its error column)\n" in err
+    assert err.endswith(f" (the first of {len(bad)} rows with an error; rows count from 0)\n")
+    assert f"fireenforce: error: row {bad[0]}: {out.column('error')[bad[0]].as_py()}" in err
 
 
 def test_streaming_in_small_batches_and_processes(tmp_path: Path) -> None:

@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_parquet(args: argparse.Namespace) -> int:
     """A Parquet file of cases to a Parquet file of decisions (``fireenforce.batch``); a bad row
-    gets its error in the ``error`` column, and the first one is reported (exit 2)."""
+    gets its error in the ``error`` column; the first one and how many are reported (exit 2)."""
     if not args.out:
         raise CaseError("--out", "a .parquet file of cases needs --out FILE for the decisions")
     if args.what_if:
@@ -113,8 +113,9 @@ def _run_parquet(args: argparse.Namespace) -> int:
     except CaseError as exc:  # the library's target is the CLI's --out
         raise CaseError("--out", exc.message) if exc.field == "target" else exc from None
     print(f"fireenforce: {summary.rows} rows decided into {args.out}"
-          + (f", {summary.errors} with an error" if summary.errors else ""), file=sys.stderr)
+          + (f", {summary.errors} with an error (each in its error column)" if summary.errors else ""), file=sys.stderr)
     if summary.first_error is not None:
-        print(f"fireenforce: error: {cli_words(summary.first_error)}", file=sys.stderr)
+        print(f"fireenforce: error: {cli_words(summary.first_error)} (the first of {summary.errors} "
+              f"{'row' if summary.errors == 1 else 'rows'} with an error; rows count from 0)", file=sys.stderr)
         return 2
     return 0
