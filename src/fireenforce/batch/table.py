@@ -46,7 +46,8 @@ def forget_kernel(rs: Ruleset) -> None:
 
 def decide_table(table: pa.Table, ruleset: Ruleset | Sequence[Ruleset] | None = None, *,
                  workers: int = 1) -> pa.Table:
-    """Decide every row of ``table`` (the Case JSON shape as Arrow: ``pa.Table.from_pylist(cases)``).
+    """Decide every row of ``table`` (the Case JSON shape as Arrow: ``pa.Table.from_struct_array(pa.array(cases))``,
+    or ``pa.Table.from_pylist(cases)`` where every case gives the same top-level fields).
 
     Returns one row per input row, in order, with the columns of ``OUTPUT_SCHEMA``; every row equals
     ``decide`` on the same case (a null field counts as absent), and a bad row carries its one-line
@@ -56,7 +57,7 @@ def decide_table(table: pa.Table, ruleset: Ruleset | Sequence[Ruleset] | None = 
     that many threads. The ruleset id, version(s) and digest(s) are the table's metadata.
     """
     if not isinstance(table, pa.Table):
-        raise TypeError(f"decide_table takes a pyarrow Table of cases (pa.Table.from_pylist(cases)), "
+        raise TypeError(f"decide_table takes a pyarrow Table of cases (pa.Table.from_struct_array(pa.array(cases))), "
                         f"not {type(table).__name__}")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers: {workers!r} is not a positive number of threads")
