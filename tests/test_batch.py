@@ -305,7 +305,8 @@ def test_the_output_never_overwrites_the_input(tmp_path: Path, capsys: pytest.Ca
     pq.write_table(case_table(RS, 300), cases, row_group_size=100)
     before = cases.read_bytes()
     (tmp_path / "link.parquet").hardlink_to(cases)
-    for out, workers in ((cases, "1"), (tmp_path / "sub" / ".." / "cases.parquet", "2"), (tmp_path / "link.parquet", "2")):
+    other_spelling = tmp_path / "sub" / ".." / "cases.parquet"
+    for out, workers in ((cases, "1"), (other_spelling, "2"), (tmp_path / "link.parquet", "2")):
         (tmp_path / "sub").mkdir(exist_ok=True)
         assert main(["decide", str(cases), "--out", str(out), "--workers", workers]) == 2
         err = capsys.readouterr().err
@@ -335,7 +336,8 @@ def test_a_column_no_row_can_be_decided_with_is_one_error_up_front(
     pq.write_table(pa.Table.from_pylist([{**GOOD, column: value}] * 3), source, row_group_size=2)
     assert main(["decide", str(source), "--out", str(target)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith(f"fireenforce: error: {message.format(path=source)}") and err.endswith("nothing was decided\n")
+    assert err.count("\n") == 1 and err.endswith("nothing was decided\n")
+    assert err.startswith(f"fireenforce: error: {message.format(path=source)}")
     assert not target.exists()
 
 
