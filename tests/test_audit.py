@@ -257,6 +257,28 @@ def test_a_parquet_archive(tmp_path: Path) -> None:
         ("R3", "AUDIT-DEPARTURE-NO-REASON"), ("R3", "AUDIT-ESCALATION-SKIPPED")]
 
 
+def test_filters_that_empty_whole_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An archive of many batches in date order: --since, --until and --office that keep no row of
+    some batches (or of any) audit what they keep, on one process and on two, from the CLI too."""
+    monkeypatch.setattr("fireenforce.auditing.run.BATCH", 20)
+    rows = [(case(n, on=f"2026-05-{n // 10 + 1:02d}"), {"id": f"R{n}", "step": "penalty", "fine": 90000 + n})
+            for n in range(100)]
+    path = archive(tmp_path, rows)
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    for since, until, office, chosen in (("2026-05-08", None, None, rows[70:]), (None, "2026-05-02", None, rows[:20]),
+                                         ("2026-05-04", "2026-05-05", None, rows[30:50]),
+                                         ("2026-06-01", None, None, []), (None, None, "不存在办公室", [])):
+        for workers in (1, 2):
+            report = fe.audit(path, since=since, until=until, office=office, workers=workers)
+            assert report.actions == len(chosen) and {f.action for f in report.findings} == {a["id"] for _, a in chosen}
+            if chosen:
+                assert report.json() == fe.audit(archive(kept, chosen)).json()
+    out = tmp_path / "since.json"
+    assert main(["audit", str(path), "--since", "2026-05-08", "--out", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["actions"] == 30
+
+
 # -- bad input ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("rows, message", [
@@ -265,6 +287,9 @@ def test_a_parquet_archive(tmp_path: Path) -> None:
     ([(case(1), {"step": "penalty", "procedure": "fast"})], "row 0: action.procedure: 'fast'"),
     ([(case(1, subject={"kind": "robot"}), {"step": "reminder"})], "row 0: subject.kind"),
     ([(case(1), {"step": "reminder", "approved": True})], "action.approved: unknown field"),
+    ([(case(1), {"id": "R1", "step": None})], "row 0: action.step: missing (null); one of reminder, warning, penalty, "
+                                              "referral is required"),
+    ([(case(1), {"id": "R1", "step": "penalty", "fine": {"yuan": 5}})], 'row 0: action.fine: {"yuan": 5} is not a whole'),
 ])
 def test_bad_archives(tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[Any], message: str) -> None:
     path = archive(tmp_path, rows)
@@ -288,14 +313,19 @@ def test_bad_files(tmp_path: Path, capsys: pytest.CaptureFixture[str], led: Ledg
     stripped.write_text("\n".join([lines[0], json.dumps(action, ensure_ascii=False), *lines[2:]]), encoding="utf-8")
     fake = tmp_path / "fake.parquet"
     fake.write_text("not parquet", encoding="utf-8")
+    sheet = tmp_path / "cases.csv"
+    sheet.write_text("item,observed_on\nEV-BLOCK,2026-05-03\n", encoding="utf-8")
     for args, message in (
         ([str(plain)], "action: missing column"),
         ([str(broken)], "broken.jsonl:1: id: Field required"),
         ([str(stripped)], "payload.step: missing"),
         ([str(fake)], "not a Parquet file"),
+        ([str(sheet)], "cases.csv:1: not a ledger export (JSON Lines, from fireenforce ledger export); audit reads a "
+                       "ledger export, a Parquet archive (.parquet) or --db"),
         ([str(tmp_path / "none.jsonl")], "none.jsonl: no such file"),
         (["--db", str(tmp_path / "none.db")], "no ledger there"),
         ([str(plain), "--since", "May"], "--since"),
+        (["--db", str(tmp_path / "ledger.db"), "--out", str(tmp_path / "ledger.db")], "is the input file"),
     ):
         with pytest.raises(SystemExit) if "--since" in args else _nothing():
             assert main(["audit", *args]) == 2

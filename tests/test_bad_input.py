@@ -3,6 +3,7 @@ strict JSON types, no duplicate keys, no undeclared facts, bounded sizes, one er
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import shutil
@@ -195,3 +196,15 @@ def test_a_file_that_is_not_utf8_is_refused_with_its_line(tmp_path: Path, capsys
     code, out, err = run(capsys, monkeypatch, "decide", str(path))
     assert (code, out) == (2, "") and err.count("\n") == 1
     assert err.startswith(f"fireenforce: error: {path}:2: not UTF-8 text (byte ")
+
+
+def test_values_are_shown_as_the_user_gave_them_not_as_python_reprs(capsys, monkeypatch) -> None:
+    """A datetime where a date belongs (from Python, pandas, a Parquet timestamp) and an object
+    where a list belongs are named in the user's terms."""
+    with pytest.raises(fe.CaseError) as caught:
+        fe.decide({**BASE, "observed_on": dt.datetime(2026, 5, 3, 10, 0)})
+    assert str(caught.value) == ("observed_on: a date and time (2026-05-03 10:00:00) given where a date is expected "
+                                 "(YYYY-MM-DD)")
+    entry = {"date": "2026-04-01", "item": "EV-BLOCK", "step": "warning"}
+    assert refused(capsys, monkeypatch, json.dumps({**BASE, "history": entry})) == (
+        'history: an object {"date": "2026-04-01", "item": "EV-BLOCK", "step": "warning"} given; expected a JSON list')

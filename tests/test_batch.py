@@ -188,10 +188,10 @@ def test_parquet_round_trip_through_the_cli(tmp_path: Path, capsys: pytest.Captu
     want = decide_table(table, ruleset=RS)
     assert out.equals(want) and out.schema.metadata == want.schema.metadata
     bad = [i for i, e in enumerate(out.column("error").to_pylist()) if e is not None]
-    assert code == (2 if bad else 0)
-    assert "3000 rows decided" in err
-    if bad:
-        assert f"fireenforce: error: row {bad[0]}: " in err
+    assert bad and code == 2  # case_table mixes bad rows in
+    assert "3000 rows decided" in err and f", {len(bad)} with an error (each in its error column)\n" in err
+    assert err.endswith(f" (the first of {len(bad)} rows with an error; rows count from 0)\n")
+    assert f"fireenforce: error: row {bad[0]}: {out.column('error')[bad[0]].as_py()}" in err
 
 
 def test_streaming_in_small_batches_and_processes(tmp_path: Path) -> None:
@@ -278,16 +278,102 @@ def test_dictionary_encoded_columns_are_read_without_decoding(tmp_path: Path) ->
     (["decide", "{cases}"], "--out: a .parquet file of cases needs --out FILE"),
     (["decide", "{missing}", "--out", "{out}"], "no such file"),
     (["decide", "{text}", "--out", "{out}"], "not a readable Parquet file"),
+    (["decide", "{cases}", "--out", "{missing}/o.parquet"], "--out: {missing}/o.parquet: cannot write (No such file"),
+    (["decide", "{cases}", "--out", "{tmp}"], "--out: {tmp}: cannot write"),
+    (["decide", "{cases}", "--out", "{out}", "--ruleset", "{missing}"], "{missing}: error RS-NOT-FOUND"),
+    (["decide", "{cases}", "--out", "{out}", "--ruleset", "{missing}", "--workers", "2"], "RS-NOT-FOUND"),
+    (["audit", "{cases}", "--ruleset", "{missing}"], "{missing}: error RS-NOT-FOUND"),
+    (["audit", "{cases}", "--ruleset", "{missing}", "--workers", "2"], "RS-NOT-FOUND"),
 ])
 def test_cli_refuses(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
     cases = tmp_path / "cases.parquet"
     pq.write_table(case_table(RS, 10), cases)
     text = tmp_path / "text.parquet"
     text.write_text("not parquet")
-    paths = {"cases": cases, "missing": tmp_path / "none.parquet", "out": tmp_path / "o.parquet", "text": text}
+    paths = {"cases": cases, "missing": tmp_path / "none.parquet", "out": tmp_path / "o.parquet", "text": text,
+             "tmp": tmp_path}
     assert main([a.format(**paths) for a in argv]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("fireenforce: error: ") and message in err and "Traceback" not in err
+    assert err.startswith("fireenforce: error: ") and message.format(**paths) in err and err.count("\n") == 1
+    assert not (tmp_path / "o.parquet").exists()
+
+
+def test_the_output_never_overwrites_the_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--out naming the cases file (another spelling of its path, or a hard link to it) is refused
+    before anything is written, with one or several processes; audit refuses the same."""
+    cases = tmp_path / "cases.parquet"
+    pq.write_table(case_table(RS, 300), cases, row_group_size=100)
+    before = cases.read_bytes()
+    (tmp_path / "link.parquet").hardlink_to(cases)
+    other_spelling = tmp_path / "sub" / ".." / "cases.parquet"
+    for out, workers in ((cases, "1"), (other_spelling, "2"), (tmp_path / "link.parquet", "2")):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        assert main(["decide", str(cases), "--out", str(out), "--workers", workers]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith(f"fireenforce: error: --out: {out} is the input file")
+        assert cases.read_bytes() == before
+    assert main(["audit", str(cases), "--out", str(tmp_path / "link.parquet")]) == 2
+    assert capsys.readouterr().err.startswith("fireenforce: error: --out: ") and cases.read_bytes() == before
+
+
+GOOD = {"item": "EV-BLOCK", "subject": {"kind": "unit", "operating": True, "name": "某某超市"},
+        "office": {"level": "street", "name": "北街街道消防安全办公室"}, "observed_on": "2026-05-03"}
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("foo", "bar", "foo: a column of {path}, null in no row, and not a field of a case; known fields: item,"),
+    ("action", {"step": "penalty"}, "action: a column of {path}, null in no row, and not a field of a case (an archive"),
+    ("__index_level_0__", 7, "__index_level_0__: a column of {path}, null in no row, and not a field of a case "
+                             "(pandas' index"),
+    ("observed_on", 20260503, "observed_on: a column of int64 in {path}, null in no row; it must hold YYYY-MM-DD text"),
+    ("observed_on", dt.datetime(2026, 5, 3, 10), "observed_on: a column of timestamp[us] in {path}"),
+    ("history", "warning 2026-04-01", "history: a column of string in {path}, null in no row; it must hold a list"),
+    ("subject", "某某超市", "subject: a column of string in {path}, null in no row; it must hold a struct"),
+])
+def test_a_column_no_row_can_be_decided_with_is_one_error_up_front(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], column: str, value: object, message: str) -> None:
+    source, target = tmp_path / "cases.parquet", tmp_path / "out.parquet"
+    pq.write_table(pa.Table.from_pylist([{**GOOD, column: value}] * 3), source, row_group_size=2)
+    assert main(["decide", str(source), "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.endswith("nothing was decided\n")
+    assert err.startswith(f"fireenforce: error: {message.format(path=source)}")
+    assert not target.exists()
+
+
+def test_a_column_some_rows_leave_null_is_left_to_the_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source, target = tmp_path / "cases.parquet", tmp_path / "out.parquet"
+    pq.write_table(pa.Table.from_pylist([{**GOOD, "foo": None}, {**GOOD, "foo": "bar"}, {**GOOD, "foo": None}]), source)
+    assert main(["decide", str(source), "--out", str(target)]) == 2
+    errors = pq.read_table(target).column("error").to_pylist()
+    assert errors[0] is None and errors[2] is None and errors[1].startswith("foo: unknown field 'foo'")
+
+
+@pytest.mark.parametrize("given", ["cases.csv", "cases.json", "."])
+def test_an_input_that_is_not_parquet_is_named_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch, given: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("cases.csv").write_text("item,observed_on\nEV-BLOCK,2026-05-03\n", encoding="utf-8")
+    assert main(["decide", given, "--out", "o.parquet", "--workers", "2"]) == 2
+    assert capsys.readouterr().err == (f"fireenforce: error: case: {given} is not a .parquet file: --out and --workers "
+                                       "are only for a .parquet file of cases (a JSON case, list or JSON Lines is "
+                                       "decided to stdout)\n")
+
+
+def test_an_upper_case_suffix_is_a_parquet_file(tmp_path: Path) -> None:
+    table = case_table(RS, 50)
+    pq.write_table(table, tmp_path / "CASES.PARQUET")
+    main(["decide", str(tmp_path / "CASES.PARQUET"), "--out", str(tmp_path / "o.parquet")])
+    assert pq.read_table(tmp_path / "o.parquet").equals(decide_table(table))
+
+
+def test_decide_table_names_a_bad_argument() -> None:
+    table = case_table(RS, 5)
+    for workers in (0, -1, True, 1.5):
+        with pytest.raises(ValueError, match=r"^workers: .* is not a positive number of threads$"):
+            decide_table(table, workers=workers)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="decide_table takes a pyarrow Table of cases .*, not list$"):
+        decide_table(table.to_pylist())  # type: ignore[arg-type]
 
 
 def test_import_fireenforce_does_not_import_pyarrow() -> None:

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator, NamedTuple, Protocol, Sequence
 from fireenforce.errors import CaseError, FireEnforceError
 from fireenforce.ledger.state import action_case
 from fireenforce.ledger.subjects import mask_id
-from fireenforce.model.case import Case, parse_case
+from fireenforce.model.case import Case, parse_case, shown
 from fireenforce.model.enums import STEPS
 
 PROCEDURES = ("none", "summary", "general")
@@ -231,12 +231,14 @@ def _date(case: dict[str, Any], where: str) -> dt.date:
         return dt.date.fromisoformat(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         _parse(case, where)
-        raise AuditInputError(f"{where}: observed_on: {value!r} is not a date") from None
+        raise AuditInputError(f"{where}: observed_on: {shown(value)} is not a date") from None
 
 
 def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str:
+    if value is None:
+        raise AuditInputError(f"{where}: missing (null); one of {', '.join(allowed)} is required")
     if value not in allowed:
-        raise AuditInputError(f"{where}: {value!r} is not one of {', '.join(allowed)}")
+        raise AuditInputError(f"{where}: {shown(value)} is not one of {', '.join(allowed)}")
     return str(value)
 
 
@@ -244,7 +246,7 @@ def _fine(value: Any, where: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise AuditInputError(f"{where}: {value!r} is not a whole number of yuan")
+        raise AuditInputError(f"{where}: {shown(value)} is not a whole number of yuan")
     return value
 
 
@@ -252,5 +254,5 @@ def _text(value: Any, where: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise AuditInputError(f"{where}: {value!r} is not text")
+        raise AuditInputError(f"{where}: {shown(value)} is not text")
     return value

@@ -19,7 +19,7 @@ from fireenforce.errors import CaseError
 from fireenforce.resources import bundled_family
 from fireenforce.ruleset.audit import AUDIT_KINDS
 from fireenforce.ruleset.compiled import Ruleset
-from fireenforce.ruleset.load import MANIFEST, load_family, load_version
+from fireenforce.ruleset.load import load_directory
 
 if TYPE_CHECKING:
     from fireenforce.ledger import Ledger
@@ -109,14 +109,24 @@ def read_actions(path: Path) -> Iterator[ActionBatch]:
     from fireenforce.ledger.transfer import iter_events
 
     if path.suffix.lower() == ".parquet":
-        return from_parquet(path)
+        return from_parquet(path, batch_rows=BATCH)
     try:
         handle = path.open(encoding="utf-8-sig")
     except FileNotFoundError:
         raise AuditInputError(f"{path}: no such file") from None
     except (IsADirectoryError, PermissionError) as exc:
         raise AuditInputError(f"{path}: cannot read ({exc.__class__.__name__})") from None
-    return _closing(handle, batches(from_events(iter_events(handle, str(path)), str(path))))
+    return _closing(handle, batches(from_events(iter_events(_json_lines(handle, path), str(path)), str(path))))
+
+
+def _json_lines(handle: IO[str], path: Path) -> Iterator[str]:
+    """The lines of a ledger export; a file whose first line is no JSON object (a CSV, a
+    spreadsheet) is named as what it is not."""
+    for number, line in enumerate(handle, 1):
+        if number == 1 and line.strip() and not line.lstrip().startswith("{"):
+            raise AuditInputError(f"{path}:1: not a ledger export (JSON Lines, from fireenforce ledger export); "
+                                  "audit reads a ledger export, a Parquet archive (.parquet) or --db")
+        yield line
 
 
 def _closing(handle: IO[str], actions: Iterator[ActionBatch]) -> Iterator[ActionBatch]:
@@ -189,8 +199,8 @@ def _part(batch: ActionBatch, family: Sequence[Ruleset], first: dt.date | None, 
     if first or last or office:
         keep = [n for n, a in enumerate(actions) if not ((first and a.date < first) or (last and a.date > last)
                                                          or (office and a.office != office))]
-        if len(keep) < len(actions):
-            actions, table = [actions[n] for n in keep], table.take(keep) if table is not None else None
+        if len(keep) < len(actions):  # none kept: no table (Arrow cannot take by an empty, untyped list)
+            actions, table = [actions[n] for n in keep], table.take(keep) if table is not None and keep else None
     part = _Part(actions=len(actions))
     for action, rule in zip(actions, rules_for(actions, family, table) if actions else ()):
         part.findings += check_action(action, rule)
@@ -219,7 +229,7 @@ def _archive_part(path: Path, groups: tuple[int, ...], first_row: int, first: dt
                   office: str | None) -> _Part:
     """Row groups of an archive, read and audited by a worker."""
     whole = _Part()
-    for batch in from_parquet(path, row_groups=groups, first_row=first_row):
+    for batch in from_parquet(path, batch_rows=BATCH, row_groups=groups, first_row=first_row):
         whole.add(_part(batch, _FAMILY, first, last, office))
     return whole
 
@@ -241,10 +251,8 @@ def _on_workers(source: Path | None, read: Iterable[ActionBatch], family: list[R
 
 
 def _family(path: str | os.PathLike[str] | None) -> list[Ruleset]:
-    root = Path(path) if path is not None else bundled_family()
-    if (root / MANIFEST).is_file():
-        return [load_version(root)]
-    return load_family(root)
+    loaded = load_directory(path if path is not None else bundled_family())
+    return [loaded] if isinstance(loaded, Ruleset) else loaded
 
 
 def _day(value: DateLike | None, name: str) -> dt.date | None:

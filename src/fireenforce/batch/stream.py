@@ -25,9 +25,10 @@ import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from fireenforce.batch.table import decide_table, output_schema
+from fireenforce.batch.wholefile import check_file
 from fireenforce.errors import CaseError
 from fireenforce.ruleset.compiled import Ruleset
-from fireenforce.ruleset.load import MANIFEST, load_family, load_version
+from fireenforce.ruleset.load import load_directory
 
 BATCH_ROWS = 131_072  # rows decided at a time: memory per process grows with it, never with the file
 SMALL_GROUP = 16_384  # row groups smaller than this (and than the batch) are read together
@@ -54,10 +55,7 @@ class Summary:
 
 def load_rulesets(path: str | Path | None) -> Ruleset | list[Ruleset] | None:
     """A ruleset directory as ``decide_table`` takes it: a version, a family's versions, or None (bundled)."""
-    if path is None:
-        return None
-    root = Path(path)
-    return load_version(root) if (root / MANIFEST).is_file() else load_family(root)
+    return None if path is None else load_directory(path)
 
 
 def decide_parquet(source: str | Path, target: str | Path, *, ruleset: str | Path | None = None,
@@ -70,9 +68,14 @@ def decide_parquet(source: str | Path, target: str | Path, *, ruleset: str | Pat
         reader = pq.ParquetFile(source)
     except (OSError, pa.ArrowInvalid) as exc:
         raise CaseError("cases", f"{source}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+    check_file(reader, source)
     rulesets = load_rulesets(ruleset)
     counted = _Counted()
-    with pq.ParquetWriter(target, output_schema(rulesets)) as writer:
+    try:
+        opened = pq.ParquetWriter(target, output_schema(rulesets))
+    except OSError as exc:
+        raise CaseError("target", f"{target}: cannot write ({os.strerror(exc.errno) if exc.errno else exc})") from None
+    with opened as writer:
         for out in _decided(reader, str(source), Path(target), rulesets, ruleset, workers, batch_rows):
             writer.write_table(out)
             counted.add(out)

@@ -56,6 +56,11 @@ def decide_table(table: pa.Table, ruleset: Ruleset | Sequence[Ruleset] | None = 
     its decision date), or None for the bundled family. ``workers`` > 1 splits the table over
     that many threads. The ruleset id, version(s) and digest(s) are the table's metadata.
     """
+    if not isinstance(table, pa.Table):
+        raise TypeError(f"decide_table takes a pyarrow Table of cases (pa.Table.from_struct_array(pa.array(cases))), "
+                        f"not {type(table).__name__}")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers: {workers!r} is not a positive number of threads")
     versions = _versions(ruleset)
     if workers > 1 and table.num_rows > workers:
         step = -(-table.num_rows // workers)

@@ -135,6 +135,20 @@ def write_output(text: str, out: str | None) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def refuse_overwriting(out: str | None, *inputs: str | None) -> None:
+    """``--out`` naming an input file (by any path or link to it) would destroy what is read."""
+    for given in inputs:
+        if out and given and given != "-" and _same_file(Path(out), Path(given)):
+            raise CaseError("--out", f"{out} is the input file {given}: name another file for the output")
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.samefile(other)
+    except OSError:  # either is missing or unreadable: not one existing file
+        return False
+
+
 def cli_words(message: str) -> str:
     """A library message as the CLI user reads it: the flag (``--what-if``) where Python names
     the parameter (``what_if=True``)."""

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from fireenforce.cli._db import add_db
-from fireenforce.cli._io import add_format, add_ruleset, dump_json, iso_date, positive, write_output
+from fireenforce.cli._io import add_format, add_ruleset, dump_json, iso_date, positive, refuse_overwriting, write_output
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,9 +34,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fireenforce.auditing import audit
+    refuse_overwriting(args.out, args.actions, None if args.actions else _ledger_file(args.db))
     report = audit(args.actions, db=args.db, ruleset=args.ruleset, since=args.since, until=args.until,
                    office=args.office, workers=args.workers)
     write_output(report.csv() if args.format == "csv" else dump_json(report.json()), args.out)
     if args.out:
         print(f"{len(report.findings)} findings on {report.actions} actions written to {Path(args.out)}")
     return 0
+
+
+def _ledger_file(db: str | None) -> str | None:
+    """The file of a SQLite ledger database (None for a server)."""
+    from sqlalchemy.engine import make_url
+
+    from fireenforce.ledger.database import resolve_url
+
+    url = make_url(resolve_url(db))
+    return url.database if url.get_backend_name() == "sqlite" else None

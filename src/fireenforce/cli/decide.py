@@ -10,7 +10,7 @@ from typing import Callable
 
 from fireenforce.cli._io import (
     add_format, add_ruleset, add_what_if, case_of, check_what_if, cli_words, dump_json, positive, read_cases,
-    read_text,
+    read_text, refuse_overwriting,
 )
 from fireenforce.cli._text import decision_text
 from fireenforce.engine import decide
@@ -60,10 +60,14 @@ def _print(decision: Decision, args: argparse.Namespace, single: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.case.endswith(".parquet"):
+    if args.case.lower().endswith(".parquet"):
         return _run_parquet(args)
     if args.out or args.workers != 1 or args.batch_rows is not None:
-        raise CaseError("--out", "--out, --workers and --batch-rows are for a .parquet file of cases")
+        given = [flag for flag, on in (("--out", args.out), ("--workers", args.workers != 1),
+                                       ("--batch-rows", args.batch_rows is not None)) if on]
+        named = f"{', '.join(given[:-1])} and {given[-1]} are" if len(given) > 1 else f"{given[0]} is"
+        raise CaseError("case", f"{args.case} is not a .parquet file: {named} only for a .parquet file of cases "
+                                "(a JSON case, list or JSON Lines is decided to stdout)")
     inputs = read_cases(read_text(args.case))
     run_one = _decider(args)
     if inputs.kind == "object":
@@ -93,20 +97,25 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_parquet(args: argparse.Namespace) -> int:
     """A Parquet file of cases to a Parquet file of decisions (``fireenforce.batch``); a bad row
-    gets its error in the ``error`` column, and the first one is reported (exit 2)."""
+    gets its error in the ``error`` column; the first one and how many are reported (exit 2)."""
     if not args.out:
         raise CaseError("--out", "a .parquet file of cases needs --out FILE for the decisions")
     if args.what_if:
         raise CaseError("--what-if", "is not available for a .parquet file of cases")
     if not Path(args.case).is_file():
         raise CaseError("case", f"{args.case}: no such file")
+    refuse_overwriting(args.out, args.case)
     from fireenforce.batch.stream import BATCH_ROWS, decide_parquet
 
-    summary = decide_parquet(args.case, args.out, ruleset=args.ruleset, workers=args.workers,
-                             batch_rows=args.batch_rows or BATCH_ROWS)
+    try:
+        summary = decide_parquet(args.case, args.out, ruleset=args.ruleset, workers=args.workers,
+                                 batch_rows=args.batch_rows or BATCH_ROWS)
+    except CaseError as exc:  # the library's target is the CLI's --out
+        raise CaseError("--out", exc.message) if exc.field == "target" else exc from None
     print(f"fireenforce: {summary.rows} rows decided into {args.out}"
-          + (f", {summary.errors} with an error" if summary.errors else ""), file=sys.stderr)
+          + (f", {summary.errors} with an error (each in its error column)" if summary.errors else ""), file=sys.stderr)
     if summary.first_error is not None:
-        print(f"fireenforce: error: {cli_words(summary.first_error)}", file=sys.stderr)
+        print(f"fireenforce: error: {cli_words(summary.first_error)} (the first of {summary.errors} "
+              f"{'row' if summary.errors == 1 else 'rows'} with an error; rows count from 0)", file=sys.stderr)
         return 2
     return 0

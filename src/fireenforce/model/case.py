@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from typing import Annotated, Any, Collection, Literal, Mapping, Sequence
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, ValidationError, model_validator
@@ -28,8 +29,10 @@ def _iso_date(value: object) -> dt.date:
             value = dt.date.fromisoformat(value)
         except ValueError:
             pass
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"a date and time ({value.isoformat(sep=' ')}) given where a date is expected (YYYY-MM-DD)")
     if type(value) is not dt.date:
-        raise ValueError(f"{value!r} is not a date (expected YYYY-MM-DD)")
+        raise ValueError(f"{shown(value)} is not a date (expected YYYY-MM-DD)")
     if not FIRST_DAY <= value <= LAST_DAY:
         raise ValueError(f"{value} is outside the dates a case may carry ({FIRST_DAY} to {LAST_DAY})")
     return value
@@ -372,8 +375,20 @@ def case_from_json(data: Any) -> Case:
 
 
 def _json_type(value: object) -> str:
-    names = {str: "a string", bool: "a boolean", int: "a number", float: "a number", list: "a list"}
+    names = {str: "a string", bool: "a boolean", int: "a number", float: "a number", list: "a list", tuple: "a list",
+             dict: "an object", dt.date: "a date", dt.datetime: "a date and time"}
     return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def shown(value: object, width: int = 80) -> str:
+    """A value in a message as the user gave it: JSON for an object or a list, ISO for a date,
+    else Python's quoting of a string or number (never a Python type's repr)."""
+    if isinstance(value, dt.date):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    if isinstance(value, (dict, list, tuple)):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        return text if len(text) <= width else text[:width - 1] + "…"
+    return repr(value)
 
 
 _KNOWN_KEYS: dict[tuple[str, ...], type[BaseModel]] = {
@@ -400,7 +415,7 @@ def first_error(errors: Sequence[Any]) -> tuple[str, str]:
                     "int_type": "a JSON integer", "tuple_type": "a JSON list",
                     "model_type": "a JSON object", "dict_type": "a JSON object"}[kind]
         given = err.get("input")
-        msg = f"{'null' if given is None else f'{_json_type(given)} {given!r}'} given; expected {expected}"
+        msg = f"{'null' if given is None else f'{_json_type(given)} {shown(given)}'} given; expected {expected}"
     elif kind in ("string_too_long", "too_long"):
         unit = "characters" if kind == "string_too_long" else "entries"
         msg = f"too long: {len(err.get('input') or ())} {unit}; at most {err['ctx']['max_length']}"

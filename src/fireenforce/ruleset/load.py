@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import threading
 from pathlib import Path
 from typing import Any, Iterable, Sequence, TypeVar
@@ -196,19 +197,24 @@ def load_ruleset(path: str | Path | None = None, *, on: dt.date | str | None = N
 
     With no path, the bundled Xifeng family; with no date, its newest version.
     """
-    root = Path(path) if path is not None else bundled_family()
-    if not root.is_dir():
-        raise RulesetError([Finding("RS-NOT-FOUND", "no such ruleset directory", file=str(root))])
     day = _day(on)
-    if (root / MANIFEST).is_file():
-        ruleset = load_version(root)
-        if day is not None and not (ruleset.in_force.covers(day) and ruleset.covers(day)):
-            raise ruleset.outside(day)
-        return ruleset
-    loaded = load_family(root)
+    loaded = load_directory(path if path is not None else bundled_family())
+    if isinstance(loaded, Ruleset):
+        if day is not None and not (loaded.in_force.covers(day) and loaded.covers(day)):
+            raise loaded.outside(day)
+        return loaded
     if day is None:
         return max(loaded, key=lambda r: r.in_force.from_)
     return in_force_on(loaded, day)
+
+
+def load_directory(path: str | os.PathLike[str]) -> Ruleset | list[Ruleset]:
+    """A ruleset directory: its version, or its family's versions oldest first (RS-NOT-FOUND when
+    it is not a directory), so that a wrong path is one error before any work starts."""
+    root = Path(path)
+    if not root.is_dir():
+        raise RulesetError([Finding("RS-NOT-FOUND", "no such ruleset directory", file=str(root))])
+    return load_version(root) if (root / MANIFEST).is_file() else load_family(root)
 
 
 def _day(on: dt.date | str | None) -> dt.date | None:
