@@ -176,6 +176,19 @@ def test_threads_give_the_same_table() -> None:
     assert decide_table(table, ruleset=RS, workers=2).equals(decide_table(table, ruleset=RS))
 
 
+def test_chunks_give_the_same_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table longer than a chunk is decided chunk by chunk (here of 97 rows, so that chunks end
+    inside histories' runs and bad rows fall in several): the same rows as in one piece, cold and warm."""
+    from fireenforce.batch import kernel
+
+    table = case_table(RS, 3000, seed=13)
+    whole = decide_table(table, ruleset=RS)
+    monkeypatch.setattr(kernel, "CHUNK_ROWS", 97)
+    fresh_kernel()
+    assert decide_table(table, ruleset=RS).equals(whole)
+    assert decide_table(table.slice(5), ruleset=RS).equals(whole.slice(5))
+
+
 def test_parquet_round_trip_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     table = case_table(RS, 3000, seed=5)
     source, target = tmp_path / "cases.parquet", tmp_path / "decisions.parquet"

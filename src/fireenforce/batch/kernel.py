@@ -17,6 +17,7 @@ rows equal ``decide`` is what the tests prove (a Hypothesis property and 100,000
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
 from typing import Any, Callable, Hashable, Sequence
 
@@ -25,6 +26,7 @@ import pyarrow as pa
 from pydantic import BaseModel
 
 from fireenforce.batch.columns import KEY_SEPARATOR, NO_DAY, Bools, CaseColumns, Ints, factorize
+from fireenforce.batch.days import DayTable
 from fireenforce.batch.output import EPOCH, OUTPUT_SCHEMA, Row, decision_row, epoch_days, error_row
 from fireenforce.dates import add_years
 from fireenforce.engine import entrusted, law, penalty as pen
@@ -41,6 +43,7 @@ LEVELS = ("street", "town", "township", "brigade")  # the codes of columns.CaseC
 PROCEDURES = ("none", "summary", "general")
 ELEMENTS = ("overdue", "refusal", "notice")  # bits of the history's elements
 AGENCY_NOTICE = 1 << len(ELEMENTS)  # the next bit: an agency notice was served, unrectified (needs_notice)
+CHUNK_ROWS = 65_536  # rows decided at once within a batch
 _FAIL = -9  # a step's answer for a combination that decide refuses (its rows go to decide)
 Decide = Callable[[dict[str, Any]], Decision]
 
@@ -111,6 +114,46 @@ class _Registry:
         return found
 
 
+class _Memo:
+    """A step's answers, remembered: each distinct combination of its inputs has a row of a numpy
+    table (rows are added, never changed, so a thread may read the table while another adds)."""
+
+    def __init__(self, fn: Callable[..., tuple[int, ...]], width: int) -> None:
+        self.fn = fn
+        self.width = width
+        self.rows: dict[tuple[int, ...], int] = {}
+        self.values: list[tuple[int, ...]] = []
+        self.table = np.zeros((0, width), dtype=np.int64)
+        self.lock = threading.Lock()
+
+    def answers(self, combos: list[tuple[int, ...]]) -> Ints:
+        """The answers of ``combos`` (one row each); ``fn`` runs once per new combination, and one
+        that fails answers _FAIL (its rows go to ``decide``, which says why)."""
+        at = np.fromiter(map(self.rows.get, combos, itertools.repeat(-1)), dtype=np.int64, count=len(combos))
+        missing = np.flatnonzero(at < 0)
+        if missing.size:
+            with self.lock:
+                added: dict[tuple[int, ...], int] = {}
+                for i in missing.tolist():
+                    combo = combos[i]
+                    row = self.rows.get(combo, added.get(combo))
+                    if row is None:
+                        row = added[combo] = len(self.values)
+                        self.values.append(self._answer(combo))
+                    at[i] = row
+                if added:
+                    self.table = np.array(self.values, dtype=np.int64).reshape(-1, self.width)
+                    self.rows.update(added)  # published once the table has their rows
+        return self.table[at]
+
+    def _answer(self, combo: tuple[int, ...]) -> tuple[int, ...]:
+        try:
+            found = tuple(self.fn(*combo))
+        except Exception:  # noqa: BLE001  the combination's rows go to decide, which says why
+            found = (_FAIL,)
+        return found if found[0] != _FAIL else (_FAIL,) * self.width
+
+
 class Kernel:
     """The batch path for one ruleset version; safe to share between threads."""
 
@@ -147,10 +190,14 @@ class Kernel:
         changes = set().union(*(o.dates() for o in rs.delegations.offices.values()))
         self.office_changes = np.array(sorted(epoch_days(d) for d in changes), dtype=np.int64)
         self.horizon = entrusted.lapse_horizon(rs)
+        horizon = self.horizon
+        self.latest_decision = DayTable(lambda d: (epoch_days(horizon(_day(d))) if horizon else d,), 1)
+        self.day_answers = DayTable(self._on_day, 4)
+        self.expiries: dict[int, DayTable] = {}
         given = [LEVELS.index(o.level) if o.level else -1 for o in rs.delegations.offices.values()]
         self.office_levels = np.array([-1, *given], dtype=np.int64)  # by office + 1; -1: any level
         self.names = _Registry()  # strings of the output (statuses, tiers, citations...)
-        self.memos: dict[str, dict[tuple[int, ...], tuple[int, ...]]] = {}
+        self.memos: dict[str, _Memo] = {}
         self.fines: list[tuple[int, int, int, int] | None] = [None]
         self.lock = threading.Lock()
         self.resolutions: list[tuple[int, Resolution]] = []  # (item index, law): the law table's values
@@ -160,9 +207,18 @@ class Kernel:
     # -- the whole batch ------------------------------------------------------------------------
 
     def run(self, table: pa.Table) -> pa.Table:
-        """The output table for ``table`` (rows in order); bad rows carry their error."""
+        """The output table for ``table`` (rows in order); bad rows carry their error. A long table
+        is decided ``CHUNK_ROWS`` rows at a time: the temporaries of a chunk stay in the caches and
+        the memory freed by one chunk serves the next (a first batch touches a chunk's worth of new
+        memory, not a table's)."""
         if not table.num_rows:
             return OUTPUT_SCHEMA.empty_table()
+        if table.num_rows <= CHUNK_ROWS:
+            return self._run(table)
+        return pa.concat_tables([self._run(table.slice(start, CHUNK_ROWS))
+                                 for start in range(0, table.num_rows, CHUNK_ROWS)])
+
+    def _run(self, table: pa.Table) -> pa.Table:
         columns = CaseColumns(table)
         result = self._answers(columns)
         return _assemble(self, result, columns.odd, self._singles(table, np.flatnonzero(columns.odd)))
@@ -347,20 +403,10 @@ class Kernel:
         row[key] = np.arange(len(key))  # a row of each value of the key (the direct table is the key's range)
         present = np.flatnonzero(row >= 0)
         reps = row[present]
-        memo = self.memos.setdefault(name, {})
-        combos = np.stack([c[reps] for c in components], axis=1).tolist() if len(reps) else []
-        answers = []
-        for combo in combos:
-            found = memo.get(tuple(combo))
-            if found is None:
-                try:
-                    found = tuple(fn(*combo))
-                except Exception:  # noqa: BLE001  the combination's rows go to decide, which says why
-                    found = (_FAIL,)
-                memo[tuple(combo)] = found
-            answers.append(found)
-        table = np.array([a if a[0] != _FAIL else (_FAIL,) * width for a in answers], dtype=np.int64)
-        table = table.reshape(len(answers), width)
+        memo = self.memos.get(name)
+        if memo is None:
+            memo = self.memos.setdefault(name, _Memo(fn, width))
+        table = memo.answers(list(zip(*(c[reps].tolist() for c in components))))
         lookup = np.full(span, _FAIL, dtype=np.int64)
         out = []
         for j in range(width):
@@ -373,36 +419,47 @@ class Kernel:
         """Per decision date: the limitation years (by harm), the history's cutoff, and whether
         this version answers for the date and has a limitation period for it."""
         given = decided != NO_DAY  # a row without a date is left to decide (columns mark it)
-        inverse, days = factorize(np.where(given, decided, decided.max()))
-        base, extended = np.zeros(len(days), np.int64), np.zeros(len(days), np.int64)
-        cutoff = np.full(len(days), NO_DAY, np.int64)
-        ok = np.zeros(len(days), dtype=bool)
-        rs = self.rs
-        for i, d in enumerate(days.tolist()):
-            if d == NO_DAY:
-                continue
-            day = _day(d)
-            today = rs.policy.on(day)
-            cutoff[i] = epoch_days(today.cutoff)
-            if today.limitation is not None and rs.covers(day) and rs.in_force.covers(day):
-                ok[i] = True
-                base[i], extended[i] = today.limitation.base_years, today.limitation.extended_years
-        return np.where(harm, extended[inverse], base[inverse]), cutoff[inverse], ok[inverse] & given
+        if not given.any():
+            return np.zeros(len(decided), np.int64), np.full(len(decided), NO_DAY, np.int64), given
+        found = self.day_answers(np.where(given, decided, decided.max()))
+        return np.where(harm, found[:, 1], found[:, 0]), found[:, 2], (found[:, 3] == 1) & given
+
+    def _on_day(self, days: int) -> tuple[int, int, int, int]:
+        """The limitation's base and extended years, the history's cutoff, and 1 where this
+        version answers for the day and has a limitation period for it."""
+        rs, day = self.rs, _day(days)
+        today = rs.policy.on(day)
+        limitation = today.limitation
+        if limitation is None or not (rs.covers(day) and rs.in_force.covers(day)):
+            return 0, 0, epoch_days(today.cutoff), 0
+        return limitation.base_years, limitation.extended_years, epoch_days(today.cutoff), 1
 
     @staticmethod
     def _known_codes(codes: tuple[Ints, list[str]], known: Any) -> Bools:
         return np.array([all(c in known for c in s.split(KEY_SEPARATOR) if c) for s in codes[1]], dtype=bool)
 
-    @staticmethod
-    def _barred(ended: Ints, observed: Ints, years: Ints) -> Ints:
+    def _barred(self, ended: Ints, observed: Ints, years: Ints) -> Ints:
         """Not discovered within the limitation period after the conduct ended (penalty-law art. 36)."""
         known = ended != NO_DAY
-        base = int(ended[known].min()) if known.any() else 0  # keeps the pairs in a small range
-        pairs = np.where(known, (ended - base) * 64 + np.minimum(years, 63), -1)
-        inverse, unique = factorize(pairs)
-        expiry = np.array([epoch_days(add_years(_day(base + int(p) // 64), int(p) % 64)) if p >= 0 else 0
-                           for p in unique.tolist()], dtype=np.int64)
-        return (known & (observed > expiry[inverse])).astype(np.int64)
+        if not known.any():
+            return np.zeros(len(ended), np.int64)
+        day = np.where(known, ended, ended.max())
+        distinct = np.flatnonzero(np.bincount(years)).tolist()
+        if len(distinct) == 1:
+            expiry = self._expiry(distinct[0])(day)[:, 0]
+        else:
+            expiry = np.zeros(len(ended), np.int64)
+            for y in distinct:
+                rows = years == y
+                expiry[rows] = self._expiry(y)(day[rows])[:, 0]
+        return (known & (observed > expiry)).astype(np.int64)
+
+    def _expiry(self, years: int) -> DayTable:
+        """The day ``years`` years after a day (``dates.add_years``), by day."""
+        found = self.expiries.get(years)
+        if found is None:
+            found = self.expiries.setdefault(years, DayTable(lambda d: (epoch_days(add_years(_day(d), years)),), 1))
+        return found
 
     def _history(self, columns: CaseColumns, item: Ints, ended: Ints, cutoff: Ints) -> tuple[Ints, Ints, Ints, Ints]:
         """The ladder's prior step, the running order (rank and deadline), the elements met: the
@@ -459,8 +516,7 @@ class Kernel:
         rows = np.flatnonzero(named & (decided != NO_DAY))
         if not rows.size or not self.office_changes.size or self.horizon is None:
             return near
-        days, where = np.unique(decided[rows], return_inverse=True)
-        latest = np.array([epoch_days(self.horizon(_day(int(d)))) for d in days], dtype=np.int64)[where]
+        latest = self.latest_decision(decided[rows])[:, 0]
         after = np.searchsorted(self.office_changes, decided[rows], side="right")
         change = self.office_changes[np.minimum(after, len(self.office_changes) - 1)]
         near[rows] = (after < len(self.office_changes)) & (change <= latest)
