@@ -9,6 +9,7 @@ decision. A null is an absent field: Arrow cannot tell them apart.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Callable, Mapping
 
@@ -273,6 +274,7 @@ class Frame:
         return codes + 1, ["", *strings]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _parse_day(text: str) -> int:
     if not _DATE.match(text):
         return _BAD_DAY
@@ -365,6 +367,12 @@ class History:
         entries.mark((self.date == NO_DAY) | (self.date > today)
                      | (has_deadline & (self.deadline < self.date))
                      | (has_reinspection & ((self.reinspected < self.date) | (self.reinspected > today))))
+
+    def segments(self) -> tuple[Ints, Ints]:
+        """The rows that have entries, and the position of each one's first entry (entries come
+        in row order): the offsets for ``numpy.ufunc.reduceat`` over the entries."""
+        starts = np.flatnonzero(np.diff(self.owner, prepend=-1))
+        return self.owner[starts], starts
 
     @classmethod
     def read(cls, frame: Frame, decided: Ints) -> "History | None":

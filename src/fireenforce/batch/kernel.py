@@ -488,23 +488,22 @@ class Kernel:
         runs = counts & pending & ~history.rectified & (today <= deadline) & self.reinspect[step]
         rank = self.rank[step]
         columns.odd[owner[counts & (rank < 0)]] = True
+        rows, starts = history.segments()  # the rows with entries, and where each one's entries start
         prior, running_rank = none.copy(), none.copy()
-        for r in range(int(rank.max()) + 1):
-            prior[np.bincount(owner[counts & ~runs & (rank == r)], minlength=n) > 0] = r
-            running_rank[np.bincount(owner[runs & (rank == r)], minlength=n) > 0] = r
+        prior[rows] = np.maximum.reduceat(np.where(counts & ~runs, rank, -1), starts)
+        running_rank[rows] = np.maximum.reduceat(np.where(runs, rank, -1), starts)
         chosen = np.flatnonzero(runs & (rank == running_rank[owner]))
         chosen_rows = owner[chosen]  # ascending: entries come in row order
         first = np.flatnonzero(np.diff(chosen_rows, prepend=-1) != 0)
         running = np.full(n, NO_DAY, np.int64)
         running[chosen_rows[first]] = deadline[chosen[first]]
-
-        def any_of(flags: Bools) -> Bools:
-            return np.bincount(owner[flags], minlength=n) > 0
-
-        was_served, was_overdue = any_of(served), any_of(overdue)
+        agency = served & (history.issued_by == 1)
+        met = np.zeros(n, np.uint8)  # bits: served, overdue, notice, agency's order served
+        bits = served.view(np.uint8) | overdue.view(np.uint8) << 1 | notice.view(np.uint8) << 2 | agency.view(np.uint8) << 3
+        met[rows] = np.bitwise_or.reduceat(bits, starts)
+        was_served, was_overdue = (met & 1) != 0, (met & 2) != 0
         refusal = was_served & (was_overdue | columns.refused)
-        agency = any_of(served & (history.issued_by == 1))
-        elements = was_overdue.astype(np.int64) | refusal << 1 | any_of(notice) << 2 | agency << len(ELEMENTS)
+        elements = was_overdue.astype(np.int64) | refusal << 1 | ((met & 4) != 0) << 2 | ((met & 8) != 0) << len(ELEMENTS)
         return prior, running_rank, elements, running
 
     # -- one combination each: the engine's own functions ---------------------------------------------
