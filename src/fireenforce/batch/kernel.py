@@ -162,7 +162,6 @@ class Kernel:
         self.decide = decide
         codes = sorted(rs.items)
         self.codes = codes
-        self.item_index = {code: i for i, code in enumerate(codes)}
         items = [rs.items[c] for c in codes]
 
         def per_item(get: Callable[[Any], Any]) -> Any:
@@ -186,7 +185,8 @@ class Kernel:
         self.trigger_facts = tuple(dict.fromkeys(t.fact for t in policy.spec.referrals))
         self.objects = _Registry()
         self.office_names = tuple(rs.delegations.offices)
-        self.offices = {name: i for i, name in enumerate(self.office_names)}
+        self.item_vocabulary = pa.array(codes, type=pa.string())
+        self.office_vocabulary = pa.array(self.office_names, type=pa.string())
         changes = set().union(*(o.dates() for o in rs.delegations.offices.values()))
         self.office_changes = np.array(sorted(epoch_days(d) for d in changes), dtype=np.int64)
         self.horizon = entrusted.lapse_horizon(rs)
@@ -219,7 +219,7 @@ class Kernel:
                                  for start in range(0, table.num_rows, CHUNK_ROWS)])
 
     def _run(self, table: pa.Table) -> pa.Table:
-        columns = CaseColumns(table)
+        columns = CaseColumns(table, self.item_vocabulary, self.office_vocabulary)
         result = self._answers(columns)
         return _assemble(self, result, columns.odd, self._singles(table, np.flatnonzero(columns.odd)))
 
@@ -238,10 +238,7 @@ class Kernel:
     def _answers(self, columns: CaseColumns) -> dict[str, Any]:
         rs, policy = self.rs, self.rs.policy
         odd = columns.odd
-        index = np.array([self.item_index.get(s, -1) for s in columns.item_strings] + [-1], dtype=np.int64)
-        item = index[columns.item_codes]
-        odd |= item < 0
-        item = np.where(item < 0, len(self.codes), item)
+        item = np.where(columns.item < 0, len(self.codes), columns.item)  # no or an unknown item: odd
         facts = columns.facts
         fact = {name: (facts >> bit) & 1 for bit, name in enumerate(columns.fact_names)}
         decided, start, observed, given_end = columns.decided, columns.start, columns.observed, columns.ended
@@ -287,8 +284,7 @@ class Kernel:
         competence, = self._stage("scoped", [competence, scoped * (branch + 1), scoped * (tier + 1),
                                              scoped * (kind + 1), scoped * (now_class + 1), scoped * (level + 1)],
                                   self._scoped, odd)
-        named = np.array([self.offices.get(s, -1) for s in columns.office_strings] + [-1], dtype=np.int64)
-        office = named[columns.office_codes] + 1  # 0: an office offices.yaml does not name
+        office = columns.office + 1  # 0: an office offices.yaml does not name
         odd |= self._changes_before_decision(office > 0, decided)
         known_level = self.office_levels[office]
         odd |= (known_level >= 0) & (known_level != level)  # decide refuses the level on office.level
@@ -470,9 +466,7 @@ class Kernel:
         if history is None:
             return none, none, np.zeros(n, np.int64), np.full(n, NO_DAY, np.int64)
         owner = history.owner
-        index = np.array([self.item_index.get(s, -1) for s in history.item_strings] + [-1], dtype=np.int64)
-        entry_item = index[history.item_codes]
-        columns.odd[owner[entry_item < 0]] = True  # an unknown item: decide names it
+        entry_item = history.item  # -1 (an unknown item) never equals a row's item
         step = np.maximum(history.step, 0)
         row_item = item[owner]
         mine = entry_item == row_item
