@@ -118,6 +118,19 @@ def test_bundled_family_gives_each_row_the_version_of_its_date() -> None:
     assert out.schema.metadata[b"fireenforce.ruleset.version"] == ",".join(v.version for v in family).encode()
 
 
+def test_family_rows_of_one_version_with_rows_of_none() -> None:
+    """The usual file: every row of the newest version but a few without a version (no or an old
+    date), which ``decide`` answers against the family, in their places."""
+    table = case_table(RS, 400, seed=14)
+    cases = [strip_nulls(c) for c in table.to_pylist()]
+    for at in (0, 57, 399):
+        cases[at] = {**cases[at], "decided_on": "1990-01-01", "observed_on": "1990-01-01", "occurred_on": "1990-01-01"}
+    cases[200].pop("observed_on")
+    out = decide_table(table_of(cases))
+    assert out.to_pylist() == [expected(c, None) for c in cases]
+    assert [out.column("error")[at].as_py() is not None for at in (0, 57, 200, 399)] == [True] * 4
+
+
 def _sample(ruleset: fe.Ruleset, n: int) -> list[fe.Case]:
     found: list[fe.Case] = []
 
