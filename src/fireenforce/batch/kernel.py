@@ -385,24 +385,30 @@ class Kernel:
                     by_item[i, c] = [code(item_referral(self.rs, level, compiled, self._conditions(c))) for level in LEVELS]
         return by_fact, by_item
 
-    def _stage(self, name: str, components: Sequence[Ints], fn: Callable[..., tuple[int, ...]],
+    def _stage(self, name: str, components: Sequence[Ints | Bools], fn: Callable[..., tuple[int, ...]],
                odd: Bools, width: int = 1) -> tuple[Ints, ...]:
         """``fn`` once per distinct combination of the components (remembered across batches);
         rows whose combination fails are left to decide."""
-        components = [np.asarray(c, dtype=np.int64) for c in components]
-        key = _dense([c - c.min() if len(c) else c for c in components])  # non-negative
+        key, digits = _dense(components)
         span = int(key.max()) + 1 if len(key) else 0
         if span > max(4 * len(key), 1 << 16):
             key, _ = factorize(key)
-            span = int(key.max()) + 1
-        row = np.full(span, -1, dtype=np.int64)
-        row[key] = np.arange(len(key))  # a row of each value of the key (the direct table is the key's range)
-        present = np.flatnonzero(row >= 0)
-        reps = row[present]
+            span, digits = int(key.max()) + 1, None
+        if digits is not None:  # the key's distinct values, and the combinations they spell
+            seen = np.zeros(span, dtype=bool)
+            seen[key] = True
+            present = np.flatnonzero(seen)
+            combos = list(zip(*_spell(present, digits)))
+        else:  # a row of each value of the key, and its combination
+            row = np.full(span, -1, dtype=np.int64)
+            row[key] = np.arange(len(key))
+            present = np.flatnonzero(row >= 0)
+            reps = row[present]
+            combos = list(zip(*(np.asarray(c[reps], dtype=np.int64).tolist() for c in components)))
         memo = self.memos.get(name)
         if memo is None:
             memo = self.memos.setdefault(name, _Memo(fn, width))
-        table = memo.answers(list(zip(*(c[reps].tolist() for c in components))))
+        table = memo.answers(combos)
         lookup = np.full(span, _FAIL, dtype=np.int64)
         out = []
         for j in range(width):
@@ -660,19 +666,37 @@ def _copy(model: Any, **values: Any) -> Any:
     return construct(type(model), **{**model.__dict__, **values})
 
 
-def _dense(components: Sequence[Ints]) -> Ints:
-    """One integer per row that differs exactly where some (non-negative) component differs,
-    kept within a small range so that ``factorize`` can use a direct table."""
+def _dense(components: Sequence[Ints | Bools]) -> tuple[Ints, list[tuple[int, int]] | None]:
+    """One integer per row that differs exactly where some component differs, kept within a
+    small range so that ``factorize`` can use a direct table; and each component's (lowest value,
+    radix) in it, or None where a ``factorize`` on the way made the key unspellable."""
     key = np.zeros(len(components[0]), dtype=np.int64)
     size, bound = 1, max(4 * len(key), 1 << 16)
+    digits: list[tuple[int, int]] | None = []
     for component in components:
-        radix = int(component.max()) + 1 if len(component) else 1
+        low, high = (int(component.min()), int(component.max())) if len(component) else (0, 0)
+        radix = high - low + 1
         if size * radix > bound and size > 1:
             key, unique = factorize(key)
-            size = len(unique)
-        key = key * radix + component
+            size, digits = len(unique), None
+        key *= radix
+        key += component
+        if low:
+            key -= low
         size *= radix
-    return key
+        if digits is not None:
+            digits.append((low, radix))
+    return key, digits
+
+
+def _spell(keys: Ints, digits: list[tuple[int, int]]) -> list[list[int]]:
+    """The components' values (one list per component) that ``_dense`` made these keys of."""
+    values = []
+    rest = keys.copy()
+    for low, radix in reversed(digits):
+        values.append((rest % radix + low).tolist())
+        rest //= radix
+    return values[::-1]
 
 
 def _assemble(kernel: "Kernel", result: dict[str, Any], odd: Bools, singles: list[Row]) -> pa.Table:
