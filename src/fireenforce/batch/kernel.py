@@ -22,6 +22,7 @@ import threading
 from typing import Any, Callable, Hashable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 from pydantic import BaseModel
 
@@ -203,6 +204,8 @@ class Kernel:
         self.resolutions: list[tuple[int, Resolution]] = []  # (item index, law): the law table's values
         self.law_table, self.law_source = self._compile_law()
         self.fact_referrals, self.item_referrals = self._compile_referrals()
+        self.referral_rows = np.concatenate([self.fact_referrals.reshape(-1, 2), self.item_referrals.reshape(-1, 2),
+                                             [[-1, -1]]])
 
     # -- the whole batch ------------------------------------------------------------------------
 
@@ -243,7 +246,8 @@ class Kernel:
         fact = {name: (facts >> bit) & 1 for bit, name in enumerate(columns.fact_names)}
         decided, start, observed, given_end = columns.decided, columns.start, columns.observed, columns.ended
         continuing = given_end == NO_DAY
-        ended = np.where(continuing & self.completed[item], start, given_end)  # a completed act ends its day
+        completed = self.completed[item]
+        ended = np.where(continuing & completed, start, given_end)  # a completed act ends its day
         now_class = np.searchsorted(self.bounds, decided, side="right")
         then_day = np.where(ended == NO_DAY, decided, ended)
 
@@ -257,20 +261,21 @@ class Kernel:
         odd |= ~self.kinds[item, kind]
         odd |= self.operating_only[item] & (operating == 1)
         odd |= self.high_rise_only[item] & (high_rise == 1)
-        odd |= self.completed[item] & ~continuing & (given_end != start)
+        odd |= completed & ~continuing & (given_end != start)
         operating = np.where(self.operating_only[item], 1, operating == 2)
         high_rise = np.where(self.high_rise_only[item], 1, high_rise == 2)
         conditions = (kind | operating << 1 | high_rise << 2 | (columns.crowded == 2) << 3
                       | fact["serious"] << 4 | fact["minor"] << 5 | fact["hinders_evacuation"] << 6)
 
         then_class = np.searchsorted(self.bounds, then_day, side="right")
-        resolution = self.law_table[item, then_class, now_class, conditions]
-        law_src = self.law_source[item, then_class, now_class, conditions]
+        at = _flat(self.law_table, item, then_class, now_class, conditions)
+        resolution = self.law_table.reshape(-1)[at]
+        law_src = self.law_source.reshape(-1)[at]
         odd |= resolution == _FAIL
         barred = self._barred(ended, observed, years)
         prior, running_rank, elements, running_deadline = self._history(columns, item, ended, cutoff)
         excuse, = self._stage("excuse", [fact["no_fault"], fact["minor"], fact["corrected_in_time"],
-                                         fact["rectified_on_spot"], fact["harm"], self.completed[item]],
+                                         fact["rectified_on_spot"], fact["harm"], completed],
                               self._excuse, odd)
         refusal = (elements & 0b11) != 0
         tier, = self._stage("tier", [fact["serious"], self._stable(columns.mitigating),
@@ -291,7 +296,7 @@ class Kernel:
         competence, = self._stage("entrusted", [competence, (office > 0) * (branch + 1), office, level,
                                                 (office > 0) * (now_class + 1)], self._entrusted, odd)
         status, = self._stage("status", [branch, competence, elements, barred, excuse], self._status, odd)
-        step, = self._stage("step", [prior, fact["serious"], status, level == 3, self.completed[item]],
+        step, = self._stage("step", [prior, fact["serious"], status, level == 3, completed],
                             self._step, odd)
         trigger, trigger_step = self._referrals(item, conditions, level, fact)
         keep = (running_rank >= 0) & (trigger < 0) & ~(running_rank < self.rank[np.maximum(step, 0)])
@@ -321,11 +326,11 @@ class Kernel:
         for bit, name in enumerate(self.trigger_facts):
             bits |= fact[name] << bit
         gate = self.own_referrals[item] | (fact["crime_suspected"] | fact["sealing_needed"]).astype(bool)
-        by_fact = self.fact_referrals[bits, level]
-        by_item = self.item_referrals[item, conditions, level]
-        chosen = np.where(by_fact[:, :1] != -1, by_fact, by_item)
-        chosen = np.where(gate[:, None], chosen, -1)
-        return chosen[:, 0], chosen[:, 1]
+        by_fact = _flat(self.fact_referrals, bits, level)
+        by_item = _flat(self.item_referrals, item, conditions, level)
+        rows = self.referral_rows  # the fact table's rows, the item table's, and "none"
+        chosen = np.where(gate, np.where(rows[by_fact, 0] != -1, by_fact, self.fact_referrals.size // 2 + by_item), -1)
+        return rows[chosen, 0], rows[chosen, 1]
 
     # -- compiled when the kernel is built ------------------------------------------------------------
 
@@ -687,6 +692,15 @@ def _dense(components: Sequence[Ints | Bools]) -> tuple[Ints, list[tuple[int, in
         if digits is not None:
             digits.append((low, radix))
     return key, digits
+
+
+def _flat(table: npt.NDArray[Any], *indices: Ints) -> Ints:
+    """The positions in ``table.reshape(-1)`` of ``table[indices]`` (indices within its shape)."""
+    at = np.asarray(indices[0], dtype=np.int64).copy()
+    for size, index in zip(table.shape[1:len(indices)], indices[1:]):
+        at *= size
+        at += index
+    return at
 
 
 def _spell(keys: Ints, digits: list[tuple[int, int]]) -> list[list[int]]:
