@@ -5,6 +5,7 @@ the 同案不同罚 comparison, and the batch path gives the rules decide gives.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import random
 import json
@@ -76,7 +77,10 @@ def test_escalation_skipped(led: Ledger) -> None:
     f = only(report, "AUDIT-ESCALATION-SKIPPED")
     assert (f.action, f.finding, f.step, f.rule_step, f.suggested_step) == (rec.action, rec.finding, "penalty",
                                                                              "reminder", "reminder")
-    assert f.reason == "当事人态度恶劣" and f.fine == 6000 and f.basis == ("inspection-rules:20:2",)
+    # the ladder is local policy: no provision is cited, and the detail says where the step comes from
+    assert f.reason == "当事人态度恶劣" and f.fine == 6000 and f.basis == ()
+    assert f.detail.endswith("（" + fe.load_ruleset().audit.local["AUDIT-ESCALATION-SKIPPED"] + "）")
+    assert "本地执法阶梯政策" in f.detail and "不是法律条款的要求" in f.detail
     assert "没有书面责令改正" in f.detail and f.subject.startswith("916200") and "*" in f.subject
     assert f.ruleset_version == "2024.09" and f.label == "越级处理（措施重于规则所定步骤）"
 
@@ -313,7 +317,15 @@ def test_the_policy_file_is_checked(tmp_path: Path) -> None:
     with pytest.raises(fe.RulesetError) as err:
         load_version(root)
     found = sorted((f.code, f.file, f.line) for f in err.value.findings)
-    assert found == [("RS-AUDIT-KIND", "2024.09/policy/audit.yaml", 19), ("RS-CITE-UNKNOWN", "2024.09/policy/audit.yaml", 19)]
+    assert found == [("RS-AUDIT-KIND", "2024.09/policy/audit.yaml", 18), ("RS-CITE-UNKNOWN", "2024.09/policy/audit.yaml", 18)]
+
+
+def test_a_kind_rests_on_a_provision_or_on_local_policy_not_both(tmp_path: Path) -> None:
+    root = variant(tmp_path, "policy/audit.yaml", "AUDIT-SUMMARY-LIMIT: [\"penalty-law:51\"]",
+                   "AUDIT-SUMMARY-LIMIT: [\"penalty-law:51\"]\n  AUDIT-ESCALATION-SKIPPED: [\"inspection-rules:20:2\"]")
+    with pytest.raises(fe.RulesetError) as err:
+        load_version(root)
+    assert [(f.code, f.field) for f in err.value.findings] == [("RS-AUDIT-LOCAL", "local.AUDIT-ESCALATION-SKIPPED")]
 
 
 # -- the property -------------------------------------------------------------------------------
@@ -415,3 +427,16 @@ def test_the_database_reading_gives_the_exports_report_on_both_databases(ledger_
         report = fe.audit(led).json()
         assert report == fe.audit(export).json() and report["actions"] == 4
         assert fe.audit(led, since="2026-05-10").json() == fe.audit(export, since="2026-05-10").json()
+
+
+def test_cases_giving_other_fields_than_the_first_are_re_decided_with_all_of_them() -> None:
+    """A ledger's or an export's actions become one table: a field the first case does not give
+    (here ``history``) must stay in the table, or the second action would be re-decided without
+    its history, agree with the step taken (a reminder) and hide that the rule was heavier."""
+    first = case(1)
+    second = case(2, history=[{"date": "2026-03-01", "item": "EV-BLOCK", "step": "warning"}])
+    actions = [Action(id=f"A{n}", finding=f"F{n}", office=one["office"]["name"], case=one,
+                      date=dt.date(2026, 5, 3), step="reminder", where=f"[{n}]") for n, one in enumerate((first, second))]
+    rules = rules_for(actions, BUNDLED)
+    assert rules == [_alone(action, BUNDLED) for action in actions]
+    assert [getattr(r, "step", None) for r in rules][1] != "reminder"

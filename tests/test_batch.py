@@ -59,6 +59,7 @@ BREAKERS = [  # each turns a valid case into one that decide refuses
     lambda c: c.update(colour="red"),
     lambda c: c.setdefault("facts", {}).update(mitigating=["no-such-fact"]),
     lambda c: c.setdefault("facts", {}).update(serious=True, minor=True),
+    lambda c: c.setdefault("facts", {}).update(serious=True, slight=True),
     lambda c: c.update(history=[{"date": c["observed_on"], "item": "NO-SUCH-ITEM", "step": "reminder"}]),
     lambda c: c.update(item="NO-SUCH-ITEM"),
     lambda c: c["office"].update(level="province"),

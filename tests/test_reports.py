@@ -295,3 +295,20 @@ def test_the_html_report_renders_in_headless_chromium(seeded: Ledger, tmp_path: 
     if keep:  # to look at the result: FIREENFORCE_KEEP_REPORT=DIR pytest tests/test_reports.py
         for path in (page, png, pdf):
             shutil.copy(path, Path(keep) / path.name)
+
+
+def test_the_demo_district_seeds_without_a_refusal(tmp_path: Path) -> None:
+    """``make demo`` seeds the default district (its own --from and --rate): a day's re-inspection
+    that closes a finding and an inspection the same day that finds the same conduct must not meet
+    (the ledger refuses conduct observed by the day its finding closed). Four months reach the day
+    where they first met (2025-09-01)."""
+    line = next(x for x in Path("Makefile").read_text(encoding="utf-8").splitlines() if "fireenforce seed" in x)
+    args = line.split()
+    start = dt.date.fromisoformat(args[args.index("--from") + 1])
+    rate = float(args[args.index("--rate") + 1])
+    led = Ledger(f"sqlite:///{tmp_path / 'demo.db'}")
+    try:
+        summary = seed_ledger(led, start=start, months=4, rate=rate, triage_from=start + dt.timedelta(days=200))
+    finally:
+        led.close()
+    assert summary.findings > 100 and summary.reinspections > 100

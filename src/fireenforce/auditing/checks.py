@@ -113,6 +113,8 @@ def _fine_findings(action: Action, rule: Rule) -> list[AuditFinding]:
 
 def _finding(code: str, action: Action, rule: Rule | None, detail: str) -> AuditFinding:
     audit = rule.ruleset.audit if rule is not None else None
+    if audit is not None and code in audit.local:
+        detail = f"{detail}（{audit.local[code]}）"
     return AuditFinding(
         code=code, office=action.office, detail=detail, date=action.date.isoformat(), finding=action.finding,
         action=action.id, item=rule.item if rule else action.case.get("item") or "", subject=action.subject,

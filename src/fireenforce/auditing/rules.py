@@ -76,8 +76,10 @@ def _batch(actions: Sequence[Action], family: Sequence[Ruleset], table: Any) -> 
     except ImportError:
         return None
     if table is None:
-        try:
-            table = pa.Table.from_pylist([action.case for action in actions])
+        if not actions:
+            return []
+        try:  # every case's keys (``from_pylist`` would take the top-level columns from the first case only)
+            table = pa.Table.from_struct_array(pa.array([action.case for action in actions]))
         except (pa.ArrowException, TypeError, ValueError):  # e.g. a local fact that is a number here, text there
             return None
     return decide_table(table, family).to_pylist()

@@ -328,8 +328,8 @@ class CaseColumns:
             value, _ = frame.flag(f"facts.{name}")
             self.facts |= value.astype(np.int64) << bit
         self.harm = frame.flag("facts.harm")[0]
-        given = {name: frame.flag(f"facts.{name}")[0] for name in ("serious", "minor", "slight_harm")}
-        frame.mark(given["serious"] & given["minor"] | given["slight_harm"] & ~self.harm)  # Facts refuses these
+        given = {name: frame.flag(f"facts.{name}")[0] for name in ("serious", "minor", "slight", "slight_harm")}
+        frame.mark(given["serious"] & (given["minor"] | given["slight"]) | given["slight_harm"] & ~self.harm)  # Facts refuses these
         self.refused = frame.flag("facts.refused")[0]
         self.mitigating = frame.code_list("facts.mitigating", 50)
         self.aggravating = frame.code_list("facts.aggravating", 50)

@@ -274,7 +274,7 @@ class Kernel:
         odd |= resolution == _FAIL
         barred = self._barred(ended, observed, years)
         prior, running_rank, elements, running_deadline = self._history(columns, item, ended, cutoff)
-        excuse, = self._stage("excuse", [fact["no_fault"], fact["minor"], fact["corrected_in_time"],
+        excuse, = self._stage("excuse", [fact["no_fault"], fact["minor"] | fact["slight"], fact["corrected_in_time"],
                                          fact["rectified_on_spot"], fact["harm"], completed],
                               self._excuse, odd)
         refusal = (elements & 0b11) != 0
@@ -549,6 +549,7 @@ class Kernel:
         return _copy(_BLANK_CASE.facts, **values)
 
     def _excuse(self, no_fault: int, minor: int, corrected: int, on_spot: int, harm: int, completed: int) -> tuple[int]:
+        """``minor``: 情节较轻 or 违法行为轻微 (``slight``), which open art. 33(1) alike (``pen.excuse``)."""
         case = self._case(int(minor) << 5, facts={"no_fault": bool(no_fault), "corrected_in_time": bool(corrected),
                                                   "harm": bool(harm), "rectified_on_spot": bool(on_spot)})
         return (self.names.code(pen.excuse(case, None, correctable=not completed)),)

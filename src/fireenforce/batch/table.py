@@ -46,7 +46,8 @@ def forget_kernel(rs: Ruleset) -> None:
 
 def decide_table(table: pa.Table, ruleset: Ruleset | Sequence[Ruleset] | None = None, *,
                  workers: int = 1) -> pa.Table:
-    """Decide every row of ``table`` (the Case JSON shape as Arrow: ``pa.Table.from_pylist(cases)``).
+    """Decide every row of ``table`` (the Case JSON shape as Arrow: ``pa.Table.from_struct_array(pa.array(cases))``,
+    or ``pa.Table.from_pylist(cases)`` where every case gives the same top-level fields).
 
     Returns one row per input row, in order, with the columns of ``OUTPUT_SCHEMA``; every row equals
     ``decide`` on the same case (a null field counts as absent), and a bad row carries its one-line

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from typing import Any, Iterable
 
 from fireenforce.engine import law, penalty as pen, recall
@@ -13,7 +13,7 @@ from fireenforce.engine.entrusted import bounded
 from fireenforce.engine.steps import Step, penalty_status, referral
 from fireenforce.errors import CaseError
 from fireenforce.model.case import Case, HistoryEntry, Subject, check_dates, check_fact_codes, check_local_facts, parse_case
-from fireenforce.model.fast import construct, replaced
+from fireenforce.model.fast import construct, instance, replaced
 from fireenforce.model.decision import (
     Decision, Doubt, Inference, LegalBasis, Penalty, Reason, Rectification, Reinspection,
 )
@@ -232,6 +232,16 @@ class _Core:
     doubts: tuple[Doubt, ...]
     delay: dt.timedelta | None  # from the decision date to the rectification deadline; None: no order
     summary_limit: int | None
+    fields: dict[str, Any] = dataclass_field(init=False, repr=False, compare=False)  # the Decision's, per-case ones None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fields", {name: None if name in _PER_CASE else getattr(self, name)
+                                            for name in Decision.model_fields})
+
+
+_PER_CASE = frozenset({"item", "rectification", "ruleset", "law_date", "limitation", "doubts", "inferred",
+                       "case_digest", "reinspection"})  # the Decision's fields that _decide fills in per case
+_DECISION_FIELDS = frozenset(Decision.model_fields)
 
 
 def _decision_day(rs: Ruleset, case: Case, branch: PenaltyBranch, tier: str, plan: pen.Plan | None,
@@ -297,8 +307,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
     running = record.running
     if running is not None and policy.step_rank[running.step] < policy.step_rank[rule.then["step"]]:  # type: ignore[index]
         running = None
-    trigger = referral(rs, facts, level, item, conditions) if facts.crime_suspected or facts.sealing_needed or item.referrals \
-        else None
+    trigger = referral(rs, facts, level, item, conditions)
     if trigger is not None:
         running = None
     departure: tuple[str, str] | None = None  # (the step taken, the step suggested)
@@ -344,14 +353,17 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
         rectification = _rectification(day + core.delay if core.delay is not None else None)
     if rectification.deadline is not None:
         doubts = (*doubts, _doubt(policy.spec.ladder.deadline_doubt))
-    return construct(
-        Decision, step=core.step, item=item.ref, legal_basis=core.legal_basis, penalty=core.penalty,
-        procedure=core.procedure, hearing_right=core.hearing_right, referral_to=core.referral_to,
-        referral_label=core.referral_label, rectification=rectification, documents=core.documents,
-        reasons=core.reasons, ruleset=rs.ref, law_date=law_day, limitation=limitation,
-        doubts=doubts, inferred=inferred,
-        case_digest=digest, summary_limit=core.summary_limit, reinspection=reinspection,
-    )
+    values = core.fields.copy()  # the Decision's fields in order, the core's in place; then the case's own
+    values["item"] = item.ref
+    values["rectification"] = rectification
+    values["ruleset"] = rs.ref
+    values["law_date"] = law_day
+    values["limitation"] = limitation
+    values["doubts"] = doubts
+    values["inferred"] = inferred
+    values["case_digest"] = digest
+    values["reinspection"] = reinspection
+    return instance(Decision, values, set(_DECISION_FIELDS))
 
 
 def _reinspection(rs: Ruleset, running: HistoryEntry, deadline: dt.date) -> Reinspection:
@@ -614,7 +626,13 @@ def procedure_doubts(rs: Ruleset, plan: pen.Plan, procedures: tuple[str, ...], k
 
 
 def _doubt(spec: DoubtSpec) -> Doubt:
-    return construct(Doubt, code=spec.code, text=spec.text)
+    return _doubt_of(spec.code, spec.text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _doubt_of(code: str, text: str) -> Doubt:
+    """One Doubt per code and text, shared (the deadline's doubt is on most decisions)."""
+    return construct(Doubt, code=code, text=text)
 
 
 def policy_doubts(rs: Ruleset, procedure: str, aggravating: tuple[str, ...]) -> list[Doubt]:

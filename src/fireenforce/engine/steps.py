@@ -39,10 +39,23 @@ def penalty_status(branch: PenaltyBranch | None, elements: frozenset[str], agenc
     return "available" if competence is not None and competence.holds else "no_power"
 
 
+REFERRALS_KEPT = 100_000  # referral answers a ruleset keeps (items × conditions × levels × referring facts)
+
+
 def referral(rs: Ruleset, facts: Facts, level: str, item: CompiledItem, conditions: Conditions) -> Step | None:
     """A fact or the item itself sends the case to another authority, whatever the ladder says
-    (``level``: the acting office's)."""
-    return fact_referral(rs, facts, level) or item_referral(rs, level, item, conditions)
+    (``level``: the acting office's). Remembered per ruleset by its inputs: the item, the case's
+    conditions, the level and the referring facts' values."""
+    key = (item.code, conditions, level, rs.policy.referring_facts(facts))
+    found = rs.referrals.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = fact_referral(rs, facts, level) or item_referral(rs, level, item, conditions)
+        if len(rs.referrals) < REFERRALS_KEPT:
+            rs.referrals[key] = found
+    return found
+
+
+_UNKNOWN = object()
 
 
 def fact_referral(rs: Ruleset, facts: Facts, level: str) -> Step | None:

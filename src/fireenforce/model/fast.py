@@ -17,9 +17,16 @@ _set = object.__setattr__
 
 def construct(cls: type[M], **values: Any) -> M:
     """An instance of ``cls`` holding ``values`` (all of its fields, already valid)."""
+    return instance(cls, values, set(values))
+
+
+def instance(cls: type[M], values: dict[str, Any], fields_set: set[str]) -> M:
+    """An instance of ``cls`` whose ``__dict__`` is ``values`` (every field, in the declared order,
+    already valid) and whose fields set is ``fields_set`` (the instance's own, or one shared by
+    instances that never change it)."""
     obj = cls.__new__(cls)
     _set(obj, "__dict__", values)
-    _set(obj, "__pydantic_fields_set__", set(values))
+    _set(obj, "__pydantic_fields_set__", fields_set)
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj

@@ -60,6 +60,9 @@ class AuditSpec(Spec):
     """When alike cases count as treated unalike."""
     basis: dict[str, list[str]] = {}
     """Citations each finding kind rests on (kind code -> provisions)."""
+    local: dict[str, str] = {}
+    """Finding kinds that rest on local policy, not on a provision (kind code -> what that policy is);
+    the text is added to each such finding's detail, and the kind cites nothing in ``basis``."""
 
 
 def read_audit(src: "Source", root: Path) -> AuditSpec | None:
@@ -77,9 +80,15 @@ def check_audit(src: "Source", manifest: Manifest, provisions: Provisions, spec:
     if len(set(keys)) != len(keys):
         yield Finding("RS-AUDIT-COMPARE", "an attribute is listed twice", file=name,
                       line=src.line(name, "disparity", "compare_by"), field="disparity.compare_by")
+    for section, kinds in (("basis", spec.basis), ("local", spec.local)):
+        for kind in kinds:
+            if kind not in AUDIT_KINDS:
+                yield Finding("RS-AUDIT-KIND", f"unknown audit finding kind {kind!r} (known: {', '.join(AUDIT_KINDS)})",
+                              file=name, line=src.line(name, section, kind), field=f"{section}.{kind}")
+    for kind in set(spec.basis) & set(spec.local):
+        yield Finding("RS-AUDIT-LOCAL", f"{kind} is listed under basis and under local: a finding rests on a "
+                                        "provision or on local policy, not both", file=name,
+                      line=src.line(name, "local", kind), field=f"local.{kind}")
     for kind, cites in spec.basis.items():
-        if kind not in AUDIT_KINDS:
-            yield Finding("RS-AUDIT-KIND", f"unknown audit finding kind {kind!r} (known: {', '.join(AUDIT_KINDS)})",
-                          file=name, line=src.line(name, "basis", kind), field=f"basis.{kind}")
         for j, cite in enumerate(cites):
             yield from cite_findings(src, provisions, cite, name, ("basis", kind, j), manifest.coverage)

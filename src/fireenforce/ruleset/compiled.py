@@ -5,10 +5,11 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import operator
 import string
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Generic, Hashable, Mapping, NamedTuple, Sequence, TypeVar
+from typing import Any, Callable, Generic, Hashable, Mapping, NamedTuple, Sequence, TypeVar
 
 from fireenforce.dates import add_months
 from fireenforce.errors import CaseError, Finding
@@ -94,6 +95,10 @@ class PolicyOn(NamedTuple):
     segment: int  # which stretch of constant policy and law the day falls in
 
 
+def _nothing(_: object) -> tuple[()]:
+    return ()
+
+
 class Policy:
     """Compiled policy: decision tables and dated parameters."""
 
@@ -112,6 +117,9 @@ class Policy:
             {lvl: frozenset(s.powers) for lvl, s in spec.delegation.levels.items()})
         self.kind_labels: Mapping[str, str] = MappingProxyType({k: v.label for k, v in spec.kinds.items()})
         self.local_facts: Mapping[str, str] = MappingProxyType({name: f.type for name, f in spec.facts.items()})
+        names = tuple(trigger.fact for trigger in spec.referrals)
+        # the values of the facts that send a case elsewhere (policy ``referrals``), as one memo key part
+        self.referring_facts: Callable[[Any], Any] = operator.attrgetter(*names) if names else _nothing
         self.mitigating = MappingProxyType({f.code: f for f in spec.discretion.mitigating})
         self.aggravating = MappingProxyType({f.code: f for f in spec.discretion.aggravating})
         entries = [*spec.ladder.lookback_months, *spec.procedure.summary_limit, *spec.procedure.hearing_threshold,
@@ -189,9 +197,10 @@ class Ruleset:
             rule: self.policy_reason(rule) for rule, spec in policy.spec.reasons.items() if not placeholders(spec.text)
         })
         # engine-owned caches (their value types live in the engine): decision cores, competences,
-        # and whole decisions by their case (engine/recall.py)
+        # referrals, and whole decisions by their case (engine/recall.py)
         self.cores: Memo[Any] = Memo()
         self.competences: dict[tuple[object, ...], Any] = {}
+        self.referrals: dict[tuple[object, ...], Any] = {}
         self.decisions: Memo[Any] = Memo(DECISIONS_KEPT)
 
     def __repr__(self) -> str:

@@ -66,9 +66,12 @@ def seed_ledger(led: Ledger, *, seed: int = 2026, start: dt.date = dt.date(2025,
         received = [Signal.model_validate(s) for s in signals_on(district, day, seed, rate)]
         if received:
             summary.signals += store_signals(led, received)[0]
-        for due in queue.pop_until(day):
-            _follow(led, due, queue, summary)
+        # a finding closed or taken over by the brigade today ends what was observed up to today: the
+        # same conduct of that subject is not a new finding before tomorrow (the ledger refuses it)
+        ended = {_conduct(due.plan) for due in queue.pop_until(day) if _follow(led, due, queue, summary)}
         for plan in inspections_on(district, day, seed, rate):
+            if _conduct(plan) in ended:
+                continue
             try:
                 queue.schedule(_record(led, plan, summary), plan, day, 0)
             except OpenFinding as repeat:
@@ -156,7 +159,9 @@ def _repeat(led: Ledger, repeat: OpenFinding, plan: Inspection, day: dt.date, qu
         queue.schedule(result, plan, day, 1)
 
 
-def _follow(led: Ledger, due: _Due, queue: _Queue, summary: Summary) -> None:
+def _follow(led: Ledger, due: _Due, queue: _Queue, summary: Summary) -> bool:
+    """The brigade's answer or the re-inspection that falls due; whether it ended the finding
+    (closed, or the referral accepted)."""
     if due.kind == "answer":
         summary.referral_answers += 1
         view = led.referral_answer(due.finding, on=due.day, accepted=due.plan.referral_accepted,
@@ -164,8 +169,16 @@ def _follow(led: Ledger, due: _Due, queue: _Queue, summary: Summary) -> None:
         if view.status == "open" and view.deadline is not None:  # returned: re-inspect it like any open finding
             queue.push(_Due(view.deadline, next(queue.order), "reinspect", due.finding, due.plan,
                             due.plan.fixes_after))
-        return
+        return due.plan.referral_accepted
     summary.reinspections += 1
     result = _reinspect(led, due.finding, due.day, due.attempt >= due.plan.fixes_after, due.plan)
-    if not isinstance(result, Closure):
-        queue.schedule(result, due.plan, due.day, due.attempt + 1)
+    if isinstance(result, Closure):
+        return True
+    queue.schedule(result, due.plan, due.day, due.attempt + 1)
+    return False
+
+
+def _conduct(plan: Inspection) -> tuple[str, str, str]:
+    """Whose conduct an inspection finds, and where: the subject, the item, the office."""
+    case = plan.case
+    return case["subject"].get("id") or case["subject"].get("name", ""), case["item"], case["office"]["name"]

@@ -77,6 +77,7 @@ def case_table(rs: fe.Ruleset, n: int, seed: int = 7) -> pa.Table:
     place = pa.StructArray.from_arrays([pa.array(high_rise_only | flags(0.3)), pa.array(flags(0.3))],
                                        names=["high_rise", "crowded"])
     office = pa.StructArray.from_arrays([pa.array(LEVELS[rng.integers(0, 4, n)])], names=["level"])
+    facts["slight"] = ~serious & flags(0.05)  # drawn last: the streams of the draws above stay as they were
     fact_array = pa.StructArray.from_arrays([pa.array(v) for v in facts.values()] + [mitigating, aggravating],
                                             names=[*facts, "mitigating", "aggravating"])
     return pa.table({
