@@ -270,6 +270,11 @@ def test_date32_columns_are_read_like_strings(tmp_path: Path) -> None:
         table = table.set_column(index, name, table.column(name).cast(pa.date32()))
     out = decide_table(table, ruleset=RS)
     assert out.to_pylist() == [expected(strip_nulls(c)) for c in table.to_pylist()]
+    early = table.slice(0, 3).set_column(  # a day before any a case may carry, a null, and a good one
+        table.schema.get_field_index("occurred_on"), "occurred_on",
+        pa.array([dt.date(1899, 12, 31), None, dt.date(2024, 1, 1)], type=pa.date32()))
+    rows = decide_table(early, ruleset=RS).to_pylist()
+    assert rows == [expected(strip_nulls(c)) for c in early.to_pylist()] and rows[0]["error"] is not None
     source = tmp_path / "cases.parquet"  # dates stored as dates, and no occurred_on column: read as they are
     pq.write_table(table.drop_columns(["occurred_on"]), source)
     decide_parquet(source, tmp_path / "out.parquet", ruleset=RS.path)

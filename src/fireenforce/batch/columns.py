@@ -238,8 +238,14 @@ class Frame:
                 table = np.array([_parse_day(s) for s in strings] + [NO_DAY], dtype=np.int64)
                 out = table[codes]
         if pa.types.is_date32(array.type):
-            days = pc.fill_null(array.cast(pa.int32()), NO_DAY).to_numpy(zero_copy_only=False).astype(np.int64)
-            out = np.where((days != NO_DAY) & ((days < _FIRST) | (days > _LAST)), _BAD_DAY, days)
+            raw = array.view(pa.int32())
+            days = (pc.fill_null(raw, NO_DAY) if array.null_count else raw).to_numpy(zero_copy_only=False)
+            out = days.astype(np.int64)
+            bad = (days < _FIRST) | (days > _LAST)
+            if array.null_count:
+                bad &= days != NO_DAY
+            if bad.any():
+                out[bad] = _BAD_DAY
         elif not _is_text(array.type):
             return None
         return out
