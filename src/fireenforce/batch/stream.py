@@ -25,7 +25,6 @@ import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from fireenforce.batch.table import decide_table, output_schema
-from fireenforce.engine import freeze_collector
 from fireenforce.errors import CaseError
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.load import MANIFEST, load_family, load_version
@@ -191,11 +190,8 @@ _RULESETS: list[Rulesets] = []
 
 def _start(rulesets: Rulesets | str | Path) -> None:
     """A worker keeps the rulesets (inherited, or loaded once from their directory); its kernel
-    stays warm across tasks. What is alive once they are loaded lives as long as the worker, so it
-    goes to the collector's permanent generation (``freeze_collector``): collections no longer
-    traverse the rulesets, nor touch the pages a forked worker shares with its parent."""
+    stays warm across tasks."""
     _RULESETS.append(load_rulesets(rulesets) if isinstance(rulesets, (str, Path)) else rulesets)
-    freeze_collector()
 
 
 def _work(source: str, groups: tuple[int, ...], batch_rows: int, part: str) -> str:
