@@ -119,6 +119,19 @@ def test_bundled_family_gives_each_row_the_version_of_its_date() -> None:
     assert out.schema.metadata[b"fireenforce.ruleset.version"] == ",".join(v.version for v in family).encode()
 
 
+def test_family_rows_of_one_version_with_rows_of_none() -> None:
+    """The usual file: every row of the newest version but a few without a version (no or an old
+    date), which ``decide`` answers against the family, in their places."""
+    table = case_table(RS, 400, seed=14)
+    cases = [strip_nulls(c) for c in table.to_pylist()]
+    for at in (0, 57, 399):
+        cases[at] = {**cases[at], "decided_on": "1990-01-01", "observed_on": "1990-01-01", "occurred_on": "1990-01-01"}
+    cases[200].pop("observed_on")
+    out = decide_table(table_of(cases))
+    assert out.to_pylist() == [expected(c, None) for c in cases]
+    assert [out.column("error")[at].as_py() is not None for at in (0, 57, 200, 399)] == [True] * 4
+
+
 def _sample(ruleset: fe.Ruleset, n: int) -> list[fe.Case]:
     found: list[fe.Case] = []
 
@@ -175,6 +188,19 @@ def test_empty_table() -> None:
 def test_threads_give_the_same_table() -> None:
     table = case_table(RS, 5000, seed=3)
     assert decide_table(table, ruleset=RS, workers=2).equals(decide_table(table, ruleset=RS))
+
+
+def test_chunks_give_the_same_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table longer than a chunk is decided chunk by chunk (here of 97 rows, so that chunks end
+    inside histories' runs and bad rows fall in several): the same rows as in one piece, cold and warm."""
+    from fireenforce.batch import kernel
+
+    table = case_table(RS, 3000, seed=13)
+    whole = decide_table(table, ruleset=RS)
+    monkeypatch.setattr(kernel, "CHUNK_ROWS", 97)
+    fresh_kernel()
+    assert decide_table(table, ruleset=RS).equals(whole)
+    assert decide_table(table.slice(5), ruleset=RS).equals(whole.slice(5))
 
 
 def test_parquet_round_trip_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -244,6 +270,11 @@ def test_date32_columns_are_read_like_strings(tmp_path: Path) -> None:
         table = table.set_column(index, name, table.column(name).cast(pa.date32()))
     out = decide_table(table, ruleset=RS)
     assert out.to_pylist() == [expected(strip_nulls(c)) for c in table.to_pylist()]
+    early = table.slice(0, 3).set_column(  # a day before any a case may carry, a null, and a good one
+        table.schema.get_field_index("occurred_on"), "occurred_on",
+        pa.array([dt.date(1899, 12, 31), None, dt.date(2024, 1, 1)], type=pa.date32()))
+    rows = decide_table(early, ruleset=RS).to_pylist()
+    assert rows == [expected(strip_nulls(c)) for c in early.to_pylist()] and rows[0]["error"] is not None
     source = tmp_path / "cases.parquet"  # dates stored as dates, and no occurred_on column: read as they are
     pq.write_table(table.drop_columns(["occurred_on"]), source)
     decide_parquet(source, tmp_path / "out.parquet", ruleset=RS.path)
@@ -265,8 +296,9 @@ def test_dictionary_encoded_columns_are_read_without_decoding(tmp_path: Path) ->
     assert pa.types.is_dictionary(encoded.schema.field("subject").type.field("kind").type)
     assert pa.types.is_dictionary(encoded.schema.field("observed_on").type)
     assert encoded.column("item").num_chunks > 1
-    plain = CaseColumns(table).odd
-    assert np.array_equal(CaseColumns(encoded).odd, plain) and plain.sum() < 100
+    vocabulary = pa.array(sorted(RS.items)), pa.array(list(RS.delegations.offices), type=pa.string())
+    plain = CaseColumns(table, *vocabulary).odd
+    assert np.array_equal(CaseColumns(encoded, *vocabulary).odd, plain) and plain.sum() < 100
     out = decide_table(encoded, ruleset=RS)
     assert out.equals(decide_table(table, ruleset=RS))
     sample = np.flatnonzero(plain).tolist() + list(range(0, 3000, 30))

@@ -9,6 +9,7 @@ decision. A null is an absent field: Arrow cannot tell them apart.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Callable, Mapping
 
@@ -93,6 +94,8 @@ def _is_list(kind: pa.DataType) -> bool:
 
 
 def _valid(array: pa.Array) -> Bools:
+    if not array.null_count:
+        return np.ones(len(array), dtype=bool)
     return np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
 
 
@@ -184,6 +187,15 @@ class Frame:
         self.mark(out < 0)
         return out
 
+    def lookup(self, path: str, vocabulary: pa.Array) -> Ints:
+        """A string field as its position in ``vocabulary`` (-1: null, absent or another string)."""
+        array = self.text(path)
+        if array is None:
+            return np.full(self.size, -1, dtype=np.int64)
+        strings, indices = split(array)
+        position = pc.index_in(strings, value_set=vocabulary.cast(strings.type))
+        return spread(pc.fill_null(position, -1).to_numpy(zero_copy_only=False).astype(np.int64), indices, -1)
+
     def flag(self, path: str) -> tuple[Bools, Bools]:
         """A boolean field: (value, given); null is absent (false)."""
         array = self.get(path)
@@ -194,7 +206,7 @@ class Frame:
             self.mark(_valid(array))
             no = np.zeros(self.size, dtype=bool)
             return no, no
-        value = pc.fill_null(array, False).to_numpy(zero_copy_only=False)
+        value = (pc.fill_null(array, False) if array.null_count else array).to_numpy(zero_copy_only=False)
         return value, _valid(array)
 
     def day(self, path: str) -> Ints:
@@ -226,8 +238,14 @@ class Frame:
                 table = np.array([_parse_day(s) for s in strings] + [NO_DAY], dtype=np.int64)
                 out = table[codes]
         if pa.types.is_date32(array.type):
-            days = pc.fill_null(array.cast(pa.int32()), NO_DAY).to_numpy(zero_copy_only=False).astype(np.int64)
-            out = np.where((days != NO_DAY) & ((days < _FIRST) | (days > _LAST)), _BAD_DAY, days)
+            raw = array.view(pa.int32())
+            days = (pc.fill_null(raw, NO_DAY) if array.null_count else raw).to_numpy(zero_copy_only=False)
+            out = days.astype(np.int64)
+            bad = (days < _FIRST) | (days > _LAST)
+            if array.null_count:
+                bad &= days != NO_DAY
+            if bad.any():
+                out[bad] = _BAD_DAY
         elif not _is_text(array.type):
             return None
         return out
@@ -273,6 +291,7 @@ class Frame:
         return codes + 1, ["", *strings]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _parse_day(text: str) -> int:
     if not _DATE.match(text):
         return _BAD_DAY
@@ -285,7 +304,9 @@ def _parse_day(text: str) -> int:
 class CaseColumns:
     """Every field of a case table the kernel keys on, read once."""
 
-    def __init__(self, table: pa.Table) -> None:
+    def __init__(self, table: pa.Table, items: pa.Array, offices: pa.Array) -> None:
+        """``items``: the catalogue's codes, ``offices``: the offices the ruleset names (a row's
+        item and office are read as positions in them)."""
         self.n = table.num_rows
         self.odd = np.zeros(self.n, dtype=bool)
         frame = Frame(table, self.odd)
@@ -293,18 +314,12 @@ class CaseColumns:
         frame.unknown("", Case)
         for path, model in (("subject", Subject), ("place", Place), ("office", Office), ("facts", Facts)):
             frame.unknown(path, model)  # under facts: local facts, which decide checks
-        item = frame.text("item")
-        self.item_codes: Ints
-        self.item_strings: list[str]
-        self.item_codes, self.item_strings = encode(item) if item is not None else (np.full(self.n, -1), [])
-        frame.mark(self.item_codes < 0)  # no item: found from the description by ``decide``
+        self.item = frame.lookup("item", items)
+        frame.mark(self.item < 0)  # no item (found from the description by ``decide``), or an unknown one
         frame.text("description", MAX_TEXT)
         for path in ("subject.name", "subject.id", "subject.address", "place.name", "place.address"):
             frame.text(path)
-        office = frame.text("office.name")  # a named office may hold less than its level (offices.yaml)
-        self.office_codes: Ints
-        self.office_strings: list[str]
-        self.office_codes, self.office_strings = encode(office) if office is not None else (np.full(self.n, -1), [])
+        self.office = frame.lookup("office.name", offices)  # a named office may hold less than its level
         frame.text("facts.narrative", MAX_TEXT)
         self.kind = frame.codes("subject.kind", {"unit": 0, "individual": 1}, -1)
         frame.mark(frame.day("subject.born_on") != NO_DAY)  # penalty-law arts. 30-31 stay with decide
@@ -334,7 +349,7 @@ class CaseColumns:
         ended = self.ended != NO_DAY
         frame.mark((self.start > observed) | (observed > self.decided)
                    | (ended & ((self.ended < self.start) | (self.ended > self.decided))))
-        self.history = History.read(frame, self.decided)
+        self.history = History.read(frame, self.decided, items)
 
 
 def _tristate(flag: tuple[Bools, Bools]) -> Ints:
@@ -346,14 +361,10 @@ def _tristate(flag: tuple[Bools, Bools]) -> Ints:
 class History:
     """The entries of the ``history`` column, flattened, each with the row it belongs to."""
 
-    def __init__(self, owner: Ints, entries: Frame, decided: Ints) -> None:
+    def __init__(self, owner: Ints, entries: Frame, decided: Ints, items: pa.Array) -> None:
         self.owner = owner
-        self.item = entries.text("item")
-        self.item_codes: Ints
-        self.item_strings: list[str]
-        self.item_codes, self.item_strings = encode(self.item) if self.item is not None else \
-            (np.full(entries.size, -1), [])
-        entries.mark(self.item_codes < 0)
+        self.item = entries.lookup("item", items)
+        entries.mark(self.item < 0)  # decide names an unknown item
         self.step = entries.codes("step", {"reminder": 0, "warning": 1, "penalty": 2, "referral": 3}, -1)
         self.issued_by = entries.codes("issued_by", {"office": 0, "fire_rescue": 1}, 0)
         self.rectified = entries.flag("rectified")[0]
@@ -366,8 +377,14 @@ class History:
                      | (has_deadline & (self.deadline < self.date))
                      | (has_reinspection & ((self.reinspected < self.date) | (self.reinspected > today))))
 
+    def segments(self) -> tuple[Ints, Ints]:
+        """The rows that have entries, and the position of each one's first entry (entries come
+        in row order): the offsets for ``numpy.ufunc.reduceat`` over the entries."""
+        starts = np.flatnonzero(np.diff(self.owner, prepend=-1))
+        return self.owner[starts], starts
+
     @classmethod
-    def read(cls, frame: Frame, decided: Ints) -> "History | None":
+    def read(cls, frame: Frame, decided: Ints, items: pa.Array) -> "History | None":
         found = frame.entries("history", pa.types.is_struct, MAX_HISTORY)
         if found is None:
             return None
@@ -375,4 +392,4 @@ class History:
         entries = Frame(values, frame.odd, owner)
         entries.mark(~_valid(values))
         entries.unknown("", HistoryEntry)
-        return cls(owner, entries, decided)
+        return cls(owner, entries, decided, items)

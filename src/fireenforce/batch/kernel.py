@@ -17,14 +17,17 @@ rows equal ``decide`` is what the tests prove (a Hypothesis property and 100,000
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
 from typing import Any, Callable, Hashable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 from pydantic import BaseModel
 
 from fireenforce.batch.columns import KEY_SEPARATOR, NO_DAY, Bools, CaseColumns, Ints, factorize
+from fireenforce.batch.days import DayTable
 from fireenforce.batch.output import EPOCH, OUTPUT_SCHEMA, Row, decision_row, epoch_days, error_row
 from fireenforce.dates import add_years
 from fireenforce.engine import entrusted, law, penalty as pen
@@ -41,6 +44,7 @@ LEVELS = ("street", "town", "township", "brigade")  # the codes of columns.CaseC
 PROCEDURES = ("none", "summary", "general")
 ELEMENTS = ("overdue", "refusal", "notice")  # bits of the history's elements
 AGENCY_NOTICE = 1 << len(ELEMENTS)  # the next bit: an agency notice was served, unrectified (needs_notice)
+CHUNK_ROWS = 65_536  # rows decided at once within a batch
 _FAIL = -9  # a step's answer for a combination that decide refuses (its rows go to decide)
 Decide = Callable[[dict[str, Any]], Decision]
 
@@ -111,6 +115,46 @@ class _Registry:
         return found
 
 
+class _Memo:
+    """A step's answers, remembered: each distinct combination of its inputs has a row of a numpy
+    table (rows are added, never changed, so a thread may read the table while another adds)."""
+
+    def __init__(self, fn: Callable[..., tuple[int, ...]], width: int) -> None:
+        self.fn = fn
+        self.width = width
+        self.rows: dict[tuple[int, ...], int] = {}
+        self.values: list[tuple[int, ...]] = []
+        self.table = np.zeros((0, width), dtype=np.int64)
+        self.lock = threading.Lock()
+
+    def answers(self, combos: list[tuple[int, ...]]) -> Ints:
+        """The answers of ``combos`` (one row each); ``fn`` runs once per new combination, and one
+        that fails answers _FAIL (its rows go to ``decide``, which says why)."""
+        at = np.fromiter(map(self.rows.get, combos, itertools.repeat(-1)), dtype=np.int64, count=len(combos))
+        missing = np.flatnonzero(at < 0)
+        if missing.size:
+            with self.lock:
+                added: dict[tuple[int, ...], int] = {}
+                for i in missing.tolist():
+                    combo = combos[i]
+                    row = self.rows.get(combo, added.get(combo))
+                    if row is None:
+                        row = added[combo] = len(self.values)
+                        self.values.append(self._answer(combo))
+                    at[i] = row
+                if added:
+                    self.table = np.array(self.values, dtype=np.int64).reshape(-1, self.width)
+                    self.rows.update(added)  # published once the table has their rows
+        return self.table[at]
+
+    def _answer(self, combo: tuple[int, ...]) -> tuple[int, ...]:
+        try:
+            found = tuple(self.fn(*combo))
+        except Exception:  # noqa: BLE001  the combination's rows go to decide, which says why
+            found = (_FAIL,)
+        return found if found[0] != _FAIL else (_FAIL,) * self.width
+
+
 class Kernel:
     """The batch path for one ruleset version; safe to share between threads."""
 
@@ -119,7 +163,6 @@ class Kernel:
         self.decide = decide
         codes = sorted(rs.items)
         self.codes = codes
-        self.item_index = {code: i for i, code in enumerate(codes)}
         items = [rs.items[c] for c in codes]
 
         def per_item(get: Callable[[Any], Any]) -> Any:
@@ -143,27 +186,43 @@ class Kernel:
         self.trigger_facts = tuple(dict.fromkeys(t.fact for t in policy.spec.referrals))
         self.objects = _Registry()
         self.office_names = tuple(rs.delegations.offices)
-        self.offices = {name: i for i, name in enumerate(self.office_names)}
+        self.item_vocabulary = pa.array(codes, type=pa.string())
+        self.office_vocabulary = pa.array(self.office_names, type=pa.string())
         changes = set().union(*(o.dates() for o in rs.delegations.offices.values()))
         self.office_changes = np.array(sorted(epoch_days(d) for d in changes), dtype=np.int64)
         self.horizon = entrusted.lapse_horizon(rs)
+        horizon = self.horizon
+        self.latest_decision = DayTable(lambda d: (epoch_days(horizon(_day(d))) if horizon else d,), 1)
+        self.day_answers = DayTable(self._on_day, 4)
+        self.expiries: dict[int, DayTable] = {}
         given = [LEVELS.index(o.level) if o.level else -1 for o in rs.delegations.offices.values()]
         self.office_levels = np.array([-1, *given], dtype=np.int64)  # by office + 1; -1: any level
         self.names = _Registry()  # strings of the output (statuses, tiers, citations...)
-        self.memos: dict[str, dict[tuple[int, ...], tuple[int, ...]]] = {}
+        self.memos: dict[str, _Memo] = {}
         self.fines: list[tuple[int, int, int, int] | None] = [None]
         self.lock = threading.Lock()
         self.resolutions: list[tuple[int, Resolution]] = []  # (item index, law): the law table's values
         self.law_table, self.law_source = self._compile_law()
         self.fact_referrals, self.item_referrals = self._compile_referrals()
+        self.referral_rows = np.concatenate([self.fact_referrals.reshape(-1, 2), self.item_referrals.reshape(-1, 2),
+                                             [[-1, -1]]])
 
     # -- the whole batch ------------------------------------------------------------------------
 
     def run(self, table: pa.Table) -> pa.Table:
-        """The output table for ``table`` (rows in order); bad rows carry their error."""
+        """The output table for ``table`` (rows in order); bad rows carry their error. A long table
+        is decided ``CHUNK_ROWS`` rows at a time: the temporaries of a chunk stay in the caches and
+        the memory freed by one chunk serves the next (a first batch touches a chunk's worth of new
+        memory, not a table's)."""
         if not table.num_rows:
             return OUTPUT_SCHEMA.empty_table()
-        columns = CaseColumns(table)
+        if table.num_rows <= CHUNK_ROWS:
+            return self._run(table)
+        return pa.concat_tables([self._run(table.slice(start, CHUNK_ROWS))
+                                 for start in range(0, table.num_rows, CHUNK_ROWS)])
+
+    def _run(self, table: pa.Table) -> pa.Table:
+        columns = CaseColumns(table, self.item_vocabulary, self.office_vocabulary)
         result = self._answers(columns)
         return _assemble(self, result, columns.odd, self._singles(table, np.flatnonzero(columns.odd)))
 
@@ -182,15 +241,13 @@ class Kernel:
     def _answers(self, columns: CaseColumns) -> dict[str, Any]:
         rs, policy = self.rs, self.rs.policy
         odd = columns.odd
-        index = np.array([self.item_index.get(s, -1) for s in columns.item_strings] + [-1], dtype=np.int64)
-        item = index[columns.item_codes]
-        odd |= item < 0
-        item = np.where(item < 0, len(self.codes), item)
+        item = np.where(columns.item < 0, len(self.codes), columns.item)  # no or an unknown item: odd
         facts = columns.facts
         fact = {name: (facts >> bit) & 1 for bit, name in enumerate(columns.fact_names)}
         decided, start, observed, given_end = columns.decided, columns.start, columns.observed, columns.ended
         continuing = given_end == NO_DAY
-        ended = np.where(continuing & self.completed[item], start, given_end)  # a completed act ends its day
+        completed = self.completed[item]
+        ended = np.where(continuing & completed, start, given_end)  # a completed act ends its day
         now_class = np.searchsorted(self.bounds, decided, side="right")
         then_day = np.where(ended == NO_DAY, decided, ended)
 
@@ -204,20 +261,21 @@ class Kernel:
         odd |= ~self.kinds[item, kind]
         odd |= self.operating_only[item] & (operating == 1)
         odd |= self.high_rise_only[item] & (high_rise == 1)
-        odd |= self.completed[item] & ~continuing & (given_end != start)
+        odd |= completed & ~continuing & (given_end != start)
         operating = np.where(self.operating_only[item], 1, operating == 2)
         high_rise = np.where(self.high_rise_only[item], 1, high_rise == 2)
         conditions = (kind | operating << 1 | high_rise << 2 | (columns.crowded == 2) << 3
                       | fact["serious"] << 4 | fact["minor"] << 5 | fact["hinders_evacuation"] << 6)
 
         then_class = np.searchsorted(self.bounds, then_day, side="right")
-        resolution = self.law_table[item, then_class, now_class, conditions]
-        law_src = self.law_source[item, then_class, now_class, conditions]
+        at = _flat(self.law_table, item, then_class, now_class, conditions)
+        resolution = self.law_table.reshape(-1)[at]
+        law_src = self.law_source.reshape(-1)[at]
         odd |= resolution == _FAIL
         barred = self._barred(ended, observed, years)
         prior, running_rank, elements, running_deadline = self._history(columns, item, ended, cutoff)
         excuse, = self._stage("excuse", [fact["no_fault"], fact["minor"] | fact["slight"], fact["corrected_in_time"],
-                                         fact["rectified_on_spot"], fact["harm"], self.completed[item]],
+                                         fact["rectified_on_spot"], fact["harm"], completed],
                               self._excuse, odd)
         refusal = (elements & 0b11) != 0
         tier, = self._stage("tier", [fact["serious"], self._stable(columns.mitigating),
@@ -231,15 +289,14 @@ class Kernel:
         competence, = self._stage("scoped", [competence, scoped * (branch + 1), scoped * (tier + 1),
                                              scoped * (kind + 1), scoped * (now_class + 1), scoped * (level + 1)],
                                   self._scoped, odd)
-        named = np.array([self.offices.get(s, -1) for s in columns.office_strings] + [-1], dtype=np.int64)
-        office = named[columns.office_codes] + 1  # 0: an office offices.yaml does not name
+        office = columns.office + 1  # 0: an office offices.yaml does not name
         odd |= self._changes_before_decision(office > 0, decided)
         known_level = self.office_levels[office]
         odd |= (known_level >= 0) & (known_level != level)  # decide refuses the level on office.level
         competence, = self._stage("entrusted", [competence, (office > 0) * (branch + 1), office, level,
                                                 (office > 0) * (now_class + 1)], self._entrusted, odd)
         status, = self._stage("status", [branch, competence, elements, barred, excuse], self._status, odd)
-        step, = self._stage("step", [prior, fact["serious"], status, level == 3, self.completed[item]],
+        step, = self._stage("step", [prior, fact["serious"], status, level == 3, completed],
                             self._step, odd)
         trigger, trigger_step = self._referrals(item, conditions, level, fact)
         keep = (running_rank >= 0) & (trigger < 0) & ~(running_rank < self.rank[np.maximum(step, 0)])
@@ -269,11 +326,11 @@ class Kernel:
         for bit, name in enumerate(self.trigger_facts):
             bits |= fact[name] << bit
         gate = self.own_referrals[item] | (fact["crime_suspected"] | fact["sealing_needed"]).astype(bool)
-        by_fact = self.fact_referrals[bits, level]
-        by_item = self.item_referrals[item, conditions, level]
-        chosen = np.where(by_fact[:, :1] != -1, by_fact, by_item)
-        chosen = np.where(gate[:, None], chosen, -1)
-        return chosen[:, 0], chosen[:, 1]
+        by_fact = _flat(self.fact_referrals, bits, level)
+        by_item = _flat(self.item_referrals, item, conditions, level)
+        rows = self.referral_rows  # the fact table's rows, the item table's, and "none"
+        chosen = np.where(gate, np.where(rows[by_fact, 0] != -1, by_fact, self.fact_referrals.size // 2 + by_item), -1)
+        return rows[chosen, 0], rows[chosen, 1]
 
     # -- compiled when the kernel is built ------------------------------------------------------------
 
@@ -333,34 +390,30 @@ class Kernel:
                     by_item[i, c] = [code(item_referral(self.rs, level, compiled, self._conditions(c))) for level in LEVELS]
         return by_fact, by_item
 
-    def _stage(self, name: str, components: Sequence[Ints], fn: Callable[..., tuple[int, ...]],
+    def _stage(self, name: str, components: Sequence[Ints | Bools], fn: Callable[..., tuple[int, ...]],
                odd: Bools, width: int = 1) -> tuple[Ints, ...]:
         """``fn`` once per distinct combination of the components (remembered across batches);
         rows whose combination fails are left to decide."""
-        components = [np.asarray(c, dtype=np.int64) for c in components]
-        key = _dense([c - c.min() if len(c) else c for c in components])  # non-negative
+        key, digits = _dense(components)
         span = int(key.max()) + 1 if len(key) else 0
         if span > max(4 * len(key), 1 << 16):
             key, _ = factorize(key)
-            span = int(key.max()) + 1
-        row = np.full(span, -1, dtype=np.int64)
-        row[key] = np.arange(len(key))  # a row of each value of the key (the direct table is the key's range)
-        present = np.flatnonzero(row >= 0)
-        reps = row[present]
-        memo = self.memos.setdefault(name, {})
-        combos = np.stack([c[reps] for c in components], axis=1).tolist() if len(reps) else []
-        answers = []
-        for combo in combos:
-            found = memo.get(tuple(combo))
-            if found is None:
-                try:
-                    found = tuple(fn(*combo))
-                except Exception:  # noqa: BLE001  the combination's rows go to decide, which says why
-                    found = (_FAIL,)
-                memo[tuple(combo)] = found
-            answers.append(found)
-        table = np.array([a if a[0] != _FAIL else (_FAIL,) * width for a in answers], dtype=np.int64)
-        table = table.reshape(len(answers), width)
+            span, digits = int(key.max()) + 1, None
+        if digits is not None:  # the key's distinct values, and the combinations they spell
+            seen = np.zeros(span, dtype=bool)
+            seen[key] = True
+            present = np.flatnonzero(seen)
+            combos = list(zip(*_spell(present, digits)))
+        else:  # a row of each value of the key, and its combination
+            row = np.full(span, -1, dtype=np.int64)
+            row[key] = np.arange(len(key))
+            present = np.flatnonzero(row >= 0)
+            reps = row[present]
+            combos = list(zip(*(np.asarray(c[reps], dtype=np.int64).tolist() for c in components)))
+        memo = self.memos.get(name)
+        if memo is None:
+            memo = self.memos.setdefault(name, _Memo(fn, width))
+        table = memo.answers(combos)
         lookup = np.full(span, _FAIL, dtype=np.int64)
         out = []
         for j in range(width):
@@ -373,36 +426,47 @@ class Kernel:
         """Per decision date: the limitation years (by harm), the history's cutoff, and whether
         this version answers for the date and has a limitation period for it."""
         given = decided != NO_DAY  # a row without a date is left to decide (columns mark it)
-        inverse, days = factorize(np.where(given, decided, decided.max()))
-        base, extended = np.zeros(len(days), np.int64), np.zeros(len(days), np.int64)
-        cutoff = np.full(len(days), NO_DAY, np.int64)
-        ok = np.zeros(len(days), dtype=bool)
-        rs = self.rs
-        for i, d in enumerate(days.tolist()):
-            if d == NO_DAY:
-                continue
-            day = _day(d)
-            today = rs.policy.on(day)
-            cutoff[i] = epoch_days(today.cutoff)
-            if today.limitation is not None and rs.covers(day) and rs.in_force.covers(day):
-                ok[i] = True
-                base[i], extended[i] = today.limitation.base_years, today.limitation.extended_years
-        return np.where(harm, extended[inverse], base[inverse]), cutoff[inverse], ok[inverse] & given
+        if not given.any():
+            return np.zeros(len(decided), np.int64), np.full(len(decided), NO_DAY, np.int64), given
+        found = self.day_answers(np.where(given, decided, decided.max()))
+        return np.where(harm, found[:, 1], found[:, 0]), found[:, 2], (found[:, 3] == 1) & given
+
+    def _on_day(self, days: int) -> tuple[int, int, int, int]:
+        """The limitation's base and extended years, the history's cutoff, and 1 where this
+        version answers for the day and has a limitation period for it."""
+        rs, day = self.rs, _day(days)
+        today = rs.policy.on(day)
+        limitation = today.limitation
+        if limitation is None or not (rs.covers(day) and rs.in_force.covers(day)):
+            return 0, 0, epoch_days(today.cutoff), 0
+        return limitation.base_years, limitation.extended_years, epoch_days(today.cutoff), 1
 
     @staticmethod
     def _known_codes(codes: tuple[Ints, list[str]], known: Any) -> Bools:
         return np.array([all(c in known for c in s.split(KEY_SEPARATOR) if c) for s in codes[1]], dtype=bool)
 
-    @staticmethod
-    def _barred(ended: Ints, observed: Ints, years: Ints) -> Ints:
+    def _barred(self, ended: Ints, observed: Ints, years: Ints) -> Ints:
         """Not discovered within the limitation period after the conduct ended (penalty-law art. 36)."""
         known = ended != NO_DAY
-        base = int(ended[known].min()) if known.any() else 0  # keeps the pairs in a small range
-        pairs = np.where(known, (ended - base) * 64 + np.minimum(years, 63), -1)
-        inverse, unique = factorize(pairs)
-        expiry = np.array([epoch_days(add_years(_day(base + int(p) // 64), int(p) % 64)) if p >= 0 else 0
-                           for p in unique.tolist()], dtype=np.int64)
-        return (known & (observed > expiry[inverse])).astype(np.int64)
+        if not known.any():
+            return np.zeros(len(ended), np.int64)
+        day = np.where(known, ended, ended.max())
+        distinct = np.flatnonzero(np.bincount(years)).tolist()
+        if len(distinct) == 1:
+            expiry = self._expiry(distinct[0])(day)[:, 0]
+        else:
+            expiry = np.zeros(len(ended), np.int64)
+            for y in distinct:
+                rows = years == y
+                expiry[rows] = self._expiry(y)(day[rows])[:, 0]
+        return (known & (observed > expiry)).astype(np.int64)
+
+    def _expiry(self, years: int) -> DayTable:
+        """The day ``years`` years after a day (``dates.add_years``), by day."""
+        found = self.expiries.get(years)
+        if found is None:
+            found = self.expiries.setdefault(years, DayTable(lambda d: (epoch_days(add_years(_day(d), years)),), 1))
+        return found
 
     def _history(self, columns: CaseColumns, item: Ints, ended: Ints, cutoff: Ints) -> tuple[Ints, Ints, Ints, Ints]:
         """The ladder's prior step, the running order (rank and deadline), the elements met: the
@@ -413,9 +477,7 @@ class Kernel:
         if history is None:
             return none, none, np.zeros(n, np.int64), np.full(n, NO_DAY, np.int64)
         owner = history.owner
-        index = np.array([self.item_index.get(s, -1) for s in history.item_strings] + [-1], dtype=np.int64)
-        entry_item = index[history.item_codes]
-        columns.odd[owner[entry_item < 0]] = True  # an unknown item: decide names it
+        entry_item = history.item  # -1 (an unknown item) never equals a row's item
         step = np.maximum(history.step, 0)
         row_item = item[owner]
         mine = entry_item == row_item
@@ -431,23 +493,22 @@ class Kernel:
         runs = counts & pending & ~history.rectified & (today <= deadline) & self.reinspect[step]
         rank = self.rank[step]
         columns.odd[owner[counts & (rank < 0)]] = True
+        rows, starts = history.segments()  # the rows with entries, and where each one's entries start
         prior, running_rank = none.copy(), none.copy()
-        for r in range(int(rank.max()) + 1):
-            prior[np.bincount(owner[counts & ~runs & (rank == r)], minlength=n) > 0] = r
-            running_rank[np.bincount(owner[runs & (rank == r)], minlength=n) > 0] = r
+        prior[rows] = np.maximum.reduceat(np.where(counts & ~runs, rank, -1), starts)
+        running_rank[rows] = np.maximum.reduceat(np.where(runs, rank, -1), starts)
         chosen = np.flatnonzero(runs & (rank == running_rank[owner]))
         chosen_rows = owner[chosen]  # ascending: entries come in row order
         first = np.flatnonzero(np.diff(chosen_rows, prepend=-1) != 0)
         running = np.full(n, NO_DAY, np.int64)
         running[chosen_rows[first]] = deadline[chosen[first]]
-
-        def any_of(flags: Bools) -> Bools:
-            return np.bincount(owner[flags], minlength=n) > 0
-
-        was_served, was_overdue = any_of(served), any_of(overdue)
+        agency = served & (history.issued_by == 1)
+        met = np.zeros(n, np.uint8)  # bits: served, overdue, notice, agency's order served
+        bits = served.view(np.uint8) | overdue.view(np.uint8) << 1 | notice.view(np.uint8) << 2 | agency.view(np.uint8) << 3
+        met[rows] = np.bitwise_or.reduceat(bits, starts)
+        was_served, was_overdue = (met & 1) != 0, (met & 2) != 0
         refusal = was_served & (was_overdue | columns.refused)
-        agency = any_of(served & (history.issued_by == 1))
-        elements = was_overdue.astype(np.int64) | refusal << 1 | any_of(notice) << 2 | agency << len(ELEMENTS)
+        elements = was_overdue.astype(np.int64) | refusal << 1 | ((met & 4) != 0) << 2 | ((met & 8) != 0) << len(ELEMENTS)
         return prior, running_rank, elements, running
 
     # -- one combination each: the engine's own functions ---------------------------------------------
@@ -459,8 +520,7 @@ class Kernel:
         rows = np.flatnonzero(named & (decided != NO_DAY))
         if not rows.size or not self.office_changes.size or self.horizon is None:
             return near
-        days, where = np.unique(decided[rows], return_inverse=True)
-        latest = np.array([epoch_days(self.horizon(_day(int(d)))) for d in days], dtype=np.int64)[where]
+        latest = self.latest_decision(decided[rows])[:, 0]
         after = np.searchsorted(self.office_changes, decided[rows], side="right")
         change = self.office_changes[np.minimum(after, len(self.office_changes) - 1)]
         near[rows] = (after < len(self.office_changes)) & (change <= latest)
@@ -612,19 +672,46 @@ def _copy(model: Any, **values: Any) -> Any:
     return construct(type(model), **{**model.__dict__, **values})
 
 
-def _dense(components: Sequence[Ints]) -> Ints:
-    """One integer per row that differs exactly where some (non-negative) component differs,
-    kept within a small range so that ``factorize`` can use a direct table."""
+def _dense(components: Sequence[Ints | Bools]) -> tuple[Ints, list[tuple[int, int]] | None]:
+    """One integer per row that differs exactly where some component differs, kept within a
+    small range so that ``factorize`` can use a direct table; and each component's (lowest value,
+    radix) in it, or None where a ``factorize`` on the way made the key unspellable."""
     key = np.zeros(len(components[0]), dtype=np.int64)
     size, bound = 1, max(4 * len(key), 1 << 16)
+    digits: list[tuple[int, int]] | None = []
     for component in components:
-        radix = int(component.max()) + 1 if len(component) else 1
+        low, high = (int(component.min()), int(component.max())) if len(component) else (0, 0)
+        radix = high - low + 1
         if size * radix > bound and size > 1:
             key, unique = factorize(key)
-            size = len(unique)
-        key = key * radix + component
+            size, digits = len(unique), None
+        key *= radix
+        key += component
+        if low:
+            key -= low
         size *= radix
-    return key
+        if digits is not None:
+            digits.append((low, radix))
+    return key, digits
+
+
+def _flat(table: npt.NDArray[Any], *indices: Ints) -> Ints:
+    """The positions in ``table.reshape(-1)`` of ``table[indices]`` (indices within its shape)."""
+    at = np.asarray(indices[0], dtype=np.int64).copy()
+    for size, index in zip(table.shape[1:len(indices)], indices[1:]):
+        at *= size
+        at += index
+    return at
+
+
+def _spell(keys: Ints, digits: list[tuple[int, int]]) -> list[list[int]]:
+    """The components' values (one list per component) that ``_dense`` made these keys of."""
+    values = []
+    rest = keys.copy()
+    for low, radix in reversed(digits):
+        values.append((rest % radix + low).tolist())
+        rest //= radix
+    return values[::-1]
 
 
 def _assemble(kernel: "Kernel", result: dict[str, Any], odd: Bools, singles: list[Row]) -> pa.Table:

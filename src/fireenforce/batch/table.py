@@ -118,6 +118,15 @@ def _by_version(table: pa.Table, versions: list[Ruleset]) -> pa.Table:
     version = np.searchsorted(starts, day, side="right") - 1
     inside = (day != NO_DAY) & (version >= 0) & (day < ends[np.maximum(version, 0)])
     version = np.where(inside, version, -1)
+    used = np.flatnonzero(np.bincount(version + 1, minlength=len(versions) + 1)[1:])
+    if len(used) == 1:  # one version (as usual): no copy of the cases; the rows without one, alone
+        out = kernel_for(versions[int(used[0])]).run(table)
+        lone = np.flatnonzero(version < 0)
+        if not len(lone):
+            return out
+        positions = np.arange(table.num_rows)
+        positions[lone] = table.num_rows + np.arange(len(lone))
+        return pa.concat_tables([out, _alone(table.take(lone), versions)]).take(pa.array(positions))
     parts: list[pa.Table] = []
     order: list[np.ndarray] = []
     for v in np.unique(version).tolist():
