@@ -30,12 +30,13 @@ from pydantic import BaseModel
 from fireenforce.model.canonical import case_json, part_json
 from fireenforce.model.case import Case, Facts, HistoryEntry, Office, Place, ResponsiblePerson, Subject, keep_digest
 from fireenforce.model.decision import Decision
-from fireenforce.model.fast import instance
 from fireenforce.ruleset.compiled import DECISIONS_KEPT, Memo, Ruleset
 
 Reference = Callable[[Any, "Ruleset | None"], Decision]
 
 _BUNDLED: Memo[Decision] = Memo(DECISIONS_KEPT)  # decisions under the bundled family (no ruleset given)
+_set = object.__setattr__
+_new = Decision.__new__
 
 
 def decide(case: Any, ruleset: Ruleset | None, reference: Reference) -> Decision:
@@ -67,7 +68,12 @@ def _copy(found: Decision, digest: str, fields: set[str]) -> Decision:
     recalled decisions share the stored one's ``fields`` set (a frozen model never changes it)."""
     values = found.__dict__.copy()
     values["case_digest"] = digest
-    return instance(Decision, values, fields)
+    out = _new(Decision)  # fast.instance, inlined: this is the whole of a recalled decision's work
+    _set(out, "__dict__", values)
+    _set(out, "__pydantic_fields_set__", fields)
+    _set(out, "__pydantic_extra__", None)
+    _set(out, "__pydantic_private__", None)
+    return out
 
 
 _CASE = object()  # the first element of a Case's key (a dict's key is bytes)
