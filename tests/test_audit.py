@@ -68,6 +68,26 @@ def only(report: AuditReport, code: str) -> AuditFinding:
     return found
 
 
+def check(data: dict[str, Any], step: str, **action: Any) -> list[AuditFinding]:
+    """The findings of one action taken on ``data`` (its rule re-decided by ``decide`` alone)."""
+    return check_with(None, data, step, **action)
+
+
+def check_with(ruleset: fe.Ruleset | None, data: dict[str, Any], step: str, **action: Any) -> list[AuditFinding]:
+    from fireenforce.auditing.checks import check_action
+
+    taken = Action(id="A1", finding="F1", office=data["office"]["name"], case=data,
+                   date=dt.date.fromisoformat(data["observed_on"]), step=step, where="[0]", **action)
+    return check_action(taken, _alone(taken, [ruleset] if ruleset is not None else BUNDLED))
+
+
+def cited(*names: str) -> str:
+    return "（" + "、".join(names) + "）"
+
+
+FIRE_LAW, PENALTY_LAW = "《中华人民共和国消防法》", "《中华人民共和国行政处罚法》"
+
+
 # -- worked cases, one per kind ----------------------------------------------------------------
 
 def test_escalation_skipped(led: Ledger) -> None:
@@ -79,10 +99,50 @@ def test_escalation_skipped(led: Ledger) -> None:
                                                                              "reminder", "reminder")
     # the ladder is local policy: no provision is cited, and the detail says where the step comes from
     assert f.reason == "当事人态度恶劣" and f.fine == 6000 and f.basis == ()
-    assert f.detail.endswith("（" + fe.load_ruleset().audit.local["AUDIT-ESCALATION-SKIPPED"] + "）")
+    ladder = fe.load_ruleset().audit.ladder
+    assert f.detail.endswith("（" + ladder.text + "）") and "ladder.first-contact" in ladder.rules
     assert "本地执法阶梯政策" in f.detail and "不是法律条款的要求" in f.detail
     assert "没有书面责令改正" in f.detail and f.subject.startswith("916200") and "*" in f.subject
     assert f.ruleset_version == "2024.09" and f.label == "越级处理（措施重于规则所定步骤）"
+
+
+@pytest.mark.parametrize("data, basis, words", [
+    # 消防法第六十六条: 责令限期改正；逾期不改正的 … — fined with no order on record
+    (case(1, item="EL-WIRING"), ("fire-law:66",),
+     ["罚则以“责令限期改正逾期不改正”为前提", "缺少其法定条件", cited(FIRE_LAW + "第六十六条")]),
+    # 高层规定第四十七条第（七）项 (…拒不改正的): an individual's e-bike in a high-rise, fined at once
+    ({**individual(1, item="EB-PARK"), "place": {"name": "某小区", "high_rise": True}}, ("highrise-rules:47:1:7",),
+     ["罚则以“经责令改正拒不改正”为前提", "第四十七条第（七）项"]),
+    # 消防法第六十条第二款 reaches an individual only for 第一款第二项至第五项: nothing for OB-CROWDED
+    (individual(1, item="OB-CROWDED"), ("penalty-law:33:3", "penalty-law:38:1"),
+     ["法律对该当事人的此项行为未规定行政处罚", "该处罚没有依据", PENALTY_LAW + "第三十八条第一款"]),
+    # 行政处罚法第三十三条第二款: no fault shown, yet fined
+    (case(1, facts={"no_fault": True}), ("penalty-law:33:2", "penalty-law:33:3", "penalty-law:38:1"),
+     ["依法不予行政处罚的情形成立", "该处罚没有依据"]),
+    # 行政处罚法第三十六条: ended three years ago, found now
+    (case(1, ended_on="2023-01-10", occurred_on="2023-01-01"), ("penalty-law:36:1", "penalty-law:36:2", "penalty-law:38:1"),
+     ["已超过追责时效", PENALTY_LAW + "第三十六条第一款"]),
+])
+def test_a_penalty_the_law_does_not_allow_is_not_called_local_policy(data: dict[str, Any], basis: tuple[str, ...],
+                                                                      words: list[str]) -> None:
+    [f] = [f for f in check(data, "penalty", fine=100) if f.code == "AUDIT-ESCALATION-SKIPPED"]
+    assert f.basis == basis, f.detail
+    assert "本地执法阶梯政策" not in f.detail and all(w in f.detail for w in words), f.detail
+
+
+def test_a_step_set_by_a_rule_outside_the_ladder_cites_that_rule() -> None:
+    """A 警示 where 行政处罚法第三十三条 excuses the case (override.excused gives a reminder): the step
+    is the law's, not the ladder's; the finding cites the rule and quotes its text from the ruleset."""
+    [f] = [f for f in check(case(1, facts={"no_fault": True}), "warning") if f.code == "AUDIT-ESCALATION-SKIPPED"]
+    rule = next(r for r in VERSION.policy.spec.step_table.rules if r.id == "override.excused")
+    assert f.basis == tuple(rule.cites) and "规则所定步骤的理由：" + rule.text.rstrip("。") + "；" in f.detail
+    assert "缺少该规则所述的法定条件" in f.detail and "本地执法阶梯政策" not in f.detail
+
+
+def test_a_referral_the_ladder_requires_is_local_policy() -> None:
+    history = [{"date": "2026-03-01", "item": "EV-BLOCK", "step": "penalty", "rectified": False}]
+    [f] = [f for f in check(case(1, history=history), "penalty", fine=6000) if f.code == "AUDIT-REFERRAL-MISSING"]
+    assert f.basis == () and f.detail.endswith("（" + VERSION.audit.ladder.text + "）")
 
 
 def test_penalty_before_the_orders_deadline(led: Ledger) -> None:
@@ -94,13 +154,40 @@ def test_penalty_before_the_orders_deadline(led: Ledger) -> None:
     assert codes(report) == ["AUDIT-BEFORE-DEADLINE"]
     f = only(report, "AUDIT-BEFORE-DEADLINE")
     assert f.action == early.action and f.rule_step == "warning" and f.date == "2026-05-11"
-    assert "2026-05-13" in f.detail and "警示" in f.detail
+    assert "此前警示所定改正期限至2026-05-13尚未届满" in f.detail and "或者收到当事人的复查申请" in f.detail
+    # EV-BLOCK's penalty needs no overdue order: the wait is the local ladder's, nothing is cited
+    assert f.basis == () and f.detail.endswith("（" + fe.load_ruleset().audit.local["AUDIT-BEFORE-DEADLINE"] + "）")
+    assert "inspection-rules:20:2" not in f.basis and f.label == "整改期限届满前即采取更重措施"
+    assert "DOUBT-ORAL-ORDER-REINSPECTION" not in f.doubts  # a written order's term
+
+
+def test_a_warning_during_a_reminders_term(led: Ledger) -> None:
+    """A 警示 (no penalty) while the reminder's oral term runs: the wait is local policy, and the
+    oral order's re-inspection is doubtful; nothing says 处罚."""
+    rec = led.record(case(1), officer="王某")                                                    # reminder, deadline 05-06
+    led.reinspect(rec.finding, on="2026-05-04", rectified=False, step="warning", reason="当事人拒绝", officer="王某")
+    f = only(fe.audit(led), "AUDIT-BEFORE-DEADLINE")
+    assert (f.step, f.rule_step) == ("warning", "reminder") and "处罚" not in f.label
+    assert "此前督促提醒所定改正期限至2026-05-06尚未届满" in f.detail and f.basis == ()
+    assert "本地执法阶梯政策" in f.detail and "DOUBT-ORAL-ORDER-REINSPECTION" in f.doubts
+
+
+def test_a_penalty_needing_an_overdue_order_before_the_deadline_cites_that_precondition() -> None:
+    """EL-WIRING (消防法第六十六条: 逾期不改正的 …): a penalty while the written order runs lacks the
+    precondition, and the finding cites that provision, not the ladder."""
+    history = [{"date": "2026-04-30", "item": "EL-WIRING", "step": "warning", "deadline": "2026-05-07"}]
+    [f] = [f for f in check(case(1, item="EL-WIRING", history=history), "penalty", fine=5000)
+           if f.code == "AUDIT-BEFORE-DEADLINE"]
+    assert f.basis == ("fire-law:66",) and "《中华人民共和国消防法》第六十六条" in f.detail
+    assert "责令限期改正逾期不改正" in f.detail and "本地执法阶梯政策" not in f.detail
 
 
 def test_a_step_lower_than_the_rule(led: Ledger) -> None:
     led.record(case(1, facts={"serious": True}), step="warning", reason="当事人当场表示立即整改", officer="王某")
     f = only(fe.audit(led), "AUDIT-STEP-LOWER")
     assert (f.step, f.rule_step) == ("warning", "penalty")
+    # mostly a departure from the local ladder; a lower step may also be lawful discretion
+    assert f.basis == () and "本地执法阶梯政策" in f.detail and "行政处罚法第三十三条第一款" in f.detail
 
 
 def edited_export(led: Ledger, path: Path, edit: Callable[[dict], None]) -> Path:
@@ -125,7 +212,9 @@ def test_referral_missing(led: Ledger, tmp_path: Path) -> None:
     report = fe.audit(edited_export(led, tmp_path / "other.jsonl", suspected))
     assert codes(report) == ["AUDIT-REFERRAL-MISSING"]
     f = only(report, "AUDIT-REFERRAL-MISSING")
-    assert f.rule_step == "referral" and f.basis == ("fire-law:70:1",) and "司法机关" in f.detail
+    # the basis is the referral's own (policy/referrals.yaml crime_suspected), not 消防法第七十条第一款
+    assert f.rule_step == "referral" and f.basis == ("penalty-law:27:1", "fire-law:72") and "司法机关" in f.detail
+    assert "《中华人民共和国行政处罚法》第二十七条第一款" in f.detail and "涉嫌犯罪" in f.detail
 
 
 def test_fine_outside_the_legal_range(tmp_path: Path) -> None:
@@ -135,8 +224,19 @@ def test_fine_outside_the_legal_range(tmp_path: Path) -> None:
         led.record(case(1, facts={"serious": True}), fine=2000, officer="王某")
         report = fe.audit(led)
     f = only(report, "AUDIT-FINE-RANGE")
-    assert (f.fine, f.fine_min, f.fine_max) == (2000, 5000, 50000) and "fire-law:60:1:3" in f.detail
+    assert (f.fine, f.fine_min, f.fine_max) == (2000, 5000, 50000) and "fire-law:60:1:3" not in f.detail
+    # below the minimum is not 超出: 减轻处罚 may be lawful, to be checked against the file
+    assert "低于法定最低额5000元" in f.detail and "超出" not in f.detail and "须结合案卷核查" in f.detail
+    assert "《中华人民共和国消防法》第六十条第一款第（三）项" in f.detail and "《中华人民共和国行政处罚法》第三十二条" in f.detail
+    assert f.basis == ("fire-law:60:1:3", "penalty-law:32") and f.label == "罚款不在法定幅度内"
     assert codes(report) == ["AUDIT-FINE-RANGE"]
+
+
+def test_a_fine_over_a_range_without_a_minimum_says_it_as_the_law_does() -> None:
+    """消防法第六十条第二款: 个人 … 处警告或者五百元以下罚款 — printed 500元以下, not 1–500元."""
+    [f] = [f for f in check(individual(1, facts={"serious": True}), "penalty", fine=800) if f.code == "AUDIT-FINE-RANGE"]
+    assert "罚款800元，超出法定幅度（500元以下；" + FIRE_LAW + "第六十条第二款）" in f.detail, f.detail
+    assert f.basis == ("fire-law:60:2",) and "1–500" not in f.detail
 
 
 def test_summary_procedure_over_the_limit(tmp_path: Path) -> None:
@@ -151,6 +251,26 @@ def test_summary_procedure_over_the_limit(tmp_path: Path) -> None:
     assert (f.fine, f.summary_limit, f.procedure) == (400, 200, "summary") and f.basis == ("penalty-law:51",)
 
 
+def test_findings_carry_the_decisions_doubts_and_the_policys() -> None:
+    """个体工商户 (a unit that is not a legal person) fined on the spot above a unit's limit: decide's
+    doubt on which limit applies reaches the finding; audit.yaml ``doubts`` adds a kind's own."""
+    data = {**case(1, item="OB-BILLBOARD-HR", on="2025-03-10", history=[
+        {"date": "2025-01-10", "item": "OB-BILLBOARD-HR", "step": "warning", "rectified": False}]),
+        "place": {"name": "某楼", "high_rise": True}}
+    data["subject"]["operating"] = False
+    [f] = [f for f in check(data, "penalty", fine=3500, procedure="summary") if f.code == "AUDIT-SUMMARY-LIMIT"]
+    assert "DOUBT-UNIT-SUMMARY-LIMIT" in f.doubts and f.as_dict()["doubts"] == list(f.doubts)
+    row = AuditReport(findings=[f]).csv().splitlines()[1]
+    assert COLUMNS[-1] == "doubts" and row.endswith("," + " ".join(f.doubts))
+
+
+def test_a_kinds_own_doubts_are_policy_data(tmp_path: Path) -> None:
+    root = variant(tmp_path, "policy/audit.yaml", "reduced: [", "doubts:\n  AUDIT-FINE-RANGE: [DOUBT-GANSU-REGS]\nreduced: [")
+    [f] = [f for f in check_with(load_version(root), individual(1, facts={"serious": True}), "penalty", fine=800)
+           if f.code == "AUDIT-FINE-RANGE"]
+    assert f.doubts == ("DOUBT-GANSU-REGS",)
+
+
 def test_departure_without_a_reason_in_an_export(led: Ledger, tmp_path: Path) -> None:
     led.record(case(1), step="warning", reason="  补记理由  ", officer="王某")
 
@@ -161,6 +281,7 @@ def test_departure_without_a_reason_in_an_export(led: Ledger, tmp_path: Path) ->
     assert codes(report) == ["AUDIT-DEPARTURE-NO-REASON", "AUDIT-ESCALATION-SKIPPED"]
     f = only(report, "AUDIT-DEPARTURE-NO-REASON")
     assert (f.step, f.suggested_step, f.reason) == ("warning", "reminder", "")
+    assert f.basis == () and "policy/reasons.yaml departure" in f.detail and "不是法律条款的规定" in f.detail
 
 
 def test_same_case_different_fines_within_an_office(led: Ledger) -> None:
@@ -347,15 +468,22 @@ def test_the_policy_file_is_checked(tmp_path: Path) -> None:
     with pytest.raises(fe.RulesetError) as err:
         load_version(root)
     found = sorted((f.code, f.file, f.line) for f in err.value.findings)
-    assert found == [("RS-AUDIT-KIND", "2024.09/policy/audit.yaml", 18), ("RS-CITE-UNKNOWN", "2024.09/policy/audit.yaml", 18)]
+    assert found == [("RS-AUDIT-KIND", "2024.09/policy/audit.yaml", 16), ("RS-CITE-UNKNOWN", "2024.09/policy/audit.yaml", 16)]
+
+
+def test_the_ladders_rules_are_step_table_rules(tmp_path: Path) -> None:
+    root = variant(tmp_path, "policy/audit.yaml", "rules: [ladder.first-contact,", "rules: [ladder.first-contakt,")
+    with pytest.raises(fe.RulesetError) as err:
+        load_version(root)
+    assert [(f.code, f.field) for f in err.value.findings] == [("RS-AUDIT-RULE", "ladder.rules.0")]
 
 
 def test_a_kind_rests_on_a_provision_or_on_local_policy_not_both(tmp_path: Path) -> None:
     root = variant(tmp_path, "policy/audit.yaml", "AUDIT-SUMMARY-LIMIT: [\"penalty-law:51\"]",
-                   "AUDIT-SUMMARY-LIMIT: [\"penalty-law:51\"]\n  AUDIT-ESCALATION-SKIPPED: [\"inspection-rules:20:2\"]")
+                   "AUDIT-SUMMARY-LIMIT: [\"penalty-law:51\"]\n  AUDIT-STEP-LOWER: [\"penalty-law:33:1\"]")
     with pytest.raises(fe.RulesetError) as err:
         load_version(root)
-    assert [(f.code, f.field) for f in err.value.findings] == [("RS-AUDIT-LOCAL", "local.AUDIT-ESCALATION-SKIPPED")]
+    assert [(f.code, f.field) for f in err.value.findings] == [("RS-AUDIT-LOCAL", "local.AUDIT-STEP-LOWER")]
 
 
 # -- the property -------------------------------------------------------------------------------

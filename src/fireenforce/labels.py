@@ -19,10 +19,10 @@ TIER_LABELS = {"minor": "较轻", "ordinary": "一般", "serious": "严重"}
 AUDIT_LABELS = {
     "AUDIT-DISPARITY": "同案不同罚",
     "AUDIT-ESCALATION-SKIPPED": "越级处理（措施重于规则所定步骤）",
-    "AUDIT-BEFORE-DEADLINE": "整改期限届满前即处罚",
+    "AUDIT-BEFORE-DEADLINE": "整改期限届满前即采取更重措施",
     "AUDIT-STEP-LOWER": "措施轻于规则所定步骤",
     "AUDIT-REFERRAL-MISSING": "应移交而未移交",
-    "AUDIT-FINE-RANGE": "罚款超出法定幅度",
+    "AUDIT-FINE-RANGE": "罚款不在法定幅度内",
     "AUDIT-SUMMARY-LIMIT": "简易程序罚款超过当场处罚限额",
     "AUDIT-DEPARTURE-NO-REASON": "偏离建议措施未记载理由",
     "AUDIT-UNDECIDABLE": "无法按当时规则重新判断",

@@ -4,6 +4,7 @@ offices, by the thresholds of ``policy/audit.yaml``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -11,8 +12,9 @@ from operator import itemgetter
 from typing import Any, Callable, Sequence, get_args
 
 from fireenforce.auditing.actions import Action
-from fireenforce.auditing.rules import Rule, Undecidable
-from fireenforce.labels import AUDIT_LABELS, STEP_LABELS
+from fireenforce.auditing.rules import CITE_SEPARATOR, Rule, Undecidable
+from fireenforce.documents.context import citation, reinspection_doubts
+from fireenforce.labels import AUDIT_LABELS, PRECONDITION_LABELS, STEP_LABELS
 from fireenforce.ruleset.audit import AuditSpec, CompareKey
 from fireenforce.ruleset.compiled import Ruleset
 
@@ -47,6 +49,7 @@ class AuditFinding:
     basis: tuple[str, ...] = ()
     ruleset_version: str = ""
     ruleset_digest: str = ""
+    doubts: tuple[str, ...] = ()  # codes of the doubts (DOUBT-...) the finding carries
 
     @property
     def label(self) -> str:
@@ -54,12 +57,12 @@ class AuditFinding:
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "label": self.label, **{k: getattr(self, k) for k in COLUMNS[2:]},
-                "actions": list(self.actions), "basis": list(self.basis)}
+                "actions": list(self.actions), "basis": list(self.basis), "doubts": list(self.doubts)}
 
 
 COLUMNS = ("code", "label", "office", "date", "finding", "action", "item", "subject", "step", "rule_step",
            "suggested_step", "fine", "fine_min", "fine_max", "procedure", "summary_limit", "reason", "group", "cases",
-           "actions", "detail", "basis", "ruleset_version", "ruleset_digest")
+           "actions", "detail", "basis", "ruleset_version", "ruleset_digest", "doubts")
 
 
 def check_action(action: Action, rule: Rule | Undecidable) -> list[AuditFinding]:
@@ -83,16 +86,69 @@ def _step_finding(action: Action, rule: Rule) -> AuditFinding | None:
         return None
     said = f"规则所定步骤为{STEP_LABELS[ruled]}，实际为{STEP_LABELS[taken]}"
     if ruled == "referral":
-        return _finding("AUDIT-REFERRAL-MISSING", action, rule, f"{said}；规则要求移交{rule.referral_label}")
+        return _ruled("AUDIT-REFERRAL-MISSING", action, rule, f"{said}；规则要求移交{rule.referral_label}")
     if RANK[taken] < RANK[ruled]:
         return _finding("AUDIT-STEP-LOWER", action, rule, said)
     if rule.running is not None:
-        return _finding("AUDIT-BEFORE-DEADLINE", action, rule,
-                        f"{said}；此前{STEP_LABELS[rule.running]}责令改正的期限至{rule.running_until}尚未届满，应届满后复查")
+        return _before_deadline(action, rule, said)
     written = rule.ruleset.policy.written_orders
     ordered = any(h.get("item") == rule.item and h.get("step") in written for h in action.case.get("history") or ())
-    return _finding("AUDIT-ESCALATION-SKIPPED", action, rule,
-                    said + ("" if ordered else "；该事项此前没有书面责令改正的记录"))
+    said += "" if ordered else "；该事项此前没有书面责令改正的记录"
+    audit = rule.ruleset.audit
+    barred = audit.no_penalty.get(rule.bar) if audit is not None and taken == "penalty" and rule.bar else None
+    if barred is None:
+        return _ruled("AUDIT-ESCALATION-SKIPPED", action, rule, said)
+    cites = tuple(dict.fromkeys((*rule.bar_cites, *barred.cites)))
+    text = barred.text.replace("{precondition}", PRECONDITION_LABELS.get(rule.precondition, ""))
+    return _finding("AUDIT-ESCALATION-SKIPPED", action, rule, f"{said}；{text}{_cited(rule, cites, action.date)}", cites)
+
+
+def _ruled(code: str, action: Action, rule: Rule, said: str) -> AuditFinding:
+    """A step above or beside the rule's: under a rule of the local ladder, a departure from local
+    policy (its text joins the detail, nothing is cited); under any other rule, that rule's
+    provisions (and the penalty's precondition's) are what the step taken lacks."""
+    ladder = rule.ruleset.audit.ladder if rule.ruleset.audit is not None else None
+    if ladder is not None and rule.step_rule in ladder.rules:
+        return _finding(code, action, rule, f"{said}（{ladder.text}）", ())
+    cites = rule.step_cites + (rule.bar_cites if rule.bar == "unmet" else ())
+    cites = tuple(dict.fromkeys(cites))
+    lacks = "" if code == "AUDIT-REFERRAL-MISSING" else "；所采取的更重措施缺少该规则所述的法定条件"
+    return _finding(code, action, rule, f"{said}；规则所定步骤的理由：{rule.step_text.rstrip('。')}{lacks}"
+                    f"{_cited(rule, cites, action.date)}",
+                    cites)
+
+
+def _before_deadline(action: Action, rule: Rule, said: str) -> AuditFinding:
+    """A heavier step while an earlier order on the item still ran: a penalty whose precondition is
+    an overdue or refused order lacks it (the precondition's provision is cited); otherwise the
+    local ladder makes the office wait (local policy)."""
+    running = STEP_LABELS[rule.running]  # type: ignore[index]
+    said = f"{said}；此前{running}所定改正期限至{rule.running_until}尚未届满，应在期限届满或者收到当事人的复查申请后复查"
+    doubts = tuple(d.code for d in reinspection_doubts(rule.ruleset, rule.running))  # type: ignore[arg-type]
+    if action.step == "penalty" and rule.precondition in ("overdue", "refusal"):
+        cites = tuple(rule.penalty_cite.split(CITE_SEPARATOR))
+        label = PRECONDITION_LABELS[rule.precondition]
+        return _finding("AUDIT-BEFORE-DEADLINE", action, rule,
+                        f"{said}；罚则以“{label}”为前提，期限届满前该前提不能成就{_cited(rule, cites, action.date)}", cites, doubts)
+    return _finding("AUDIT-BEFORE-DEADLINE", action, rule, said, doubts=doubts)
+
+
+def _cited(rule: Rule, cites: Sequence[str], day: dt.date) -> str:
+    """``_names`` in brackets; nothing for no citation."""
+    return f"（{_names(rule, cites, day)}）" if cites else ""
+
+
+def _names(rule: Rule, cites: Sequence[str], day: dt.date) -> str:
+    """Citations as the documents name them (《中华人民共和国消防法》第六十条第一款第（三）项): the text in
+    force on ``day``, else the first the ruleset holds."""
+    provisions = rule.ruleset.provisions
+    names = []
+    for cite in cites:
+        versions = provisions.versions(cite)
+        basis = provisions.basis(cite, "penalty", day if provisions.at(cite, day) or not versions
+                                 else versions[0].valid_from)
+        names.append(citation(basis) if basis is not None else cite)
+    return "、".join(names)
 
 
 def _fine_findings(action: Action, rule: Rule) -> list[AuditFinding]:
@@ -100,30 +156,56 @@ def _fine_findings(action: Action, rule: Rule) -> list[AuditFinding]:
     if fine is None or action.step != "penalty":
         return []
     out = []
-    if rule.fine_min is None or rule.fine_max is None:
+    low, high = rule.fine_min, rule.fine_max
+    if low is None or high is None:
         out.append(_finding("AUDIT-FINE-RANGE", action, rule, f"记载罚款{fine}元，但该当事人此项行为依法不处罚款"))
-    elif not max(rule.fine_min, 1) <= fine <= rule.fine_max:
-        out.append(_finding("AUDIT-FINE-RANGE", action, rule, f"罚款{fine}元，超出法定幅度{rule.fine_min}–{rule.fine_max}元"
-                                                            f"（{rule.penalty_cite}）"))
+    elif not max(low, 1) <= fine <= high:
+        cites = tuple(rule.penalty_cite.split(CITE_SEPARATOR)) if rule.penalty_cite else ()
+        law = _names(rule, cites, action.date)
+        # a range without a minimum (the ruleset writes 五百元以下 as 1–500) as the law says it
+        legal = f"{high}元以下" if low <= 1 else f"{low}–{high}元"
+        if fine > high:
+            detail = f"罚款{fine}元，超出法定幅度（{legal}；{law}）"
+        else:
+            reduced = tuple(rule.ruleset.audit.reduced) if rule.ruleset.audit is not None else ()
+            detail = f"罚款{fine}元，低于法定最低额{low}元（法定幅度{legal}；{law}）"
+            if reduced:
+                detail += f"；是否有依法应当减轻处罚的情形{_cited(rule, reduced, action.date)}，须结合案卷核查"
+            cites += reduced
+        out.append(_finding("AUDIT-FINE-RANGE", action, rule, detail, cites))
     if action.procedure == "summary" and rule.summary_limit is not None and fine > rule.summary_limit:
         out.append(_finding("AUDIT-SUMMARY-LIMIT", action, rule,
-                            f"简易程序当场罚款{fine}元，超过当场处罚限额{rule.summary_limit}元，应适用普通程序"))
+                            f"简易程序当场罚款{fine}元，超过当场处罚限额{rule.summary_limit}元，应适用普通程序",
+                            doubts=rule.doubts))
     return out
 
 
-def _finding(code: str, action: Action, rule: Rule | None, detail: str) -> AuditFinding:
+def _finding(code: str, action: Action, rule: Rule | None, detail: str, basis: tuple[str, ...] | None = None,
+             doubts: tuple[str, ...] = ()) -> AuditFinding:
+    """A finding of one action. ``basis``: the provisions it rests on (default: the kind's in
+    ``policy/audit.yaml``, or its local-policy text joins the detail)."""
     audit = rule.ruleset.audit if rule is not None else None
-    if audit is not None and code in audit.local:
-        detail = f"{detail}（{audit.local[code]}）"
+    if basis is None:
+        basis = tuple(audit.basis.get(code, ())) if audit is not None else ()
+        if audit is not None and code in audit.local:
+            detail = f"{detail}（{audit.local[code]}）"
+    if audit is not None:
+        doubts = (*audit.doubts.get(code, ()), *doubts)
+    if rule is not None and code in STEP_KINDS:
+        doubts = (*doubts, *rule.doubts)
     return AuditFinding(
         code=code, office=action.office, detail=detail, date=action.date.isoformat(), finding=action.finding,
         action=action.id, item=rule.item if rule else action.case.get("item") or "", subject=action.subject,
         step=action.step, rule_step=rule.step if rule else "", suggested_step=action.suggested or "",
         fine=action.fine, fine_min=rule.fine_min if rule else None, fine_max=rule.fine_max if rule else None,
         procedure=action.procedure or "", summary_limit=rule.summary_limit if rule else None, reason=action.reason,
-        actions=(action.id,), basis=tuple(audit.basis.get(code, ())) if audit else (),
+        actions=(action.id,), basis=basis, doubts=tuple(dict.fromkeys(doubts)),
         ruleset_version=rule.ruleset.version if rule else "", ruleset_digest=rule.ruleset.digest if rule else "",
     )
+
+
+# The step kinds: their rules always come from ``decide`` alone (the step taken differs from the rule's).
+STEP_KINDS = ("AUDIT-REFERRAL-MISSING", "AUDIT-STEP-LOWER", "AUDIT-BEFORE-DEADLINE", "AUDIT-ESCALATION-SKIPPED")
 
 
 # -- 同案不同罚 ------------------------------------------------------------------------------

@@ -3,13 +3,13 @@ was decided on, by the ruleset version in force on its date. ``rules_for`` is th
 audit calls the engine: the columnar batch path (``fe.decide_table``) for every row, and
 ``decide`` alone for the few rows whose details it does not return (an action that differs
 from its rule, a case described without an item code, an order that may still be running, a
-row the batch path refused)."""
+summary fine above the on-the-spot limit, a row the batch path refused)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from fireenforce.auditing.actions import Action
@@ -18,6 +18,7 @@ from fireenforce.engine.decide import order_deadline
 from fireenforce.errors import FireEnforceError
 from fireenforce.model.case import HistoryEntry
 from fireenforce.model.decision import Decision
+from fireenforce.ruleset.audit import Bar
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.load import in_force_on
 from fireenforce.ruleset.schema import Limits
@@ -40,6 +41,14 @@ class Rule:
     running_until: dt.date | None = None  # that order's deadline
     penalty_cite: str = ""
     referral_label: str = ""  # where a referral goes
+    # Only ``decide`` alone says these (the audit asks it for every action whose step differs):
+    step_rule: str = field(default="", compare=False)  # the step-table rule (or referral) that set the step
+    step_cites: tuple[str, ...] = field(default=(), compare=False)  # its citations
+    step_text: str = field(default="", compare=False)  # its text
+    bar: Bar | None = field(default=None, compare=False)  # why the law allows no penalty here (none: it may)
+    bar_cites: tuple[str, ...] = field(default=(), compare=False)  # the provisions saying so
+    precondition: str = field(default="", compare=False)  # the penalty's precondition (refusal, overdue, notice)
+    doubts: tuple[str, ...] = field(default=(), compare=False)  # the decision's doubts (not the version-wide ones)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +69,7 @@ def rules_for(actions: Sequence[Action], family: Sequence[Ruleset], table: Any =
     for action, row in zip(actions, rows):
         if row["error"] is None and row["step"] == action.step and action.case.get("item"):
             ruleset = versions.get(action.date) or versions.setdefault(action.date, in_force_on(family, action.date))
-            if not _may_run(action, ruleset, row["step"]):
+            if not _may_run(action, ruleset, row["step"]) and not _over_limit(action, ruleset):
                 out.append(_from_row(action, row, ruleset))
                 continue
         out.append(_alone(action, family))
@@ -97,6 +106,14 @@ def _may_run(action: Action, ruleset: Ruleset, step: str) -> bool:
             if item is None or order_deadline(ruleset, item, HistoryEntry.model_validate(_present(entry))) >= action.date:
                 return True
     return False
+
+
+def _over_limit(action: Action, ruleset: Ruleset) -> bool:
+    """A summary-procedure fine above the on-the-spot limit (then decide says the doubts on the limit)."""
+    if action.procedure != "summary" or action.fine is None:
+        return False
+    limit = _limit(ruleset, action)
+    return limit is not None and action.fine > limit
 
 
 def _present(entry: dict[str, Any]) -> dict[str, Any]:
@@ -138,8 +155,46 @@ def _rule(decision: Decision, ruleset: Ruleset, action: Action) -> Rule:
         running=running.step if running is not None else None,
         running_until=running.deadline if running is not None else None,
         penalty_cite=CITE_SEPARATOR.join(b.cite for b in decision.legal_basis if b.role == "penalty"),
-        referral_label=decision.referral_label or "",
+        referral_label=decision.referral_label or "", **_step_rule(decision, ruleset), **_bar(decision),
+        precondition=penalty.precondition or "" if penalty is not None else "",
+        doubts=tuple(d.code for d in decision.doubts if d not in ruleset.doubts),
     )
+
+
+def _step_rule(decision: Decision, ruleset: Ruleset) -> dict[str, Any]:
+    """The reason of the step-table rule, referral or advice that set the decision's step."""
+    ids = _step_ids(ruleset)
+    for reason in decision.reasons:
+        if reason.rule in ids or reason.rule.startswith(("referral.", "advice.")):
+            return {"step_rule": reason.rule, "step_cites": reason.cites, "step_text": reason.text}
+    return {}
+
+
+@functools.lru_cache(maxsize=16)
+def _step_ids(ruleset: Ruleset) -> frozenset[str]:
+    return frozenset(rule.id for rule in ruleset.policy.spec.step_table.rules)
+
+
+BAR_REASONS = {"none": ("law.no-penalty-for-subject", "law.no-longer-punishable"), "barred": ("limitation.barred",),
+               "excused": ("exemption.",)}
+
+
+def _bar(decision: Decision) -> dict[str, Any]:
+    """Why the law allows no penalty in this case (and the provisions the decision cites for it):
+    it provides none for this subject, the case is time-barred, a ground of no penalty holds, or the
+    penalty's precondition (逾期不改正, 拒不改正, a notice) is not met; nothing when one is allowed."""
+    penalty = decision.penalty
+    if penalty is not None and penalty.available:
+        return {}
+    excused = any(r.rule.startswith("exemption.") and r.rule != "exemption.first-offence" for r in decision.reasons)
+    bar: Bar = "none" if penalty is None else "barred" if decision.limitation.barred else "excused" if excused else \
+        "unmet" if not penalty.precondition_met else "excused"
+    if bar == "unmet":
+        cites = tuple(b.cite for b in decision.legal_basis if b.role == "penalty")
+    else:
+        cites = tuple(dict.fromkeys(c for r in decision.reasons if r.rule.startswith(BAR_REASONS[bar])
+                                    and r.rule != "exemption.first-offence" for c in r.cites))
+    return {"bar": bar, "bar_cites": cites}
 
 
 def _limit(ruleset: Ruleset, action: Action) -> int | None:

@@ -5,13 +5,13 @@ audit package applies them."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Literal
+from typing import TYPE_CHECKING, Annotated, Iterable, Literal
 
 from pydantic import Field
 
 from fireenforce.errors import Finding
 from fireenforce.ruleset.provisions import Provisions
-from fireenforce.ruleset.schema import Manifest, Spec
+from fireenforce.ruleset.schema import Manifest, Spec, TableSpec
 
 if TYPE_CHECKING:
     from fireenforce.ruleset.load import Source
@@ -51,6 +51,30 @@ class DisparitySpec(Spec):
     """How the comparison is meant, shown with each disparity finding."""
 
 
+# Why the law allows no penalty in a case (see ``auditing.rules``).
+Bar = Literal["none", "barred", "excused", "unmet"]
+
+
+class NoPenaltySpec(Spec):
+    """What a 越级处理 finding says when a penalty was imposed where the law allows none."""
+
+    text: str = Field(min_length=1)
+    """The finding's words (no article text: the citations are rendered after them)."""
+    cites: list[str] = []
+    """Provisions cited beside those the decision gives for the bar."""
+
+
+class LadderSpec(Spec):
+    """The step-table rules of the local ladder: a 越级处理 or 应移交而未移交 finding whose rule step one of
+    these set rests on local policy (``text`` joins its detail, it cites nothing); under any other rule
+    it cites that rule's provisions and says the heavier step lacks them."""
+
+    rules: list[str] = Field(min_length=1)
+    """Rule ids of policy/step-table.yaml."""
+    text: str = Field(min_length=1)
+    """What that policy is."""
+
+
 class AuditSpec(Spec):
     """``policy/audit.yaml``: the audit's policy."""
 
@@ -62,7 +86,19 @@ class AuditSpec(Spec):
     """Citations each finding kind rests on (kind code -> provisions)."""
     local: dict[str, str] = {}
     """Finding kinds that rest on local policy, not on a provision (kind code -> what that policy is);
-    the text is added to each such finding's detail, and the kind cites nothing in ``basis``."""
+    the text is added to each such finding's detail, and the kind cites nothing in ``basis`` (a finding
+    resting on a provision of its own case, e.g. a penalty's precondition, cites that instead)."""
+    ladder: LadderSpec | None = None
+    """The step-table rules of the local ladder."""
+    no_penalty: dict[Bar, NoPenaltySpec] = {}
+    """A penalty imposed where the law allows none, by why (``none``: no penalty provided for the
+    subject; ``barred``: time-barred; ``excused``: a ground of no penalty; ``unmet``: the penalty's
+    precondition is not met): what the 越级处理 finding says and cites."""
+    reduced: list[str] = []
+    """Provisions under which a fine below the statutory minimum may be lawful (减轻处罚): cited by a
+    finding of a fine below the minimum, to be checked against the file."""
+    doubts: dict[str, list[Annotated[str, Field(pattern=r"^DOUBT-[A-Z0-9-]+$")]]] = {}
+    """Doubts every finding of a kind carries (kind code -> doubt codes)."""
 
 
 def read_audit(src: "Source", root: Path) -> AuditSpec | None:
@@ -72,7 +108,8 @@ def read_audit(src: "Source", root: Path) -> AuditSpec | None:
     return src.read(path, AuditSpec) if path.is_file() else None
 
 
-def check_audit(src: "Source", manifest: Manifest, provisions: Provisions, spec: AuditSpec) -> Iterable[Finding]:
+def check_audit(src: "Source", manifest: Manifest, provisions: Provisions, spec: AuditSpec,
+                steps: TableSpec) -> Iterable[Finding]:
     from fireenforce.ruleset.checks import _cite as cite_findings
 
     name = src.rel(src.root / "policy" / AUDIT_FILE)
@@ -80,7 +117,7 @@ def check_audit(src: "Source", manifest: Manifest, provisions: Provisions, spec:
     if len(set(keys)) != len(keys):
         yield Finding("RS-AUDIT-COMPARE", "an attribute is listed twice", file=name,
                       line=src.line(name, "disparity", "compare_by"), field="disparity.compare_by")
-    for section, kinds in (("basis", spec.basis), ("local", spec.local)):
+    for section, kinds in (("basis", spec.basis), ("local", spec.local), ("doubts", spec.doubts)):
         for kind in kinds:
             if kind not in AUDIT_KINDS:
                 yield Finding("RS-AUDIT-KIND", f"unknown audit finding kind {kind!r} (known: {', '.join(AUDIT_KINDS)})",
@@ -89,6 +126,14 @@ def check_audit(src: "Source", manifest: Manifest, provisions: Provisions, spec:
         yield Finding("RS-AUDIT-LOCAL", f"{kind} is listed under basis and under local: a finding rests on a "
                                         "provision or on local policy, not both", file=name,
                       line=src.line(name, "local", kind), field=f"local.{kind}")
-    for kind, cites in spec.basis.items():
-        for j, cite in enumerate(cites):
-            yield from cite_findings(src, provisions, cite, name, ("basis", kind, j), manifest.coverage)
+    known = {rule.id for rule in steps.rules}
+    for j, rule in enumerate(spec.ladder.rules if spec.ladder else ()):
+        if rule not in known:
+            yield Finding("RS-AUDIT-RULE", f"{rule!r} is not a rule of policy/step-table.yaml", file=name,
+                          line=src.line(name, "ladder", "rules", j), field=f"ladder.rules.{j}")
+    cited: list[tuple[tuple[str | int, ...], str]] = [(("basis", kind, j), cite) for kind, cites in spec.basis.items() for j, cite in enumerate(cites)]
+    cited += [(("no_penalty", bar, "cites", j), cite) for bar, one in spec.no_penalty.items()
+              for j, cite in enumerate(one.cites)]
+    cited += [(("reduced", j), cite) for j, cite in enumerate(spec.reduced)]
+    for path, cite in cited:
+        yield from cite_findings(src, provisions, cite, name, path, manifest.coverage)

@@ -140,7 +140,7 @@ def compile_version(root: Path) -> Ruleset:
     findings += check_triggers(src, manifest, provisions, triggers, item_specs)
     findings += check_assessment(src, manifest, provisions, assessment, item_specs)
     if audit is not None:
-        findings += check_audit(src, manifest, provisions, audit)
+        findings += check_audit(src, manifest, provisions, audit, policy_spec.step_table)
     findings += check_offices(src, offices, item_specs, policy_spec)
     severities: dict[str, int] = {kind: k.severity for kind, k in policy_spec.kinds.items()}
     items: dict[str, CompiledItem] = {}
