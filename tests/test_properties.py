@@ -215,7 +215,8 @@ def test_calendar_days_break_the_reinspection_window(monkeypatch: pytest.MonkeyP
     outcome = run_property(compile_version(FAMILY / "2024.09"), "reinspection-window", PROPERTIES["reinspection-window"],
                            examples=100, shrink=False)
     message = outcome.message or ""
-    assert not outcome.passed and ("working days after" in message or "weekday" in message), message
+    # counted in calendar days, the window ends on a weekend or on a holiday (中秋 2026-09-25): either check may catch it
+    assert not outcome.passed and any(m in message for m in ("working days after", "weekday", "not a working day")), message
 
 
 def test_order_language_on_a_general_duty_item_breaks_general_duty_advice(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -156,7 +156,7 @@ def _case(draw: st.DrawFn, ruleset: Ruleset, pool: st.SearchStrategy[Profile], p
     rare = st.sampled_from((False, False, False, True))  # grounds of no penalty: often enough, not always
     facts = Facts(
         serious=serious, minor=minor, hinders_evacuation=hinders, harm=harm, slight_harm=harm and draw(rare),
-        slight=not serious and draw(rare),
+        slight=not serious and draw(rare) and draw(rare),  # seldom: it often excuses (art. 33(1)) and hides the rest
         rectified_on_spot=draw(st.booleans()), corrected_in_time=draw(rare), no_fault=excused or draw(rare),
         refused=profile.refused,
         mitigating=draw(_fact_codes(ruleset.policy.mitigating)),
