@@ -463,8 +463,7 @@ def _core(
     if resolution.competed:
         competing = policy.spec.competing
         reasons.append(rs.policy_reason(f"law.competing-{competing.precedence.replace('_', '-')}"))
-        doubt = competing.doubt[competing.precedence]
-        doubts.append(construct(Doubt, code=doubt.code, text=doubt.text))
+        doubts.append(_doubt(competing.doubt[competing.precedence]))
     if branch is None:
         if trigger is None:  # a referral leaves the penalty to the authority it goes to
             reasons.append(rs.policy_reason("law.no-penalty-for-subject",
@@ -503,8 +502,7 @@ def _core(
         doubts.append(_doubt(ladder.reinspection.calendar_doubt))
     if gate.spared and step in ("penalty", "referral") and running is None:
         reasons.append(rs.policy_reason("exemption.first-offence"))
-        first = policy.spec.exemptions.first_offence_doubt
-        doubts.append(construct(Doubt, code=first.code, text=first.text))
+        doubts.append(_doubt(policy.spec.exemptions.first_offence_doubt))
 
     procedure, hearing, limit = "none", False, None
     referral_to: str | None = None
