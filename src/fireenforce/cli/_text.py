@@ -7,7 +7,6 @@ from typing import Callable
 from fireenforce.labels import (
     DOCUMENT_TITLES, KIND_LABELS, PROCEDURE_LABELS, ROLE_LABELS, STEP_LABELS, TIER_LABELS,
 )
-from fireenforce.documents.context import citation as legal_citation
 from fireenforce.model.decision import Decision, LegalBasis
 from fireenforce.resources import data_dir
 from fireenforce.ruleset.compiled import Ruleset
@@ -30,6 +29,8 @@ def cite_labels(d: Decision, ruleset: Ruleset | None = None) -> Callable[[str], 
     第五十一条), from ``ruleset``, the version this process loaded with the decision's digest (a copy
     anywhere), or the bundled version the decision names; the id itself when
     neither holds the provision."""
+    from fireenforce.documents.context import citation as legal_citation  # documents load on use only
+
     if ruleset is None or ruleset.digest != d.ruleset.digest:
         ruleset = loaded(d.ruleset.digest)  # the copy that decided it, wherever it lives
     if ruleset is None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fireenforce.cli._io import add_format, dump_json
 from fireenforce.model.case import Case, parse_case
 from fireenforce.ruleset.load import load_version
-from fireenforce.verify.diff import Change, Impact, affected, generated, impact, legal_diff
+
+if TYPE_CHECKING:  # the diff machinery (and cn2an) loads when the command runs, not with every command
+    from fireenforce.verify.diff import Change, Impact
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -63,6 +65,8 @@ def _text(old: str, new: str, changes: list[Change], result: Impact) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fireenforce.verify.diff import affected, generated, impact, legal_diff
+
     old, new = load_version(Path(args.old)), load_version(Path(args.new))
     count = args.generated if args.generated is not None else (0 if args.cases else 300)
     changes = legal_diff(old, new)

@@ -11,7 +11,6 @@ from fireenforce.cli._io import (
     add_format, add_ruleset, at_least, check_binary_target, dump_json, iso_date, one_case, read_text, write_document,
 )
 from fireenforce.cli._text import decision_text
-from fireenforce.documents.numerals import number
 from fireenforce.errors import CaseError
 from fireenforce.labels import ANSWER_LABELS, DOCUMENT_TITLES, STATUS_LABELS, STEP_LABELS
 from fireenforce.model.enums import DOCUMENT_TYPES
@@ -172,6 +171,8 @@ def _reinspect(args: argparse.Namespace) -> int:
 
 
 def _apply(args: argparse.Namespace) -> int:
+    from fireenforce.documents.numerals import number  # cn2an loads on use only (every command imports this module)
+
     with _open(args) as led:
         view = led.apply_for_reinspection(args.finding, on=args.on, note=args.note)
         found, doubts = led.reinspection_windows(view.finding)

@@ -25,7 +25,7 @@ def _size(text: str) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from fireenforce.service.settings import DEFAULT_MAX_BODY
+    from fireenforce.service.defaults import DEFAULT_MAX_BODY
 
     parser = sub.add_parser("serve", help="serve the HTTP API (/v1) and the officer's page (/)",
                             description="Serve the HTTP API under /v1 (OpenAPI at /openapi.json) and the "

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import collections
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fireenforce.cli._db import add_db, open_ledger
 from fireenforce.cli._io import add_format, add_ruleset, dump_json, read_text
 from fireenforce.ruleset.load import load_ruleset
-from fireenforce.triage.signals import Signal, parse_signals
+
+if TYPE_CHECKING:  # triage loads when a signals command runs, not with every command
+    from fireenforce.triage.signals import Signal
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,11 +61,14 @@ def _describe(summary: dict[str, Any]) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from fireenforce.triage.signals import parse_signals
+
     summary = _summary(parse_signals(read_text(args.file), load_ruleset(args.ruleset), args.file))
     return _emit(args, summary, "ok: " + _describe(summary))
 
 
 def run_ingest(args: argparse.Namespace) -> int:
+    from fireenforce.triage.signals import parse_signals
     from fireenforce.triage.store import store_signals
 
     received = parse_signals(read_text(args.file), load_ruleset(args.ruleset), args.file)

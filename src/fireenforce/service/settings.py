@@ -12,8 +12,7 @@ from fastapi import Request
 from fireenforce.resources import bundled_family
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.load import MANIFEST, in_force_on, load_ruleset, load_version, versions_of
-
-DEFAULT_MAX_BODY = 256 * 1024  # bytes: a case is a few kilobytes; a batch belongs to the CLI
+from fireenforce.service.defaults import DEFAULT_MAX_BODY
 
 
 @dataclass(frozen=True)
