@@ -1,9 +1,13 @@
 """The columnar batch path: decisions per second (warm, cold, threads, processes) and the memory
 of streaming ten million rows through ``fireenforce decide cases.parquet``.
 
-Run: ``.venv/bin/python benchmarks/bench_batch.py [ROWS] [--stream-rows N] [--workers N] [--files-only]``
-(default 1,000,000 rows, a 10,000,000-row file and 2 workers; ``--stream-rows 0`` skips the big
-file; ``--files-only`` runs only the Parquet file with 1 and N workers and prints their ratio). Cases come from
+Run: ``.venv/bin/python benchmarks/bench_batch.py [ROWS] [--stream-rows N] [--workers N] [--files-only]
+[--file PATH [--file-rows N]] [--repeat K]`` (default 1,000,000 rows, a 10,000,000-row file and 2 workers;
+``--stream-rows 0`` skips the big file; ``--files-only`` runs only the Parquet file with 1 and N
+workers and prints their ratio, ``--repeat K`` times alternating, each run with the load average
+before it; ``--file PATH`` uses that Parquet file of cases, e.g. a 10,000,000-row one kept from an
+earlier run, and writes it there first if it does not exist, ``--file-rows N`` rows as copies of
+the generated ones). Cases come from
 ``fireenforce.testing.tables.case_table``: every item, subject, place, office level and standard
 fact, dates across the newest version's dates, histories of 0-4 entries, one bad row in 1,000.
 """
@@ -61,17 +65,21 @@ def main() -> None:
     parser.add_argument("--stream-rows", type=int, default=10_000_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--files-only", action="store_true")
+    parser.add_argument("--file", type=Path, default=None)
+    parser.add_argument("--file-rows", type=int, default=None)
+    parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     n = args.rows
     rs = fe.load_ruleset()
     print(f"ruleset {rs.id} {rs.version}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
-    start = time.perf_counter()
-    table = case_table(rs, n, seed=1)
-    print(f"generated {n:,} varied cases in {time.perf_counter() - start:.1f} s")
     if args.files_only:
         with tempfile.TemporaryDirectory() as tmp:
-            workers(table, Path(tmp), args.workers)
+            source = args.file or Path(tmp) / "cases.parquet"
+            if not source.exists():
+                write_file(source, generated(rs, n), args.file_rows or n)
+            workers(source, Path(tmp), args.workers, args.repeat)
         return
+    table = generated(rs, n)
     print(f"cold, first batch of {n:,} varied cases:  {rate(n, timed(lambda: decide_table(table, ruleset=rs)))}")
     other = case_table(rs, n, seed=2)
     print(f"second batch, other cases (keys known):    {rate(n, timed(lambda: decide_table(other, ruleset=rs)))}")
@@ -84,22 +92,42 @@ def main() -> None:
         encoded = dictionary_encoded(table, Path(tmp))
         print(f"warm, dictionary-encoded columns:          {rate(n, best(3, lambda: decide_table(encoded, ruleset=rs)))}")
         source = Path(tmp) / "cases.parquet"
-        workers(table, Path(tmp), args.workers)
+        write_file(source, table, n)
+        workers(source, Path(tmp), args.workers)
         if args.stream_rows:
             stream(table, Path(tmp), args.stream_rows)
 
 
-def workers(table: pa.Table, tmp: Path, n: int) -> None:
-    """``fireenforce decide cases.parquet`` with 1 and ``n`` workers, each in a fresh process (cold
-    kernels, as a user runs it): wall time, CPU time of the process and its workers, the ratios."""
-    source = tmp / "cases.parquet"
-    pq.write_table(table, source, row_group_size=131_072)
-    runs = {count: cli(source, tmp / "out.parquet", count) for count in (1, n)}
-    for count, (wall, cpu, peak, _) in runs.items():
-        print(f"Parquet file, --workers {count}: {rate(table.num_rows, (wall, None))}; CPU {cpu:.1f} s, largest process {peak:.0f} MB")
-    (w1, c1, _, _), (wn, cn, _, _) = runs[1], runs[n]
-    print(f"--workers {n} vs 1: wall {w1 / wn:.2f}x; CPU {cn:.1f} s vs {c1:.1f} s, so at most "
-          f"{n * c1 / cn:.2f}x on {n} idle cores")
+def generated(rs: fe.Ruleset, n: int) -> pa.Table:
+    """``n`` varied cases (seed 1), saying how long they took to make."""
+    start = time.perf_counter()
+    table = case_table(rs, n, seed=1)
+    print(f"generated {n:,} varied cases in {time.perf_counter() - start:.1f} s")
+    return table
+
+
+def write_file(source: Path, table: pa.Table, rows: int) -> None:
+    """A Parquet file of ``rows`` cases (copies of ``table``), in row groups of 131,072 rows."""
+    with pq.ParquetWriter(source, table.schema) as writer:
+        for _ in range(max(1, rows // table.num_rows)):
+            writer.write_table(table, row_group_size=131_072)
+
+
+def workers(source: Path, tmp: Path, n: int, repeat: int = 1) -> None:
+    """``fireenforce decide`` on the file ``source`` with 1 and ``n`` workers, each in a fresh
+    process (cold kernels, as a user runs it), ``repeat`` times alternating: wall time, CPU time of
+    the process and its workers, the ratios."""
+    rows = pq.ParquetFile(source).metadata.num_rows
+    for _ in range(repeat):
+        runs = {}
+        for count in (1, n):
+            load = os.getloadavg()[0]
+            runs[count] = wall, cpu, peak, _ = cli(source, tmp / "out.parquet", count)
+            print(f"{rows:,}-row file, --workers {count} (load average {load:.1f}): {rate(rows, (wall, None))}; "
+                  f"CPU {cpu:.1f} s, largest process {peak:.0f} MB")
+        (w1, c1, _, _), (wn, cn, _, _) = runs[1], runs[n]
+        print(f"--workers {n} vs 1: wall {w1 / wn:.2f}x; CPU {cn:.1f} s vs {c1:.1f} s, so at most "
+              f"{n * c1 / cn:.2f}x on {n} idle cores")
 
 
 # runs the CLI as its own child, so its peak and CPU are of this run only (the CLI and its workers)
@@ -122,9 +150,7 @@ def cli(source: Path, target: Path, workers: int) -> tuple[float, float, float, 
 def stream(table: pa.Table, tmp: Path, rows: int) -> None:
     """A file of ``rows`` rows (copies of the generated table) through the CLI, in a child process."""
     source = tmp / "big.parquet"
-    with pq.ParquetWriter(source, table.schema) as writer:
-        for _ in range(rows // table.num_rows):
-            writer.write_table(table, row_group_size=131_072)
+    write_file(source, table, rows)
     size = source.stat().st_size / 1e6
     for count in (1, 2):
         wall, cpu, peak, said = cli(source, tmp / "big-out.parquet", count)
