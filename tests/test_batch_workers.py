@@ -1,0 +1,65 @@
+"""``fireenforce decide cases.parquet --workers N``: what the parent does for its workers (decides
+a few rows first so that they fork warm, keeps its objects from the collector while they run)
+changes nothing in the output."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+import fireenforce as fe
+from fireenforce.batch import decide_table
+from fireenforce.batch.stream import WARM_ROWS, CaseFile, decide_parquet, frozen, read_batches
+from fireenforce.testing.tables import case_table
+
+RS = fe.load_ruleset()
+
+
+def test_rows_the_parent_decided_first_are_decided_by_their_worker_too(tmp_path: Path) -> None:
+    """The bundled family (the CLI's default), the file's bad rows first, a first row group
+    shorter than the parent's sample: 1, 2 and 3 workers give ``decide_table``'s table."""
+    table = case_table(RS, 3000, seed=21)
+    bad = decide_table(table).column("error").is_valid().combine_chunks()
+    rows = pa.array(range(3000))
+    table = table.take(pa.concat_arrays([rows.filter(bad), rows.filter(pc.invert(bad))]))  # every bad row first
+    source = tmp_path / "cases.parquet"
+    pq.write_table(table, source, row_group_size=min(WARM_ROWS, 1000) - 1)
+    want = decide_table(table)
+    assert want.column("error")[0].is_valid
+    for workers in (1, 2, 3):
+        target = tmp_path / f"out{workers}.parquet"
+        assert decide_parquet(source, target, workers=workers, batch_rows=1000).rows == 3000
+        got = pq.read_table(target)
+        assert got.equals(want) and got.schema.metadata == want.schema.metadata
+
+
+def test_a_case_file_reads_as_read_batches_does(tmp_path: Path) -> None:
+    """One ``CaseFile`` serves every task of a worker: the same batches as opening the file each time."""
+    table = case_table(RS, 2500, seed=22)
+    source = tmp_path / "cases.parquet"
+    pq.write_table(table, source, row_group_size=500)
+    cases = CaseFile(source)
+    for groups in ([0], [1, 2], [4], [3, 4]):
+        assert [b.to_pylist() for b in cases.batches(700, groups)] == [b.to_pylist() for b in read_batches(source, 700, groups)]
+    assert pa.concat_tables(cases.batches(2500)).to_pylist() == table.to_pylist()
+
+
+def test_frozen_gives_the_objects_back_unless_the_process_had_frozen_some() -> None:
+    was = gc.get_freeze_count()
+    try:
+        gc.unfreeze()
+        with frozen():
+            assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() == 0
+        gc.freeze()  # the process's own choice stands
+        with frozen():
+            pass
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        if was:
+            gc.freeze()
