@@ -5,6 +5,9 @@ changes nothing in the output."""
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -63,3 +66,22 @@ def test_frozen_gives_the_objects_back_unless_the_process_had_frozen_some() -> N
         gc.unfreeze()
         if was:
             gc.freeze()
+
+
+def test_the_cli_allocates_arrow_memory_with_glibc_unless_told_otherwise(tmp_path: Path) -> None:
+    """``fireenforce decide cases.parquet`` routes Arrow's allocations to glibc's malloc (which the
+    batch path tunes to keep freed memory); a pool the user names in ARROW_DEFAULT_MEMORY_POOL stands."""
+    source = tmp_path / "cases.parquet"
+    pq.write_table(case_table(RS, 50, seed=23), source)
+    code = ("import sys; from fireenforce.cli import main; code = main(sys.argv[1:]); import pyarrow as pa; "
+            "print(pa.default_memory_pool().backend_name); sys.exit(0 if code in (0, 2) else code)")
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    for given, used in ((None, "system"), ("jemalloc", "jemalloc"), ("mimalloc", "mimalloc")):
+        if given and given not in pa.supported_memory_backends():
+            continue
+        done = subprocess.run([sys.executable, "-c", code, "decide", str(source), "--out", str(tmp_path / "out.parquet")],
+                              capture_output=True, text=True, check=True,
+                              env=env if given is None else {**env, "ARROW_DEFAULT_MEMORY_POOL": given})
+        assert done.stdout.split() == [used]
+        assert pq.read_table(tmp_path / "out.parquet").num_rows == 50
+        (tmp_path / "out.parquet").unlink()

@@ -4,6 +4,7 @@ result per line)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Callable
@@ -105,6 +106,11 @@ def _run_parquet(args: argparse.Namespace) -> int:
     if not Path(args.case).is_file():
         raise CaseError("case", f"{args.case}: no such file")
     refuse_overwriting(args.out, args.case)
+    # Arrow allocates through glibc's malloc, which the batch path tunes to keep freed memory
+    # (batch/memory.py), unless the user chose a pool: Arrow's default (mimalloc) hands each batch's
+    # memory back, and every process (the parent and each worker) faults it in again, batch after
+    # batch. Set before pyarrow is imported, so workers, forked or spawned, allocate the same way.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     from fireenforce.batch.stream import BATCH_ROWS, decide_parquet
 
     try:
