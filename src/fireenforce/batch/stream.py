@@ -179,8 +179,8 @@ def warm(cases: CaseFile, rulesets: Rulesets) -> None:
 def frozen() -> Iterator[None]:
     """The objects this process holds (rulesets, kernels, modules) moved out of the collector's
     reach while workers fork and run: a worker's full collection would otherwise visit every object
-    it inherited and so copy each page that holds one (copy-on-write), about 0.5 s of CPU per worker
-    on a million rows. The objects are given back to the collector afterwards, unless this process
+    it inherited and so copy each page that holds one (copy-on-write): about 0.5 s of CPU over two
+    workers on a million rows. The objects are given back to the collector afterwards, unless this process
     had frozen some itself before (then its choice stands)."""
     ours = gc.get_freeze_count() == 0
     gc.freeze()
