@@ -14,6 +14,8 @@ default 1,000). Needs valgrind, its headers and a C compiler (Debian/Ubuntu: ``v
   is remembered; the case's own dates, history and the Decision are worked out again);
 - ``new-dict`` / ``new-case``: ``decide`` on cases it has never seen, as dicts and as ``Case``
   objects, whose date-independent parts are known (a mature service's usual new case);
+- ``cold-dict`` / ``cold-case``: the same cases with their date-independent parts new as they
+  come (after 3 N others: about half of them need a new part, the engine's ``_core``);
 - ``recalled-dict`` / ``recalled-case``: ``decide`` on cases it decided before (the memo).
 """
 
@@ -32,7 +34,7 @@ TOGGLE = """#include <valgrind/callgrind.h>
 void cg_start(void) { CALLGRIND_ZERO_STATS; CALLGRIND_START_INSTRUMENTATION; }
 void cg_stop(void) { CALLGRIND_STOP_INSTRUMENTATION; }
 """
-MEASUREMENTS = ("warm", "new-dict", "new-case", "recalled-dict", "recalled-case")
+MEASUREMENTS = ("warm", "new-dict", "new-case", "cold-dict", "cold-case", "recalled-dict", "recalled-case")
 
 
 def measure(kind: str, n: int, toggle: str) -> None:
@@ -49,8 +51,9 @@ def measure(kind: str, n: int, toggle: str) -> None:
     for case in generate(rs, 3 * n, 99):
         decide_reference(case, rs)
     cases = generate(rs, n, 300)
-    for case in cases:  # the date-independent parts known; decide's memo still without these cases
-        decide_reference(Case.model_validate(case.model_dump()), rs)
+    if not kind.startswith("cold"):
+        for case in cases:  # the date-independent parts known; decide's memo still without these cases
+            decide_reference(Case.model_validate(case.model_dump()), rs)
     dicts = [c.model_dump(mode="json") for c in cases]
     fresh = [Case.model_validate(c.model_dump()) for c in cases]
     if kind == "warm":

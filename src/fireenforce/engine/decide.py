@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import threading
 from dataclasses import dataclass, field as dataclass_field
 from typing import Any, Iterable
@@ -84,10 +85,12 @@ def _item(case: Case, rs: Ruleset) -> tuple[CompiledItem, Case, tuple[Inference,
     """The catalogue item, given or found from the description, and the place facts it implies."""
     inferred: list[Inference] = []
     reasons: list[Reason] = []
-    if case.item:
-        item = rs.items.get(case.item)
+    values = case.__dict__  # several fields: read past pydantic's attribute hook
+    code = values["item"]
+    if code:
+        item = rs.items.get(code)
         if item is None:
-            raise CaseError("item", f"unknown item {case.item!r} (see `fireenforce catalogue`)")
+            raise CaseError("item", f"unknown item {code!r} (see `fireenforce catalogue`)")
         hints: list[tuple[str, bool, str | None]] = []
     else:
         from fireenforce.query import infer_place, resolve
@@ -97,22 +100,24 @@ def _item(case: Case, rs: Ruleset) -> tuple[CompiledItem, Case, tuple[Inference,
         reasons.append(rs.policy_reason("item.inferred", item_name=item.name, matched="、".join(match.matched)))
         inferred.append(construct(Inference, field="item", value=match.code, source=case.description))
         hints = [(field.removeprefix("place."), value, word) for field, value, word in infer_place(case.description, rs)]
-    if case.subject.kind not in item.subjects:
+    subject = values["subject"]
+    if subject.kind not in item.subjects:
         kinds = "、".join(SUBJECT_LABELS[k] for k in item.subjects)
-        raise CaseError("subject.kind", f"{case.subject.kind!r}, but item {item.code} applies only to {kinds} "
+        raise CaseError("subject.kind", f"{subject.kind!r}, but item {item.code} applies only to {kinds} "
                                         f"({', '.join(item.subjects)})")
-    if item.completed and case.ended_on not in (None, case.start_date):
+    if item.completed and values["ended_on"] not in (None, case.start_date):
         raise CaseError("ended_on", f"{case.ended_on}, but item {item.code} is a completed act: it ends the day it "
                                     f"was done ({case.start_date}); limitation runs from that day")
-    if item.operating_only and not case.subject.operating:
-        if "operating" in case.subject.model_fields_set:
+    if item.operating_only and not subject.operating:
+        if "operating" in subject.__pydantic_fields_set__:
             raise CaseError("subject.operating", f"false, but item {item.code} applies only to operating places "
                                                  "(生产、储存、经营场所)")
         case = replaced(case, subject=replaced(case.subject, operating=True))
         inferred.append(construct(Inference, field="subject.operating", value=True, source=item.code))
         reasons.append(rs.policy_reason("subject.implied-by-item", item_name=item.name))
-    told = case.place.model_fields_set
-    if item.high_rise_only and not case.place.high_rise:
+    place = values["place"]
+    told = place.__pydantic_fields_set__
+    if item.high_rise_only and not place.high_rise:
         if "high_rise" in told:
             raise CaseError("place.high_rise", f"false, but item {item.code} exists only in high-rise buildings")
         hints = [("high_rise", True, None), *(h for h in hints if h[0] != "high_rise")]
@@ -130,7 +135,7 @@ def _item(case: Case, rs: Ruleset) -> tuple[CompiledItem, Case, tuple[Inference,
             label = PLACE_LABELS[name]
             reasons.append(rs.policy_reason("place.inferred", word=word, field_label=label if value else f"非{label}"))
     if updates:
-        case = replaced(case, place=replaced(case.place, **updates))
+        case = replaced(case, place=replaced(place, **updates))
     return item, case, tuple(inferred), reasons
 
 
@@ -154,41 +159,46 @@ def _history(rs: Ruleset, case: Case, item: CompiledItem, cutoff: dt.date) -> _R
     经消防救援机构通知 such an order issued by (or in the name of) the fire-rescue agency.
     """
     code = item.code
+    values = case.__dict__
+    history = values["history"]
+    entries = [entry.__dict__ for entry in history]  # an entry's fields, read past pydantic's attribute hook
     mine = False
-    for index, entry in enumerate(case.history):
-        if entry.item == code:
+    for index, fields in enumerate(entries):
+        if fields["item"] == code:
             mine = True
-        elif entry.item not in rs.items:
-            raise CaseError(f"history[{index}].item", f"unknown item {entry.item!r}")
+        elif fields["item"] not in rs.items:
+            raise CaseError(f"history[{index}].item", f"unknown item {fields['item']!r}")
     if not mine:
         return _NO_RECORD
     policy = rs.policy
     rank = policy.step_rank
-    today = case.decided_on or case.observed_on
+    today = values["decided_on"] or values["observed_on"]
     orders = item.orders
-    pending = orders and case.ended_on is None
+    pending = orders and values["ended_on"] is None
     best = -1
     running: HistoryEntry | None = None
     running_deadline: dt.date | None = None
     served = overdue = notice = agency = False
-    for entry in case.history:
-        if entry.item != code:
+    for entry, fields in zip(history, entries):
+        if fields["item"] != code:
             continue
-        deadline = entry.deadline or entry.date + _order_days(rs, item, entry.step)
-        if orders and not entry.rectified and entry.step in policy.written_orders:
+        step, date, rectified = fields["step"], fields["date"], fields["rectified"]
+        deadline = fields["deadline"] or date + _order_days(rs, item, step)
+        if orders and not rectified and step in policy.written_orders:
             served = True
-            agency = agency or entry.issued_by == "fire_rescue"
+            by_agency = fields["issued_by"] == "fire_rescue"
+            agency = agency or by_agency
             if today > deadline:
                 overdue = True
-                notice = notice or entry.issued_by == "fire_rescue"
-        if entry.date < cutoff or entry.step not in policy.escalating:
+                notice = notice or by_agency
+        if date < cutoff or step not in policy.escalating:
             continue
-        if pending and not entry.rectified and today <= deadline and entry.step in policy.reinspect_steps:
-            if running is None or rank[entry.step] > rank[running.step]:
+        if pending and not rectified and today <= deadline and step in policy.reinspect_steps:
+            if running is None or rank[step] > rank[running.step]:
                 running, running_deadline = entry, deadline
-        elif best < rank[entry.step]:
-            best = rank[entry.step]
-    elements = _ELEMENTS[(overdue, served and (overdue or case.facts.refused), notice)]
+        elif best < rank[step]:
+            best = rank[step]
+    elements = _ELEMENTS[(overdue, served and (overdue or values["facts"].refused), notice)]
     prior = policy.spec.ladder.steps[best] if best >= 0 else "none"
     return _Record(prior, running, running_deadline, elements, agency)
 
@@ -214,6 +224,9 @@ def _order_days(rs: Ruleset, item: CompiledItem, step: str) -> dt.timedelta:
 
 
 _DAYS = tuple(dt.timedelta(days=n) for n in range(366))
+_SUBJECT_CONDITIONS = operator.itemgetter("kind", "operating")  # a case's conditions, from its parts' __dict__
+_PLACE_CONDITIONS = operator.itemgetter("high_rise", "crowded")
+_FACT_CONDITIONS = operator.itemgetter("serious", "minor", "hinders_evacuation")
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,13 +248,14 @@ class _Core:
     fields: dict[str, Any] = dataclass_field(init=False, repr=False, compare=False)  # the Decision's, per-case ones None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "fields", {name: None if name in _PER_CASE else getattr(self, name)
-                                            for name in Decision.model_fields})
+        object.__setattr__(self, "fields", {name: None if per_case else getattr(self, name)
+                                            for name, per_case in _FIELDS})
 
 
 _PER_CASE = frozenset({"item", "rectification", "ruleset", "law_date", "limitation", "doubts", "inferred",
                        "case_digest", "reinspection"})  # the Decision's fields that _decide fills in per case
 _DECISION_FIELDS = frozenset(Decision.model_fields)
+_FIELDS = tuple((name, name in _PER_CASE) for name in Decision.model_fields)  # in their declared order
 
 
 def _decision_day(rs: Ruleset, case: Case, branch: PenaltyBranch, tier: str, plan: pen.Plan | None,
@@ -256,26 +270,35 @@ def _decision_day(rs: Ruleset, case: Case, branch: PenaltyBranch, tier: str, pla
 
 
 def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None = None) -> Decision:
-    """The hot path: derive the discrete inputs, then reuse the memoised date-independent part."""
-    day = case.decided_on or case.observed_on
+    """The hot path: derive the discrete inputs, then reuse the memoised date-independent part.
+    Fields are read through the models' ``__dict__`` where a model gives several (an attribute of a
+    pydantic model goes through its ``__getattr__`` hook, about 300 instructions a read)."""
+    values = case.__dict__
+    day = values["decided_on"] or values["observed_on"]
     in_force = rs.in_force.covers(day)
     if not rs.covers(day) or not (in_force or what_if):
         raise rs.outside(day, what_if)
-    wrong_level = rs.delegations.check_level(case.office.name, case.office.level)
+    office = values["office"].__dict__
+    level = office["level"]
+    wrong_level = rs.delegations.check_level(office["name"], level)
     if wrong_level:
         raise CaseError("office.level", wrong_level)
-    if case.facts.model_extra:
-        check_local_facts(case.facts, rs.policy.local_facts)
-    if case.facts.mitigating or case.facts.aggravating:
-        check_fact_codes(case.facts, rs.policy.mitigating, rs.policy.aggravating)
+    facts = values["facts"]
+    told = facts.__dict__
+    if facts.__pydantic_extra__:
+        check_local_facts(facts, rs.policy.local_facts)
+    if told["mitigating"] or told["aggravating"]:
+        check_fact_codes(facts, rs.policy.mitigating, rs.policy.aggravating)
     digest = case.digest  # of the case as given, before inference
     item, case, inferred, pre = _item(case, rs)
-    if item.completed and case.ended_on is None:
-        case = replaced(case, ended_on=case.start_date)
-    subject, place, facts = case.subject, case.place, case.facts
-    serious = facts.serious
-    conditions = (subject.kind, subject.operating, place.high_rise, place.crowded, serious, facts.minor,
-                  facts.hinders_evacuation)
+    values = case.__dict__
+    if item.completed and values["ended_on"] is None:
+        case = replaced(case, ended_on=values["occurred_on"] or values["observed_on"])
+        values = case.__dict__
+    subject, place = values["subject"], values["place"]
+    subject_kind, operating = _SUBJECT_CONDITIONS(subject.__dict__)
+    serious, minor, evacuation = _FACT_CONDITIONS(told)
+    conditions = (subject_kind, operating, *_PLACE_CONDITIONS(place.__dict__), serious, minor, evacuation)
     resolution, law_day, law_reason = law.applied_law(rs, item, conditions, case, day)
     policy = rs.policy
     today = policy.on(day)
@@ -284,11 +307,10 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
     conduct = law.conduct_day(case)
     ground, extra = pen.subject_grounds(rs, case, conduct) if _personal(subject) else (None, ())
     excuse = pen.excuse(case, ground, correctable=not item.completed)
-    aggravating = pen.counted_aggravating(rs, facts.aggravating, bool(record.elements & _REFUSAL_ELEMENTS))
-    tier = policy.tier_table.decide(serious, pen.mandatory(rs, (*facts.mitigating, *extra)),
+    aggravating = pen.counted_aggravating(rs, told["aggravating"], bool(record.elements & _REFUSAL_ELEMENTS))
+    tier = policy.tier_table.decide(serious, pen.mandatory(rs, (*told["mitigating"], *extra)),
                                     bool(aggravating)).then["tier"]
     branch = resolution.branch
-    level = case.office.level
     plan = None
     if branch is None:
         competence = None
@@ -296,10 +318,10 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
     else:
         competence = rs.competences.get((id(branch), level)) or pen.competence(rs, item, branch, level)
         if competence.summary_only:
-            kind = pen.penalised_kind(branch, subject.kind)
+            kind = pen.penalised_kind(branch, subject_kind)
             plan = pen.plan(rs, branch, tier, kind, day, True)
             competence = pen.scoped(rs, competence, plan, level, kind)
-        competence = bounded(rs, competence, item, branch, case.office.name, level, day,
+        competence = bounded(rs, competence, item, branch, office["name"], level, day,
                              lambda: _decision_day(rs, case, branch, tier, plan, day))
         status = penalty_status(branch, record.elements, record.agency_notice, limitation.barred, excuse, competence)
     acting = "brigade" if level == "brigade" else "office"
@@ -316,16 +338,17 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
         if forced != suggested:
             _check_departure(rs, forced, suggested, status, branch, competence, level, trigger)
             departure, running = (forced, suggested), None
-    continuing = case.ended_on is None
-    order = item.orders and continuing and not facts.rectified_on_spot
+    continuing = values["ended_on"] is None
+    rectified_on_spot = told["rectified_on_spot"]
+    order = item.orders and continuing and not rectified_on_spot
     spared = branch is not None and status != "excused" and pen.sparable(case, record.prior, correctable=not item.completed)
     birthday = pen.on_age_birthday(rs, case, conduct)
     taken = departure[0] if departure is not None else rule.then["step"]
-    penalty_facts = (facts.mitigating, facts.aggravating, extra) if taken == "penalty" else None
+    penalty_facts = (told["mitigating"], told["aggravating"], extra) if taken == "penalty" else None
     key = (id(resolution), law_reason.rule, id(competence), status, rule.id, record.elements, tier, penalty_facts,
-           order, facts.rectified_on_spot, facts.crime_suspected, facts.sealing_needed, level,
+           order, rectified_on_spot, told["crime_suspected"], told["sealing_needed"], level,
            running.step if running else None, today.segment, limitation.years if limitation.barred else 0,
-           excuse, facts.slight, spared, birthday, departure)
+           excuse, told["slight"], spared, birthday, departure)
     core = None if pre else rs.cores.get(key)
     if core is None:
         core = _core(rs, case, item, conditions, resolution, law_reason, limitation.years, status, rule, trigger,
@@ -335,7 +358,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
             rs.cores.put(key, core)
     reinspection = None
     doubts = core.doubts if in_force else (*core.doubts, _hypothetical(rs, day))
-    if core.step == "penalty" or (case.office.name and rs.delegations.lacks(case.office.name)):
+    if core.step == "penalty" or (office["name"] and rs.delegations.lacks(office["name"])):
         office_doubt = _office_doubt(rs, case, level, day, core.step == "penalty")
         if office_doubt is not None:
             doubts = (*doubts, office_doubt)

@@ -17,17 +17,20 @@ from fireenforce.ruleset.schema import LimitationPeriod
 
 def conduct_day(case: Case) -> dt.date:
     """The time of the conduct: its end; a conduct still going on is judged at decision time."""
-    return case.ended_on if case.ended_on is not None else (case.decided_on or case.observed_on)
+    values = case.__dict__
+    ended = values["ended_on"]
+    return ended if ended is not None else (values["decided_on"] or values["observed_on"])
 
 
 def applied_law(
     rs: Ruleset, item: CompiledItem, conditions: Conditions, case: Case, now_day: dt.date
 ) -> tuple[Resolution, dt.date, Reason]:
     """The law at the time of the conduct, unless the law at decision time (``now_day``) is lighter."""
-    then_day = case.ended_on if case.ended_on is not None else now_day
+    ended = case.ended_on
+    then_day = ended if ended is not None else now_day
     then = item.resolve(conditions, then_day)
     if not then.grounds:
-        field = "ended_on" if case.ended_on is not None else "decided_on"
+        field = "ended_on" if ended is not None else "decided_on"
         raise CaseError(field, f"no duty provision of {item.code} in this ruleset is in force on {then_day}")
     now = then if now_day == then_day else item.resolve(conditions, now_day)
     resolution, lighter, reason = milder_law(rs, then, now)
@@ -50,11 +53,12 @@ def limitation(case: Case, day: dt.date, period: LimitationPeriod | None) -> Lim
     period after the conduct ended."""
     if period is None:
         raise CaseError("decided_on", f"the ruleset has no limitation period for {day}")
-    years = period.extended_years if case.facts.harm else period.base_years
-    ended = case.ended_on
+    values = case.__dict__
+    years = period.extended_years if values["facts"].harm else period.base_years
+    ended = values["ended_on"]
     if ended is None:
         return _limitation(years, None, False)
-    return _limitation(years, ended, case.observed_on > add_years(ended, years))
+    return _limitation(years, ended, values["observed_on"] > add_years(ended, years))
 
 
 @functools.lru_cache(maxsize=32768)

@@ -12,6 +12,7 @@ from fireenforce.model.decision import Fine, FineRange, Reason
 from fireenforce.labels import PRECONDITION_LABELS, SUBJECT_LABELS, TIER_LABELS
 from fireenforce.ruleset.compiled import Ruleset
 from fireenforce.ruleset.items import CompiledItem, PenaltyBranch
+from fireenforce.ruleset.schema import Limits
 from fireenforce.model.fast import construct
 
 
@@ -163,13 +164,13 @@ def excuse(case: Case, ground: str | None, correctable: bool = True) -> str | No
     """The mandatory ground of no penalty (arts. 30, 31, 33(1) first sentence, 33(2)), if any; art. 33(1)
     (违法行为轻微: ``slight``, or the deprecated ``minor``) needs an act that can be 及时改正, never a
     completed one (``correctable`` false)."""
-    facts = case.facts
     if ground is not None:
         return ground
-    if facts.no_fault:
+    facts = case.facts.__dict__  # several fields: read past pydantic's attribute hook
+    if facts["no_fault"]:
         return "no-fault"
-    slight = facts.slight or facts.minor  # minor (情节较轻) still opens it, with DOUBT-MINOR-AS-SLIGHT
-    if correctable and slight and (facts.corrected_in_time or facts.rectified_on_spot) and not facts.harm:
+    slight = facts["slight"] or facts["minor"]  # minor (情节较轻) still opens it, with DOUBT-MINOR-AS-SLIGHT
+    if correctable and slight and (facts["corrected_in_time"] or facts["rectified_on_spot"]) and not facts["harm"]:
         return "minor-corrected"
     return None
 
@@ -177,8 +178,8 @@ def excuse(case: Case, ground: str | None, correctable: bool = True) -> str | No
 def sparable(case: Case, prior: str, correctable: bool = True) -> bool:
     """Art. 33(1) second sentence: a first offence with slight harm, corrected in time, MAY be spared
     (never a completed act: it cannot be corrected in time)."""
-    facts = case.facts
-    return correctable and prior == "none" and facts.slight_harm and (facts.corrected_in_time or facts.rectified_on_spot)
+    facts = case.facts.__dict__
+    return correctable and prior == "none" and facts["slight_harm"] and (facts["corrected_in_time"] or facts["rectified_on_spot"])
 
 
 def precondition_reason(rs: Ruleset, branch: PenaltyBranch, met: bool) -> Reason:
@@ -229,8 +230,17 @@ SUMMARY_KINDS = frozenset({"formal_warning", "fine"})
 
 def plan(rs: Ruleset, branch: PenaltyBranch, tier: str, kind: str, day: dt.date, summary_only: bool) -> Plan:
     """Which procedures the branch's penalties need: a formal warning, or a fine alone up to the
-    subject's limit, may be decided on the spot; anything else needs the general procedure."""
+    subject's limit, may be decided on the spot; anything else needs the general procedure.
+    Remembered per ruleset (``Ruleset.plans``: at most branches x tiers x kinds x the dated limits x 2)."""
     limits = rs.policy.summary_limit(day)
+    key = (id(branch), tier, kind, id(limits), summary_only)  # the branch and limits live as long as the ruleset
+    found = rs.plans.get(key)
+    if found is None:
+        found = rs.plans[key] = _plan(rs, branch, tier, kind, limits, summary_only)
+    return found
+
+
+def _plan(rs: Ruleset, branch: PenaltyBranch, tier: str, kind: str, limits: Limits | None, summary_only: bool) -> Plan:
     limit = getattr(limits, kind) if limits else -1
     cites = tuple(limits.cites) if limits else ()
     fine, warning = fine_of(rs, branch, tier), formal_warning_fits(rs, branch, tier)

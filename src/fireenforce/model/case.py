@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from operator import itemgetter
 from typing import Annotated, Any, Collection, Literal, Mapping, Sequence
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, ValidationError, model_validator
 
 from fireenforce.errors import CaseError, field_path
 from fireenforce.model import jsontext
-from fireenforce.model.fast import replaced
 from fireenforce.model.enums import Issuer, OfficeLevel, Step, SubjectKind
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
@@ -264,12 +264,22 @@ class Case(BaseModel):
 
     def _canonical_json(self) -> bytes:
         """The case's JSON with its history in date order (the order never changes a decision)."""
+        values = self.__dict__
         case = self
-        order = history_order(self.history)
-        if order is not None:
-            case = replaced(self, history=tuple(self.history[i] for i in order))
-        # an absent responsible_person leaves the JSON (and so the digest) of earlier cases as it was
-        return case.__pydantic_serializer__.to_json(case, exclude=LEFT_OUT_WHEN_ABSENT if case.responsible_person is None else None)
+        order = history_order(values["history"])
+        if order is not None:  # a copy holding the history in order (the serializer reads ``__dict__``)
+            history = values["history"]
+            case = _new_case(Case)
+            _set(case, "__dict__", {**values, "history": tuple([history[i] for i in order])})
+            _set(case, "__pydantic_fields_set__", self.__pydantic_fields_set__)
+            _set(case, "__pydantic_extra__", None)
+            _set(case, "__pydantic_private__", None)
+        text: bytes = _serialize(case)
+        # an absent responsible_person leaves the JSON (and so the digest) of earlier cases as it
+        # was: the last field, written as null and cut off (cheaper than the serializer's exclude)
+        if values["responsible_person"] is None:
+            return text[:_ABSENT_CUT] + b"}"
+        return text
 
     @property
     def decision_date(self) -> dt.date:
@@ -281,6 +291,14 @@ class Case(BaseModel):
 
 
 LEFT_OUT_WHEN_ABSENT = {"responsible_person"}  # fields the canonical JSON leaves out while they are None
+_ABSENT = b',"responsible_person":null}'  # how the serializer ends a case without one (the last field)
+_ABSENT_CUT = -len(_ABSENT)
+assert list(Case.model_fields)[-1] == "responsible_person" and LEFT_OUT_WHEN_ABSENT == {"responsible_person"}, \
+    "Case._canonical_json cuts responsible_person off the end of the serializer's JSON"
+_serialize = Case.__pydantic_serializer__.to_json
+_new_case = Case.__new__
+_set = object.__setattr__
+_ORDER = itemgetter("date", "item", "step", "rectified")  # an entry's place in the canonical order, from its __dict__
 
 
 def history_order(history: Sequence[HistoryEntry]) -> list[int] | None:
@@ -288,7 +306,7 @@ def history_order(history: Sequence[HistoryEntry]) -> list[int] | None:
     rectified), or None when they are in that order already."""
     if len(history) < 2:
         return None
-    keys = [(h.date, h.item, h.step, h.rectified) for h in history]
+    keys = [_ORDER(h.__dict__) for h in history]
     return None if keys == sorted(keys) else sorted(range(len(keys)), key=keys.__getitem__)
 
 _cached_digest = Case.__dict__["_digest_cache"].__get__
@@ -303,24 +321,29 @@ def keep_digest(case: Case, canonical_json: bytes) -> str:
 
 
 def check_dates(case: Case) -> None:
-    """Refuse impossible timelines, naming the field. Cheap: called on every decide."""
-    observed = case.observed_on
-    start = case.occurred_on or observed
-    decided = case.decided_on or observed
+    """Refuse impossible timelines, naming the field. Cheap: called on every decide (fields are read
+    through ``__dict__``, past pydantic's attribute hook)."""
+    values = case.__dict__
+    observed = values["observed_on"]
+    start = values["occurred_on"] or observed
+    decided = values["decided_on"] or observed
+    ended = values["ended_on"]
     if start > observed:
         raise CaseError("occurred_on", f"{start} is after observed_on {observed}")
-    if case.ended_on is not None:
-        if case.ended_on < start:
-            raise CaseError("ended_on", f"conduct ends ({case.ended_on}) before it began ({start})")
-        if case.ended_on > decided:
-            raise CaseError("ended_on", f"{case.ended_on} is after decided_on {decided}")
+    if ended is not None:
+        if ended < start:
+            raise CaseError("ended_on", f"conduct ends ({ended}) before it began ({start})")
+        if ended > decided:
+            raise CaseError("ended_on", f"{ended} is after decided_on {decided}")
     if observed > decided:
         raise CaseError("decided_on", f"{decided} is before observed_on {observed}")
-    for i, entry in enumerate(case.history):
-        if entry.date > decided:
-            raise CaseError(f"history[{i}].date", f"{entry.date} is after decided_on {decided}")
-        if entry.reinspected_on is not None and entry.reinspected_on > decided:
-            raise CaseError(f"history[{i}].reinspected_on", f"{entry.reinspected_on} is after decided_on {decided}")
+    for i, entry in enumerate(values["history"]):
+        fields = entry.__dict__
+        if fields["date"] > decided:
+            raise CaseError(f"history[{i}].date", f"{fields['date']} is after decided_on {decided}")
+        reinspected = fields["reinspected_on"]
+        if reinspected is not None and reinspected > decided:
+            raise CaseError(f"history[{i}].reinspected_on", f"{reinspected} is after decided_on {decided}")
 
 
 _LOCAL_TYPES: dict[str, tuple[type, str]] = {

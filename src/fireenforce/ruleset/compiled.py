@@ -197,10 +197,11 @@ class Ruleset:
             rule: self.policy_reason(rule) for rule, spec in policy.spec.reasons.items() if not placeholders(spec.text)
         })
         # engine-owned caches (their value types live in the engine): decision cores, competences,
-        # referrals, and whole decisions by their case (engine/recall.py)
+        # referrals, penalty plans, and whole decisions by their case (engine/recall.py)
         self.cores: Memo[Any] = Memo()
         self.competences: dict[tuple[object, ...], Any] = {}
         self.referrals: dict[tuple[object, ...], Any] = {}
+        self.plans: dict[tuple[object, ...], Any] = {}
         self.decisions: Memo[Any] = Memo(DECISIONS_KEPT)
 
     def __repr__(self) -> str:
