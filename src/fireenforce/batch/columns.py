@@ -277,18 +277,20 @@ class Frame:
         """A list of codes as one key code per row (0: none) and the joined codes each stands for;
         a null, empty or overlong entry, more than ``limit`` entries, or a separator inside a code
         is left to ``decide``."""
-        out = np.zeros(self.size, dtype=np.int64), [""]
+        key = np.zeros(self.size, dtype=np.int64)
         found = self.entries(path, _is_plain_text, limit)
         if found is None:
-            return out
+            return key, [""]
         array, values, parents = found
         chars = pc.utf8_length(values)
         bad = pc.or_(pc.is_null(values), pc.or_(pc.equal(chars, 0), pc.greater(chars, MAX_NAME)))
         bad = pc.or_(pc.fill_null(bad, True), pc.match_substring(values, KEY_SEPARATOR))
         wrong = pc.fill_null(bad, True).to_numpy(zero_copy_only=False)
         self.mark(np.bincount(parents[wrong], minlength=self.size) > 0)
-        codes, strings = encode(pc.fill_null(pc.binary_join(array, KEY_SEPARATOR), ""))
-        return codes + 1, ["", *strings]
+        given = parents[np.flatnonzero(np.diff(parents, prepend=-1))]  # the rows with entries (in order)
+        codes, strings = encode(pc.fill_null(pc.binary_join(array.take(pa.array(given)), KEY_SEPARATOR), ""))
+        key[given] = codes + 1  # most lists are empty: only the others are joined and hashed
+        return key, ["", *strings]
 
 
 @functools.lru_cache(maxsize=1 << 16)

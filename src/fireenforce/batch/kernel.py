@@ -33,7 +33,7 @@ from fireenforce.dates import add_years
 from fireenforce.engine import entrusted, law, penalty as pen
 from fireenforce.engine.steps import fact_referral, item_referral, penalty_status
 from fireenforce.errors import FireEnforceError
-from fireenforce.model.case import Case, Facts, Office, Subject
+from fireenforce.model.case import Case, Facts, Office, Subject, parse_case
 from fireenforce.model.decision import Decision
 from fireenforce.model.fast import construct
 from fireenforce.ruleset.compiled import Ruleset
@@ -46,15 +46,15 @@ ELEMENTS = ("overdue", "refusal", "notice")  # bits of the history's elements
 AGENCY_NOTICE = 1 << len(ELEMENTS)  # the next bit: an agency notice was served, unrectified (needs_notice)
 CHUNK_ROWS = 65_536  # rows decided at once within a batch
 _FAIL = -9  # a step's answer for a combination that decide refuses (its rows go to decide)
-Decide = Callable[[dict[str, Any]], Decision]
+Decide = Callable[[Case], Decision]
 
 
 def strip_nulls(value: Any) -> Any:
     """A row of ``to_pylist`` as the case it stands for: a null field is an absent one."""
     if isinstance(value, dict):
-        return {k: strip_nulls(v) for k, v in value.items() if v is not None}
+        return {k: strip_nulls(v) if isinstance(v, (dict, list)) else v for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [strip_nulls(v) for v in value]
+        return [strip_nulls(v) if isinstance(v, (dict, list)) else v for v in value]
     return value
 
 
@@ -227,11 +227,13 @@ class Kernel:
         return _assemble(self, result, columns.odd, self._singles(table, np.flatnonzero(columns.odd)))
 
     def _singles(self, table: pa.Table, indices: Ints) -> list[Row]:
-        """Rows left to ``decide`` one by one: their columns, or their one-line error."""
+        """Rows left to ``decide`` one by one: their columns, or their one-line error. Each row is
+        validated once, as ``decide`` validates a dict (``parse_case``), and decided as the Case it
+        gives: a bad row's error is found without ``decide``'s memo lookups and second validation."""
         out = []
         for case in table.take(indices).to_pylist() if len(indices) else []:
             try:
-                out.append(decision_row(self.decide(strip_nulls(case))))
+                out.append(decision_row(self.decide(parse_case(strip_nulls(case)))))
             except FireEnforceError as exc:
                 out.append(error_row(str(exc)))
         return out
@@ -772,8 +774,7 @@ def _days(day: dt.date | None) -> int:
 def _strings(codes: Ints, values: list[Any]) -> pa.Array:
     """Codes into ``values`` as a string column (-1 is null)."""
     dictionary = pa.array([v if isinstance(v, str) else "" for v in values] or [""], type=pa.string())
-    indices = pa.array(np.maximum(codes, 0).astype(np.int32), mask=codes < 0)
-    return pa.DictionaryArray.from_arrays(indices, dictionary).cast(pa.string())
+    return dictionary.take(pa.array(codes.astype(np.int32), mask=codes < 0))  # a null index gives a null
 
 
 def _dates(days: Ints) -> pa.Array:
