@@ -93,10 +93,33 @@ def _is_list(kind: pa.DataType) -> bool:
     return pa.types.is_list(kind) or pa.types.is_large_list(kind)
 
 
+def unpack(bitmap: pa.Buffer, offset: int, size: int) -> Bools:
+    """Bits ``offset``..``offset + size`` of an Arrow bitmap (least significant bit first) as booleans."""
+    raw = np.frombuffer(bitmap, dtype=np.uint8, count=(offset + size + 7) // 8)
+    return np.unpackbits(raw, bitorder="little")[offset:offset + size].view(bool)
+
+
 def _valid(array: pa.Array) -> Bools:
     if not array.null_count:
         return np.ones(len(array), dtype=bool)
-    return np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    bitmap = array.buffers()[0]
+    if bitmap is None:  # a type without a validity bitmap (null, union)
+        return np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    return unpack(bitmap, array.offset, len(array))
+
+
+def _booleans(array: pa.Array) -> Bools:
+    """A boolean array's values, null as false (its bitmaps unpacked: no Arrow kernel, no copy per value in Python)."""
+    values = unpack(array.buffers()[1], array.offset, len(array))
+    return values & _valid(array) if array.null_count else values
+
+
+def _positions(array: pa.Array) -> Ints:
+    """An integer array (as ``index_in`` gives) as int64, null as -1."""
+    values = array.to_numpy(zero_copy_only=False) if not array.null_count else \
+        np.where(_valid(array), np.frombuffer(array.buffers()[1], dtype=array.type.to_pandas_dtype(),
+                                               count=array.offset + len(array))[array.offset:], -1)
+    return values.astype(np.int64)
 
 
 class Frame:
@@ -162,7 +185,7 @@ class Frame:
             return None
         values, indices = split(array)
         if (pc.max(pc.binary_length(values)).as_py() or 0) > limit:
-            long = pc.fill_null(pc.greater(pc.utf8_length(values), limit), False).to_numpy(zero_copy_only=False)
+            long = _booleans(pc.greater(pc.utf8_length(values), limit))
             self.mark(spread(long.astype(np.int64), indices, 0).astype(bool))
         return array
 
@@ -181,7 +204,7 @@ class Frame:
             return out
         strings, indices = split(array)
         known = pa.array(list(values), type=strings.type)
-        position = pc.fill_null(pc.index_in(strings, value_set=known), -1).to_numpy(zero_copy_only=False)
+        position = _positions(pc.index_in(strings, value_set=known))
         table = np.append(np.array(list(values.values()), dtype=np.int64), -1)[position]  # -1: another string
         out = spread(np.where(_valid(strings), table, absent), indices, absent)
         self.mark(out < 0)
@@ -194,7 +217,7 @@ class Frame:
             return np.full(self.size, -1, dtype=np.int64)
         strings, indices = split(array)
         position = pc.index_in(strings, value_set=vocabulary.cast(strings.type))
-        return spread(pc.fill_null(position, -1).to_numpy(zero_copy_only=False).astype(np.int64), indices, -1)
+        return spread(_positions(position), indices, -1)
 
     def flag(self, path: str) -> tuple[Bools, Bools]:
         """A boolean field: (value, given); null is absent (false)."""
@@ -206,8 +229,7 @@ class Frame:
             self.mark(_valid(array))
             no = np.zeros(self.size, dtype=bool)
             return no, no
-        value = (pc.fill_null(array, False) if array.null_count else array).to_numpy(zero_copy_only=False)
-        return value, _valid(array)
+        return _booleans(array), _valid(array)
 
     def day(self, path: str) -> Ints:
         """A date field as days since 1970-01-01 (NO_DAY for null); a plain ``YYYY-MM-DD`` string or a date32."""
@@ -285,7 +307,7 @@ class Frame:
         chars = pc.utf8_length(values)
         bad = pc.or_(pc.is_null(values), pc.or_(pc.equal(chars, 0), pc.greater(chars, MAX_NAME)))
         bad = pc.or_(pc.fill_null(bad, True), pc.match_substring(values, KEY_SEPARATOR))
-        wrong = pc.fill_null(bad, True).to_numpy(zero_copy_only=False)
+        wrong = _booleans(bad) | ~_valid(bad)
         self.mark(np.bincount(parents[wrong], minlength=self.size) > 0)
         given = parents[np.flatnonzero(np.diff(parents, prepend=-1))]  # the rows with entries (in order)
         codes, strings = encode(pc.fill_null(pc.binary_join(array.take(pa.array(given)), KEY_SEPARATOR), ""))

@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from fireenforce.batch.columns import KEY_SEPARATOR, NO_DAY, Bools, CaseColumns, Ints, factorize
 from fireenforce.batch.days import DayTable
-from fireenforce.batch.output import EPOCH, OUTPUT_SCHEMA, Row, decision_row, epoch_days, error_row
+from fireenforce.batch.output import EPOCH, OUTPUT_SCHEMA, Row, column, decision_row, epoch_days, error_row
 from fireenforce.dates import add_years
 from fireenforce.engine import entrusted, law, penalty as pen
 from fireenforce.engine.steps import fact_referral, item_referral, penalty_status
@@ -735,15 +735,15 @@ def _assemble(kernel: "Kernel", result: dict[str, Any], odd: Bools, singles: lis
     columns: dict[str, Any] = {
         "step": _strings(np.where(valid, picked["step"], -1), list(STEPS)),
         "procedure": _strings(np.where(valid, picked["procedure"], -1), list(PROCEDURES)),
-        "hearing_right": pa.array(picked["hearing"].astype(bool), mask=~valid),
+        "hearing_right": column(picked["hearing"].astype(bool), ~valid, pa.bool_()),
         "referral_to": _strings(picked["referral"], names),
         "penalty_cite": _strings(picked["cite"], names),
     }
     for j, name in enumerate(("fine_min", "fine_max", "suggested_min", "suggested_max")):
-        columns[name] = pa.array(fine_table[fine, j], mask=fine == 0)
+        columns[name] = column(fine_table[fine, j], fine == 0, pa.int64())
     columns["deadline"] = _dates(picked["deadline"])
     columns["law_date"] = _dates(picked["law_date"])
-    columns["barred"] = pa.array(picked["barred"].astype(bool), mask=~valid)
+    columns["barred"] = column(picked["barred"].astype(bool), ~valid, pa.bool_())
     columns["error"] = _strings(error, errors) if errors else pa.nulls(len(odd), pa.string())
     return pa.Table.from_pydict(columns, schema=OUTPUT_SCHEMA)
 
@@ -774,11 +774,11 @@ def _days(day: dt.date | None) -> int:
 def _strings(codes: Ints, values: list[Any]) -> pa.Array:
     """Codes into ``values`` as a string column (-1 is null)."""
     dictionary = pa.array([v if isinstance(v, str) else "" for v in values] or [""], type=pa.string())
-    return dictionary.take(pa.array(codes.astype(np.int32), mask=codes < 0))  # a null index gives a null
+    return dictionary.take(column(codes.astype(np.int32), codes < 0, pa.int32()))  # a null index gives a null
 
 
 def _dates(days: Ints) -> pa.Array:
-    return pa.array(days.astype(np.int32), type=pa.date32(), mask=days == NO_DAY)
+    return column(days.astype(np.int32), days == NO_DAY, pa.date32())
 
 
 __all__ = ["Hashable", "Kernel"]
