@@ -26,14 +26,14 @@ import numpy.typing as npt
 import pyarrow as pa
 from pydantic import BaseModel
 
-from fireenforce.batch.columns import KEY_SEPARATOR, NO_DAY, Bools, CaseColumns, Ints, factorize
+from fireenforce.batch.columns import KEY_SEPARATOR, NO_DAY, Bools, CaseColumns, Flaws, Ints, factorize
 from fireenforce.batch.days import DayTable
 from fireenforce.batch.output import EPOCH, OUTPUT_SCHEMA, Row, column, decision_row, epoch_days, error_row
 from fireenforce.dates import add_years
 from fireenforce.engine import entrusted, law, penalty as pen
 from fireenforce.engine.steps import fact_referral, item_referral, penalty_status
-from fireenforce.errors import FireEnforceError
-from fireenforce.model.case import Case, Facts, Office, Subject, parse_case
+from fireenforce.errors import CaseError, FireEnforceError
+from fireenforce.model.case import Case, Facts, Office, Subject, case_from_json, parse_case
 from fireenforce.model.decision import Decision
 from fireenforce.model.fast import construct
 from fireenforce.ruleset.compiled import Ruleset
@@ -185,6 +185,8 @@ class Kernel:
         self.reminder_days = policy.spec.ladder.reminder_days
         self.trigger_facts = tuple(dict.fromkeys(t.fact for t in policy.spec.referrals))
         self.objects = _Registry()
+        self.flaws = Flaws()  # invalid values of one field seen in the batches
+        self.flaw_errors: dict[int, str] = {}  # the model's error for a row whose only fault is one of them
         self.office_names = tuple(rs.delegations.offices)
         self.item_vocabulary = pa.array(codes, type=pa.string())
         self.office_vocabulary = pa.array(self.office_names, type=pa.string())
@@ -222,20 +224,40 @@ class Kernel:
                                  for start in range(0, table.num_rows, CHUNK_ROWS)])
 
     def _run(self, table: pa.Table) -> pa.Table:
-        columns = CaseColumns(table, self.item_vocabulary, self.office_vocabulary)
+        columns = CaseColumns(table, self.item_vocabulary, self.office_vocabulary, self.flaws)
         result = self._answers(columns)
-        return _assemble(self, result, columns.odd, self._singles(table, np.flatnonzero(columns.odd)))
+        alone = np.flatnonzero(columns.odd)
+        return _assemble(self, result, columns.odd, self._singles(table, alone, columns.causes[alone]))
 
-    def _singles(self, table: pa.Table, indices: Ints) -> list[Row]:
+    def _singles(self, table: pa.Table, indices: Ints, causes: Ints) -> list[Row]:
         """Rows left to ``decide`` one by one: their columns, or their one-line error. Each row is
-        validated once, as ``decide`` validates a dict (``parse_case``), and decided as the Case it
-        gives: a bad row's error is found without ``decide``'s memo lookups and second validation."""
-        out = []
-        for case in table.take(indices).to_pylist() if len(indices) else []:
+        validated once by the Case model, as ``decide`` validates a dict (``parse_case``), and
+        decided as the Case it gives. A row whose only fault is one invalid value of one field (``causes``: its code in
+        ``flaws``) has the error that the Case model gave the first row with that value there: the
+        model reports every invalid field, each by its value alone, and that one alone is in it."""
+        out: list[Row] = [{}] * len(indices)
+        known = self.flaw_errors
+        pending = []
+        for i, cause in enumerate(causes.tolist()):
+            message = known.get(cause) if cause >= 0 else None
+            if message is None:
+                pending.append(i)
+            else:
+                out[i] = error_row(message)
+        cases = table.take(indices[pending]).to_pylist() if pending else []
+        for i, data in zip(pending, cases):
             try:
-                out.append(decision_row(self.decide(parse_case(strip_nulls(case)))))
+                case = case_from_json(strip_nulls(data))
+            except CaseError as exc:  # the model's error: it depends on nothing but the invalid values
+                out[i] = error_row(str(exc))
+                cause = int(causes[i])
+                if cause >= 0 and exc.field == self.flaws.paths[cause]:
+                    known[cause] = str(exc)
+                continue
+            try:  # parse_case on a Case: its dates' order (check_dates), as decide checks a dict's
+                out[i] = decision_row(self.decide(parse_case(case)))
             except FireEnforceError as exc:
-                out.append(error_row(str(exc)))
+                out[i] = error_row(str(exc))
         return out
 
     # -- the engine's steps over columns ------------------------------------------------------------
