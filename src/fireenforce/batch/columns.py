@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from typing import Callable, Mapping
+import threading
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -93,32 +94,104 @@ def _is_list(kind: pa.DataType) -> bool:
     return pa.types.is_list(kind) or pa.types.is_large_list(kind)
 
 
+def unpack(bitmap: pa.Buffer, offset: int, size: int) -> Bools:
+    """Bits ``offset``..``offset + size`` of an Arrow bitmap (least significant bit first) as booleans."""
+    raw = np.frombuffer(bitmap, dtype=np.uint8, count=(offset + size + 7) // 8)
+    return np.unpackbits(raw, bitorder="little")[offset:offset + size].view(bool)
+
+
 def _valid(array: pa.Array) -> Bools:
     if not array.null_count:
         return np.ones(len(array), dtype=bool)
-    return np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    bitmap = array.buffers()[0]
+    if bitmap is None:  # a type without a validity bitmap (null, union)
+        return np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    return unpack(bitmap, array.offset, len(array))
+
+
+def _booleans(array: pa.Array) -> Bools:
+    """A boolean array's values, null as false (its bitmaps unpacked: no Arrow kernel, no copy per value in Python)."""
+    values = unpack(array.buffers()[1], array.offset, len(array))
+    return values & _valid(array) if array.null_count else values
+
+
+def _integers(array: pa.Array, null: int = -1) -> Ints:
+    """An integer array (as ``index_in`` gives, or a date32's days) as int64, ``null`` for null."""
+    values = array.to_numpy(zero_copy_only=False) if not array.null_count else \
+        np.where(_valid(array), np.frombuffer(array.buffers()[1], dtype=array.type.to_pandas_dtype(),
+                                               count=array.offset + len(array))[array.offset:], null)
+    return values.astype(np.int64)
+
+
+CLEAN, MANY = -1, -2  # a row's flaw: none known, or more than one thing (or one not a flaw) left to decide
+
+
+class Flaws:
+    """Invalid values of one field (``subject.kind`` 'robot', ``observed_on`` '2026-02-30') as
+    small integers, shared by a kernel's batches: a row whose only fault is one of them gets the
+    error ``decide`` gave the first such row (``kernel.Kernel._singles``)."""
+
+    KEPT = 4_096  # distinct values remembered (with their errors, well under a megabyte)
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[str, Any], int] = {}
+        self.paths: list[str] = []
+        self._lock = threading.Lock()
+
+    def code(self, path: str, value: Any) -> int:
+        """The value's code (MANY once ``KEPT`` values are known: its rows go to ``decide``)."""
+        found = self.known.get((path, value))
+        if found is None:
+            with self._lock:
+                found = self.known.get((path, value))
+                if found is None:
+                    if len(self.paths) >= self.KEPT:
+                        return MANY
+                    found = self.known[(path, value)] = len(self.paths)
+                    self.paths.append(path)
+        return found
 
 
 class Frame:
     """Typed fields of a table (or of the entries of a list column) with the rows to leave to ``decide``.
 
     ``owner`` maps each position to its row of the case table (history entries); ``odd`` is the
-    case table's flag array, shared by every frame over it.
+    case table's flag array, shared by every frame over it. With ``flaws``, ``causes`` (shared
+    too) says of each row left to ``decide`` whether one invalid value of one field is all that is
+    wrong with it (its code in ``flaws``), which only a top-level frame records.
     """
 
-    def __init__(self, root: pa.Table | pa.StructArray, odd: Bools, owner: Ints | None = None) -> None:
+    def __init__(self, root: pa.Table | pa.StructArray, odd: Bools, owner: Ints | None = None,
+                 flaws: Flaws | None = None, causes: Ints | None = None) -> None:
         self.root = root
         self.size = root.num_rows if isinstance(root, pa.Table) else len(root)
         self.odd = odd
         self.owner = owner
+        self.flaws = flaws if owner is None else None
+        self.causes = causes
 
-    def mark(self, where: Bools) -> None:
-        """Leave these positions' rows to ``decide``."""
+    def mark(self, where: Bools, checked_after_validation: bool = False) -> None:
+        """Leave these positions' rows to ``decide``. ``checked_after_validation``: what ``decide``
+        refuses only once the case is valid (``check_dates``), so it never changes the error of a
+        row with an invalid field."""
         if where.any():
-            if self.owner is None:
-                self.odd |= where
-            else:
-                self.odd[self.owner[where]] = True
+            rows = where if self.owner is None else self.owner[where]
+            self.odd[rows] = True
+            if self.causes is not None and not checked_after_validation:
+                self.causes[rows] = MANY
+
+    def _flaw(self, where: Bools, path: str, array: pa.Array) -> None:
+        """Leave these positions' rows to ``decide``, each for its value of the field at ``path``,
+        which the Case model refuses."""
+        if self.flaws is None or self.causes is None or not where.any():
+            self.mark(where)
+            return
+        rows = np.flatnonzero(where)
+        self.odd[rows] = True
+        causes, flaws = self.causes, self.flaws
+        for row, value in zip(rows.tolist(), array.take(pa.array(rows)).to_pylist()):
+            code = flaws.code(path, value)
+            causes[row] = code if causes[row] in (CLEAN, code) else MANY
 
     def _top(self, name: str) -> pa.Array | None:
         if isinstance(self.root, pa.Table):
@@ -162,7 +235,7 @@ class Frame:
             return None
         values, indices = split(array)
         if (pc.max(pc.binary_length(values)).as_py() or 0) > limit:
-            long = pc.fill_null(pc.greater(pc.utf8_length(values), limit), False).to_numpy(zero_copy_only=False)
+            long = _booleans(pc.greater(pc.utf8_length(values), limit))
             self.mark(spread(long.astype(np.int64), indices, 0).astype(bool))
         return array
 
@@ -172,8 +245,9 @@ class Frame:
         self.mark(_valid(array))
         return False
 
-    def codes(self, path: str, values: Mapping[str, int], absent: int) -> Ints:
-        """A string field as codes of ``values``; ``absent`` for null; another string is left to ``decide``."""
+    def codes(self, path: str, values: Mapping[str, int], absent: int, closed: bool = False) -> Ints:
+        """A string field as codes of ``values``; ``absent`` for null; another string is left to
+        ``decide`` (``closed``: ``values`` are all the model allows, so another string is a flaw)."""
         array = self.get(path)
         out = np.full(self.size, absent, dtype=np.int64)
         if array is None or not self._text_type(array):
@@ -181,10 +255,16 @@ class Frame:
             return out
         strings, indices = split(array)
         known = pa.array(list(values), type=strings.type)
-        position = pc.fill_null(pc.index_in(strings, value_set=known), -1).to_numpy(zero_copy_only=False)
+        position = _integers(pc.index_in(strings, value_set=known))
         table = np.append(np.array(list(values.values()), dtype=np.int64), -1)[position]  # -1: another string
-        out = spread(np.where(_valid(strings), table, absent), indices, absent)
-        self.mark(out < 0)
+        valid = _valid(strings)
+        out = spread(np.where(valid, table, absent), indices, absent)
+        if closed:
+            other = spread((valid & (table < 0)).astype(np.int64), indices, 0).astype(bool)
+            self._flaw(other, path, array)
+            self.mark((out < 0) & ~other)
+        else:
+            self.mark(out < 0)
         return out
 
     def lookup(self, path: str, vocabulary: pa.Array) -> Ints:
@@ -194,7 +274,7 @@ class Frame:
             return np.full(self.size, -1, dtype=np.int64)
         strings, indices = split(array)
         position = pc.index_in(strings, value_set=vocabulary.cast(strings.type))
-        return spread(pc.fill_null(position, -1).to_numpy(zero_copy_only=False).astype(np.int64), indices, -1)
+        return spread(_integers(position), indices, -1)
 
     def flag(self, path: str) -> tuple[Bools, Bools]:
         """A boolean field: (value, given); null is absent (false)."""
@@ -206,22 +286,31 @@ class Frame:
             self.mark(_valid(array))
             no = np.zeros(self.size, dtype=bool)
             return no, no
-        value = (pc.fill_null(array, False) if array.null_count else array).to_numpy(zero_copy_only=False)
-        return value, _valid(array)
+        return _booleans(array), _valid(array)
 
-    def day(self, path: str) -> Ints:
-        """A date field as days since 1970-01-01 (NO_DAY for null); a plain ``YYYY-MM-DD`` string or a date32."""
+    def day(self, path: str, required: bool = False) -> Ints:
+        """A date field as days since 1970-01-01 (NO_DAY for null); a plain ``YYYY-MM-DD`` string
+        or a date32. A text the kernel does not read as a date is a flaw of the row; ``required``:
+        a null (an absent date) is left to ``decide`` too."""
         array = self.get(path)
         if array is None:
-            return np.full(self.size, NO_DAY, dtype=np.int64)
+            out = np.full(self.size, NO_DAY, dtype=np.int64)
+            if required:
+                self.mark(out == NO_DAY)
+            return out
         values, indices = split(array)
         found = self._days(values)
         if found is None:
-            self.mark(_valid(array))
+            self.mark(np.ones(self.size, dtype=bool) if required else _valid(array))
             return np.full(self.size, NO_DAY, dtype=np.int64)
         out = spread(found, indices, NO_DAY)
         bad = out == _BAD_DAY
-        self.mark(bad)
+        if _is_text(values.type):
+            self._flaw(bad, path, array)
+        else:
+            self.mark(bad)
+        if required:
+            self.mark(out == NO_DAY)
         out[bad] = NO_DAY
         return out
 
@@ -238,12 +327,10 @@ class Frame:
                 table = np.array([_parse_day(s) for s in strings] + [NO_DAY], dtype=np.int64)
                 out = table[codes]
         if pa.types.is_date32(array.type):
-            raw = array.view(pa.int32())
-            days = (pc.fill_null(raw, NO_DAY) if array.null_count else raw).to_numpy(zero_copy_only=False)
-            out = days.astype(np.int64)
-            bad = (days < _FIRST) | (days > _LAST)
+            out = _integers(array.view(pa.int32()), NO_DAY)
+            bad = (out < _FIRST) | (out > _LAST)
             if array.null_count:
-                bad &= days != NO_DAY
+                bad &= out != NO_DAY
             if bad.any():
                 out[bad] = _BAD_DAY
         elif not _is_text(array.type):
@@ -277,18 +364,20 @@ class Frame:
         """A list of codes as one key code per row (0: none) and the joined codes each stands for;
         a null, empty or overlong entry, more than ``limit`` entries, or a separator inside a code
         is left to ``decide``."""
-        out = np.zeros(self.size, dtype=np.int64), [""]
+        key = np.zeros(self.size, dtype=np.int64)
         found = self.entries(path, _is_plain_text, limit)
         if found is None:
-            return out
+            return key, [""]
         array, values, parents = found
         chars = pc.utf8_length(values)
         bad = pc.or_(pc.is_null(values), pc.or_(pc.equal(chars, 0), pc.greater(chars, MAX_NAME)))
         bad = pc.or_(pc.fill_null(bad, True), pc.match_substring(values, KEY_SEPARATOR))
-        wrong = pc.fill_null(bad, True).to_numpy(zero_copy_only=False)
+        wrong = _booleans(bad) | ~_valid(bad)
         self.mark(np.bincount(parents[wrong], minlength=self.size) > 0)
-        codes, strings = encode(pc.fill_null(pc.binary_join(array, KEY_SEPARATOR), ""))
-        return codes + 1, ["", *strings]
+        given = parents[np.flatnonzero(np.diff(parents, prepend=-1))]  # the rows with entries (in order)
+        codes, strings = encode(pc.fill_null(pc.binary_join(array.take(pa.array(given)), KEY_SEPARATOR), ""))
+        key[given] = codes + 1  # most lists are empty: only the others are joined and hashed
+        return key, ["", *strings]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -304,14 +393,19 @@ def _parse_day(text: str) -> int:
 class CaseColumns:
     """Every field of a case table the kernel keys on, read once."""
 
-    def __init__(self, table: pa.Table, items: pa.Array, offices: pa.Array) -> None:
+    def __init__(self, table: pa.Table, items: pa.Array, offices: pa.Array, flaws: Flaws | None = None) -> None:
         """``items``: the catalogue's codes, ``offices``: the offices the ruleset names (a row's
-        item and office are read as positions in them)."""
+        item and office are read as positions in them); ``flaws``: the kernel's, to say of each
+        row left to ``decide`` whether one invalid value is all that is wrong with it (``causes``)."""
         self.n = table.num_rows
         self.odd = np.zeros(self.n, dtype=bool)
-        frame = Frame(table, self.odd)
+        self.causes = np.full(self.n, CLEAN, dtype=np.int64)
+        frame = Frame(table, self.odd, flaws=flaws, causes=self.causes)
         self.frame = frame
         frame.unknown("", Case)
+        responsible = frame.get("responsible_person")
+        if responsible is not None:  # a unit's responsible person (and its checks) stays with decide
+            frame.mark(_valid(responsible))
         for path, model in (("subject", Subject), ("place", Place), ("office", Office), ("facts", Facts)):
             frame.unknown(path, model)  # under facts: local facts, which decide checks
         self.item = frame.lookup("item", items)
@@ -321,10 +415,10 @@ class CaseColumns:
             frame.text(path)
         self.office = frame.lookup("office.name", offices)  # a named office may hold less than its level
         frame.text("facts.narrative", MAX_TEXT)
-        self.kind = frame.codes("subject.kind", {"unit": 0, "individual": 1}, -1)
+        self.kind = frame.codes("subject.kind", {"unit": 0, "individual": 1}, -1, closed=True)
         frame.mark(frame.day("subject.born_on") != NO_DAY)  # penalty-law arts. 30-31 stay with decide
         frame.codes("subject.capacity", {"full": 0}, 0)
-        self.level = frame.codes("office.level", {"street": 0, "town": 1, "township": 2, "brigade": 3}, -1)
+        self.level = frame.codes("office.level", {"street": 0, "town": 1, "township": 2, "brigade": 3}, -1, closed=True)
         self.operating = _tristate(frame.flag("subject.operating"))
         self.high_rise = _tristate(frame.flag("place.high_rise"))
         self.crowded = _tristate(frame.flag("place.crowded"))
@@ -340,15 +434,14 @@ class CaseColumns:
         self.mitigating = frame.code_list("facts.mitigating", 50)
         self.aggravating = frame.code_list("facts.aggravating", 50)
         frame.code_list("facts.evidence", 100)
-        self.observed = frame.day("observed_on")
-        frame.mark(self.observed == NO_DAY)
+        self.observed = frame.day("observed_on", required=True)
         observed = self.observed
         self.decided = np.where((d := frame.day("decided_on")) == NO_DAY, observed, d)
         self.start = np.where((s := frame.day("occurred_on")) == NO_DAY, observed, s)
         self.ended = frame.day("ended_on")
         ended = self.ended != NO_DAY
         frame.mark((self.start > observed) | (observed > self.decided)
-                   | (ended & ((self.ended < self.start) | (self.ended > self.decided))))
+                   | (ended & ((self.ended < self.start) | (self.ended > self.decided))), checked_after_validation=True)
         self.history = History.read(frame, self.decided, items)
 
 
@@ -373,9 +466,9 @@ class History:
         self.reinspected = entries.day("reinspected_on")
         today = decided[owner]
         has_deadline, has_reinspection = self.deadline != NO_DAY, self.reinspected != NO_DAY
-        entries.mark((self.date == NO_DAY) | (self.date > today)
-                     | (has_deadline & (self.deadline < self.date))
-                     | (has_reinspection & ((self.reinspected < self.date) | (self.reinspected > today))))
+        entries.mark((self.date == NO_DAY) | (has_deadline & (self.deadline < self.date))
+                     | (has_reinspection & (self.reinspected < self.date)))
+        entries.mark((self.date > today) | (has_reinspection & (self.reinspected > today)), checked_after_validation=True)
 
     def segments(self) -> tuple[Ints, Ints]:
         """The rows that have entries, and the position of each one's first entry (entries come
@@ -389,7 +482,7 @@ class History:
         if found is None:
             return None
         _, values, owner = found
-        entries = Frame(values, frame.odd, owner)
+        entries = Frame(values, frame.odd, owner, causes=frame.causes)
         entries.mark(~_valid(values))
         entries.unknown("", HistoryEntry)
         return cls(owner, entries, decided, items)

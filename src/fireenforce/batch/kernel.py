@@ -26,14 +26,14 @@ import numpy.typing as npt
 import pyarrow as pa
 from pydantic import BaseModel
 
-from fireenforce.batch.columns import KEY_SEPARATOR, NO_DAY, Bools, CaseColumns, Ints, factorize
+from fireenforce.batch.columns import KEY_SEPARATOR, NO_DAY, Bools, CaseColumns, Flaws, Ints, factorize
 from fireenforce.batch.days import DayTable
-from fireenforce.batch.output import EPOCH, OUTPUT_SCHEMA, Row, decision_row, epoch_days, error_row
+from fireenforce.batch.output import EPOCH, OUTPUT_SCHEMA, Row, column, decision_row, epoch_days, error_row
 from fireenforce.dates import add_years
 from fireenforce.engine import entrusted, law, penalty as pen
 from fireenforce.engine.steps import fact_referral, item_referral, penalty_status
-from fireenforce.errors import FireEnforceError
-from fireenforce.model.case import Case, Facts, Office, Subject
+from fireenforce.errors import CaseError, FireEnforceError
+from fireenforce.model.case import Case, Facts, Office, Subject, case_from_json, parse_case
 from fireenforce.model.decision import Decision
 from fireenforce.model.fast import construct
 from fireenforce.ruleset.compiled import Ruleset
@@ -46,15 +46,15 @@ ELEMENTS = ("overdue", "refusal", "notice")  # bits of the history's elements
 AGENCY_NOTICE = 1 << len(ELEMENTS)  # the next bit: an agency notice was served, unrectified (needs_notice)
 CHUNK_ROWS = 65_536  # rows decided at once within a batch
 _FAIL = -9  # a step's answer for a combination that decide refuses (its rows go to decide)
-Decide = Callable[[dict[str, Any]], Decision]
+Decide = Callable[[Case], Decision]
 
 
 def strip_nulls(value: Any) -> Any:
     """A row of ``to_pylist`` as the case it stands for: a null field is an absent one."""
     if isinstance(value, dict):
-        return {k: strip_nulls(v) for k, v in value.items() if v is not None}
+        return {k: strip_nulls(v) if isinstance(v, (dict, list)) else v for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [strip_nulls(v) for v in value]
+        return [strip_nulls(v) if isinstance(v, (dict, list)) else v for v in value]
     return value
 
 
@@ -185,6 +185,8 @@ class Kernel:
         self.reminder_days = policy.spec.ladder.reminder_days
         self.trigger_facts = tuple(dict.fromkeys(t.fact for t in policy.spec.referrals))
         self.objects = _Registry()
+        self.flaws = Flaws()  # invalid values of one field seen in the batches
+        self.flaw_errors: dict[int, str] = {}  # the model's error for a row whose only fault is one of them
         self.office_names = tuple(rs.delegations.offices)
         self.item_vocabulary = pa.array(codes, type=pa.string())
         self.office_vocabulary = pa.array(self.office_names, type=pa.string())
@@ -222,18 +224,40 @@ class Kernel:
                                  for start in range(0, table.num_rows, CHUNK_ROWS)])
 
     def _run(self, table: pa.Table) -> pa.Table:
-        columns = CaseColumns(table, self.item_vocabulary, self.office_vocabulary)
+        columns = CaseColumns(table, self.item_vocabulary, self.office_vocabulary, self.flaws)
         result = self._answers(columns)
-        return _assemble(self, result, columns.odd, self._singles(table, np.flatnonzero(columns.odd)))
+        alone = np.flatnonzero(columns.odd)
+        return _assemble(self, result, columns.odd, self._singles(table, alone, columns.causes[alone]))
 
-    def _singles(self, table: pa.Table, indices: Ints) -> list[Row]:
-        """Rows left to ``decide`` one by one: their columns, or their one-line error."""
-        out = []
-        for case in table.take(indices).to_pylist() if len(indices) else []:
+    def _singles(self, table: pa.Table, indices: Ints, causes: Ints) -> list[Row]:
+        """Rows left to ``decide`` one by one: their columns, or their one-line error. Each row is
+        validated once by the Case model, as ``decide`` validates a dict (``parse_case``), and
+        decided as the Case it gives. A row whose only fault is one invalid value of one field (``causes``: its code in
+        ``flaws``) has the error that the Case model gave the first row with that value there: the
+        model reports every invalid field, each by its value alone, and that one alone is in it."""
+        out: list[Row] = [{}] * len(indices)
+        known = self.flaw_errors
+        pending = []
+        for i, cause in enumerate(causes.tolist()):
+            message = known.get(cause) if cause >= 0 else None
+            if message is None:
+                pending.append(i)
+            else:
+                out[i] = error_row(message)
+        cases = table.take(indices[pending]).to_pylist() if pending else []
+        for i, data in zip(pending, cases):
             try:
-                out.append(decision_row(self.decide(strip_nulls(case))))
+                case = case_from_json(strip_nulls(data))
+            except CaseError as exc:  # the model's error: it depends on nothing but the invalid values
+                out[i] = error_row(str(exc))
+                cause = int(causes[i])
+                if cause >= 0 and exc.field == self.flaws.paths[cause]:
+                    known[cause] = str(exc)
+                continue
+            try:  # parse_case on a Case: its dates' order (check_dates), as decide checks a dict's
+                out[i] = decision_row(self.decide(parse_case(case)))
             except FireEnforceError as exc:
-                out.append(error_row(str(exc)))
+                out[i] = error_row(str(exc))
         return out
 
     # -- the engine's steps over columns ------------------------------------------------------------
@@ -733,15 +757,15 @@ def _assemble(kernel: "Kernel", result: dict[str, Any], odd: Bools, singles: lis
     columns: dict[str, Any] = {
         "step": _strings(np.where(valid, picked["step"], -1), list(STEPS)),
         "procedure": _strings(np.where(valid, picked["procedure"], -1), list(PROCEDURES)),
-        "hearing_right": pa.array(picked["hearing"].astype(bool), mask=~valid),
+        "hearing_right": column(picked["hearing"].astype(bool), ~valid, pa.bool_()),
         "referral_to": _strings(picked["referral"], names),
         "penalty_cite": _strings(picked["cite"], names),
     }
     for j, name in enumerate(("fine_min", "fine_max", "suggested_min", "suggested_max")):
-        columns[name] = pa.array(fine_table[fine, j], mask=fine == 0)
+        columns[name] = column(fine_table[fine, j], fine == 0, pa.int64())
     columns["deadline"] = _dates(picked["deadline"])
     columns["law_date"] = _dates(picked["law_date"])
-    columns["barred"] = pa.array(picked["barred"].astype(bool), mask=~valid)
+    columns["barred"] = column(picked["barred"].astype(bool), ~valid, pa.bool_())
     columns["error"] = _strings(error, errors) if errors else pa.nulls(len(odd), pa.string())
     return pa.Table.from_pydict(columns, schema=OUTPUT_SCHEMA)
 
@@ -772,12 +796,11 @@ def _days(day: dt.date | None) -> int:
 def _strings(codes: Ints, values: list[Any]) -> pa.Array:
     """Codes into ``values`` as a string column (-1 is null)."""
     dictionary = pa.array([v if isinstance(v, str) else "" for v in values] or [""], type=pa.string())
-    indices = pa.array(np.maximum(codes, 0).astype(np.int32), mask=codes < 0)
-    return pa.DictionaryArray.from_arrays(indices, dictionary).cast(pa.string())
+    return dictionary.take(column(codes.astype(np.int32), codes < 0, pa.int32()))  # a null index gives a null
 
 
 def _dates(days: Ints) -> pa.Array:
-    return pa.array(days.astype(np.int32), type=pa.date32(), mask=days == NO_DAY)
+    return column(days.astype(np.int32), days == NO_DAY, pa.date32())
 
 
 __all__ = ["Hashable", "Kernel"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Sequence
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from fireenforce.model.decision import Decision
@@ -59,6 +61,15 @@ def metadata(rulesets: Sequence[Ruleset]) -> dict[bytes, bytes]:
         b"fireenforce.ruleset.version": ",".join(r.version for r in rulesets).encode(),
         b"fireenforce.ruleset.digest": ",".join(r.digest for r in rulesets).encode(),
     }
+
+
+def column(values: npt.NDArray[Any], null: npt.NDArray[np.bool_], kind: pa.DataType) -> pa.Array:
+    """An Arrow array of ``kind`` over ``values`` (of its width; booleans for a boolean type), null
+    where ``null``: the bitmaps packed by numpy, the values' buffer shared."""
+    nulls = int(np.count_nonzero(null))
+    validity = pa.py_buffer(np.packbits(~null, bitorder="little")) if nulls else None
+    data = np.packbits(values, bitorder="little") if pa.types.is_boolean(kind) else np.ascontiguousarray(values)
+    return pa.Array.from_buffers(kind, len(values), [validity, pa.py_buffer(data)], null_count=nulls)
 
 
 def epoch_days(day: dt.date) -> int:
