@@ -12,7 +12,7 @@ from typing import Iterator
 import pytest
 
 from fireenforce.errors import CaseError
-from fireenforce.ledger import Ledger, LedgerError, OpenFinding, Record
+from fireenforce.ledger import FineRequired, Ledger, LedgerError, OpenFinding, Record
 from ledgerkit import OTHER_OFFICE, case, event_count, uscc
 
 
@@ -90,6 +90,20 @@ def test_after_the_deadline_the_refusal_names_the_reinspection_that_escalates(le
     nxt = led.reinspect(first.finding, on="2026-05-20", rectified=False, officer="王某")
     assert isinstance(nxt, Record) and nxt.finding == first.finding and nxt.step == "warning"
     refused(led, case(2, on="2026-05-21"))  # the warning's order is open in turn
+
+
+def test_a_refused_repeat_is_refused_before_any_fine_is_asked_for(led: Ledger) -> None:
+    """The record would decide a fined penalty (a warning went unheeded): the refusal comes first,
+    not a FineRequired that the officer would answer only to be refused."""
+    first = led.record(case(14), officer="王某")
+    assert led.reinspect(first.finding, on="2026-05-07", rectified=False, officer="王某").step == "warning"
+    assert refused(led, case(14, on="2026-05-20")).finding == first.finding
+    with pytest.raises(FineRequired):  # the re-inspection that escalates does ask for the fine
+        led.reinspect(first.finding, on="2026-05-20", rectified=False, officer="王某")
+    led.reinspect(first.finding, on="2026-05-20", rectified=False, officer="王某", fine=5000)
+    led.reinspect(first.finding, on="2026-06-30", rectified=True)
+    with pytest.raises(CaseError, match=r"^observed_on: 2026-06-30 is on or before 2026-06-30"):
+        led.record(case(14, on="2026-06-30"), officer="王某")
 
 
 def test_closed_findings_and_other_items_do_not_block_and_the_ladder_sees_them(led: Ledger) -> None:

@@ -150,6 +150,7 @@ class Ledger:
                 raise CaseError("separate", f"the office has no open finding on this subject and {item} (nor one "
                                             "closed or taken over on or after this case's observed_on) to keep "
                                             "apart from: record it without --separate")
+            _check_sanction(choice.decision, fine, formal_warning)  # after the refusals: no fine asked for in vain
             writer.append("finding", finding=finding, subject=key.key, at=case.observed_on, payload={
                 "case": stored, "item": item, "weak": key.weak, "officer": officer,
                 **({"source": source} if source is not None else {}),
@@ -222,6 +223,7 @@ class Ledger:
             case = parse_case(action_case(first, day, first=False, name=renamed, subject_id=reidentified))
             ruleset = self._ruleset(day)
             choice = self._decide(conn, case, state.subject, ruleset, step, reason, fine, formal_warning)
+            _check_sanction(choice.decision, fine, formal_warning)
             record = self._act(writer, finding, state.subject, case, choice, officer, self._office(ruleset, case),
                                renamed, reidentified, reinspection=seen.id)
             recorded = tuple(d for d in record.documents if d.type == "inspection_record")
@@ -608,7 +610,6 @@ class Ledger:
         elif reason.strip():
             raise CaseError("reason", f"a reason records a departure, but the step {decision.step} is the suggested "
                                       "one" if step else "a reason records a departure: give the step taken (--step)")
-        _check_sanction(decision, fine, formal_warning)
         return _Choice(decision, departure, history, fine, formal_warning, weak)
 
     def _after_decision(self, conn: Connection, event: str, finding: str, deadline: dt.date) -> None:
