@@ -293,7 +293,7 @@ def _decide(case: Case, rs: Ruleset, what_if: bool = False, forced: str | None =
     item, case, inferred, pre = _item(case, rs)
     values = case.__dict__
     if item.completed and values["ended_on"] is None:
-        case = replaced(case, ended_on=values["occurred_on"] or values["observed_on"])
+        case = replaced(case, ended_on=case.start_date)
         values = case.__dict__
     subject, place = values["subject"], values["place"]
     subject_kind, operating = _SUBJECT_CONDITIONS(subject.__dict__)
