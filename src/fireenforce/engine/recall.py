@@ -133,6 +133,9 @@ _PART_MODELS: tuple[tuple[str, type[BaseModel]], ...] = (
 )
 
 
+_validate_case = Case.__pydantic_validator__.validate_python  # Case.model_validate without its Python wrapper
+
+
 def parsed(data: dict[Any, Any]) -> Case | None:
     """``Case.model_validate(data)``, with the parts of the case (subject, place, office, facts,
     responsible person, each history entry) that were validated before taken from a memo keyed by
@@ -167,7 +170,7 @@ def parsed(data: dict[Any, Any]) -> Case | None:
                 entries.append(instance)
                 history_texts.append(text)
             values["history"] = entries
-        case = Case.model_validate(values)
+        case = _validate_case(values)
         keep_digest(case, case_json(case, texts, history_texts))
         return case
     except ValueError:  # pydantic's ValidationError, or a value marshal cannot encode
@@ -179,7 +182,7 @@ def _part(name: str, model: type[BaseModel], data: dict[Any, Any]) -> tuple[Base
     key = (name, _marshal(data, _FORMAT))
     found = _PARTS.get(key)
     if found is None:
-        instance = model.model_validate(data)
+        instance = model.__pydantic_validator__.validate_python(data)  # model_validate without its wrapper
         found = (instance, part_json(instance))
         _PARTS.put(key, found)
     return found
