@@ -35,15 +35,18 @@ from fireenforce.ruleset.compiled import DECISIONS_KEPT, Memo, Ruleset
 
 Reference = Callable[[Any, "Ruleset | None"], Decision]
 
-Kept = tuple[dict[str, Any], set[str]]  # a decision as the memo keeps it: its field values and its fields set
-_BUNDLED: Memo[Kept] = Memo(DECISIONS_KEPT)  # decisions under the bundled family (no ruleset given)
+_BUNDLED: Memo[dict[str, Any]] = Memo(DECISIONS_KEPT)  # decisions under the bundled family (no ruleset given)
+_ALL_FIELDS = set(Decision.model_fields)  # a decision's fields set: the reference engine sets every field
 _set = object.__setattr__
 _new = Decision.__new__
 
 
 def decide(case: Any, ruleset: Ruleset | None, reference: Reference) -> Decision:
-    """``reference(case, ruleset)``'s decision, recalled when an equal case was decided before."""
-    memo: Memo[Kept] = _BUNDLED if ruleset is None else ruleset.decisions
+    """``reference(case, ruleset)``'s decision, recalled when an equal case was decided before. The
+    memo keeps a decision's field values (a copy of its own: the caller's object shares nothing
+    mutable with the memo); a recalled decision gets a copy of them and the one fields set that
+    every recalled decision shares (a frozen model never changes it)."""
+    memo: Memo[dict[str, Any]] = _BUNDLED if ruleset is None else ruleset.decisions
     kind = type(case)
     try:
         if kind is Case:
@@ -59,15 +62,14 @@ def decide(case: Any, ruleset: Ruleset | None, reference: Reference) -> Decision
         validated = parsed(case) if kind is dict else None
         decision = reference(case if validated is None else validated, ruleset)
         if key is not None:
-            # copies of its own: the caller's object shares nothing mutable with the memo
-            memo.put(key, (decision.__dict__.copy(), set(decision.__pydantic_fields_set__)))
+            memo.put(key, decision.__dict__.copy())
         return decision
-    values = found[0].copy()
+    values = found.copy()
     if kind is Case:
         values["case_digest"] = case.digest
     out = _new(Decision)  # fast.instance, inlined: this is the whole of a recalled decision's work
     _set(out, "__dict__", values)
-    _set(out, "__pydantic_fields_set__", found[1])  # shared by the decisions recalled from one entry (never changed)
+    _set(out, "__pydantic_fields_set__", _ALL_FIELDS)
     _set(out, "__pydantic_extra__", None)
     _set(out, "__pydantic_private__", None)
     return out
