@@ -108,8 +108,9 @@ def _holds(annotation: Any) -> tuple[bool, bool]:
 
 
 _FIELD_VALUES = itemgetter(*Case.model_fields)  # a case's field values in their declared order (KeyError: one missing)
-_PART_AT = tuple(at for at, f in enumerate(Case.model_fields.values(), 1) if _holds(f.annotation)[0])
-_ENTRIES_AT = tuple(at for at, f in enumerate(Case.model_fields.values(), 1) if _holds(f.annotation)[1])
+_HOLDS = [_holds(field.annotation) for field in Case.model_fields.values()]
+_PART_AT = tuple(at for at, (part, _) in enumerate(_HOLDS, 1) if part)  # positions in the key (after its tag)
+_ENTRIES_AT = tuple(at for at, (_, entries) in enumerate(_HOLDS, 1) if entries)
 
 
 _FORMAT = 4  # marshal's current format: half the work of format 2 on a case (ASCII strings written as they are)
