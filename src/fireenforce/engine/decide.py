@@ -101,7 +101,7 @@ def _item(case: Case, rs: Ruleset) -> tuple[CompiledItem, Case, tuple[Inference,
         inferred.append(construct(Inference, field="item", value=match.code, source=case.description))
         hints = [(field.removeprefix("place."), value, word) for field, value, word in infer_place(case.description, rs)]
     subject = values["subject"]
-    if subject.kind not in item.subjects:
+    if subject.__dict__["kind"] not in item.subjects:
         kinds = "、".join(SUBJECT_LABELS[k] for k in item.subjects)
         raise CaseError("subject.kind", f"{subject.kind!r}, but item {item.code} applies only to {kinds} "
                                         f"({', '.join(item.subjects)})")
@@ -158,46 +158,45 @@ def _history(rs: Ruleset, case: Case, item: CompiledItem, cutoff: dt.date) -> _R
     its deadline unrectified; 拒不改正 a written order and a refusal (or the deadline missed);
     经消防救援机构通知 such an order issued by (or in the name of) the fire-rescue agency.
     """
-    code = item.code
     values = case.__dict__
     history = values["history"]
-    entries = [entry.__dict__ for entry in history]  # an entry's fields, read past pydantic's attribute hook
-    mine = False
-    for index, fields in enumerate(entries):
-        if fields["item"] == code:
-            mine = True
-        elif fields["item"] not in rs.items:
-            raise CaseError(f"history[{index}].item", f"unknown item {fields['item']!r}")
-    if not mine:
+    if not history:
         return _NO_RECORD
-    policy = rs.policy
-    rank = policy.step_rank
+    code, known, policy = item.code, rs.items, rs.policy
+    rank, written, escalating, reinspect = policy.step_rank, policy.written_orders, policy.escalating, policy.reinspect_steps
     today = values["decided_on"] or values["observed_on"]
     orders = item.orders
     pending = orders and values["ended_on"] is None
+    mine = False
     best = -1
     running: HistoryEntry | None = None
     running_deadline: dt.date | None = None
     served = overdue = notice = agency = False
-    for entry, fields in zip(history, entries):
+    for index, entry in enumerate(history):  # one pass; an unknown item on any entry is refused
+        fields = entry.__dict__  # an entry's fields, read past pydantic's attribute hook
         if fields["item"] != code:
+            if fields["item"] not in known:
+                raise CaseError(f"history[{index}].item", f"unknown item {fields['item']!r}")
             continue
+        mine = True
         step, date, rectified = fields["step"], fields["date"], fields["rectified"]
         deadline = fields["deadline"] or date + _order_days(rs, item, step)
-        if orders and not rectified and step in policy.written_orders:
+        if orders and not rectified and step in written:
             served = True
             by_agency = fields["issued_by"] == "fire_rescue"
             agency = agency or by_agency
             if today > deadline:
                 overdue = True
                 notice = notice or by_agency
-        if date < cutoff or step not in policy.escalating:
+        if date < cutoff or step not in escalating:
             continue
-        if pending and not rectified and today <= deadline and step in policy.reinspect_steps:
+        if pending and not rectified and today <= deadline and step in reinspect:
             if running is None or rank[step] > rank[running.step]:
                 running, running_deadline = entry, deadline
         elif best < rank[step]:
             best = rank[step]
+    if not mine:
+        return _NO_RECORD
     elements = _ELEMENTS[(overdue, served and (overdue or values["facts"].refused), notice)]
     prior = policy.spec.ladder.steps[best] if best >= 0 else "none"
     return _Record(prior, running, running_deadline, elements, agency)
@@ -417,7 +416,8 @@ def _hypothetical(rs: Ruleset, day: dt.date) -> Doubt:
 
 def _personal(subject: Subject) -> bool:
     """Whether the subject carries facts of penalty-law arts. 30–31."""
-    return subject.born_on is not None or subject.capacity != "full"
+    fields = subject.__dict__
+    return fields["born_on"] is not None or fields["capacity"] != "full"
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ def applied_law(
     rs: Ruleset, item: CompiledItem, conditions: Conditions, case: Case, now_day: dt.date
 ) -> tuple[Resolution, dt.date, Reason]:
     """The law at the time of the conduct, unless the law at decision time (``now_day``) is lighter."""
-    ended = case.ended_on
+    ended = case.__dict__["ended_on"]
     then_day = ended if ended is not None else now_day
     then = item.resolve(conditions, then_day)
     if not then.grounds:

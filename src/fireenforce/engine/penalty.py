@@ -138,7 +138,7 @@ def subject_grounds(rs: Ruleset, case: Case, conduct: dt.date) -> tuple[str | No
 def on_age_birthday(rs: Ruleset, case: Case, conduct: dt.date) -> bool:
     """The conduct fell on the birthday that completes an age limit of arts. 30 (the day the
     counting of full years from the day after the birthday decides)."""
-    born = case.subject.born_on
+    born = case.__dict__["subject"].__dict__["born_on"]
     if born is None:
         return False
     spec = rs.policy.spec.exemptions
@@ -147,6 +147,8 @@ def on_age_birthday(rs: Ruleset, case: Case, conduct: dt.date) -> bool:
 
 def mandatory(rs: Ruleset, codes: tuple[str, ...]) -> bool:
     """Some of the mitigating codes lowers the tier by law (not a discretionary 可以从轻)."""
+    if not codes:
+        return False
     known = rs.policy.mitigating
     return any(not (code in known and known[code].discretionary) for code in codes)
 
@@ -166,7 +168,7 @@ def excuse(case: Case, ground: str | None, correctable: bool = True) -> str | No
     completed one (``correctable`` false)."""
     if ground is not None:
         return ground
-    facts = case.facts.__dict__  # several fields: read past pydantic's attribute hook
+    facts = case.__dict__["facts"].__dict__  # several fields: read past pydantic's attribute hook
     if facts["no_fault"]:
         return "no-fault"
     slight = facts["slight"] or facts["minor"]  # minor (情节较轻) still opens it, with DOUBT-MINOR-AS-SLIGHT
@@ -178,7 +180,7 @@ def excuse(case: Case, ground: str | None, correctable: bool = True) -> str | No
 def sparable(case: Case, prior: str, correctable: bool = True) -> bool:
     """Art. 33(1) second sentence: a first offence with slight harm, corrected in time, MAY be spared
     (never a completed act: it cannot be corrected in time)."""
-    facts = case.facts.__dict__
+    facts = case.__dict__["facts"].__dict__
     return correctable and prior == "none" and facts["slight_harm"] and (facts["corrected_in_time"] or facts["rectified_on_spot"])
 
 

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import gc
 import marshal
-from typing import Any, Callable, Hashable
+from operator import itemgetter
+from typing import Any, Callable, Hashable, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -34,14 +35,18 @@ from fireenforce.ruleset.compiled import DECISIONS_KEPT, Memo, Ruleset
 
 Reference = Callable[[Any, "Ruleset | None"], Decision]
 
-_BUNDLED: Memo[Decision] = Memo(DECISIONS_KEPT)  # decisions under the bundled family (no ruleset given)
+_BUNDLED: Memo[dict[str, Any]] = Memo(DECISIONS_KEPT)  # decisions under the bundled family (no ruleset given)
+_ALL_FIELDS = set(Decision.model_fields)  # a decision's fields set: the reference engine sets every field
 _set = object.__setattr__
 _new = Decision.__new__
 
 
 def decide(case: Any, ruleset: Ruleset | None, reference: Reference) -> Decision:
-    """``reference(case, ruleset)``'s decision, recalled when an equal case was decided before."""
-    memo: Memo[Decision] = _BUNDLED if ruleset is None else ruleset.decisions
+    """``reference(case, ruleset)``'s decision, recalled when an equal case was decided before. The
+    memo keeps a decision's field values (a copy of its own: the caller's object shares nothing
+    mutable with the memo); a recalled decision gets a copy of them and the one fields set that
+    every recalled decision shares (a frozen model never changes it)."""
+    memo: Memo[dict[str, Any]] = _BUNDLED if ruleset is None else ruleset.decisions
     kind = type(case)
     try:
         if kind is Case:
@@ -57,20 +62,14 @@ def decide(case: Any, ruleset: Ruleset | None, reference: Reference) -> Decision
         validated = parsed(case) if kind is dict else None
         decision = reference(case if validated is None else validated, ruleset)
         if key is not None:
-            # a copy with a set of its own: the caller's object shares nothing mutable with the memo
-            memo.put(key, _copy(decision, decision.case_digest, set(decision.__pydantic_fields_set__)))
+            memo.put(key, decision.__dict__.copy())
         return decision
-    return _copy(found, case.digest if kind is Case else found.case_digest, found.__pydantic_fields_set__)
-
-
-def _copy(found: Decision, digest: str, fields: set[str]) -> Decision:
-    """A new Decision holding ``found``'s (immutable) field values, for the case of ``digest``;
-    recalled decisions share the stored one's ``fields`` set (a frozen model never changes it)."""
-    values = found.__dict__.copy()
-    values["case_digest"] = digest
+    values = found.copy()
+    if kind is Case:
+        values["case_digest"] = case.digest
     out = _new(Decision)  # fast.instance, inlined: this is the whole of a recalled decision's work
     _set(out, "__dict__", values)
-    _set(out, "__pydantic_fields_set__", fields)
+    _set(out, "__pydantic_fields_set__", _ALL_FIELDS)
     _set(out, "__pydantic_extra__", None)
     _set(out, "__pydantic_private__", None)
     return out
@@ -85,39 +84,33 @@ def case_key(case: Case) -> tuple[Any, ...]:
     value of every field, a part (subject, place, ...) or a history entry as its own field values,
     whatever fields the models have; the local facts with their types (``1`` and ``True`` are equal keys otherwise); and which subject and place facts were told
     (an untold ``high_rise`` may be inferred, a told one may not: the engine reads those). The
-    digest is not part of it."""
-    key: list[Any] = [_CASE]
-    append = key.append
-    models = _MODELS
-    for value in case.__dict__.values():
-        kind = type(value)
-        model = models.get(kind)
-        if model is None:
-            model = _is_model(kind)
-        if model:
-            append(tuple(value.__dict__.values()))
-        elif kind is tuple:
-            append(tuple([tuple(v.__dict__.values()) if _is_model(type(v)) else v for v in value]))
-        else:
-            append(value)
+    digest is not part of it. Which fields hold parts is read once from the model (``_PART_AT``)."""
     d = case.__dict__
+    key = [_CASE, *_FIELD_VALUES(d)]
+    for at in _PART_AT:
+        part = key[at]
+        if part is not None:
+            key[at] = tuple(part.__dict__.values())
+    for at in _ENTRIES_AT:
+        key[at] = tuple([tuple(entry.__dict__.values()) for entry in key[at]])
     told = d["place"].__pydantic_fields_set__
     extra = d["facts"].__pydantic_extra__
-    append(("operating" in d["subject"].__pydantic_fields_set__, "high_rise" in told, "crowded" in told,
-            tuple([(k, type(v), v) for k, v in extra.items()]) if extra else None))
+    key.append(("operating" in d["subject"].__pydantic_fields_set__, "high_rise" in told, "crowded" in told,
+                tuple([(k, type(v), v) for k, v in extra.items()]) if extra else None))
     return tuple(key)
 
 
-_MODELS: dict[type, bool] = {}  # whether a type is a pydantic model, learnt once per type
+def _holds(annotation: Any) -> tuple[bool, bool]:
+    """Whether a field of this annotation holds a model (or None), and whether a tuple of models."""
+    args = [a for a in get_args(annotation) if a is not type(None) and a is not Ellipsis]
+    model = [a for a in (annotation, *args) if isinstance(a, type) and issubclass(a, BaseModel)]
+    return bool(model) and get_origin(annotation) is not tuple, bool(model) and get_origin(annotation) is tuple
 
 
-def _is_model(kind: type) -> bool:
-    """``issubclass(kind, BaseModel)``, remembered (``isinstance`` on a model class goes through
-    ``ABCMeta`` and cost a fifth of a microsecond per field of every key)."""
-    found = _MODELS.get(kind)
-    if found is None:
-        found = _MODELS[kind] = issubclass(kind, BaseModel)
-    return found
+_FIELD_VALUES = itemgetter(*Case.model_fields)  # a case's field values in their declared order (KeyError: one missing)
+_HOLDS = [_holds(field.annotation) for field in Case.model_fields.values()]
+_PART_AT = tuple(at for at, (part, _) in enumerate(_HOLDS, 1) if part)  # positions in the key (after its tag)
+_ENTRIES_AT = tuple(at for at, (_, entries) in enumerate(_HOLDS, 1) if entries)
 
 
 _FORMAT = 4  # marshal's current format: half the work of format 2 on a case (ASCII strings written as they are)
@@ -141,6 +134,9 @@ _PARTS: Memo[tuple[BaseModel, bytes]] = Memo(PARTS_KEPT)
 _PART_MODELS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("subject", Subject), ("place", Place), ("office", Office), ("facts", Facts), ("responsible_person", ResponsiblePerson),
 )
+
+
+_validate_case = Case.__pydantic_validator__.validate_python  # Case.model_validate without its Python wrapper
 
 
 def parsed(data: dict[Any, Any]) -> Case | None:
@@ -177,7 +173,7 @@ def parsed(data: dict[Any, Any]) -> Case | None:
                 entries.append(instance)
                 history_texts.append(text)
             values["history"] = entries
-        case = Case.model_validate(values)
+        case = _validate_case(values)
         keep_digest(case, case_json(case, texts, history_texts))
         return case
     except ValueError:  # pydantic's ValidationError, or a value marshal cannot encode
@@ -189,7 +185,7 @@ def _part(name: str, model: type[BaseModel], data: dict[Any, Any]) -> tuple[Base
     key = (name, _marshal(data, _FORMAT))
     found = _PARTS.get(key)
     if found is None:
-        instance = model.model_validate(data)
+        instance = model.__pydantic_validator__.validate_python(data)  # model_validate without its wrapper
         found = (instance, part_json(instance))
         _PARTS.put(key, found)
     return found

@@ -38,7 +38,7 @@ def case_json(case: Case, parts: dict[str, bytes], history: Sequence[bytes]) -> 
     serialized here; the dict is filled in) and ``history`` (the JSON of ``case.history``'s entries,
     in the case's order). The case must come from validation (its fields in their declared order)."""
     values = case.__dict__
-    order = history_order(case.history)
+    order = history_order(values["history"])
     parts["history"] = b",".join(history if order is None else [history[i] for i in order])
     for name in LEFT_OUT_WHEN_ABSENT:
         value = values[name]

@@ -34,7 +34,7 @@ PLACEHOLDERS = frozenset({
 
 P = TypeVar("P", bound=Period)
 WHAT_IF_PARAMETER = "what_if=True"  # named in messages; the CLI says its flag (--what-if) instead
-DECISIONS_KEPT = 16_384  # whole decisions a ruleset's memo keeps at most: about 40 MB (docs/performance.md)
+DECISIONS_KEPT = 16_384  # whole decisions a ruleset's memo keeps at most: about 25 MB (docs/performance.md)
 
 
 def dated(entries: Sequence[P], day: dt.date) -> P | None:
