@@ -366,34 +366,40 @@ class Kernel:
         Lex mitior (``law.milder_law``) reads of each law only whether it has grounds and its
         penalty branch, and whether the two laws are one: it runs once per distinct such pair."""
         conditions = [self._conditions(c) for c in range(1 << 7)]
+        classes, width = len(self.bounds) + 1, len(conditions)
+        days = [self._day_of(k) for k in range(classes)]
         periods: dict[int, int] = {}  # a period's first row in ``resolutions``, by the period's identity
-        rows = []
+        first = np.zeros((len(self.codes), classes), dtype=np.int64)  # by item and stretch
         for i, code in enumerate(self.codes):
             item = self.rs.items[code]
-            for day in (self._day_of(k) for k in range(len(self.bounds) + 1)):
+            for k, day in enumerate(days):
                 period = item.resolutions_on(day)
                 if id(period) not in periods:
                     periods[id(period)] = len(self.resolutions)
                     self.resolutions.extend((i, period[c]) for c in conditions)
-                rows.append(periods[id(period)])
-        classes, width = len(self.bounds) + 1, len(conditions)
-        found = np.array(rows, dtype=np.int64).reshape(len(self.codes), classes, 1) + np.arange(width)
-        signatures: dict[tuple[int, bool], int] = {}
+                first[i, k] = periods[id(period)]
+        # the distinct pairs of periods (conduct's, decision's) over items and both stretches
+        pairs, which = np.unique(first[:, :, None] * len(self.resolutions) + first[:, None, :], return_inverse=True)
+        then = (pairs // len(self.resolutions))[:, None] + np.arange(width)
+        now = (pairs % len(self.resolutions))[:, None] + np.arange(width)
+        signatures: dict[tuple[int, bool], int] = {}  # what lex mitior reads of a law: its branch, whether it has grounds
         signature = np.array([signatures.setdefault((id(r.branch), bool(r.grounds)), len(signatures))
                               for _, r in self.resolutions], dtype=np.int64)
-        grounds = np.array([bool(r.grounds) for _, r in self.resolutions])
-        then = np.broadcast_to(found[:, :, None, :], (len(self.codes), classes, classes, width)).reshape(-1)
-        now = np.broadcast_to(found[:, None, :, :], (len(self.codes), classes, classes, width)).reshape(-1)
-        codes, _ = factorize((signature[then] * len(signatures) + signature[now]) * 2 + (then == now))
-        first = np.zeros(int(codes.max()) + 1, dtype=np.int64)
-        first[codes[::-1]] = np.arange(len(codes))[::-1]  # the first place of each distinct pair
+        grounds = np.array([key[1] for key in signatures], dtype=bool)[signature]
+        codes, _ = factorize(((signature[then] * len(signatures) + signature[now]) * 2 + (then == now)).reshape(-1))
+        once = np.zeros(int(codes.max()) + 1, dtype=np.int64)
+        once[codes[::-1]] = np.arange(len(codes))[::-1]  # the first place of each distinct pair of laws
+        then, now = then.reshape(-1), now.reshape(-1)
         lighter = np.array([law.milder_law(self.rs, self.resolutions[t][1], self.resolutions[n][1])[1]
-                            for t, n in zip(then[first].tolist(), now[first].tolist())], dtype=bool)[codes]
-        applied = np.where(grounds[then], np.where(lighter, now, then), _FAIL)
-        missing = np.full(classes * classes * width, _FAIL, dtype=np.int64)  # an unknown item
+                            for t, n in zip(then[once].tolist(), now[once].tolist())], dtype=bool)[codes]
+        applied = np.where(grounds[then], np.where(lighter, now, then), _FAIL).reshape(-1, width)
         shape = (len(self.codes) + 1, classes, classes, width)
-        return (np.concatenate([applied, missing]).reshape(shape),
-                np.concatenate([lighter, np.zeros_like(missing, dtype=bool)]).astype(np.int64).reshape(shape))
+        by_pair = which.reshape(-1)
+        law_table = np.full(shape, _FAIL, dtype=np.int64)  # the last item: an unknown one
+        law_table[:-1] = applied[by_pair].reshape(len(self.codes), classes, classes, width)
+        source = np.zeros(shape, dtype=np.int64)
+        source[:-1] = lighter.reshape(-1, width)[by_pair].reshape(len(self.codes), classes, classes, width)
+        return law_table, source
 
     def _compile_referrals(self) -> tuple[Ints, Ints]:
         """The referral (its code and step, -1: none) that the referring facts require of each
@@ -410,8 +416,12 @@ class Kernel:
         for i, item in enumerate(self.codes):
             compiled = self.rs.items[item]
             if compiled.referrals:
-                for c in range(1 << 7):
-                    by_item[i, c] = [code(item_referral(self.rs, level, compiled, self._conditions(c))) for level in LEVELS]
+                done: dict[int, int] = {}  # the conditions answered first, by the item's referral they select
+                for c in range(1 << 7):  # item_referral reads the conditions only through referral_for
+                    conditions = self._conditions(c)
+                    same = done.setdefault(id(compiled.referral_for(conditions)), c)
+                    by_item[i, c] = by_item[i, same] if same != c else \
+                        [code(item_referral(self.rs, level, compiled, conditions)) for level in LEVELS]
         return by_fact, by_item
 
     def _stage(self, name: str, components: Sequence[Ints | Bools], fn: Callable[..., tuple[int, ...]],
