@@ -354,7 +354,7 @@ class Frame:
         values = pc.list_flatten(array)
         if len(values) == 0:
             return None
-        parents = pc.list_parent_indices(array).to_numpy(zero_copy_only=False).astype(np.int64)
+        parents = pc.list_parent_indices(array).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
         if pa.types.is_null(values.type):  # null entries: decide refuses them
             self.mark(np.bincount(parents, minlength=self.size) > 0)
             return None
@@ -422,15 +422,10 @@ class CaseColumns:
         self.operating = _tristate(frame.flag("subject.operating"))
         self.high_rise = _tristate(frame.flag("place.high_rise"))
         self.crowded = _tristate(frame.flag("place.crowded"))
-        self.facts = np.zeros(self.n, dtype=np.int64)
-        self.fact_names = tuple(name for name, field in Facts.model_fields.items() if field.default is False)
-        for bit, name in enumerate(self.fact_names):
-            value, _ = frame.flag(f"facts.{name}")
-            self.facts |= value.astype(np.int64) << bit
-        self.harm = frame.flag("facts.harm")[0]
-        given = {name: frame.flag(f"facts.{name}")[0] for name in ("serious", "minor", "slight", "slight_harm")}
+        given = {name: frame.flag(f"facts.{name}")[0] for name, field in Facts.model_fields.items() if field.default is False}
+        self.facts = given  # each fact: given true
+        self.harm, self.refused = given["harm"], given["refused"]
         frame.mark(given["serious"] & (given["minor"] | given["slight"]) | given["slight_harm"] & ~self.harm)  # Facts refuses these
-        self.refused = frame.flag("facts.refused")[0]
         self.mitigating = frame.code_list("facts.mitigating", 50)
         self.aggravating = frame.code_list("facts.aggravating", 50)
         frame.code_list("facts.evidence", 100)
@@ -473,8 +468,10 @@ class History:
     def segments(self) -> tuple[Ints, Ints]:
         """The rows that have entries, and the position of each one's first entry (entries come
         in row order): the offsets for ``numpy.ufunc.reduceat`` over the entries."""
-        starts = np.flatnonzero(np.diff(self.owner, prepend=-1))
-        return self.owner[starts], starts
+        counts = np.bincount(self.owner)  # entries per row, up to the last row that has some
+        rows = np.flatnonzero(counts)
+        ends = np.cumsum(counts)
+        return rows, ends[rows] - counts[rows]
 
     @classmethod
     def read(cls, frame: Frame, decided: Ints, items: pa.Array) -> "History | None":

@@ -45,6 +45,7 @@ PROCEDURES = ("none", "summary", "general")
 ELEMENTS = ("overdue", "refusal", "notice")  # bits of the history's elements
 AGENCY_NOTICE = 1 << len(ELEMENTS)  # the next bit: an agency notice was served, unrectified (needs_notice)
 CHUNK_ROWS = 65_536  # rows decided at once within a batch
+_WRITTEN, _ESCALATING, _REINSPECT, _REMINDER, _RANK = 1, 2, 4, 8, 4  # a step's properties (bits; its rank + 1 from bit 4)
 _FAIL = -9  # a step's answer for a combination that decide refuses (its rows go to decide)
 Decide = Callable[[Case], Decision]
 
@@ -179,9 +180,10 @@ class Kernel:
         policy = rs.policy
         ranks: dict[str, int] = {str(step): rank for step, rank in policy.step_rank.items()}
         self.rank = np.array([ranks.get(s, -1) for s in STEPS], dtype=np.int64)
-        self.written = np.array([s in policy.written_orders for s in STEPS], dtype=bool)
-        self.escalating = np.array([s in policy.escalating for s in STEPS], dtype=bool)
-        self.reinspect = np.array([s in policy.reinspect_steps for s in STEPS], dtype=bool)
+        props = [(s in policy.written_orders) * _WRITTEN | (s in policy.escalating) * _ESCALATING
+                 | (s in policy.reinspect_steps) * _REINSPECT | (s == STEPS[0]) * _REMINDER | (ranks.get(s, -1) + 1) << _RANK
+                 for s in STEPS]
+        self.step_props = np.array([*props, props[0]], dtype=np.uint8)  # by the history's step code (-1: null)
         self.reminder_days = policy.spec.ladder.reminder_days
         self.trigger_facts = tuple(dict.fromkeys(t.fact for t in policy.spec.referrals))
         self.objects = _Registry()
@@ -266,8 +268,7 @@ class Kernel:
         rs, policy = self.rs, self.rs.policy
         odd = columns.odd
         item = np.where(columns.item < 0, len(self.codes), columns.item)  # no or an unknown item: odd
-        facts = columns.facts
-        fact = {name: (facts >> bit) & 1 for bit, name in enumerate(columns.fact_names)}
+        fact = columns.facts
         decided, start, observed, given_end = columns.decided, columns.start, columns.observed, columns.ended
         continuing = given_end == NO_DAY
         completed = self.completed[item]
@@ -343,7 +344,7 @@ class Kernel:
             "law_date": np.where(law_src == 0, then_day, decided),
         }
 
-    def _referrals(self, item: Ints, conditions: Ints, level: Ints, fact: dict[str, Ints]) -> tuple[Ints, Ints]:
+    def _referrals(self, item: Ints, conditions: Ints, level: Ints, fact: dict[str, Bools]) -> tuple[Ints, Ints]:
         """The referral a fact or the item requires (its code and step; -1: none), as ``decide``
         asks for it: when a referring fact is given or the item has referrals of its own."""
         bits = np.zeros(len(item), dtype=np.int64)
@@ -511,21 +512,21 @@ class Kernel:
         if history is None:
             return none, none, np.zeros(n, np.int64), np.full(n, NO_DAY, np.int64)
         owner = history.owner
-        entry_item = history.item  # -1 (an unknown item) never equals a row's item
-        step = np.maximum(history.step, 0)
         row_item = item[owner]
-        mine = entry_item == row_item
+        mine = history.item == row_item  # -1 (an unknown item) never equals a row's item
+        props = self.step_props[history.step]  # a null step (-1, its row left to decide) reads as a reminder
         orders = self.orders[row_item]
-        days = np.where(step == 0, self.reminder_days, self.rectification_days[row_item])
+        days = np.where(props & _REMINDER, self.reminder_days, self.rectification_days[row_item])
         deadline = np.where(history.deadline != NO_DAY, history.deadline, history.date + days)
         today = columns.decided[owner]
-        served = mine & orders & ~history.rectified & self.written[step]
+        rectified = history.rectified
+        served = mine & orders & ~rectified & (props & _WRITTEN != 0)
         overdue = served & (today > deadline)
         notice = overdue & (history.issued_by == 1)
-        counts = mine & (history.date >= cutoff[owner]) & self.escalating[step]
+        counts = mine & (history.date >= cutoff[owner]) & (props & _ESCALATING != 0)
         pending = orders & (ended[owner] == NO_DAY)
-        runs = counts & pending & ~history.rectified & (today <= deadline) & self.reinspect[step]
-        rank = self.rank[step]
+        runs = counts & pending & ~rectified & (today <= deadline) & (props & _REINSPECT != 0)
+        rank = (props >> _RANK).view(np.int8) - 1  # small integers: the reductions below read bytes
         columns.odd[owner[counts & (rank < 0)]] = True
         rows, starts = history.segments()  # the rows with entries, and where each one's entries start
         prior, running_rank = none.copy(), none.copy()
@@ -714,7 +715,7 @@ def _dense(components: Sequence[Ints | Bools]) -> tuple[Ints, list[tuple[int, in
     size, bound = 1, max(4 * len(key), 1 << 16)
     digits: list[tuple[int, int]] | None = []
     for component in components:
-        low, high = (int(component.min()), int(component.max())) if len(component) else (0, 0)
+        low, high = (int(component.min()), int(component.max())) if len(component) and component.dtype != bool else (0, 1)
         radix = high - low + 1
         if size * radix > bound and size > 1:
             key, unique = factorize(key)
