@@ -33,7 +33,9 @@ class DayTable:
             at = days - self.low
             missing = ~self.known[at]
             if missing.any():
-                for offset in np.unique(at[missing]).tolist():
+                new = np.zeros(len(self.known), dtype=bool)  # the distinct days missing (no sort)
+                new[at[missing]] = True
+                for offset in np.flatnonzero(new).tolist():
                     self.values[offset] = self.fn(self.low + offset)
                     self.known[offset] = True
             return self.values[at]

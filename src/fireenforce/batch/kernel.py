@@ -47,6 +47,7 @@ AGENCY_NOTICE = 1 << len(ELEMENTS)  # the next bit: an agency notice was served,
 CHUNK_ROWS = 65_536  # rows decided at once within a batch
 _WRITTEN, _ESCALATING, _REINSPECT, _REMINDER, _RANK = 1, 2, 4, 8, 4  # a step's properties (bits; its rank + 1 from bit 4)
 _FAIL = -9  # a step's answer for a combination that decide refuses (its rows go to decide)
+_UNKNOWN = -10  # in a _Table: not learnt yet
 Decide = Callable[[Case], Decision]
 
 
@@ -149,11 +150,51 @@ class _Memo:
         return self.table[at]
 
     def _answer(self, combo: tuple[int, ...]) -> tuple[int, ...]:
-        try:
-            found = tuple(self.fn(*combo))
-        except Exception:  # noqa: BLE001  the combination's rows go to decide, which says why
-            found = (_FAIL,)
-        return found if found[0] != _FAIL else (_FAIL,) * self.width
+        return _answer(self.fn, combo, self.width)
+
+
+def _answer(fn: Callable[..., tuple[int, ...]], combo: tuple[int, ...], width: int) -> tuple[int, ...]:
+    """A step's answer for one combination; _FAIL throughout where ``fn`` fails or says so."""
+    try:
+        found = tuple(fn(*combo))
+    except Exception:  # noqa: BLE001  the combination's rows go to decide, which says why
+        found = (_FAIL,)
+    return found if found[0] != _FAIL else (_FAIL,) * width
+
+
+class _Table:
+    """A step's answers over a fixed small range of inputs (component ``j`` in 0..``sizes[j]``-1),
+    learnt as rows need them into a numpy table over every combination: once learnt, a column of
+    answers is one gather, with no Python per combination (``_Memo`` serves inputs of open range)."""
+
+    def __init__(self, fn: Callable[..., tuple[int, ...]], sizes: tuple[int, ...], width: int = 1) -> None:
+        self.fn = fn
+        self.sizes = sizes
+        self.width = width
+        self.table = np.full((width, int(np.prod(sizes))), _UNKNOWN, dtype=np.int64)  # row 0 written last
+        self.lock = threading.Lock()
+
+    def answers(self, components: Sequence[Ints | Bools]) -> tuple[Ints, ...]:
+        key = np.zeros(len(components[0]), dtype=np.int64)
+        for size, component in zip(self.sizes, components):
+            key *= size
+            key += component
+        found = self.table[0][key]
+        new = found == _UNKNOWN
+        if new.any():
+            with self.lock:
+                seen = np.zeros(self.table.shape[1], dtype=bool)
+                seen[key[new]] = True
+                for at in np.flatnonzero(seen & (self.table[0] == _UNKNOWN)).tolist():
+                    combo, rest = [], at
+                    for size in reversed(self.sizes):
+                        rest, value = divmod(rest, size)
+                        combo.append(value)
+                    answer = _answer(self.fn, tuple(reversed(combo)), self.width)
+                    for j in range(self.width - 1, -1, -1):  # row 0 last: a row that reads it reads all
+                        self.table[j, at] = answer[j]
+            found = self.table[0][key]
+        return (found, *(self.table[j][key] for j in range(1, self.width)))
 
 
 class Kernel:
@@ -208,6 +249,9 @@ class Kernel:
         self.resolutions: list[tuple[int, Resolution]] = []  # (item index, law): the law table's values
         self.law_table, self.law_source = self._compile_law()
         self.fact_referrals, self.item_referrals = self._compile_referrals()
+        self.excuses = _Table(self._excuse, (2,) * 6)
+        self.branches = _Table(self._branch, (len(self.resolutions),))
+        self.cites = _Table(self._cite, (len(self.resolutions), 2))
         self.referral_rows = np.concatenate([self.fact_referrals.reshape(-1, 2), self.item_referrals.reshape(-1, 2),
                                              [[-1, -1]]])
 
@@ -299,14 +343,14 @@ class Kernel:
         odd |= resolution == _FAIL
         barred = self._barred(ended, observed, years)
         prior, running_rank, elements, running_deadline = self._history(columns, item, ended, cutoff)
-        excuse, = self._stage("excuse", [fact["no_fault"], fact["minor"] | fact["slight"], fact["corrected_in_time"],
-                                         fact["rectified_on_spot"], fact["harm"], completed],
-                              self._excuse, odd)
+        excuse, = self._known(self.excuses, [fact["no_fault"], fact["minor"] | fact["slight"], fact["corrected_in_time"],
+                                             fact["rectified_on_spot"], fact["harm"], completed], odd)
         refusal = (elements & 0b11) != 0
         tier, = self._stage("tier", [fact["serious"], self._stable(columns.mitigating),
                                      self._stable(columns.aggravating), refusal], self._tier, odd)
         level = np.maximum(columns.level, 0)
-        branch, = self._stage("branch", [resolution], self._branch, odd)
+        law_row = np.maximum(resolution, 0)  # a row without a law (_FAIL) is left to decide: any row will do
+        branch, = self._known(self.branches, [law_row], odd)
         has_branch = branch >= 0
         competence, summary_only = self._stage("competence", [branch + 1, level], self._competence,
                                                odd, 2)
@@ -327,7 +371,7 @@ class Kernel:
         keep = (running_rank >= 0) & (trigger < 0) & ~(running_rank < self.rank[np.maximum(step, 0)])
         final = np.maximum(np.where(keep, running_rank, np.where(trigger >= 0, trigger_step, step)), 0)
         refused = ((elements & 0b10) != 0) & (status != self.names.code("excused"))
-        cite, = self._stage("cite", [resolution, refused], self._cite, odd)
+        cite, = self._known(self.cites, [law_row, refused], odd)
         fine, = self._stage("fine", [branch, has_branch * (tier + 1)], self._fine, odd)
         punish = has_branch & (final == STEPS.index("penalty")) & ~keep
         procedure, hearing = self._stage("procedure", [punish * (branch + 1), punish * (tier + 1), punish * (kind + 1),
@@ -456,6 +500,13 @@ class Kernel:
             out.append(lookup[key])
         odd |= out[0] == _FAIL
         return tuple(out)
+
+    @staticmethod
+    def _known(table: _Table, components: Sequence[Ints | Bools], odd: Bools) -> tuple[Ints, ...]:
+        """A step's answers from its table; rows whose combination fails are left to decide."""
+        out = table.answers(components)
+        odd |= out[0] == _FAIL
+        return out
 
     def _by_day(self, decided: Ints, harm: Bools) -> tuple[Ints, Ints, Bools]:
         """Per decision date: the limitation years (by harm), the history's cutoff, and whether
