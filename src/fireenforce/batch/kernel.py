@@ -514,8 +514,8 @@ class Kernel:
         given = decided != NO_DAY  # a row without a date is left to decide (columns mark it)
         if not given.any():
             return np.zeros(len(decided), np.int64), np.full(len(decided), NO_DAY, np.int64), given
-        found = self.day_answers(np.where(given, decided, decided.max()))
-        return np.where(harm, found[:, 1], found[:, 0]), found[:, 2], (found[:, 3] == 1) & given
+        base, extended, cutoff, answers = self.day_answers(np.where(given, decided, decided.max()))
+        return np.where(harm, extended, base), cutoff, (answers == 1) & given
 
     def _on_day(self, days: int) -> tuple[int, int, int, int]:
         """The limitation's base and extended years, the history's cutoff, and 1 where this
@@ -538,13 +538,9 @@ class Kernel:
             return np.zeros(len(ended), np.int64)
         day = np.where(known, ended, ended.max())
         distinct = np.flatnonzero(np.bincount(years)).tolist()
-        if len(distinct) == 1:
-            expiry = self._expiry(distinct[0])(day)[:, 0]
-        else:
-            expiry = np.zeros(len(ended), np.int64)
-            for y in distinct:
-                rows = years == y
-                expiry[rows] = self._expiry(y)(day[rows])[:, 0]
+        expiry, = self._expiry(distinct[0])(day)
+        for y in distinct[1:]:  # as many gathers as periods (two: base and extended)
+            expiry = np.where(years == y, self._expiry(y)(day)[0], expiry)
         return (known & (observed > expiry)).astype(np.int64)
 
     def _expiry(self, years: int) -> DayTable:
@@ -606,7 +602,7 @@ class Kernel:
         rows = np.flatnonzero(named & (decided != NO_DAY))
         if not rows.size or not self.office_changes.size or self.horizon is None:
             return near
-        latest = self.latest_decision(decided[rows])[:, 0]
+        latest, = self.latest_decision(decided[rows])
         after = np.searchsorted(self.office_changes, decided[rows], side="right")
         change = self.office_changes[np.minimum(after, len(self.office_changes) - 1)]
         near[rows] = (after < len(self.office_changes)) & (change <= latest)
@@ -814,7 +810,7 @@ def _assemble(kernel: "Kernel", result: dict[str, Any], odd: Bools, singles: lis
                 errors.append(row["error"])
     valid = error < 0
     names = kernel.names.objects
-    fine_table = np.array([f if f is not None else (0, 0, 0, 0) for f in kernel.fines], dtype=np.int64)
+    fine_table = np.array([f if f is not None else (0, 0, 0, 0) for f in kernel.fines], dtype=np.int64).T.copy()
     fine = picked["fine"]
     columns: dict[str, Any] = {
         "step": _strings(np.where(valid, picked["step"], -1), list(STEPS)),
@@ -824,11 +820,11 @@ def _assemble(kernel: "Kernel", result: dict[str, Any], odd: Bools, singles: lis
         "penalty_cite": _strings(picked["cite"], names),
     }
     for j, name in enumerate(("fine_min", "fine_max", "suggested_min", "suggested_max")):
-        columns[name] = column(fine_table[fine, j], fine == 0, pa.int64())
+        columns[name] = column(fine_table[j][fine], fine == 0, pa.int64())
     columns["deadline"] = _dates(picked["deadline"])
     columns["law_date"] = _dates(picked["law_date"])
     columns["barred"] = column(picked["barred"].astype(bool), ~valid, pa.bool_())
-    columns["error"] = _strings(error, errors) if errors else pa.nulls(len(odd), pa.string())
+    columns["error"] = _sparse_strings(alone[error[alone] >= 0], errors, len(odd)) if errors else pa.nulls(len(odd), pa.string())
     return pa.Table.from_pydict(columns, schema=OUTPUT_SCHEMA)
 
 
@@ -859,6 +855,21 @@ def _strings(codes: Ints, values: list[Any]) -> pa.Array:
     """Codes into ``values`` as a string column (-1 is null)."""
     dictionary = pa.array([v if isinstance(v, str) else "" for v in values] or [""], type=pa.string())
     return dictionary.take(column(codes.astype(np.int32), codes < 0, pa.int32()))  # a null index gives a null
+
+
+def _sparse_strings(rows: Ints, values: list[str], size: int) -> pa.Array:
+    """A string column of ``size`` rows, null but at ``rows`` (ascending), which hold ``values``:
+    its buffers built directly (a few values among many nulls)."""
+    data = [value.encode() for value in values]
+    lengths = np.zeros(size, dtype=np.int32)
+    lengths[rows] = [len(value) for value in data]
+    offsets = np.zeros(size + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    valid = np.zeros(size, dtype=bool)
+    valid[rows] = True
+    return pa.Array.from_buffers(pa.string(), size, [pa.py_buffer(np.packbits(valid, bitorder="little")),
+                                                     pa.py_buffer(offsets), pa.py_buffer(b"".join(data))],
+                                 null_count=size - len(rows))
 
 
 def _dates(days: Ints) -> pa.Array:
