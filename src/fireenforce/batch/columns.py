@@ -116,11 +116,12 @@ def _booleans(array: pa.Array) -> Bools:
 
 
 def _integers(array: pa.Array, null: int = -1) -> Ints:
-    """An integer array (as ``index_in`` gives, or a date32's days) as int64, ``null`` for null."""
-    values = array.to_numpy(zero_copy_only=False) if not array.null_count else \
-        np.where(_valid(array), np.frombuffer(array.buffers()[1], dtype=array.type.to_pandas_dtype(),
-                                               count=array.offset + len(array))[array.offset:], null)
-    return values.astype(np.int64)
+    """An integer array (as ``index_in`` gives, or a date32's days) in its own width, ``null`` for
+    null (without nulls: a read-only view of the Arrow buffer, no copy)."""
+    if not array.null_count:
+        return array.to_numpy(zero_copy_only=False)
+    return np.where(_valid(array), np.frombuffer(array.buffers()[1], dtype=array.type.to_pandas_dtype(),
+                                                 count=array.offset + len(array))[array.offset:], null)
 
 
 CLEAN, MANY = -1, -2  # a row's flaw: none known, or more than one thing (or one not a flaw) left to decide
@@ -274,7 +275,7 @@ class Frame:
             return np.full(self.size, -1, dtype=np.int64)
         strings, indices = split(array)
         position = pc.index_in(strings, value_set=vocabulary.cast(strings.type))
-        return spread(_integers(position), indices, -1)
+        return spread(_integers(position).astype(np.int64), indices, -1)  # codes meet int64 arrays: one cast here
 
     def flag(self, path: str) -> tuple[Bools, Bools]:
         """A boolean field: (value, given); null is absent (false)."""
@@ -311,31 +312,25 @@ class Frame:
             self.mark(bad)
         if required:
             self.mark(out == NO_DAY)
-        out[bad] = NO_DAY
-        return out
+        return np.where(bad, NO_DAY, out) if bad.any() else out
 
     @staticmethod
     def _days(array: pa.Array) -> Ints | None:
         """Days of a plain array of dates or ``YYYY-MM-DD`` strings (_BAD_DAY for a wrong one);
         None for another type."""
-        out = np.full(len(array), NO_DAY, dtype=np.int64)
         if _is_text(array.type):
             try:  # Arrow parses plain YYYY-MM-DD strings (and refuses anything else, or an impossible day)
                 array = array.cast(pa.date32())
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 codes, strings = encode(array)
-                table = np.array([_parse_day(s) for s in strings] + [NO_DAY], dtype=np.int64)
-                out = table[codes]
-        if pa.types.is_date32(array.type):
-            out = _integers(array.view(pa.int32()), NO_DAY)
-            bad = (out < _FIRST) | (out > _LAST)
-            if array.null_count:
-                bad &= out != NO_DAY
-            if bad.any():
-                out[bad] = _BAD_DAY
-        elif not _is_text(array.type):
+                return np.array([_parse_day(s) for s in strings] + [NO_DAY], dtype=np.int64)[codes]
+        if not pa.types.is_date32(array.type):
             return None
-        return out
+        out = _integers(array.view(pa.int32()), NO_DAY).astype(np.int64)  # days meet int64 arrays: one cast here
+        bad = (out < _FIRST) | (out > _LAST)
+        if array.null_count:
+            bad &= out != NO_DAY
+        return np.where(bad, _BAD_DAY, out) if bad.any() else out
 
     def entries(self, path: str, accept: Callable[[pa.DataType], bool],
                 limit: int) -> tuple[pa.Array, pa.Array, Ints] | None:

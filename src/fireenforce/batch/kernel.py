@@ -172,6 +172,7 @@ class _Table:
         self.sizes = sizes
         self.width = width
         self.table = np.full((width, int(np.prod(sizes))), _UNKNOWN, dtype=np.int64)  # row 0 written last
+        self.fails = False  # whether some combination learnt fails
         self.lock = threading.Lock()
 
     def answers(self, components: Sequence[Ints | Bools]) -> tuple[Ints, ...]:
@@ -191,6 +192,7 @@ class _Table:
                         rest, value = divmod(rest, size)
                         combo.append(value)
                     answer = _answer(self.fn, tuple(reversed(combo)), self.width)
+                    self.fails |= answer[0] == _FAIL
                     for j in range(self.width - 1, -1, -1):  # row 0 last: a row that reads it reads all
                         self.table[j, at] = answer[j]
             found = self.table[0][key]
@@ -498,14 +500,16 @@ class Kernel:
         for j in range(width):
             lookup[present] = table[:, j]
             out.append(lookup[key])
-        odd |= out[0] == _FAIL
+        if (table[:, 0] == _FAIL).any():  # some combination fails: its rows go to decide
+            odd |= out[0] == _FAIL
         return tuple(out)
 
     @staticmethod
     def _known(table: _Table, components: Sequence[Ints | Bools], odd: Bools) -> tuple[Ints, ...]:
         """A step's answers from its table; rows whose combination fails are left to decide."""
         out = table.answers(components)
-        odd |= out[0] == _FAIL
+        if table.fails:
+            odd |= out[0] == _FAIL
         return out
 
     def _by_day(self, decided: Ints, harm: Bools) -> tuple[Ints, Ints, Bools]:
