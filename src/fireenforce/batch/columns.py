@@ -250,18 +250,19 @@ class Frame:
         """A string field as codes of ``values``; ``absent`` for null; another string is left to
         ``decide`` (``closed``: ``values`` are all the model allows, so another string is a flaw)."""
         array = self.get(path)
-        out = np.full(self.size, absent, dtype=np.int64)
         if array is None or not self._text_type(array):
+            out = np.full(self.size, absent, dtype=np.int64)
             self.mark(out < 0)
             return out
         strings, indices = split(array)
         known = pa.array(list(values), type=strings.type)
         position = _integers(pc.index_in(strings, value_set=known))
         table = np.append(np.array(list(values.values()), dtype=np.int64), -1)[position]  # -1: another string
-        valid = _valid(strings)
-        out = spread(np.where(valid, table, absent), indices, absent)
+        valid = _valid(strings) if strings.null_count else None  # a null is absent, not another string
+        out = spread(table if valid is None else np.where(valid, table, absent), indices, absent)
         if closed:
-            other = spread((valid & (table < 0)).astype(np.int64), indices, 0).astype(bool)
+            other = table < 0 if valid is None else valid & (table < 0)
+            other = other if indices is None else np.append(other, False)[indices]
             self._flaw(other, path, array)
             self.mark((out < 0) & ~other)
         else:
