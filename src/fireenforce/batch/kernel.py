@@ -176,8 +176,8 @@ class _Table:
         self.lock = threading.Lock()
 
     def answers(self, components: Sequence[Ints | Bools]) -> tuple[Ints, ...]:
-        key = np.zeros(len(components[0]), dtype=np.int64)
-        for size, component in zip(self.sizes, components):
+        key = np.array(components[0], dtype=np.int64)  # a copy: the key is built in place
+        for size, component in zip(self.sizes[1:], components[1:]):
             key *= size
             key += component
         found = self.table[0][key]
@@ -218,7 +218,7 @@ class Kernel:
         self.high_rise_only = per_item(lambda i: i.high_rise_only).astype(bool)
         self.own_referrals = per_item(lambda i: bool(i.referrals)).astype(bool)
         self.rectification_days = per_item(lambda i: i.rectification_days)
-        self.kinds = np.array([[k in i.subjects for k in ("unit", "individual")] for i in items] + [[False, False]])
+        self.kinds = np.array([[k in i.subjects for k in ("unit", "individual")] for i in items] + [[False, False]]).reshape(-1)
         self.bounds = np.array(breakpoints(rs), dtype=np.int64)
         policy = rs.policy
         ranks: dict[str, int] = {str(step): rank for step, rank in policy.step_rank.items()}
@@ -255,7 +255,7 @@ class Kernel:
         self.branches = _Table(self._branch, (len(self.resolutions),))
         self.cites = _Table(self._cite, (len(self.resolutions), 2))
         self.referral_rows = np.concatenate([self.fact_referrals.reshape(-1, 2), self.item_referrals.reshape(-1, 2),
-                                             [[-1, -1]]])
+                                             [[-1, -1]]]).T.copy()  # (code, step) by row: each a 1-D gather
 
     # -- the whole batch ------------------------------------------------------------------------
 
@@ -329,7 +329,7 @@ class Kernel:
         # the item: its subjects, what it implies about the subject and the place
         kind = np.maximum(columns.kind, 0)
         operating, high_rise = columns.operating, columns.high_rise
-        odd |= ~self.kinds[item, kind]
+        odd |= ~self.kinds[item * 2 + kind]  # by item and subject kind
         odd |= self.operating_only[item] & (operating == 1)
         odd |= self.high_rise_only[item] & (high_rise == 1)
         odd |= completed & ~continuing & (given_end != start)
@@ -400,8 +400,8 @@ class Kernel:
         by_fact = _flat(self.fact_referrals, bits, level)
         by_item = _flat(self.item_referrals, item, conditions, level)
         rows = self.referral_rows  # the fact table's rows, the item table's, and "none"
-        chosen = np.where(gate, np.where(rows[by_fact, 0] != -1, by_fact, self.fact_referrals.size // 2 + by_item), -1)
-        return rows[chosen, 0], rows[chosen, 1]
+        chosen = np.where(gate, np.where(rows[0][by_fact] != -1, by_fact, self.fact_referrals.size // 2 + by_item), -1)
+        return rows[0][chosen], rows[1][chosen]
 
     # -- compiled when the kernel is built ------------------------------------------------------------
 
@@ -762,8 +762,8 @@ def _dense(components: Sequence[Ints | Bools]) -> tuple[Ints, list[tuple[int, in
     """One integer per row that differs exactly where some component differs, kept within a
     small range so that ``factorize`` can use a direct table; and each component's (lowest value,
     radix) in it, or None where a ``factorize`` on the way made the key unspellable."""
-    key = np.zeros(len(components[0]), dtype=np.int64)
-    size, bound = 1, max(4 * len(key), 1 << 16)
+    key = np.zeros(0, dtype=np.int64)
+    size, bound = 1, max(4 * len(components[0]), 1 << 16)
     digits: list[tuple[int, int]] | None = []
     for component in components:
         low, high = (int(component.min()), int(component.max())) if len(component) and component.dtype != bool else (0, 1)
@@ -771,10 +771,13 @@ def _dense(components: Sequence[Ints | Bools]) -> tuple[Ints, list[tuple[int, in
         if size * radix > bound and size > 1:
             key, unique = factorize(key)
             size, digits = len(unique), None
-        key *= radix
-        key += component
-        if low:
-            key -= low
+        if size == 1:  # the key so far is zero on every row
+            key = np.subtract(component, low, dtype=np.int64)
+        else:
+            key *= radix
+            key += component
+            if low:
+                key -= low
         size *= radix
         if digits is not None:
             digits.append((low, radix))
