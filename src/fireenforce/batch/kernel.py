@@ -328,13 +328,13 @@ class Kernel:
         odd |= ~self._known_codes(columns.aggravating, policy.aggravating)[columns.aggravating[0]]
         # the item: its subjects, what it implies about the subject and the place
         kind = np.maximum(columns.kind, 0)
-        operating, high_rise = columns.operating, columns.high_rise
+        operating_only, high_rise_only = self.operating_only[item], self.high_rise_only[item]
         odd |= ~self.kinds[item * 2 + kind]  # by item and subject kind
-        odd |= self.operating_only[item] & (operating == 1)
-        odd |= self.high_rise_only[item] & (high_rise == 1)
+        odd |= operating_only & (columns.operating == 1)
+        odd |= high_rise_only & (columns.high_rise == 1)
         odd |= completed & ~continuing & (given_end != start)
-        operating = np.where(self.operating_only[item], 1, operating == 2)
-        high_rise = np.where(self.high_rise_only[item], 1, high_rise == 2)
+        operating = operating_only | (columns.operating == 2)
+        high_rise = high_rise_only | (columns.high_rise == 2)
         conditions = (kind | operating << 1 | high_rise << 2 | (columns.crowded == 2) << 3
                       | fact["serious"] << 4 | fact["minor"] << 5 | fact["hinders_evacuation"] << 6)
 
