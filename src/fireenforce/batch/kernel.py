@@ -6,7 +6,9 @@ constant law and every combination of conditions, and lex mitior over each pair 
 referrals (by referring facts and office level; by item, conditions and level). The other steps
 (excuse, tier table, competence and summary scope, status, step table, penalty citation, fine,
 procedure, where a referral goes) have small inputs: each runs once per distinct combination,
-through the engine's functions, and is remembered. Answers are spread over the rows with numpy.
+through the engine's functions, and is remembered (where every input has a fixed small range, as
+the excuse's facts and the law's branch and citation do, in a numpy table over all their
+combinations, read with one gather). Answers are spread over the rows with numpy.
 Dates enter by the stretch of constant law and policy they fall in (bounded by every date the
 ruleset names), by how they compare, and row by row where the answer is a date (deadlines,
 limitation, the history's orders). What no step here covers (an error, a missing item, a
