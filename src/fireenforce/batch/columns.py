@@ -116,11 +116,12 @@ def _booleans(array: pa.Array) -> Bools:
 
 
 def _integers(array: pa.Array, null: int = -1) -> Ints:
-    """An integer array (as ``index_in`` gives, or a date32's days) as int64, ``null`` for null."""
-    values = array.to_numpy(zero_copy_only=False) if not array.null_count else \
-        np.where(_valid(array), np.frombuffer(array.buffers()[1], dtype=array.type.to_pandas_dtype(),
-                                               count=array.offset + len(array))[array.offset:], null)
-    return values.astype(np.int64)
+    """An integer array (as ``index_in`` gives, or a date32's days) in its own width, ``null`` for
+    null (without nulls: a read-only view of the Arrow buffer, no copy)."""
+    if not array.null_count:
+        return array.to_numpy(zero_copy_only=False)
+    return np.where(_valid(array), np.frombuffer(array.buffers()[1], dtype=array.type.to_pandas_dtype(),
+                                                 count=array.offset + len(array))[array.offset:], null)
 
 
 CLEAN, MANY = -1, -2  # a row's flaw: none known, or more than one thing (or one not a flaw) left to decide
@@ -249,18 +250,19 @@ class Frame:
         """A string field as codes of ``values``; ``absent`` for null; another string is left to
         ``decide`` (``closed``: ``values`` are all the model allows, so another string is a flaw)."""
         array = self.get(path)
-        out = np.full(self.size, absent, dtype=np.int64)
         if array is None or not self._text_type(array):
+            out = np.full(self.size, absent, dtype=np.int64)
             self.mark(out < 0)
             return out
         strings, indices = split(array)
         known = pa.array(list(values), type=strings.type)
         position = _integers(pc.index_in(strings, value_set=known))
         table = np.append(np.array(list(values.values()), dtype=np.int64), -1)[position]  # -1: another string
-        valid = _valid(strings)
-        out = spread(np.where(valid, table, absent), indices, absent)
+        valid = _valid(strings) if strings.null_count else None  # a null is absent, not another string
+        out = spread(table if valid is None else np.where(valid, table, absent), indices, absent)
         if closed:
-            other = spread((valid & (table < 0)).astype(np.int64), indices, 0).astype(bool)
+            other = table < 0 if valid is None else valid & (table < 0)
+            other = other if indices is None else np.append(other, False)[indices]
             self._flaw(other, path, array)
             self.mark((out < 0) & ~other)
         else:
@@ -274,7 +276,7 @@ class Frame:
             return np.full(self.size, -1, dtype=np.int64)
         strings, indices = split(array)
         position = pc.index_in(strings, value_set=vocabulary.cast(strings.type))
-        return spread(_integers(position), indices, -1)
+        return spread(_integers(position).astype(np.int64), indices, -1)  # codes meet int64 arrays: one cast here
 
     def flag(self, path: str) -> tuple[Bools, Bools]:
         """A boolean field: (value, given); null is absent (false)."""
@@ -311,31 +313,25 @@ class Frame:
             self.mark(bad)
         if required:
             self.mark(out == NO_DAY)
-        out[bad] = NO_DAY
-        return out
+        return np.where(bad, NO_DAY, out) if bad.any() else out
 
     @staticmethod
     def _days(array: pa.Array) -> Ints | None:
         """Days of a plain array of dates or ``YYYY-MM-DD`` strings (_BAD_DAY for a wrong one);
         None for another type."""
-        out = np.full(len(array), NO_DAY, dtype=np.int64)
         if _is_text(array.type):
             try:  # Arrow parses plain YYYY-MM-DD strings (and refuses anything else, or an impossible day)
                 array = array.cast(pa.date32())
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 codes, strings = encode(array)
-                table = np.array([_parse_day(s) for s in strings] + [NO_DAY], dtype=np.int64)
-                out = table[codes]
-        if pa.types.is_date32(array.type):
-            out = _integers(array.view(pa.int32()), NO_DAY)
-            bad = (out < _FIRST) | (out > _LAST)
-            if array.null_count:
-                bad &= out != NO_DAY
-            if bad.any():
-                out[bad] = _BAD_DAY
-        elif not _is_text(array.type):
+                return np.array([_parse_day(s) for s in strings] + [NO_DAY], dtype=np.int64)[codes]
+        if not pa.types.is_date32(array.type):
             return None
-        return out
+        out = _integers(array.view(pa.int32()), NO_DAY).astype(np.int64)  # days meet int64 arrays: one cast here
+        bad = (out < _FIRST) | (out > _LAST)
+        if array.null_count:
+            bad &= out != NO_DAY
+        return np.where(bad, _BAD_DAY, out) if bad.any() else out
 
     def entries(self, path: str, accept: Callable[[pa.DataType], bool],
                 limit: int) -> tuple[pa.Array, pa.Array, Ints] | None:
@@ -354,7 +350,7 @@ class Frame:
         values = pc.list_flatten(array)
         if len(values) == 0:
             return None
-        parents = pc.list_parent_indices(array).to_numpy(zero_copy_only=False).astype(np.int64)
+        parents = pc.list_parent_indices(array).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
         if pa.types.is_null(values.type):  # null entries: decide refuses them
             self.mark(np.bincount(parents, minlength=self.size) > 0)
             return None
@@ -422,15 +418,10 @@ class CaseColumns:
         self.operating = _tristate(frame.flag("subject.operating"))
         self.high_rise = _tristate(frame.flag("place.high_rise"))
         self.crowded = _tristate(frame.flag("place.crowded"))
-        self.facts = np.zeros(self.n, dtype=np.int64)
-        self.fact_names = tuple(name for name, field in Facts.model_fields.items() if field.default is False)
-        for bit, name in enumerate(self.fact_names):
-            value, _ = frame.flag(f"facts.{name}")
-            self.facts |= value.astype(np.int64) << bit
-        self.harm = frame.flag("facts.harm")[0]
-        given = {name: frame.flag(f"facts.{name}")[0] for name in ("serious", "minor", "slight", "slight_harm")}
+        given = {name: frame.flag(f"facts.{name}")[0] for name, field in Facts.model_fields.items() if field.default is False}
+        self.facts = given  # each fact: given true
+        self.harm, self.refused = given["harm"], given["refused"]
         frame.mark(given["serious"] & (given["minor"] | given["slight"]) | given["slight_harm"] & ~self.harm)  # Facts refuses these
-        self.refused = frame.flag("facts.refused")[0]
         self.mitigating = frame.code_list("facts.mitigating", 50)
         self.aggravating = frame.code_list("facts.aggravating", 50)
         frame.code_list("facts.evidence", 100)
@@ -473,8 +464,10 @@ class History:
     def segments(self) -> tuple[Ints, Ints]:
         """The rows that have entries, and the position of each one's first entry (entries come
         in row order): the offsets for ``numpy.ufunc.reduceat`` over the entries."""
-        starts = np.flatnonzero(np.diff(self.owner, prepend=-1))
-        return self.owner[starts], starts
+        counts = np.bincount(self.owner)  # entries per row, up to the last row that has some
+        rows = np.flatnonzero(counts)
+        ends = np.cumsum(counts)
+        return rows, ends[rows] - counts[rows]
 
     @classmethod
     def read(cls, frame: Frame, decided: Ints, items: pa.Array) -> "History | None":

@@ -14,29 +14,32 @@ Ints = npt.NDArray[np.int64]
 
 class DayTable:
     """``fn(day)`` (a tuple of ``width`` integers) for days since 1970-01-01, kept in a numpy table
-    over the range of days seen so far; safe to share between threads."""
+    over the range of days seen so far (a row per answer: each column of answers is one gather);
+    safe to share between threads."""
 
     def __init__(self, fn: Callable[[int], tuple[int, ...]], width: int) -> None:
         self.fn = fn
         self.width = width
         self.low = 0
-        self.values = np.zeros((0, width), dtype=np.int64)
+        self.values = np.zeros((width, 0), dtype=np.int64)  # by answer, then day
         self.known = np.zeros(0, dtype=bool)
         self.lock = threading.Lock()
 
-    def __call__(self, days: Ints) -> Ints:
-        """The answers for ``days`` (one row of ``width`` per day)."""
+    def __call__(self, days: Ints) -> list[Ints]:
+        """The answers for ``days``: ``width`` columns, one value per day."""
         if not len(days):
-            return np.zeros((0, self.width), dtype=np.int64)
+            return [np.zeros(0, dtype=np.int64) for _ in range(self.width)]
         with self.lock:
             self._cover(int(days.min()), int(days.max()))
             at = days - self.low
             missing = ~self.known[at]
             if missing.any():
-                for offset in np.unique(at[missing]).tolist():
-                    self.values[offset] = self.fn(self.low + offset)
+                new = np.zeros(len(self.known), dtype=bool)  # the distinct days missing (no sort)
+                new[at[missing]] = True
+                for offset in np.flatnonzero(new).tolist():
+                    self.values[:, offset] = self.fn(self.low + offset)
                     self.known[offset] = True
-            return self.values[at]
+            return [column[at] for column in self.values]
 
     def _cover(self, low: int, high: int) -> None:
         """Grow the table to hold the days ``low``..``high``."""
@@ -45,8 +48,8 @@ class DayTable:
             return
         new_low = min(low, self.low) if size else low
         new_high = max(high, self.low + size - 1) if size else high
-        values = np.zeros((new_high - new_low + 1, self.width), dtype=np.int64)
+        values = np.zeros((self.width, new_high - new_low + 1), dtype=np.int64)
         known = np.zeros(new_high - new_low + 1, dtype=bool)
-        values[self.low - new_low:self.low - new_low + size] = self.values
+        values[:, self.low - new_low:self.low - new_low + size] = self.values
         known[self.low - new_low:self.low - new_low + size] = self.known
         self.low, self.values, self.known = new_low, values, known

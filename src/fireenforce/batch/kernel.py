@@ -6,7 +6,9 @@ constant law and every combination of conditions, and lex mitior over each pair 
 referrals (by referring facts and office level; by item, conditions and level). The other steps
 (excuse, tier table, competence and summary scope, status, step table, penalty citation, fine,
 procedure, where a referral goes) have small inputs: each runs once per distinct combination,
-through the engine's functions, and is remembered. Answers are spread over the rows with numpy.
+through the engine's functions, and is remembered (where every input has a fixed small range, as
+the excuse's facts and the law's branch and citation do, in a numpy table over all their
+combinations, read with one gather). Answers are spread over the rows with numpy.
 Dates enter by the stretch of constant law and policy they fall in (bounded by every date the
 ruleset names), by how they compare, and row by row where the answer is a date (deadlines,
 limitation, the history's orders). What no step here covers (an error, a missing item, a
@@ -45,7 +47,9 @@ PROCEDURES = ("none", "summary", "general")
 ELEMENTS = ("overdue", "refusal", "notice")  # bits of the history's elements
 AGENCY_NOTICE = 1 << len(ELEMENTS)  # the next bit: an agency notice was served, unrectified (needs_notice)
 CHUNK_ROWS = 65_536  # rows decided at once within a batch
+_WRITTEN, _ESCALATING, _REINSPECT, _REMINDER, _RANK = 1, 2, 4, 8, 4  # a step's properties (bits; its rank + 1 from bit 4)
 _FAIL = -9  # a step's answer for a combination that decide refuses (its rows go to decide)
+_UNKNOWN = -10  # in a _Table: not learnt yet
 Decide = Callable[[Case], Decision]
 
 
@@ -148,11 +152,53 @@ class _Memo:
         return self.table[at]
 
     def _answer(self, combo: tuple[int, ...]) -> tuple[int, ...]:
-        try:
-            found = tuple(self.fn(*combo))
-        except Exception:  # noqa: BLE001  the combination's rows go to decide, which says why
-            found = (_FAIL,)
-        return found if found[0] != _FAIL else (_FAIL,) * self.width
+        return _answer(self.fn, combo, self.width)
+
+
+def _answer(fn: Callable[..., tuple[int, ...]], combo: tuple[int, ...], width: int) -> tuple[int, ...]:
+    """A step's answer for one combination; _FAIL throughout where ``fn`` fails or says so."""
+    try:
+        found = tuple(fn(*combo))
+    except Exception:  # noqa: BLE001  the combination's rows go to decide, which says why
+        found = (_FAIL,)
+    return found if found[0] != _FAIL else (_FAIL,) * width
+
+
+class _Table:
+    """A step's answers over a fixed small range of inputs (component ``j`` in 0..``sizes[j]``-1),
+    learnt as rows need them into a numpy table over every combination: once learnt, a column of
+    answers is one gather, with no Python per combination (``_Memo`` serves inputs of open range)."""
+
+    def __init__(self, fn: Callable[..., tuple[int, ...]], sizes: tuple[int, ...], width: int = 1) -> None:
+        self.fn = fn
+        self.sizes = sizes
+        self.width = width
+        self.table = np.full((width, int(np.prod(sizes))), _UNKNOWN, dtype=np.int64)  # row 0 written last
+        self.fails = False  # whether some combination learnt fails
+        self.lock = threading.Lock()
+
+    def answers(self, components: Sequence[Ints | Bools]) -> tuple[Ints, ...]:
+        key = np.array(components[0], dtype=np.int64)  # a copy: the key is built in place
+        for size, component in zip(self.sizes[1:], components[1:]):
+            key *= size
+            key += component
+        found = self.table[0][key]
+        new = found == _UNKNOWN
+        if new.any():
+            with self.lock:
+                seen = np.zeros(self.table.shape[1], dtype=bool)
+                seen[key[new]] = True
+                for at in np.flatnonzero(seen & (self.table[0] == _UNKNOWN)).tolist():
+                    combo, rest = [], at
+                    for size in reversed(self.sizes):
+                        rest, value = divmod(rest, size)
+                        combo.append(value)
+                    answer = _answer(self.fn, tuple(reversed(combo)), self.width)
+                    self.fails |= answer[0] == _FAIL
+                    for j in range(self.width - 1, -1, -1):  # row 0 last: a row that reads it reads all
+                        self.table[j, at] = answer[j]
+            found = self.table[0][key]
+        return (found, *(self.table[j][key] for j in range(1, self.width)))
 
 
 class Kernel:
@@ -174,14 +220,15 @@ class Kernel:
         self.high_rise_only = per_item(lambda i: i.high_rise_only).astype(bool)
         self.own_referrals = per_item(lambda i: bool(i.referrals)).astype(bool)
         self.rectification_days = per_item(lambda i: i.rectification_days)
-        self.kinds = np.array([[k in i.subjects for k in ("unit", "individual")] for i in items] + [[False, False]])
+        self.kinds = np.array([[k in i.subjects for k in ("unit", "individual")] for i in items] + [[False, False]]).reshape(-1)
         self.bounds = np.array(breakpoints(rs), dtype=np.int64)
         policy = rs.policy
         ranks: dict[str, int] = {str(step): rank for step, rank in policy.step_rank.items()}
         self.rank = np.array([ranks.get(s, -1) for s in STEPS], dtype=np.int64)
-        self.written = np.array([s in policy.written_orders for s in STEPS], dtype=bool)
-        self.escalating = np.array([s in policy.escalating for s in STEPS], dtype=bool)
-        self.reinspect = np.array([s in policy.reinspect_steps for s in STEPS], dtype=bool)
+        props = [(s in policy.written_orders) * _WRITTEN | (s in policy.escalating) * _ESCALATING
+                 | (s in policy.reinspect_steps) * _REINSPECT | (s == STEPS[0]) * _REMINDER | (ranks.get(s, -1) + 1) << _RANK
+                 for s in STEPS]
+        self.step_props = np.array([*props, props[0]], dtype=np.uint8)  # by the history's step code (-1: null)
         self.reminder_days = policy.spec.ladder.reminder_days
         self.trigger_facts = tuple(dict.fromkeys(t.fact for t in policy.spec.referrals))
         self.objects = _Registry()
@@ -206,8 +253,11 @@ class Kernel:
         self.resolutions: list[tuple[int, Resolution]] = []  # (item index, law): the law table's values
         self.law_table, self.law_source = self._compile_law()
         self.fact_referrals, self.item_referrals = self._compile_referrals()
+        self.excuses = _Table(self._excuse, (2,) * 6)
+        self.branches = _Table(self._branch, (len(self.resolutions),))
+        self.cites = _Table(self._cite, (len(self.resolutions), 2))
         self.referral_rows = np.concatenate([self.fact_referrals.reshape(-1, 2), self.item_referrals.reshape(-1, 2),
-                                             [[-1, -1]]])
+                                             [[-1, -1]]]).T.copy()  # (code, step) by row: each a 1-D gather
 
     # -- the whole batch ------------------------------------------------------------------------
 
@@ -266,8 +316,7 @@ class Kernel:
         rs, policy = self.rs, self.rs.policy
         odd = columns.odd
         item = np.where(columns.item < 0, len(self.codes), columns.item)  # no or an unknown item: odd
-        facts = columns.facts
-        fact = {name: (facts >> bit) & 1 for bit, name in enumerate(columns.fact_names)}
+        fact = columns.facts
         decided, start, observed, given_end = columns.decided, columns.start, columns.observed, columns.ended
         continuing = given_end == NO_DAY
         completed = self.completed[item]
@@ -281,13 +330,13 @@ class Kernel:
         odd |= ~self._known_codes(columns.aggravating, policy.aggravating)[columns.aggravating[0]]
         # the item: its subjects, what it implies about the subject and the place
         kind = np.maximum(columns.kind, 0)
-        operating, high_rise = columns.operating, columns.high_rise
-        odd |= ~self.kinds[item, kind]
-        odd |= self.operating_only[item] & (operating == 1)
-        odd |= self.high_rise_only[item] & (high_rise == 1)
+        operating_only, high_rise_only = self.operating_only[item], self.high_rise_only[item]
+        odd |= ~self.kinds[item * 2 + kind]  # by item and subject kind
+        odd |= operating_only & (columns.operating == 1)
+        odd |= high_rise_only & (columns.high_rise == 1)
         odd |= completed & ~continuing & (given_end != start)
-        operating = np.where(self.operating_only[item], 1, operating == 2)
-        high_rise = np.where(self.high_rise_only[item], 1, high_rise == 2)
+        operating = operating_only | (columns.operating == 2)
+        high_rise = high_rise_only | (columns.high_rise == 2)
         conditions = (kind | operating << 1 | high_rise << 2 | (columns.crowded == 2) << 3
                       | fact["serious"] << 4 | fact["minor"] << 5 | fact["hinders_evacuation"] << 6)
 
@@ -298,14 +347,14 @@ class Kernel:
         odd |= resolution == _FAIL
         barred = self._barred(ended, observed, years)
         prior, running_rank, elements, running_deadline = self._history(columns, item, ended, cutoff)
-        excuse, = self._stage("excuse", [fact["no_fault"], fact["minor"] | fact["slight"], fact["corrected_in_time"],
-                                         fact["rectified_on_spot"], fact["harm"], completed],
-                              self._excuse, odd)
+        excuse, = self._known(self.excuses, [fact["no_fault"], fact["minor"] | fact["slight"], fact["corrected_in_time"],
+                                             fact["rectified_on_spot"], fact["harm"], completed], odd)
         refusal = (elements & 0b11) != 0
         tier, = self._stage("tier", [fact["serious"], self._stable(columns.mitigating),
                                      self._stable(columns.aggravating), refusal], self._tier, odd)
         level = np.maximum(columns.level, 0)
-        branch, = self._stage("branch", [resolution], self._branch, odd)
+        law_row = np.maximum(resolution, 0)  # a row without a law (_FAIL) is left to decide: any row will do
+        branch, = self._known(self.branches, [law_row], odd)
         has_branch = branch >= 0
         competence, summary_only = self._stage("competence", [branch + 1, level], self._competence,
                                                odd, 2)
@@ -326,7 +375,7 @@ class Kernel:
         keep = (running_rank >= 0) & (trigger < 0) & ~(running_rank < self.rank[np.maximum(step, 0)])
         final = np.maximum(np.where(keep, running_rank, np.where(trigger >= 0, trigger_step, step)), 0)
         refused = ((elements & 0b10) != 0) & (status != self.names.code("excused"))
-        cite, = self._stage("cite", [resolution, refused], self._cite, odd)
+        cite, = self._known(self.cites, [law_row, refused], odd)
         fine, = self._stage("fine", [branch, has_branch * (tier + 1)], self._fine, odd)
         punish = has_branch & (final == STEPS.index("penalty")) & ~keep
         procedure, hearing = self._stage("procedure", [punish * (branch + 1), punish * (tier + 1), punish * (kind + 1),
@@ -343,7 +392,7 @@ class Kernel:
             "law_date": np.where(law_src == 0, then_day, decided),
         }
 
-    def _referrals(self, item: Ints, conditions: Ints, level: Ints, fact: dict[str, Ints]) -> tuple[Ints, Ints]:
+    def _referrals(self, item: Ints, conditions: Ints, level: Ints, fact: dict[str, Bools]) -> tuple[Ints, Ints]:
         """The referral a fact or the item requires (its code and step; -1: none), as ``decide``
         asks for it: when a referring fact is given or the item has referrals of its own."""
         bits = np.zeros(len(item), dtype=np.int64)
@@ -353,8 +402,8 @@ class Kernel:
         by_fact = _flat(self.fact_referrals, bits, level)
         by_item = _flat(self.item_referrals, item, conditions, level)
         rows = self.referral_rows  # the fact table's rows, the item table's, and "none"
-        chosen = np.where(gate, np.where(rows[by_fact, 0] != -1, by_fact, self.fact_referrals.size // 2 + by_item), -1)
-        return rows[chosen, 0], rows[chosen, 1]
+        chosen = np.where(gate, np.where(rows[0][by_fact] != -1, by_fact, self.fact_referrals.size // 2 + by_item), -1)
+        return rows[0][chosen], rows[1][chosen]
 
     # -- compiled when the kernel is built ------------------------------------------------------------
 
@@ -366,34 +415,40 @@ class Kernel:
         Lex mitior (``law.milder_law``) reads of each law only whether it has grounds and its
         penalty branch, and whether the two laws are one: it runs once per distinct such pair."""
         conditions = [self._conditions(c) for c in range(1 << 7)]
+        classes, width = len(self.bounds) + 1, len(conditions)
+        days = [self._day_of(k) for k in range(classes)]
         periods: dict[int, int] = {}  # a period's first row in ``resolutions``, by the period's identity
-        rows = []
+        first = np.zeros((len(self.codes), classes), dtype=np.int64)  # by item and stretch
         for i, code in enumerate(self.codes):
             item = self.rs.items[code]
-            for day in (self._day_of(k) for k in range(len(self.bounds) + 1)):
+            for k, day in enumerate(days):
                 period = item.resolutions_on(day)
                 if id(period) not in periods:
                     periods[id(period)] = len(self.resolutions)
                     self.resolutions.extend((i, period[c]) for c in conditions)
-                rows.append(periods[id(period)])
-        classes, width = len(self.bounds) + 1, len(conditions)
-        found = np.array(rows, dtype=np.int64).reshape(len(self.codes), classes, 1) + np.arange(width)
-        signatures: dict[tuple[int, bool], int] = {}
+                first[i, k] = periods[id(period)]
+        # the distinct pairs of periods (conduct's, decision's) over items and both stretches
+        pairs, which = np.unique(first[:, :, None] * len(self.resolutions) + first[:, None, :], return_inverse=True)
+        then = (pairs // len(self.resolutions))[:, None] + np.arange(width)
+        now = (pairs % len(self.resolutions))[:, None] + np.arange(width)
+        signatures: dict[tuple[int, bool], int] = {}  # what lex mitior reads of a law: its branch, whether it has grounds
         signature = np.array([signatures.setdefault((id(r.branch), bool(r.grounds)), len(signatures))
                               for _, r in self.resolutions], dtype=np.int64)
-        grounds = np.array([bool(r.grounds) for _, r in self.resolutions])
-        then = np.broadcast_to(found[:, :, None, :], (len(self.codes), classes, classes, width)).reshape(-1)
-        now = np.broadcast_to(found[:, None, :, :], (len(self.codes), classes, classes, width)).reshape(-1)
-        codes, _ = factorize((signature[then] * len(signatures) + signature[now]) * 2 + (then == now))
-        first = np.zeros(int(codes.max()) + 1, dtype=np.int64)
-        first[codes[::-1]] = np.arange(len(codes))[::-1]  # the first place of each distinct pair
+        grounds = np.array([key[1] for key in signatures], dtype=bool)[signature]
+        codes, _ = factorize(((signature[then] * len(signatures) + signature[now]) * 2 + (then == now)).reshape(-1))
+        once = np.zeros(int(codes.max()) + 1, dtype=np.int64)
+        once[codes[::-1]] = np.arange(len(codes))[::-1]  # the first place of each distinct pair of laws
+        then, now = then.reshape(-1), now.reshape(-1)
         lighter = np.array([law.milder_law(self.rs, self.resolutions[t][1], self.resolutions[n][1])[1]
-                            for t, n in zip(then[first].tolist(), now[first].tolist())], dtype=bool)[codes]
-        applied = np.where(grounds[then], np.where(lighter, now, then), _FAIL)
-        missing = np.full(classes * classes * width, _FAIL, dtype=np.int64)  # an unknown item
+                            for t, n in zip(then[once].tolist(), now[once].tolist())], dtype=bool)[codes]
+        applied = np.where(grounds[then], np.where(lighter, now, then), _FAIL).reshape(-1, width)
         shape = (len(self.codes) + 1, classes, classes, width)
-        return (np.concatenate([applied, missing]).reshape(shape),
-                np.concatenate([lighter, np.zeros_like(missing, dtype=bool)]).astype(np.int64).reshape(shape))
+        by_pair = which.reshape(-1)
+        law_table = np.full(shape, _FAIL, dtype=np.int64)  # the last item: an unknown one
+        law_table[:-1] = applied[by_pair].reshape(len(self.codes), classes, classes, width)
+        source = np.zeros(shape, dtype=np.int64)
+        source[:-1] = lighter.reshape(-1, width)[by_pair].reshape(len(self.codes), classes, classes, width)
+        return law_table, source
 
     def _compile_referrals(self) -> tuple[Ints, Ints]:
         """The referral (its code and step, -1: none) that the referring facts require of each
@@ -410,8 +465,12 @@ class Kernel:
         for i, item in enumerate(self.codes):
             compiled = self.rs.items[item]
             if compiled.referrals:
-                for c in range(1 << 7):
-                    by_item[i, c] = [code(item_referral(self.rs, level, compiled, self._conditions(c))) for level in LEVELS]
+                done: dict[int, int] = {}  # the conditions answered first, by the item's referral they select
+                for c in range(1 << 7):  # item_referral reads the conditions only through referral_for
+                    conditions = self._conditions(c)
+                    same = done.setdefault(id(compiled.referral_for(conditions)), c)
+                    by_item[i, c] = by_item[i, same] if same != c else \
+                        [code(item_referral(self.rs, level, compiled, conditions)) for level in LEVELS]
         return by_fact, by_item
 
     def _stage(self, name: str, components: Sequence[Ints | Bools], fn: Callable[..., tuple[int, ...]],
@@ -443,8 +502,17 @@ class Kernel:
         for j in range(width):
             lookup[present] = table[:, j]
             out.append(lookup[key])
-        odd |= out[0] == _FAIL
+        if (table[:, 0] == _FAIL).any():  # some combination fails: its rows go to decide
+            odd |= out[0] == _FAIL
         return tuple(out)
+
+    @staticmethod
+    def _known(table: _Table, components: Sequence[Ints | Bools], odd: Bools) -> tuple[Ints, ...]:
+        """A step's answers from its table; rows whose combination fails are left to decide."""
+        out = table.answers(components)
+        if table.fails:
+            odd |= out[0] == _FAIL
+        return out
 
     def _by_day(self, decided: Ints, harm: Bools) -> tuple[Ints, Ints, Bools]:
         """Per decision date: the limitation years (by harm), the history's cutoff, and whether
@@ -452,8 +520,8 @@ class Kernel:
         given = decided != NO_DAY  # a row without a date is left to decide (columns mark it)
         if not given.any():
             return np.zeros(len(decided), np.int64), np.full(len(decided), NO_DAY, np.int64), given
-        found = self.day_answers(np.where(given, decided, decided.max()))
-        return np.where(harm, found[:, 1], found[:, 0]), found[:, 2], (found[:, 3] == 1) & given
+        base, extended, cutoff, answers = self.day_answers(np.where(given, decided, decided.max()))
+        return np.where(harm, extended, base), cutoff, (answers == 1) & given
 
     def _on_day(self, days: int) -> tuple[int, int, int, int]:
         """The limitation's base and extended years, the history's cutoff, and 1 where this
@@ -476,13 +544,9 @@ class Kernel:
             return np.zeros(len(ended), np.int64)
         day = np.where(known, ended, ended.max())
         distinct = np.flatnonzero(np.bincount(years)).tolist()
-        if len(distinct) == 1:
-            expiry = self._expiry(distinct[0])(day)[:, 0]
-        else:
-            expiry = np.zeros(len(ended), np.int64)
-            for y in distinct:
-                rows = years == y
-                expiry[rows] = self._expiry(y)(day[rows])[:, 0]
+        expiry, = self._expiry(distinct[0])(day)
+        for y in distinct[1:]:  # as many gathers as periods (two: base and extended)
+            expiry = np.where(years == y, self._expiry(y)(day)[0], expiry)
         return (known & (observed > expiry)).astype(np.int64)
 
     def _expiry(self, years: int) -> DayTable:
@@ -501,21 +565,21 @@ class Kernel:
         if history is None:
             return none, none, np.zeros(n, np.int64), np.full(n, NO_DAY, np.int64)
         owner = history.owner
-        entry_item = history.item  # -1 (an unknown item) never equals a row's item
-        step = np.maximum(history.step, 0)
         row_item = item[owner]
-        mine = entry_item == row_item
+        mine = history.item == row_item  # -1 (an unknown item) never equals a row's item
+        props = self.step_props[history.step]  # a null step (-1, its row left to decide) reads as a reminder
         orders = self.orders[row_item]
-        days = np.where(step == 0, self.reminder_days, self.rectification_days[row_item])
+        days = np.where(props & _REMINDER, self.reminder_days, self.rectification_days[row_item])
         deadline = np.where(history.deadline != NO_DAY, history.deadline, history.date + days)
         today = columns.decided[owner]
-        served = mine & orders & ~history.rectified & self.written[step]
+        rectified = history.rectified
+        served = mine & orders & ~rectified & (props & _WRITTEN != 0)
         overdue = served & (today > deadline)
         notice = overdue & (history.issued_by == 1)
-        counts = mine & (history.date >= cutoff[owner]) & self.escalating[step]
+        counts = mine & (history.date >= cutoff[owner]) & (props & _ESCALATING != 0)
         pending = orders & (ended[owner] == NO_DAY)
-        runs = counts & pending & ~history.rectified & (today <= deadline) & self.reinspect[step]
-        rank = self.rank[step]
+        runs = counts & pending & ~rectified & (today <= deadline) & (props & _REINSPECT != 0)
+        rank = (props >> _RANK).view(np.int8) - 1  # small integers: the reductions below read bytes
         columns.odd[owner[counts & (rank < 0)]] = True
         rows, starts = history.segments()  # the rows with entries, and where each one's entries start
         prior, running_rank = none.copy(), none.copy()
@@ -544,7 +608,7 @@ class Kernel:
         rows = np.flatnonzero(named & (decided != NO_DAY))
         if not rows.size or not self.office_changes.size or self.horizon is None:
             return near
-        latest = self.latest_decision(decided[rows])[:, 0]
+        latest, = self.latest_decision(decided[rows])
         after = np.searchsorted(self.office_changes, decided[rows], side="right")
         change = self.office_changes[np.minimum(after, len(self.office_changes) - 1)]
         near[rows] = (after < len(self.office_changes)) & (change <= latest)
@@ -700,19 +764,22 @@ def _dense(components: Sequence[Ints | Bools]) -> tuple[Ints, list[tuple[int, in
     """One integer per row that differs exactly where some component differs, kept within a
     small range so that ``factorize`` can use a direct table; and each component's (lowest value,
     radix) in it, or None where a ``factorize`` on the way made the key unspellable."""
-    key = np.zeros(len(components[0]), dtype=np.int64)
-    size, bound = 1, max(4 * len(key), 1 << 16)
+    key = np.zeros(0, dtype=np.int64)
+    size, bound = 1, max(4 * len(components[0]), 1 << 16)
     digits: list[tuple[int, int]] | None = []
     for component in components:
-        low, high = (int(component.min()), int(component.max())) if len(component) else (0, 0)
+        low, high = (int(component.min()), int(component.max())) if len(component) and component.dtype != bool else (0, 1)
         radix = high - low + 1
         if size * radix > bound and size > 1:
             key, unique = factorize(key)
             size, digits = len(unique), None
-        key *= radix
-        key += component
-        if low:
-            key -= low
+        if size == 1:  # the key so far is zero on every row
+            key = np.subtract(component, low, dtype=np.int64)
+        else:
+            key *= radix
+            key += component
+            if low:
+                key -= low
         size *= radix
         if digits is not None:
             digits.append((low, radix))
@@ -752,7 +819,7 @@ def _assemble(kernel: "Kernel", result: dict[str, Any], odd: Bools, singles: lis
                 errors.append(row["error"])
     valid = error < 0
     names = kernel.names.objects
-    fine_table = np.array([f if f is not None else (0, 0, 0, 0) for f in kernel.fines], dtype=np.int64)
+    fine_table = np.array([f if f is not None else (0, 0, 0, 0) for f in kernel.fines], dtype=np.int64).T.copy()
     fine = picked["fine"]
     columns: dict[str, Any] = {
         "step": _strings(np.where(valid, picked["step"], -1), list(STEPS)),
@@ -762,11 +829,11 @@ def _assemble(kernel: "Kernel", result: dict[str, Any], odd: Bools, singles: lis
         "penalty_cite": _strings(picked["cite"], names),
     }
     for j, name in enumerate(("fine_min", "fine_max", "suggested_min", "suggested_max")):
-        columns[name] = column(fine_table[fine, j], fine == 0, pa.int64())
+        columns[name] = column(fine_table[j][fine], fine == 0, pa.int64())
     columns["deadline"] = _dates(picked["deadline"])
     columns["law_date"] = _dates(picked["law_date"])
     columns["barred"] = column(picked["barred"].astype(bool), ~valid, pa.bool_())
-    columns["error"] = _strings(error, errors) if errors else pa.nulls(len(odd), pa.string())
+    columns["error"] = _sparse_strings(alone[error[alone] >= 0], errors, len(odd)) if errors else pa.nulls(len(odd), pa.string())
     return pa.Table.from_pydict(columns, schema=OUTPUT_SCHEMA)
 
 
@@ -797,6 +864,21 @@ def _strings(codes: Ints, values: list[Any]) -> pa.Array:
     """Codes into ``values`` as a string column (-1 is null)."""
     dictionary = pa.array([v if isinstance(v, str) else "" for v in values] or [""], type=pa.string())
     return dictionary.take(column(codes.astype(np.int32), codes < 0, pa.int32()))  # a null index gives a null
+
+
+def _sparse_strings(rows: Ints, values: list[str], size: int) -> pa.Array:
+    """A string column of ``size`` rows, null but at ``rows`` (ascending), which hold ``values``:
+    its buffers built directly (a few values among many nulls)."""
+    data = [value.encode() for value in values]
+    lengths = np.zeros(size, dtype=np.int32)
+    lengths[rows] = [len(value) for value in data]
+    offsets = np.zeros(size + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    valid = np.zeros(size, dtype=bool)
+    valid[rows] = True
+    return pa.Array.from_buffers(pa.string(), size, [pa.py_buffer(np.packbits(valid, bitorder="little")),
+                                                     pa.py_buffer(offsets), pa.py_buffer(b"".join(data))],
+                                 null_count=size - len(rows))
 
 
 def _dates(days: Ints) -> pa.Array:
