@@ -165,3 +165,18 @@ def test_the_cli_allocates_arrow_memory_with_glibc_unless_told_otherwise(tmp_pat
         assert done.stdout.split() == [used]
         assert pq.read_table(tmp_path / "out.parquet").num_rows == 50
         (tmp_path / "out.parquet").unlink()
+
+
+def test_the_cli_ends_without_collecting_what_it_leaves_alive(tmp_path: Path) -> None:
+    """After ``fireenforce decide cases.parquet`` the process's objects are frozen at exit (the
+    interpreter's last collections would only visit the rulesets and kernels again); the output
+    is written whole before."""
+    source = tmp_path / "cases.parquet"
+    table = case_table(RS, 300, seed=25)
+    pq.write_table(table, source)
+    code = ("import atexit, gc, sys; atexit.register(lambda: print(gc.get_freeze_count() > 0)); "
+            "from fireenforce.cli import main; print(main(['decide', sys.argv[1], '--out', sys.argv[2]]) in (0, 2))")
+    done = subprocess.run([sys.executable, "-c", code, str(source), str(tmp_path / "out")], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.split() == ["True", "True"]
+    assert pq.read_table(tmp_path / "out").equals(decide_table(table))
