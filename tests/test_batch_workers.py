@@ -20,6 +20,7 @@ import pytest
 
 import fireenforce as fe
 from fireenforce.batch import decide_table
+from fireenforce.batch import stream
 from fireenforce.batch.output import OUTPUT_SCHEMA
 from fireenforce.batch.stream import WARM_ROWS, CaseFile, decide_parquet, frozen, read_batches, shared
 from fireenforce.testing.tables import case_table
@@ -180,3 +181,18 @@ def test_the_cli_ends_without_collecting_what_it_leaves_alive(tmp_path: Path) ->
                           text=True, check=True)
     assert done.stdout.split() == ["True", "True"]
     assert pq.read_table(tmp_path / "out").equals(decide_table(table))
+
+
+def test_where_processes_cannot_fork_the_workers_load_the_rulesets_themselves(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spawned workers (no warm fork): each loads the bundled family, or the directory given, and
+    the output is the parent's own."""
+    monkeypatch.setattr(stream, "forks", lambda: False)
+    source = tmp_path / "cases.parquet"
+    table = case_table(RS, 3000, seed=26)
+    pq.write_table(table, source, row_group_size=500)
+    for ruleset in (None, str(Path(RS.path).parent)):
+        target = tmp_path / "out.parquet"
+        decide_parquet(source, target, ruleset=ruleset, workers=2, batch_rows=500)
+        assert pq.read_table(target).equals(decide_table(table))
+        target.unlink()
