@@ -5,7 +5,8 @@ Run: ``.venv/bin/python benchmarks/bench_batch.py [ROWS] [--stream-rows N] [--wo
 [--file PATH [--file-rows N]] [--repeat K]`` (default 1,000,000 rows, a 10,000,000-row file and 2 workers;
 ``--stream-rows 0`` skips the big file; ``--files-only`` runs only the Parquet file with 1 and N
 workers and prints their ratio, ``--repeat K`` times alternating, each run with the load average
-before it; ``--file PATH`` uses that Parquet file of cases, e.g. a 10,000,000-row one kept from an
+before it and the CPU other processes of the host took while it ran (its wall time means little
+unless that is near 0); ``--file PATH`` uses that Parquet file of cases, e.g. a 10,000,000-row one kept from an
 earlier run, and writes it there first if it does not exist, ``--file-rows N`` rows as copies of
 the generated ones). Cases come from
 ``fireenforce.testing.tables.case_table``: every item, subject, place, office level and standard
@@ -121,13 +122,25 @@ def workers(source: Path, tmp: Path, n: int, repeat: int = 1) -> None:
     for _ in range(repeat):
         runs = {}
         for count in (1, n):
-            load = os.getloadavg()[0]
+            load, busy = os.getloadavg()[0], host_busy()
             runs[count] = wall, cpu, peak, _ = cli(source, tmp / "out.parquet", count)
+            after = host_busy()
+            others = "" if busy is None or after is None else f", other processes {after - busy - cpu:.1f} s of CPU meanwhile"
             print(f"{rows:,}-row file, --workers {count} (load average {load:.1f}): {rate(rows, (wall, None))}; "
-                  f"CPU {cpu:.1f} s, largest process {peak:.0f} MB")
+                  f"CPU {cpu:.1f} s, largest process {peak:.0f} MB{others}")
         (w1, c1, _, _), (wn, cn, _, _) = runs[1], runs[n]
         print(f"--workers {n} vs 1: wall {w1 / wn:.2f}x; CPU {cn:.1f} s vs {c1:.1f} s, so at most "
               f"{n * c1 / cn:.2f}x on {n} idle cores")
+
+
+def host_busy() -> float | None:
+    """CPU seconds every process of the host has used since boot (``/proc/stat``; None elsewhere):
+    the load average counts the run's own processes, this tells how much others took beside it."""
+    try:
+        ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return None
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
 
 
 # runs the CLI as its own child, so its peak and CPU are of this run only (the CLI and its workers)

@@ -119,6 +119,19 @@ def test_bundled_family_gives_each_row_the_version_of_its_date() -> None:
     assert out.schema.metadata[b"fireenforce.ruleset.version"] == ",".join(v.version for v in family).encode()
 
 
+def test_the_bundled_family_compiles_only_the_versions_its_rows_need() -> None:
+    """Rows of the newest version's dates compile that version only (in a fresh process); the
+    metadata names every version and digest, as the family compiled whole gives them."""
+    code = ("import fireenforce.batch.table as t, fireenforce as fe; from fireenforce.testing.tables import case_table; "
+            "out = t.decide_table(case_table(fe.load_ruleset(), 200, seed=15)); "
+            "print([v._compiled is not None for v in t._bundled()]); "
+            "print(out.schema.metadata[b'fireenforce.ruleset.digest'].decode())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    family = load_family(Path(RS.path).parent)
+    assert done.stdout.splitlines() == [str([v.version == RS.version for v in family]),
+                                        ",".join(v.digest for v in family)]
+
+
 def test_family_rows_of_one_version_with_rows_of_none() -> None:
     """The usual file: every row of the newest version but a few without a version (no or an old
     date), which ``decide`` answers against the family, in their places."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import fireenforce as fe
 from fireenforce.errors import RulesetError
 from fireenforce.resources import bundled_family
+from fireenforce.ruleset.items import ALL_CONDITIONS
 from fireenforce.ruleset.load import compile_version
 from fireenforce.ruleset.yamlsafe import LOADERS, YamlProblem, parse_yaml
 
@@ -164,3 +166,18 @@ def test_both_yaml_loaders_read_keys_as_written_with_lines(loader: type) -> None
     assert list(data["provisions"]) == ["60:1:3"]
     assert str(data["provisions"]["60:1:3"][0]["from"]) == "2021-04-29"
     assert lines[("provisions", "60:1:3", 0, "text")] == 4
+
+
+def test_a_conflict_names_the_first_combination_and_every_combination_has_its_own_resolution(copy: Path) -> None:
+    """An item's law is worked out once per set of matched clauses, but the conflict still names
+    the first combination of conditions (in ``ALL_CONDITIONS`` order) where two branches apply,
+    and each combination keeps a ``Resolution`` of its own (the engine keys caches by identity)."""
+    for item in fe.load_ruleset().items.values():
+        for day in (dt.date(2021, 1, 1), dt.date(2025, 1, 1)):
+            law = item.resolutions_on(day)
+            assert len({id(r) for r in law.values()}) == len(ALL_CONDITIONS)
+    edit(copy / "catalogue" / "EB-PARK.yaml", "    exception_to: [unit-hr-hindering, individual-hr-hindering]\n", "")
+    assert [f for f in findings(copy) if "RS-BRANCH-CONFLICT" in f] == [
+        "2024.09/catalogue/EB-PARK.yaml:20: error RS-BRANCH-CONFLICT: penalties: branches unit-hr-hindering, "
+        "hr-operating both apply on 2021-08-01 for unit operating+high_rise+hinders_evacuation and neither is an "
+        "exception to the other"]

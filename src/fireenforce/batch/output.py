@@ -10,7 +10,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from fireenforce.model.decision import Decision
-from fireenforce.ruleset.compiled import Ruleset
+from fireenforce.ruleset.load import Version
 
 OUTPUT_SCHEMA = pa.schema([
     ("step", pa.string()),
@@ -53,7 +53,7 @@ def error_row(message: str) -> Row:
     return {**dict.fromkeys(COLUMNS), "error": message}
 
 
-def metadata(rulesets: Sequence[Ruleset]) -> dict[bytes, bytes]:
+def metadata(rulesets: Sequence[Version]) -> dict[bytes, bytes]:
     """The ruleset id, version and digest; a family lists its versions and digests in order, each
     row having been decided by the version in force on its decision date."""
     return {

@@ -2,12 +2,14 @@
 
 The cases are read in batches of at most ``batch_rows`` rows, decided, and written as they come,
 so memory holds a few batches however long the file. With ``workers`` > 1 the file's row groups
-are shared out to that many processes: each opens the file itself (once), reads its row groups
-batch by batch, decides them with its own kernel and writes the decisions to an Arrow IPC part
-file; the parent only copies the parts, in order, into the output (nothing per case crosses
-processes, and the cases are never read twice). Where processes fork, the parent first decides a
-few rows so that the workers inherit warm kernels, and keeps its objects out of the collector's
-reach while they run (see ``warm`` and ``frozen``). The output is the same whatever ``workers``.
+are shared out to that many processes, this one and ``workers`` - 1 others (``shared``): each of
+the others opens the file itself (once), reads its row groups batch by batch, decides them with
+its own kernel and writes the decisions to an Arrow IPC part file, which this process copies, in
+order, into the output; this process writes the output and, whenever the next part is not ready,
+decides the next row groups nobody has taken (nothing per case crosses processes, and the cases are
+never read twice). Where processes fork, the parent first decides a few rows so that the workers
+inherit warm kernels, and keeps its objects out of the collector's reach while they run (see
+``warm`` and ``frozen``). The output is the same whatever ``workers``.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ import gc
 import multiprocessing
 import os
 import tempfile
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Generator, Generic, Iterable, Iterator, Sequence, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -37,6 +40,7 @@ from fireenforce.ruleset.load import load_directory
 BATCH_ROWS = 131_072  # rows decided at a time: memory per process grows with it, never with the file
 SMALL_GROUP = 16_384  # row groups smaller than this (and than the batch) are read together
 WARM_ROWS = 4_096  # rows decided before forking workers, so that each inherits a warm kernel
+AHEAD = 4  # tasks per worker given out and not yet written: part files on disk, not memory
 # Columns of few distinct values (enumerations, codes, dates as text), read from Parquet as Arrow
 # dictionaries: the kernel then reads each distinct value once. Paths as pyarrow writes them.
 DICTIONARY_COLUMNS = ("item", "occurred_on", "ended_on", "observed_on", "decided_on", "subject.kind",
@@ -47,6 +51,7 @@ DICTIONARY_COLUMNS = ("item", "occurred_on", "ended_on", "observed_on", "decided
 
 Rulesets = Ruleset | Sequence[Ruleset] | None
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 @dataclass(frozen=True)
@@ -158,11 +163,17 @@ def _decided(cases: CaseFile, target: Path, rulesets: Rulesets, path: str | Path
     if forks():
         warm(cases, rulesets)
     with tempfile.TemporaryDirectory(prefix=".fireenforce-", dir=target.parent) as parts, frozen(), \
-            worker_pool(workers, _start, rulesets, path) as pool:
-        calls = ((_work, (str(cases.source), groups, batch_rows, os.path.join(parts, f"{n}.arrow")))
-                 for n, (groups, _) in enumerate(tasks))
-        for part in in_order(pool, calls, workers):
-            yield from _part(part)
+            worker_pool(workers - 1, _start, rulesets, path) as pool:
+        def submit(n: int) -> Future[str]:
+            return pool.submit(_work, str(cases.source), tasks[n][0], batch_rows, os.path.join(parts, f"{n}.arrow"))
+
+        def here(n: int) -> list[pa.Table]:
+            return [decide_table(batch, ruleset=rulesets) for batch in cases.batches(batch_rows, tasks[n][0])]
+
+        results = shared(len(tasks), submit, here, workers - 1)
+        with contextlib.closing(results):
+            for done in results:
+                yield from _part(done) if isinstance(done, str) else done
 
 
 def warm(cases: CaseFile, rulesets: Rulesets) -> None:
@@ -217,6 +228,77 @@ def in_order(pool: ProcessPoolExecutor, calls: Iterable[tuple[Callable[..., T], 
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
+
+
+def shared(count: int, submit: Callable[[int], Future[T]], here: Callable[[int], U], workers: int,
+           held: int = 2) -> Generator[T | U, None, None]:
+    """The results of tasks ``0 .. count - 1`` in order, each run either by ``submit`` on a pool of
+    ``workers`` processes or by ``here`` in this process. The pool gets the tasks in order, the
+    next as soon as one ends (at most ``AHEAD`` per worker given out and not yet taken back); while
+    the next result is not ready, this process runs the next task nobody has (keeping at most
+    ``held`` of its results ahead of the order), so the work balances itself whatever each
+    process's speed, and no process waits at the end for more than a task."""
+    tasks = _Tasks(count, submit, 2 * workers, AHEAD * workers)
+    ours: dict[int, U] = {}
+    try:
+        tasks.feed(min(2 * workers, count - 1))  # one task at least is left for this process
+        for n in range(count):
+            while n not in ours and not tasks.ready(n) and len(ours) < held:
+                mine = tasks.take()
+                if mine is None:
+                    break
+                ours[mine] = here(mine)
+            yield ours.pop(n) if n in ours else tasks.result(n)
+    finally:
+        tasks.close()
+
+
+class _Tasks(Generic[T]):
+    """Tasks ``0 .. count - 1`` given out in order: to a pool (``submit``; another each time one
+    ends or its result is taken, while fewer than ``limit`` are out), or to whoever calls ``take``."""
+
+    def __init__(self, count: int, submit: Callable[[int], Future[T]], running: int, limit: int) -> None:
+        self._count, self._submit, self._running, self._limit = count, submit, running, limit
+        self._next = 0
+        self._lock = threading.Lock()
+        self._out: dict[int, Future[T]] = {}  # given to the pool, result not yet taken
+
+    def take(self) -> int | None:
+        """The next task not given out, now the caller's; None when none is left."""
+        with self._lock:
+            if self._next >= self._count:
+                return None
+            self._next += 1
+            return self._next - 1
+
+    def feed(self, tasks: int = 1) -> None:
+        """Give the pool up to ``tasks`` more tasks, while fewer than ``running`` of its tasks
+        have not ended and fewer than ``limit`` are out."""
+        for _ in range(tasks):
+            with self._lock:
+                if self._next >= self._count or len(self._out) >= self._limit or \
+                        sum(not f.done() for f in self._out.values()) >= self._running:
+                    return
+                n, self._next = self._next, self._next + 1
+                future = self._out[n] = self._submit(n)
+            future.add_done_callback(lambda _: self.feed())
+
+    def ready(self, n: int) -> bool:
+        """Whether task ``n`` (given to the pool) has ended."""
+        with self._lock:
+            return self._out[n].done()
+
+    def result(self, n: int) -> T:
+        """The result of task ``n`` (given to the pool), once it ends."""
+        with self._lock:
+            future = self._out.pop(n)
+        self.feed()
+        return future.result()
+
+    def close(self) -> None:
+        """Give out nothing more (the results are not wanted any longer)."""
+        with self._lock:
+            self._next = self._count
 
 
 def row_group_tasks(meta: pq.FileMetaData, rows: int) -> list[tuple[tuple[int, ...], int]]:

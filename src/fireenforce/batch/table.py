@@ -19,7 +19,7 @@ from fireenforce.errors import FireEnforceError
 from fireenforce.model.case import parse_case
 from fireenforce.resources import bundled_family
 from fireenforce.ruleset.compiled import Ruleset
-from fireenforce.ruleset.load import in_force_on, load_family
+from fireenforce.ruleset.load import Version, family_versions, in_force_on
 
 _KERNELS: "weakref.WeakKeyDictionary[Ruleset, Kernel]" = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
@@ -78,34 +78,35 @@ def output_schema(ruleset: Ruleset | Sequence[Ruleset] | None = None) -> pa.Sche
     return OUTPUT_SCHEMA.with_metadata(metadata(_versions(ruleset)))
 
 
-def _versions(ruleset: Ruleset | Sequence[Ruleset] | None) -> list[Ruleset]:
+def _versions(ruleset: Ruleset | Sequence[Ruleset] | None) -> list[Version]:
     if ruleset is None:
         return _bundled()
     if isinstance(ruleset, Ruleset):
-        return [ruleset]
-    versions = sorted(ruleset, key=lambda r: r.in_force.from_)
+        return [Version.of(ruleset)]
+    versions = sorted((Version.of(r) for r in ruleset), key=lambda v: v.in_force.from_)
     if not versions:
         raise ValueError("decide_table needs a ruleset version or a non-empty family")
     return versions
 
 
-_FAMILY: list[Ruleset] = []
+_FAMILY: list[Version] = []
 
 
-def _bundled() -> list[Ruleset]:
+def _bundled() -> list[Version]:
+    """The bundled family's versions, each compiled when a row first needs it."""
     with _LOCK:
         if not _FAMILY:
-            _FAMILY.extend(load_family(bundled_family()))
+            _FAMILY.extend(family_versions(bundled_family()))
     return _FAMILY
 
 
-def _decide(table: pa.Table, versions: list[Ruleset], ruleset: Ruleset | Sequence[Ruleset] | None) -> pa.Table:
+def _decide(table: pa.Table, versions: list[Version], ruleset: Ruleset | Sequence[Ruleset] | None) -> pa.Table:
     if isinstance(ruleset, Ruleset):
         return kernel_for(ruleset).run(table)
     return _by_version(table, versions)
 
 
-def _by_version(table: pa.Table, versions: list[Ruleset]) -> pa.Table:
+def _by_version(table: pa.Table, versions: list[Version]) -> pa.Table:
     """A family: each row goes to the version in force on its decision date; a row with no such
     date (or none in force) is decided alone, as ``decide`` would."""
     odd = np.zeros(table.num_rows, dtype=bool)
@@ -120,7 +121,7 @@ def _by_version(table: pa.Table, versions: list[Ruleset]) -> pa.Table:
     version = np.where(inside, version, -1)
     used = np.flatnonzero(np.bincount(version + 1, minlength=len(versions) + 1)[1:])
     if len(used) == 1:  # one version (as usual): no copy of the cases; the rows without one, alone
-        out = kernel_for(versions[int(used[0])]).run(table)
+        out = kernel_for(versions[int(used[0])].ruleset()).run(table)
         lone = np.flatnonzero(version < 0)
         if not len(lone):
             return out
@@ -132,7 +133,7 @@ def _by_version(table: pa.Table, versions: list[Ruleset]) -> pa.Table:
     for v in np.unique(version).tolist():
         rows = np.flatnonzero(version == v)
         part = table.take(rows)
-        parts.append(kernel_for(versions[v]).run(part) if v >= 0 else _alone(part, versions))
+        parts.append(kernel_for(versions[v].ruleset()).run(part) if v >= 0 else _alone(part, versions))
         order.append(rows)
     if len(parts) == 1:
         return parts[0]
@@ -141,13 +142,13 @@ def _by_version(table: pa.Table, versions: list[Ruleset]) -> pa.Table:
     return pa.concat_tables(parts).take(pa.array(positions))
 
 
-def _alone(table: pa.Table, versions: list[Ruleset]) -> pa.Table:
+def _alone(table: pa.Table, versions: list[Version]) -> pa.Table:
     """Rows decided one by one against a family: the case first, then the version of its date."""
     rows = []
     for value in table.to_pylist():
         try:
             case = parse_case(strip_nulls(value))
-            rows.append(decision_row(decide(case, ruleset=in_force_on(versions, case.decision_date))))
+            rows.append(decision_row(decide(case, ruleset=in_force_on(versions, case.decision_date).ruleset())))
         except FireEnforceError as exc:
             rows.append(error_row(str(exc)))
     return pa.Table.from_pylist(rows, schema=OUTPUT_SCHEMA)

@@ -104,29 +104,40 @@ class CompiledItem:
     def _resolve_period(
         self, day: dt.date, provisions: Provisions, severities: dict[str, int]
     ) -> dict[Conditions, Resolution]:
+        """The law on ``day`` for each combination of conditions. Combinations that match the same
+        clauses get the same law, worked out once (a fresh ``Resolution`` each: the engine keys
+        its caches by a resolution's identity, which stands for its combination)."""
         branches = {b.id: self._branch(b, day, provisions, severities) for b in self.spec.penalties}
+        violated = [(c.when, basis) for c in self.spec.violated
+                    if (basis := provisions.basis(c.cite, "violated", day)) is not None]
+        acting = [(c.when, basis) for c in self.spec.basis if (basis := provisions.basis(c.cite, "basis", day)) is not None]
+        live = [b for b in self.spec.penalties if branches[b.id] is not None]
+        clauses = [when for when, _ in violated] + [when for when, _ in acting] + [b.when for b in live]
+        laws: dict[tuple[bool, ...], tuple[tuple[LegalBasis, ...], PenaltyBranch | None, bool, tuple[LegalBasis, ...]]] = {}
         table: dict[Conditions, Resolution] = {}
         for conditions in ALL_CONDITIONS:
-            violated = tuple(
-                basis
-                for c in self.spec.violated
-                if matches(c.when, conditions) and (basis := provisions.basis(c.cite, "violated", day)) is not None
-            )
-            acting = tuple(
-                basis
-                for c in self.spec.basis
-                if matches(c.when, conditions) and (basis := provisions.basis(c.cite, "basis", day)) is not None
-            )
-            live = [b for b in self.spec.penalties if branches[b.id] is not None and matches(b.when, conditions)]
-            overridden, competed = self._overridden(live)
-            winners = [b for b in live if b.id not in overridden]
-            if len(winners) > 1:
-                ids = ", ".join(b.id for b in winners)
-                described = _describe(conditions)
-                raise ConflictError(f"branches {ids} both apply on {day} for {described} and neither is an exception to the other")
-            branch = branches[winners[0].id] if winners else None
-            table[conditions] = Resolution(violated, branch, competed, acting)
+            matched = tuple(matches(when, conditions) for when in clauses)
+            law = laws.get(matched)
+            if law is None:
+                law = laws[matched] = self._law(violated, acting, live, branches, matched, day, conditions)
+            table[conditions] = Resolution(*law)
         return table
+
+    def _law(self, violated: list[tuple[Condition, LegalBasis]], acting: list[tuple[Condition, LegalBasis]],
+             live: list[Branch], branches: dict[str, PenaltyBranch | None], matched: tuple[bool, ...], day: dt.date,
+             conditions: Conditions) -> tuple[tuple[LegalBasis, ...], PenaltyBranch | None, bool, tuple[LegalBasis, ...]]:
+        """The law for the clauses ``matched`` (those of ``violated``, ``acting`` and ``live`` in
+        turn), first met with ``conditions``: ConflictError when two branches apply."""
+        duties = tuple(basis for (_, basis), on in zip(violated, matched) if on)
+        bases = tuple(basis for (_, basis), on in zip(acting, matched[len(violated):]) if on)
+        applying = [b for b, on in zip(live, matched[len(violated) + len(acting):]) if on]
+        overridden, competed = self._overridden(applying)
+        winners = [b for b in applying if b.id not in overridden]
+        if len(winners) > 1:
+            ids = ", ".join(b.id for b in winners)
+            raise ConflictError(f"branches {ids} both apply on {day} for {_describe(conditions)} and neither is an "
+                                "exception to the other")
+        return duties, branches[winners[0].id] if winners else None, competed, bases
 
     def _overridden(self, live: list[Branch]) -> tuple[set[str], bool]:
         """Branches set aside by an exception, and whether two norms competed. An exception citing

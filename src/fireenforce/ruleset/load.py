@@ -7,7 +7,7 @@ import hashlib
 import os
 import threading
 from pathlib import Path
-from typing import Any, Iterable, Sequence, TypeVar
+from typing import Any, Iterable, Protocol, Sequence, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -21,7 +21,9 @@ from fireenforce.ruleset.assessment import check_assessment, read_assessment
 from fireenforce.ruleset.audit import check_audit, read_audit
 from fireenforce.ruleset.calendar import read_calendar
 from fireenforce.ruleset.offices import OFFICES_FILE, check_offices, compile_delegations, read_offices
-from fireenforce.ruleset.schema import OPTIONAL_POLICY_FILES, POLICY_FILES, InstrumentSpec, ItemSpec, Manifest, PolicySpec
+from fireenforce.ruleset.schema import (
+    OPTIONAL_POLICY_FILES, POLICY_FILES, InstrumentSpec, ItemSpec, Manifest, Period, PolicySpec,
+)
 from fireenforce.ruleset.triggers import check_triggers, read_triggers
 from fireenforce.ruleset.yamlsafe import Lines, YamlProblem, dotted, line_of, load_yaml
 
@@ -293,7 +295,20 @@ def _line(path: Path, key: str) -> int | None:
         return None
 
 
-def in_force_on(versions: Sequence[Ruleset], day: dt.date) -> Ruleset:
+class Dated(Protocol):
+    """A version of a family as far as its dates and names go: a ``Ruleset`` or a ``Version``."""
+
+    id: str
+    version: str
+
+    @property
+    def in_force(self) -> Period: ...
+
+
+D = TypeVar("D", bound=Dated)
+
+
+def in_force_on(versions: Sequence[D], day: dt.date) -> D:
     """The version of a family in force on ``day`` (pure: the versions are already loaded)."""
     for ruleset in versions:
         if ruleset.in_force.covers(day):
@@ -301,3 +316,37 @@ def in_force_on(versions: Sequence[Ruleset], day: dt.date) -> Ruleset:
     spans = ", ".join(f"{r.version} from {r.in_force.from_}" for r in versions)
     family = versions[0].id if versions else "the family"
     raise CaseError("decided_on", f"no version of {family} is in force on {day} ({spans})")
+
+
+class Version:
+    """One version of a family, known by its manifest and digest and compiled on first use
+    (``ruleset``): a batch whose cases all fall in one version's dates compiles that one only."""
+
+    def __init__(self, manifest: Manifest, digest: str, path: Path, compiled: Ruleset | None = None) -> None:
+        self.id, self.version, self.in_force = manifest.id, manifest.version, manifest.in_force
+        self.digest, self.path = digest, path
+        self._compiled = compiled
+
+    @classmethod
+    def of(cls, ruleset: Ruleset) -> Version:
+        """A version already compiled."""
+        return cls(ruleset.manifest, ruleset.digest, ruleset.path, ruleset)
+
+    def ruleset(self) -> Ruleset:
+        """The version compiled (once: ``load_version`` keeps it)."""
+        if self._compiled is None:
+            self._compiled = load_version(self.path)
+        return self._compiled
+
+
+def family_versions(root: Path) -> list[Version]:
+    """The versions of a family checked as a whole elsewhere (the bundled one: ``fireenforce
+    check`` and the tests), oldest first, read from their manifests; each compiles on first use."""
+    versions = []
+    for path in versions_of(root):
+        src = Source(path)
+        manifest = src.read(path / MANIFEST, Manifest)
+        if manifest is None:
+            raise RulesetError(src.findings)
+        versions.append(Version(manifest, _digest(path)[0], path.resolve()))
+    return sorted(versions, key=lambda v: v.in_force.from_)
