@@ -394,8 +394,9 @@ def test_dictionary_encoded_columns_are_read_without_decoding(tmp_path: Path) ->
 
 @pytest.mark.parametrize("argv, message", [
     (["decide", "{cases}"], "--out: a .parquet file of cases needs --out FILE"),
-    (["decide", "{missing}", "--out", "{out}"], "no such file"),
-    (["decide", "{text}", "--out", "{out}"], "not a readable Parquet file"),
+    (["decide", "{missing}", "--out", "{out}"], "case: {missing}: no such file"),
+    (["decide", "{text}", "--out", "{out}"], "case: {text}: not a readable Parquet file"),
+    (["decide", "{cases}", "--out", "{out}", "--format", "json"], "--format: json is not available for a .parquet"),
     (["decide", "{cases}", "--out", "{missing}/o.parquet"], "--out: {missing}/o.parquet: cannot write (No such file"),
     (["decide", "{cases}", "--out", "{tmp}"], "--out: {tmp}: cannot write"),
     (["decide", "{cases}", "--out", "{out}", "--ruleset", "{missing}"], "{missing}: error RS-NOT-FOUND"),

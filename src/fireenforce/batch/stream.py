@@ -77,7 +77,7 @@ def decide_parquet(source: str | Path, target: str | Path, *, ruleset: str | Pat
     try:
         cases = CaseFile(source)
     except (OSError, pa.ArrowInvalid) as exc:
-        raise CaseError("cases", f"{source}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+        raise CaseError("source", f"{source}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
     check_file(cases.reader(), source)
     rulesets = load_rulesets(ruleset)
     counted = _Counted()

@@ -105,6 +105,9 @@ def _run_parquet(args: argparse.Namespace) -> int:
         raise CaseError("--out", "a .parquet file of cases needs --out FILE for the decisions")
     if args.what_if:
         raise CaseError("--what-if", "is not available for a .parquet file of cases")
+    if args.format != "text":
+        raise CaseError("--format", f"{args.format} is not available for a .parquet file of cases: its decisions "
+                                    "are written to --out as Parquet")
     if not Path(args.case).is_file():
         raise CaseError("case", f"{args.case}: no such file")
     refuse_overwriting(args.out, args.case)
@@ -124,8 +127,9 @@ def _run_parquet(args: argparse.Namespace) -> int:
     try:
         summary = decide_parquet(args.case, args.out, ruleset=args.ruleset, workers=args.workers,
                                  batch_rows=args.batch_rows or BATCH_ROWS)
-    except CaseError as exc:  # the library's target is the CLI's --out
-        raise CaseError("--out", exc.message) if exc.field == "target" else exc from None
+    except CaseError as exc:  # the library's source and target are the CLI's CASE and --out
+        field = {"source": "case", "target": "--out"}.get(exc.field)
+        raise CaseError(field, exc.message) if field else exc from None
     print(f"fireenforce: {summary.rows} rows decided into {args.out}"
           + (f", {summary.errors} with an error (each in its error column)" if summary.errors else ""), file=sys.stderr)
     if summary.first_error is not None:
