@@ -101,6 +101,15 @@ def test_shared_gives_every_result_in_order_each_task_run_once() -> None:
             assert "here" in ran.values() and "pool" in ran.values()
 
 
+@pytest.mark.parametrize("count", [0, 1, 2])
+def test_shared_runs_no_task_one_or_two(count: int) -> None:
+    """Fewer tasks than the pool is first given: every one runs once, in order (one task is this
+    process's own; none gives nothing)."""
+    with ThreadPoolExecutor(1) as pool:
+        got = list(shared(count, lambda n: pool.submit(lambda: ("pool", n)), lambda n: ("here", n), 1))
+    assert [n for _, n in got] == list(range(count)) and (count != 1 or got == [("here", 0)])
+
+
 def test_a_failed_task_stops_the_run_and_nothing_more_is_given_out() -> None:
     """The pool's tasks from the third on fail: the first failure is raised in order, and the pool
     is given nothing more (at most ``AHEAD`` tasks are out at a time)."""

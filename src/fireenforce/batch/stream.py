@@ -241,7 +241,7 @@ def shared(count: int, submit: Callable[[int], Future[T]], here: Callable[[int],
     tasks = _Tasks(count, submit, 2 * workers, AHEAD * workers)
     ours: dict[int, U] = {}
     try:
-        tasks.feed(min(2 * workers, count - 1))  # one task at least is left for this process
+        tasks.feed(min(2 * workers, count - 1))  # the first feed leaves a task for this process
         for n in range(count):
             while n not in ours and not tasks.ready(n) and len(ours) < held:
                 mine = tasks.take()
@@ -284,9 +284,10 @@ class _Tasks(Generic[T]):
             future.add_done_callback(lambda _: self.feed())
 
     def ready(self, n: int) -> bool:
-        """Whether task ``n`` (given to the pool) has ended."""
+        """Whether task ``n`` was given to the pool and has ended (False for a task not given out)."""
         with self._lock:
-            return self._out[n].done()
+            future = self._out.get(n)
+            return future is not None and future.done()
 
     def result(self, n: int) -> T:
         """The result of task ``n`` (given to the pool), once it ends."""
