@@ -15,7 +15,7 @@ import fireenforce as fe
 from fireenforce.errors import RulesetError
 from fireenforce.resources import bundled_family
 from fireenforce.ruleset.items import ALL_CONDITIONS
-from fireenforce.ruleset.load import compile_version
+from fireenforce.ruleset.load import compile_version, family_versions
 from fireenforce.ruleset.yamlsafe import LOADERS, YamlProblem, parse_yaml
 
 VERSION = bundled_family() / "2024.09"
@@ -181,3 +181,15 @@ def test_a_conflict_names_the_first_combination_and_every_combination_has_its_ow
         "2024.09/catalogue/EB-PARK.yaml:20: error RS-BRANCH-CONFLICT: penalties: branches unit-hr-hindering, "
         "hr-operating both apply on 2021-08-01 for unit operating+high_rise+hinders_evacuation and neither is an "
         "exception to the other"]
+
+
+def test_a_version_read_by_its_manifest_and_edited_before_it_compiles_is_refused(copy: Path) -> None:
+    """``family_versions`` reads each version's digest with its manifest (a batch names it in its
+    output before compiling); a version whose files change in between is refused, not used."""
+    unchanged, edited = family_versions(copy.parent)[0], family_versions(copy.parent)[0]
+    assert unchanged.ruleset().digest == unchanged.digest
+    edit(copy / "catalogue" / "EV-BLOCK.yaml", "rectification_days: 3", "rectification_days: 4")
+    with pytest.raises(RulesetError) as info:
+        edited.ruleset()
+    assert [f.code for f in info.value.findings] == ["RS-CHANGED"]
+    assert unchanged.ruleset().digest == unchanged.digest  # compiled before the edit: kept

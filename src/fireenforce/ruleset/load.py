@@ -333,9 +333,15 @@ class Version:
         return cls(ruleset.manifest, ruleset.digest, ruleset.path, ruleset)
 
     def ruleset(self) -> Ruleset:
-        """The version compiled (once: ``load_version`` keeps it)."""
+        """The version compiled (once: ``load_version`` keeps it); RS-CHANGED where its files no
+        longer have the digest read with its manifest (which a batch's output already names)."""
         if self._compiled is None:
-            self._compiled = load_version(self.path)
+            compiled = load_version(self.path)
+            if compiled.digest != self.digest:
+                raise RulesetError([Finding(
+                    "RS-CHANGED", f"version {self.version} changed after it was read ({self.digest}, now "
+                                  f"{compiled.digest}): run again", file=str(self.path))])
+            self._compiled = compiled
         return self._compiled
 
 
